@@ -1,0 +1,39 @@
+# Commands for humans and CI. `make test` is what CI runs (see .ci/run).
+GO        ?= go
+PKGS      ?= ./...
+FUZZTIME  ?= 10s
+BENCHTIME ?= 1s
+STATICCHECK_VERSION ?= v0.8.2
+
+.PHONY: all test vet race bench fuzz lint demo tidy
+
+all: test
+
+## test: go vet, then every test with the race detector.
+test: vet race
+
+vet:
+	$(GO) vet $(PKGS)
+
+race:
+	$(GO) test -race -count=1 $(PKGS)
+
+## bench: every benchmark with allocation figures (see BENCHMARKS.md).
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) $(PKGS)
+
+## fuzz: a short run of every fuzz target (FUZZTIME each).
+fuzz:
+	FUZZTIME=$(FUZZTIME) ./scripts/fuzz-all.sh
+
+## lint: staticcheck, pinned, from the module proxy.
+lint:
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) $(PKGS)
+
+## demo: the quickstart and the consult flow against the built-in fake server.
+demo:
+	$(GO) run ./examples/quickstart
+	$(GO) run ./examples/consult -demo
+
+tidy:
+	$(GO) mod tidy
