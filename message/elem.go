@@ -1,0 +1,640 @@
+package message
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"reflect"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/timkit/tim/internal/wire"
+)
+
+// Type is the MsgType of a message element, e.g. "TIMTextElem".
+type Type string
+
+// Element types Tencent defines (reference §3.1).
+const (
+	TypeText     Type = "TIMTextElem"
+	TypeLocation Type = "TIMLocationElem"
+	TypeFace     Type = "TIMFaceElem"
+	TypeCustom   Type = "TIMCustomElem"
+	TypeSound    Type = "TIMSoundElem"
+	TypeImage    Type = "TIMImageElem"
+	TypeFile     Type = "TIMFileElem"
+	TypeVideo    Type = "TIMVideoFileElem"
+	TypeRelay    Type = "TIMRelayElem"
+)
+
+// Element is one element of a message body. The types of this package
+// (*Text, *Custom, *Image, …, and *Unknown for anything else) implement it;
+// the value marshals to the element's MsgContent object.
+type Element interface {
+	// MsgType returns the element's MsgType string.
+	MsgType() Type
+}
+
+// Text is a TIMTextElem: plain text, also used as the offline-push text.
+type Text struct {
+	Text string `json:"Text"`
+}
+
+// Location is a TIMLocationElem. Its push text is "[Location]".
+type Location struct {
+	Desc      string  `json:"Desc"`
+	Latitude  float64 `json:"Latitude"`
+	Longitude float64 `json:"Longitude"`
+}
+
+// Face is a TIMFaceElem: an app-defined emoji index plus extra data.
+type Face struct {
+	Index int64  `json:"Index"`
+	Data  string `json:"Data"`
+}
+
+// Custom is a TIMCustomElem. A message holds at most one. Data is not sent
+// in the APNs payload; Desc is the push text (OfflinePushInfo.Desc wins over
+// it), Ext becomes the APNs ext field and Sound the APNs sound.
+type Custom struct {
+	Data  string `json:"Data"`
+	Desc  string `json:"Desc,omitempty"`
+	Ext   string `json:"Ext,omitempty"`
+	Sound string `json:"Sound,omitempty"`
+}
+
+// Sound is a TIMSoundElem (a voice clip already uploaded somewhere
+// reachable).
+type Sound struct {
+	URL          string `json:"Url"`
+	UUID         string `json:"UUID"`
+	Size         int64  `json:"Size"`          // bytes
+	Second       int64  `json:"Second"`        // duration
+	DownloadFlag int    `json:"Download_Flag"` // 2: download from URL
+}
+
+// ImageFormat is TIMImageElem.ImageFormat.
+type ImageFormat int
+
+// Image formats.
+const (
+	ImageJPG   ImageFormat = 1
+	ImageGIF   ImageFormat = 2
+	ImagePNG   ImageFormat = 3
+	ImageBMP   ImageFormat = 4
+	ImageOther ImageFormat = 255
+)
+
+// ImageKind is ImageInfo.Type: which rendition of the picture.
+type ImageKind int
+
+// Image renditions.
+const (
+	ImageOriginal  ImageKind = 1
+	ImageLarge     ImageKind = 2
+	ImageThumbnail ImageKind = 3
+)
+
+// ImageInfo is one rendition of an image.
+type ImageInfo struct {
+	Type   ImageKind `json:"Type"`
+	Size   int64     `json:"Size"`
+	Width  int64     `json:"Width"`
+	Height int64     `json:"Height"`
+	URL    string    `json:"URL"`
+}
+
+// Image is a TIMImageElem.
+type Image struct {
+	UUID           string      `json:"UUID"`
+	ImageFormat    ImageFormat `json:"ImageFormat"`
+	ImageInfoArray []ImageInfo `json:"ImageInfoArray"`
+}
+
+// File is a TIMFileElem.
+type File struct {
+	URL          string `json:"Url"`
+	UUID         string `json:"UUID"`
+	FileSize     int64  `json:"FileSize"`
+	FileName     string `json:"FileName"`
+	DownloadFlag int    `json:"Download_Flag"`
+}
+
+// Video is a TIMVideoFileElem: the video and its thumbnail.
+type Video struct {
+	VideoURL          string `json:"VideoUrl"`
+	VideoUUID         string `json:"VideoUUID"`
+	VideoSize         int64  `json:"VideoSize"`
+	VideoSecond       int64  `json:"VideoSecond"`
+	VideoFormat       string `json:"VideoFormat"`
+	VideoDownloadFlag int    `json:"VideoDownloadFlag"`
+	ThumbURL          string `json:"ThumbUrl"`
+	ThumbUUID         string `json:"ThumbUUID"`
+	ThumbSize         int64  `json:"ThumbSize"`
+	ThumbWidth        int64  `json:"ThumbWidth"`
+	ThumbHeight       int64  `json:"ThumbHeight"`
+	ThumbFormat       string `json:"ThumbFormat"`
+	ThumbDownloadFlag int    `json:"ThumbDownloadFlag"`
+}
+
+// Relay is a TIMRelayElem: a merged forward of several messages. The
+// reference lists the element without its field set (⚠ unverified); the
+// fields here follow the front-end SDK's merger element. Fields this
+// package does not model are dropped on decode; decode into *Unknown (via a
+// Body holding an unknown type) if you need them verbatim.
+type Relay struct {
+	Title          string       `json:"Title"`
+	MsgNum         int64        `json:"MsgNum"`
+	CompatibleText string       `json:"CompatibleText,omitempty"`
+	AbstractList   []string     `json:"AbstractList,omitempty"`
+	MsgList        []RelayedMsg `json:"MsgList,omitempty"`
+}
+
+// RelayedMsg is one forwarded message inside a Relay.
+type RelayedMsg struct {
+	From            string `json:"From_Account,omitempty"`
+	GroupID         string `json:"GroupId,omitempty"`
+	MsgSeq          uint32 `json:"MsgSeq,omitempty"`
+	MsgRandom       uint32 `json:"MsgRandom,omitempty"`
+	MsgTimeStamp    int64  `json:"MsgTimeStamp,omitempty"`
+	CloudCustomData string `json:"CloudCustomData,omitempty"`
+	MsgBody         Body   `json:"MsgBody"`
+}
+
+// Unknown is an element whose MsgType this package does not know (or whose
+// content could not be read as its type). It is kept and re-encoded as is:
+// Content is the raw MsgContent JSON.
+type Unknown struct {
+	Type    Type
+	Content json.RawMessage
+}
+
+// MsgType implements Element.
+func (e *Text) MsgType() Type { return TypeText }
+
+// MsgType implements Element.
+func (e *Location) MsgType() Type { return TypeLocation }
+
+// MsgType implements Element.
+func (e *Face) MsgType() Type { return TypeFace }
+
+// MsgType implements Element.
+func (e *Custom) MsgType() Type { return TypeCustom }
+
+// MsgType implements Element.
+func (e *Sound) MsgType() Type { return TypeSound }
+
+// MsgType implements Element.
+func (e *Image) MsgType() Type { return TypeImage }
+
+// MsgType implements Element.
+func (e *File) MsgType() Type { return TypeFile }
+
+// MsgType implements Element.
+func (e *Video) MsgType() Type { return TypeVideo }
+
+// MsgType implements Element.
+func (e *Relay) MsgType() Type { return TypeRelay }
+
+// MsgType implements Element.
+func (e *Unknown) MsgType() Type { return e.Type }
+
+// MarshalJSON encodes the raw content ({} when empty).
+func (e *Unknown) MarshalJSON() ([]byte, error) {
+	if len(bytes.TrimSpace(e.Content)) == 0 {
+		return []byte("{}"), nil
+	}
+	return e.Content, nil
+}
+
+// Body is a message body: the MsgBody array. It encodes as
+// [{"MsgType":"TIMTextElem","MsgContent":{"Text":"hi"}}, …].
+//
+// Decoding is tolerant, since the JSON comes from outside (callbacks,
+// history): unknown element types become *Unknown, numbers sent as strings
+// (and strings sent as numbers) are accepted, missing and extra fields
+// never fail, a content that cannot be read as its type is kept as
+// *Unknown, and a single element object where an array belongs is accepted.
+// Only JSON that is not an array, object or null fails.
+type Body []Element
+
+// Text returns the text of the body's Text elements, concatenated: what a
+// notification would show.
+func (b Body) Text() string {
+	n := 0
+	var only string
+	for _, e := range b {
+		if t, ok := e.(*Text); ok && t != nil {
+			n++
+			only = t.Text
+		}
+	}
+	if n <= 1 {
+		return only
+	}
+	var sb strings.Builder
+	for _, e := range b {
+		if t, ok := e.(*Text); ok && t != nil {
+			sb.WriteString(t.Text)
+		}
+	}
+	return sb.String()
+}
+
+// MarshalJSON implements json.Marshaler.
+func (b Body) MarshalJSON() ([]byte, error) {
+	if b == nil {
+		return []byte("[]"), nil
+	}
+	buf := make([]byte, 0, 64*len(b)+2)
+	return b.appendJSON(buf)
+}
+
+func (b Body) appendJSON(buf []byte) ([]byte, error) {
+	buf = append(buf, '[')
+	for i, e := range b {
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		if e == nil {
+			return nil, wire.Invalid("MsgBody["+strconv.Itoa(i)+"]", "nil element")
+		}
+		buf = append(buf, `{"MsgType":`...)
+		buf = appendString(buf, string(e.MsgType()))
+		buf = append(buf, `,"MsgContent":`...)
+		var err error
+		buf, err = appendContent(buf, e)
+		if err != nil {
+			return nil, err
+		}
+		buf = append(buf, '}')
+	}
+	return append(buf, ']'), nil
+}
+
+// appendContent writes an element's MsgContent. Text, the common case, is
+// written directly; the rest goes through encoding/json.
+func appendContent(buf []byte, e Element) ([]byte, error) {
+	switch v := e.(type) {
+	case *Text:
+		buf = append(buf, `{"Text":`...)
+		buf = appendString(buf, v.Text)
+		return append(buf, '}'), nil
+	case *Unknown:
+		c := bytes.TrimSpace(v.Content)
+		if len(c) == 0 {
+			return append(buf, "{}"...), nil
+		}
+		if !json.Valid(c) {
+			return nil, wire.Invalid("MsgContent", "element %q holds invalid JSON", v.Type)
+		}
+		return append(buf, c...), nil
+	}
+	b, err := json.Marshal(e)
+	if err != nil {
+		return nil, err
+	}
+	return append(buf, b...), nil
+}
+
+// appendString appends s as a JSON string, escaping exactly as
+// encoding/json does (including its HTML-safe escapes and U+2028/U+2029),
+// so bodies are byte-identical whichever path encoded them.
+func appendString(buf []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	buf = append(buf, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < 0x80 {
+			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+				i++
+				continue
+			}
+			buf = append(buf, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				buf = append(buf, '\\', c)
+			case '\n':
+				buf = append(buf, '\\', 'n')
+			case '\r':
+				buf = append(buf, '\\', 'r')
+			case '\t':
+				buf = append(buf, '\\', 't')
+			case '\b':
+				buf = append(buf, '\\', 'b')
+			case '\f':
+				buf = append(buf, '\\', 'f')
+			default:
+				buf = append(buf, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			buf = append(buf, s[start:i]...)
+			buf = append(buf, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			buf = append(buf, s[start:i]...)
+			buf = append(buf, '\\', 'u', '2', '0', '2', hex[r&0xF])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	buf = append(buf, s[start:]...)
+	return append(buf, '"')
+}
+
+// elemWire is one {"MsgType","MsgContent"} item as read from the wire.
+type elemWire struct {
+	MsgType    flexStr         `json:"MsgType"`
+	MsgContent json.RawMessage `json:"MsgContent"`
+}
+
+// UnmarshalJSON implements json.Unmarshaler; see Body for its tolerance.
+func (b *Body) UnmarshalJSON(data []byte) error {
+	data = bytes.TrimSpace(data)
+	if len(data) == 0 || string(data) == "null" {
+		*b = nil
+		return nil
+	}
+	var raws []json.RawMessage
+	switch data[0] {
+	case '[':
+		if err := json.Unmarshal(data, &raws); err != nil {
+			return err
+		}
+	case '{':
+		if !json.Valid(data) {
+			return json.Unmarshal(data, new(map[string]any)) // the syntax error
+		}
+		raws = []json.RawMessage{data}
+	default:
+		var v any
+		if err := json.Unmarshal(data, &v); err != nil {
+			return err
+		}
+		return &json.UnmarshalTypeError{Value: "non-array", Type: bodyType, Field: "MsgBody"}
+	}
+	out := make(Body, 0, len(raws))
+	for _, raw := range raws {
+		out = append(out, decodeElement(raw))
+	}
+	*b = out
+	return nil
+}
+
+// decodeElement never fails: what it cannot read becomes *Unknown.
+func decodeElement(raw json.RawMessage) Element {
+	raw = bytes.TrimSpace(raw)
+	var w elemWire
+	if len(raw) == 0 || raw[0] != '{' || json.Unmarshal(raw, &w) != nil {
+		return &Unknown{Content: cloneRaw(raw)}
+	}
+	t := Type(w.MsgType)
+	content := bytes.TrimSpace(w.MsgContent)
+	if len(content) == 0 || string(content) == "null" {
+		content = nil
+	}
+	if e := decodeKnown(t, content); e != nil {
+		return e
+	}
+	return &Unknown{Type: t, Content: cloneRaw(content)}
+}
+
+func cloneRaw(b []byte) json.RawMessage {
+	if b == nil {
+		return nil
+	}
+	return append(json.RawMessage(nil), b...)
+}
+
+// decodeKnown reads content as the element type t; nil when t is unknown
+// or content is not an object of that shape.
+func decodeKnown(t Type, content []byte) Element {
+	if content == nil {
+		content = []byte("{}")
+	}
+	if content[0] != '{' {
+		return nil
+	}
+	switch t {
+	case TypeText:
+		var w struct {
+			Text flexStr `json:"Text"`
+		}
+		if json.Unmarshal(content, &w) != nil {
+			return nil
+		}
+		return &Text{Text: string(w.Text)}
+	case TypeLocation:
+		var w struct {
+			Desc      flexStr   `json:"Desc"`
+			Latitude  flexFloat `json:"Latitude"`
+			Longitude flexFloat `json:"Longitude"`
+		}
+		if json.Unmarshal(content, &w) != nil {
+			return nil
+		}
+		return &Location{Desc: string(w.Desc), Latitude: float64(w.Latitude), Longitude: float64(w.Longitude)}
+	case TypeFace:
+		var w struct {
+			Index wire.FlexInt `json:"Index"`
+			Data  flexStr      `json:"Data"`
+		}
+		if json.Unmarshal(content, &w) != nil {
+			return nil
+		}
+		return &Face{Index: int64(w.Index), Data: string(w.Data)}
+	case TypeCustom:
+		var w struct {
+			Data  flexStr `json:"Data"`
+			Desc  flexStr `json:"Desc"`
+			Ext   flexStr `json:"Ext"`
+			Sound flexStr `json:"Sound"`
+		}
+		if json.Unmarshal(content, &w) != nil {
+			return nil
+		}
+		return &Custom{Data: string(w.Data), Desc: string(w.Desc), Ext: string(w.Ext), Sound: string(w.Sound)}
+	case TypeSound:
+		var w struct {
+			URL          flexStr      `json:"Url"`
+			UUID         flexStr      `json:"UUID"`
+			Size         wire.FlexInt `json:"Size"`
+			Second       wire.FlexInt `json:"Second"`
+			DownloadFlag wire.FlexInt `json:"Download_Flag"`
+		}
+		if json.Unmarshal(content, &w) != nil {
+			return nil
+		}
+		return &Sound{URL: string(w.URL), UUID: string(w.UUID), Size: int64(w.Size), Second: int64(w.Second), DownloadFlag: int(w.DownloadFlag)}
+	case TypeImage:
+		var w struct {
+			UUID           flexStr      `json:"UUID"`
+			ImageFormat    wire.FlexInt `json:"ImageFormat"`
+			ImageInfoArray []struct {
+				Type   wire.FlexInt `json:"Type"`
+				Size   wire.FlexInt `json:"Size"`
+				Width  wire.FlexInt `json:"Width"`
+				Height wire.FlexInt `json:"Height"`
+				URL    flexStr      `json:"URL"`
+			} `json:"ImageInfoArray"`
+		}
+		if json.Unmarshal(content, &w) != nil {
+			return nil
+		}
+		img := &Image{UUID: string(w.UUID), ImageFormat: ImageFormat(w.ImageFormat)}
+		if w.ImageInfoArray != nil {
+			img.ImageInfoArray = make([]ImageInfo, len(w.ImageInfoArray))
+			for i, in := range w.ImageInfoArray {
+				img.ImageInfoArray[i] = ImageInfo{Type: ImageKind(in.Type), Size: int64(in.Size), Width: int64(in.Width), Height: int64(in.Height), URL: string(in.URL)}
+			}
+		}
+		return img
+	case TypeFile:
+		var w struct {
+			URL          flexStr      `json:"Url"`
+			UUID         flexStr      `json:"UUID"`
+			FileSize     wire.FlexInt `json:"FileSize"`
+			FileName     flexStr      `json:"FileName"`
+			DownloadFlag wire.FlexInt `json:"Download_Flag"`
+		}
+		if json.Unmarshal(content, &w) != nil {
+			return nil
+		}
+		return &File{URL: string(w.URL), UUID: string(w.UUID), FileSize: int64(w.FileSize), FileName: string(w.FileName), DownloadFlag: int(w.DownloadFlag)}
+	case TypeVideo:
+		var w struct {
+			VideoURL          flexStr      `json:"VideoUrl"`
+			VideoUUID         flexStr      `json:"VideoUUID"`
+			VideoSize         wire.FlexInt `json:"VideoSize"`
+			VideoSecond       wire.FlexInt `json:"VideoSecond"`
+			VideoFormat       flexStr      `json:"VideoFormat"`
+			VideoDownloadFlag wire.FlexInt `json:"VideoDownloadFlag"`
+			ThumbURL          flexStr      `json:"ThumbUrl"`
+			ThumbUUID         flexStr      `json:"ThumbUUID"`
+			ThumbSize         wire.FlexInt `json:"ThumbSize"`
+			ThumbWidth        wire.FlexInt `json:"ThumbWidth"`
+			ThumbHeight       wire.FlexInt `json:"ThumbHeight"`
+			ThumbFormat       flexStr      `json:"ThumbFormat"`
+			ThumbDownloadFlag wire.FlexInt `json:"ThumbDownloadFlag"`
+		}
+		if json.Unmarshal(content, &w) != nil {
+			return nil
+		}
+		return &Video{
+			VideoURL: string(w.VideoURL), VideoUUID: string(w.VideoUUID), VideoSize: int64(w.VideoSize),
+			VideoSecond: int64(w.VideoSecond), VideoFormat: string(w.VideoFormat), VideoDownloadFlag: int(w.VideoDownloadFlag),
+			ThumbURL: string(w.ThumbURL), ThumbUUID: string(w.ThumbUUID), ThumbSize: int64(w.ThumbSize),
+			ThumbWidth: int64(w.ThumbWidth), ThumbHeight: int64(w.ThumbHeight), ThumbFormat: string(w.ThumbFormat),
+			ThumbDownloadFlag: int(w.ThumbDownloadFlag),
+		}
+	case TypeRelay:
+		var w struct {
+			Title          flexStr      `json:"Title"`
+			MsgNum         wire.FlexInt `json:"MsgNum"`
+			CompatibleText flexStr      `json:"CompatibleText"`
+			AbstractList   []flexStr    `json:"AbstractList"`
+			MsgList        []struct {
+				From            flexStr      `json:"From_Account"`
+				GroupID         flexStr      `json:"GroupId"`
+				MsgSeq          wire.FlexInt `json:"MsgSeq"`
+				MsgRandom       wire.FlexInt `json:"MsgRandom"`
+				MsgTimeStamp    wire.FlexInt `json:"MsgTimeStamp"`
+				CloudCustomData flexStr      `json:"CloudCustomData"`
+				MsgBody         Body         `json:"MsgBody"`
+			} `json:"MsgList"`
+		}
+		if json.Unmarshal(content, &w) != nil {
+			return nil
+		}
+		r := &Relay{Title: string(w.Title), MsgNum: int64(w.MsgNum), CompatibleText: string(w.CompatibleText)}
+		for _, a := range w.AbstractList {
+			r.AbstractList = append(r.AbstractList, string(a))
+		}
+		for _, m := range w.MsgList {
+			r.MsgList = append(r.MsgList, RelayedMsg{
+				From: string(m.From), GroupID: string(m.GroupID), MsgSeq: uint32(m.MsgSeq), MsgRandom: uint32(m.MsgRandom),
+				MsgTimeStamp: int64(m.MsgTimeStamp), CloudCustomData: string(m.CloudCustomData), MsgBody: m.MsgBody,
+			})
+		}
+		return r
+	}
+	return nil
+}
+
+var bodyType = reflect.TypeFor[Body]()
+
+// flexStr is a string Tencent may send as a number or a boolean. Objects
+// and arrays fail, so the element falls back to *Unknown and is kept as is.
+type flexStr string
+
+func (f *flexStr) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 || string(b) == "null" {
+		*f = ""
+		return nil
+	}
+	switch b[0] {
+	case '"':
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*f = flexStr(s)
+		return nil
+	case '{', '[':
+		return &json.UnmarshalTypeError{Value: "object", Type: reflect.TypeFor[string]()}
+	}
+	if !json.Valid(b) {
+		return errNotScalar
+	}
+	*f = flexStr(b)
+	return nil
+}
+
+// flexFloat is a number Tencent may send as a string.
+type flexFloat float64
+
+func (f *flexFloat) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 || string(b) == "null" {
+		*f = 0
+		return nil
+	}
+	if b[0] == '"' {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		s = strings.TrimSpace(s)
+		if s == "" {
+			*f = 0
+			return nil
+		}
+		v, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			return err
+		}
+		*f = flexFloat(v)
+		return nil
+	}
+	v, err := strconv.ParseFloat(string(b), 64)
+	if err != nil {
+		return err
+	}
+	*f = flexFloat(v)
+	return nil
+}
+
+var errNotScalar = errors.New("message: not a JSON scalar")
