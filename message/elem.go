@@ -278,10 +278,16 @@ func (b Body) appendJSON(buf []byte) ([]byte, error) {
 func appendContent(buf []byte, e Element) ([]byte, error) {
 	switch v := e.(type) {
 	case *Text:
+		if v == nil {
+			return nil, errNilElement
+		}
 		buf = append(buf, `{"Text":`...)
 		buf = appendString(buf, v.Text)
 		return append(buf, '}'), nil
 	case *Unknown:
+		if v == nil {
+			return nil, errNilElement
+		}
 		c := bytes.TrimSpace(v.Content)
 		if len(c) == 0 {
 			return append(buf, "{}"...), nil
@@ -294,6 +300,9 @@ func appendContent(buf []byte, e Element) ([]byte, error) {
 	b, err := json.Marshal(e)
 	if err != nil {
 		return nil, err
+	}
+	if string(b) == "null" {
+		return nil, errNilElement
 	}
 	return append(buf, b...), nil
 }
@@ -637,4 +646,7 @@ func (f *flexFloat) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-var errNotScalar = errors.New("message: not a JSON scalar")
+var (
+	errNotScalar  = errors.New("message: not a JSON scalar")
+	errNilElement = wire.Invalid("MsgBody", "holds a nil element")
+)

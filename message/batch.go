@@ -1,0 +1,247 @@
+package message
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+
+	"github.com/timkit/tim/internal/transport"
+	"github.com/timkit/tim/internal/wire"
+)
+
+// Batch limits.
+const (
+	// MaxBatchRecipients is batchsendmsg's cap per call.
+	MaxBatchRecipients = 500
+	// DefaultBatchConcurrency is how many batch calls are in flight at once.
+	DefaultBatchConcurrency = 4
+)
+
+// RecipientError is one recipient that did not get the message (or, for
+// C2CUnread, one peer that could not be counted).
+type RecipientError struct {
+	// Account is the recipient's UserID.
+	Account string
+	// Code is Tencent's error code for this recipient (e.g. 70107: account
+	// not imported), or the call's code when the whole call failed, or 0
+	// when the call failed without one (network, context).
+	Code int
+	// Err is the error: an *APIError for a Tencent code (errors.Is works
+	// with tim.ErrAccountNotFound etc.), else the call's error.
+	Err error
+}
+
+// Error implements error.
+func (e RecipientError) Error() string {
+	return "tim: recipient " + strconv.Quote(e.Account) + ": " + e.Err.Error()
+}
+
+// Unwrap returns Err.
+func (e RecipientError) Unwrap() error { return e.Err }
+
+// Failures lists the recipients a batch did not reach.
+type Failures []RecipientError
+
+// Accounts returns the failed UserIDs, e.g. to import them and resend.
+func (f Failures) Accounts() []string {
+	out := make([]string, len(f))
+	for i, e := range f {
+		out[i] = e.Account
+	}
+	return out
+}
+
+func recipientError(op, account string, code int) RecipientError {
+	return RecipientError{Account: account, Code: code, Err: &wire.APIError{Op: op, HTTPStatus: 200, Code: code}}
+}
+
+// BatchPart is the outcome of one batchsendmsg call.
+type BatchPart struct {
+	// To are the recipients of this call.
+	To []string
+	// MsgKey and MsgID identify the message of this call.
+	MsgKey string
+	MsgID  string
+	// Err is the call's error, nil when Tencent answered OK (per-recipient
+	// failures are in BatchResult.Failed).
+	Err error
+}
+
+// BatchResult is what SendBatch returns.
+type BatchResult struct {
+	// Random and Seq are the dedup keys every call carried.
+	Random uint32
+	Seq    uint32
+	// Calls is the number of batchsendmsg calls made.
+	Calls int
+	// Sent is how many recipients Tencent accepted.
+	Sent int
+	// Failed lists the recipients that did not get the message: those
+	// Tencent's ErrorList named, those of a call that failed as a whole,
+	// and those never sent because the context ended.
+	Failed Failures
+	// Parts holds each call's outcome, in recipient order.
+	Parts []BatchPart
+}
+
+// BatchOption tunes SendBatch.
+type BatchOption func(*batchConfig)
+
+type batchConfig struct{ concurrency int }
+
+// BatchConcurrency sets how many calls are in flight at once (default 4,
+// at least 1).
+func BatchConcurrency(n int) BatchOption {
+	return func(c *batchConfig) {
+		if n >= 1 {
+			c.concurrency = n
+		}
+	}
+}
+
+type batchResponse struct {
+	envelope
+	MsgKey    wire.FlexString `json:"MsgKey"`
+	MsgID     wire.FlexString `json:"MsgId"`
+	ErrorList []struct {
+		To   wire.FlexString `json:"To_Account"`
+		Code wire.FlexInt    `json:"ErrorCode"`
+	} `json:"ErrorList"`
+}
+
+// SendBatch sends the C2C message m to any number of users: split into
+// calls of 500 (Tencent's cap), a bounded number in flight, each call
+// spending its recipient count from the client's 12,000-per-minute batch
+// budget. m.To must be empty and m.Conversation ConvC2C or empty; duplicate
+// recipients are sent once. Every call carries m's dedup keys, so retries
+// (by the transport, or yours with the same *Message) do not duplicate.
+//
+// Per-recipient failures (e.g. 70107, account not imported) are listed in
+// the result's Failed and are not an error. The error is non-nil when the
+// input is invalid or when some call failed as a whole (its recipients are
+// then in Failed too). Batch sends trigger no callbacks.
+//
+// REST: v4/openim/batchsendmsg
+func (s *Service) SendBatch(ctx context.Context, m *Message, recipients []string, opts ...BatchOption) (*BatchResult, error) {
+	cfg := batchConfig{concurrency: DefaultBatchConcurrency}
+	for _, o := range opts {
+		if o != nil {
+			o(&cfg)
+		}
+	}
+	if m == nil {
+		return nil, wire.Invalid("message", "is nil")
+	}
+	if m.Conversation != "" && m.Conversation != ConvC2C {
+		return nil, wire.Invalid("ConversationType", "batch sends are C2C only, got %q", m.Conversation)
+	}
+	if m.To != "" {
+		return nil, wire.Invalid("To_Account", "set the recipients with SendBatch's argument, not Message.To")
+	}
+	if len(recipients) == 0 {
+		return nil, wire.Invalid("To_Account", "no recipients")
+	}
+	to := make([]string, 0, len(recipients))
+	seen := make(map[string]struct{}, len(recipients))
+	for i, id := range recipients {
+		if err := checkUserID("To_Account["+strconv.Itoa(i)+"]", id); err != nil {
+			return nil, err
+		}
+		if _, dup := seen[id]; dup {
+			continue
+		}
+		seen[id] = struct{}{}
+		to = append(to, id)
+	}
+	c2c := *m
+	c2c.Conversation = ConvC2C
+	if err := c2c.validateCommon(); err != nil {
+		return nil, err
+	}
+	m.FixKeys()
+	c2c.Random, c2c.Seq = m.Random, m.Seq
+	body, err := c2c.Body.MarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+
+	n := (len(to) + MaxBatchRecipients - 1) / MaxBatchRecipients
+	parts := make([]BatchPart, n)
+	failed := make([]Failures, n)
+	sent := make([]bool, n)
+	sem := make(chan struct{}, cfg.concurrency)
+	var wg sync.WaitGroup
+	ctx = deduped(ctx)
+	for i := range n {
+		lo, hi := i*MaxBatchRecipients, min((i+1)*MaxBatchRecipients, len(to))
+		chunk := to[lo:hi]
+		parts[i].To = chunk
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			parts[i].Err = ctx.Err()
+			continue
+		}
+		sent[i] = true
+		wg.Go(func() {
+			defer func() { <-sem }()
+			parts[i], failed[i] = s.batchCall(ctx, &c2c, chunk, body)
+		})
+	}
+	wg.Wait()
+
+	res := &BatchResult{Random: m.Random, Seq: m.Seq, Parts: parts}
+	var errs []error
+	for i, p := range parts {
+		if sent[i] {
+			res.Calls++
+		}
+		if p.Err != nil {
+			errs = append(errs, fmt.Errorf("recipients %d..%d: %w", i*MaxBatchRecipients, i*MaxBatchRecipients+len(p.To)-1, p.Err))
+			for _, id := range p.To {
+				res.Failed = append(res.Failed, RecipientError{Account: id, Code: codeOf(p.Err), Err: p.Err})
+			}
+			continue
+		}
+		res.Sent += len(p.To) - len(failed[i])
+		res.Failed = append(res.Failed, failed[i]...)
+	}
+	if len(errs) > 0 {
+		return res, fmt.Errorf("tim: batch send: %d of %d calls failed: %w", len(errs), n, errors.Join(errs...))
+	}
+	return res, nil
+}
+
+func (s *Service) batchCall(ctx context.Context, m *Message, chunk []string, body json.RawMessage) (BatchPart, Failures) {
+	part := BatchPart{To: chunk}
+	req, err := json.Marshal(fillC2C(m, chunk, body))
+	if err != nil {
+		part.Err = err
+		return part, nil
+	}
+	var resp batchResponse
+	ctx = transport.WithExtraLimit(ctx, transport.BatchRecipientsKey, len(chunk))
+	if err := s.d.Do(ctx, pathBatchSend, json.RawMessage(req), &resp); err != nil {
+		part.Err = err
+		return part, nil
+	}
+	part.MsgKey, part.MsgID = string(resp.MsgKey), string(resp.MsgID)
+	var f Failures
+	for _, e := range resp.ErrorList {
+		f = append(f, recipientError(pathBatchSend, string(e.To), int(e.Code)))
+	}
+	return part, f
+}
+
+func codeOf(err error) int {
+	var ae *wire.APIError
+	if errors.As(err, &ae) {
+		return ae.Code
+	}
+	return 0
+}

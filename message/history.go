@@ -1,0 +1,478 @@
+package message
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"iter"
+	"strconv"
+	"time"
+
+	"github.com/timkit/tim/internal/wire"
+)
+
+// ImportMode is importmsg's SyncFromOldSystem.
+type ImportMode int
+
+// Import modes.
+const (
+	// ImportHistory (2): history import; no unread count, no push.
+	ImportHistory ImportMode = 2
+	// ImportRealtime (5): realtime import during a migration; counts as
+	// unread and is pushed.
+	ImportRealtime ImportMode = 5
+)
+
+// ImportC2CRequest is one historical C2C message to import.
+type ImportC2CRequest struct {
+	// Mode is SyncFromOldSystem (default ImportHistory).
+	Mode ImportMode
+	From string // From_Account
+	To   string // To_Account
+	// Time is the message's original time (MsgTimeStamp; required).
+	Time time.Time
+	Body Body
+	// CloudCustomData is stored with the message.
+	CloudCustomData string
+	// Seq and Random are MsgSeq and MsgRandom. Tencent treats two imports
+	// with the same Seq, Random and Time in one conversation as the same
+	// message (whatever the content), so keep the originals' values, or let
+	// ImportC2C draw them once (it writes them back here) and reuse them.
+	Seq    uint32
+	Random uint32
+}
+
+// ImportC2C imports one C2C message into history (migration from another
+// system). It triggers no callbacks. Resends are deduplicated by Tencent on
+// (MsgSeq, MsgRandom, MsgTimeStamp), so the transport retries it safely.
+//
+// REST: v4/openim/importmsg
+func (s *Service) ImportC2C(ctx context.Context, r *ImportC2CRequest) error {
+	if r == nil {
+		return wire.Invalid("request", "is nil")
+	}
+	if err := checkUserID("From_Account", r.From); err != nil {
+		return err
+	}
+	if err := checkUserID("To_Account", r.To); err != nil {
+		return err
+	}
+	mode := r.Mode
+	if mode == 0 {
+		mode = ImportHistory
+	}
+	if mode != ImportHistory && mode != ImportRealtime {
+		return wire.Invalid("SyncFromOldSystem", "%d is neither 2 (history) nor 5 (realtime)", mode)
+	}
+	if r.Time.IsZero() {
+		return wire.Invalid("MsgTimeStamp", "is required: the message's original time")
+	}
+	body, err := checkBody(r.Body)
+	if err != nil {
+		return err
+	}
+	if r.Seq == 0 {
+		r.Seq = nonZero()
+	}
+	if r.Random == 0 {
+		r.Random = nonZero()
+	}
+	req := struct {
+		SyncFromOldSystem ImportMode      `json:"SyncFromOldSystem"`
+		From              string          `json:"From_Account"`
+		To                string          `json:"To_Account"`
+		MsgSeq            uint32          `json:"MsgSeq"`
+		MsgRandom         uint32          `json:"MsgRandom"`
+		MsgTimeStamp      int64           `json:"MsgTimeStamp"`
+		MsgBody           json.RawMessage `json:"MsgBody"`
+		CloudCustomData   string          `json:"CloudCustomData,omitempty"`
+	}{mode, r.From, r.To, r.Seq, r.Random, r.Time.Unix(), body, r.CloudCustomData}
+	var resp envelope
+	return s.d.Do(deduped(ctx), pathImportC2C, &req, &resp)
+}
+
+// MaxImportGroupPerCall is import_group_msg's cap per call.
+const MaxImportGroupPerCall = 7
+
+// ImportGroupMsg is one historical group message.
+type ImportGroupMsg struct {
+	From string    // From_Account (required)
+	Time time.Time // SendTime (required)
+	// Random is optional.
+	Random uint32
+	Body   Body
+}
+
+// ImportGroupRequest imports messages into a group's history. Messages must
+// be in ascending time order, earlier than now and later than the group's
+// creation and its latest message. Importing sets every member's unread
+// count to 0.
+type ImportGroupRequest struct {
+	GroupID string // GroupId
+	// UpdateConversations sets RecentContactFlag 1 (not for AVChatRoom or
+	// communities).
+	UpdateConversations bool
+	Messages            []ImportGroupMsg
+	// TopicID is the community topic (TopicId), if any.
+	TopicID string
+}
+
+// ImportGroupResult is Tencent's answer for one imported message.
+type ImportGroupResult struct {
+	MsgSeq  uint32
+	MsgTime int64
+	// Result is 0 on success (Tencent's per-message result code).
+	Result int
+}
+
+// ImportGroup imports group messages, 7 per call (Tencent's cap), in
+// order. A call failure stops the import and returns what was imported so
+// far with the error. The API documents no dedup rule, so a call whose
+// answer is lost is not resent automatically.
+//
+// REST: v4/group_open_http_svc/import_group_msg
+func (s *Service) ImportGroup(ctx context.Context, r ImportGroupRequest) ([]ImportGroupResult, error) {
+	if r.GroupID == "" {
+		return nil, wire.Invalid("GroupId", "is empty")
+	}
+	if len(r.Messages) == 0 {
+		return nil, wire.Invalid("MsgList", "is empty")
+	}
+	type item struct {
+		From     string          `json:"From_Account"`
+		SendTime int64           `json:"SendTime"`
+		Random   uint32          `json:"Random,omitempty"`
+		MsgBody  json.RawMessage `json:"MsgBody"`
+	}
+	items := make([]item, len(r.Messages))
+	var prev time.Time
+	for i, m := range r.Messages {
+		field := "MsgList[" + strconv.Itoa(i) + "]"
+		if err := checkUserID(field+".From_Account", m.From); err != nil {
+			return nil, err
+		}
+		if m.Time.IsZero() {
+			return nil, wire.Invalid(field+".SendTime", "is required")
+		}
+		if m.Time.Before(prev) {
+			return nil, wire.Invalid(field+".SendTime", "%v is before the previous message: import in ascending time order", m.Time)
+		}
+		prev = m.Time
+		body, err := checkBody(m.Body)
+		if err != nil {
+			var ie *wire.InvalidInputError
+			if errors.As(err, &ie) {
+				return nil, wire.Invalid(field+"."+ie.Field, "%s", ie.Reason)
+			}
+			return nil, err
+		}
+		items[i] = item{m.From, m.Time.Unix(), m.Random, body}
+	}
+	var out []ImportGroupResult
+	for lo := 0; lo < len(items); lo += MaxImportGroupPerCall {
+		hi := min(lo+MaxImportGroupPerCall, len(items))
+		req := struct {
+			GroupID           string `json:"GroupId"`
+			RecentContactFlag int    `json:"RecentContactFlag,omitempty"`
+			MsgList           []item `json:"MsgList"`
+			TopicID           string `json:"TopicId,omitempty"`
+		}{r.GroupID, b2i(r.UpdateConversations), items[lo:hi], r.TopicID}
+		var resp struct {
+			envelope
+			ImportMsgResult []struct {
+				MsgSeq  wire.FlexInt `json:"MsgSeq"`
+				MsgTime wire.FlexInt `json:"MsgTime"`
+				Result  wire.FlexInt `json:"Result"`
+			} `json:"ImportMsgResult"`
+		}
+		if err := s.d.Do(ctx, pathImportGroupMsgs, &req, &resp); err != nil {
+			return out, fmt.Errorf("tim: importing messages %d..%d of %d: %w", lo, hi-1, len(items), err)
+		}
+		for _, it := range resp.ImportMsgResult {
+			out = append(out, ImportGroupResult{MsgSeq: uint32(it.MsgSeq), MsgTime: int64(it.MsgTime), Result: int(it.Result)})
+		}
+	}
+	return out, nil
+}
+
+// HistoryMessage is one C2C message from roaming history.
+type HistoryMessage struct {
+	From            string
+	To              string
+	MsgSeq          uint32
+	MsgRandom       uint32
+	MsgTimeStamp    int64 // Unix seconds
+	MsgFlagBits     int
+	IsPeerRead      bool
+	MsgKey          string
+	Body            Body
+	CloudCustomData string
+}
+
+type historyWire struct {
+	From            wire.FlexString `json:"From_Account"`
+	To              wire.FlexString `json:"To_Account"`
+	MsgSeq          wire.FlexInt    `json:"MsgSeq"`
+	MsgRandom       wire.FlexInt    `json:"MsgRandom"`
+	MsgTimeStamp    wire.FlexInt    `json:"MsgTimeStamp"`
+	MsgFlagBits     wire.FlexInt    `json:"MsgFlagBits"`
+	IsPeerRead      wire.FlexInt    `json:"IsPeerRead"`
+	MsgKey          wire.FlexString `json:"MsgKey"`
+	MsgBody         Body            `json:"MsgBody"`
+	CloudCustomData wire.FlexString `json:"CloudCustomData"`
+}
+
+// HistoryRequest selects C2C roaming messages between two users, seen from
+// Operator's side.
+type HistoryRequest struct {
+	Operator string // Operator_Account
+	Peer     string // Peer_Account
+	// Since and Until bound the message time (MinTime, MaxTime; seconds).
+	// A zero Until means now.
+	Since, Until time.Time
+	// PerPage is MaxCnt (default 100).
+	PerPage int
+	// LastMsgKey continues after a previous page (set by the iterator).
+	LastMsgKey string
+}
+
+// HistoryPage is one page of C2C history, newest first.
+type HistoryPage struct {
+	Messages []HistoryMessage
+	// Complete is true when no older message is left in the range.
+	Complete bool
+	// LastMsgTime and LastMsgKey continue the walk: the next request uses
+	// Until = LastMsgTime and LastMsgKey = LastMsgKey.
+	LastMsgTime int64
+	LastMsgKey  string
+}
+
+// DefaultHistoryPerPage is the default MaxCnt of a C2C history page.
+const DefaultHistoryPerPage = 100
+
+// C2CHistoryPage fetches one page of roaming C2C messages.
+//
+// REST: v4/openim/admin_getroammsg
+func (s *Service) C2CHistoryPage(ctx context.Context, r HistoryRequest) (*HistoryPage, error) {
+	if err := checkUserID("Operator_Account", r.Operator); err != nil {
+		return nil, err
+	}
+	if err := checkUserID("Peer_Account", r.Peer); err != nil {
+		return nil, err
+	}
+	if r.PerPage < 0 {
+		return nil, wire.Invalid("MaxCnt", "%d is negative", r.PerPage)
+	}
+	if r.PerPage == 0 {
+		r.PerPage = DefaultHistoryPerPage
+	}
+	until := r.Until
+	if until.IsZero() {
+		until = time.Now()
+	}
+	if !r.Since.IsZero() && r.Since.After(until) {
+		return nil, wire.Invalid("MinTime", "%v is after MaxTime %v", r.Since, until)
+	}
+	var since int64
+	if !r.Since.IsZero() {
+		since = r.Since.Unix()
+	}
+	req := struct {
+		Operator   string `json:"Operator_Account"`
+		Peer       string `json:"Peer_Account"`
+		MaxCnt     int    `json:"MaxCnt"`
+		MinTime    int64  `json:"MinTime"`
+		MaxTime    int64  `json:"MaxTime"`
+		LastMsgKey string `json:"LastMsgKey,omitempty"`
+	}{r.Operator, r.Peer, r.PerPage, since, until.Unix(), r.LastMsgKey}
+	var resp struct {
+		envelope
+		Complete    wire.FlexInt    `json:"Complete"`
+		MsgCnt      wire.FlexInt    `json:"MsgCnt"`
+		LastMsgTime wire.FlexInt    `json:"LastMsgTime"`
+		LastMsgKey  wire.FlexString `json:"LastMsgKey"`
+		MsgList     []historyWire   `json:"MsgList"`
+	}
+	if err := s.d.Do(ctx, pathRoam, &req, &resp); err != nil {
+		return nil, err
+	}
+	p := &HistoryPage{
+		Complete:    resp.Complete == 1,
+		LastMsgTime: int64(resp.LastMsgTime),
+		LastMsgKey:  string(resp.LastMsgKey),
+		Messages:    make([]HistoryMessage, len(resp.MsgList)),
+	}
+	for i, w := range resp.MsgList {
+		p.Messages[i] = HistoryMessage{
+			From: string(w.From), To: string(w.To), MsgSeq: uint32(w.MsgSeq), MsgRandom: uint32(w.MsgRandom),
+			MsgTimeStamp: int64(w.MsgTimeStamp), MsgFlagBits: int(w.MsgFlagBits), IsPeerRead: w.IsPeerRead == 1,
+			MsgKey: string(w.MsgKey), Body: w.MsgBody, CloudCustomData: string(w.CloudCustomData),
+		}
+	}
+	return p, nil
+}
+
+// errNoProgress stops an iterator whose server repeats a cursor.
+var errNoProgress = errors.New("tim: history: the server returned the same cursor twice")
+
+// C2CHistory iterates over every roaming C2C message of the request's
+// range, newest first, fetching pages as needed (LastMsgKey continuation).
+// It stops at the first error, which it yields.
+//
+// REST: v4/openim/admin_getroammsg
+func (s *Service) C2CHistory(ctx context.Context, r HistoryRequest) iter.Seq2[*HistoryMessage, error] {
+	return func(yield func(*HistoryMessage, error) bool) {
+		if r.Until.IsZero() {
+			r.Until = time.Now()
+		}
+		for {
+			p, err := s.C2CHistoryPage(ctx, r)
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			for i := range p.Messages {
+				if !yield(&p.Messages[i], nil) {
+					return
+				}
+			}
+			if p.Complete || len(p.Messages) == 0 {
+				return
+			}
+			next := time.Unix(p.LastMsgTime, 0)
+			if p.LastMsgKey == r.LastMsgKey && next.Equal(r.Until) {
+				yield(nil, errNoProgress)
+				return
+			}
+			r.Until, r.LastMsgKey = next, p.LastMsgKey
+		}
+	}
+}
+
+// MaxGroupHistoryPerCall is group_msg_get_simple's cap on ReqMsgNumber.
+const MaxGroupHistoryPerCall = 20
+
+// GroupHistoryRequest selects group messages, walking down from FromSeq.
+type GroupHistoryRequest struct {
+	GroupID string // GroupId
+	// FromSeq is the newest MsgSeq to return (ReqMsgSeq); 0 starts from the
+	// group's latest message.
+	FromSeq uint32
+	// PerPage is ReqMsgNumber (1..20, default 20).
+	PerPage int
+	// WithRecalled also returns recalled messages (WithRecalledMsg 1).
+	WithRecalled bool
+	// TopicID is the community topic (TopicId), if any.
+	TopicID string
+}
+
+// GroupHistoryMessage is one group message from history.
+type GroupHistoryMessage struct {
+	From    string
+	MsgSeq  uint32
+	Random  uint32
+	MsgTime int64 // MsgTimeStamp, Unix seconds
+	// Priority is MsgPriority; Tencent may send it as a name or a number.
+	Priority string
+	// Placeholder (IsPlaceMsg) marks a message that was deleted or expired:
+	// it keeps its MsgSeq but has no body.
+	Placeholder bool
+	// System (IsSystemMsg) marks a system message.
+	System bool
+	MsgKey string
+	Body   Body
+}
+
+// GroupHistoryPage is one page of group history.
+type GroupHistoryPage struct {
+	Messages []GroupHistoryMessage
+	// Finished is IsFinished: 1 when the page holds every message of the
+	// requested range (0: some were too long to return).
+	Finished int
+}
+
+// GroupHistoryPage fetches up to 20 messages at or below r.FromSeq.
+//
+// REST: v4/group_open_http_svc/group_msg_get_simple
+func (s *Service) GroupHistoryPage(ctx context.Context, r GroupHistoryRequest) (*GroupHistoryPage, error) {
+	if r.GroupID == "" {
+		return nil, wire.Invalid("GroupId", "is empty")
+	}
+	if r.PerPage == 0 {
+		r.PerPage = MaxGroupHistoryPerCall
+	}
+	if r.PerPage < 1 || r.PerPage > MaxGroupHistoryPerCall {
+		return nil, wire.Invalid("ReqMsgNumber", "%d out of range 1..%d", r.PerPage, MaxGroupHistoryPerCall)
+	}
+	req := struct {
+		GroupID         string `json:"GroupId"`
+		ReqMsgSeq       uint32 `json:"ReqMsgSeq,omitempty"`
+		ReqMsgNumber    int    `json:"ReqMsgNumber"`
+		WithRecalledMsg int    `json:"WithRecalledMsg,omitempty"`
+		TopicID         string `json:"TopicId,omitempty"`
+	}{r.GroupID, r.FromSeq, r.PerPage, b2i(r.WithRecalled), r.TopicID}
+	var resp struct {
+		envelope
+		IsFinished wire.FlexInt `json:"IsFinished"`
+		RspMsgList []struct {
+			From         wire.FlexString `json:"From_Account"`
+			IsPlaceMsg   wire.FlexInt    `json:"IsPlaceMsg"`
+			IsSystemMsg  wire.FlexInt    `json:"IsSystemMsg"`
+			MsgPriority  flexStr         `json:"MsgPriority"`
+			MsgRandom    wire.FlexInt    `json:"MsgRandom"`
+			MsgSeq       wire.FlexInt    `json:"MsgSeq"`
+			MsgTimeStamp wire.FlexInt    `json:"MsgTimeStamp"`
+			MsgKey       wire.FlexString `json:"MsgKey"`
+			MsgBody      Body            `json:"MsgBody"`
+		} `json:"RspMsgList"`
+	}
+	if err := s.d.Do(ctx, pathGroupHistory, &req, &resp); err != nil {
+		return nil, err
+	}
+	p := &GroupHistoryPage{Finished: int(resp.IsFinished), Messages: make([]GroupHistoryMessage, len(resp.RspMsgList))}
+	for i, w := range resp.RspMsgList {
+		p.Messages[i] = GroupHistoryMessage{
+			From: string(w.From), MsgSeq: uint32(w.MsgSeq), Random: uint32(w.MsgRandom), MsgTime: int64(w.MsgTimeStamp),
+			Priority: string(w.MsgPriority), Placeholder: w.IsPlaceMsg == 1, System: w.IsSystemMsg == 1,
+			MsgKey: string(w.MsgKey), Body: w.MsgBody,
+		}
+	}
+	return p, nil
+}
+
+// GroupHistory iterates over a group's messages from r.FromSeq (0: the
+// latest) down to the first, 20 per call: each next call asks for the
+// sequence below the lowest one seen. Deleted or expired messages come as
+// placeholders. It stops at the first error, which it yields.
+//
+// REST: v4/group_open_http_svc/group_msg_get_simple
+func (s *Service) GroupHistory(ctx context.Context, r GroupHistoryRequest) iter.Seq2[*GroupHistoryMessage, error] {
+	return func(yield func(*GroupHistoryMessage, error) bool) {
+		for {
+			p, err := s.GroupHistoryPage(ctx, r)
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			if len(p.Messages) == 0 {
+				return
+			}
+			lowest := p.Messages[0].MsgSeq
+			for i := range p.Messages {
+				lowest = min(lowest, p.Messages[i].MsgSeq)
+				if !yield(&p.Messages[i], nil) {
+					return
+				}
+			}
+			if lowest <= 1 {
+				return
+			}
+			if r.FromSeq != 0 && lowest > r.FromSeq {
+				yield(nil, errNoProgress)
+				return
+			}
+			r.FromSeq = lowest - 1
+		}
+	}
+}

@@ -1,0 +1,592 @@
+package message
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/timkit/tim/internal/transport"
+	"github.com/timkit/tim/internal/wire"
+)
+
+// Doer is what the service needs from a client; *tim.Client implements it.
+type Doer interface {
+	Do(ctx context.Context, path string, req, resp any) error
+}
+
+// Service sends and manages messages. It is safe for concurrent use.
+type Service struct {
+	d Doer
+}
+
+// NewService returns a Service that makes its calls through d.
+func NewService(d Doer) *Service { return &Service{d: d} }
+
+type envelope = wire.Envelope
+
+// REST paths used by this package.
+const (
+	pathSendC2C         = "openim/sendmsg"
+	pathBatchSend       = "openim/batchsendmsg"
+	pathImportC2C       = "openim/importmsg"
+	pathRoam            = "openim/admin_getroammsg"
+	pathWithdraw        = "openim/admin_msgwithdraw"
+	pathSetRead         = "openim/admin_set_msg_read"
+	pathUnread          = "openim/get_c2c_unread_msg_num"
+	pathModifyC2C       = "openim/modify_c2c_msg"
+	pathModifyGroup     = "openim/modify_group_msg"
+	pathSendGroup       = "group_open_http_svc/send_group_msg"
+	pathGroupNotify     = "group_open_http_svc/send_group_system_notification"
+	pathGroupRecall     = "group_open_http_svc/group_msg_recall"
+	pathGroupHistory    = "group_open_http_svc/group_msg_get_simple"
+	pathImportGroupMsgs = "group_open_http_svc/import_group_msg"
+)
+
+// deduped marks a call whose resend Tencent absorbs by its dedup keys.
+func deduped(ctx context.Context) context.Context {
+	return transport.WithSafety(ctx, transport.Deduped)
+}
+
+// SendResult is what a send returns: the handles later calls need and the
+// dedup keys that were sent, so an application-level retry can reuse them.
+type SendResult struct {
+	// Conversation is the message's conversation type.
+	Conversation ConversationType
+	// MsgTime is the server time of the message (Unix seconds).
+	MsgTime int64
+	// MsgKey (C2C) identifies the message for recall and modify.
+	MsgKey string
+	// MsgID (C2C) is Tencent's MsgId.
+	MsgID string
+	// MsgSeq is the group's server-assigned sequence number (the handle for
+	// recall and modify), or for C2C the MsgSeq that was sent.
+	MsgSeq uint32
+	// DropReason (group) is set when frequency control dropped the message;
+	// Send then also returns a *DroppedError.
+	DropReason string
+	// Random is the MsgRandom (C2C) or Random (group) that was sent.
+	Random uint32
+}
+
+// Time returns MsgTime as a time.Time.
+func (r *SendResult) Time() time.Time { return time.Unix(r.MsgTime, 0) }
+
+// DroppedError reports a group message that Tencent accepted but dropped
+// under frequency control (MsgDropReason). It matches ErrRateLimited:
+// resend the same *Message later.
+type DroppedError struct {
+	GroupID string
+	Reason  string
+}
+
+// Error implements error.
+func (e *DroppedError) Error() string {
+	return "tim: group message to " + strconv.Quote(e.GroupID) + " dropped: " + e.Reason
+}
+
+// Is matches wire.ErrRateLimited (tim.ErrRateLimited).
+func (e *DroppedError) Is(target error) bool { return target == wire.ErrRateLimited }
+
+// c2cRequest is the body of sendmsg (T = string) and batchsendmsg
+// (T = []string), in the order of Tencent's documentation.
+type c2cRequest[T string | []string] struct {
+	SyncOtherMachine        int               `json:"SyncOtherMachine,omitempty"`
+	From                    string            `json:"From_Account,omitempty"`
+	To                      T                 `json:"To_Account"`
+	MsgLifeTime             *int64            `json:"MsgLifeTime,omitempty"`
+	MsgSeq                  uint32            `json:"MsgSeq"`
+	MsgRandom               uint32            `json:"MsgRandom"`
+	ForbidCallbackControl   []CallbackControl `json:"ForbidCallbackControl,omitempty"`
+	SendMsgControl          []SendControl     `json:"SendMsgControl,omitempty"`
+	MsgBody                 json.RawMessage   `json:"MsgBody"`
+	CloudCustomData         string            `json:"CloudCustomData,omitempty"`
+	SupportMessageExtension int               `json:"SupportMessageExtension,omitempty"`
+	OfflinePushInfo         *OfflinePushInfo  `json:"OfflinePushInfo,omitempty"`
+	IsNeedReadReceipt       int               `json:"IsNeedReadReceipt,omitempty"`
+	OnlineOnlyFlag          int               `json:"OnlineOnlyFlag,omitempty"`
+}
+
+func fillC2C[T string | []string](m *Message, to T, body json.RawMessage) *c2cRequest[T] {
+	r := &c2cRequest[T]{
+		From:                    m.From,
+		To:                      to,
+		MsgSeq:                  m.Seq,
+		MsgRandom:               m.Random,
+		ForbidCallbackControl:   m.ForbidCallback,
+		SendMsgControl:          m.SendControl,
+		MsgBody:                 body,
+		CloudCustomData:         m.CloudCustomData,
+		SupportMessageExtension: b2i(m.SupportExtension),
+		OfflinePushInfo:         m.OfflinePush,
+		IsNeedReadReceipt:       b2i(m.NeedReadReceipt),
+		OnlineOnlyFlag:          b2i(m.OnlineOnly),
+	}
+	if m.SyncToSender != nil {
+		r.SyncOtherMachine = 2
+		if *m.SyncToSender {
+			r.SyncOtherMachine = 1
+		}
+	}
+	if m.Lifetime != nil {
+		s := int64(*m.Lifetime / time.Second)
+		r.MsgLifeTime = &s
+	}
+	return r
+}
+
+type c2cResponse struct {
+	envelope
+	MsgTime wire.FlexInt    `json:"MsgTime"`
+	MsgKey  wire.FlexString `json:"MsgKey"`
+	MsgID   wire.FlexString `json:"MsgId"`
+}
+
+// groupAt is one GroupAtInfo entry.
+type groupAt struct {
+	GroupAtAllFlag int    `json:"GroupAtAllFlag"`
+	GroupAtAccount string `json:"GroupAt_Account,omitempty"`
+}
+
+// groupRequest is the body of send_group_msg.
+type groupRequest struct {
+	GroupID                 string            `json:"GroupId"`
+	Random                  uint32            `json:"Random"`
+	MsgPriority             Priority          `json:"MsgPriority,omitempty"`
+	MsgBody                 json.RawMessage   `json:"MsgBody"`
+	From                    string            `json:"From_Account,omitempty"`
+	OfflinePushInfo         *OfflinePushInfo  `json:"OfflinePushInfo,omitempty"`
+	ForbidCallbackControl   []CallbackControl `json:"ForbidCallbackControl,omitempty"`
+	OnlineOnlyFlag          int               `json:"OnlineOnlyFlag,omitempty"`
+	SendMsgControl          []SendControl     `json:"SendMsgControl,omitempty"`
+	CloudCustomData         string            `json:"CloudCustomData,omitempty"`
+	SupportMessageExtension int               `json:"SupportMessageExtension,omitempty"`
+	To                      []string          `json:"To_Account,omitempty"`
+	TopicID                 string            `json:"TopicId,omitempty"`
+	NeedReadReceipt         int               `json:"NeedReadReceipt,omitempty"`
+	GroupAtInfo             []groupAt         `json:"GroupAtInfo,omitempty"`
+}
+
+type groupResponse struct {
+	envelope
+	MsgTime       wire.FlexInt    `json:"MsgTime"`
+	MsgSeq        wire.FlexInt    `json:"MsgSeq"`
+	MsgDropReason wire.FlexString `json:"MsgDropReason"`
+}
+
+// Send validates m, fixes its dedup keys if it has none yet, and sends it to
+// its user or group. A timeout or a transient failure is retried with the
+// byte-identical request, inside Tencent's dedup window; sending the same
+// *Message again later reuses the same keys too.
+//
+// REST: v4/openim/sendmsg (C2C), v4/group_open_http_svc/send_group_msg (group)
+func (s *Service) Send(ctx context.Context, m *Message) (*SendResult, error) {
+	if err := m.Validate(); err != nil {
+		return nil, err
+	}
+	m.FixKeys()
+	body, err := m.Body.MarshalJSON()
+	if err != nil {
+		return nil, err
+	}
+	if m.Conversation == ConvGroup {
+		return s.sendGroup(ctx, m, body)
+	}
+	req, err := json.Marshal(fillC2C(m, m.To, body))
+	if err != nil {
+		return nil, err
+	}
+	var resp c2cResponse
+	if err := s.d.Do(deduped(ctx), pathSendC2C, json.RawMessage(req), &resp); err != nil {
+		return nil, err
+	}
+	return &SendResult{
+		Conversation: ConvC2C,
+		MsgTime:      int64(resp.MsgTime),
+		MsgKey:       string(resp.MsgKey),
+		MsgID:        string(resp.MsgID),
+		MsgSeq:       m.Seq,
+		Random:       m.Random,
+	}, nil
+}
+
+func (s *Service) sendGroup(ctx context.Context, m *Message, body json.RawMessage) (*SendResult, error) {
+	r := &groupRequest{
+		GroupID:                 m.To,
+		Random:                  m.Random,
+		MsgPriority:             m.Priority,
+		MsgBody:                 body,
+		From:                    m.From,
+		OfflinePushInfo:         m.OfflinePush,
+		ForbidCallbackControl:   m.ForbidCallback,
+		OnlineOnlyFlag:          b2i(m.OnlineOnly),
+		SendMsgControl:          m.SendControl,
+		CloudCustomData:         m.CloudCustomData,
+		SupportMessageExtension: b2i(m.SupportExtension),
+		To:                      m.Receivers,
+		TopicID:                 m.TopicID,
+		NeedReadReceipt:         b2i(m.NeedReadReceipt),
+	}
+	if m.MentionAll {
+		r.GroupAtInfo = append(r.GroupAtInfo, groupAt{GroupAtAllFlag: 1})
+	}
+	for _, id := range m.Mentions {
+		r.GroupAtInfo = append(r.GroupAtInfo, groupAt{GroupAtAccount: id})
+	}
+	req, err := json.Marshal(r)
+	if err != nil {
+		return nil, err
+	}
+	var resp groupResponse
+	if err := s.d.Do(deduped(ctx), pathSendGroup, json.RawMessage(req), &resp); err != nil {
+		return nil, err
+	}
+	res := &SendResult{
+		Conversation: ConvGroup,
+		MsgTime:      int64(resp.MsgTime),
+		MsgSeq:       uint32(resp.MsgSeq),
+		DropReason:   string(resp.MsgDropReason),
+		Random:       m.Random,
+	}
+	if res.DropReason != "" {
+		return res, &DroppedError{GroupID: m.To, Reason: res.DropReason}
+	}
+	return res, nil
+}
+
+// GroupNotification is a group system notification: a plain text shown to
+// online members only, not stored in roaming history.
+type GroupNotification struct {
+	// GroupID is the group (GroupId).
+	GroupID string `json:"GroupId"`
+	// ToMembers limits the notification to these members; empty = all.
+	ToMembers []string `json:"ToMembers_Account,omitempty"`
+	// Content is the notification text.
+	Content string `json:"Content"`
+	// TopicID is the community topic (TopicId), if any.
+	TopicID string `json:"TopicId,omitempty"`
+}
+
+// SendGroupNotification sends a group system notification. The API has no
+// dedup key, so an attempt whose answer is lost is not resent (the
+// transport treats this path as unsafe).
+//
+// REST: v4/group_open_http_svc/send_group_system_notification
+func (s *Service) SendGroupNotification(ctx context.Context, n GroupNotification) error {
+	if n.GroupID == "" {
+		return wire.Invalid("GroupId", "is empty")
+	}
+	if n.Content == "" {
+		return wire.Invalid("Content", "is empty")
+	}
+	for i, id := range n.ToMembers {
+		if err := checkUserID("ToMembers_Account["+strconv.Itoa(i)+"]", id); err != nil {
+			return err
+		}
+	}
+	var resp envelope
+	return s.d.Do(ctx, pathGroupNotify, &n, &resp)
+}
+
+// CodeAlreadyRecalled is Tencent's answer to recalling a C2C message that
+// was already recalled (20023).
+const CodeAlreadyRecalled = 20023
+
+// RecallC2C recalls a one-to-one message by the MsgKey its send returned
+// (or a callback or history carried). Recalling an already recalled message
+// succeeds, so a retried recall is harmless.
+//
+// REST: v4/openim/admin_msgwithdraw
+func (s *Service) RecallC2C(ctx context.Context, from, to, msgKey string) error {
+	if err := checkUserID("From_Account", from); err != nil {
+		return err
+	}
+	if err := checkUserID("To_Account", to); err != nil {
+		return err
+	}
+	if msgKey == "" {
+		return wire.Invalid("MsgKey", "is empty")
+	}
+	req := struct {
+		From   string `json:"From_Account"`
+		To     string `json:"To_Account"`
+		MsgKey string `json:"MsgKey"`
+	}{from, to, msgKey}
+	var resp envelope
+	err := s.d.Do(ctx, pathWithdraw, &req, &resp)
+	var ae *wire.APIError
+	if errors.As(err, &ae) && ae.Code == CodeAlreadyRecalled {
+		return nil
+	}
+	return err
+}
+
+// MaxRecallPerCall is group_msg_recall's cap on MsgSeqList.
+const MaxRecallPerCall = 10
+
+// RecallGroupRequest names the group messages to recall.
+type RecallGroupRequest struct {
+	// GroupID is the group (GroupId).
+	GroupID string
+	// MsgSeqs are the messages' group sequence numbers; any number, sent
+	// 10 per call.
+	MsgSeqs []uint32
+	// TopicID is the community topic (TopicId), if any.
+	TopicID string
+	// Reason is shown to members (≤100 bytes).
+	Reason string
+}
+
+// RecallResult is Tencent's answer for one recalled MsgSeq.
+type RecallResult struct {
+	MsgSeq uint32
+	// Code is RetCode: 0 recalled, else Tencent's reason (e.g. 10030
+	// message not found).
+	Code int
+}
+
+// MaxRecallReasonBytes caps RecallGroupRequest.Reason.
+const MaxRecallReasonBytes = 100
+
+// RecallGroup recalls group messages by MsgSeq, 10 per call (Tencent's
+// cap), and returns the per-message outcome. A call failure stops the walk
+// and returns the results so far with the error.
+//
+// REST: v4/group_open_http_svc/group_msg_recall
+func (s *Service) RecallGroup(ctx context.Context, r RecallGroupRequest) ([]RecallResult, error) {
+	if r.GroupID == "" {
+		return nil, wire.Invalid("GroupId", "is empty")
+	}
+	if len(r.MsgSeqs) == 0 {
+		return nil, wire.Invalid("MsgSeqList", "is empty")
+	}
+	if len(r.Reason) > MaxRecallReasonBytes {
+		return nil, wire.Invalid("Reason", "is %d bytes, limit is %d", len(r.Reason), MaxRecallReasonBytes)
+	}
+	type seq struct {
+		MsgSeq uint32 `json:"MsgSeq"`
+	}
+	var out []RecallResult
+	for lo := 0; lo < len(r.MsgSeqs); lo += MaxRecallPerCall {
+		hi := min(lo+MaxRecallPerCall, len(r.MsgSeqs))
+		req := struct {
+			GroupID    string `json:"GroupId"`
+			MsgSeqList []seq  `json:"MsgSeqList"`
+			TopicID    string `json:"TopicId,omitempty"`
+			Reason     string `json:"Reason,omitempty"`
+		}{GroupID: r.GroupID, TopicID: r.TopicID, Reason: r.Reason}
+		for _, q := range r.MsgSeqs[lo:hi] {
+			req.MsgSeqList = append(req.MsgSeqList, seq{q})
+		}
+		var resp struct {
+			envelope
+			RecallRetList []struct {
+				MsgSeq  wire.FlexInt `json:"MsgSeq"`
+				RetCode wire.FlexInt `json:"RetCode"`
+			} `json:"RecallRetList"`
+		}
+		if err := s.d.Do(ctx, pathGroupRecall, &req, &resp); err != nil {
+			return out, fmt.Errorf("tim: recalling messages %d..%d of %d: %w", lo, hi-1, len(r.MsgSeqs), err)
+		}
+		for _, it := range resp.RecallRetList {
+			out = append(out, RecallResult{MsgSeq: uint32(it.MsgSeq), Code: int(it.RetCode)})
+		}
+	}
+	return out, nil
+}
+
+// ModifyC2CRequest changes a sent one-to-one message.
+type ModifyC2CRequest struct {
+	From   string // From_Account: the original sender
+	To     string // To_Account: the original recipient
+	MsgKey string // the message's MsgKey
+	// Body replaces the elements (nil keeps them).
+	Body Body
+	// CloudCustomData replaces the custom data ("" keeps it).
+	CloudCustomData string
+}
+
+// ModifyC2C changes the body and/or cloud custom data of a sent C2C message.
+//
+// REST: v4/openim/modify_c2c_msg
+func (s *Service) ModifyC2C(ctx context.Context, r ModifyC2CRequest) error {
+	if err := checkUserID("From_Account", r.From); err != nil {
+		return err
+	}
+	if err := checkUserID("To_Account", r.To); err != nil {
+		return err
+	}
+	if r.MsgKey == "" {
+		return wire.Invalid("MsgKey", "is empty")
+	}
+	body, err := modifiedBody(r.Body, r.CloudCustomData)
+	if err != nil {
+		return err
+	}
+	req := struct {
+		From            string          `json:"From_Account"`
+		To              string          `json:"To_Account"`
+		MsgKey          string          `json:"MsgKey"`
+		MsgBody         json.RawMessage `json:"MsgBody,omitempty"`
+		CloudCustomData string          `json:"CloudCustomData,omitempty"`
+	}{r.From, r.To, r.MsgKey, body, r.CloudCustomData}
+	var resp envelope
+	return s.d.Do(ctx, pathModifyC2C, &req, &resp)
+}
+
+// ModifyGroupRequest changes a sent group message.
+type ModifyGroupRequest struct {
+	GroupID string // GroupId
+	MsgSeq  uint32 // the message's group MsgSeq
+	// Body replaces the elements (nil keeps them).
+	Body Body
+	// CloudCustomData replaces the custom data ("" keeps it).
+	CloudCustomData string
+	// TopicID is the community topic (TopicId), if any.
+	TopicID string
+}
+
+// ModifyGroup changes the body and/or cloud custom data of a sent group
+// message.
+//
+// REST: v4/openim/modify_group_msg
+func (s *Service) ModifyGroup(ctx context.Context, r ModifyGroupRequest) error {
+	if r.GroupID == "" {
+		return wire.Invalid("GroupId", "is empty")
+	}
+	if r.MsgSeq == 0 {
+		return wire.Invalid("MsgSeq", "is 0: group sequence numbers start at 1")
+	}
+	body, err := modifiedBody(r.Body, r.CloudCustomData)
+	if err != nil {
+		return err
+	}
+	req := struct {
+		GroupID         string          `json:"GroupId"`
+		MsgSeq          uint32          `json:"MsgSeq"`
+		MsgBody         json.RawMessage `json:"MsgBody,omitempty"`
+		CloudCustomData string          `json:"CloudCustomData,omitempty"`
+		TopicID         string          `json:"TopicId,omitempty"`
+	}{r.GroupID, r.MsgSeq, body, r.CloudCustomData, r.TopicID}
+	var resp envelope
+	return s.d.Do(ctx, pathModifyGroup, &req, &resp)
+}
+
+func modifiedBody(b Body, cloud string) (json.RawMessage, error) {
+	if b == nil {
+		if cloud == "" {
+			return nil, wire.Invalid("MsgBody", "nothing to modify: set MsgBody or CloudCustomData")
+		}
+		return nil, nil
+	}
+	return checkBody(b)
+}
+
+// SetC2CRead marks user's one-to-one messages from peer as read up to
+// readAt (the zero time means now).
+//
+// REST: v4/openim/admin_set_msg_read
+func (s *Service) SetC2CRead(ctx context.Context, user, peer string, readAt time.Time) error {
+	if err := checkUserID("Report_Account", user); err != nil {
+		return err
+	}
+	if err := checkUserID("Peer_Account", peer); err != nil {
+		return err
+	}
+	req := struct {
+		Report  string `json:"Report_Account"`
+		Peer    string `json:"Peer_Account"`
+		MsgRead int64  `json:"MsgReadTime,omitempty"`
+	}{Report: user, Peer: peer}
+	if !readAt.IsZero() {
+		req.MsgRead = readAt.Unix()
+	}
+	var resp envelope
+	return s.d.Do(ctx, pathSetRead, &req, &resp)
+}
+
+// MaxUnreadPeersPerCall is get_c2c_unread_msg_num's cap on Peer_Account.
+const MaxUnreadPeersPerCall = 10
+
+// Unread is the answer of C2CUnread.
+type Unread struct {
+	// Total is the user's unread count over all C2C conversations
+	// (AllC2CUnreadMsgNum); set when no peers were asked for.
+	Total int64
+	// ByPeer is the unread count of each conversation asked for.
+	ByPeer map[string]int64
+	// Failed lists the peers Tencent could not answer for (70107: the
+	// account does not exist).
+	Failed []RecipientError
+}
+
+// C2CUnread returns user's unread C2C message count: the total when no
+// peers are given, else per conversation with each peer (any number, asked
+// 10 per call).
+//
+// REST: v4/openim/get_c2c_unread_msg_num
+func (s *Service) C2CUnread(ctx context.Context, user string, peers ...string) (*Unread, error) {
+	if err := checkUserID("To_Account", user); err != nil {
+		return nil, err
+	}
+	for i, p := range peers {
+		if err := checkUserID("Peer_Account["+strconv.Itoa(i)+"]", p); err != nil {
+			return nil, err
+		}
+	}
+	out := &Unread{}
+	call := func(ps []string) error {
+		req := struct {
+			To    string   `json:"To_Account"`
+			Peers []string `json:"Peer_Account,omitempty"`
+		}{user, ps}
+		var resp struct {
+			envelope
+			All  wire.FlexInt `json:"AllC2CUnreadMsgNum"`
+			List []struct {
+				Peer wire.FlexString `json:"Peer_Account"`
+				Num  wire.FlexInt    `json:"C2CUnreadMsgNum"`
+			} `json:"C2CUnreadMsgNumList"`
+			Errors []struct {
+				Peer wire.FlexString `json:"Peer_Account"`
+				Code wire.FlexInt    `json:"ErrorCode"`
+			} `json:"ErrorList"`
+		}
+		if err := s.d.Do(ctx, pathUnread, &req, &resp); err != nil {
+			return err
+		}
+		out.Total += int64(resp.All)
+		for _, it := range resp.List {
+			if out.ByPeer == nil {
+				out.ByPeer = make(map[string]int64, len(peers))
+			}
+			out.ByPeer[string(it.Peer)] = int64(it.Num)
+		}
+		for _, e := range resp.Errors {
+			out.Failed = append(out.Failed, recipientError(pathUnread, string(e.Peer), int(e.Code)))
+		}
+		return nil
+	}
+	if len(peers) == 0 {
+		if err := call(nil); err != nil {
+			return nil, err
+		}
+		return out, nil
+	}
+	for lo := 0; lo < len(peers); lo += MaxUnreadPeersPerCall {
+		hi := min(lo+MaxUnreadPeersPerCall, len(peers))
+		if err := call(peers[lo:hi]); err != nil {
+			return out, fmt.Errorf("tim: unread counts for peers %d..%d of %d: %w", lo, hi-1, len(peers), err)
+		}
+	}
+	return out, nil
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
