@@ -1,0 +1,202 @@
+package event
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/timkit/tim/internal/wire"
+)
+
+// Callback is one parsed Tencent callback: a typed struct per command
+// (*C2CAfterSendMsg, *GroupAfterSendMsg, *StateChange, …, *UnknownCallback
+// for commands this package does not know). Every Callback is an Event
+// named CALLBACK_RECEIVED, so one On[*C2CAfterSendMsg] or
+// OnName(CallbackReceived, …) reaches it. The raw body stays reachable.
+type Callback interface {
+	Event
+	// Command is the CallbackCommand.
+	Command() Command
+	// Raw is the request body exactly as received. Do not modify it.
+	Raw() json.RawMessage
+	// Origin is what the callback URL said about the request (zero when
+	// the callback came from Parse rather than the handler).
+	Origin() Origin
+	meta() *Meta
+}
+
+// Origin is what the callback URL carries besides the command:
+// ?SdkAppid=…&ClientIP=…&OptPlatform=…&RequestTime=….
+type Origin struct {
+	SDKAppID uint64
+	// ClientIP is the IP of the client that triggered the callback.
+	ClientIP string
+	// OptPlatform is the platform as sent ("iOS" or "IOS", "Web", "RESTAPI",
+	// …); compare through Platform.Canonical.
+	OptPlatform Platform
+	// RequestTime is the signed request time (zero when authentication is
+	// off).
+	RequestTime time.Time
+}
+
+// Meta is embedded in every callback type: the command, the event time
+// (when the command carries one) and the raw body.
+type Meta struct {
+	// CallbackCommand as the body spells it (the handler fills it from the
+	// URL when the body omits it).
+	CallbackCommand Command `json:"CallbackCommand"`
+	// EventTime is when the event happened, in Unix milliseconds. Tencent
+	// sends it as a string in group callbacks and as a number elsewhere;
+	// both decode. Zero when absent (older C2C callbacks).
+	EventTime UnixMilli `json:"EventTime"`
+
+	origin Origin
+	raw    json.RawMessage
+}
+
+// Command implements Callback.
+func (m *Meta) Command() Command { return m.CallbackCommand }
+
+// Raw implements Callback.
+func (m *Meta) Raw() json.RawMessage { return m.raw }
+
+// Origin implements Callback.
+func (m *Meta) Origin() Origin { return m.origin }
+
+// EventName implements Event: every raw callback is CALLBACK_RECEIVED.
+func (m *Meta) EventName() Name { return CallbackReceived }
+
+func (m *Meta) meta() *Meta { return m }
+
+// UnixMilli is a Unix time in milliseconds that decodes from a JSON number
+// or a numeric string (Tencent's EventTime drifts between the two).
+type UnixMilli int64
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (t *UnixMilli) UnmarshalJSON(b []byte) error {
+	return (*wire.FlexInt)(t).UnmarshalJSON(b)
+}
+
+// Time returns t as a time.Time (the zero Time for 0).
+func (t UnixMilli) Time() time.Time {
+	if t == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(int64(t))
+}
+
+// Platform is a client platform as Tencent names it in OptPlatform and
+// KickedDevice. State.StateChange spells iOS "IOS", other callbacks "iOS":
+// compare through Canonical.
+type Platform string
+
+// Platforms (reference §6.1).
+const (
+	PlatformRESTAPI Platform = "RESTAPI"
+	PlatformWeb     Platform = "Web"
+	PlatformAndroid Platform = "Android"
+	PlatformIOS     Platform = "iOS"
+	PlatformWindows Platform = "Windows"
+	PlatformMac     Platform = "Mac"
+	PlatformIPad    Platform = "iPad"
+	PlatformLinux   Platform = "Linux"
+	PlatformUnknown Platform = "Unknown"
+)
+
+var platforms = [...]Platform{PlatformRESTAPI, PlatformWeb, PlatformAndroid, PlatformIOS, PlatformWindows,
+	PlatformMac, PlatformIPad, PlatformLinux, PlatformUnknown}
+
+// Canonical returns the platform constant p names, ignoring case ("IOS" →
+// PlatformIOS); other values are returned unchanged.
+func (p Platform) Canonical() Platform {
+	for _, k := range platforms {
+		if string(p) == string(k) {
+			return k
+		}
+	}
+	for _, k := range platforms {
+		if strings.EqualFold(string(p), string(k)) {
+			return k
+		}
+	}
+	return p
+}
+
+// Parse errors. Every error Parse returns matches ErrMalformedBody.
+var (
+	// ErrMalformedBody: the body is not a JSON object of the command's shape.
+	ErrMalformedBody = errors.New("event: malformed callback body")
+	// ErrCommandMismatch: the URL and the body name different commands.
+	ErrCommandMismatch = fmt.Errorf("%w: CallbackCommand in URL and body differ", ErrMalformedBody)
+	// ErrNoCommand: neither the URL nor the body names a command.
+	ErrNoCommand = fmt.Errorf("%w: no CallbackCommand", ErrMalformedBody)
+)
+
+// Parse decodes a callback body into the typed struct of command
+// (*UnknownCallback for a command this package does not know). An empty
+// command is taken from the body. Decoding is tolerant: missing and unknown
+// fields never fail, and numbers sent as strings (or strings sent as
+// numbers) are accepted; a body that is not a JSON object, or a field whose
+// structure is wrong (an object where a list belongs, a MsgBody that is a
+// number, …), fails with an error matching ErrMalformedBody.
+//
+// The returned callback keeps body (see Callback.Raw); do not modify it
+// afterwards.
+func Parse(command string, body []byte) (Callback, error) {
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) == 0 || trimmed[0] != '{' {
+		return nil, fmt.Errorf("%w: not a JSON object", ErrMalformedBody)
+	}
+	cmd := Command(command)
+	if cmd == "" {
+		var probe struct {
+			CallbackCommand string `json:"CallbackCommand"`
+		}
+		if err := decodeInto(trimmed, &probe); err != nil {
+			return nil, err
+		}
+		cmd = Command(probe.CallbackCommand)
+		if cmd == "" {
+			return nil, ErrNoCommand
+		}
+	}
+	var cb Callback
+	if f, ok := factories[cmd]; ok {
+		cb = f()
+	} else {
+		cb = new(UnknownCallback)
+	}
+	if err := decodeInto(trimmed, cb); err != nil {
+		return nil, err
+	}
+	m := cb.meta()
+	switch {
+	case m.CallbackCommand == "":
+		m.CallbackCommand = cmd
+	case m.CallbackCommand != cmd:
+		return nil, ErrCommandMismatch
+	}
+	m.raw = body
+	return cb, nil
+}
+
+// decodeInto decodes an object body into v: the plain encoding/json pass
+// first, and only when that trips on a type mismatch, a tolerant pass that
+// converts scalars to the types v expects.
+func decodeInto(body []byte, v any) error {
+	err := json.Unmarshal(body, v)
+	if err == nil {
+		return nil
+	}
+	var syn *json.SyntaxError
+	if errors.As(err, &syn) || !json.Valid(body) {
+		return fmt.Errorf("%w: invalid JSON", ErrMalformedBody)
+	}
+	if err2 := decodeTolerant(body, v); err2 != nil {
+		return fmt.Errorf("%w: %v", ErrMalformedBody, err2)
+	}
+	return nil
+}

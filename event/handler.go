@@ -1,0 +1,382 @@
+package event
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"runtime/debug"
+	"strconv"
+	"time"
+)
+
+// Handler defaults.
+const (
+	// DefaultMaxBodyBytes caps a callback body (a destroyed group's member
+	// list is the largest body Tencent documents).
+	DefaultMaxBodyBytes = 1 << 20
+	// DefaultBeforeBudget is how long a decider may take: Tencent waits 2 s
+	// for a "before" answer, and the answer must still travel back.
+	DefaultBeforeBudget = 1500 * time.Millisecond
+	// DefaultDedupTTL is how long a derived event's key is remembered.
+	DefaultDedupTTL = 10 * time.Minute
+)
+
+// HandlerOption configures NewHandler.
+type HandlerOption func(*handler)
+
+// WithToken turns on signature checking: every request must carry Sign and
+// RequestTime made with token (the console's callback-authentication
+// token). Without it the handler accepts unsigned callbacks.
+func WithToken(token string) HandlerOption { return func(h *handler) { h.token = token } }
+
+// WithTolerance sets how far RequestTime may be from now, either way
+// (default 60 s).
+func WithTolerance(d time.Duration) HandlerOption {
+	return func(h *handler) {
+		if d > 0 {
+			h.tolerance = d
+		}
+	}
+}
+
+// WithMaxBodyBytes caps the request body (default 1 MiB); larger requests
+// get 413.
+func WithMaxBodyBytes(n int64) HandlerOption {
+	return func(h *handler) {
+		if n > 0 {
+			h.maxBody = n
+		}
+	}
+}
+
+// WithBeforeBudget sets how long a decider may run before the handler
+// answers with the fallback decision (default 1.5 s; Tencent gives up at
+// 2 s, so keep room for the answer's trip).
+func WithBeforeBudget(d time.Duration) HandlerOption {
+	return func(h *handler) {
+		if d > 0 {
+			h.budget = d
+		}
+	}
+}
+
+// WithFallback sets the decision answered when a decider runs out of time
+// or panics (default Allow: the same as Tencent's own behaviour when the
+// callback fails). Use Reject("…") to fail closed.
+func WithFallback(d Decision) HandlerOption { return func(h *handler) { h.fallback = d } }
+
+// WithDedupStore sets where derived events' keys are remembered (default a
+// NewMemoryDedup(0) per handler). Share one store (e.g. Redis) between the
+// replicas behind one callback URL.
+func WithDedupStore(s DedupStore) HandlerOption {
+	return func(h *handler) {
+		if s != nil {
+			h.dedup = s
+		}
+	}
+}
+
+// WithDedupTTL sets how long a derived event's key is remembered (default
+// 10 minutes).
+func WithDedupTTL(d time.Duration) HandlerOption {
+	return func(h *handler) {
+		if d > 0 {
+			h.dedupTTL = d
+		}
+	}
+}
+
+// WithHandlerClock sets the clock used for RequestTime checks (tests).
+func WithHandlerClock(now func() time.Time) HandlerOption {
+	return func(h *handler) {
+		if now != nil {
+			h.now = now
+		}
+	}
+}
+
+type handler struct {
+	d         *Dispatcher
+	appID     uint64
+	token     string
+	tolerance time.Duration
+	maxBody   int64
+	budget    time.Duration
+	fallback  Decision
+	dedup     DedupStore
+	dedupTTL  time.Duration
+	now       func() time.Time
+}
+
+// NewHandler returns the http.Handler for Tencent's callback URL. It
+// dispatches every callback on d: first the typed callback (On[*C2CAfterSendMsg],
+// …), then the events derived from it (On[*ReceivedMessage], …), the latter
+// de-duplicated by natural key.
+//
+// Each request must be a POST (else 405) whose SdkAppid is sdkAppID (else
+// 403; 400 when missing); with WithToken, Sign and RequestTime must verify
+// (else 401). The body is capped (413) and must parse (400). Errors answer
+// a generic JSON body that never echoes the computed signature.
+//
+// Accepted callbacks get Tencent's envelope
+// {"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0} after the handlers of
+// an "after" callback returned (keep them short, or hand work to a queue:
+// Tencent waits about 2 s). Unknown commands are acknowledged and
+// dispatched as *UnknownCallback. A panicking handler is recovered and the
+// request still answered.
+//
+// "Before" callbacks (BeforeCallback) are answered with the decision of the
+// decider registered by Decide, within the WithBeforeBudget budget, else
+// with the fallback decision; their On handlers run after the answer, on
+// another goroutine.
+func NewHandler(d *Dispatcher, sdkAppID uint64, opts ...HandlerOption) http.Handler {
+	h := &handler{
+		d:         d,
+		appID:     sdkAppID,
+		tolerance: DefaultTolerance,
+		maxBody:   DefaultMaxBodyBytes,
+		budget:    DefaultBeforeBudget,
+		fallback:  Allow(),
+		dedupTTL:  DefaultDedupTTL,
+		now:       time.Now,
+	}
+	for _, o := range opts {
+		o(h)
+	}
+	if h.dedup == nil {
+		h.dedup = NewMemoryDedup(0)
+	}
+	return h
+}
+
+var (
+	okAnswer        = []byte(`{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}`)
+	jsonContentType = []string{"application/json; charset=utf-8"}
+	allowPost       = []string{http.MethodPost}
+)
+
+// failBody is the generic error answer for status.
+func failBody(status int) []byte {
+	return []byte(`{"ActionStatus":"FAIL","ErrorInfo":"` + http.StatusText(status) + `","ErrorCode":1}`)
+}
+
+var failBodies = map[int][]byte{}
+
+func init() {
+	for _, s := range []int{http.StatusBadRequest, http.StatusUnauthorized, http.StatusForbidden,
+		http.StatusMethodNotAllowed, http.StatusRequestEntityTooLarge, http.StatusInternalServerError} {
+		failBodies[s] = failBody(s)
+	}
+}
+
+// answerWriter writes at most one answer.
+type answerWriter struct {
+	w    http.ResponseWriter
+	done bool
+}
+
+func (a *answerWriter) write(status int, body []byte) {
+	if a.done {
+		return
+	}
+	a.done = true
+	hd := a.w.Header()
+	hd["Content-Type"] = jsonContentType
+	hd["Content-Length"] = []string{strconv.Itoa(len(body))}
+	a.w.WriteHeader(status)
+	_, _ = a.w.Write(body)
+}
+
+func (a *answerWriter) fail(status int) {
+	b, ok := failBodies[status]
+	if !ok {
+		b = failBody(status)
+	}
+	a.write(status, b)
+}
+
+func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	aw := &answerWriter{w: w}
+	var cmd Command
+	defer func() {
+		if p := recover(); p != nil {
+			h.d.log.ErrorContext(r.Context(), "tim/event: callback handling panicked",
+				"command", string(cmd), "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			aw.write(http.StatusOK, okAnswer)
+		}
+	}()
+
+	if r.Method != http.MethodPost {
+		w.Header()["Allow"] = allowPost
+		aw.fail(http.StatusMethodNotAllowed)
+		return
+	}
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		h.reject(r, aw, http.StatusBadRequest, "unparsable query")
+		return
+	}
+	cmd = Command(q.Get("CallbackCommand"))
+	app := q.Get("SdkAppid")
+	if app == "" {
+		h.reject(r, aw, http.StatusBadRequest, "no SdkAppid")
+		return
+	}
+	if id, err := strconv.ParseUint(app, 10, 64); err != nil || id != h.appID {
+		h.reject(r, aw, http.StatusForbidden, "SdkAppid is not ours")
+		return
+	}
+	var reqTime time.Time
+	if h.token != "" {
+		if err := Verify(h.token, q, h.now(), h.tolerance); err != nil {
+			h.reject(r, aw, http.StatusUnauthorized, err.Error())
+			return
+		}
+		sec, _ := strconv.ParseInt(q.Get("RequestTime"), 10, 64)
+		reqTime = time.Unix(sec, 0)
+	}
+	body, status := h.readBody(w, r)
+	if status != 0 {
+		h.reject(r, aw, status, "unreadable body")
+		return
+	}
+	cb, err := Parse(string(cmd), body)
+	if err != nil {
+		if cmd == "" || cmd.Known() {
+			h.reject(r, aw, http.StatusBadRequest, err.Error())
+			return
+		}
+		// An unknown command is never rejected, even with a body we cannot read.
+		u := new(UnknownCallback)
+		u.CallbackCommand, u.raw = cmd, body
+		cb = u
+	}
+	cmd = cb.Command()
+	cb.meta().origin = Origin{SDKAppID: h.appID, ClientIP: q.Get("ClientIP"),
+		OptPlatform: Platform(q.Get("OptPlatform")), RequestTime: reqTime}
+
+	if bc, ok := cb.(BeforeCallback); ok {
+		h.serveBefore(r.Context(), aw, bc)
+		return
+	}
+	h.dispatch(r.Context(), cb)
+	aw.write(http.StatusOK, okAnswer)
+}
+
+func (h *handler) reject(r *http.Request, aw *answerWriter, status int, why string) {
+	h.d.log.WarnContext(r.Context(), "tim/event: callback rejected", "status", status, "reason", why,
+		"remote", r.RemoteAddr)
+	aw.fail(status)
+}
+
+// readBody reads the capped body; status is non-zero on failure.
+func (h *handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, int) {
+	if r.Body == nil {
+		return nil, 0
+	}
+	if r.ContentLength > h.maxBody {
+		return nil, http.StatusRequestEntityTooLarge
+	}
+	size := int64(512)
+	if r.ContentLength > 0 {
+		size = r.ContentLength + 1
+	}
+	body := http.MaxBytesReader(w, r.Body, h.maxBody)
+	buf := make([]byte, 0, size)
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := body.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, 0
+		}
+		if err != nil {
+			var tooBig *http.MaxBytesError
+			if errors.As(err, &tooBig) {
+				return nil, http.StatusRequestEntityTooLarge
+			}
+			return nil, http.StatusBadRequest
+		}
+	}
+}
+
+// dispatch delivers cb and its derived events.
+func (h *handler) dispatch(ctx context.Context, cb Callback) {
+	h.d.Emit(ctx, cb)
+	dv := derive(cb)
+	if dv.n == 0 || !h.d.HasHandlers(dv.events[0]) && (dv.n < 2 || !h.d.HasHandlers(dv.events[1])) {
+		return
+	}
+	seen, err := h.dedup.SeenOrAdd(ctx, dv.key, h.dedupTTL)
+	if err != nil {
+		h.d.log.WarnContext(ctx, "tim/event: dedup store failed; delivering anyway", "error", err.Error())
+	}
+	if seen && err == nil {
+		return
+	}
+	for i := range dv.n {
+		h.d.Emit(ctx, dv.events[i])
+	}
+}
+
+// serveBefore answers a before callback with its decider's decision, or
+// the fallback when the decider is late or panics.
+func (h *handler) serveBefore(rctx context.Context, aw *answerWriter, cb BeforeCallback) {
+	ctx := context.WithoutCancel(rctx)
+	fn, ok := h.d.lookupDecider(cb)
+	if !ok {
+		aw.write(http.StatusOK, h.encode(cb.Command(), Allow()))
+		go h.dispatch(ctx, cb)
+		return
+	}
+	result := make(chan Decision, 1)
+	go func() {
+		dctx, cancel := context.WithTimeout(ctx, h.budget)
+		dec, ok := h.runDecider(dctx, fn, cb)
+		cancel()
+		if !ok {
+			dec = h.fallback
+		}
+		result <- dec
+		h.dispatch(ctx, cb)
+	}()
+	timer := time.NewTimer(h.budget)
+	defer timer.Stop()
+	var dec Decision
+	select {
+	case dec = <-result:
+	case <-timer.C:
+		h.d.log.WarnContext(ctx, "tim/event: decider exceeded its budget; answering the fallback",
+			"command", string(cb.Command()), "budget", h.budget.String(), "fallback", h.fallback.String())
+		dec = h.fallback
+	}
+	aw.write(http.StatusOK, h.encode(cb.Command(), dec))
+}
+
+func (h *handler) runDecider(ctx context.Context, fn func(context.Context, Event) Decision, cb Callback) (dec Decision, ok bool) {
+	defer func() {
+		if p := recover(); p != nil {
+			h.d.log.ErrorContext(ctx, "tim/event: decider panicked; answering the fallback",
+				"command", string(cb.Command()), "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			ok = false
+		}
+	}()
+	return fn(ctx, cb), true
+}
+
+func (h *handler) encode(cmd Command, dec Decision) []byte {
+	b, err := dec.answer(cmd)
+	if err != nil {
+		h.d.log.Error("tim/event: cannot encode decision; answering the fallback", "command", string(cmd),
+			"error", err.Error())
+		if b, err = h.fallback.answer(cmd); err != nil {
+			return okAnswer
+		}
+	}
+	return b
+}
