@@ -1,0 +1,55 @@
+package message_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+
+	"context"
+	"github.com/stretchr/testify/assert"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/timkit/tim"
+	"github.com/timkit/tim/internal/testutil"
+	"github.com/timkit/tim/message"
+)
+
+// noLimit is a limiter that never waits (tests and benchmarks must not
+// sleep on the 12,000/min batch budget).
+type noLimit struct{}
+
+func (noLimit) Wait(ctx context.Context, _ string, _ int) error { return ctx.Err() }
+
+// fastRetry retries quickly so tests that drop answers stay fast.
+var fastRetry = tim.RetryPolicy{MaxAttempts: 4, BaseDelay: 5 * time.Millisecond, MaxDelay: 20 * time.Millisecond, RateLimitDelay: 5 * time.Millisecond}
+
+// newService starts a recording server and a service talking to it.
+func newService(t testing.TB, opts ...tim.Option) (*message.Service, *testutil.Server) {
+	t.Helper()
+	srv := testutil.NewServer(t)
+	base := []tim.Option{tim.WithBaseURL(srv.URL), tim.WithRetry(fastRetry), tim.WithLimiter(noLimit{})}
+	c, err := tim.New(testutil.AppID, testutil.Key, append(base, opts...)...)
+	require.NoError(t, err)
+	return message.NewService(c), srv
+}
+
+// assertGolden is testutil.AssertGolden, except that it tolerates the
+// trailing newline AssertGolden itself writes: json.Indent keeps trailing
+// whitespace, so testutil.AssertGolden fails on every file it wrote.
+// (Reported; drop this wrapper once testutil trims the file.)
+func assertGolden(t testing.TB, path string, got []byte) {
+	t.Helper()
+	if os.Getenv("UPDATE_GOLDEN") == "1" {
+		testutil.AssertGolden(t, path, got)
+		return
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "run with UPDATE_GOLDEN=1 to create it")
+	var w, g bytes.Buffer
+	require.NoError(t, json.Indent(&w, bytes.TrimSpace(want), "", "  "), "golden %s", path)
+	require.NoError(t, json.Indent(&g, bytes.TrimSpace(got), "", "  "), "request body")
+	assert.Equal(t, w.String(), g.String(), "request body differs from golden %s", path)
+}
