@@ -198,11 +198,19 @@ func (e *Video) MsgType() Type { return TypeVideo }
 func (e *Relay) MsgType() Type { return TypeRelay }
 
 // MsgType implements Element.
-func (e *Unknown) MsgType() Type { return e.Type }
+func (e *Unknown) MsgType() Type {
+	if e == nil {
+		return ""
+	}
+	return e.Type
+}
 
 // MarshalJSON encodes the raw content ({} when empty).
 func (e *Unknown) MarshalJSON() ([]byte, error) {
-	if len(bytes.TrimSpace(e.Content)) == 0 {
+	if e == nil {
+		return []byte("null"), nil
+	}
+	if c := bytes.TrimSpace(e.Content); len(c) == 0 || string(c) == "null" {
 		return []byte("{}"), nil
 	}
 	return e.Content, nil
@@ -289,7 +297,7 @@ func appendContent(buf []byte, e Element) ([]byte, error) {
 			return nil, errNilElement
 		}
 		c := bytes.TrimSpace(v.Content)
-		if len(c) == 0 {
+		if len(c) == 0 || string(c) == "null" {
 			return append(buf, "{}"...), nil
 		}
 		if !json.Valid(c) {

@@ -2,14 +2,13 @@ package message_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"os"
-
-	"context"
-	"github.com/stretchr/testify/assert"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/timkit/tim"
