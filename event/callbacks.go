@@ -476,14 +476,15 @@ type GroupOnDailyQuotaAlarm struct {
 type GroupBeforeCreateTopic struct {
 	Meta
 	GroupBase
-	TopicName string `json:"TopicName,omitempty"`
+	// Name is the topic's name.
+	Name string `json:"Name,omitempty"`
 }
 
 // GroupAfterCreateTopic is Group.CallbackAfterCreateTopic.
 type GroupAfterCreateTopic struct {
 	Meta
 	GroupBase
-	TopicName string `json:"TopicName,omitempty"`
+	Name string `json:"Name,omitempty"`
 }
 
 // GroupAfterTopicDestroyed is Group.CallbackAfterTopicDestroyed.
@@ -520,6 +521,7 @@ type GroupAfterReadReceipt struct {
 type GroupAfterChangeGroupOwner struct {
 	Meta
 	GroupBase
+	OldOwnerAccount string `json:"OldOwner_Account,omitempty"`
 	NewOwnerAccount string `json:"NewOwner_Account,omitempty"`
 }
 
