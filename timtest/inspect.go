@@ -1,0 +1,364 @@
+package timtest
+
+import (
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+)
+
+func (s *Server) routeTable() map[string]handler {
+	return map[string]handler{
+		"im_open_login_svc/account_import":      (*call).accountImport,
+		"im_open_login_svc/multiaccount_import": (*call).multiAccountImport,
+		"im_open_login_svc/account_check":       (*call).accountCheck,
+		"im_open_login_svc/account_delete":      (*call).accountDelete,
+		"im_open_login_svc/kick":                (*call).kick,
+		"openim/query_online_status":            (*call).queryOnlineStatus,
+		"profile/portrait_set":                  (*call).portraitSet,
+		"profile/portrait_get":                  (*call).portraitGet,
+
+		"openim/sendmsg":                (*call).sendMsg,
+		"openim/batchsendmsg":           (*call).batchSendMsg,
+		"openim/importmsg":              (*call).importMsg,
+		"openim/admin_getroammsg":       (*call).getRoamMsg,
+		"openim/admin_msgwithdraw":      (*call).msgWithdraw,
+		"openim/modify_c2c_msg":         (*call).modifyC2CMsg,
+		"openim/admin_set_msg_read":     (*call).setMsgRead,
+		"openim/get_c2c_unread_msg_num": (*call).unreadMsgNum,
+
+		"recentcontact/get_list": (*call).getContactList,
+		"recentcontact/delete":   (*call).deleteContact,
+
+		"group_open_http_svc/create_group":                   (*call).createGroup,
+		"group_open_http_svc/get_group_info":                 (*call).getGroupInfo,
+		"group_open_http_svc/modify_group_base_info":         (*call).modifyGroupBaseInfo,
+		"group_open_http_svc/add_group_member":               (*call).addGroupMember,
+		"group_open_http_svc/delete_group_member":            (*call).deleteGroupMember,
+		"group_open_http_svc/modify_group_member_info":       (*call).modifyGroupMemberInfo,
+		"group_open_http_svc/get_group_member_info":          (*call).getGroupMemberInfo,
+		"group_open_http_svc/change_group_owner":             (*call).changeGroupOwner,
+		"group_open_http_svc/forbid_send_msg":                (*call).forbidSendMsg,
+		"group_open_http_svc/destroy_group":                  (*call).destroyGroup,
+		"group_open_http_svc/get_joined_group_list":          (*call).getJoinedGroupList,
+		"group_open_http_svc/get_appid_group_list":           (*call).getAppIDGroupList,
+		"group_open_http_svc/send_group_msg":                 (*call).sendGroupMsg,
+		"group_open_http_svc/send_group_system_notification": (*call).sendGroupSystemNotification,
+		"group_open_http_svc/group_msg_recall":               (*call).groupMsgRecall,
+		"group_open_http_svc/group_msg_get_simple":           (*call).groupMsgGetSimple,
+	}
+}
+
+// APIs lists the REST paths ("<service>/<command>") the fake answers.
+func (s *Server) APIs() []string {
+	out := make([]string, 0, len(s.routes))
+	for p := range s.routes {
+		out = append(out, p)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Request is one REST call the server received.
+type Request struct {
+	Method string
+	// Path is "<service>/<command>", without "/v4/".
+	Path string
+	// Query is the query string with the usersig replaced by "REDACTED".
+	Query url.Values
+	Body  json.RawMessage
+	At    time.Time
+	// Code is the ErrorCode answered (0 = OK).
+	Code int
+	// HTTPStatus is the HTTP status answered.
+	HTTPStatus int
+	// Dropped is true when the answer was dropped after commit.
+	Dropped bool
+}
+
+// Requests returns the calls received so far, optionally only those of the
+// given paths.
+func (s *Server) Requests(paths ...string) []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Request, 0, len(s.requests))
+	for _, r := range s.requests {
+		if len(paths) == 0 || contains(paths, r.Path) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Message is a stored C2C message.
+type Message struct {
+	From, To  string
+	MsgSeq    uint32
+	MsgRandom uint32
+	// MsgTime is the unix second the message was sent (or its MsgTimeStamp).
+	MsgTime int64
+	MsgKey  string
+	MsgID   string
+	Body    []MsgElem
+	// CloudCustomData as stored (after a before-callback's replacement).
+	CloudCustomData string
+	Recalled        bool
+	// Imported is true for messages of openim/importmsg.
+	Imported bool
+	// Batch is true for messages of openim/batchsendmsg.
+	Batch bool
+	// OnlineOnly is true for OnlineOnlyFlag 1 messages (kept out of history).
+	OnlineOnly bool
+}
+
+// Text concatenates the message's TIMTextElem texts.
+func (m Message) Text() string { return textOf(m.Body) }
+
+func textOf(body []MsgElem) string {
+	var b strings.Builder
+	for _, e := range body {
+		b.WriteString(e.Text())
+	}
+	return b.String()
+}
+
+func elems(raw json.RawMessage) []MsgElem {
+	var out []MsgElem
+	_ = json.Unmarshal(raw, &out)
+	return out
+}
+
+func (m *c2cMsg) export() Message {
+	return Message{From: m.from, To: m.to, MsgSeq: m.seq, MsgRandom: m.random, MsgTime: m.time, MsgKey: m.key,
+		MsgID: m.msgID, Body: elems(m.body), CloudCustomData: m.cloud, Recalled: m.recalled,
+		Imported: m.imported, Batch: m.batch, OnlineOnly: m.onlineOnly}
+}
+
+// Messages returns the C2C messages between a and b in history order.
+func (s *Server) Messages(a, b string) []Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cv := s.c2c[convKey(a, b)]
+	if cv == nil {
+		return nil
+	}
+	ms := slices.Clone(cv.msgs)
+	slices.SortStableFunc(ms, func(x, y *c2cMsg) int { return cmp.Or(cmp.Compare(x.time, y.time), cmp.Compare(x.idx, y.idx)) })
+	out := make([]Message, 0, len(ms))
+	for _, m := range ms {
+		out = append(out, m.export())
+	}
+	return out
+}
+
+// MessagesTo returns every C2C message userID received, in arrival order.
+func (s *Server) MessagesTo(userID string) []Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var ms []*c2cMsg
+	for _, cv := range s.c2c {
+		for _, m := range cv.msgs {
+			if m.to == userID {
+				ms = append(ms, m)
+			}
+		}
+	}
+	slices.SortFunc(ms, func(x, y *c2cMsg) int { return cmp.Compare(x.idx, y.idx) })
+	out := make([]Message, 0, len(ms))
+	for _, m := range ms {
+		out = append(out, m.export())
+	}
+	return out
+}
+
+// Unread returns how many C2C messages from peer userID has not read.
+func (s *Server) Unread(userID, peer string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.unreadLocked(userID, peer)
+}
+
+// GroupMessage is a message sent in a group.
+type GroupMessage struct {
+	GroupID string
+	// From is the sender (the admin identifier for admin sends without From_Account).
+	From   string
+	MsgSeq uint64 // 0 for online-only messages
+	Random uint32
+	// MsgTime is the unix second it was sent.
+	MsgTime         int64
+	Body            []MsgElem
+	CloudCustomData string
+	Priority        string
+	Recalled        bool
+	OnlineOnly      bool
+}
+
+// Text concatenates the message's TIMTextElem texts.
+func (m GroupMessage) Text() string { return textOf(m.Body) }
+
+// GroupMessages returns the messages of a group in send order (nil for an
+// unknown or destroyed group).
+func (s *Server) GroupMessages(groupID string) []GroupMessage {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g := s.groups[groupID]
+	if g == nil {
+		return nil
+	}
+	out := make([]GroupMessage, 0, len(g.msgs))
+	for _, m := range g.msgs {
+		out = append(out, GroupMessage{GroupID: g.id, From: m.from, MsgSeq: m.seq, Random: m.random,
+			MsgTime: m.time, Body: elems(m.body), CloudCustomData: m.cloud, Priority: m.priority,
+			Recalled: m.recalled, OnlineOnly: m.onlineOnly})
+	}
+	return out
+}
+
+// SystemNotification is a send_group_system_notification (not stored by
+// Tencent: online members only).
+type SystemNotification struct {
+	GroupID string
+	To      []string
+	Content string
+	At      time.Time
+}
+
+// SystemNotifications returns the system notifications sent to a group.
+func (s *Server) SystemNotifications(groupID string) []SystemNotification {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if g := s.groups[groupID]; g != nil {
+		return slices.Clone(g.notifications)
+	}
+	return nil
+}
+
+// Group is a snapshot of a group.
+type Group struct {
+	GroupID      string
+	Type         string
+	Name         string
+	Introduction string
+	Notification string
+	FaceURL      string
+	Owner        string
+	CreateTime   int64
+	MaxMemberNum int
+	MuteAll      bool
+	NextMsgSeq   uint64
+	InfoSeq      uint64
+	Members      []Member
+}
+
+// Member is a snapshot of a group member.
+type Member struct {
+	Account   string
+	Role      string
+	JoinTime  int64
+	NameCard  string
+	MsgFlag   string
+	MuteUntil int64
+}
+
+func (g *group) export() Group {
+	out := Group{GroupID: g.id, Type: g.typ, Name: g.name, Introduction: g.intro, Notification: g.notif,
+		FaceURL: g.face, Owner: g.owner, CreateTime: g.createTime, MaxMemberNum: g.maxMembers,
+		MuteAll: g.muteAll, NextMsgSeq: g.nextSeq, InfoSeq: g.infoSeq}
+	for _, m := range g.members {
+		out.Members = append(out.Members, Member{Account: m.account, Role: m.role, JoinTime: m.joinTime,
+			NameCard: m.nameCard, MsgFlag: m.msgFlag, MuteUntil: m.muteUntil})
+	}
+	return out
+}
+
+// Group returns a snapshot of a live group.
+func (s *Server) Group(groupID string) (Group, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g := s.groups[groupID]
+	if g == nil {
+		return Group{}, false
+	}
+	return g.export(), true
+}
+
+// Groups returns every live group in creation order.
+func (s *Server) Groups() []Group {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	gs := make([]*group, 0, len(s.groups))
+	for _, g := range s.groups {
+		gs = append(gs, g)
+	}
+	slices.SortFunc(gs, func(a, b *group) int { return cmp.Compare(a.serial, b.serial) })
+	out := make([]Group, 0, len(gs))
+	for _, g := range gs {
+		out = append(out, g.export())
+	}
+	return out
+}
+
+// Accounts returns the imported accounts (admins included) in import order.
+func (s *Server) Accounts() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.accOrder)
+}
+
+// HasAccount reports whether userID is imported.
+func (s *Server) HasAccount(userID string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.accounts[userID] != nil
+}
+
+// ImportAccounts imports accounts directly, without a REST call; for test
+// set-up.
+func (s *Server) ImportAccounts(userIDs ...string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, id := range userIDs {
+		if !validUserID(id) {
+			return fmt.Errorf("timtest: %q is not a UserID of 1..32 bytes", id)
+		}
+	}
+	for _, id := range userIDs {
+		s.addAccount(id, s.Now())
+	}
+	return nil
+}
+
+// Profile returns userID's profile fields (tag → raw JSON value).
+func (s *Server) Profile(userID string) map[string]json.RawMessage {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a := s.accounts[userID]
+	if a == nil {
+		return nil
+	}
+	out := make(map[string]json.RawMessage, len(a.profile))
+	for k, v := range a.profile {
+		out[k] = v
+	}
+	return out
+}
+
+// OnlineStatus returns userID's state as query_online_status reports it
+// (Online, PushOnline or Offline) and its devices.
+func (s *Server) OnlineStatus(userID string) (string, map[Platform]string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a := s.accounts[userID]
+	if a == nil {
+		return StatusOffline, nil
+	}
+	devs := make(map[Platform]string, len(a.devices))
+	for p, st := range a.devices {
+		devs[p] = st
+	}
+	return a.status(), devs
+}
