@@ -123,14 +123,14 @@ func itemOf(t Target) contactItem {
 
 // contactItemIn is a contact item in an answer, decoded tolerantly.
 type contactItemIn struct {
-	Type           typeField       `json:"Type"`
-	ToAccount      accountField    `json:"To_Account"`
-	ToGroupID      wire.FlexString `json:"ToGroupId"`
-	GroupID        wire.FlexString `json:"GroupId"`
-	StandardMark   wire.FlexString `json:"StandardMark"`
-	CustomMark     wire.FlexString `json:"CustomMark"`
-	ContactGroupID []wire.FlexInt  `json:"ContactGroupId"`
-	Timestamp      wire.FlexInt    `json:"Timestamp"`
+	Type           typeField      `json:"Type"`
+	ToAccount      accountField   `json:"To_Account"`
+	ToGroupID      idField        `json:"ToGroupId"`
+	GroupID        idField        `json:"GroupId"`
+	StandardMark   idField        `json:"StandardMark"`
+	CustomMark     idField        `json:"CustomMark"`
+	ContactGroupID []wire.FlexInt `json:"ContactGroupId"`
+	Timestamp      wire.FlexInt   `json:"Timestamp"`
 }
 
 func (c *contactItemIn) target() Target {

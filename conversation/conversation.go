@@ -175,15 +175,15 @@ type listResponse struct {
 }
 
 type sessionItem struct {
-	Type           typeField       `json:"Type"`
-	ToAccount      accountField    `json:"To_Account"`
-	GroupID        wire.FlexString `json:"GroupId"`
-	ToGroupID      wire.FlexString `json:"ToGroupId"`
-	MsgTime        wire.FlexInt    `json:"MsgTime"`
-	TopFlag        wire.FlexInt    `json:"TopFlag"`
-	StandardMark   wire.FlexString `json:"StandardMark"`
-	CustomMark     wire.FlexString `json:"CustomMark"`
-	ContactGroupID []wire.FlexInt  `json:"ContactGroupId"`
+	Type           typeField      `json:"Type"`
+	ToAccount      accountField   `json:"To_Account"`
+	GroupID        idField        `json:"GroupId"`
+	ToGroupID      idField        `json:"ToGroupId"`
+	MsgTime        wire.FlexInt   `json:"MsgTime"`
+	TopFlag        wire.FlexInt   `json:"TopFlag"`
+	StandardMark   idField        `json:"StandardMark"`
+	CustomMark     idField        `json:"CustomMark"`
+	ContactGroupID []wire.FlexInt `json:"ContactGroupId"`
 }
 
 func (it *sessionItem) conversation() Conversation {

@@ -5,7 +5,51 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
+
+// unquote returns the text of a JSON string literal without going through
+// encoding/json when it has no escapes (the common case: ids and marks).
+func unquote(b []byte) (string, error) {
+	if len(b) >= 2 && b[0] == '"' && b[len(b)-1] == '"' {
+		in := b[1 : len(b)-1]
+		simple := true
+		for _, c := range in {
+			if c == '\\' || c == '"' || c < 0x20 {
+				simple = false
+				break
+			}
+		}
+		if simple && utf8.Valid(in) {
+			return string(in), nil
+		}
+	}
+	var s string
+	err := json.Unmarshal(b, &s)
+	return s, err
+}
+
+// idField is a string that may come as a JSON number (GroupId drift).
+type idField string
+
+func (f *idField) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	switch {
+	case len(b) == 0 || string(b) == "null":
+		*f = ""
+	case b[0] == '"':
+		s, err := unquote(b)
+		if err != nil {
+			return err
+		}
+		*f = idField(s)
+	case b[0] == '{' || b[0] == '[':
+		*f = "" // not a shape Tencent sends for an id: ignore it
+	default:
+		*f = idField(b)
+	}
+	return nil
+}
 
 // typeField decodes a conversation Type sent as 1/2, "1"/"2", or a name
 // ("C2C", "G2C", "GROUP"). Anything else decodes as 0 (unknown) rather than
@@ -15,12 +59,17 @@ type typeField int
 func (t *typeField) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
 	*t = 0
+	if len(b) == 1 && (b[0] == '1' || b[0] == '2') {
+		*t = typeField(b[0] - '0')
+		return nil
+	}
 	if len(b) == 0 || string(b) == "null" {
 		return nil
 	}
 	s := string(b)
 	if b[0] == '"' {
-		if err := json.Unmarshal(b, &s); err != nil {
+		var err error
+		if s, err = unquote(b); err != nil {
 			return nil
 		}
 	}
@@ -51,8 +100,8 @@ func (a *accountField) UnmarshalJSON(b []byte) error {
 	}
 	switch b[0] {
 	case '"':
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
+		s, err := unquote(b)
+		if err != nil {
 			return err
 		}
 		*a = accountField(s)

@@ -158,13 +158,16 @@ func TestListToleratesDrift(t *testing.T) {
 		 {"To_Account":"bob","MsgTime":1},
 		 {"GroupId":"@TGS#x"},
 		 {"Type":"G2C","ToGroupId":"@TGS#y","Unknown":{"a":[1,2]}},
-		 {"Type":1,"To_Account":[],"MsgTime":null,"ContactGroupId":["3",4]}
+		 {"Type":1,"To_Account":[],"MsgTime":null,"ContactGroupId":["3",4]},
+		 {"Type":1,"To_Account":"pa\u0074ient \"7\"","CustomMark":"\u533b"}
 		],
 		"CompleteFlag":"1","TimeStamp":"0","StartIndex":0,"TopTimeStamp":0,"TopStartIndex":0}`))
 	})
 	got, err := collect(t, svc, "u")
 	require.NoError(t, err)
-	require.Len(t, got, 6)
+	require.Len(t, got, 7)
+	assert.Equal(t, `patient "7"`, got[6].PeerID)
+	assert.Equal(t, "医", got[6].CustomMark)
 	assert.Equal(t, conversation.Conversation{Type: conversation.TypeGroup, GroupID: "1234567", MsgTime: time.Unix(1630997628, 0), Pinned: true}, got[0])
 	assert.Equal(t, "alice", got[1].PeerID)
 	assert.Equal(t, conversation.TypeC2C, got[1].Type)
