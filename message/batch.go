@@ -104,11 +104,11 @@ func BatchConcurrency(n int) BatchOption {
 
 type batchResponse struct {
 	envelope
-	MsgKey    wire.FlexString `json:"MsgKey"`
-	MsgID     wire.FlexString `json:"MsgId"`
+	MsgKey    flexStr `json:"MsgKey"`
+	MsgID     flexStr `json:"MsgId"`
 	ErrorList []struct {
-		To   wire.FlexString `json:"To_Account"`
-		Code wire.FlexInt    `json:"ErrorCode"`
+		To   flexStr      `json:"To_Account"`
+		Code wire.FlexInt `json:"ErrorCode"`
 	} `json:"ErrorList"`
 }
 
@@ -158,15 +158,12 @@ func (s *Service) SendBatch(ctx context.Context, m *Message, recipients []string
 	}
 	c2c := *m
 	c2c.Conversation = ConvC2C
-	if err := c2c.validateCommon(); err != nil {
+	body, err := c2c.validateCommon()
+	if err != nil {
 		return nil, err
 	}
 	m.FixKeys()
 	c2c.Random, c2c.Seq = m.Random, m.Seq
-	body, err := c2c.Body.MarshalJSON()
-	if err != nil {
-		return nil, err
-	}
 
 	n := (len(to) + MaxBatchRecipients - 1) / MaxBatchRecipients
 	parts := make([]BatchPart, n)
@@ -219,7 +216,7 @@ func (s *Service) SendBatch(ctx context.Context, m *Message, recipients []string
 
 func (s *Service) batchCall(ctx context.Context, m *Message, chunk []string, body json.RawMessage) (BatchPart, Failures) {
 	part := BatchPart{To: chunk}
-	req, err := json.Marshal(fillC2C(m, chunk, body))
+	req, err := appendC2C(make([]byte, 0, 256+len(body)+16*len(chunk)), m, "", chunk, body)
 	if err != nil {
 		part.Err = err
 		return part, nil

@@ -604,6 +604,10 @@ func (f *flexStr) UnmarshalJSON(b []byte) error {
 	}
 	switch b[0] {
 	case '"':
+		if inner := b[1 : len(b)-1]; bytes.IndexByte(inner, '\\') < 0 && utf8.Valid(inner) {
+			*f = flexStr(inner) // no escapes: the common case, one allocation
+			return nil
+		}
 		var s string
 		if err := json.Unmarshal(b, &s); err != nil {
 			return err

@@ -24,7 +24,7 @@ func roamMsg(i int) map[string]any {
 		"From_Account": "a", "To_Account": "b", "MsgSeq": i, "MsgRandom": 1000 + i,
 		"MsgTimeStamp": fmt.Sprint(1700000000 - i), // drift: a string
 		"MsgFlagBits":  0, "IsPeerRead": i % 2, "MsgKey": fmt.Sprintf("key%d", i),
-		"MsgBody":      []any{map[string]any{"MsgType": "TIMTextElem", "MsgContent": map[string]any{"Text": fmt.Sprintf("m%d", i)}}},
+		"MsgBody": []any{map[string]any{"MsgType": "TIMTextElem", "MsgContent": map[string]any{"Text": fmt.Sprintf("m%d", i)}}},
 	}
 }
 

@@ -318,33 +318,48 @@ func nonZero() uint32 {
 // Each error is an *InvalidInputError (errors.Is ErrInvalidParameter) that
 // names the JSON field and the limit.
 func (m *Message) Validate() error {
+	_, err := m.validate()
+	return err
+}
+
+// validate checks the message and returns its encoded MsgBody.
+func (m *Message) validate() ([]byte, error) {
 	if m == nil {
-		return wire.Invalid("message", "is nil")
+		return nil, wire.Invalid("message", "is nil")
 	}
 	switch m.Conversation {
 	case ConvC2C:
 		if err := checkUserID("To_Account", m.To); err != nil {
-			return err
+			return nil, err
 		}
 	case ConvGroup:
 		if m.To == "" {
-			return wire.Invalid("GroupId", "is empty")
+			return nil, wire.Invalid("GroupId", "is empty")
 		}
 	default:
-		return wire.Invalid("ConversationType", "%q is neither %q nor %q", m.Conversation, ConvC2C, ConvGroup)
+		return nil, wire.Invalid("ConversationType", "%q is neither %q nor %q", m.Conversation, ConvC2C, ConvGroup)
 	}
 	return m.validateCommon()
 }
 
-// validateCommon checks everything but the recipient.
-func (m *Message) validateCommon() error {
+// validateCommon checks everything but the recipient and returns the
+// encoded MsgBody.
+func (m *Message) validateCommon() ([]byte, error) {
+	body, err := checkBody(m.Body)
+	if err != nil {
+		return nil, err
+	}
+	if err := m.checkOptions(); err != nil {
+		return nil, err
+	}
+	return body, nil
+}
+
+func (m *Message) checkOptions() error {
 	if m.From != "" {
 		if err := checkUserID("From_Account", m.From); err != nil {
 			return err
 		}
-	}
-	if _, err := checkBody(m.Body); err != nil {
-		return err
 	}
 	group := m.Conversation == ConvGroup
 	switch m.Priority {

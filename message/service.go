@@ -90,58 +90,95 @@ func (e *DroppedError) Error() string {
 // Is matches wire.ErrRateLimited (tim.ErrRateLimited).
 func (e *DroppedError) Is(target error) bool { return target == wire.ErrRateLimited }
 
-// c2cRequest is the body of sendmsg (T = string) and batchsendmsg
-// (T = []string), in the order of Tencent's documentation.
-type c2cRequest[T string | []string] struct {
-	SyncOtherMachine        int               `json:"SyncOtherMachine,omitempty"`
-	From                    string            `json:"From_Account,omitempty"`
-	To                      T                 `json:"To_Account"`
-	MsgLifeTime             *int64            `json:"MsgLifeTime,omitempty"`
-	MsgSeq                  uint32            `json:"MsgSeq"`
-	MsgRandom               uint32            `json:"MsgRandom"`
-	ForbidCallbackControl   []CallbackControl `json:"ForbidCallbackControl,omitempty"`
-	SendMsgControl          []SendControl     `json:"SendMsgControl,omitempty"`
-	MsgBody                 json.RawMessage   `json:"MsgBody"`
-	CloudCustomData         string            `json:"CloudCustomData,omitempty"`
-	SupportMessageExtension int               `json:"SupportMessageExtension,omitempty"`
-	OfflinePushInfo         *OfflinePushInfo  `json:"OfflinePushInfo,omitempty"`
-	IsNeedReadReceipt       int               `json:"IsNeedReadReceipt,omitempty"`
-	OnlineOnlyFlag          int               `json:"OnlineOnlyFlag,omitempty"`
-}
-
-func fillC2C[T string | []string](m *Message, to T, body json.RawMessage) *c2cRequest[T] {
-	r := &c2cRequest[T]{
-		From:                    m.From,
-		To:                      to,
-		MsgSeq:                  m.Seq,
-		MsgRandom:               m.Random,
-		ForbidCallbackControl:   m.ForbidCallback,
-		SendMsgControl:          m.SendControl,
-		MsgBody:                 body,
-		CloudCustomData:         m.CloudCustomData,
-		SupportMessageExtension: b2i(m.SupportExtension),
-		OfflinePushInfo:         m.OfflinePush,
-		IsNeedReadReceipt:       b2i(m.NeedReadReceipt),
-		OnlineOnlyFlag:          b2i(m.OnlineOnly),
-	}
+// appendC2C encodes the body of sendmsg (to) or batchsendmsg (tos), with
+// the keys in the order of Tencent's documentation. It is written by hand
+// because it is the hot path; the golden tests pin its output.
+func appendC2C(buf []byte, m *Message, to string, tos []string, body []byte) ([]byte, error) {
+	buf = append(buf, '{')
 	if m.SyncToSender != nil {
-		r.SyncOtherMachine = 2
 		if *m.SyncToSender {
-			r.SyncOtherMachine = 1
+			buf = append(buf, `"SyncOtherMachine":1,`...)
+		} else {
+			buf = append(buf, `"SyncOtherMachine":2,`...)
 		}
 	}
-	if m.Lifetime != nil {
-		s := int64(*m.Lifetime / time.Second)
-		r.MsgLifeTime = &s
+	if m.From != "" {
+		buf = append(buf, `"From_Account":`...)
+		buf = appendString(buf, m.From)
+		buf = append(buf, ',')
 	}
-	return r
+	buf = append(buf, `"To_Account":`...)
+	if tos == nil {
+		buf = appendString(buf, to)
+	} else {
+		buf = append(buf, '[')
+		for i, id := range tos {
+			if i > 0 {
+				buf = append(buf, ',')
+			}
+			buf = appendString(buf, id)
+		}
+		buf = append(buf, ']')
+	}
+	if m.Lifetime != nil {
+		buf = append(buf, `,"MsgLifeTime":`...)
+		buf = strconv.AppendInt(buf, int64(*m.Lifetime/time.Second), 10)
+	}
+	buf = append(buf, `,"MsgSeq":`...)
+	buf = strconv.AppendUint(buf, uint64(m.Seq), 10)
+	buf = append(buf, `,"MsgRandom":`...)
+	buf = strconv.AppendUint(buf, uint64(m.Random), 10)
+	if len(m.ForbidCallback) > 0 {
+		buf = append(buf, `,"ForbidCallbackControl":[`...)
+		for i, c := range m.ForbidCallback {
+			if i > 0 {
+				buf = append(buf, ',')
+			}
+			buf = appendString(buf, string(c))
+		}
+		buf = append(buf, ']')
+	}
+	if len(m.SendControl) > 0 {
+		buf = append(buf, `,"SendMsgControl":[`...)
+		for i, c := range m.SendControl {
+			if i > 0 {
+				buf = append(buf, ',')
+			}
+			buf = appendString(buf, string(c))
+		}
+		buf = append(buf, ']')
+	}
+	buf = append(buf, `,"MsgBody":`...)
+	buf = append(buf, body...)
+	if m.CloudCustomData != "" {
+		buf = append(buf, `,"CloudCustomData":`...)
+		buf = appendString(buf, m.CloudCustomData)
+	}
+	if m.SupportExtension {
+		buf = append(buf, `,"SupportMessageExtension":1`...)
+	}
+	if m.OfflinePush != nil {
+		p, err := json.Marshal(m.OfflinePush)
+		if err != nil {
+			return nil, err
+		}
+		buf = append(buf, `,"OfflinePushInfo":`...)
+		buf = append(buf, p...)
+	}
+	if m.NeedReadReceipt {
+		buf = append(buf, `,"IsNeedReadReceipt":1`...)
+	}
+	if m.OnlineOnly {
+		buf = append(buf, `,"OnlineOnlyFlag":1`...)
+	}
+	return append(buf, '}'), nil
 }
 
 type c2cResponse struct {
 	envelope
-	MsgTime wire.FlexInt    `json:"MsgTime"`
-	MsgKey  wire.FlexString `json:"MsgKey"`
-	MsgID   wire.FlexString `json:"MsgId"`
+	MsgTime wire.FlexInt `json:"MsgTime"`
+	MsgKey  flexStr      `json:"MsgKey"`
+	MsgID   flexStr      `json:"MsgId"`
 }
 
 // groupAt is one GroupAtInfo entry.
@@ -171,9 +208,9 @@ type groupRequest struct {
 
 type groupResponse struct {
 	envelope
-	MsgTime       wire.FlexInt    `json:"MsgTime"`
-	MsgSeq        wire.FlexInt    `json:"MsgSeq"`
-	MsgDropReason wire.FlexString `json:"MsgDropReason"`
+	MsgTime       wire.FlexInt `json:"MsgTime"`
+	MsgSeq        wire.FlexInt `json:"MsgSeq"`
+	MsgDropReason flexStr      `json:"MsgDropReason"`
 }
 
 // Send validates m, fixes its dedup keys if it has none yet, and sends it to
@@ -183,18 +220,15 @@ type groupResponse struct {
 //
 // REST: v4/openim/sendmsg (C2C), v4/group_open_http_svc/send_group_msg (group)
 func (s *Service) Send(ctx context.Context, m *Message) (*SendResult, error) {
-	if err := m.Validate(); err != nil {
-		return nil, err
-	}
-	m.FixKeys()
-	body, err := m.Body.MarshalJSON()
+	body, err := m.validate()
 	if err != nil {
 		return nil, err
 	}
+	m.FixKeys()
 	if m.Conversation == ConvGroup {
 		return s.sendGroup(ctx, m, body)
 	}
-	req, err := json.Marshal(fillC2C(m, m.To, body))
+	req, err := appendC2C(make([]byte, 0, 192+len(body)+len(m.CloudCustomData)), m, m.To, nil, body)
 	if err != nil {
 		return nil, err
 	}

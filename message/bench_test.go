@@ -1,0 +1,185 @@
+package message_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/timkit/tim"
+	"github.com/timkit/tim/internal/testutil"
+	"github.com/timkit/tim/message"
+	"github.com/timkit/tim/usersig"
+)
+
+const cannedSend = `{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0,"MsgTime":1700000000,"MsgKey":"827092_1287657_1700000000","MsgId":"144115212910394598-1700000000-1287657"}`
+
+// cannedServer answers every call with body after reading the request,
+// and counts the calls.
+func cannedServer(b *testing.B, body string) (*httptest.Server, *atomic.Int64) {
+	var calls atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		calls.Add(1)
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, body)
+	}))
+	b.Cleanup(srv.Close)
+	return srv, &calls
+}
+
+// BenchmarkSendC2C sends one C2C text message through the SDK and, beside
+// it, the identical request with bare net/http + encoding/json, against the
+// same local server. Compare sdk with bare for time and allocations:
+//
+//	go test -run '^$' -bench 'SendC2C' -benchmem -count 6 ./message/
+func BenchmarkSendC2C(b *testing.B) {
+	srv, _ := cannedServer(b, cannedSend)
+	ctx := context.Background()
+
+	b.Run("sdk", func(b *testing.B) {
+		c, err := tim.New(testutil.AppID, testutil.Key, tim.WithBaseURL(srv.URL), tim.WithRateLimit(0))
+		if err != nil {
+			b.Fatal(err)
+		}
+		svc := message.NewService(c)
+		b.ReportAllocs()
+		b.ResetTimer()
+		for b.Loop() {
+			m := message.NewText(message.ConvC2C, "patient1", "Your prescription is ready.", message.WithSender("doctor1"))
+			if _, err := svc.Send(ctx, m); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+
+	b.Run("bare", func(b *testing.B) {
+		// What a hand-written client does: a cached admin sig, a fresh
+		// random in the URL, json.Marshal of the request, POST, read,
+		// json.Unmarshal, check the envelope.
+		gen, err := usersig.New(testutil.AppID, testutil.Key)
+		if err != nil {
+			b.Fatal(err)
+		}
+		sig, err := gen.Gen("administrator", 24*time.Hour)
+		if err != nil {
+			b.Fatal(err)
+		}
+		hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+		prefix := srv.URL + "/v4/openim/sendmsg?sdkappid=" + strconv.Itoa(testutil.AppID) +
+			"&identifier=administrator&usersig=" + url.QueryEscape(sig) + "&random="
+		type text struct {
+			Text string `json:"Text"`
+		}
+		type elem struct {
+			MsgType    string `json:"MsgType"`
+			MsgContent text   `json:"MsgContent"`
+		}
+		type request struct {
+			From      string `json:"From_Account"`
+			To        string `json:"To_Account"`
+			MsgSeq    uint32 `json:"MsgSeq"`
+			MsgRandom uint32 `json:"MsgRandom"`
+			MsgBody   []elem `json:"MsgBody"`
+		}
+		type response struct {
+			ActionStatus string `json:"ActionStatus"`
+			ErrorCode    int    `json:"ErrorCode"`
+			ErrorInfo    string `json:"ErrorInfo"`
+			MsgTime      int64  `json:"MsgTime"`
+			MsgKey       string `json:"MsgKey"`
+			MsgID        string `json:"MsgId"`
+		}
+		b.ReportAllocs()
+		b.ResetTimer()
+		for b.Loop() {
+			req := request{From: "doctor1", To: "patient1", MsgSeq: rand.Uint32(), MsgRandom: rand.Uint32(),
+				MsgBody: []elem{{"TIMTextElem", text{"Your prescription is ready."}}}}
+			body, err := json.Marshal(&req)
+			if err != nil {
+				b.Fatal(err)
+			}
+			hr, err := http.NewRequestWithContext(ctx, http.MethodPost,
+				prefix+strconv.FormatUint(uint64(rand.Uint32()), 10)+"&contenttype=json", bytes.NewReader(body))
+			if err != nil {
+				b.Fatal(err)
+			}
+			hr.Header.Set("Content-Type", "application/json")
+			res, err := hc.Do(hr)
+			if err != nil {
+				b.Fatal(err)
+			}
+			raw, err := io.ReadAll(res.Body)
+			_ = res.Body.Close()
+			if err != nil {
+				b.Fatal(err)
+			}
+			var out response
+			if err := json.Unmarshal(raw, &out); err != nil {
+				b.Fatal(err)
+			}
+			if res.StatusCode != http.StatusOK || out.ErrorCode != 0 || out.MsgKey == "" {
+				b.Fatalf("bad answer %d %s", res.StatusCode, raw)
+			}
+		}
+	})
+}
+
+// BenchmarkSendBatch10k fans one message out to 10,000 recipients (20
+// calls of 500) against a local server. Client-side limits are off
+// (WithRateLimit(0) plus a no-op limiter), so it measures the SDK, not the
+// 12,000/min budget, which would otherwise make it wait.
+//
+//	go test -run '^$' -bench 'SendBatch10k' -benchmem ./message/
+func BenchmarkSendBatch10k(b *testing.B) {
+	srv, calls := cannedServer(b, `{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0,"MsgKey":"k","MsgId":"i","ErrorList":[]}`)
+	c, err := tim.New(testutil.AppID, testutil.Key, tim.WithBaseURL(srv.URL), tim.WithRateLimit(0), tim.WithLimiter(noLimit{}))
+	if err != nil {
+		b.Fatal(err)
+	}
+	svc := message.NewService(c)
+	recipients := make([]string, 10000)
+	for i := range recipients {
+		recipients[i] = fmt.Sprintf("patient%05d", i)
+	}
+	for _, conc := range []int{1, message.DefaultBatchConcurrency, 16} {
+		b.Run("concurrency="+strconv.Itoa(conc), func(b *testing.B) {
+			start := calls.Load()
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				m := &message.Message{Body: message.Body{&message.Text{Text: "The clinic is closed tomorrow."}}}
+				res, err := svc.SendBatch(context.Background(), m, recipients, message.BatchConcurrency(conc))
+				if err != nil {
+					b.Fatal(err)
+				}
+				if res.Sent != len(recipients) || res.Calls != 20 {
+					b.Fatalf("sent %d in %d calls", res.Sent, res.Calls)
+				}
+			}
+			b.ReportMetric(float64(calls.Load()-start)/float64(b.N), "calls/op")
+			b.ReportMetric(float64(len(recipients)*b.N)/b.Elapsed().Seconds(), "recipients/s")
+		})
+	}
+}
+
+// BenchmarkBodyUnmarshal decodes a callback-sized MsgBody.
+func BenchmarkBodyUnmarshal(b *testing.B) {
+	raw := []byte(`[{"MsgType":"TIMTextElem","MsgContent":{"Text":"Your prescription is ready."}},{"MsgType":"TIMCustomElem","MsgContent":{"Data":"{\"consultation\":1234}","Desc":"notice"}}]`)
+	b.ReportAllocs()
+	for b.Loop() {
+		var body message.Body
+		if err := json.Unmarshal(raw, &body); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
