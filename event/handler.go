@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -101,6 +102,7 @@ func WithHandlerClock(now func() time.Time) HandlerOption {
 type handler struct {
 	d         *Dispatcher
 	appID     uint64
+	appIDStr  string
 	token     string
 	tolerance time.Duration
 	maxBody   int64
@@ -136,6 +138,7 @@ func NewHandler(d *Dispatcher, sdkAppID uint64, opts ...HandlerOption) http.Hand
 	h := &handler{
 		d:         d,
 		appID:     sdkAppID,
+		appIDStr:  strconv.FormatUint(sdkAppID, 10),
 		tolerance: DefaultTolerance,
 		maxBody:   DefaultMaxBodyBytes,
 		budget:    DefaultBeforeBudget,
@@ -154,6 +157,7 @@ func NewHandler(d *Dispatcher, sdkAppID uint64, opts ...HandlerOption) http.Hand
 
 var (
 	okAnswer        = []byte(`{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}`)
+	okLength        = []string{strconv.Itoa(len(okAnswer))}
 	jsonContentType = []string{"application/json; charset=utf-8"}
 	allowPost       = []string{http.MethodPost}
 )
@@ -185,7 +189,11 @@ func (a *answerWriter) write(status int, body []byte) {
 	a.done = true
 	hd := a.w.Header()
 	hd["Content-Type"] = jsonContentType
-	hd["Content-Length"] = []string{strconv.Itoa(len(body))}
+	if len(body) == len(okAnswer) {
+		hd["Content-Length"] = okLength
+	} else {
+		hd["Content-Length"] = []string{strconv.Itoa(len(body))}
+	}
 	a.w.WriteHeader(status)
 	_, _ = a.w.Write(body)
 }
@@ -214,28 +222,28 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		aw.fail(http.StatusMethodNotAllowed)
 		return
 	}
-	q, err := url.ParseQuery(r.URL.RawQuery)
-	if err != nil {
+	var q callbackQuery
+	if !q.parse(r.URL.RawQuery) {
 		h.reject(r, aw, http.StatusBadRequest, "unparsable query")
 		return
 	}
-	cmd = Command(q.Get("CallbackCommand"))
-	app := q.Get("SdkAppid")
+	cmd = Command(q.command)
+	app := q.appID
 	if app == "" {
 		h.reject(r, aw, http.StatusBadRequest, "no SdkAppid")
 		return
 	}
-	if id, err := strconv.ParseUint(app, 10, 64); err != nil || id != h.appID {
+	if app != h.appIDStr {
 		h.reject(r, aw, http.StatusForbidden, "SdkAppid is not ours")
 		return
 	}
 	var reqTime time.Time
 	if h.token != "" {
-		if err := Verify(h.token, q, h.now(), h.tolerance); err != nil {
+		if err := verify(h.token, q.sign, q.requestTime, h.now(), h.tolerance); err != nil {
 			h.reject(r, aw, http.StatusUnauthorized, err.Error())
 			return
 		}
-		sec, _ := strconv.ParseInt(q.Get("RequestTime"), 10, 64)
+		sec, _ := strconv.ParseInt(q.requestTime, 10, 64)
 		reqTime = time.Unix(sec, 0)
 	}
 	body, status := h.readBody(w, r)
@@ -255,8 +263,8 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		cb = u
 	}
 	cmd = cb.Command()
-	cb.meta().origin = Origin{SDKAppID: h.appID, ClientIP: q.Get("ClientIP"),
-		OptPlatform: Platform(q.Get("OptPlatform")), RequestTime: reqTime}
+	cb.meta().origin = Origin{SDKAppID: h.appID, ClientIP: q.clientIP,
+		OptPlatform: Platform(q.optPlatform), RequestTime: reqTime}
 
 	if bc, ok := cb.(BeforeCallback); ok {
 		h.serveBefore(r.Context(), aw, bc)
@@ -270,6 +278,67 @@ func (h *handler) reject(r *http.Request, aw *answerWriter, status int, why stri
 	h.d.log.WarnContext(r.Context(), "tim/event: callback rejected", "status", status, "reason", why,
 		"remote", r.RemoteAddr)
 	aw.fail(status)
+}
+
+// callbackQuery holds the query parameters the handler reads. Like
+// url.Values.Get, the first occurrence of a key wins.
+type callbackQuery struct {
+	appID, command, clientIP, optPlatform, requestTime, sign string
+	seen                                                     uint8
+}
+
+// parse reads a raw query without building a url.Values; false when an
+// escape is malformed (url.ParseQuery would fail too).
+func (q *callbackQuery) parse(raw string) bool {
+	ok := true
+	for raw != "" {
+		var kv string
+		kv, raw, _ = strings.Cut(raw, "&")
+		if kv == "" {
+			continue
+		}
+		if strings.Contains(kv, ";") {
+			ok = false // url.ParseQuery rejects semicolon separators too
+			continue
+		}
+		k, v, _ := strings.Cut(kv, "=")
+		if strings.ContainsAny(k, "%+") {
+			uk, err := url.QueryUnescape(k)
+			if err != nil {
+				ok = false
+				continue
+			}
+			k = uk
+		}
+		var dst *string
+		var bit uint8
+		switch k {
+		case "SdkAppid":
+			dst, bit = &q.appID, 1
+		case "CallbackCommand":
+			dst, bit = &q.command, 2
+		case "ClientIP":
+			dst, bit = &q.clientIP, 4
+		case "OptPlatform":
+			dst, bit = &q.optPlatform, 8
+		case "RequestTime":
+			dst, bit = &q.requestTime, 16
+		case "Sign":
+			dst, bit = &q.sign, 32
+		}
+		if strings.ContainsAny(v, "%+") {
+			uv, err := url.QueryUnescape(v)
+			if err != nil {
+				ok = false
+				continue
+			}
+			v = uv
+		}
+		if dst != nil && q.seen&bit == 0 {
+			*dst, q.seen = v, q.seen|bit
+		}
+	}
+	return ok
 }
 
 // readBody reads the capped body; status is non-zero on failure.

@@ -354,7 +354,9 @@ func TestHandlerPanickingHandlerStillAnswers(t *testing.T) {
 
 type panickingStore struct{}
 
-func (panickingStore) SeenOrAdd(context.Context, string, time.Duration) (bool, error) { panic("store bug") }
+func (panickingStore) SeenOrAdd(context.Context, string, time.Duration) (bool, error) {
+	panic("store bug")
+}
 
 func TestHandlerInternalPanicStillAnswers(t *testing.T) {
 	t.Parallel()
@@ -717,4 +719,27 @@ func TestLifecycleAndCallbacksShareOneDispatcher(t *testing.T) {
 	post(newTestHandler(d), callbackURL(event.CmdC2CAfterMsgReport), readCallback(t, event.CmdC2CAfterMsgReport))
 	d.Emit(context.Background(), &event.NotReady{SDKAppID: testutil.AppID, Code: 70009})
 	assert.Equal(t, []event.Name{event.SDKReady, event.CallbackReceived, event.MessageReadByPeer, event.SDKNotReady}, names)
+}
+
+func TestHandlerQueryParsingMatchesNetURL(t *testing.T) {
+	t.Parallel()
+	h := newTestHandler(event.NewDispatcher())
+	body := readCallback(t, event.CmdGroupAfterSendMsg)
+	base := callbackURL(event.CmdGroupAfterSendMsg)
+	for _, tt := range []struct {
+		name, target string
+		want         int
+	}{
+		{"escaped values", strings.Replace(base, "ClientIP=203.0.113.7", "ClientIP=203%2E0.113.7", 1), 200},
+		{"first value wins", base + "&SdkAppid=1", 200},
+		{"a later duplicate does not override", strings.Replace(base, "?", "?SdkAppid=1&", 1), 403},
+		{"semicolon separator", base + ";x=1", 400},
+		{"empty pairs", strings.Replace(base, "?", "?&&", 1) + "&", 200},
+		{"bad escape in a key", base + "&%zz=1", 400},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			assert.Equal(t, tt.want, post(h, tt.target, body).Code)
+		})
+	}
 }

@@ -43,10 +43,13 @@ func Sign(token, requestTime string) string {
 // Tencent's signature covers only the token and the time, not the body:
 // it proves the sender knows the token, nothing more.
 func Verify(token string, query url.Values, now time.Time, tolerance time.Duration) error {
+	return verify(token, query.Get("Sign"), query.Get("RequestTime"), now, tolerance)
+}
+
+func verify(token, sign, rt string, now time.Time, tolerance time.Duration) error {
 	if token == "" {
 		return ErrNoToken
 	}
-	sign, rt := query.Get("Sign"), query.Get("RequestTime")
 	if sign == "" || rt == "" {
 		return ErrMissingSignature
 	}

@@ -1,0 +1,121 @@
+package event_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/timkit/tim/event"
+)
+
+// plainGroupMsg is Group.CallbackAfterSendMsg as a naive struct: the
+// baseline a hand-written webhook would decode into.
+type plainGroupMsg struct {
+	CallbackCommand string `json:"CallbackCommand"`
+	GroupID         string `json:"GroupId"`
+	Type            string `json:"Type"`
+	FromAccount     string `json:"From_Account"`
+	OperatorAccount string `json:"Operator_Account"`
+	Random          uint32 `json:"Random"`
+	MsgID           string `json:"MsgId"`
+	MsgSeq          uint64 `json:"MsgSeq"`
+	MsgTime         int64  `json:"MsgTime"`
+	OnlineOnlyFlag  int    `json:"OnlineOnlyFlag"`
+	MsgBody         []struct {
+		MsgType    string `json:"MsgType"`
+		MsgContent struct {
+			Text string `json:"Text"`
+		} `json:"MsgContent"`
+	} `json:"MsgBody"`
+	CloudCustomData string `json:"CloudCustomData"`
+	GroupAtInfo     []struct {
+		GroupAtAllFlag int    `json:"GroupAtAllFlag"`
+		GroupAtAccount string `json:"GroupAt_Account"`
+	} `json:"GroupAtInfo"`
+	EventTime string `json:"EventTime"`
+}
+
+func benchBody(b *testing.B) []byte {
+	b.Helper()
+	var buf bytes.Buffer
+	if err := json.Compact(&buf, readCallback(b, event.CmdGroupAfterSendMsg)); err != nil {
+		b.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// BenchmarkBaselineUnmarshal is the yardstick: json.Unmarshal of the
+// callback body into a plain struct.
+func BenchmarkBaselineUnmarshal(b *testing.B) {
+	body := benchBody(b)
+	b.ReportAllocs()
+	b.SetBytes(int64(len(body)))
+	for b.Loop() {
+		var v plainGroupMsg
+		if err := json.Unmarshal(body, &v); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkHandlerGroupAfterSendMsg is the whole path for the same body:
+// query parsing, SdkAppid and signature checks, body read, Parse, dispatch
+// of the typed callback and of the derived MESSAGE_RECEIVED (through the
+// in-memory dedup store, inserting a key every time), and the answer.
+func BenchmarkHandlerGroupAfterSendMsg(b *testing.B) {
+	body := benchBody(b)
+	d := event.NewDispatcher()
+	var sink uint64
+	event.On(d, func(_ context.Context, e *event.GroupAfterSendMsg) { sink += e.MsgSeq })
+	event.On(d, func(_ context.Context, e *event.ReceivedMessage) { sink += uint64(len(e.Body)) })
+	// A 1 ns window makes every request a first delivery, so the store
+	// inserts (and evicts) each time: the costlier path.
+	h := event.NewHandler(d, 1400000000, event.WithToken(testToken),
+		event.WithHandlerClock(testClock), event.WithDedupTTL(time.Nanosecond))
+	reader := bytes.NewReader(body)
+	req := httptest.NewRequest(http.MethodPost, callbackURL(event.CmdGroupAfterSendMsg), nil)
+	req.ContentLength = int64(len(body))
+	b.ReportAllocs()
+	b.SetBytes(int64(len(body)))
+	for b.Loop() {
+		reader.Reset(body)
+		req.Body = io.NopCloser(reader)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			b.Fatalf("status %d: %s", rec.Code, rec.Body)
+		}
+	}
+	if sink == 0 {
+		b.Fatal("handlers did not run")
+	}
+}
+
+// BenchmarkParseGroupAfterSendMsg isolates Parse.
+func BenchmarkParseGroupAfterSendMsg(b *testing.B) {
+	body := benchBody(b)
+	b.ReportAllocs()
+	b.SetBytes(int64(len(body)))
+	for b.Loop() {
+		if _, err := event.Parse(string(event.CmdGroupAfterSendMsg), body); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkVerify isolates the signature check.
+func BenchmarkVerify(b *testing.B) {
+	req := httptest.NewRequest(http.MethodPost, callbackURL(event.CmdGroupAfterSendMsg), nil)
+	q := req.URL.Query()
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := event.Verify(testToken, q, testNow, 0); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

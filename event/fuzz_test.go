@@ -1,0 +1,106 @@
+package event_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"testing"
+
+	"github.com/timkit/tim/event"
+	"github.com/timkit/tim/internal/testutil"
+)
+
+func addGoldenSeeds(f *testing.F, add func(cmd string, body []byte)) {
+	for _, cmd := range event.Commands() {
+		add(string(cmd), readCallback(f, cmd))
+	}
+	add("", []byte(`{"CallbackCommand":"Group.CallbackAfterSendMsg","MsgSeq":"12","EventTime":"1"}`))
+	add("Unknown.Cmd", []byte(`{"a":[1,{"b":null}]}`))
+	add("C2C.CallbackAfterSendMsg", []byte(`{"MsgBody":{"MsgType":"TIMTextElem","MsgContent":{"Text":1}}}`))
+	add("State.StateChange", []byte(`{"Info":{"Action":1},"KickedDevice":{"Platform":2}}`))
+}
+
+// FuzzParse: Parse never panics; what it accepts is a usable callback.
+func FuzzParse(f *testing.F) {
+	addGoldenSeeds(f, func(cmd string, body []byte) { f.Add(cmd, body) })
+	f.Fuzz(func(t *testing.T, cmd string, body []byte) {
+		cb, err := event.Parse(cmd, body)
+		if err != nil {
+			if cb != nil {
+				t.Fatalf("callback and error both returned")
+			}
+			return
+		}
+		if cb.Command() == "" {
+			t.Fatalf("accepted a callback without a command")
+		}
+		if cmd != "" && string(cb.Command()) != cmd {
+			t.Fatalf("command %q became %q", cmd, cb.Command())
+		}
+		if !bytes.Equal(cb.Raw(), body) {
+			t.Fatalf("raw body not kept")
+		}
+		if _, err := json.Marshal(cb); err != nil {
+			t.Fatalf("accepted callback does not re-encode: %v", err)
+		}
+	})
+}
+
+// FuzzHandler: the whole handler never panics, always answers JSON with an
+// expected status, never echoes a secret, and accepts only what it must.
+func FuzzHandler(f *testing.F) {
+	d := event.NewDispatcher()
+	event.On(d, func(context.Context, *event.ReceivedMessage) {})
+	event.On(d, func(context.Context, *event.GroupAfterSendMsg) {})
+	event.Decide(d, func(_ context.Context, m *event.C2CBeforeSendMsg) event.Decision {
+		if len(m.MsgBody) > 1 {
+			return event.Drop()
+		}
+		return event.Allow()
+	})
+	h := newTestHandler(d, event.WithMaxBodyBytes(64<<10))
+	signed := callbackURL("")
+	addGoldenSeeds(f, func(cmd string, body []byte) {
+		f.Add(uint8(0), callbackURL(event.Command(cmd)), body)
+	})
+	f.Add(uint8(1), signed, []byte(`{}`))
+	f.Add(uint8(0), "/?SdkAppid=1&Sign=00&RequestTime=1", []byte(`{}`))
+	f.Add(uint8(0), "/?SdkAppid="+strconv.Itoa(testutil.AppID), []byte(`{}`))
+	methods := []string{http.MethodPost, http.MethodGet, http.MethodPut, http.MethodOptions}
+	f.Fuzz(func(t *testing.T, m uint8, target string, body []byte) {
+		u, err := url.Parse(target)
+		if err != nil {
+			return // net/http would not route it here
+		}
+		r := httptest.NewRequest(methods[int(m)%len(methods)], "/", bytes.NewReader(body))
+		r.URL = u
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, r)
+		switch rec.Code {
+		case 200, 400, 401, 403, 405, 413:
+		default:
+			t.Fatalf("unexpected status %d", rec.Code)
+		}
+		if !json.Valid(rec.Body.Bytes()) {
+			t.Fatalf("answer is not JSON: %q", rec.Body.String())
+		}
+		q := r.URL.Query()
+		for _, secret := range []string{testToken, event.Sign(testToken, q.Get("RequestTime"))} {
+			if bytes.Contains(rec.Body.Bytes(), []byte(secret)) {
+				t.Fatalf("answer echoes a secret")
+			}
+		}
+		if rec.Code == 200 {
+			if r.Method != http.MethodPost || q.Get("SdkAppid") != strconv.Itoa(testutil.AppID) {
+				t.Fatalf("accepted method %s app %q", r.Method, q.Get("SdkAppid"))
+			}
+			if err := event.Verify(testToken, q, testNow, 0); err != nil {
+				t.Fatalf("accepted an unverified request: %v", err)
+			}
+		}
+	})
+}
