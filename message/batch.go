@@ -158,7 +158,10 @@ func (s *Service) SendBatch(ctx context.Context, m *Message, recipients []string
 	}
 	c2c := *m
 	c2c.Conversation = ConvC2C
-	body, err := c2c.validateCommon()
+	if err := c2c.checkCommon(); err != nil {
+		return nil, err
+	}
+	body, err := checkBody(c2c.Body)
 	if err != nil {
 		return nil, err
 	}

@@ -255,8 +255,20 @@ func (b Body) MarshalJSON() ([]byte, error) {
 	if b == nil {
 		return []byte("[]"), nil
 	}
-	buf := make([]byte, 0, 64*len(b)+2)
-	return b.appendJSON(buf)
+	return b.appendJSON(make([]byte, 0, b.sizeHint()))
+}
+
+// sizeHint estimates the encoded size, so encoding rarely regrows.
+func (b Body) sizeHint() int {
+	n := 2
+	for _, e := range b {
+		if t, ok := e.(*Text); ok && t != nil {
+			n += 56 + len(t.Text) + len(t.Text)/8
+			continue
+		}
+		n += 160
+	}
+	return n
 }
 
 func (b Body) appendJSON(buf []byte) ([]byte, error) {

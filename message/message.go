@@ -324,35 +324,39 @@ func (m *Message) Validate() error {
 
 // validate checks the message and returns its encoded MsgBody.
 func (m *Message) validate() ([]byte, error) {
+	if err := m.check(); err != nil {
+		return nil, err
+	}
+	return checkBody(m.Body)
+}
+
+// check applies every rule but the body size limit, which needs the
+// encoding: the callers check it on the bytes they send.
+func (m *Message) check() error {
 	if m == nil {
-		return nil, wire.Invalid("message", "is nil")
+		return wire.Invalid("message", "is nil")
 	}
 	switch m.Conversation {
 	case ConvC2C:
 		if err := checkUserID("To_Account", m.To); err != nil {
-			return nil, err
+			return err
 		}
 	case ConvGroup:
 		if m.To == "" {
-			return nil, wire.Invalid("GroupId", "is empty")
+			return wire.Invalid("GroupId", "is empty")
 		}
 	default:
-		return nil, wire.Invalid("ConversationType", "%q is neither %q nor %q", m.Conversation, ConvC2C, ConvGroup)
+		return wire.Invalid("ConversationType", "%q is neither %q nor %q", m.Conversation, ConvC2C, ConvGroup)
 	}
-	return m.validateCommon()
+	return m.checkCommon()
 }
 
-// validateCommon checks everything but the recipient and returns the
-// encoded MsgBody.
-func (m *Message) validateCommon() ([]byte, error) {
-	body, err := checkBody(m.Body)
-	if err != nil {
-		return nil, err
+// checkCommon checks everything but the recipient and the body size.
+func (m *Message) checkCommon() error {
+	if err := checkElements(m.Body); err != nil {
+		return err
 	}
-	if err := m.checkOptions(); err != nil {
-		return nil, err
-	}
-	return body, nil
+	return m.checkOptions()
 }
 
 func (m *Message) checkOptions() error {
@@ -432,44 +436,56 @@ func (m *Message) checkOptions() error {
 
 // checkBody validates a body and returns its encoding.
 func checkBody(b Body) ([]byte, error) {
-	if len(b) == 0 {
-		return nil, wire.Invalid("MsgBody", "is empty: a message needs at least one element")
+	if err := checkElements(b); err != nil {
+		return nil, err
 	}
-	customs := 0
-	for i, e := range b {
-		field := "MsgBody[" + strconv.Itoa(i) + "]"
-		switch v := e.(type) {
-		case nil:
-			return nil, wire.Invalid(field, "is nil")
-		case *Text:
-			if v == nil || v.Text == "" {
-				return nil, wire.Invalid(field+".MsgContent.Text", "is empty")
-			}
-			if !utf8.ValidString(v.Text) {
-				return nil, wire.Invalid(field+".MsgContent.Text", "is not valid UTF-8")
-			}
-		case *Custom:
-			if v == nil {
-				return nil, wire.Invalid(field, "is nil")
-			}
-			customs++
-			if customs > 1 {
-				return nil, wire.Invalid(field, "a message holds at most one TIMCustomElem")
-			}
-		case *Unknown:
-			if v == nil || v.Type == "" {
-				return nil, wire.Invalid(field+".MsgType", "is empty")
-			}
-		}
-	}
-	enc, err := b.MarshalJSON()
+	enc, err := b.appendJSON(make([]byte, 0, b.sizeHint()))
 	if err != nil {
 		return nil, err
 	}
-	if len(enc) > MaxBodyBytes {
-		return nil, wire.Invalid("MsgBody", "encodes to %d bytes, limit is %d", len(enc), MaxBodyBytes)
+	return enc, checkBodySize(len(enc))
+}
+
+func checkBodySize(n int) error {
+	if n > MaxBodyBytes {
+		return wire.Invalid("MsgBody", "encodes to %d bytes, limit is %d", n, MaxBodyBytes)
 	}
-	return enc, nil
+	return nil
+}
+
+// checkElements applies the element rules (not the size limit).
+func checkElements(b Body) error {
+	if len(b) == 0 {
+		return wire.Invalid("MsgBody", "is empty: a message needs at least one element")
+	}
+	field := func(i int, sub string) string { return "MsgBody[" + strconv.Itoa(i) + "]" + sub }
+	customs := 0
+	for i, e := range b {
+		switch v := e.(type) {
+		case nil:
+			return wire.Invalid(field(i, ""), "is nil")
+		case *Text:
+			if v == nil || v.Text == "" {
+				return wire.Invalid(field(i, ".MsgContent.Text"), "is empty")
+			}
+			if !utf8.ValidString(v.Text) {
+				return wire.Invalid(field(i, ".MsgContent.Text"), "is not valid UTF-8")
+			}
+		case *Custom:
+			if v == nil {
+				return wire.Invalid(field(i, ""), "is nil")
+			}
+			customs++
+			if customs > 1 {
+				return wire.Invalid(field(i, ""), "a message holds at most one TIMCustomElem")
+			}
+		case *Unknown:
+			if v == nil || v.Type == "" {
+				return wire.Invalid(field(i, ".MsgType"), "is empty")
+			}
+		}
+	}
+	return nil
 }
 
 func checkUserID(field, id string) error {

@@ -93,7 +93,10 @@ func (e *DroppedError) Is(target error) bool { return target == wire.ErrRateLimi
 // appendC2C encodes the body of sendmsg (to) or batchsendmsg (tos), with
 // the keys in the order of Tencent's documentation. It is written by hand
 // because it is the hot path; the golden tests pin its output.
-func appendC2C(buf []byte, m *Message, to string, tos []string, body []byte) ([]byte, error) {
+//
+// The MsgBody is raw when already encoded (a batch encodes it once for all
+// its calls), else m.Body is encoded in place and its size checked.
+func appendC2C(buf []byte, m *Message, to string, tos []string, raw []byte) ([]byte, error) {
 	buf = append(buf, '{')
 	if m.SyncToSender != nil {
 		if *m.SyncToSender {
@@ -149,7 +152,18 @@ func appendC2C(buf []byte, m *Message, to string, tos []string, body []byte) ([]
 		buf = append(buf, ']')
 	}
 	buf = append(buf, `,"MsgBody":`...)
-	buf = append(buf, body...)
+	if raw != nil {
+		buf = append(buf, raw...)
+	} else {
+		start := len(buf)
+		var err error
+		if buf, err = m.Body.appendJSON(buf); err != nil {
+			return nil, err
+		}
+		if err := checkBodySize(len(buf) - start); err != nil {
+			return nil, err
+		}
+	}
 	if m.CloudCustomData != "" {
 		buf = append(buf, `,"CloudCustomData":`...)
 		buf = appendString(buf, m.CloudCustomData)
@@ -220,15 +234,18 @@ type groupResponse struct {
 //
 // REST: v4/openim/sendmsg (C2C), v4/group_open_http_svc/send_group_msg (group)
 func (s *Service) Send(ctx context.Context, m *Message) (*SendResult, error) {
-	body, err := m.validate()
-	if err != nil {
+	if err := m.check(); err != nil {
 		return nil, err
 	}
 	m.FixKeys()
 	if m.Conversation == ConvGroup {
+		body, err := checkBody(m.Body)
+		if err != nil {
+			return nil, err
+		}
 		return s.sendGroup(ctx, m, body)
 	}
-	req, err := appendC2C(make([]byte, 0, 192+len(body)+len(m.CloudCustomData)), m, m.To, nil, body)
+	req, err := appendC2C(make([]byte, 0, 160+m.Body.sizeHint()+len(m.CloudCustomData)), m, m.To, nil, nil)
 	if err != nil {
 		return nil, err
 	}
