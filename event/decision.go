@@ -63,16 +63,17 @@ type Decision struct {
 func Allow() Decision { return Decision{} }
 
 // AllowModified lets a message through with body delivered instead of the
-// sender's (send-message callbacks only; other commands ignore the body).
-// Chain WithCloudCustomData to replace CloudCustomData as well.
+// sender's (send-message callbacks only; other commands ignore it). An
+// empty body replaces nothing. Chain WithCloudCustomData to replace
+// CloudCustomData as well.
 func AllowModified(body message.Body) Decision {
-	return Decision{replace: true, body: body}
+	return Decision{replace: len(body) > 0, body: body}
 }
 
-// WithCloudCustomData returns d, allowing, with the message's
-// CloudCustomData replaced by data (send-message callbacks only).
+// WithCloudCustomData returns d with the message's CloudCustomData
+// replaced by data. Like a replaced body it only applies when d allows a
+// send-message callback (Tencent ignores changes unless ErrorCode is 0).
 func (d Decision) WithCloudCustomData(data string) Decision {
-	d.verdict, d.code = VerdictAllow, 0
 	d.ccd, d.replaceCC = data, true
 	return d
 }

@@ -3,12 +3,57 @@
 //
 // One [Dispatcher] serves two sources: the client's own lifecycle (a
 // *tim.Client emits [Ready] and [NotReady] on the dispatcher it was built
-// with) and Tencent's callback webhooks, received by the handler in this
-// package and turned into typed events. Subscribe with the generic [On]:
+// with) and Tencent's callback webhooks, received by the http.Handler from
+// [NewHandler] and turned into typed events. Subscribe with the generic [On]:
 //
 //	d := event.NewDispatcher()
 //	event.On(d, func(ctx context.Context, e *event.Ready) { log.Println("ready") })
+//	event.On(d, func(ctx context.Context, m *event.ReceivedMessage) { … })
+//	http.Handle("/tim/callback", event.NewHandler(d, sdkAppID, event.WithToken(token)))
+//
+// # Callbacks
+//
+// Every CallbackCommand of Tencent's reference has its own type
+// ([*C2CAfterSendMsg], [*GroupAfterSendMsg], [*StateChange], …; anything
+// else is [*UnknownCallback]); each is an [Event] named CALLBACK_RECEIVED
+// and keeps its raw body ([Callback].Raw). Parsing is tolerant of the drift
+// in Tencent's bodies: EventTime as a string or a number, numbers sent as
+// strings, missing and unknown fields. [Parse] and [Verify] are usable
+// without the handler.
+//
+// From the callbacks the handler derives the front end's events:
+//
+//	MESSAGE_RECEIVED       *ReceivedMessage  C2C.CallbackAfterSendMsg, Group.CallbackAfterSendMsg
+//	MESSAGE_REVOKED        *RevokedMessage   C2C.CallbackAfterMsgWithDraw, Group.CallbackAfterRecallMsg
+//	MESSAGE_READ_BY_PEER   *PeerRead         C2C.CallbackAfterMsgReport
+//	USER_STATUS_UPDATED    *UserStatus       State.StateChange
+//	KICKED_OUT             *Kicked           State.StateChange with KickedDevice
+//	GROUP_CREATED          *NewGroup         Group.CallbackAfterCreateGroup
+//	GROUP_DISMISSED        *DismissedGroup   Group.CallbackAfterGroupDestroyed
+//	GROUP_MEMBER_JOINED    *MembersJoined    Group.CallbackAfterNewMemberJoin
+//	GROUP_MEMBER_LEFT      *MembersLeft      Group.CallbackAfterMemberExit
+//	GROUP_PROFILE_UPDATED  *GroupProfile     Group.CallbackAfterGroupInfoChanged
+//	PROFILE_UPDATED        *UserProfile      Profile.CallbackPortraitSet
+//	FRIEND_ADDED           *NewFriends       Sns.CallbackFriendAdd
+//
+// The typed callback is delivered first, every time; the derived events
+// once per natural key (MsgKey, GroupId+MsgSeq, …) within a window kept by a
+// [DedupStore], so a callback Tencent delivers twice, or that reaches
+// several replicas sharing a store, yields one MESSAGE_RECEIVED.
+//
+// # Before callbacks
+//
+// "Before" callbacks ([BeforeCallback]: C2C and group before-send, group
+// creation, join, invite, topic creation) are answered with a [Decision]
+// from the decider registered with [Decide]: allow, allow with a replaced
+// body, reject (C2C may pass a code in 120001–130000 to the sender) or drop.
+// Tencent waits 2 s; a decider still running after the handler's budget
+// (1.5 s by default) is abandoned and the fallback decision answered.
+//
+// # Handlers
 //
 // Handlers run synchronously, in registration order, on the goroutine that
-// emits; a panicking handler is recovered and logged, and the others still run.
+// emits (for callbacks: the HTTP request's, before the answer is written;
+// for before callbacks: after the decision, on their own goroutine). A
+// panicking handler is recovered and logged, and the others still run.
 package event

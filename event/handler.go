@@ -206,6 +206,7 @@ func (a *answerWriter) fail(status int) {
 	a.write(status, b)
 }
 
+// ServeHTTP implements http.Handler.
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	aw := &answerWriter{w: w}
 	var cmd Command

@@ -743,3 +743,21 @@ func TestHandlerQueryParsingMatchesNetURL(t *testing.T) {
 		})
 	}
 }
+
+func TestDecisionReplacementsOnlyWhenAllowing(t *testing.T) {
+	t.Parallel()
+	d := event.NewDispatcher()
+	event.Decide(d, func(context.Context, *event.C2CBeforeSendMsg) event.Decision {
+		return event.Reject("no").WithCloudCustomData("x")
+	})
+	event.Decide(d, func(context.Context, *event.GroupBeforeSendMsg) event.Decision {
+		return event.AllowModified(nil)
+	})
+	h := newTestHandler(d)
+	rec := post(h, callbackURL(event.CmdC2CBeforeSendMsg), readCallback(t, event.CmdC2CBeforeSendMsg))
+	assert.JSONEq(t, `{"ActionStatus":"OK","ErrorInfo":"no","ErrorCode":1}`, rec.Body.String())
+	rec = post(h, callbackURL(event.CmdGroupBeforeSendMsg), readCallback(t, event.CmdGroupBeforeSendMsg))
+	assert.JSONEq(t, okJSON, rec.Body.String(), "an empty replacement body replaces nothing")
+	assert.Equal(t, "reject(1)+modified", event.Reject("no").WithCloudCustomData("x").String())
+	assert.Equal(t, "drop", event.Drop().String())
+}
