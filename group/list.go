@@ -1,0 +1,282 @@
+package group
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"iter"
+	"strconv"
+	"time"
+
+	"github.com/timkit/tim/internal/wire"
+)
+
+// ErrCursorStuck is returned by the iterators when Tencent answers an
+// unfinished page whose next cursor equals the one sent.
+var ErrCursorStuck = errors.New("group: paging cursor did not advance")
+
+// JoinedOptions tune Joined and JoinedPage.
+type JoinedOptions struct {
+	// Type keeps only groups of this type (GroupType); empty means all.
+	Type Type
+	// PageSize is the Limit of each call (default 50).
+	PageSize int
+	// WithHugeGroups includes AVChatRoom groups (not listed by default).
+	WithHugeGroups bool
+	// WithNoActiveGroups includes Work groups nobody has spoken in yet:
+	// Tencent leaves them out by default, so a newly created Work group is
+	// invisible here unless this is set.
+	WithNoActiveGroups bool
+	// BaseInfo lists group fields to return besides GroupId
+	// (GroupBaseInfoFilter), e.g. "Type", "Name", "FaceUrl".
+	BaseInfo []string
+	// SelfInfo lists the user's own member fields to return
+	// (SelfInfoFilter): "Role", "JoinTime", "MsgFlag", "UnreadMsgNum".
+	SelfInfo []string
+}
+
+// SelfInfo is the listed user's membership in a joined group.
+type SelfInfo struct {
+	Role         Role
+	JoinTime     time.Time
+	MsgFlag      MsgFlag
+	UnreadMsgNum int
+}
+
+// JoinedGroup is one group of a user's joined-group list: the GroupID and
+// the base fields asked for in JoinedOptions.BaseInfo.
+type JoinedGroup struct {
+	Info
+	Self SelfInfo
+}
+
+// JoinedPage is one get_joined_group_list answer.
+type JoinedPage struct {
+	Groups []JoinedGroup
+	// Total is Tencent's TotalCount.
+	Total int
+	// NextOffset is the Offset of the following page.
+	NextOffset int
+	// Done is true when there are no more pages.
+	Done bool
+}
+
+type joinedOut struct {
+	infoOut
+	SelfInfo struct {
+		Role         Role         `json:"Role"`
+		JoinTime     wire.FlexInt `json:"JoinTime"`
+		MsgFlag      MsgFlag      `json:"MsgFlag"`
+		UnreadMsgNum wire.FlexInt `json:"UnreadMsgNum"`
+	} `json:"SelfInfo"`
+}
+
+// JoinedPage reads one page of the groups userID is a member of, from
+// offset.
+//
+// REST: v4/group_open_http_svc/get_joined_group_list
+func (s *Service) JoinedPage(ctx context.Context, userID string, offset int, opts JoinedOptions) (*JoinedPage, error) {
+	if err := checkUserID("Member_Account", userID); err != nil {
+		return nil, err
+	}
+	if offset < 0 {
+		return nil, wire.Invalid("Offset", "must not be negative")
+	}
+	if opts.Type != "" && !opts.Type.valid() {
+		return nil, wire.Invalid("GroupType", "unknown group type %q", string(opts.Type))
+	}
+	limit := opts.PageSize
+	if limit == 0 {
+		limit = 50
+	} else if limit < 0 {
+		return nil, wire.Invalid("Limit", "must be positive")
+	}
+	type filter struct {
+		GroupBaseInfoFilter []string `json:"GroupBaseInfoFilter,omitempty"`
+		SelfInfoFilter      []string `json:"SelfInfoFilter,omitempty"`
+	}
+	req := struct {
+		MemberAccount      string  `json:"Member_Account"`
+		WithHugeGroups     int     `json:"WithHugeGroups,omitempty"`
+		WithNoActiveGroups int     `json:"WithNoActiveGroups,omitempty"`
+		Limit              int     `json:"Limit"`
+		Offset             int     `json:"Offset"`
+		GroupType          Type    `json:"GroupType,omitempty"`
+		ResponseFilter     *filter `json:"ResponseFilter,omitempty"`
+	}{
+		MemberAccount: userID, WithHugeGroups: b2i(opts.WithHugeGroups), WithNoActiveGroups: b2i(opts.WithNoActiveGroups),
+		Limit: limit, Offset: offset, GroupType: opts.Type,
+	}
+	if len(opts.BaseInfo) > 0 || len(opts.SelfInfo) > 0 {
+		req.ResponseFilter = &filter{opts.BaseInfo, opts.SelfInfo}
+	}
+	var resp struct {
+		envelope
+		TotalCount  wire.FlexInt `json:"TotalCount"`
+		GroupIDList []joinedOut  `json:"GroupIdList"`
+	}
+	if err := s.d.Do(ctx, pathJoined, &req, &resp); err != nil {
+		return nil, err
+	}
+	p := &JoinedPage{Total: int(resp.TotalCount), Groups: make([]JoinedGroup, len(resp.GroupIDList))}
+	for i := range resp.GroupIDList {
+		g := &resp.GroupIDList[i]
+		p.Groups[i] = JoinedGroup{Info: g.info(), Self: SelfInfo{
+			Role: g.SelfInfo.Role, JoinTime: unix(int64(g.SelfInfo.JoinTime)), MsgFlag: g.SelfInfo.MsgFlag,
+			UnreadMsgNum: int(g.SelfInfo.UnreadMsgNum),
+		}}
+	}
+	p.NextOffset = offset + len(p.Groups)
+	p.Done = len(p.Groups) == 0 || len(p.Groups) < limit || (p.Total > 0 && p.NextOffset >= p.Total)
+	return p, nil
+}
+
+// Joined iterates over all groups userID is a member of, page by page.
+// See JoinedOptions.WithNoActiveGroups: without it Tencent hides Work
+// groups in which nobody has spoken yet.
+//
+// REST: v4/group_open_http_svc/get_joined_group_list
+func (s *Service) Joined(ctx context.Context, userID string, opts JoinedOptions) iter.Seq2[JoinedGroup, error] {
+	return func(yield func(JoinedGroup, error) bool) {
+		offset := 0
+		for page := 1; ; page++ {
+			p, err := s.JoinedPage(ctx, userID, offset, opts)
+			if err != nil {
+				if page > 1 {
+					err = fmt.Errorf("group: joined groups page %d: %w", page, err)
+				}
+				yield(JoinedGroup{}, err)
+				return
+			}
+			for _, g := range p.Groups {
+				if !yield(g, nil) {
+					return
+				}
+			}
+			if p.Done {
+				return
+			}
+			offset = p.NextOffset
+		}
+	}
+}
+
+// AppGroupsOptions tune AppGroups and AppGroupsPage.
+type AppGroupsOptions struct {
+	// Type keeps only groups of this type (GroupType); empty means all.
+	Type Type
+	// PageSize is the Limit of each call (default and maximum
+	// MaxAppGroupPageSize).
+	PageSize int
+}
+
+// AppGroupsPage is one get_appid_group_list answer.
+type AppGroupsPage struct {
+	GroupIDs []string
+	// Total is Tencent's TotalCount (all groups of the app).
+	Total int
+	// Next is the cursor of the following page; 0 means done.
+	Next uint64
+}
+
+// AppGroupsPage reads one page of the app's groups, from next (0 first).
+// The cursor is a 64-bit value: never pass it through a 32-bit type.
+//
+// REST: v4/group_open_http_svc/get_appid_group_list
+func (s *Service) AppGroupsPage(ctx context.Context, next uint64, opts AppGroupsOptions) (*AppGroupsPage, error) {
+	limit := opts.PageSize
+	switch {
+	case limit == 0:
+		limit = MaxAppGroupPageSize
+	case limit < 0 || limit > MaxAppGroupPageSize:
+		return nil, wire.Invalid("Limit", "%d out of range 1..%d", limit, MaxAppGroupPageSize)
+	}
+	if opts.Type != "" && !opts.Type.valid() {
+		return nil, wire.Invalid("GroupType", "unknown group type %q", string(opts.Type))
+	}
+	req := struct {
+		Limit     int    `json:"Limit"`
+		Next      uint64 `json:"Next"`
+		GroupType Type   `json:"GroupType,omitempty"`
+	}{limit, next, opts.Type}
+	var resp struct {
+		envelope
+		TotalCount  wire.FlexInt `json:"TotalCount"`
+		GroupIDList []struct {
+			GroupID wire.FlexString `json:"GroupId"`
+		} `json:"GroupIdList"`
+		Next cursor64 `json:"Next"`
+	}
+	if err := s.d.Do(ctx, pathAppGroups, &req, &resp); err != nil {
+		return nil, err
+	}
+	p := &AppGroupsPage{Total: int(resp.TotalCount), Next: uint64(resp.Next), GroupIDs: make([]string, len(resp.GroupIDList))}
+	for i, g := range resp.GroupIDList {
+		p.GroupIDs[i] = string(g.GroupID)
+	}
+	return p, nil
+}
+
+// AppGroups iterates over the ids of all the app's groups, following the
+// 64-bit Next cursor until it is 0.
+//
+// REST: v4/group_open_http_svc/get_appid_group_list
+func (s *Service) AppGroups(ctx context.Context, opts AppGroupsOptions) iter.Seq2[string, error] {
+	return func(yield func(string, error) bool) {
+		var next uint64
+		for page := 1; ; page++ {
+			p, err := s.AppGroupsPage(ctx, next, opts)
+			if err != nil {
+				if page > 1 {
+					err = fmt.Errorf("group: app groups page %d: %w", page, err)
+				}
+				yield("", err)
+				return
+			}
+			for _, id := range p.GroupIDs {
+				if !yield(id, nil) {
+					return
+				}
+			}
+			if p.Next == 0 {
+				return
+			}
+			if p.Next == next {
+				yield("", fmt.Errorf("%w (app groups page %d, Next %d)", ErrCursorStuck, page, next))
+				return
+			}
+			next = p.Next
+		}
+	}
+}
+
+// cursor64 decodes an unsigned 64-bit cursor sent as a number or a string,
+// without going through float64 (which would lose precision above 2^53).
+type cursor64 uint64
+
+func (c *cursor64) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 || string(b) == "null" {
+		*c = 0
+		return nil
+	}
+	if b[0] == '"' {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		if s == "" {
+			*c = 0
+			return nil
+		}
+		b = []byte(s)
+	}
+	n, err := strconv.ParseUint(string(b), 10, 64)
+	if err != nil {
+		return fmt.Errorf("group: Next cursor %q: %w", b, err)
+	}
+	*c = cursor64(n)
+	return nil
+}
