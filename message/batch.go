@@ -147,7 +147,7 @@ func (s *Service) SendBatch(ctx context.Context, m *Message, recipients []string
 	to := make([]string, 0, len(recipients))
 	seen := make(map[string]struct{}, len(recipients))
 	for i, id := range recipients {
-		if err := checkUserID("To_Account["+strconv.Itoa(i)+"]", id); err != nil {
+		if err := checkUserIDAt("To_Account", i, "", id); err != nil {
 			return nil, err
 		}
 		if _, dup := seen[id]; dup {

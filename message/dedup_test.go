@@ -208,3 +208,19 @@ func TestRetryableCodeResendsIdenticalRequest(t *testing.T) {
 	require.Len(t, calls, 2)
 	assert.Equal(t, string(calls[0].Body), string(calls[1].Body))
 }
+
+func TestSeqKeepsBuildOrder(t *testing.T) {
+	t.Parallel()
+	// Within one second Tencent orders C2C history by MsgSeq: messages
+	// built one after the other must get growing sequence numbers.
+	prev := message.NewText(message.ConvC2C, "p", "first")
+	for range 100 {
+		time.Sleep(time.Microsecond)
+		next := message.NewText(message.ConvC2C, "p", "next")
+		if next.Seq < prev.Seq && prev.Seq-next.Seq < 1<<31 {
+			t.Fatalf("seq went back: %d then %d", prev.Seq, next.Seq)
+		}
+		assert.NotEqual(t, prev.Random, next.Random)
+		prev = next
+	}
+}

@@ -161,9 +161,9 @@ type Message struct {
 
 	// Random is MsgRandom (C2C) or Random (group): a dedup key, fixed once.
 	Random uint32
-	// Seq is the C2C MsgSeq: a dedup key, fixed once; within one second
-	// Tencent orders a conversation's messages by it. Unused for groups
-	// (their MsgSeq is assigned by Tencent).
+	// Seq is the C2C MsgSeq: part of the dedup key, fixed once; within one
+	// second Tencent orders a conversation's history by it (see FixKeys).
+	// Unused for groups (their MsgSeq is assigned by Tencent).
 	Seq uint32
 }
 
@@ -294,16 +294,31 @@ func WithKeys(random, seq uint32) Option {
 	return func(m *Message) { m.Random, m.Seq = random, seq }
 }
 
-// FixKeys draws the dedup keys that are still zero. The constructors and
-// Send call it; call it yourself on a literal before sharing it between
-// goroutines or persisting its keys.
+// FixKeys sets the dedup keys that are still zero: Random from
+// math/rand/v2 (a ChaCha8 generator seeded from the OS), and Seq from the
+// clock in microseconds (modulo 2³²), because within one second Tencent
+// orders a conversation's history by MsgSeq: messages built one after the
+// other then keep their order, which random sequence numbers would shuffle.
+// The random MsgRandom alone keeps the dedup key unique. The constructors
+// and Send call FixKeys; call it yourself on a literal before sharing it
+// between goroutines or persisting its keys.
 func (m *Message) FixKeys() {
 	if m.Random == 0 {
 		m.Random = nonZero()
 	}
 	if m.Seq == 0 && m.Conversation != ConvGroup {
-		m.Seq = nonZero()
+		m.Seq = clockSeq()
 	}
+}
+
+// clockSeq is a C2C MsgSeq that grows with time: the Unix time in
+// microseconds modulo 2³² (it wraps every 71 minutes, so two messages a
+// second apart are misordered only if a wrap falls between them).
+func clockSeq() uint32 {
+	if s := uint32(time.Now().UnixMicro()); s != 0 {
+		return s
+	}
+	return 1
 }
 
 func nonZero() uint32 {
@@ -419,7 +434,7 @@ func (m *Message) checkOptions() error {
 		}
 	}
 	for i, id := range m.Mentions {
-		if err := checkUserID("GroupAtInfo["+strconv.Itoa(i)+"].GroupAt_Account", id); err != nil {
+		if err := checkUserIDAt("GroupAtInfo", i, ".GroupAt_Account", id); err != nil {
 			return err
 		}
 	}
@@ -427,7 +442,7 @@ func (m *Message) checkOptions() error {
 		return wire.Invalid("To_Account", "%d targeted receivers, limit is %d", len(m.Receivers), MaxTargetedMembers)
 	}
 	for i, id := range m.Receivers {
-		if err := checkUserID("To_Account["+strconv.Itoa(i)+"]", id); err != nil {
+		if err := checkUserIDAt("To_Account", i, "", id); err != nil {
 			return err
 		}
 	}
@@ -486,6 +501,15 @@ func checkElements(b Body) error {
 		}
 	}
 	return nil
+}
+
+// checkUserIDAt checks element i of a list, naming it field[i]suffix only
+// when it fails (lists may hold thousands of ids).
+func checkUserIDAt(field string, i int, suffix, id string) error {
+	if id != "" && len(id) <= MaxUserIDBytes {
+		return nil
+	}
+	return checkUserID(field+"["+strconv.Itoa(i)+"]"+suffix, id)
 }
 
 func checkUserID(field, id string) error {

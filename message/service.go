@@ -333,7 +333,7 @@ func (s *Service) SendGroupNotification(ctx context.Context, n GroupNotification
 		return wire.Invalid("Content", "is empty")
 	}
 	for i, id := range n.ToMembers {
-		if err := checkUserID("ToMembers_Account["+strconv.Itoa(i)+"]", id); err != nil {
+		if err := checkUserIDAt("ToMembers_Account", i, "", id); err != nil {
 			return err
 		}
 	}
@@ -583,7 +583,7 @@ func (s *Service) C2CUnread(ctx context.Context, user string, peers ...string) (
 		return nil, err
 	}
 	for i, p := range peers {
-		if err := checkUserID("Peer_Account["+strconv.Itoa(i)+"]", p); err != nil {
+		if err := checkUserIDAt("Peer_Account", i, "", p); err != nil {
 			return nil, err
 		}
 	}
