@@ -1,11 +1,45 @@
-// Package message builds Tencent Cloud IM messages and sends them: element
-// types (text, custom, location, face, image, sound, file, video, relay),
-// a builder that mirrors the front end's createTextMessage, C2C, group and
-// batch sends that never duplicate on retry, recall, modify, import, read
-// marks, unread counts and history iterators.
+// Package message builds Tencent Cloud IM messages and sends them, as the
+// app administrator, through the REST API: the server half of the front
+// end's createTextMessage / sendMessage.
 //
-// Every send carries Tencent's dedup keys (MsgRandom and MsgSeq for C2C,
-// Random for groups), fixed once per message, so a retry after a timeout or
-// a transient error resends the byte-identical request and Tencent's dedup
-// window (120 s C2C, 5 min group) absorbs it.
+// # Elements and bodies
+//
+// A message body (Body) is a list of elements: *Text, *Custom (at most one
+// per message), *Location, *Face, *Image, *Sound, *File, *Video and *Relay
+// (merged forward). Body encodes to Tencent's MsgBody array and decodes it
+// tolerantly (callbacks, history): unknown element types become *Unknown
+// and are re-encoded unchanged, numbers sent as strings are accepted.
+//
+// # Building and sending
+//
+// New and the typed constructors (NewText, NewCustom, …) mirror
+// createTextMessage({to, conversationType, payload, priority,
+// needReadReceipt, cloudCustomData}); options add the rest (offline push,
+// SendMsgControl, ForbidCallbackControl, lifetime, sync to sender, sender,
+// @-mentions). Service.Send validates before any network call (each error
+// names the JSON field and the limit) and sends to a user
+// (v4/openim/sendmsg) or a group (v4/group_open_http_svc/send_group_msg);
+// Service.SendBatch reaches any number of users in calls of 500 within the
+// 12,000 recipients/minute budget and lists per-recipient failures.
+//
+// # No duplicates, nothing lost
+//
+// Every message carries Tencent's dedup keys, fixed once when it is built
+// (or on its first Send): MsgRandom and MsgSeq for C2C, Random for groups.
+// Sends are marked as deduplicated calls, so after a timeout or a
+// transient error the transport resends the byte-identical request, which
+// Tencent's dedup window (120 s C2C, 5 min group) absorbs; sending the same
+// *Message again yourself reuses the same keys too. The keys are in the
+// SendResult (and on the Message) so they can be persisted with an outbox
+// row and reused after a restart (WithKeys).
+//
+// # Afterwards
+//
+// Recall (RecallC2C by MsgKey, RecallGroup by MsgSeq), modify (ModifyC2C,
+// ModifyGroup), import history (ImportC2C, ImportGroup), read marks and
+// unread counts (SetC2CRead, C2CUnread), and history as iterators over all
+// pages (C2CHistory, GroupHistory).
+//
+// The root package wires a Service into tim.Client; standalone, build one
+// with NewService around anything that implements Doer.
 package message

@@ -608,6 +608,7 @@ var bodyType = reflect.TypeFor[Body]()
 // and arrays fail, so the element falls back to *Unknown and is kept as is.
 type flexStr string
 
+// UnmarshalJSON implements json.Unmarshaler.
 func (f *flexStr) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
 	if len(b) == 0 || string(b) == "null" {
@@ -639,6 +640,7 @@ func (f *flexStr) UnmarshalJSON(b []byte) error {
 // flexFloat is a number Tencent may send as a string.
 type flexFloat float64
 
+// UnmarshalJSON implements json.Unmarshaler.
 func (f *flexFloat) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
 	if len(b) == 0 || string(b) == "null" {
