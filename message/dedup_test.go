@@ -224,3 +224,20 @@ func TestSeqKeepsBuildOrder(t *testing.T) {
 		prev = next
 	}
 }
+
+func TestNotificationWithoutDedupKeyIsNotResent(t *testing.T) {
+	t.Parallel()
+	// send_group_system_notification has no dedup key: after a lost answer
+	// the SDK must not resend it (it could show twice).
+	svc, srv := newService(t)
+	const path = "group_open_http_svc/send_group_system_notification"
+	srv.HandleRaw(path, func(w http.ResponseWriter, _ testutil.Request) {
+		conn, _, err := w.(http.Hijacker).Hijack()
+		if err == nil {
+			_ = conn.Close()
+		}
+	})
+	err := svc.SendGroupNotification(context.Background(), message.GroupNotification{GroupID: "g", Content: "x"})
+	require.Error(t, err)
+	assert.Len(t, srv.Calls(path), 1)
+}
