@@ -1,0 +1,190 @@
+// Package timtest is an in-memory fake of the Tencent Cloud IM REST API and
+// of the callbacks (webhooks) Tencent sends, for tests, examples and local
+// development without Tencent's servers or credentials.
+//
+// It speaks Tencent's wire format, not this SDK's Go types, so it checks the
+// SDK as much as it serves it:
+//
+//	srv := timtest.NewServer(t)                      // closed when the test ends
+//	c, err := tim.New(srv.SDKAppID, srv.SecretKey, tim.WithBaseURL(srv.URL))
+//	_, err = c.Login(ctx)                            // a real usersig, really verified
+//
+// Outside of tests, Start returns a running server (Close it when done);
+// the timtest command (cmd/timtest) serves one on a local port.
+//
+// # What it models
+//
+// Requests are handled as Tencent handles them: POST
+// /v4/<service>/<command>?sdkappid&identifier&usersig&random&contenttype=json
+// with a JSON object body ({} when an API takes no fields); every business
+// outcome is HTTP 200 with {"ActionStatus","ErrorInfo","ErrorCode",...}.
+// The URL is checked in this order: sdkappid missing 60012, not a number
+// 60006, not this app 70020 (unknown in this data centre); identifier or
+// usersig missing 60004; random missing or not a uint32, or contenttype not
+// json, 60002. The usersig is decoded and verified with the usersig package
+// and the app's key: unparsable 70003, issued for another app 70014,
+// identifier mismatch 70013, expired 70001, wrong key 70009. The identifier
+// must be a configured admin (WithAdmins, default "administrator"), else
+// 60010. Then the API's frequency limit (below), injected faults, and a
+// body that is not a JSON object: 60003. Unknown APIs answer 60009.
+//
+// State follows Tencent's semantics, per API:
+//
+//   - Accounts: account_import (UserID, or the old Identifier; Nick and
+//     FaceUrl land in the profile), multiaccount_import (≤100, bad ids in
+//     FailAccounts), account_check, account_delete (per-item 70107 for
+//     unknown ids; admins cannot be deleted), kick (70107 for unknown ids;
+//     all devices go offline), query_online_status (≤500, per-device detail,
+//     unknown ids in ErrorList with 70107). Admins are accounts. Other
+//     accounts must be imported before anything uses them: 70107 for a
+//     sender or an operator, 90012 for a C2C recipient, 10019 in groups.
+//   - Profiles: portrait_set/portrait_get for Tag_Profile_IM_* and any
+//     Tag_Profile_Custom_* tag; values are kept as the JSON sent.
+//   - C2C: sendmsg stores per conversation with MsgKey "seq_random_time" and
+//     MsgTime (MsgTimeStamp when given); batchsendmsg (≤500, 90011 above;
+//     per-recipient ErrorList with 70107; never calls back; the 12,000
+//     recipients-a-minute budget answers 60007); importmsg (no callbacks;
+//     SyncFromOldSystem 2 adds no unread); admin_getroammsg (newest MaxCnt
+//     of the time range in ascending order, LastMsgTime/LastMsgKey name the
+//     oldest returned, continue with MaxTime=LastMsgTime plus LastMsgKey;
+//     recalled messages carry MsgFlagBits=1); admin_msgwithdraw (20022 not
+//     found, 20023 already recalled, 90054 malformed key); modify_c2c_msg;
+//     admin_set_msg_read; get_c2c_unread_msg_num (≤10 peers).
+//     SyncOtherMachine 2 keeps a message out of the sender's history and
+//     conversation list; SendMsgControl NoUnread / NoLastMsg and
+//     ForbidCallbackControl are honoured.
+//   - Groups: create_group (Private, Public, ChatRoom, AVChatRoom,
+//     Community; custom GroupId printable ASCII ≤48 bytes not starting with
+//     @TGS#, Community ids must start with @TGS#_, generated ids look like
+//     @TGS#2ABCDEFGHI; an existing id answers 10025 when the request's
+//     Owner_Account owns it, else 10021; AVChatRoom refuses initial members
+//     with 10007; MemberList ≤100 (10005); default member caps 200, 2000,
+//     10000, unlimited, 100000 by type, 10014 above), get_group_info (≤50
+//     ids, per-group ErrorCode 10010, ResponseFilter), modify_group_base_info,
+//     add_group_member (≤300, Result 1 added / 2 already a member),
+//     delete_group_member, modify_group_member_info, get_group_member_info
+//     (Limit/Offset), change_group_owner, forbid_send_msg, destroy_group
+//     (then 10010), get_joined_group_list (Limit/Offset/TotalCount,
+//     AVChatRoom only WithHugeGroups), get_appid_group_list (uint64 Next
+//     cursor; its values are above 2^32 on purpose), send_group_msg (MsgSeq
+//     per group from 1; the sender must be a member, 10007, unless it is an
+//     admin or omitted, which sends as the admin; muted senders 10017),
+//     send_group_system_notification (not stored, no seq), group_msg_recall
+//     (≤10 seqs, RecallRetList), group_msg_get_simple (≤20, newest first
+//     from ReqMsgSeq, IsFinished).
+//   - Conversations: every stored C2C message updates both sides'
+//     recent-contact lists and every group message every member's (not
+//     AVChatRoom, not online-only, not NoLastMsg). recentcontact/get_list
+//     pages with TimeStamp/StartIndex and TopTimeStamp/TopStartIndex
+//     (pinned conversations first when AssistFlags bit 0 is set) and
+//     CompleteFlag; the page size is WithContactPageSize (default 100).
+//     PinConversation pins as a front end would. recentcontact/delete takes
+//     To_Account or ToGroupid; ClearRamble 1 hides the C2C history from
+//     that side.
+//   - Dedup windows: a C2C send with the same sender, MsgSeq, MsgRandom and
+//     CRC32 of MsgBody within 120 s, and a group send with the same GroupId,
+//     Random and content within 5 minutes, store nothing new and answer the
+//     original MsgKey/MsgTime (C2C) or MsgSeq/MsgTime (group).
+//   - Frequency limits: 200 calls a second per API by default (WithRateLimit,
+//     WithAPIRateLimit, SetRateLimit; Rate{} turns a limit off), counted in
+//     a sliding window of wall-clock time. Over the limit: 10023 for
+//     send_group_msg and send_group_system_notification, 10006 for other
+//     group APIs, 60007 for everything else. A refused call changes nothing.
+//   - Faults: FailNext (answer a code without touching state), FailNextHTTP
+//     (a gateway status), DropNext / DropRatio (commit the call, then close
+//     the connection without answering), SetLatency; AllAPIs applies one to
+//     every API.
+//   - Callbacks (WithCallback): POSTed with SdkAppid, CallbackCommand,
+//     contenttype=json, ClientIP (the REST caller's address), OptPlatform
+//     (RESTAPI for REST-caused events, the device for simulated ones, IOS in
+//     State.StateChange) and, with a token, Sign = hex SHA-256(token +
+//     RequestTime) and RequestTime. Sent: C2C.CallbackBeforeSendMsg,
+//     C2C.CallbackAfterSendMsg (MsgKey, SendMsgResult 0, ErrorInfo "send msg
+//     succeed", UnreadMsgNum), C2C.CallbackAfterMsgWithDraw,
+//     Group.CallbackBeforeSendMsg, Group.CallbackAfterSendMsg (MsgSeq,
+//     MsgTime), Group.CallbackAfterCreateGroup, AfterGroupInfoChanged (only
+//     the changed Name/Introduction/Notification/FaceUrl), AfterNewMemberJoin
+//     (JoinType Invited), AfterMemberExit (ExitType Kicked),
+//     AfterGroupDestroyed, AfterRecallMsg, and State.StateChange (EventTime
+//     in ms as a number; group callbacks carry it as a string, as Tencent's
+//     samples do). "Before" callbacks are synchronous with a 2 s budget
+//     (WithCallbackTimeout): ErrorCode 1 rejects (20006 C2C, 10016 group),
+//     2 drops silently (success for the sender, nothing stored), C2C codes
+//     120001–130000 are passed through with their ErrorInfo, a MsgBody (and
+//     CloudCustomData) in an ErrorCode 0 answer replaces the message's; no
+//     answer, a timeout, a non-200 or unparsable answer proceed as if no
+//     callback were configured. "After" callbacks are sent asynchronously,
+//     in order per conversation, group or user, once (no retry);
+//     WaitCallbacks waits for them. WithCallbackCommands enables only some.
+//   - Devices: SimulateLogin, SimulateLogout and SimulateDisconnect change
+//     the online state and send State.StateChange (Login/Register,
+//     Logout/Unregister, Disconnect/LinkClose; a second login on the same
+//     platform reports the replaced device in KickedDevice).
+//
+// Inspection helpers read the state without REST calls: Requests (usersig
+// redacted), Callbacks, Messages, MessagesTo, Unread, GroupMessages,
+// SystemNotifications, Group, Groups, Accounts, HasAccount, Profile,
+// OnlineStatus, Conversations; ImportAccounts seeds accounts.
+//
+// # Where it differs from Tencent (assumptions)
+//
+// Where the public documentation is silent the fake makes a choice; each is
+// listed here so a test does not mistake it for Tencent's behaviour.
+//
+//   - A duplicate inside a dedup window answers success with the original
+//     identifiers (MsgKey/MsgTime, MsgSeq/MsgTime); Tencent documents the
+//     dedup but not the answer. The C2C key leaves out To_Account as
+//     documented, so the same MsgSeq+MsgRandom+body from one sender to two
+//     users inside 120 s is one message. batchsendmsg and importmsg dedup
+//     on the same key in windows of their own.
+//   - When MsgSeq is omitted the fake picks a random one; C2C history with
+//     equal MsgTime is ordered by arrival, not by MsgSeq.
+//   - Message size: MsgBody plus CloudCustomData above 12 KB answers 93000
+//     (C2C) or 80002 (group); Tencent's current limit is not documented.
+//   - Group field limits use the newer, larger values (Name 100,
+//     Introduction 400, Notification 400, FaceUrl 500 bytes); a bad custom
+//     GroupId answers 10004; add_group_member takes at most 300 members;
+//     a MemberList above 100 answers 10005; any non-imported member fails
+//     the whole add with 10019; modify_group_member_info on a non-member
+//     and change_group_owner to a non-member answer 10007; Private (Work)
+//     groups have no admins (10004).
+//   - An admin send_group_msg without From_Account is stored and reported
+//     with From_Account = the admin identifier. AVChatRoom senders need not
+//     be members (members are not tracked for live groups). The group
+//     before-callback's ErrorCode 2 answers MsgSeq 0. Group recall answers
+//     RetCode 10030 for an unknown or already recalled seq.
+//     group_msg_get_simple leaves recalled messages out unless
+//     WithRecalledMsg is 1, then returns them as placeholders (IsPlaceMsg 1,
+//     empty MsgBody); MsgPriority comes back as the string sent.
+//   - recentcontact/get_list: pinned conversations are always paged (bit 2
+//     of AssistFlags is not needed); StartIndex counts the items already
+//     returned that share the cursor's TimeStamp; there are no empty
+//     conversations, marks or conversation groups. Creating a group or
+//     joining one adds no conversation until a message is sent.
+//   - Over-cap requests in the account APIs (multiaccount_import,
+//     account_check, account_delete, query_online_status) and a bad UserID
+//     in account_import answer 70402; portrait_get of more than 100 ids or
+//     no tags, and portrait_set without items, answer 60003; an unknown
+//     profile tag answers 40008; a non-imported account in portrait_set
+//     answers 70107 and in portrait_get gets ResultCode 70107 plus an entry
+//     in Fail_Account. Unset tags are left out of portrait_get.
+//   - A REST kick sends State.StateChange with Action Logout and Reason
+//     "Kicked" (ReasonKicked), and only when the user was online. A
+//     disconnected mobile device (iOS, Android, iPad) is PushOnline, other
+//     platforms go Offline. query_online_status names platforms iPhone,
+//     Android, Web, PC (Windows, Linux), iPad, Mac.
+//   - C2C callbacks carry EventTime (ms, a number). C2C before-callback
+//     ErrorCode 2 drops silently like the group one. Unknown non-zero codes
+//     of a group before-callback reject (10016).
+//   - Rate limits count wall-clock time, so a frozen WithClock cannot starve
+//     a test; every API has its own window (Tencent's is per app and API).
+//     Tencent answers the 60007 family for REST frequency in general; the
+//     group codes 10006/10023 are used for group APIs here.
+//   - Messages, memberships and conversations of a deleted account stay.
+//     MsgLifeTime, OfflinePushInfo, read receipts (IsPeerRead is always 0),
+//     message extensions, topics, group attributes/counters, friends and
+//     every API not listed above are not modelled (unknown APIs answer
+//     60009).
+//   - A call delayed by SetLatency whose client gives up is not run; a
+//     non-POST request answers 60002.
+package timtest
