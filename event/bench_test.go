@@ -96,6 +96,48 @@ func BenchmarkHandlerGroupAfterSendMsg(b *testing.B) {
 	}
 }
 
+// BenchmarkHandlerRatio interleaves the handler path and the bare
+// json.Unmarshal baseline in one loop, so that load on a shared machine hits
+// both alike, and reports handler time / baseline time as "x-baseline"
+// (the target is ≤ 3).
+func BenchmarkHandlerRatio(b *testing.B) {
+	body := benchBody(b)
+	d := event.NewDispatcher()
+	var sink uint64
+	event.On(d, func(_ context.Context, e *event.ReceivedMessage) { sink += e.MsgSeq })
+	h := event.NewHandler(d, 1400000000, event.WithToken(testToken),
+		event.WithHandlerClock(testClock), event.WithDedupTTL(time.Nanosecond))
+	reader := bytes.NewReader(body)
+	req := httptest.NewRequest(http.MethodPost, callbackURL(event.CmdGroupAfterSendMsg), nil)
+	req.ContentLength = int64(len(body))
+	var handlerTime, baseTime time.Duration
+	b.ReportAllocs()
+	for b.Loop() {
+		t0 := time.Now()
+		var v plainGroupMsg
+		if err := json.Unmarshal(body, &v); err != nil {
+			b.Fatal(err)
+		}
+		t1 := time.Now()
+		reader.Reset(body)
+		req.Body = io.NopCloser(reader)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		t2 := time.Now()
+		if rec.Code != http.StatusOK {
+			b.Fatalf("status %d", rec.Code)
+		}
+		baseTime += t1.Sub(t0)
+		handlerTime += t2.Sub(t1)
+	}
+	if sink == 0 {
+		b.Fatal("handlers did not run")
+	}
+	b.ReportMetric(float64(baseTime.Nanoseconds())/float64(b.N), "baseline-ns/op")
+	b.ReportMetric(float64(handlerTime.Nanoseconds())/float64(b.N), "handler-ns/op")
+	b.ReportMetric(float64(handlerTime)/float64(baseTime), "x-baseline")
+}
+
 // BenchmarkParseGroupAfterSendMsg isolates Parse.
 func BenchmarkParseGroupAfterSendMsg(b *testing.B) {
 	body := benchBody(b)

@@ -77,7 +77,32 @@ type UnixMilli int64
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (t *UnixMilli) UnmarshalJSON(b []byte) error {
+	// Fast path: plain digits, quoted or not (what Tencent sends).
+	d := b
+	if len(d) >= 2 && d[0] == '"' && d[len(d)-1] == '"' {
+		d = d[1 : len(d)-1]
+	}
+	if n, ok := parseDigits(d); ok {
+		*t = UnixMilli(n)
+		return nil
+	}
 	return (*wire.FlexInt)(t).UnmarshalJSON(b)
+}
+
+// parseDigits parses a non-empty run of at most 18 ASCII digits (no sign,
+// no overflow possible).
+func parseDigits(b []byte) (int64, bool) {
+	if len(b) == 0 || len(b) > 18 {
+		return 0, false
+	}
+	var n int64
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	return n, true
 }
 
 // Time returns t as a time.Time (the zero Time for 0).

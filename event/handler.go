@@ -209,11 +209,18 @@ func (a *answerWriter) fail(status int) {
 // ServeHTTP implements http.Handler.
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	aw := &answerWriter{w: w}
-	var cmd Command
+	var (
+		cmd    Command
+		before bool
+	)
 	defer func() {
 		if p := recover(); p != nil {
 			h.d.log.ErrorContext(r.Context(), "tim/event: callback handling panicked",
 				"command", string(cmd), "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			if before {
+				aw.write(http.StatusOK, h.encode(cmd, h.fallback))
+				return
+			}
 			aw.write(http.StatusOK, okAnswer)
 		}
 	}()
@@ -268,6 +275,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		OptPlatform: Platform(q.optPlatform), RequestTime: reqTime}
 
 	if bc, ok := cb.(BeforeCallback); ok {
+		before = true
 		h.serveBefore(r.Context(), aw, bc)
 		return
 	}

@@ -350,3 +350,21 @@ func TestCommandsAreDistinctTypes(t *testing.T) {
 		seen[typ] = cmd
 	}
 }
+
+func TestUnixMilliForms(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]event.UnixMilli{
+		`1670574414123`: 1670574414123, `"1670574414123"`: 1670574414123, `""`: 0, `null`: 0, `0`: 0,
+		`"-5"`: -5, `1.6e12`: 1600000000000, `"1670574414123.0"`: 1670574414123,
+		`9223372036854775807`: 9223372036854775807,
+	} {
+		var got event.UnixMilli
+		require.NoError(t, json.Unmarshal([]byte(in), &got), in)
+		assert.Equal(t, want, got, in)
+	}
+	for _, in := range []string{`"soon"`, `true`, `{}`, `[]`} {
+		var got event.UnixMilli
+		assert.Error(t, json.Unmarshal([]byte(in), &got), in)
+	}
+	assert.True(t, event.UnixMilli(0).Time().IsZero())
+}
