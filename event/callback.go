@@ -51,7 +51,7 @@ type Meta struct {
 	// EventTime is when the event happened, in Unix milliseconds. Tencent
 	// sends it as a string in group callbacks and as a number elsewhere;
 	// both decode. Zero when absent (older C2C callbacks).
-	EventTime UnixMilli `json:"EventTime"`
+	EventTime UnixMilli `json:"EventTime,omitempty"`
 
 	origin Origin
 	raw    json.RawMessage
