@@ -144,6 +144,7 @@ func (c *callbacks) close() {
 	c.mu.Unlock()
 	c.cancel()
 	c.wg.Wait()
+	c.client.CloseIdleConnections()
 	c.mu.Lock()
 	c.pending = 0
 	c.signalIdle()
@@ -236,7 +237,7 @@ func (c *callbacks) deliver(job *cbJob, before bool) Callback {
 	}
 	s.log.Debug("timtest: callback", "command", job.command, "status", rec.StatusCode, "err", rec.Err)
 	c.mu.Lock()
-	c.delivered = append(c.delivered, rec)
+	c.delivered = appendCapped(c.delivered, rec)
 	c.mu.Unlock()
 	return rec
 }

@@ -124,7 +124,8 @@
 // Inspection helpers read the state without REST calls: Requests (usersig
 // redacted), Callbacks, Messages, MessagesTo, Unread, GroupMessages,
 // SystemNotifications, Group, Groups, Accounts, HasAccount, Profile,
-// OnlineStatus, Conversations; ImportAccounts seeds accounts.
+// OnlineStatus, Conversations (the request and callback records keep the
+// last MaxRecords entries); ImportAccounts seeds accounts.
 //
 // # Where it differs from Tencent (assumptions)
 //

@@ -77,7 +77,7 @@ func rawCall(t *testing.T, srv *timtest.Server, method, path string, q url.Value
 
 // adminQuery is a well-formed query for identifier with a sig made for
 // (appID, key, sigFor).
-func adminQuery(t *testing.T, appID uint64, key, identifier, sigFor string) url.Values {
+func adminQuery(t testing.TB, appID uint64, key, identifier, sigFor string) url.Values {
 	t.Helper()
 	g, err := usersig.New(appID, key)
 	require.NoError(t, err)

@@ -156,6 +156,17 @@ func (s *Server) Close() {
 // Now is the server clock.
 func (s *Server) Now() time.Time { return s.cfg.now() }
 
+// MaxRecords caps the requests and callbacks kept for inspection; past it
+// the oldest half is forgotten (a long-running timtest command stays small).
+const MaxRecords = 100000
+
+func appendCapped[T any](list []T, v T) []T {
+	if len(list) >= MaxRecords {
+		list = append(list[:0], list[len(list)-MaxRecords/2:]...)
+	}
+	return append(list, v)
+}
+
 // maxRequestBytes caps a request body.
 const maxRequestBytes = 1 << 20
 
@@ -186,7 +197,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	rec.Code, rec.HTTPStatus, rec.Dropped = code, status, f.drop
 	s.mu.Lock()
-	s.requests = append(s.requests, rec)
+	s.requests = appendCapped(s.requests, rec)
 	s.mu.Unlock()
 	s.log.Debug("timtest: request", "path", path, "code", code, "status", status, "dropped", f.drop, "elapsed", time.Since(start))
 

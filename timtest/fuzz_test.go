@@ -1,0 +1,56 @@
+package timtest_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/timkit/tim/timtest"
+)
+
+// FuzzServeHTTP feeds arbitrary bodies to every API: the fake must never
+// panic and must always answer HTTP 200 with a JSON envelope.
+func FuzzServeHTTP(f *testing.F) {
+	srv, err := timtest.Start(timtest.WithRateLimit(timtest.Rate{}))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Cleanup(srv.Close)
+	if err := srv.ImportAccounts("a", "b"); err != nil {
+		f.Fatal(err)
+	}
+	q := adminQuery(f, srv.SDKAppID, srv.SecretKey, "administrator", "administrator").Encode()
+	apis := srv.APIs()
+	seeds := []string{
+		`{}`, `{"To_Account":"b","MsgRandom":1,"MsgBody":[{"MsgType":"TIMTextElem","MsgContent":{"Text":"x"}}]}`,
+		`{"To_Account":["a","b"],"MsgRandom":1,"MsgBody":[{"MsgType":"TIMCustomElem","MsgContent":{"Data":"x"}}]}`,
+		`{"Type":"Public","Name":"g","Owner_Account":"a","MemberList":[{"Member_Account":"b"}]}`,
+		`{"GroupId":"g","Random":1,"MsgBody":[{"MsgType":"TIMTextElem","MsgContent":{"Text":1}}]}`,
+		`{"From_Account":"a","TimeStamp":-1,"StartIndex":-5,"AssistFlags":7}`,
+		`{"Operator_Account":"a","Peer_Account":"b","MaxCnt":1,"MinTime":0,"MaxTime":9e18,"LastMsgKey":"1_2_3"}`,
+		`{"GroupIdList":["x"],"ResponseFilter":{"GroupBaseInfoFilter":[],"MemberInfoFilter":null}}`,
+		`{"Limit":-1,"Next":18446744073709551615}`, `[]`, `null`, `{"MsgBody":"x"}`,
+	}
+	for i, s := range seeds {
+		f.Add(uint8(i), s)
+	}
+	f.Fuzz(func(t *testing.T, api uint8, body string) {
+		path := apis[int(api)%len(apis)]
+		req := httptest.NewRequest(http.MethodPost, "/v4/"+path+"?"+q, strings.NewReader(body))
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			t.Fatalf("%s %q: HTTP %d", path, body, rec.Code)
+		}
+		var env struct {
+			ActionStatus *string `json:"ActionStatus"`
+			ErrorCode    *int    `json:"ErrorCode"`
+		}
+		if err := json.NewDecoder(bytes.NewReader(rec.Body.Bytes())).Decode(&env); err != nil || env.ActionStatus == nil || env.ErrorCode == nil {
+			t.Fatalf("%s %q: answer %q is not an envelope", path, body, rec.Body.String())
+		}
+	})
+}
