@@ -399,6 +399,16 @@ func (b *Body) UnmarshalJSON(data []byte) error {
 	var raws []json.RawMessage
 	switch data[0] {
 	case '[':
+		// Fast path: every item is an {MsgType, MsgContent} object.
+		var items []elemWire
+		if json.Unmarshal(data, &items) == nil {
+			out := make(Body, len(items))
+			for i, w := range items {
+				out[i] = elementOf(w, false)
+			}
+			*b = out
+			return nil
+		}
 		if err := json.Unmarshal(data, &raws); err != nil {
 			return err
 		}
@@ -429,6 +439,12 @@ func decodeElement(raw json.RawMessage) Element {
 	if len(raw) == 0 || raw[0] != '{' || json.Unmarshal(raw, &w) != nil {
 		return &Unknown{Content: cloneRaw(raw)}
 	}
+	return elementOf(w, true)
+}
+
+// elementOf turns a decoded item into an element; clone copies the content
+// kept by an *Unknown when it may alias the caller's buffer.
+func elementOf(w elemWire, clone bool) Element {
 	t := Type(w.MsgType)
 	content := bytes.TrimSpace(w.MsgContent)
 	if len(content) == 0 || string(content) == "null" {
@@ -437,7 +453,10 @@ func decodeElement(raw json.RawMessage) Element {
 	if e := decodeKnown(t, content); e != nil {
 		return e
 	}
-	return &Unknown{Type: t, Content: cloneRaw(content)}
+	if clone {
+		content = cloneRaw(content)
+	}
+	return &Unknown{Type: t, Content: content}
 }
 
 func cloneRaw(b []byte) json.RawMessage {
