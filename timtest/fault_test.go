@@ -127,6 +127,7 @@ func TestLatency(t *testing.T) {
 	start := time.Now()
 	err := c.Account.Import(ctxT(t), tim.Account{UserID: "slow"})
 	require.Error(t, err)
+	assert.NotRegexp(t, `usersig=[^R&]`, err.Error())
 	assert.Less(t, time.Since(start), 400*time.Millisecond)
 	srv.SetLatency("im_open_login_svc/account_import", 20*time.Millisecond)
 	start = time.Now()
@@ -170,6 +171,7 @@ func TestCommitThenDrop(t *testing.T) {
 	srv.DropNext("openim/sendmsg", 1)
 	err := c.Do(ctx, "openim/sendmsg", sendReq{FromAccount: "a", ToAccount: "b", MsgRandom: 1, MsgBody: text("lost answer")}, &resp)
 	require.Error(t, err)
+	assert.NotRegexp(t, `usersig=[^R&]`, err.Error(), "the transport error must not leak the usersig")
 	assert.Len(t, srv.Messages("a", "b"), 2)
 }
 

@@ -115,7 +115,8 @@ func WithAdmins(ids ...string) Option {
 
 // WithClock sets the server clock (default time.Now): usersig expiry,
 // MsgTime, EventTime, RequestTime, dedup windows and mute deadlines follow
-// it. Rate limits and latency use the wall clock.
+// it (a callback receiver that checks RequestTime against its own clock
+// needs the same one). Rate limits and latency use the wall clock.
 func WithClock(now func() time.Time) Option {
 	return func(c *config) error {
 		if now == nil {
