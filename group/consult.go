@@ -185,6 +185,12 @@ func (s *Service) checkParticipants(r *ConsultationRequest) error {
 	if r.Doctor.UserID == r.Patient.UserID {
 		return wire.Invalid("Patient.UserID", "is the doctor's UserID")
 	}
+	if CleanName(r.Doctor.Name) == "" {
+		return wire.Invalid("Doctor.Name", "the doctor's name is empty")
+	}
+	if CleanName(r.Patient.Name) == "" {
+		return wire.Invalid("Patient.Name", "the patient's name is empty")
+	}
 	return nil
 }
 
