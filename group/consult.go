@@ -200,8 +200,9 @@ func (s *Service) checkParticipants(r *ConsultationRequest) error {
 // avatar if given, and records both participants (see the package
 // documentation) so that UpdateParticipant can keep its name true.
 //
-// REST: v4/group_open_http_svc/create_group (and
-// v4/im_open_login_svc/multiaccount_import with ImportAccounts)
+// With ImportAccounts the accounts are imported first.
+//
+// REST: v4/group_open_http_svc/create_group, v4/im_open_login_svc/multiaccount_import
 func (s *Service) CreateConsultation(ctx context.Context, req ConsultationRequest) (*Consultation, error) {
 	if err := s.checkParticipants(&req); err != nil {
 		return nil, err
@@ -304,12 +305,16 @@ type SyncResult struct {
 
 // RenameParticipant renames every consultation group of userID after the
 // user's display name changed to name. See UpdateParticipant.
+//
+// REST: v4/group_open_http_svc/get_joined_group_list, v4/group_open_http_svc/get_group_info, v4/group_open_http_svc/modify_group_base_info
 func (s *Service) RenameParticipant(ctx context.Context, userID, name string) ([]SyncResult, error) {
 	return s.UpdateParticipant(ctx, userID, ParticipantUpdate{Name: &name})
 }
 
 // SetConsultationAvatar sets faceURL as the avatar of every consultation
 // group of userID. See UpdateParticipant.
+//
+// REST: v4/group_open_http_svc/get_joined_group_list, v4/group_open_http_svc/get_group_info, v4/group_open_http_svc/modify_group_base_info
 func (s *Service) SetConsultationAvatar(ctx context.Context, userID, faceURL string) ([]SyncResult, error) {
 	return s.UpdateParticipant(ctx, userID, ParticipantUpdate{FaceURL: &faceURL})
 }
@@ -326,9 +331,7 @@ func (s *Service) SetConsultationAvatar(ctx context.Context, userID, faceURL str
 // The error is for failures before any group is modified (bad input,
 // listing the groups); per-group failures are results with Status Failed.
 //
-// REST: v4/group_open_http_svc/get_joined_group_list,
-// v4/group_open_http_svc/get_group_info,
-// v4/group_open_http_svc/modify_group_base_info
+// REST: v4/group_open_http_svc/get_joined_group_list, v4/group_open_http_svc/get_group_info, v4/group_open_http_svc/modify_group_base_info
 func (s *Service) UpdateParticipant(ctx context.Context, userID string, u ParticipantUpdate) ([]SyncResult, error) {
 	if err := checkUserID("Member_Account", userID); err != nil {
 		return nil, err

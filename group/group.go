@@ -270,16 +270,11 @@ type KV struct {
 	Value string `json:"Value"`
 }
 
-// Sentinels for creation outcomes that callers branch on. Both errors also
-// match tim.ErrConflict through the wrapped *APIError.
-var (
-	// ErrGroupIDTaken: the custom GroupId belongs to another owner (10021).
-	ErrGroupIDTaken = errors.New("group: group id already taken by another owner")
-	// ErrGroupExistsOwned: the custom GroupId exists and is the caller's
-	// (10025). Create does not return it: it reports CreateResult.Existed
-	// instead; it is exported for callers who use Doer directly.
-	ErrGroupExistsOwned = errors.New("group: group id already exists and is yours")
-)
+// ErrGroupIDTaken matches a Create whose custom GroupId belongs to another
+// owner (Tencent's 10021); the *APIError is wrapped too, so the error also
+// matches tim.ErrConflict. (10025, the id exists and is yours, is not an
+// error: see CreateResult.Existed.)
+var ErrGroupIDTaken = errors.New("group: group id already taken by another owner")
 
 // validation helpers
 

@@ -13,6 +13,19 @@ import (
 	"github.com/timkit/tim/internal/wire"
 )
 
+// pageDone decides the end of an offset-paged list: by the total when
+// Tencent gives one (a server that caps the page size below the Limit
+// asked for must not end the list early), else by a short page.
+func pageDone(n, limit, nextOffset, total int) bool {
+	if n == 0 {
+		return true
+	}
+	if total > 0 {
+		return nextOffset >= total
+	}
+	return n < limit
+}
+
 // ErrCursorStuck is returned by the iterators when Tencent answers an
 // unfinished page whose next cursor equals the one sent.
 var ErrCursorStuck = errors.New("group: paging cursor did not advance")
@@ -129,7 +142,7 @@ func (s *Service) JoinedPage(ctx context.Context, userID string, offset int, opt
 		}}
 	}
 	p.NextOffset = offset + len(p.Groups)
-	p.Done = len(p.Groups) == 0 || len(p.Groups) < limit || (p.Total > 0 && p.NextOffset >= p.Total)
+	p.Done = pageDone(len(p.Groups), limit, p.NextOffset, p.Total)
 	return p, nil
 }
 

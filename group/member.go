@@ -355,7 +355,7 @@ func (s *Service) MembersPage(ctx context.Context, groupID string, cur MemberCur
 		return p, nil
 	}
 	p.Next.Offset = cur.Offset + len(p.Members)
-	p.Done = len(p.Members) == 0 || len(p.Members) < limit || (p.MemberNum > 0 && p.Next.Offset >= p.MemberNum)
+	p.Done = pageDone(len(p.Members), limit, p.Next.Offset, p.MemberNum)
 	return p, nil
 }
 

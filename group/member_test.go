@@ -367,3 +367,44 @@ func TestAppGroupsStuckCursor(t *testing.T) {
 	}
 	require.ErrorIs(t, err, group.ErrCursorStuck)
 }
+
+// A server that returns fewer groups than the Limit asked for does not end
+// the list early while TotalCount says there are more; without a total a
+// short page ends it.
+func TestJoinedPageEnd(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name  string
+		total int
+		calls int
+		got   int
+	}{
+		{"total drives", 25, 3, 25},
+		{"no total, short page", 0, 1, 10},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			svc, srv := newService(t)
+			srv.Handle(pJoined, func(r testutil.Request) any {
+				var req struct{ Offset int }
+				r.Decode(t, &req)
+				var list []map[string]any
+				for i := req.Offset; i < min(req.Offset+10, 25); i++ { // server caps pages at 10
+					list = append(list, map[string]any{"GroupId": fmt.Sprint(i)})
+				}
+				resp := map[string]any{"GroupIdList": list}
+				if tc.total > 0 {
+					resp["TotalCount"] = tc.total
+				}
+				return testutil.With(resp)
+			})
+			n := 0
+			for _, err := range svc.Joined(context.Background(), "u", group.JoinedOptions{PageSize: 50}) {
+				require.NoError(t, err)
+				n++
+			}
+			assert.Equal(t, tc.got, n)
+			assert.Len(t, srv.Calls(pJoined), tc.calls)
+		})
+	}
+}
