@@ -111,6 +111,13 @@ func (s *Service) recordOf(in *Info) (Record, bool, error) {
 	return decodeRecord(in.Introduction)
 }
 
+func (s *Service) checkRecordKey() error {
+	if s.recordKey == "" {
+		return nil
+	}
+	return checkText("AppDefinedData.Key", s.recordKey, MaxAppDataKeyBytes)
+}
+
 func (s *Service) recordMax() int {
 	if s.recordKey != "" {
 		return MaxAppDataValueBytes
@@ -204,6 +211,9 @@ func (s *Service) checkParticipants(r *ConsultationRequest) error {
 //
 // REST: v4/group_open_http_svc/create_group, v4/im_open_login_svc/multiaccount_import
 func (s *Service) CreateConsultation(ctx context.Context, req ConsultationRequest) (*Consultation, error) {
+	if err := s.checkRecordKey(); err != nil {
+		return nil, err
+	}
 	if err := s.checkParticipants(&req); err != nil {
 		return nil, err
 	}
@@ -330,10 +340,15 @@ func (s *Service) SetConsultationAvatar(ctx context.Context, userID, faceURL str
 //
 // The error is for failures before any group is modified (bad input,
 // listing the groups); per-group failures are results with Status Failed.
+// A group whose profile could not be read at all is reported Failed too,
+// since it may be a consultation group.
 //
 // REST: v4/group_open_http_svc/get_joined_group_list, v4/group_open_http_svc/get_group_info, v4/group_open_http_svc/modify_group_base_info
 func (s *Service) UpdateParticipant(ctx context.Context, userID string, u ParticipantUpdate) ([]SyncResult, error) {
 	if err := checkUserID("Member_Account", userID); err != nil {
+		return nil, err
+	}
+	if err := s.checkRecordKey(); err != nil {
 		return nil, err
 	}
 	if u.Name == nil && u.FaceURL == nil {

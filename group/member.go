@@ -6,6 +6,7 @@ import (
 	"iter"
 	"slices"
 	"time"
+	"unicode/utf8"
 
 	"github.com/timkit/tim/internal/wire"
 )
@@ -104,8 +105,8 @@ func (s *Service) DeleteMembers(ctx context.Context, groupID string, userIDs []s
 	if err := checkUserIDs("MemberToDel_Account", userIDs); err != nil {
 		return err
 	}
-	if err := checkText("Reason", opts.Reason, 1<<10); err != nil {
-		return err
+	if !utf8.ValidString(opts.Reason) {
+		return wire.Invalid("Reason", "is not valid UTF-8")
 	}
 	ids := dedupe(userIDs)
 	return chunks(len(ids), MaxDeleteMembersPerCall, func(lo, hi int) error {
