@@ -1,0 +1,280 @@
+package tim
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/timkit/tim/internal/wire"
+)
+
+// Tencent's per-call caps for account APIs.
+const (
+	MaxAccountsPerCall     = 100 // multiaccount_import, account_check, account_delete, portrait_get
+	MaxOnlineStatusPerCall = 500 // query_online_status
+)
+
+type envelope = wire.Envelope
+
+// AccountService manages accounts (v4/im_open_login_svc/*, v4/openim/query_online_status).
+type AccountService struct{ c *Client }
+
+// Account is a user to import.
+type Account struct {
+	UserID  string `json:"UserID"`
+	Nick    string `json:"Nick,omitempty"`
+	FaceURL string `json:"FaceUrl,omitempty"`
+}
+
+// Import creates (or refreshes) one account so it can log in and receive
+// messages. Importing an existing account succeeds.
+//
+// REST: v4/im_open_login_svc/account_import
+func (s *AccountService) Import(ctx context.Context, a Account) error {
+	if err := checkUserID("UserID", a.UserID); err != nil {
+		return err
+	}
+	var resp envelope
+	return s.c.Do(ctx, "im_open_login_svc/account_import", &a, &resp)
+}
+
+// ImportResult lists the accounts Tencent failed to import.
+type ImportResult struct {
+	// Failed holds the UserIDs that were not imported.
+	Failed []string
+}
+
+// ImportMany imports any number of accounts by UserID, in calls of 100
+// (Tencent's cap). On a call failure it stops and returns what was done so
+// far with an error naming the batch; per-account failures are in Failed.
+//
+// REST: v4/im_open_login_svc/multiaccount_import
+func (s *AccountService) ImportMany(ctx context.Context, userIDs []string) (*ImportResult, error) {
+	if err := checkUserIDs("Accounts", userIDs); err != nil {
+		return nil, err
+	}
+	res := &ImportResult{}
+	err := chunks(len(userIDs), MaxAccountsPerCall, func(lo, hi int) error {
+		req := struct {
+			Accounts []string `json:"Accounts"`
+		}{userIDs[lo:hi]}
+		var resp struct {
+			envelope
+			FailAccounts []string `json:"FailAccounts"`
+		}
+		if err := s.c.Do(ctx, "im_open_login_svc/multiaccount_import", &req, &resp); err != nil {
+			return fmt.Errorf("tim: importing accounts %d..%d of %d: %w", lo, hi-1, len(userIDs), err)
+		}
+		res.Failed = append(res.Failed, resp.FailAccounts...)
+		return nil
+	})
+	return res, err
+}
+
+// AccountStatus is one account's answer to Check.
+type AccountStatus struct {
+	UserID string
+	// Imported is true when the account exists.
+	Imported bool
+	// ResultCode is 0 when the check itself succeeded for this account.
+	ResultCode int
+	ResultInfo string
+}
+
+// Check reports for each UserID whether it is imported, in calls of 100.
+//
+// REST: v4/im_open_login_svc/account_check
+func (s *AccountService) Check(ctx context.Context, userIDs ...string) ([]AccountStatus, error) {
+	if err := checkUserIDs("CheckItem", userIDs); err != nil {
+		return nil, err
+	}
+	out := make([]AccountStatus, 0, len(userIDs))
+	err := chunks(len(userIDs), MaxAccountsPerCall, func(lo, hi int) error {
+		type item struct {
+			UserID string `json:"UserID"`
+		}
+		req := struct {
+			CheckItem []item `json:"CheckItem"`
+		}{make([]item, 0, hi-lo)}
+		for _, id := range userIDs[lo:hi] {
+			req.CheckItem = append(req.CheckItem, item{id})
+		}
+		var resp struct {
+			envelope
+			ResultItem []struct {
+				UserID        string `json:"UserID"`
+				ResultCode    int    `json:"ResultCode"`
+				ResultInfo    string `json:"ResultInfo"`
+				AccountStatus string `json:"AccountStatus"`
+			} `json:"ResultItem"`
+		}
+		if err := s.c.Do(ctx, "im_open_login_svc/account_check", &req, &resp); err != nil {
+			return err
+		}
+		for _, r := range resp.ResultItem {
+			out = append(out, AccountStatus{UserID: r.UserID, Imported: r.AccountStatus == "Imported",
+				ResultCode: r.ResultCode, ResultInfo: r.ResultInfo})
+		}
+		return nil
+	})
+	return out, err
+}
+
+// AccountResult is one account's outcome in a batch operation.
+type AccountResult struct {
+	UserID     string
+	ResultCode int // 0 = done
+	ResultInfo string
+}
+
+// Delete deletes accounts, in calls of 100. Per-account failures are
+// reported in the results, not as an error.
+//
+// REST: v4/im_open_login_svc/account_delete
+func (s *AccountService) Delete(ctx context.Context, userIDs ...string) ([]AccountResult, error) {
+	if err := checkUserIDs("DeleteItem", userIDs); err != nil {
+		return nil, err
+	}
+	out := make([]AccountResult, 0, len(userIDs))
+	err := chunks(len(userIDs), MaxAccountsPerCall, func(lo, hi int) error {
+		type item struct {
+			UserID string `json:"UserID"`
+		}
+		req := struct {
+			DeleteItem []item `json:"DeleteItem"`
+		}{make([]item, 0, hi-lo)}
+		for _, id := range userIDs[lo:hi] {
+			req.DeleteItem = append(req.DeleteItem, item{id})
+		}
+		var resp struct {
+			envelope
+			ResultItem []AccountResult `json:"ResultItem"`
+		}
+		if err := s.c.Do(ctx, "im_open_login_svc/account_delete", &req, &resp); err != nil {
+			return err
+		}
+		out = append(out, resp.ResultItem...)
+		return nil
+	})
+	return out, err
+}
+
+// Kick invalidates every device login of userID; its devices must log in
+// again with a new usersig. Tencent fires State.StateChange for it.
+//
+// REST: v4/im_open_login_svc/kick
+func (s *AccountService) Kick(ctx context.Context, userID string) error {
+	if err := checkUserID("UserID", userID); err != nil {
+		return err
+	}
+	req := struct {
+		UserID string `json:"UserID"`
+	}{userID}
+	var resp envelope
+	return s.c.Do(ctx, "im_open_login_svc/kick", &req, &resp)
+}
+
+// OnlineState is a user's or a device's state.
+type OnlineState string
+
+// Online states.
+const (
+	// StateOnline: connected to the IM backend.
+	StateOnline OnlineState = "Online"
+	// StatePushOnline: logged in, app in the background, reachable by offline push.
+	StatePushOnline OnlineState = "PushOnline"
+	// StateOffline: not logged in.
+	StateOffline OnlineState = "Offline"
+)
+
+// DeviceState is one device's state (with OnlineStatusOptions.Detail).
+type DeviceState struct {
+	Platform string      `json:"Platform"` // iPhone, Android, Web, PC, iPad, Mac
+	Status   OnlineState `json:"Status"`
+}
+
+// OnlineStatus is one user's state.
+type OnlineStatus struct {
+	UserID       string        `json:"To_Account"`
+	Status       OnlineState   `json:"Status"`
+	Detail       []DeviceState `json:"Detail,omitempty"`
+	CustomStatus string        `json:"CustomStatus,omitempty"`
+}
+
+// AccountError is a per-account failure in a batch answer.
+type AccountError struct {
+	UserID    string `json:"To_Account"`
+	ErrorCode int    `json:"ErrorCode"` // 70107 = not imported
+}
+
+// OnlineStatusOptions tunes QueryOnlineStatus.
+type OnlineStatusOptions struct {
+	// Detail asks for each device's platform and state.
+	Detail bool
+	// CustomStatus asks for the users' custom status strings.
+	CustomStatus bool
+}
+
+// OnlineStatusResult gathers the answers of every call.
+type OnlineStatusResult struct {
+	Statuses []OnlineStatus
+	// Errors lists the accounts Tencent could not answer for (e.g. 70107).
+	Errors []AccountError
+}
+
+// QueryOnlineStatus reads whether users are online, in calls of 500.
+//
+// REST: v4/openim/query_online_status
+func (s *AccountService) QueryOnlineStatus(ctx context.Context, userIDs []string, opts OnlineStatusOptions) (*OnlineStatusResult, error) {
+	if err := checkUserIDs("To_Account", userIDs); err != nil {
+		return nil, err
+	}
+	res := &OnlineStatusResult{Statuses: make([]OnlineStatus, 0, len(userIDs))}
+	err := chunks(len(userIDs), MaxOnlineStatusPerCall, func(lo, hi int) error {
+		req := struct {
+			IsNeedDetail         int      `json:"IsNeedDetail,omitempty"`
+			IsReturnCustomStatus int      `json:"IsReturnCustomStatus,omitempty"`
+			ToAccount            []string `json:"To_Account"`
+		}{IsNeedDetail: b2i(opts.Detail), IsReturnCustomStatus: b2i(opts.CustomStatus), ToAccount: userIDs[lo:hi]}
+		var resp struct {
+			envelope
+			QueryResult []OnlineStatus `json:"QueryResult"`
+			ErrorList   []AccountError `json:"ErrorList"`
+		}
+		if err := s.c.Do(ctx, "openim/query_online_status", &req, &resp); err != nil {
+			return err
+		}
+		res.Statuses = append(res.Statuses, resp.QueryResult...)
+		res.Errors = append(res.Errors, resp.ErrorList...)
+		return nil
+	})
+	return res, err
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func checkUserIDs(field string, ids []string) error {
+	if len(ids) == 0 {
+		return wire.Invalid(field, "no UserID given")
+	}
+	for i, id := range ids {
+		if err := checkUserID(fmt.Sprintf("%s[%d]", field, i), id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// chunks calls fn for consecutive ranges [lo, hi) of at most size items.
+func chunks(n, size int, fn func(lo, hi int) error) error {
+	for lo := 0; lo < n; lo += size {
+		if err := fn(lo, min(lo+size, n)); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,28 @@
+package tim
+
+import "github.com/timkit/tim/internal/wire"
+
+// APIError is a failure reported by Tencent: a non-zero ErrorCode in the
+// response envelope (even under HTTP 200) or a non-200 HTTP status. Use
+// errors.As to read it and errors.Is with the sentinels below to classify it.
+type APIError = wire.APIError
+
+// InvalidInputError is returned before any network call when an argument
+// breaks a rule; it names the field and the limit, and matches
+// ErrInvalidParameter.
+type InvalidInputError = wire.InvalidInputError
+
+// Error families, matched with errors.Is against any error the SDK returns.
+var (
+	ErrRateLimited        = wire.ErrRateLimited
+	ErrUserSigExpired     = wire.ErrUserSigExpired
+	ErrUserSigInvalid     = wire.ErrUserSigInvalid
+	ErrWrongRegion        = wire.ErrWrongRegion
+	ErrAccountNotFound    = wire.ErrAccountNotFound
+	ErrGroupNotFound      = wire.ErrGroupNotFound
+	ErrPermission         = wire.ErrPermission
+	ErrInvalidParameter   = wire.ErrInvalidParameter
+	ErrServerBusy         = wire.ErrServerBusy
+	ErrRejectedByCallback = wire.ErrRejectedByCallback
+	ErrConflict           = wire.ErrConflict
+)

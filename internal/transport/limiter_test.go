@@ -1,0 +1,106 @@
+package transport
+
+import (
+	"context"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/timkit/tim/internal/testutil"
+)
+
+// maxInWindow returns the largest number of times inside any window of w.
+func maxInWindow(times []time.Time, w time.Duration) int {
+	sort.Slice(times, func(i, j int) bool { return times[i].Before(times[j]) })
+	best, lo := 0, 0
+	for hi := range times {
+		for times[hi].Sub(times[lo]) >= w {
+			lo++
+		}
+		best = max(best, hi-lo+1)
+	}
+	return best
+}
+
+func TestLocalLimiterScheduleNeverExceedsRate(t *testing.T) {
+	t.Parallel()
+	base := time.Unix(1700000000, 0)
+	l := NewLocalLimiter(Rate{N: 200, Per: time.Second}, nil, func() time.Time { return base })
+	var times []time.Time
+	for i := 0; i < 1000; i++ { // a burst of 1,000 at one instant
+		times = append(times, base.Add(l.Reserve("openim/sendmsg", 1)))
+	}
+	assert.LessOrEqual(t, maxInWindow(times, time.Second), 200)
+	last := times[len(times)-1].Sub(base)
+	assert.Greater(t, last, 4*time.Second, "1,000 requests at 200/s take about 5 s")
+	assert.Less(t, last, 5500*time.Millisecond)
+	// Other keys have budgets of their own.
+	assert.Zero(t, l.Reserve("openim/batchsendmsg", 1))
+}
+
+func TestLocalLimiterWeightsAndOverrides(t *testing.T) {
+	t.Parallel()
+	base := time.Unix(1700000000, 0)
+	l := NewLocalLimiter(DefaultAPIRate, map[string]Rate{"x/y": {N: 10, Per: time.Second}, "off/on": {}}, func() time.Time { return base })
+	// 12,000 recipients a minute: 24,000 queue for about a minute.
+	assert.Zero(t, l.Reserve(BatchRecipientsKey, 500))
+	d := l.Reserve(BatchRecipientsKey, 12000)
+	assert.Greater(t, d, 55*time.Second)
+	assert.Less(t, d, 65*time.Second)
+	var times []time.Time
+	for i := 0; i < 50; i++ {
+		times = append(times, base.Add(l.Reserve("x/y", 1)))
+	}
+	assert.LessOrEqual(t, maxInWindow(times, time.Second), 10)
+	assert.Zero(t, l.Reserve("off/on", 1000), "a zero rate disables limiting")
+}
+
+func TestLimiterKeepsRealBurstUnderLimit(t *testing.T) {
+	t.Parallel()
+	srv := testutil.NewServer(t)
+	var mu sync.Mutex
+	var arrivals []time.Time
+	srv.Handle("a/b", func(testutil.Request) any {
+		mu.Lock()
+		arrivals = append(arrivals, time.Now())
+		mu.Unlock()
+		return nil
+	})
+	tr, _ := newTransport(t, srv.URL, func(c *Config) {
+		c.Limiter = NewLocalLimiter(Rate{N: 40, Per: time.Second}, nil, nil)
+	})
+	var wg sync.WaitGroup
+	var fails atomic.Int32
+	for i := 0; i < 60; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if tr.Call(context.Background(), "a/b", nil, nil) != nil {
+				fails.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	require.Zero(t, fails.Load())
+	mu.Lock()
+	defer mu.Unlock()
+	require.Len(t, arrivals, 60)
+	// Arrival times carry network jitter; allow a little slack over 40.
+	assert.LessOrEqual(t, maxInWindow(arrivals, time.Second), 42)
+}
+
+func TestLimiterWaitHonoursContext(t *testing.T) {
+	t.Parallel()
+	l := NewLocalLimiter(Rate{N: 1, Per: time.Hour}, nil, nil)
+	require.NoError(t, l.Wait(context.Background(), "k", 1))
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	assert.ErrorIs(t, l.Wait(ctx, "k", 1), context.DeadlineExceeded)
+	assert.Less(t, time.Since(start), time.Second)
+}

@@ -1,0 +1,429 @@
+// Package transport is the SDK's one request path to the Tencent Cloud IM
+// REST API: URL and query (cached admin usersig, fresh random), JSON body,
+// rate limiting, the HTTP round trip (resty, kept inside this package),
+// a capped body read, one decode of the envelope, error mapping, retries
+// with backoff, usersig renewal, standby-host failover and redaction.
+package transport
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/go-resty/resty/v2"
+
+	"github.com/timkit/tim/internal/wire"
+)
+
+// Signer supplies the admin usersig. *usersig.Signer implements it.
+type Signer interface {
+	Sig(identifier string) (string, error)
+	Invalidate(identifier string)
+}
+
+// Config configures a Transport. Zero values take the documented defaults.
+type Config struct {
+	SDKAppID uint64
+	Admin    string
+	Signer   Signer
+	// BaseURL is the primary endpoint, e.g. "https://console.tim.qq.com".
+	BaseURL string
+	// StandbyURL, when set, is tried when BaseURL fails at DNS or connect level.
+	StandbyURL string
+	// HTTPClient is copied, never modified. Nil: a pooled keep-alive client.
+	HTTPClient *http.Client
+	// Timeout bounds one attempt (default 5 s; Tencent's own budget is 3 s).
+	Timeout time.Duration
+	// Retry is the retry policy (default DefaultRetryPolicy).
+	Retry *RetryPolicy
+	// Limiter is the client-side rate limiter (default: a LocalLimiter at
+	// DefaultAPIRate per API).
+	Limiter Limiter
+	// Logger receives debug and warning records; nil is silent.
+	Logger *slog.Logger
+	// MaxResponseBytes caps a response body (default 16 MiB).
+	MaxResponseBytes int64
+	// OnAuth, when set, is told after every answered request whether
+	// Tencent accepted the credentials (nil) or rejected them (the error).
+	OnAuth func(err error)
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+}
+
+// Transport sends REST calls. It is safe for concurrent use.
+type Transport struct {
+	cfg        Config
+	rc         *resty.Client
+	retry      RetryPolicy
+	log        *slog.Logger
+	query      string // "?sdkappid=…&identifier=…&usersig="
+	primary    string // BaseURL + "/v4/"
+	standby    string
+	preferStby atomic.Int64 // unix nanos until which the standby host goes first
+}
+
+// DefaultTimeout is the per-attempt timeout: above Tencent's 3 s budget.
+const DefaultTimeout = 5 * time.Second
+
+// DefaultMaxResponseBytes caps response bodies.
+const DefaultMaxResponseBytes = 16 << 20
+
+// New validates cfg and builds a Transport.
+func New(cfg Config) (*Transport, error) {
+	if cfg.Signer == nil {
+		return nil, errors.New("transport: no signer")
+	}
+	if cfg.BaseURL == "" {
+		return nil, errors.New("transport: no base URL")
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = DefaultTimeout
+	}
+	if cfg.MaxResponseBytes <= 0 {
+		cfg.MaxResponseBytes = DefaultMaxResponseBytes
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Limiter == nil {
+		cfg.Limiter = NewLocalLimiter(DefaultAPIRate, nil, nil)
+	}
+	retry := DefaultRetryPolicy
+	if cfg.Retry != nil {
+		retry = *cfg.Retry
+	}
+	if retry.MaxAttempts < 1 {
+		retry.MaxAttempts = 1
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	var hc *http.Client
+	if cfg.HTTPClient != nil {
+		c := *cfg.HTTPClient // resty may fill in fields: never touch the caller's
+		hc = &c
+	} else {
+		hc = &http.Client{Transport: &http.Transport{
+			Proxy:               http.ProxyFromEnvironment,
+			DialContext:         (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+			ForceAttemptHTTP2:   true,
+			MaxIdleConns:        128,
+			MaxIdleConnsPerHost: 64,
+			IdleConnTimeout:     90 * time.Second,
+			TLSHandshakeTimeout: 5 * time.Second,
+		}}
+	}
+	if hc.CheckRedirect == nil {
+		// Tencent never redirects API calls; following one would resend the
+		// usersig somewhere else.
+		hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	}
+	rc := resty.NewWithClient(hc)
+	rc.SetLogger(silentLogger{})
+	rc.SetDebug(false)
+	rc.SetRetryCount(0) // resty would resend POSTs blindly: retries are ours
+	rc.SetHeader("Content-Type", "application/json")
+	rc.SetHeader("Accept", "application/json")
+
+	q := "?sdkappid=" + strconv.FormatUint(cfg.SDKAppID, 10) +
+		"&identifier=" + url.QueryEscape(cfg.Admin) + "&usersig="
+	t := &Transport{
+		cfg:     cfg,
+		rc:      rc,
+		retry:   retry,
+		log:     log,
+		query:   q,
+		primary: strings.TrimRight(cfg.BaseURL, "/") + "/v4/",
+	}
+	if cfg.StandbyURL != "" {
+		t.standby = strings.TrimRight(cfg.StandbyURL, "/") + "/v4/"
+	}
+	return t, nil
+}
+
+// Limiter returns the limiter in use.
+func (t *Transport) Limiter() Limiter { return t.cfg.Limiter }
+
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// Call sends req (marshalled to JSON; nil sends {}) to v4/<path> and decodes
+// the answer into resp (which may be nil). A failed envelope becomes an
+// *wire.APIError even under HTTP 200.
+func (t *Transport) Call(ctx context.Context, path string, req, resp any) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	payload, err := marshal(req)
+	if err != nil {
+		return fmt.Errorf("tim: %s: encoding request: %w", path, err)
+	}
+	safety := safetyOf(ctx, path)
+	extra, _ := ctx.Value(extraLimitKey{}).(extraLimit)
+	renewed := false
+	var lastErr error
+	for attempt := 1; ; attempt++ {
+		if err := t.cfg.Limiter.Wait(ctx, path, 1); err != nil {
+			return joinCtx(lastErr, err)
+		}
+		if extra.n > 0 && attempt == 1 {
+			if err := t.cfg.Limiter.Wait(ctx, extra.key, extra.n); err != nil {
+				return joinCtx(lastErr, err)
+			}
+		}
+		start := time.Now()
+		status, body, sent, err := t.roundTrip(ctx, path, payload)
+		if err != nil {
+			t.log.DebugContext(ctx, "tim: request failed", "op", path, "attempt", attempt, "err", err, "elapsed", time.Since(start))
+			lastErr = fmt.Errorf("tim: %s: %w", path, err)
+			if ctx.Err() != nil {
+				return joinCtx(lastErr, ctx.Err())
+			}
+			if safety == Unsafe && sent {
+				return lastErr
+			}
+			if !t.wait(ctx, path, attempt, false, lastErr) {
+				return lastErr
+			}
+			continue
+		}
+		apiErr, decErr := decode(path, status, body, resp)
+		releaseBody(body)
+		t.log.DebugContext(ctx, "tim: request done", "op", path, "attempt", attempt, "status", status, "code", codeOf(apiErr), "elapsed", time.Since(start))
+		if decErr != nil {
+			return decErr
+		}
+		if apiErr == nil {
+			t.auth(nil)
+			return nil
+		}
+		lastErr = apiErr
+		switch {
+		case errors.Is(apiErr, wire.ErrUserSigExpired) && !renewed:
+			// The cached sig is stale (clock skew, revoked key rotation):
+			// make a new one and try once more.
+			renewed = true
+			t.cfg.Signer.Invalidate(t.cfg.Admin)
+			attempt--
+			continue
+		case errors.Is(apiErr, wire.ErrUserSigExpired) || wire.CredentialRejected(apiErr):
+			t.auth(apiErr)
+			return apiErr
+		}
+		t.auth(nil)
+		if !apiErr.Retryable() {
+			return apiErr
+		}
+		rateLimited := errors.Is(apiErr, wire.ErrRateLimited)
+		if safety == Unsafe && !rateLimited {
+			return apiErr
+		}
+		if !t.wait(ctx, path, attempt, rateLimited, apiErr) {
+			return joinCtx(apiErr, ctx.Err())
+		}
+	}
+}
+
+// wait sleeps before the next attempt; false means give up.
+func (t *Transport) wait(ctx context.Context, path string, attempt int, rateLimited bool, cause error) bool {
+	if attempt >= t.retry.MaxAttempts {
+		return false
+	}
+	d := t.retry.backoff(attempt+1, rateLimited)
+	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < d {
+		return false // the context would end before the retry: stop now
+	}
+	t.log.WarnContext(ctx, "tim: retrying", "op", path, "attempt", attempt+1, "after", d, "cause", cause)
+	return sleep(ctx, d) == nil
+}
+
+func (t *Transport) auth(err error) {
+	if t.cfg.OnAuth != nil {
+		t.cfg.OnAuth(err)
+	}
+}
+
+func joinCtx(last, ctxErr error) error {
+	if last == nil {
+		return ctxErr
+	}
+	if ctxErr == nil {
+		return last
+	}
+	return fmt.Errorf("%w (gave up: %w)", last, ctxErr)
+}
+
+func codeOf(e *wire.APIError) int {
+	if e == nil {
+		return 0
+	}
+	return e.Code
+}
+
+// roundTrip makes one attempt, on the standby host as well when the
+// primary cannot be reached. sent reports whether the request may have
+// reached a server.
+func (t *Transport) roundTrip(ctx context.Context, path string, payload []byte) (status int, body *bytes.Buffer, sent bool, err error) {
+	sig, err := t.cfg.Signer.Sig(t.cfg.Admin)
+	if err != nil {
+		return 0, nil, false, fmt.Errorf("making admin usersig: %w", err)
+	}
+	first, second := t.primary, t.standby
+	if second != "" && t.preferStby.Load() > t.cfg.Now().UnixNano() {
+		first, second = second, first
+	}
+	status, body, err = t.send(ctx, first, path, sig, payload)
+	if err == nil || !notSent(err) {
+		return status, body, err != nil, redact(err, sig)
+	}
+	if second == "" || ctx.Err() != nil {
+		return 0, nil, false, redact(err, sig)
+	}
+	if first == t.primary {
+		t.preferStby.Store(t.cfg.Now().Add(30 * time.Second).UnixNano())
+		t.log.WarnContext(ctx, "tim: primary host unreachable, using standby", "op", path, "err", redact(err, sig))
+	} else {
+		t.preferStby.Store(0)
+	}
+	status, body, err = t.send(ctx, second, path, sig, payload)
+	if err == nil {
+		return status, body, false, nil
+	}
+	return 0, nil, !notSent(err), redact(err, sig)
+}
+
+func (t *Transport) send(ctx context.Context, base, path, sig string, payload []byte) (int, *bytes.Buffer, error) {
+	var sb strings.Builder
+	sb.Grow(len(base) + len(path) + len(t.query) + len(sig) + 40)
+	sb.WriteString(base)
+	sb.WriteString(path)
+	sb.WriteString(t.query)
+	sb.WriteString(sig)
+	sb.WriteString("&random=")
+	sb.WriteString(strconv.FormatUint(uint64(rand.Uint32()), 10))
+	sb.WriteString("&contenttype=json")
+
+	actx, cancel := context.WithTimeout(ctx, t.cfg.Timeout)
+	defer cancel()
+	r := t.rc.R()
+	r.SetContext(actx)
+	r.SetBody(payload)
+	r.SetDoNotParseResponse(true)
+	res, err := r.Execute(http.MethodPost, sb.String())
+	if err != nil {
+		return 0, nil, err
+	}
+	raw := res.RawBody()
+	defer raw.Close()
+	buf := bufPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	n, err := buf.ReadFrom(io.LimitReader(raw, t.cfg.MaxResponseBytes+1))
+	if err != nil {
+		releaseBody(buf)
+		return 0, nil, fmt.Errorf("reading response: %w", err)
+	}
+	if n > t.cfg.MaxResponseBytes {
+		releaseBody(buf)
+		return 0, nil, fmt.Errorf("response larger than %d bytes", t.cfg.MaxResponseBytes)
+	}
+	return res.StatusCode(), buf, nil
+}
+
+func releaseBody(b *bytes.Buffer) {
+	if b != nil && b.Cap() <= 1<<20 {
+		bufPool.Put(b)
+	}
+}
+
+// notSent reports whether err proves the request never reached a server:
+// name resolution or connection set-up failed.
+func notSent(err error) bool {
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) {
+		return true
+	}
+	var opErr *net.OpError
+	return errors.As(err, &opErr) && opErr.Op == "dial"
+}
+
+func marshal(req any) ([]byte, error) {
+	if req == nil {
+		return []byte("{}"), nil
+	}
+	if raw, ok := req.(json.RawMessage); ok {
+		if len(raw) == 0 {
+			return []byte("{}"), nil
+		}
+		return raw, nil
+	}
+	b, err := json.Marshal(req)
+	if err != nil {
+		return nil, err
+	}
+	if string(b) == "null" {
+		return []byte("{}"), nil
+	}
+	return b, nil
+}
+
+// decode turns a response into (APIError, nil), (nil, nil) after filling
+// resp, or (nil, err) when the body cannot be decoded.
+func decode(path string, status int, body *bytes.Buffer, resp any) (*wire.APIError, error) {
+	b := body.Bytes()
+	if status != http.StatusOK {
+		var env wire.Envelope
+		if json.Unmarshal(b, &env) == nil && env.Failed() {
+			return &wire.APIError{Op: path, HTTPStatus: status, Code: env.ErrorCode, Info: env.ErrorInfo}, nil
+		}
+		return &wire.APIError{Op: path, HTTPStatus: status}, nil
+	}
+	if e, ok := resp.(wire.Enveloped); ok {
+		err := json.Unmarshal(b, resp)
+		env := e.Env()
+		if err != nil {
+			// A field drifted in type; the envelope may still say why.
+			var only wire.Envelope
+			if json.Unmarshal(b, &only) == nil && only.Failed() {
+				return &wire.APIError{Op: path, HTTPStatus: status, Code: only.ErrorCode, Info: only.ErrorInfo}, nil
+			}
+			return nil, fmt.Errorf("tim: %s: decoding response: %w", path, err)
+		}
+		if env.Failed() {
+			return &wire.APIError{Op: path, HTTPStatus: status, Code: env.ErrorCode, Info: env.ErrorInfo}, nil
+		}
+		return nil, nil
+	}
+	var env wire.Envelope
+	if err := json.Unmarshal(b, &env); err != nil {
+		return nil, fmt.Errorf("tim: %s: decoding response: %w", path, err)
+	}
+	if env.Failed() {
+		return &wire.APIError{Op: path, HTTPStatus: status, Code: env.ErrorCode, Info: env.ErrorInfo}, nil
+	}
+	if resp != nil {
+		if err := json.Unmarshal(b, resp); err != nil {
+			return nil, fmt.Errorf("tim: %s: decoding response: %w", path, err)
+		}
+	}
+	return nil, nil
+}
+
+// silentLogger keeps resty quiet: its messages may carry the request URL.
+type silentLogger struct{}
+
+func (silentLogger) Errorf(string, ...any) {}
+func (silentLogger) Warnf(string, ...any)  {}
+func (silentLogger) Debugf(string, ...any) {}

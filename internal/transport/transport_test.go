@@ -1,0 +1,507 @@
+package transport
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/timkit/tim/internal/testutil"
+	"github.com/timkit/tim/internal/wire"
+)
+
+func TestMain(m *testing.M) { testutil.VerifyNoLeaks(m) }
+
+const testSig = "eAEAsecretsig-value_"
+
+type fakeSigner struct {
+	mu          sync.Mutex
+	gen         int
+	invalidated int
+}
+
+func (f *fakeSigner) Sig(string) (string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return testSig + strconv.Itoa(f.gen), nil
+}
+
+func (f *fakeSigner) Invalidate(string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.gen++
+	f.invalidated++
+}
+
+var fastRetry = RetryPolicy{MaxAttempts: 4, BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond, RateLimitDelay: 2 * time.Millisecond}
+
+func newTransport(t *testing.T, base string, mod ...func(*Config)) (*Transport, *fakeSigner) {
+	t.Helper()
+	s := &fakeSigner{}
+	retry := fastRetry
+	cfg := Config{SDKAppID: testutil.AppID, Admin: "administrator", Signer: s, BaseURL: base, Retry: &retry, Limiter: NoLimit{}}
+	for _, m := range mod {
+		m(&cfg)
+	}
+	tr, err := New(cfg)
+	require.NoError(t, err)
+	return tr, s
+}
+
+type checkResp struct {
+	wire.Envelope
+	ResultItem []struct {
+		UserID string `json:"UserID"`
+	} `json:"ResultItem"`
+}
+
+func TestRequestShape(t *testing.T) {
+	t.Parallel()
+	srv := testutil.NewServer(t)
+	srv.Handle("im_open_login_svc/account_check", func(r testutil.Request) any {
+		return testutil.With(map[string]any{"ResultItem": []map[string]any{{"UserID": "u1"}}})
+	})
+	tr, _ := newTransport(t, srv.URL)
+	var resp checkResp
+	req := map[string]any{"CheckItem": []map[string]string{{"UserID": "u1"}}}
+	require.NoError(t, tr.Call(context.Background(), "im_open_login_svc/account_check", req, &resp))
+	assert.Equal(t, "u1", resp.ResultItem[0].UserID)
+	assert.Equal(t, "OK", resp.ActionStatus)
+
+	r := srv.Last("im_open_login_svc/account_check")
+	assert.Equal(t, "1400000000", r.Query.Get("sdkappid"))
+	assert.Equal(t, "administrator", r.Query.Get("identifier"))
+	assert.Equal(t, testSig+"0", r.Query.Get("usersig"))
+	assert.Equal(t, "json", r.Query.Get("contenttype"))
+	n, err := strconv.ParseUint(r.Query.Get("random"), 10, 64)
+	require.NoError(t, err)
+	assert.LessOrEqual(t, n, uint64(1<<32-1))
+	assert.Equal(t, "application/json", r.Header.Get("Content-Type"))
+	assert.JSONEq(t, `{"CheckItem":[{"UserID":"u1"}]}`, string(r.Body))
+
+	// A nil request sends {} and a nil response is fine.
+	require.NoError(t, tr.Call(context.Background(), "openconfigsvr/getappinfo", nil, nil))
+	assert.Equal(t, "{}", string(srv.Last("openconfigsvr/getappinfo").Body))
+}
+
+func TestRandomIsFreshPerRequest(t *testing.T) {
+	t.Parallel()
+	srv := testutil.NewServer(t)
+	tr, _ := newTransport(t, srv.URL)
+	for i := 0; i < 20; i++ {
+		require.NoError(t, tr.Call(context.Background(), "a/b", nil, nil))
+	}
+	seen := map[string]bool{}
+	for _, r := range srv.Calls("a/b") {
+		seen[r.Query.Get("random")] = true
+	}
+	assert.Greater(t, len(seen), 15)
+}
+
+func TestEnvelopeErrors(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name   string
+		status int
+		body   string
+		code   int
+		family error
+	}{
+		{"fail under 200", 200, `{"ActionStatus":"FAIL","ErrorCode":10004,"ErrorInfo":"bad"}`, 10004, wire.ErrInvalidParameter},
+		{"code without ActionStatus", 200, `{"ErrorCode":70107,"ErrorInfo":"not imported"}`, 70107, wire.ErrAccountNotFound},
+		{"group not found", 200, `{"ActionStatus":"FAIL","ErrorCode":10010,"ErrorInfo":"gone"}`, 10010, wire.ErrGroupNotFound},
+		{"wrong region", 200, `{"ActionStatus":"FAIL","ErrorCode":70020,"ErrorInfo":"x"}`, 70020, wire.ErrWrongRegion},
+		{"usersig invalid", 200, `{"ActionStatus":"FAIL","ErrorCode":70009,"ErrorInfo":"x"}`, 70009, wire.ErrUserSigInvalid},
+		{"permission", 200, `{"ActionStatus":"FAIL","ErrorCode":10007,"ErrorInfo":"x"}`, 10007, wire.ErrPermission},
+		{"callback reject", 200, `{"ActionStatus":"FAIL","ErrorCode":20006,"ErrorInfo":"x"}`, 20006, wire.ErrRejectedByCallback},
+		{"http 502", 502, `bad gateway`, 0, wire.ErrServerBusy},
+		{"http 404 with envelope", 404, `{"ActionStatus":"FAIL","ErrorCode":60009,"ErrorInfo":"x"}`, 60009, wire.ErrInvalidParameter},
+		{"70050 is rate limited and invalid", 200, `{"ActionStatus":"FAIL","ErrorCode":70050,"ErrorInfo":"x"}`, 70050, wire.ErrRateLimited},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv := testutil.NewServer(t)
+			srv.HandleRaw("x/y", func(w http.ResponseWriter, _ testutil.Request) {
+				w.WriteHeader(tc.status)
+				_, _ = w.Write([]byte(tc.body))
+			})
+			tr, _ := newTransport(t, srv.URL, func(c *Config) { c.Retry = &NoRetry })
+			err := tr.Call(context.Background(), "x/y", nil, &checkResp{})
+			var ae *wire.APIError
+			require.ErrorAs(t, err, &ae)
+			assert.Equal(t, tc.code, ae.Code)
+			assert.Equal(t, tc.status, ae.HTTPStatus)
+			assert.Equal(t, "x/y", ae.Op)
+			assert.ErrorIs(t, err, tc.family)
+		})
+	}
+}
+
+func TestDriftedFieldStillReportsEnvelopeError(t *testing.T) {
+	t.Parallel()
+	srv := testutil.NewServer(t)
+	srv.HandleRaw("x/y", func(w http.ResponseWriter, _ testutil.Request) {
+		_, _ = w.Write([]byte(`{"ActionStatus":"FAIL","ErrorCode":10004,"ErrorInfo":"bad","ResultItem":"not-a-list"}`))
+	})
+	tr, _ := newTransport(t, srv.URL)
+	err := tr.Call(context.Background(), "x/y", nil, &checkResp{})
+	assert.ErrorIs(t, err, wire.ErrInvalidParameter)
+}
+
+func TestUndecodableBody(t *testing.T) {
+	t.Parallel()
+	srv := testutil.NewServer(t)
+	srv.HandleRaw("x/y", func(w http.ResponseWriter, _ testutil.Request) { _, _ = w.Write([]byte(`<html>`)) })
+	tr, _ := newTransport(t, srv.URL)
+	err := tr.Call(context.Background(), "x/y", nil, &checkResp{})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "decoding response")
+}
+
+// flaky answers fails times with the given body, then OK.
+func flaky(srv *testutil.Server, path string, fails int, status int, body string) *atomic.Int32 {
+	var n atomic.Int32
+	srv.HandleRaw(path, func(w http.ResponseWriter, _ testutil.Request) {
+		if int(n.Add(1)) <= fails {
+			w.WriteHeader(status)
+			_, _ = w.Write([]byte(body))
+			return
+		}
+		_, _ = w.Write([]byte(`{"ActionStatus":"OK","ErrorCode":0}`))
+	})
+	return &n
+}
+
+func TestRetries(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name    string
+		path    string
+		safety  *Safety
+		status  int
+		body    string
+		fails   int
+		wantOK  bool
+		wantHit int32
+	}{
+		{"busy code then ok", "a/b", nil, 200, `{"ActionStatus":"FAIL","ErrorCode":10002}`, 2, true, 3},
+		{"http 500 then ok", "a/b", nil, 500, `oops`, 1, true, 2},
+		{"http 429 then ok", "a/b", nil, 429, ``, 1, true, 2},
+		{"rate limit code then ok", "a/b", nil, 200, `{"ActionStatus":"FAIL","ErrorCode":60007}`, 1, true, 2},
+		{"gives up after max attempts", "a/b", nil, 200, `{"ActionStatus":"FAIL","ErrorCode":20005}`, 10, false, 4},
+		{"no retry on invalid parameter", "a/b", nil, 200, `{"ActionStatus":"FAIL","ErrorCode":10004}`, 1, false, 1},
+		{"no blind retry on 70050", "a/b", nil, 200, `{"ActionStatus":"FAIL","ErrorCode":70050}`, 1, false, 1},
+		{"unsafe path not retried on busy", "group_open_http_svc/create_group", nil, 200, `{"ActionStatus":"FAIL","ErrorCode":10002}`, 1, false, 1},
+		{"unsafe path retried on rate limit", "group_open_http_svc/create_group", nil, 200, `{"ActionStatus":"FAIL","ErrorCode":10006}`, 1, true, 2},
+		{"deduped send retried on busy", "openim/sendmsg", ptr(Deduped), 200, `{"ActionStatus":"FAIL","ErrorCode":20004}`, 1, true, 2},
+		{"unsafe send not retried on 5xx", "openim/sendmsg", nil, 503, ``, 1, false, 1},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv := testutil.NewServer(t)
+			hits := flaky(srv, tc.path, tc.fails, tc.status, tc.body)
+			tr, _ := newTransport(t, srv.URL)
+			ctx := context.Background()
+			if tc.safety != nil {
+				ctx = WithSafety(ctx, *tc.safety)
+			}
+			err := tr.Call(ctx, tc.path, nil, nil)
+			if tc.wantOK {
+				assert.NoError(t, err)
+			} else {
+				assert.Error(t, err)
+			}
+			assert.Equal(t, tc.wantHit, hits.Load())
+		})
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func TestRetryResendsIdenticalBody(t *testing.T) {
+	t.Parallel()
+	srv := testutil.NewServer(t)
+	flaky(srv, "openim/sendmsg", 2, 200, `{"ActionStatus":"FAIL","ErrorCode":91000}`)
+	tr, _ := newTransport(t, srv.URL)
+	req := map[string]any{"MsgRandom": 12345, "MsgSeq": 7, "To_Account": "b"}
+	require.NoError(t, tr.Call(WithSafety(context.Background(), Deduped), "openim/sendmsg", req, nil))
+	calls := srv.Calls("openim/sendmsg")
+	require.Len(t, calls, 3)
+	for _, c := range calls[1:] {
+		assert.Equal(t, string(calls[0].Body), string(c.Body))
+	}
+}
+
+func TestTimeoutRetriedForIdempotentOnly(t *testing.T) {
+	t.Parallel()
+	srv := testutil.NewServer(t)
+	var n atomic.Int32
+	slowFirst := func(w http.ResponseWriter, _ testutil.Request) {
+		if n.Add(1) == 1 {
+			time.Sleep(300 * time.Millisecond)
+		}
+		_, _ = w.Write([]byte(`{"ActionStatus":"OK","ErrorCode":0}`))
+	}
+	srv.HandleRaw("a/b", slowFirst)
+	srv.HandleRaw("openim/sendmsg", slowFirst)
+	tr, _ := newTransport(t, srv.URL, func(c *Config) { c.Timeout = 100 * time.Millisecond })
+	require.NoError(t, tr.Call(context.Background(), "a/b", nil, nil))
+	assert.Equal(t, int32(2), n.Load())
+
+	n.Store(0)
+	err := tr.Call(context.Background(), "openim/sendmsg", nil, nil)
+	require.Error(t, err, "an unsafe call that may have been processed is not resent")
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.Equal(t, int32(1), n.Load())
+}
+
+func TestContextCancelledMidBackoffReturnsPromptly(t *testing.T) {
+	t.Parallel()
+	srv := testutil.NewServer(t)
+	flaky(srv, "a/b", 100, 200, `{"ActionStatus":"FAIL","ErrorCode":10002}`)
+	slow := RetryPolicy{MaxAttempts: 5, BaseDelay: 10 * time.Second, MaxDelay: 10 * time.Second}
+	tr, _ := newTransport(t, srv.URL, func(c *Config) { c.Retry = &slow })
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { time.Sleep(100 * time.Millisecond); cancel() }()
+	start := time.Now()
+	err := tr.Call(ctx, "a/b", nil, nil)
+	assert.Less(t, time.Since(start), 2*time.Second)
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.ErrorIs(t, err, wire.ErrServerBusy, "the last failure is kept")
+	assert.Len(t, srv.Calls("a/b"), 1)
+}
+
+func TestNoRetryWhenDeadlineTooClose(t *testing.T) {
+	t.Parallel()
+	srv := testutil.NewServer(t)
+	flaky(srv, "a/b", 100, 200, `{"ActionStatus":"FAIL","ErrorCode":10002}`)
+	slow := RetryPolicy{MaxAttempts: 5, BaseDelay: 10 * time.Second, MaxDelay: 10 * time.Second}
+	tr, _ := newTransport(t, srv.URL, func(c *Config) { c.Retry = &slow })
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	start := time.Now()
+	err := tr.Call(ctx, "a/b", nil, nil)
+	assert.Less(t, time.Since(start), 500*time.Millisecond)
+	assert.ErrorIs(t, err, wire.ErrServerBusy)
+}
+
+func TestCancelledContextMakesNoRequest(t *testing.T) {
+	t.Parallel()
+	srv := testutil.NewServer(t)
+	tr, _ := newTransport(t, srv.URL)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	assert.ErrorIs(t, tr.Call(ctx, "a/b", nil, nil), context.Canceled)
+	assert.Empty(t, srv.Requests())
+}
+
+func TestExpiredSigRenewedOnce(t *testing.T) {
+	t.Parallel()
+	srv := testutil.NewServer(t)
+	srv.Handle("a/b", func(r testutil.Request) any {
+		if r.Query.Get("usersig") == testSig+"0" {
+			return testutil.Fail(70001, "usersig expired")
+		}
+		return nil
+	})
+	var auth []error
+	var mu sync.Mutex
+	tr, s := newTransport(t, srv.URL, func(c *Config) {
+		c.Retry = &NoRetry // renewal does not depend on the retry budget
+		c.OnAuth = func(err error) { mu.Lock(); auth = append(auth, err); mu.Unlock() }
+	})
+	require.NoError(t, tr.Call(context.Background(), "a/b", nil, nil))
+	assert.Equal(t, 1, s.invalidated)
+	calls := srv.Calls("a/b")
+	require.Len(t, calls, 2)
+	assert.Equal(t, testSig+"1", calls[1].Query.Get("usersig"))
+	assert.Equal(t, []error{nil}, auth)
+
+	// Always expired: renew once, then report.
+	srv.Handle("a/c", func(testutil.Request) any { return testutil.Fail(70001, "expired") })
+	err := tr.Call(context.Background(), "a/c", nil, nil)
+	assert.ErrorIs(t, err, wire.ErrUserSigExpired)
+	assert.Len(t, srv.Calls("a/c"), 2)
+	require.Len(t, auth, 2)
+	assert.ErrorIs(t, auth[1], wire.ErrUserSigExpired)
+}
+
+func TestCredentialRejectionReported(t *testing.T) {
+	t.Parallel()
+	srv := testutil.NewServer(t)
+	srv.Handle("a/b", func(testutil.Request) any { return testutil.Fail(70009, "bad key") })
+	var got error
+	tr, _ := newTransport(t, srv.URL, func(c *Config) { c.OnAuth = func(err error) { got = err } })
+	err := tr.Call(context.Background(), "a/b", nil, nil)
+	assert.ErrorIs(t, err, wire.ErrUserSigInvalid)
+	assert.ErrorIs(t, got, wire.ErrUserSigInvalid)
+	assert.Len(t, srv.Calls("a/b"), 1)
+}
+
+// deadAddr returns a URL on which nothing listens.
+func deadAddr(t *testing.T) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := l.Addr().String()
+	require.NoError(t, l.Close())
+	return "http://" + addr
+}
+
+func TestStandbyFailover(t *testing.T) {
+	t.Parallel()
+	standby := testutil.NewServer(t)
+	now := time.Unix(1700000000, 0)
+	var clock atomic.Int64
+	clock.Store(now.UnixNano())
+	tr, _ := newTransport(t, deadAddr(t), func(c *Config) {
+		c.StandbyURL = standby.URL
+		c.Retry = &NoRetry
+		c.Now = func() time.Time { return time.Unix(0, clock.Load()) }
+	})
+	require.NoError(t, tr.Call(context.Background(), "a/b", nil, nil), "a connect failure on the primary moves the same attempt to the standby")
+	require.NoError(t, tr.Call(context.Background(), "a/b", nil, nil))
+	assert.Len(t, standby.Calls("a/b"), 2)
+	assert.Positive(t, tr.preferStby.Load(), "standby preferred for a while")
+	clock.Add(int64(time.Minute))
+	require.NoError(t, tr.Call(context.Background(), "a/b", nil, nil), "after the window the primary is tried again, then the standby")
+	assert.Len(t, standby.Calls("a/b"), 3)
+}
+
+func TestStandbyNotUsedWhenRequestWasSent(t *testing.T) {
+	t.Parallel()
+	primary := testutil.NewServer(t)
+	standby := testutil.NewServer(t)
+	primary.HandleRaw("openim/sendmsg", func(w http.ResponseWriter, _ testutil.Request) {
+		hj, ok := w.(http.Hijacker)
+		require.True(t, ok)
+		conn, _, err := hj.Hijack()
+		require.NoError(t, err)
+		_ = conn.Close()
+	})
+	tr, _ := newTransport(t, primary.URL, func(c *Config) { c.StandbyURL = standby.URL })
+	err := tr.Call(context.Background(), "openim/sendmsg", nil, nil)
+	require.Error(t, err)
+	assert.Empty(t, standby.Requests())
+	assert.Len(t, primary.Calls("openim/sendmsg"), 1)
+}
+
+func TestResponseCap(t *testing.T) {
+	t.Parallel()
+	srv := testutil.NewServer(t)
+	srv.HandleRaw("a/b", func(w http.ResponseWriter, _ testutil.Request) {
+		_, _ = w.Write([]byte(`{"ActionStatus":"OK","ErrorCode":0,"X":"`))
+		_, _ = w.Write(bytes.Repeat([]byte("a"), 4096))
+		_, _ = w.Write([]byte(`"}`))
+	})
+	tr, _ := newTransport(t, srv.URL, func(c *Config) { c.MaxResponseBytes = 1024; c.Retry = &NoRetry })
+	err := tr.Call(context.Background(), "a/b", nil, nil)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "larger than 1024 bytes")
+}
+
+func TestRedirectNotFollowed(t *testing.T) {
+	t.Parallel()
+	other := testutil.NewServer(t)
+	srv := testutil.NewServer(t)
+	srv.HandleRaw("a/b", func(w http.ResponseWriter, r testutil.Request) {
+		w.Header().Set("Location", other.URL+"/steal")
+		w.WriteHeader(http.StatusTemporaryRedirect)
+	})
+	tr, _ := newTransport(t, srv.URL, func(c *Config) { c.Retry = &NoRetry })
+	err := tr.Call(context.Background(), "a/b", nil, nil)
+	var ae *wire.APIError
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, http.StatusTemporaryRedirect, ae.HTTPStatus)
+	assert.Empty(t, other.Requests(), "the usersig never travels to a redirect target")
+}
+
+func TestRedactionInErrorsAndLogs(t *testing.T) {
+	t.Parallel()
+	var logs bytes.Buffer
+	var mu sync.Mutex
+	logger := slog.New(slog.NewTextHandler(&lockedWriter{w: &logs, mu: &mu}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	srv := testutil.NewServer(t)
+	srv.HandleRaw("hang/up", func(w http.ResponseWriter, _ testutil.Request) {
+		conn, _, _ := w.(http.Hijacker).Hijack()
+		_ = conn.Close()
+	})
+	srv.HandleRaw("slow/call", func(w http.ResponseWriter, _ testutil.Request) { time.Sleep(200 * time.Millisecond) })
+	srv.HandleRaw("bad/json", func(w http.ResponseWriter, _ testutil.Request) { _, _ = w.Write([]byte("{")) })
+	srv.Handle("fail/code", func(testutil.Request) any { return testutil.Fail(10002, "busy") })
+	targets := []struct{ base, path string }{
+		{srv.URL, "hang/up"}, {srv.URL, "slow/call"}, {srv.URL, "bad/json"}, {srv.URL, "fail/code"},
+		{deadAddr(t), "a/b"}, {"http://no-such-host.invalid", "a/b"}, {"http://[::1]:namedport", "a/b"},
+	}
+	for _, tg := range targets {
+		tr, _ := newTransport(t, tg.base, func(c *Config) { c.Logger = logger; c.Timeout = 50 * time.Millisecond })
+		err := tr.Call(context.Background(), tg.path, map[string]string{"k": "v"}, nil)
+		require.Error(t, err, tg.base)
+		assert.NotContains(t, err.Error(), testSig, tg.base)
+		var ue interface{ Unwrap() error }
+		for e := error(err); e != nil; {
+			assert.NotContains(t, e.Error(), testSig)
+			if !errors.As(e, &ue) {
+				break
+			}
+			e = ue.Unwrap()
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	require.NotEmpty(t, logs.String())
+	assert.NotContains(t, logs.String(), testSig)
+	assert.NotContains(t, logs.String(), "usersig=e")
+}
+
+type lockedWriter struct {
+	w  *bytes.Buffer
+	mu *sync.Mutex
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+func TestDoesNotModifyCallersHTTPClient(t *testing.T) {
+	t.Parallel()
+	srv := testutil.NewServer(t)
+	hc := &http.Client{}
+	tr, _ := newTransport(t, srv.URL, func(c *Config) { c.HTTPClient = hc })
+	require.NoError(t, tr.Call(context.Background(), "a/b", nil, nil))
+	assert.Nil(t, hc.Transport)
+	assert.Nil(t, hc.CheckRedirect)
+}
+
+func TestMarshal(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		in   any
+		want string
+	}{
+		{nil, "{}"}, {json.RawMessage(nil), "{}"}, {json.RawMessage(`{"a":1}`), `{"a":1}`},
+		{(*struct{})(nil), "{}"}, {struct {
+			A int `json:"A"`
+		}{1}, `{"A":1}`},
+	} {
+		b, err := marshal(tc.in)
+		require.NoError(t, err)
+		assert.Equal(t, tc.want, string(b))
+	}
+	_, err := marshal(func() {})
+	assert.Error(t, err)
+}
