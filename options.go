@@ -354,3 +354,21 @@ func WithConversationOptions(opts ...conversation.Option) Option {
 		return nil
 	}
 }
+
+// NewLocalLimiter returns the in-process limiter the client uses by
+// default: per key (API path, or "openim/batchsendmsg#recipients"), any
+// window of Rate.Per admits at most Rate.N units, bursts queue. def applies
+// to every key not in overrides; a zero Rate disables limiting for a key.
+// The batch-recipient budget defaults to 12,000 a minute. Shared limiters
+// (contrib/redis) use it as their fallback.
+func NewLocalLimiter(def Rate, overrides map[string]Rate) Limiter {
+	return transport.NewLocalLimiter(def, overrides, nil)
+}
+
+// DefaultAPIRate is Tencent's documented default frequency: 200 requests a
+// second per API.
+var DefaultAPIRate = transport.DefaultAPIRate
+
+// BatchRecipientsKey is the limiter key of batchsendmsg's 12,000
+// recipients-a-minute budget.
+const BatchRecipientsKey = transport.BatchRecipientsKey
