@@ -248,3 +248,12 @@ func checkUserID(field, id string) error {
 	}
 	return nil
 }
+
+// String describes the client without any secret (no key, no usersig), so
+// printing a Client with any fmt verb is safe.
+func (c *Client) String() string {
+	return fmt.Sprintf("tim.Client{SDKAppID: %d, Admin: %q, Ready: %t}", c.appID, c.admin, c.Ready())
+}
+
+// GoString is String, for the %#v verb.
+func (c *Client) GoString() string { return c.String() }

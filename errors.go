@@ -26,3 +26,8 @@ var (
 	ErrRejectedByCallback = wire.ErrRejectedByCallback
 	ErrConflict           = wire.ErrConflict
 )
+
+// Envelope is the status part of every REST response. Embed it in a
+// response type passed to Client.Do to decode the body in one pass; the
+// client turns a failed envelope into an *APIError.
+type Envelope = wire.Envelope

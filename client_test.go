@@ -1,0 +1,348 @@
+package tim_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/timkit/tim"
+	"github.com/timkit/tim/event"
+	"github.com/timkit/tim/internal/testutil"
+	"github.com/timkit/tim/usersig"
+)
+
+func TestMain(m *testing.M) { testutil.VerifyNoLeaks(m) }
+
+var fixedNow = time.Unix(1700000000, 0)
+
+func fixedClock() time.Time { return fixedNow }
+
+func newClient(t *testing.T, srv *testutil.Server, opts ...tim.Option) *tim.Client {
+	t.Helper()
+	base := []tim.Option{tim.WithBaseURL(srv.URL), tim.WithRetry(tim.RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond, MaxDelay: 2 * time.Millisecond})}
+	c, err := tim.New(testutil.AppID, testutil.Key, append(base, opts...)...)
+	require.NoError(t, err)
+	return c
+}
+
+func TestNewValidatesInput(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name  string
+		appID uint64
+		key   string
+		opt   tim.Option
+		want  string
+	}{
+		{"zero app id", 0, "k", nil, "SDKAppID 0 out of range"},
+		{"app id too large", 1 << 32, "k", nil, "out of range"},
+		{"empty key", 1400000000, "", nil, "secret key is empty"},
+		{"unknown region", 1400000000, "k", tim.WithRegion("mars"), `unknown region "mars"`},
+		{"base url without scheme", 1400000000, "k", tim.WithBaseURL("example.com"), "scheme must be http or https"},
+		{"base url with query", 1400000000, "k", tim.WithBaseURL("https://h/?a=b"), "must not carry a query"},
+		{"standby url bad", 1400000000, "k", tim.WithStandbyURL("ftp://x"), "WithStandbyURL"},
+		{"admin too long", 1400000000, "k", tim.WithAdmin(strings.Repeat("a", 33)), "33 bytes, limit is 32"},
+		{"admin empty", 1400000000, "k", tim.WithAdmin(""), "is empty"},
+		{"timeout zero", 1400000000, "k", tim.WithTimeout(0), "must be positive"},
+		{"retry attempts zero", 1400000000, "k", tim.WithRetry(tim.RetryPolicy{}), "MaxAttempts 0 out of range"},
+		{"retry negative delay", 1400000000, "k", tim.WithRetry(tim.RetryPolicy{MaxAttempts: 2, BaseDelay: -1}), "must not be negative"},
+		{"rate negative", 1400000000, "k", tim.WithRateLimit(-1), "must not be negative"},
+		{"api rate bad path", 1400000000, "k", tim.WithAPIRateLimit("sendmsg", tim.Rate{N: 1, Per: time.Second}), "not <service>/<command>"},
+		{"api rate no window", 1400000000, "k", tim.WithAPIRateLimit("openim/sendmsg", tim.Rate{N: 1}), "invalid rate"},
+		{"nil limiter", 1400000000, "k", tim.WithLimiter(nil), "nil limiter"},
+		{"nil logger", 1400000000, "k", tim.WithLogger(nil), "nil logger"},
+		{"nil clock", 1400000000, "k", tim.WithClock(nil), "nil clock"},
+		{"nil dispatcher", 1400000000, "k", tim.WithDispatcher(nil), "nil dispatcher"},
+		{"nil http client", 1400000000, "k", tim.WithHTTPClient(nil), "nil client"},
+		{"short sig validity", 1400000000, "k", tim.WithAdminSigValidity(time.Minute), "shorter than 10m"},
+		{"tiny response cap", 1400000000, "k", tim.WithMaxResponseBytes(10), "below 1024"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var opts []tim.Option
+			if tc.opt != nil {
+				opts = append(opts, tc.opt)
+			}
+			c, err := tim.New(tc.appID, tc.key, opts...)
+			require.Error(t, err)
+			assert.Nil(t, c)
+			assert.Contains(t, err.Error(), tc.want)
+		})
+	}
+}
+
+func TestParseRegion(t *testing.T) {
+	t.Parallel()
+	for _, r := range tim.Regions() {
+		got, err := tim.ParseRegion(strings.ToUpper(string(r)))
+		require.NoError(t, err)
+		assert.Equal(t, r, got)
+		assert.NotEmpty(t, r.Host())
+		assert.Contains(t, r.StandbyHost(), ".my-imcloud.com")
+	}
+	for alias, want := range map[string]tim.Region{"sgp": tim.RegionSingapore, "usa": tim.RegionSiliconValley, " ger ": tim.RegionFrankfurt, "ksa": tim.RegionRiyadh, "jpn": tim.RegionTokyo} {
+		got, err := tim.ParseRegion(alias)
+		require.NoError(t, err, alias)
+		assert.Equal(t, want, got)
+	}
+	_, err := tim.ParseRegion("atlantis")
+	assert.ErrorContains(t, err, "unknown region")
+	assert.Equal(t, "console.tim.qq.com", tim.RegionChina.Host())
+	assert.Equal(t, "adminapisgp.im.qcloud.com", tim.RegionSingapore.Host())
+}
+
+// hostRecorder is a RoundTripper that records hosts and refuses to connect.
+type hostRecorder struct {
+	mu    sync.Mutex
+	hosts []string
+}
+
+func (h *hostRecorder) RoundTrip(r *http.Request) (*http.Response, error) {
+	h.mu.Lock()
+	h.hosts = append(h.hosts, r.URL.Scheme+"://"+r.URL.Host)
+	h.mu.Unlock()
+	return nil, &net.OpError{Op: "dial", Net: "tcp", Err: fmt.Errorf("refused by test")}
+}
+
+func TestRegionSelectsHostsAndStandby(t *testing.T) {
+	t.Parallel()
+	for _, r := range tim.Regions() {
+		rec := &hostRecorder{}
+		c, err := tim.New(testutil.AppID, testutil.Key, tim.WithRegion(r), tim.WithHTTPClient(&http.Client{Transport: rec}), tim.WithoutRetry())
+		require.NoError(t, err)
+		err = c.Do(context.Background(), "a/b", nil, nil)
+		require.Error(t, err)
+		assert.Equal(t, []string{"https://" + r.Host(), "https://" + r.StandbyHost()}, rec.hosts, r)
+	}
+}
+
+func TestLoginEmitsReadyOnceAndRepeatLogin(t *testing.T) {
+	t.Parallel()
+	srv := testutil.NewServer(t)
+	srv.Handle("im_open_login_svc/account_check", func(r testutil.Request) any {
+		return testutil.With(map[string]any{"ResultItem": []map[string]any{{"UserID": "administrator", "ResultCode": 0, "AccountStatus": "Imported"}}})
+	})
+	d := event.NewDispatcher()
+	var ready atomic.Int32
+	var got *event.Ready
+	event.On(d, func(_ context.Context, e *event.Ready) { ready.Add(1); got = e })
+	c := newClient(t, srv, tim.WithDispatcher(d), tim.WithClock(fixedClock))
+	assert.False(t, c.Ready())
+	assert.Same(t, d, c.Events())
+
+	res, err := c.Login(context.Background())
+	require.NoError(t, err)
+	assert.False(t, res.RepeatLogin)
+	assert.Equal(t, "administrator", res.Identifier)
+	assert.True(t, c.Ready())
+	assert.Equal(t, int32(1), ready.Load())
+	require.NotNil(t, got)
+	assert.Equal(t, uint64(testutil.AppID), got.SDKAppID)
+	assert.Equal(t, fixedNow, got.At)
+	assert.JSONEq(t, `{"CheckItem":[{"UserID":"administrator"}]}`, string(srv.Last("im_open_login_svc/account_check").Body))
+
+	res, err = c.Login(context.Background())
+	require.NoError(t, err)
+	assert.True(t, res.RepeatLogin)
+	assert.Len(t, srv.Requests(), 1, "a repeated Login makes no request")
+	require.NoError(t, c.Do(context.Background(), "a/b", nil, nil))
+	assert.Equal(t, int32(1), ready.Load(), "SDK_READY once per transition")
+}
+
+func TestLazyLoginOnFirstCall(t *testing.T) {
+	t.Parallel()
+	srv := testutil.NewServer(t)
+	c := newClient(t, srv)
+	var ready atomic.Int32
+	event.On(c.Events(), func(context.Context, *event.Ready) { ready.Add(1) })
+	require.NoError(t, c.Account.Kick(context.Background(), "u1"))
+	assert.True(t, c.Ready())
+	assert.Equal(t, int32(1), ready.Load())
+	res, err := c.Login(context.Background())
+	require.NoError(t, err)
+	assert.True(t, res.RepeatLogin)
+}
+
+func TestNotReadyOnRejectedCredentialsThenRecovers(t *testing.T) {
+	t.Parallel()
+	for _, code := range []int{70009, 70013, 70014, 70016, 70020, 70003, 60010} {
+		t.Run(fmt.Sprint(code), func(t *testing.T) {
+			t.Parallel()
+			srv := testutil.NewServer(t)
+			var reject atomic.Bool
+			reject.Store(true)
+			srv.Handle("im_open_login_svc/account_check", func(testutil.Request) any {
+				if reject.Load() {
+					return testutil.Fail(code, "rejected")
+				}
+				return nil
+			})
+			c := newClient(t, srv)
+			var notReady []*event.NotReady
+			var readies atomic.Int32
+			var mu sync.Mutex
+			event.On(c.Events(), func(_ context.Context, e *event.NotReady) { mu.Lock(); notReady = append(notReady, e); mu.Unlock() })
+			event.On(c.Events(), func(context.Context, *event.Ready) { readies.Add(1) })
+
+			_, err := c.Login(context.Background())
+			var ae *tim.APIError
+			require.ErrorAs(t, err, &ae)
+			assert.Equal(t, code, ae.Code)
+			assert.False(t, c.Ready())
+			_, err = c.Login(context.Background())
+			require.Error(t, err)
+			mu.Lock()
+			require.Len(t, notReady, 1, "SDK_NOT_READY once per transition")
+			assert.Equal(t, code, notReady[0].Code)
+			assert.ErrorIs(t, notReady[0].Err, ae)
+			mu.Unlock()
+			assert.Len(t, srv.Calls("im_open_login_svc/account_check"), 2, "credential errors are not retried")
+
+			reject.Store(false)
+			_, err = c.Login(context.Background())
+			require.NoError(t, err)
+			assert.True(t, c.Ready())
+			assert.Equal(t, int32(1), readies.Load())
+		})
+	}
+}
+
+func TestBusinessErrorsDoNotMakeClientNotReady(t *testing.T) {
+	t.Parallel()
+	srv := testutil.NewServer(t)
+	srv.Handle("im_open_login_svc/kick", func(testutil.Request) any { return testutil.Fail(70107, "not imported") })
+	c := newClient(t, srv)
+	err := c.Account.Kick(context.Background(), "ghost")
+	assert.ErrorIs(t, err, tim.ErrAccountNotFound)
+	assert.True(t, c.Ready(), "Tencent accepted the credentials; the account is the problem")
+}
+
+func TestUserSig(t *testing.T) {
+	t.Parallel()
+	c, err := tim.New(testutil.AppID, testutil.Key, tim.WithClock(fixedClock))
+	require.NoError(t, err)
+	sig, err := c.UserSig("doctor_42", 7*24*time.Hour)
+	require.NoError(t, err)
+	require.NoError(t, usersig.Verify(sig, testutil.AppID, testutil.Key, "doctor_42", nil, fixedNow.Add(6*24*time.Hour)))
+	info, err := usersig.Decode(sig)
+	require.NoError(t, err)
+	assert.Equal(t, 7*24*time.Hour, info.Validity)
+	assert.True(t, fixedNow.Equal(info.IssuedAt))
+
+	_, err = c.UserSig("", time.Hour)
+	assert.ErrorIs(t, err, tim.ErrInvalidParameter)
+	_, err = c.UserSig(strings.Repeat("x", 33), time.Hour)
+	assert.ErrorContains(t, err, "limit is 32")
+	_, err = c.UserSig("u", 0)
+	assert.Error(t, err)
+}
+
+func TestDoRejectsBadPathsBeforeNetwork(t *testing.T) {
+	t.Parallel()
+	srv := testutil.NewServer(t)
+	c := newClient(t, srv)
+	for _, p := range []string{"", "sendmsg", "/openim/sendmsg", "openim/sendmsg/", "v4/openim/sendmsg", "openim/send msg", "openim/sendmsg?x=1", "a//b"} {
+		err := c.Do(context.Background(), p, nil, nil)
+		var inv *tim.InvalidInputError
+		require.ErrorAs(t, err, &inv, p)
+		assert.Equal(t, "path", inv.Field)
+	}
+	assert.Empty(t, srv.Requests())
+	type resp struct {
+		tim.Envelope
+		Value int `json:"Value"`
+	}
+	srv.Handle("openconfigsvr/getappinfo", func(testutil.Request) any { return map[string]any{"ErrorCode": 0, "ErrorInfo": "OK", "Value": 7} })
+	var r resp
+	require.NoError(t, c.Do(context.Background(), "openconfigsvr/getappinfo", nil, &r))
+	assert.Equal(t, 7, r.Value)
+}
+
+func TestClientPrintsNoSecret(t *testing.T) {
+	t.Parallel()
+	srv := testutil.NewServer(t)
+	c := newClient(t, srv, tim.WithClock(fixedClock))
+	require.NoError(t, c.Do(context.Background(), "a/b", nil, nil)) // caches the admin sig
+	sig := srv.Last("a/b").Query.Get("usersig")
+	require.NotEmpty(t, sig)
+	for _, f := range []string{"%v", "%+v", "%#v", "%s"} {
+		s := fmt.Sprintf(f, c)
+		assert.NotContains(t, s, testutil.Key, f)
+		assert.NotContains(t, s, sig, f)
+	}
+}
+
+// TestRedaction drives failures of every kind at debug level and scans
+// everything printed and returned for the key and the usersig.
+func TestRedaction(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	var logs bytes.Buffer
+	logger := slog.New(slog.NewJSONHandler(writerFunc(func(p []byte) (int, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		return logs.Write(p)
+	}), &slog.HandlerOptions{Level: slog.LevelDebug}))
+	srv := testutil.NewServer(t)
+	srv.HandleRaw("x/hangup", func(w http.ResponseWriter, _ testutil.Request) {
+		conn, _, _ := w.(http.Hijacker).Hijack()
+		_ = conn.Close()
+	})
+	srv.HandleRaw("x/slow", func(http.ResponseWriter, testutil.Request) { time.Sleep(300 * time.Millisecond) })
+	srv.HandleRaw("x/garbage", func(w http.ResponseWriter, _ testutil.Request) { _, _ = w.Write([]byte("not json")) })
+	srv.HandleRaw("x/redirect", func(w http.ResponseWriter, _ testutil.Request) {
+		http.Redirect(w, &http.Request{}, "http://127.0.0.1:1/?usersig=leak", http.StatusFound)
+	})
+	srv.Handle("x/busy", func(testutil.Request) any { return testutil.Fail(20005, "busy") })
+	srv.Handle("x/expired", func(testutil.Request) any { return testutil.Fail(70001, "expired") })
+	srv.Handle("x/badkey", func(testutil.Request) any { return testutil.Fail(70009, "sig verify failed") })
+
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	dead := "http://" + l.Addr().String()
+	require.NoError(t, l.Close())
+
+	var errs []error
+	var sigs []string
+	for _, base := range []string{srv.URL, dead, "http://unresolvable.invalid"} {
+		c, err := tim.New(testutil.AppID, testutil.Key, tim.WithBaseURL(base), tim.WithStandbyURL(dead), tim.WithLogger(logger),
+			tim.WithTimeout(100*time.Millisecond), tim.WithRetry(tim.RetryPolicy{MaxAttempts: 2, BaseDelay: time.Millisecond}))
+		require.NoError(t, err)
+		for _, p := range []string{"x/hangup", "x/slow", "x/garbage", "x/redirect", "x/busy", "x/expired", "x/badkey"} {
+			errs = append(errs, c.Do(context.Background(), p, map[string]string{"k": "v"}, nil))
+		}
+	}
+	for _, r := range srv.Requests() {
+		sigs = append(sigs, r.Query.Get("usersig"))
+	}
+	require.NotEmpty(t, sigs)
+	mu.Lock()
+	printed := logs.String()
+	mu.Unlock()
+	require.Contains(t, printed, "retrying", "the debug log saw the failures")
+	for _, e := range errs {
+		require.Error(t, e)
+		printed += "\n" + e.Error() + fmt.Sprintf("%+v %#v", e, e)
+	}
+	assert.NotContains(t, printed, testutil.Key)
+	assert.NotContains(t, printed, "usersig=e")
+	for _, s := range sigs {
+		assert.NotContains(t, printed, s)
+	}
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
