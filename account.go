@@ -262,8 +262,8 @@ func checkUserIDs(field string, ids []string) error {
 		return wire.Invalid(field, "no UserID given")
 	}
 	for i, id := range ids {
-		if err := checkUserID(fmt.Sprintf("%s[%d]", field, i), id); err != nil {
-			return err
+		if id == "" || len(id) > MaxUserIDBytes {
+			return checkUserID(fmt.Sprintf("%s[%d]", field, i), id)
 		}
 	}
 	return nil

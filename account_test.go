@@ -155,7 +155,9 @@ func TestAccountValidationBeforeNetwork(t *testing.T) {
 		{"online none", func() error { _, err := c.Account.QueryOnlineStatus(ctx, nil, tim.OnlineStatusOptions{}); return err }, "To_Account"},
 		{"profile set no items", func() error { return c.Profile.Set(ctx, "a") }, "ProfileItem"},
 		{"profile set bad tag", func() error { return c.Profile.Set(ctx, "a", tim.ProfileItem{Tag: "Nick", Value: "x"}) }, "ProfileItem[0].Tag"},
-		{"profile set bad value", func() error { return c.Profile.Set(ctx, "a", tim.Nick("x"), tim.ProfileItem{Tag: tim.TagLevel, Value: 1.5}) }, "ProfileItem[1].Value"},
+		{"profile set bad value", func() error {
+			return c.Profile.Set(ctx, "a", tim.Nick("x"), tim.ProfileItem{Tag: tim.TagLevel, Value: 1.5})
+		}, "ProfileItem[1].Value"},
 		{"profile get no tags", func() error { _, err := c.Profile.Get(ctx, []string{"a"}); return err }, "TagList"},
 	}
 	for _, tc := range cases {

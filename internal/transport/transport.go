@@ -184,10 +184,15 @@ func (t *Transport) Call(ctx context.Context, path string, req, resp any) error 
 				return joinCtx(lastErr, err)
 			}
 		}
-		start := time.Now()
+		var start time.Time
+		if t.debug(ctx) {
+			start = time.Now()
+		}
 		status, body, sent, err := t.roundTrip(ctx, path, payload)
 		if err != nil {
-			t.log.DebugContext(ctx, "tim: request failed", "op", path, "attempt", attempt, "err", err, "elapsed", time.Since(start))
+			if t.debug(ctx) {
+				t.log.DebugContext(ctx, "tim: request failed", "op", path, "attempt", attempt, "err", err, "elapsed", time.Since(start))
+			}
 			lastErr = fmt.Errorf("tim: %s: %w", path, err)
 			if ctx.Err() != nil {
 				return joinCtx(lastErr, ctx.Err())
@@ -202,7 +207,9 @@ func (t *Transport) Call(ctx context.Context, path string, req, resp any) error 
 		}
 		apiErr, decErr := decode(path, status, body, resp)
 		releaseBody(body)
-		t.log.DebugContext(ctx, "tim: request done", "op", path, "attempt", attempt, "status", status, "code", codeOf(apiErr), "elapsed", time.Since(start))
+		if t.debug(ctx) {
+			t.log.DebugContext(ctx, "tim: request done", "op", path, "attempt", attempt, "status", status, "code", codeOf(apiErr), "elapsed", time.Since(start))
+		}
 		if decErr != nil {
 			return decErr
 		}
@@ -248,6 +255,12 @@ func (t *Transport) wait(ctx context.Context, path string, attempt int, rateLimi
 	}
 	t.log.WarnContext(ctx, "tim: retrying", "op", path, "attempt", attempt+1, "after", d, "cause", cause)
 	return sleep(ctx, d) == nil
+}
+
+// debug reports whether debug records are wanted: building their
+// attributes costs allocations the silent default should not pay.
+func (t *Transport) debug(ctx context.Context) bool {
+	return t.log.Enabled(ctx, slog.LevelDebug)
 }
 
 func (t *Transport) auth(err error) {
@@ -330,16 +343,33 @@ func (t *Transport) send(ctx context.Context, base, path, sig string, payload []
 	defer raw.Close()
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
-	n, err := buf.ReadFrom(io.LimitReader(raw, t.cfg.MaxResponseBytes+1))
-	if err != nil {
+	if err := readCapped(buf, raw, t.cfg.MaxResponseBytes); err != nil {
 		releaseBody(buf)
-		return 0, nil, fmt.Errorf("reading response: %w", err)
-	}
-	if n > t.cfg.MaxResponseBytes {
-		releaseBody(buf)
-		return 0, nil, fmt.Errorf("response larger than %d bytes", t.cfg.MaxResponseBytes)
+		return 0, nil, err
 	}
 	return res.StatusCode(), buf, nil
+}
+
+// readCapped reads r into buf, failing once more than limit bytes arrive.
+func readCapped(buf *bytes.Buffer, r io.Reader, limit int64) error {
+	for {
+		if int64(buf.Len()) > limit {
+			return fmt.Errorf("response larger than %d bytes", limit)
+		}
+		buf.Grow(4096)
+		b := buf.AvailableBuffer()
+		n, err := r.Read(b[:cap(b)])
+		buf.Write(b[:n])
+		if err == io.EOF {
+			if int64(buf.Len()) > limit {
+				return fmt.Errorf("response larger than %d bytes", limit)
+			}
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("reading response: %w", err)
+		}
+	}
 }
 
 func releaseBody(b *bytes.Buffer) {
