@@ -137,7 +137,6 @@ func New(cfg Config) (*Transport, error) {
 	rc.SetDebug(false)
 	rc.SetRetryCount(0) // resty would resend POSTs blindly: retries are ours
 	rc.SetHeader("Content-Type", "application/json")
-	rc.SetHeader("Accept", "application/json")
 
 	q := "?sdkappid=" + strconv.FormatUint(cfg.SDKAppID, 10) +
 		"&identifier=" + url.QueryEscape(cfg.Admin) + "&usersig="
@@ -333,7 +332,11 @@ func (t *Transport) send(ctx context.Context, base, path, sig string, payload []
 	defer cancel()
 	r := t.rc.R()
 	r.SetContext(actx)
-	r.SetBody(payload)
+	// A fresh reader per attempt: resty's own retries are off, so the
+	// reader is read exactly once, and a resend (ours) gets a new one over
+	// the same bytes — TestRetryResendsIdenticalBody holds us to that. It
+	// spares resty's two copies of a []byte body.
+	r.SetBody(bytes.NewReader(payload))
 	r.SetDoNotParseResponse(true)
 	res, err := r.Execute(http.MethodPost, sb.String())
 	if err != nil {
