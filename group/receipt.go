@@ -1,0 +1,246 @@
+package group
+
+import (
+	"context"
+	"fmt"
+	"iter"
+
+	"github.com/timkit/tim/internal/wire"
+)
+
+// REST paths of group read receipts.
+const (
+	pathReceipt       = "group_open_http_svc/group_msg_receipt"
+	pathGetReceipt    = "group_open_http_svc/get_group_msg_receipt"
+	pathReceiptDetail = "group_open_http_svc/get_group_msg_receipt_detail"
+)
+
+// Read-receipt limits.
+const (
+	// MaxReceiptsPerCall caps group_msg_receipt's MsgSeqList.
+	MaxReceiptsPerCall = 50
+	// MaxReceiptDetailPageSize caps get_group_msg_receipt_detail's Count.
+	MaxReceiptDetailPageSize = 200
+)
+
+type msgSeq struct {
+	MsgSeq uint32 `json:"MsgSeq"`
+}
+
+func seqList(field string, seqs []uint32) ([]msgSeq, error) {
+	if len(seqs) == 0 {
+		return nil, wire.Invalid(field, "no MsgSeq given")
+	}
+	out := make([]msgSeq, len(seqs))
+	for i, q := range seqs {
+		if q == 0 {
+			return nil, wire.Invalid(fmt.Sprintf("%s[%d].MsgSeq", field, i), "is 0: group sequence numbers start at 1")
+		}
+		out[i] = msgSeq{q}
+	}
+	return out, nil
+}
+
+// ReportRead sends read receipts for group messages on behalf of reader,
+// a member, in calls of MaxReceiptsPerCall (the messages must have asked
+// for a receipt). Reporting a message twice is harmless.
+//
+// REST: v4/group_open_http_svc/group_msg_receipt
+func (s *Service) ReportRead(ctx context.Context, groupID, reader string, msgSeqs []uint32) error {
+	if err := checkGroupRef("GroupId", groupID); err != nil {
+		return err
+	}
+	if err := checkUserID("From_Account", reader); err != nil {
+		return err
+	}
+	list, err := seqList("MsgSeqList", msgSeqs)
+	if err != nil {
+		return err
+	}
+	return chunks(len(list), MaxReceiptsPerCall, func(lo, hi int) error {
+		req := struct {
+			GroupID     string   `json:"GroupId"`
+			FromAccount string   `json:"From_Account"`
+			MsgSeqList  []msgSeq `json:"MsgSeqList"`
+		}{groupID, reader, list[lo:hi]}
+		var resp envelope
+		return batchErr(s.d.Do(ctx, pathReceipt, &req, &resp), "messages", lo, hi, len(list), MaxReceiptsPerCall)
+	})
+}
+
+// Receipt is the read count of one group message.
+type Receipt struct {
+	MsgSeq    uint32
+	ReadNum   int
+	UnreadNum int
+	// Code is Tencent's per-message result (0 = found; 10062: the message
+	// has no receipt information); see Err.
+	Code int
+}
+
+// Err returns nil when the receipt was found, else an *APIError with the
+// per-message code.
+func (r *Receipt) Err() error {
+	if r.Code == 0 {
+		return nil
+	}
+	return &wire.APIError{Op: pathGetReceipt, HTTPStatus: 200, Code: r.Code}
+}
+
+// Receipts reads how many members have and have not read each of the
+// given group messages. A message without receipt information is reported
+// through its Receipt.Code, not as an error.
+//
+// REST: v4/group_open_http_svc/get_group_msg_receipt
+func (s *Service) Receipts(ctx context.Context, groupID string, msgSeqs []uint32) ([]Receipt, error) {
+	if err := checkGroupRef("GroupId", groupID); err != nil {
+		return nil, err
+	}
+	list, err := seqList("MsgSeqList", msgSeqs)
+	if err != nil {
+		return nil, err
+	}
+	req := struct {
+		GroupID    string   `json:"GroupId"`
+		MsgSeqList []msgSeq `json:"MsgSeqList"`
+	}{groupID, list}
+	var resp struct {
+		envelope
+		GroupMsgReceiptList []struct {
+			MsgSeq    wire.FlexInt `json:"MsgSeq"`
+			ReadNum   wire.FlexInt `json:"ReadNum"`
+			UnreadNum wire.FlexInt `json:"UnreadNum"`
+			Code      wire.FlexInt `json:"Code"`
+		} `json:"GroupMsgReceiptList"`
+	}
+	if err := s.d.Do(ctx, pathGetReceipt, &req, &resp); err != nil {
+		return nil, err
+	}
+	out := make([]Receipt, len(resp.GroupMsgReceiptList))
+	for i, r := range resp.GroupMsgReceiptList {
+		out[i] = Receipt{MsgSeq: uint32(r.MsgSeq), ReadNum: int(r.ReadNum), UnreadNum: int(r.UnreadNum), Code: int(r.Code)}
+	}
+	return out, nil
+}
+
+// ReceiptFilter picks the readers or the non-readers of a message.
+type ReceiptFilter int
+
+// Receipt detail filters (get_group_msg_receipt_detail's Filter).
+const (
+	// ReadMembers lists the members who have read the message.
+	ReadMembers ReceiptFilter = 0
+	// UnreadMembers lists the members who have not.
+	UnreadMembers ReceiptFilter = 1
+)
+
+// ReceiptDetailRequest names the message whose readers (or non-readers)
+// to list.
+type ReceiptDetailRequest struct {
+	GroupID string
+	MsgSeq  uint32
+	Filter  ReceiptFilter
+	// PageSize is the Count of each call (default and maximum
+	// MaxReceiptDetailPageSize).
+	PageSize int
+}
+
+// ReceiptDetailPage is one get_group_msg_receipt_detail answer.
+type ReceiptDetailPage struct {
+	// Members are the UserIDs of this page (readers or non-readers, as
+	// asked).
+	Members []string
+	// Cursor is the position of the following page.
+	Cursor string
+	// Done is true when there are no more pages (IsFinished).
+	Done bool
+}
+
+// ReceiptDetailPage reads one page of a message's readers or non-readers
+// from cursor ("" first).
+//
+// REST: v4/group_open_http_svc/get_group_msg_receipt_detail
+func (s *Service) ReceiptDetailPage(ctx context.Context, r ReceiptDetailRequest, cursor string) (*ReceiptDetailPage, error) {
+	if err := checkGroupRef("GroupId", r.GroupID); err != nil {
+		return nil, err
+	}
+	if r.MsgSeq == 0 {
+		return nil, wire.Invalid("MsgSeq", "is 0: group sequence numbers start at 1")
+	}
+	if r.Filter != ReadMembers && r.Filter != UnreadMembers {
+		return nil, wire.Invalid("Filter", "must be 0 (read) or 1 (unread), got %d", r.Filter)
+	}
+	count := r.PageSize
+	switch {
+	case count == 0:
+		count = MaxReceiptDetailPageSize
+	case count < 0 || count > MaxReceiptDetailPageSize:
+		return nil, wire.Invalid("Count", "%d out of range 1..%d", count, MaxReceiptDetailPageSize)
+	}
+	req := struct {
+		GroupID string        `json:"GroupId"`
+		MsgSeq  uint32        `json:"MsgSeq"`
+		Filter  ReceiptFilter `json:"Filter"`
+		Cursor  string        `json:"Cursor"`
+		Count   int           `json:"Count"`
+	}{r.GroupID, r.MsgSeq, r.Filter, cursor, count}
+	var resp struct {
+		envelope
+		IsFinished wire.FlexInt    `json:"IsFinished"`
+		Cursor     wire.FlexString `json:"Cursor"`
+		ReadList   []struct {
+			ReadAccount wire.FlexString `json:"Read_Account"`
+		} `json:"ReadList"`
+		UnreadList []struct {
+			UnreadAccount wire.FlexString `json:"Unread_Account"`
+		} `json:"UnreadList"`
+	}
+	if err := s.d.Do(ctx, pathReceiptDetail, &req, &resp); err != nil {
+		return nil, err
+	}
+	p := &ReceiptDetailPage{Cursor: string(resp.Cursor), Done: resp.IsFinished == 1}
+	for _, m := range resp.ReadList {
+		p.Members = append(p.Members, string(m.ReadAccount))
+	}
+	for _, m := range resp.UnreadList {
+		p.Members = append(p.Members, string(m.UnreadAccount))
+	}
+	if !p.Done && p.Cursor == "" && len(p.Members) == 0 {
+		p.Done = true // nothing more to ask for
+	}
+	return p, nil
+}
+
+// ReceiptDetail iterates over all readers (or non-readers) of a group
+// message, page by page. An error ends the iteration (yielded once, with
+// an empty UserID).
+//
+// REST: v4/group_open_http_svc/get_group_msg_receipt_detail
+func (s *Service) ReceiptDetail(ctx context.Context, r ReceiptDetailRequest) iter.Seq2[string, error] {
+	return func(yield func(string, error) bool) {
+		cursor := ""
+		for page := 1; ; page++ {
+			p, err := s.ReceiptDetailPage(ctx, r, cursor)
+			if err != nil {
+				if page > 1 {
+					err = fmt.Errorf("group: receipt detail page %d: %w", page, err)
+				}
+				yield("", err)
+				return
+			}
+			for _, id := range p.Members {
+				if !yield(id, nil) {
+					return
+				}
+			}
+			if p.Done {
+				return
+			}
+			if p.Cursor == cursor {
+				yield("", fmt.Errorf("%w (receipt detail page %d)", ErrCursorStuck, page))
+				return
+			}
+			cursor = p.Cursor
+		}
+	}
+}
