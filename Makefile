@@ -5,18 +5,22 @@ FUZZTIME  ?= 10s
 BENCHTIME ?= 1s
 STATICCHECK_VERSION ?= v0.8.2
 
-.PHONY: all test vet race bench fuzz lint demo tidy
+.PHONY: all test vet race test-contrib bench fuzz lint demo tidy
 
 all: test
 
-## test: go vet, then every test with the race detector.
-test: vet race
+## test: go vet, then every test with the race detector; then the contrib modules.
+test: vet race test-contrib
 
 vet:
 	$(GO) vet $(PKGS)
 
 race:
 	$(GO) test -race -count=1 $(PKGS)
+
+## test-contrib: contrib/redis, its own module (its tests start redis-server).
+test-contrib:
+	cd contrib/redis && $(GO) vet ./... && $(GO) test -race -count=1 ./...
 
 ## bench: every benchmark with allocation figures (see BENCHMARKS.md).
 bench:

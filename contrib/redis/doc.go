@@ -1,0 +1,61 @@
+// Package timredis lets several replicas of a backend share one Tencent
+// Cloud IM budget and one callback de-duplication window through Redis
+// (github.com/redis/go-redis/v9).
+//
+// It lives in its own module, github.com/timkit/tim/contrib/redis, so the
+// core module stays free of a Redis dependency. Its package name is
+// timredis, so it does not clash with go-redis's redis:
+//
+//	import (
+//		"github.com/redis/go-redis/v9"
+//		timredis "github.com/timkit/tim/contrib/redis"
+//	)
+//
+// # Rate limiting
+//
+// Tencent's frequency limits are per app (200 requests a second per API,
+// 12,000 batch-message recipients a minute), so N replicas each limiting
+// themselves send N times too much and earn rate-limit errors. A [Limiter]
+// keeps one GCRA (generic cell rate algorithm) schedule per app and
+// budget key in Redis and implements [tim.Limiter]:
+//
+//	rdb := redis.NewClient(&redis.Options{Addr: "redis:6379"})
+//	lim, err := timredis.NewLimiter(rdb, sdkAppID, timredis.WithLogger(logger))
+//	…
+//	client, err := tim.New(sdkAppID, secretKey, tim.WithLimiter(lim))
+//
+// Every acquire is one round trip: a Lua script reads the schedule, books
+// the units against Redis's own clock (TIME, so the replicas' clocks do
+// not matter) and answers how long the caller must wait; the caller then
+// sleeps, aware of its context, and proceeds. The semantics are those of
+// the client's built-in limiter: any window of Rate.Per admits at most
+// Rate.N units, the burst allowance (N/20) is taken out of the steady rate,
+// and units booked by a caller whose context ends while it waits are not
+// handed back.
+//
+// When Redis cannot be reached the limiter degrades to an in-process
+// limiter with the same rates ([tim.NewLocalLimiter], or the one given to
+// [WithFallback]) and logs one line; while degraded it probes Redis in the
+// background (at most once per [WithProbeInterval], driven by traffic) and
+// logs one line when it is back. A call whose context ends while Redis
+// answers returns the context's error; it is not a sign of an outage.
+//
+// The acquire is bounded by the go-redis client's own timeouts
+// (DialTimeout, ReadTimeout, WriteTimeout, MaxRetries): give the client
+// short ones (tens of milliseconds on a local network) so an unreachable
+// Redis costs little before the limiter falls back.
+//
+// # Callback de-duplication
+//
+// One callback URL behind a load balancer means a callback Tencent
+// repeats can reach two replicas. A [DedupStore] implements
+// [event.DedupStore] with SET key 1 NX PX ttl, so the replicas sharing it
+// dispatch each derived event (MESSAGE_RECEIVED, …) once:
+//
+//	store := timredis.NewDedupStore(rdb, sdkAppID)
+//	http.Handle("/tim/callback", event.NewHandler(d, sdkAppID, event.WithDedupStore(store)))
+//
+// Keys are prefixed ("tim:" by default, see [WithKeyPrefix] and
+// [WithDedupPrefix]) and carry the app id, so several apps can share one
+// Redis.
+package timredis

@@ -1,0 +1,90 @@
+package timredis_test
+
+import (
+	"context"
+	"log/slog"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/timkit/tim"
+
+	timredis "github.com/timkit/tim/contrib/redis"
+)
+
+// TestFallbackAndRecovery stops Redis while calls flow: they go on under
+// the local limiter, one log line says so; Redis comes back: the limiter
+// returns to it and says so.
+func TestFallbackAndRecovery(t *testing.T) {
+	t.Parallel()
+	srv := ownRedis(t)
+	rdb := srv.client(t)
+	var logs syncBuffer
+	lim, err := timredis.NewLimiter(rdb, appID,
+		timredis.WithRate(tim.Rate{N: 100, Per: time.Second}),
+		timredis.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))),
+		timredis.WithProbeInterval(50*time.Millisecond))
+	require.NoError(t, err)
+	ep := &endpoint{limit: 105}
+	hs := httptest.NewServer(ep)
+	t.Cleanup(hs.Close)
+	c, err := tim.New(appID, secretKey, tim.WithBaseURL(hs.URL), tim.WithLimiter(lim), tim.WithoutRetry())
+	require.NoError(t, err)
+
+	// Callers keep calling through the whole test.
+	ctx, cancel := context.WithCancel(context.Background())
+	var (
+		wg       sync.WaitGroup
+		ok       atomic.Int64
+		failures atomic.Int64
+	)
+	for range 4 {
+		wg.Go(func() {
+			for ctx.Err() == nil {
+				if err := c.Do(ctx, "openim/querystate", map[string]any{}, nil); err == nil {
+					ok.Add(1)
+				} else if ctx.Err() == nil {
+					failures.Add(1)
+					t.Log(err)
+				}
+			}
+		})
+	}
+	t.Cleanup(func() { cancel(); wg.Wait() })
+	flowing := func(what string) {
+		t.Helper()
+		before := ok.Load()
+		require.Eventually(t, func() bool { return ok.Load() >= before+20 }, 5*time.Second, 5*time.Millisecond,
+			"calls flow %s", what)
+	}
+
+	flowing("through Redis")
+	assert.False(t, lim.Degraded())
+	assert.EqualValues(t, 1, rdb.Exists(context.Background(), "tim:rl:1400000000:openim/querystate").Val())
+
+	srv.stop()
+	require.Eventually(t, lim.Degraded, 5*time.Second, 5*time.Millisecond)
+	flowing("under the local limiter")
+	assert.Equal(t, 1, strings.Count(logs.String(), "Redis unreachable"), logs.String())
+	assert.Zero(t, strings.Count(logs.String(), "reachable again"))
+
+	srv.restart(t)
+	require.Eventually(t, func() bool { return !lim.Degraded() }, 10*time.Second, 5*time.Millisecond)
+	flowing("through Redis again")
+	assert.False(t, lim.Degraded())
+	assert.EqualValues(t, 1, rdb.Exists(context.Background(), "tim:rl:1400000000:openim/querystate").Val(),
+		"the schedule is back in the restarted Redis")
+	assert.Equal(t, 1, strings.Count(logs.String(), "Redis unreachable"), logs.String())
+	assert.Equal(t, 1, strings.Count(logs.String(), "Redis reachable again"), logs.String())
+
+	cancel()
+	wg.Wait()
+	assert.Zero(t, failures.Load(), "calls that failed")
+	_, refused := ep.snapshot()
+	assert.Zero(t, refused)
+}

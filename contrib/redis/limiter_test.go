@@ -1,0 +1,248 @@
+package timredis_test
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"net"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/timkit/tim"
+
+	timredis "github.com/timkit/tim/contrib/redis"
+)
+
+const appID = 1400000000
+
+// prefix isolates a test's keys on the shared server.
+func prefix(t testing.TB) string { return "test:" + t.Name() + ":" }
+
+func newLimiter(t testing.TB, rdb redis.Cmdable, opts ...timredis.LimiterOption) *timredis.Limiter {
+	t.Helper()
+	l, err := timredis.NewLimiter(rdb, appID, append([]timredis.LimiterOption{timredis.WithKeyPrefix(prefix(t))}, opts...)...)
+	require.NoError(t, err)
+	return l
+}
+
+func TestNewLimiterOptions(t *testing.T) {
+	t.Parallel()
+	rdb := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1"})
+	t.Cleanup(func() { _ = rdb.Close() })
+	tests := []struct {
+		name    string
+		rdb     redis.Cmdable
+		app     uint64
+		opts    []timredis.LimiterOption
+		wantErr string
+	}{
+		{"defaults", rdb, appID, nil, ""},
+		{"nil option ignored", rdb, appID, []timredis.LimiterOption{nil}, ""},
+		{"nil client", nil, appID, nil, "nil Redis client"},
+		{"zero app", rdb, 0, nil, "SDKAppID is zero"},
+		{"negative rate", rdb, appID, []timredis.LimiterOption{timredis.WithRate(tim.Rate{N: -1, Per: time.Second})}, "negative"},
+		{"rate without period", rdb, appID, []timredis.LimiterOption{timredis.WithRate(tim.Rate{N: 5})}, "needs a period"},
+		{"zero rate disables", rdb, appID, []timredis.LimiterOption{timredis.WithRate(tim.Rate{})}, ""},
+		{"key rate", rdb, appID, []timredis.LimiterOption{timredis.WithKeyRate("openim/sendmsg", tim.Rate{N: 10, Per: time.Second})}, ""},
+		{"key rate without key", rdb, appID, []timredis.LimiterOption{timredis.WithKeyRate("", tim.Rate{N: 10, Per: time.Second})}, "empty key"},
+		{"bad key rate", rdb, appID, []timredis.LimiterOption{timredis.WithKeyRate("x/y", tim.Rate{N: 1, Per: -1})}, "negative"},
+		{"nil fallback", rdb, appID, []timredis.LimiterOption{timredis.WithFallback(nil)}, "nil limiter"},
+		{"nil logger", rdb, appID, []timredis.LimiterOption{timredis.WithLogger(nil)}, "nil logger"},
+		{"zero probe interval", rdb, appID, []timredis.LimiterOption{timredis.WithProbeInterval(0)}, "must be positive"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			l, err := timredis.NewLimiter(tt.rdb, tt.app, tt.opts...)
+			if tt.wantErr != "" {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), tt.wantErr)
+				assert.Nil(t, l)
+				return
+			}
+			require.NoError(t, err)
+			assert.NotNil(t, l)
+		})
+	}
+}
+
+// TestScheduleInRedis checks the script's answers: the burst goes at once,
+// then each unit waits one interval more; n units cost n intervals.
+func TestScheduleInRedis(t *testing.T) {
+	t.Parallel()
+	srv := sharedRedis(t)
+	ctx := context.Background()
+	const interval = 5236 * time.Microsecond // 200/s: burst 10, 191/s steady
+	slack := 50 * time.Millisecond           // time passing between calls (race detector, busy CI)
+
+	l := newLimiter(t, srv.client(t))
+	for i := range 10 {
+		d, err := l.ReserveInRedis(ctx, "openim/sendmsg", 1)
+		require.NoError(t, err)
+		assert.Zero(t, d, "burst unit %d", i)
+	}
+	d, err := l.ReserveInRedis(ctx, "openim/sendmsg", 1)
+	require.NoError(t, err)
+	assert.InDelta(t, interval, d, float64(slack), "11th unit")
+	d, err = l.ReserveInRedis(ctx, "openim/sendmsg", 20)
+	require.NoError(t, err)
+	assert.InDelta(t, 21*interval, d, float64(slack), "20 units after 11")
+
+	// Other keys and other apps have schedules of their own.
+	d, err = l.ReserveInRedis(ctx, "openim/querystate", 1)
+	require.NoError(t, err)
+	assert.Zero(t, d)
+	other, err := timredis.NewLimiter(srv.client(t), appID+1, timredis.WithKeyPrefix(prefix(t)))
+	require.NoError(t, err)
+	d, err = other.ReserveInRedis(ctx, "openim/sendmsg", 1)
+	require.NoError(t, err)
+	assert.Zero(t, d)
+
+	// The schedule is stored under <prefix>rl:<app>:<key> and expires
+	// about when it lies in the past (plus a second).
+	key := l.RedisKey("openim/sendmsg")
+	assert.Equal(t, prefix(t)+"rl:1400000000:openim/sendmsg", key)
+	ttl, err := srv.client(t).PTTL(ctx, key).Result()
+	require.NoError(t, err)
+	assert.Greater(t, ttl, time.Second)
+	assert.LessOrEqual(t, ttl, time.Second+31*interval+time.Millisecond)
+
+	// Batch recipients default to 12,000 a minute: burst 600.
+	d, err = l.ReserveInRedis(ctx, tim.BatchRecipientsKey, 600)
+	require.NoError(t, err)
+	assert.Zero(t, d)
+	d, err = l.ReserveInRedis(ctx, tim.BatchRecipientsKey, 1)
+	require.NoError(t, err)
+	assert.InDelta(t, 5263*time.Microsecond, d, float64(slack))
+}
+
+// TestWindowAdmission hammers one limiter from many goroutines: in any
+// window of Per at most N units are admitted, and the rate is used.
+func TestWindowAdmission(t *testing.T) {
+	t.Parallel()
+	srv := sharedRedis(t)
+	const n, per = 100, 500 * time.Millisecond
+	l := newLimiter(t, srv.client(t), timredis.WithRate(tim.Rate{N: n, Per: per}))
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	var (
+		mu    sync.Mutex
+		times []time.Time
+		wg    sync.WaitGroup
+	)
+	for range 16 {
+		wg.Go(func() {
+			for ctx.Err() == nil {
+				if err := l.Wait(ctx, "openim/sendmsg", 1); err != nil {
+					return
+				}
+				mu.Lock()
+				times = append(times, time.Now())
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	assert.LessOrEqual(t, maxInWindow(times, per), n+n/20, "admitted in one window of %v", per)
+	assert.GreaterOrEqual(t, len(times), 3*n/2, "admitted in 1 s at %d per %v", n, per)
+	assert.False(t, l.Degraded())
+}
+
+func TestWaitContext(t *testing.T) {
+	t.Parallel()
+	srv := sharedRedis(t)
+	l := newLimiter(t, srv.client(t), timredis.WithRate(tim.Rate{N: 1, Per: time.Hour}))
+	require.NoError(t, l.Wait(context.Background(), "openim/sendmsg", 1))
+
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	err := l.Wait(ctx, "openim/sendmsg", 1)
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.Less(t, time.Since(start), 5*time.Second)
+
+	canceled, cancel2 := context.WithCancel(context.Background())
+	cancel2()
+	assert.ErrorIs(t, l.Wait(canceled, "openim/sendmsg", 1), context.Canceled)
+	assert.False(t, l.Degraded(), "a caller's context is no outage")
+}
+
+// TestUnlimitedKeys needs no Redis: zero rates and zero units never call it.
+func TestUnlimitedKeys(t *testing.T) {
+	t.Parallel()
+	rdb := redis.NewClient(&redis.Options{Addr: closedAddr(t), MaxRetries: -1})
+	t.Cleanup(func() { _ = rdb.Close() })
+	l := newLimiter(t, rdb, timredis.WithKeyRate("openim/sendmsg", tim.Rate{}))
+	ctx := context.Background()
+	for range 100 {
+		require.NoError(t, l.Wait(ctx, "openim/sendmsg", 1))
+		require.NoError(t, l.Wait(ctx, "openim/querystate", 0))
+	}
+	assert.False(t, l.Degraded())
+}
+
+// TestUnreachableAtStart falls back from the first call and says so once.
+func TestUnreachableAtStart(t *testing.T) {
+	t.Parallel()
+	rdb := redis.NewClient(&redis.Options{Addr: closedAddr(t), MaxRetries: -1})
+	t.Cleanup(func() { _ = rdb.Close() })
+	var logs syncBuffer
+	l := newLimiter(t, rdb, timredis.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))),
+		timredis.WithRate(tim.Rate{N: 20, Per: time.Second}))
+	ctx := context.Background()
+	start := time.Now()
+	for range 20 { // burst 1, then 20/s
+		require.NoError(t, l.Wait(ctx, "openim/sendmsg", 1))
+	}
+	elapsed := time.Since(start)
+	assert.True(t, l.Degraded())
+	assert.GreaterOrEqual(t, elapsed, 900*time.Millisecond, "the fallback limits too")
+	assert.Equal(t, 1, strings.Count(logs.String(), "falls back"), logs.String())
+	assert.Contains(t, logs.String(), "level=WARN")
+}
+
+// closedAddr is a loopback address nobody listens on.
+func closedAddr(t testing.TB) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := l.Addr().String()
+	require.NoError(t, l.Close())
+	return addr
+}
+
+// maxInWindow returns the most instants falling in any window [t, t+w).
+func maxInWindow(times []time.Time, w time.Duration) int {
+	ts := append([]time.Time(nil), times...)
+	slices.SortFunc(ts, time.Time.Compare)
+	best, lo := 0, 0
+	for hi := range ts {
+		for ts[hi].Sub(ts[lo]) >= w {
+			lo++
+		}
+		best = max(best, hi-lo+1)
+	}
+	return best
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
