@@ -1,0 +1,145 @@
+package message
+
+import (
+	"context"
+	"encoding/json"
+	"strconv"
+
+	"github.com/timkit/tim/internal/wire"
+)
+
+// REST paths of the one-to-one extras and the live-group broadcast.
+const (
+	pathDeleteC2C   = "openim/delete_c2c_msg_ramble"
+	pathC2CReceipt  = "openim/c2c_msg_read_receipt"
+	pathBroadcast   = "group_open_http_svc/send_broadcast_msg"
+	maxMsgKeyLength = 256 // a sanity bound, far above Tencent's "seq_random_time" keys
+)
+
+func checkMsgKeys(field string, keys []string) error {
+	if len(keys) == 0 {
+		return wire.Invalid(field, "no MsgKey given")
+	}
+	for i, k := range keys {
+		if k == "" || len(k) > maxMsgKeyLength {
+			return wire.Invalid(field+"["+strconv.Itoa(i)+"]", "is empty or longer than %d bytes", maxMsgKeyLength)
+		}
+	}
+	return nil
+}
+
+// DeleteC2CMessages deletes one-to-one messages from owner's history of
+// the conversation with peer, by MsgKey. The deletion is one-sided: peer
+// still sees them. owner must be the sender or the recipient of each
+// message.
+//
+// REST: v4/openim/delete_c2c_msg_ramble
+func (s *Service) DeleteC2CMessages(ctx context.Context, owner, peer string, msgKeys ...string) error {
+	if err := checkUserID("Operator_Account", owner); err != nil {
+		return err
+	}
+	if err := checkUserID("Peer_Account", peer); err != nil {
+		return err
+	}
+	if err := checkMsgKeys("MsgKeyList", msgKeys); err != nil {
+		return err
+	}
+	req := struct {
+		Operator   string   `json:"Operator_Account"`
+		Peer       string   `json:"Peer_Account"`
+		MsgKeyList []string `json:"MsgKeyList"`
+	}{owner, peer, msgKeys}
+	var resp envelope
+	return s.d.Do(ctx, pathDeleteC2C, &req, &resp)
+}
+
+// SendC2CReadReceipts sends read receipts for one-to-one messages that
+// sender sent to reader (the messages must have asked for one:
+// WithReadReceipt), as if reader had read them.
+//
+// REST: v4/openim/c2c_msg_read_receipt
+func (s *Service) SendC2CReadReceipts(ctx context.Context, reader, sender string, msgKeys ...string) error {
+	if err := checkUserID("Operator_Account", reader); err != nil {
+		return err
+	}
+	if err := checkUserID("Peer_Account", sender); err != nil {
+		return err
+	}
+	if err := checkMsgKeys("C2CMsgInfo", msgKeys); err != nil {
+		return err
+	}
+	type info struct {
+		From   string `json:"From_Account"`
+		To     string `json:"To_Account"`
+		MsgKey string `json:"MsgKey"`
+	}
+	req := struct {
+		Operator string `json:"Operator_Account"`
+		Peer     string `json:"Peer_Account"`
+		Info     []info `json:"C2CMsgInfo"`
+	}{Operator: reader, Peer: sender, Info: make([]info, len(msgKeys))}
+	for i, k := range msgKeys {
+		req.Info[i] = info{sender, reader, k}
+	}
+	var resp envelope
+	return s.d.Do(ctx, pathC2CReceipt, &req, &resp)
+}
+
+// Broadcast is a message to every live-streaming (AVChatRoom) group of the
+// app at once.
+type Broadcast struct {
+	// From is the sender (From_Account); empty means the app admin.
+	From string
+	Body Body
+	// CloudCustomData is stored with the message.
+	CloudCustomData string
+	// Random is the message's Random, drawn on the first send when zero
+	// and kept here, so a resend of the same *Broadcast carries it.
+	Random uint32
+}
+
+// BroadcastResult is what SendBroadcast returns.
+type BroadcastResult struct {
+	// MsgSeq identifies the broadcast message.
+	MsgSeq uint32
+	// Random is the Random that was sent.
+	Random uint32
+}
+
+// SendBroadcast sends a message to every live-streaming group of the app
+// (a Pro-plan feature enabled in the console). Tencent's page for this
+// API documents no dedup rule, so a call whose answer is lost is not
+// resent automatically (the transport treats the path as unsafe).
+//
+// REST: v4/group_open_http_svc/send_broadcast_msg
+func (s *Service) SendBroadcast(ctx context.Context, b *Broadcast) (*BroadcastResult, error) {
+	if b == nil {
+		return nil, wire.Invalid("message", "is nil")
+	}
+	if b.From != "" {
+		if err := checkUserID("From_Account", b.From); err != nil {
+			return nil, err
+		}
+	}
+	body, err := checkBody(b.Body)
+	if err != nil {
+		return nil, err
+	}
+	if b.Random == 0 {
+		b.Random = nonZero()
+	}
+	req := struct {
+		From            string          `json:"From_Account,omitempty"`
+		Random          uint32          `json:"Random"`
+		MsgBody         json.RawMessage `json:"MsgBody"`
+		CloudCustomData string          `json:"CloudCustomData,omitempty"`
+	}{b.From, b.Random, body, b.CloudCustomData}
+	var resp struct {
+		envelope
+		MsgSeq wire.FlexInt `json:"MsgSeq"`
+	}
+	if err := s.d.Do(ctx, pathBroadcast, &req, &resp); err != nil {
+		return nil, err
+	}
+	return &BroadcastResult{MsgSeq: uint32(resp.MsgSeq), Random: b.Random}, nil
+}
