@@ -1,0 +1,244 @@
+package relation
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"time"
+
+	"github.com/timkit/tim/internal/wire"
+)
+
+// BlackCheckType says whether black_list_check looks at one side or both.
+type BlackCheckType string
+
+// Blacklist check types.
+const (
+	BlackCheckSingle BlackCheckType = "BlackCheckResult_Type_Single"
+	BlackCheckBoth   BlackCheckType = "BlackCheckResult_Type_Both"
+)
+
+// BlackRelation is black_list_check's answer for one account.
+type BlackRelation string
+
+// Blacklist relations (A is From_Account, B the checked account).
+const (
+	BlackBoth   BlackRelation = "BlackCheckResult_Type_BothWay"
+	BlackAWithB BlackRelation = "BlackCheckResult_Type_AWithB" // B is in A's blacklist only
+	BlackBWithA BlackRelation = "BlackCheckResult_Type_BWithA" // A is in B's blacklist only
+	BlackNone   BlackRelation = "BlackCheckResult_Type_NO"
+)
+
+// DefaultBlacklistPageSize is the MaxLimited the iterator asks for.
+const DefaultBlacklistPageSize = 100
+
+func (s *Service) blackBatch(ctx context.Context, path, from string, userIDs []string) (Results, error) {
+	if err := checkUserID("From_Account", from); err != nil {
+		return nil, err
+	}
+	if err := checkUserIDs("To_Account", userIDs); err != nil {
+		return nil, err
+	}
+	ids := dedupe(userIDs)
+	var out Results
+	err := chunks(len(ids), MaxBlacklistPerCall, "accounts", func(lo, hi int) error {
+		req := struct {
+			From      string   `json:"From_Account"`
+			ToAccount []string `json:"To_Account"`
+		}{from, ids[lo:hi]}
+		var resp struct {
+			envelope
+			batchWire
+		}
+		if err := s.d.Do(ctx, path, &req, &resp); err != nil {
+			return err
+		}
+		out = append(out, resp.results(path)...)
+		return nil
+	})
+	return out, err
+}
+
+// AddToBlacklist puts accounts on from's blacklist, in calls of
+// MaxBlacklistPerCall.
+//
+// REST: v4/sns/black_list_add
+func (s *Service) AddToBlacklist(ctx context.Context, from string, userIDs []string) (Results, error) {
+	return s.blackBatch(ctx, pathBlackAdd, from, userIDs)
+}
+
+// RemoveFromBlacklist takes accounts off from's blacklist, in calls of
+// MaxBlacklistPerCall.
+//
+// REST: v4/sns/black_list_delete
+func (s *Service) RemoveFromBlacklist(ctx context.Context, from string, userIDs []string) (Results, error) {
+	return s.blackBatch(ctx, pathBlackDelete, from, userIDs)
+}
+
+// Blocked is one blacklist entry.
+type Blocked struct {
+	UserID string
+	// Since is AddBlackTimeStamp.
+	Since time.Time
+}
+
+// BlacklistPage is one black_list_get answer.
+type BlacklistPage struct {
+	Entries []Blocked
+	// NextStartIndex is the StartIndex of the following page; 0 when the
+	// list has been read to the end.
+	NextStartIndex int
+	// Sequence is the blacklist's current version (CurrentSequence).
+	Sequence int64
+}
+
+// Done reports whether the list has been read to the end.
+func (p *BlacklistPage) Done() bool { return p.NextStartIndex == 0 }
+
+type blackGetResp struct {
+	envelope
+	BlackListItem []struct {
+		ToAccount         wire.FlexString `json:"To_Account"`
+		AddBlackTimeStamp wire.FlexInt    `json:"AddBlackTimeStamp"`
+	} `json:"BlackListItem"`
+	StartIndex wire.FlexInt `json:"StartIndex"`
+	// The documented answer spells it CurruentSequence; accept both.
+	CurrentSequence  *wire.FlexInt `json:"CurrentSequence"`
+	CurruentSequence *wire.FlexInt `json:"CurruentSequence"`
+}
+
+func (r *blackGetResp) page() *BlacklistPage {
+	p := &BlacklistPage{Entries: make([]Blocked, len(r.BlackListItem)), NextStartIndex: int(r.StartIndex)}
+	switch {
+	case r.CurrentSequence != nil:
+		p.Sequence = int64(*r.CurrentSequence)
+	case r.CurruentSequence != nil:
+		p.Sequence = int64(*r.CurruentSequence)
+	}
+	for i, b := range r.BlackListItem {
+		p.Entries[i] = Blocked{UserID: string(b.ToAccount), Since: unixTime(int64(b.AddBlackTimeStamp))}
+	}
+	return p
+}
+
+// BlacklistPage reads one page of from's blacklist from startIndex (0
+// first), at most pageSize entries (MaxLimited; 0 means
+// DefaultBlacklistPageSize). lastSequence is the Sequence of an earlier
+// read, or 0.
+//
+// REST: v4/sns/black_list_get
+func (s *Service) BlacklistPage(ctx context.Context, from string, startIndex, pageSize int, lastSequence int64) (*BlacklistPage, error) {
+	if err := checkUserID("From_Account", from); err != nil {
+		return nil, err
+	}
+	if startIndex < 0 {
+		return nil, wire.Invalid("StartIndex", "must not be negative")
+	}
+	switch {
+	case pageSize == 0:
+		pageSize = DefaultBlacklistPageSize
+	case pageSize < 0:
+		return nil, wire.Invalid("MaxLimited", "must be positive")
+	}
+	req := struct {
+		From         string `json:"From_Account"`
+		StartIndex   int    `json:"StartIndex"`
+		MaxLimited   int    `json:"MaxLimited"`
+		LastSequence int64  `json:"LastSequence"`
+	}{from, startIndex, pageSize, lastSequence}
+	var resp blackGetResp
+	if err := s.d.Do(ctx, pathBlackGet, &req, &resp); err != nil {
+		return nil, err
+	}
+	return resp.page(), nil
+}
+
+// Blacklist iterates over from's whole blacklist, pageSize entries a call
+// (0: DefaultBlacklistPageSize).
+//
+// REST: v4/sns/black_list_get
+func (s *Service) Blacklist(ctx context.Context, from string, pageSize int) iter.Seq2[Blocked, error] {
+	return func(yield func(Blocked, error) bool) {
+		start := 0
+		for page := 1; ; page++ {
+			p, err := s.BlacklistPage(ctx, from, start, pageSize, 0)
+			if err != nil {
+				if page > 1 {
+					err = fmt.Errorf("relation: blacklist page %d: %w", page, err)
+				}
+				yield(Blocked{}, err)
+				return
+			}
+			for _, b := range p.Entries {
+				if !yield(b, nil) {
+					return
+				}
+			}
+			if p.Done() || len(p.Entries) == 0 {
+				return
+			}
+			if p.NextStartIndex <= start {
+				yield(Blocked{}, fmt.Errorf("%w (blacklist page %d, StartIndex %d)", ErrCursorStuck, page, start))
+				return
+			}
+			start = p.NextStartIndex
+		}
+	}
+}
+
+// BlacklistCheck is black_list_check's answer for one account.
+type BlacklistCheck struct {
+	ItemResult
+	Relation BlackRelation
+}
+
+// CheckBlacklist tells how each account relates to from's (and, with
+// BlackCheckBoth, its own) blacklist, in calls of MaxBlacklistPerCall.
+//
+// REST: v4/sns/black_list_check
+func (s *Service) CheckBlacklist(ctx context.Context, from string, userIDs []string, t BlackCheckType) ([]BlacklistCheck, error) {
+	if err := checkUserID("From_Account", from); err != nil {
+		return nil, err
+	}
+	if err := checkUserIDs("To_Account", userIDs); err != nil {
+		return nil, err
+	}
+	switch t {
+	case BlackCheckSingle, BlackCheckBoth:
+	default:
+		return nil, wire.Invalid("CheckType", "must be %q or %q, got %q", BlackCheckSingle, BlackCheckBoth, string(t))
+	}
+	ids := dedupe(userIDs)
+	var out []BlacklistCheck
+	err := chunks(len(ids), MaxBlacklistPerCall, "accounts", func(lo, hi int) error {
+		req := struct {
+			From      string         `json:"From_Account"`
+			ToAccount []string       `json:"To_Account"`
+			CheckType BlackCheckType `json:"CheckType"`
+		}{from, ids[lo:hi], t}
+		var resp struct {
+			envelope
+			BlackListCheckItem []struct {
+				itemWire
+				Relation wire.FlexString `json:"Relation"`
+			} `json:"BlackListCheckItem"`
+			InvalidAccount []wire.FlexString `json:"Invalid_Account"`
+		}
+		if err := s.d.Do(ctx, pathBlackCheck, &req, &resp); err != nil {
+			return err
+		}
+		seen := map[string]bool{}
+		for _, it := range resp.BlackListCheckItem {
+			r := it.result(pathBlackCheck)
+			seen[r.UserID] = true
+			out = append(out, BlacklistCheck{ItemResult: r, Relation: BlackRelation(it.Relation)})
+		}
+		for _, id := range resp.InvalidAccount {
+			if s := string(id); s != "" && !seen[s] {
+				out = append(out, BlacklistCheck{ItemResult: ItemResult{UserID: s, ResultCode: CodeInvalidAccount, ResultInfo: "listed in Invalid_Account", op: pathBlackCheck}})
+			}
+		}
+		return nil
+	})
+	return out, err
+}

@@ -1,0 +1,296 @@
+package relation
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"time"
+
+	"github.com/timkit/tim/internal/wire"
+)
+
+// The follow feature needs the Pro, Pro Plus or Enterprise edition and is
+// switched on in the IM console.
+
+// FollowListType selects which list follow_get reads.
+type FollowListType int
+
+// Follow lists.
+const (
+	// Followers are the accounts following the user (fans).
+	Followers FollowListType = 1
+	// Following are the accounts the user follows.
+	Following FollowListType = 2
+	// Mutual are the accounts that follow each other with the user.
+	Mutual FollowListType = 3
+)
+
+// FollowRelation is follow_check's answer for one account (A is
+// From_Account, B the checked account).
+type FollowRelation int
+
+// Follow relations.
+const (
+	FollowNone     FollowRelation = 0 // neither follows the other
+	FollowedByB    FollowRelation = 1 // B follows A
+	FollowingB     FollowRelation = 2 // A follows B
+	FollowBothWays FollowRelation = 3
+)
+
+// DefaultFollowPageSize is the WantNum Tencent uses when none is sent.
+const DefaultFollowPageSize = 100
+
+// Follow makes from follow the accounts, in calls of MaxFollowPerCall.
+//
+// REST: v4/follow/follow_add
+func (s *Service) Follow(ctx context.Context, from string, userIDs []string) (Results, error) {
+	if err := checkUserID("From_Account", from); err != nil {
+		return nil, err
+	}
+	if err := checkUserIDs("FollowItem", userIDs); err != nil {
+		return nil, err
+	}
+	ids := dedupe(userIDs)
+	type item struct {
+		ToAccount string `json:"To_Account"`
+	}
+	var out Results
+	err := chunks(len(ids), MaxFollowPerCall, "accounts", func(lo, hi int) error {
+		req := struct {
+			From       string `json:"From_Account"`
+			FollowItem []item `json:"FollowItem"`
+		}{From: from}
+		for _, id := range ids[lo:hi] {
+			req.FollowItem = append(req.FollowItem, item{id})
+		}
+		var resp struct {
+			envelope
+			batchWire
+		}
+		if err := s.d.Do(ctx, pathFollowAdd, &req, &resp); err != nil {
+			return err
+		}
+		out = append(out, resp.results(pathFollowAdd)...)
+		return nil
+	})
+	return out, err
+}
+
+// Unfollow makes from stop following the accounts, in calls of
+// MaxFollowPerCall.
+//
+// REST: v4/follow/follow_delete
+func (s *Service) Unfollow(ctx context.Context, from string, userIDs []string) (Results, error) {
+	if err := checkUserID("From_Account", from); err != nil {
+		return nil, err
+	}
+	if err := checkUserIDs("To_Account", userIDs); err != nil {
+		return nil, err
+	}
+	ids := dedupe(userIDs)
+	var out Results
+	err := chunks(len(ids), MaxFollowPerCall, "accounts", func(lo, hi int) error {
+		req := struct {
+			From      string   `json:"From_Account"`
+			ToAccount []string `json:"To_Account"`
+		}{from, ids[lo:hi]}
+		var resp struct {
+			envelope
+			batchWire
+		}
+		if err := s.d.Do(ctx, pathFollowDelete, &req, &resp); err != nil {
+			return err
+		}
+		out = append(out, resp.results(pathFollowDelete)...)
+		return nil
+	})
+	return out, err
+}
+
+// FollowCheck is follow_check's answer for one account.
+type FollowCheck struct {
+	ItemResult
+	Relation FollowRelation
+}
+
+// CheckFollow tells who follows whom between from and each account, in
+// calls of MaxFollowCheckPerCall.
+//
+// REST: v4/follow/follow_check
+func (s *Service) CheckFollow(ctx context.Context, from string, userIDs []string) ([]FollowCheck, error) {
+	if err := checkUserID("From_Account", from); err != nil {
+		return nil, err
+	}
+	if err := checkUserIDs("To_Account", userIDs); err != nil {
+		return nil, err
+	}
+	ids := dedupe(userIDs)
+	var out []FollowCheck
+	err := chunks(len(ids), MaxFollowCheckPerCall, "accounts", func(lo, hi int) error {
+		req := struct {
+			From      string   `json:"From_Account"`
+			ToAccount []string `json:"To_Account"`
+		}{from, ids[lo:hi]}
+		var resp struct {
+			envelope
+			ResultItem []struct {
+				itemWire
+				FollowType wire.FlexInt `json:"FollowType"`
+			} `json:"ResultItem"`
+		}
+		if err := s.d.Do(ctx, pathFollowCheck, &req, &resp); err != nil {
+			return err
+		}
+		for _, it := range resp.ResultItem {
+			out = append(out, FollowCheck{ItemResult: it.result(pathFollowCheck), Relation: FollowRelation(it.FollowType)})
+		}
+		return nil
+	})
+	return out, err
+}
+
+// FollowEntry is one account of a follow list.
+type FollowEntry struct {
+	UserID string
+	// Since is FollowTime.
+	Since time.Time
+	// Profile holds the profile fields Tencent returns with the entry.
+	Profile Items
+}
+
+// FollowPage is one follow_get answer.
+type FollowPage struct {
+	Entries []FollowEntry
+	// NextCursor is the StartCursor of the following page; "" when the list
+	// has been read to the end.
+	NextCursor string
+}
+
+type followGetResp struct {
+	envelope
+	FollowItem []struct {
+		ToAccount   wire.FlexString `json:"To_Account"`
+		FollowTime  wire.FlexInt    `json:"FollowTime"`
+		ProfileItem Items           `json:"ProfileItem"`
+	} `json:"FollowItem"`
+	NextCursor wire.FlexString `json:"NextCursor"`
+}
+
+func (r *followGetResp) page() *FollowPage {
+	p := &FollowPage{Entries: make([]FollowEntry, len(r.FollowItem)), NextCursor: string(r.NextCursor)}
+	for i, f := range r.FollowItem {
+		p.Entries[i] = FollowEntry{UserID: string(f.ToAccount), Since: unixTime(int64(f.FollowTime)), Profile: f.ProfileItem}
+	}
+	return p
+}
+
+// FollowPage reads one page of from's followers, followings or mutual
+// follows from cursor ("" first), at most pageSize entries (WantNum; 0
+// means Tencent's default of DefaultFollowPageSize; at most
+// MaxFollowPageSize).
+//
+// REST: v4/follow/follow_get
+func (s *Service) FollowPage(ctx context.Context, from string, list FollowListType, cursor string, pageSize int) (*FollowPage, error) {
+	if err := checkUserID("From_Account", from); err != nil {
+		return nil, err
+	}
+	switch list {
+	case Followers, Following, Mutual:
+	default:
+		return nil, wire.Invalid("FollowType", "must be 1 (followers), 2 (following) or 3 (mutual), got %d", int(list))
+	}
+	if pageSize < 0 || pageSize > MaxFollowPageSize {
+		return nil, wire.Invalid("WantNum", "%d out of range 1..%d", pageSize, MaxFollowPageSize)
+	}
+	req := struct {
+		From        string         `json:"From_Account"`
+		FollowType  FollowListType `json:"FollowType"`
+		StartCursor string         `json:"StartCursor"`
+		WantNum     int            `json:"WantNum,omitempty"`
+	}{from, list, cursor, pageSize}
+	var resp followGetResp
+	if err := s.d.Do(ctx, pathFollowGet, &req, &resp); err != nil {
+		return nil, err
+	}
+	return resp.page(), nil
+}
+
+// FollowList iterates over a whole follow list of from, following the
+// cursor until it is empty.
+//
+// REST: v4/follow/follow_get
+func (s *Service) FollowList(ctx context.Context, from string, list FollowListType, pageSize int) iter.Seq2[FollowEntry, error] {
+	return func(yield func(FollowEntry, error) bool) {
+		cursor := ""
+		for page := 1; ; page++ {
+			p, err := s.FollowPage(ctx, from, list, cursor, pageSize)
+			if err != nil {
+				if page > 1 {
+					err = fmt.Errorf("relation: follow list page %d: %w", page, err)
+				}
+				yield(FollowEntry{}, err)
+				return
+			}
+			for _, e := range p.Entries {
+				if !yield(e, nil) {
+					return
+				}
+			}
+			if p.NextCursor == "" {
+				return
+			}
+			if p.NextCursor == cursor {
+				yield(FollowEntry{}, fmt.Errorf("%w (follow list page %d, cursor %q)", ErrCursorStuck, page, cursor))
+				return
+			}
+			cursor = p.NextCursor
+		}
+	}
+}
+
+// FollowCount is follow_get_info's answer for one account.
+type FollowCount struct {
+	ItemResult
+	Followers int64 // FollowerCount
+	Following int64 // FollowingCount
+	Mutual    int64 // MutualFollowingCount
+}
+
+// FollowCounts reads the follower, following and mutual counts of the
+// accounts, in calls of MaxFollowPerCall.
+//
+// REST: v4/follow/follow_get_info
+func (s *Service) FollowCounts(ctx context.Context, from string, userIDs []string) ([]FollowCount, error) {
+	if err := checkUserID("From_Account", from); err != nil {
+		return nil, err
+	}
+	if err := checkUserIDs("To_Account", userIDs); err != nil {
+		return nil, err
+	}
+	ids := dedupe(userIDs)
+	var out []FollowCount
+	err := chunks(len(ids), MaxFollowPerCall, "accounts", func(lo, hi int) error {
+		req := struct {
+			From      string   `json:"From_Account"`
+			ToAccount []string `json:"To_Account"`
+		}{from, ids[lo:hi]}
+		var resp struct {
+			envelope
+			FollowInfo []struct {
+				itemWire
+				FollowerCount        wire.FlexInt `json:"FollowerCount"`
+				FollowingCount       wire.FlexInt `json:"FollowingCount"`
+				MutualFollowingCount wire.FlexInt `json:"MutualFollowingCount"`
+			} `json:"FollowInfo"`
+		}
+		if err := s.d.Do(ctx, pathFollowGetInfo, &req, &resp); err != nil {
+			return err
+		}
+		for _, it := range resp.FollowInfo {
+			out = append(out, FollowCount{ItemResult: it.result(pathFollowGetInfo),
+				Followers: int64(it.FollowerCount), Following: int64(it.FollowingCount), Mutual: int64(it.MutualFollowingCount)})
+		}
+		return nil
+	})
+	return out, err
+}
