@@ -3,8 +3,11 @@
 // initial members beyond Tencent's creation cap, custom data, join
 // options), read profiles, update profiles, members (add, remove, modify,
 // list, mute, change owner), destroy, the groups a user has joined and the
-// app's whole group list. On top of that it keeps doctor–patient
-// consultation groups, the first user's case, named and true.
+// app's whole group list; and the extras: member lookups and roles,
+// migration imports, history clearing, attributes, counters, read
+// receipts, live-streaming (AVChatRoom) helpers and community topics. On
+// top of that it keeps doctor–patient consultation groups, the first
+// user's case, named and true.
 //
 //	svc := group.NewService(client) // *tim.Client implements Doer
 //	res, err := svc.Create(ctx, group.CreateRequest{
@@ -95,4 +98,34 @@
 // profiles are untouched), or with any AccountImporter given to
 // WithAccountImporter — e.g. an AccountImporterFunc around the root
 // client's Account.ImportMany.
+// # Extras
+//
+// Members: MembersByID (by UserID, 50 per call), Roles (Owner, Admin,
+// Member or NotMember, 500 per call), MutedMembers, ImportMembers (with
+// join time and unread count, 300 per call), SetUnread. History:
+// DeleteMessagesBySender, ClearHistory. Every list is split into calls of
+// Tencent's cap (Max…PerCall); per-item outcomes are returned typed
+// (ImportedMember, Receipt, Topic, TopicResult) instead of being folded
+// into one error, and a failed call names the batch that failed.
+//
+// Attributes (Attrs, ModifyAttrs, SetAttrs, ClearAttrs) are up to 16
+// key/value pairs per group that need no console declaration, unlike
+// AppDefinedData. Counters (Counters, UpdateCounters, DeleteCounters) are
+// signed 64-bit values kept by Tencent; UpdateCounters with
+// CounterIncrease or CounterDecrease is marked unsafe to resend, so a
+// timeout never counts twice, while CounterSet is retried.
+//
+// Read receipts (Pro plans, enabled in the console; messages sent with
+// message.WithReadReceipt): ReportRead on behalf of a member, Receipts for
+// read/unread counts, ReceiptDetail for who has (not) read, page by page.
+//
+// Live-streaming groups: OnlineMemberCount, OnlineMembers (paged by
+// Tencent's Timestamp cursor), Ban/Unban/Banned, SetMarks/DeleteMarks,
+// AddLiveAdmins/RemoveLiveAdmins/LiveAdmins, CheckLiveMembers.
+//
+// Community topics: CreateTopic, ImportTopic, Topics, UpdateTopic,
+// DestroyTopics. A custom topic id is the GroupId, "@TOPIC#_" and a name
+// (TopicID builds it); with one, creation is retried like an idempotent
+// call, without one it is never resent after the request may have
+// arrived. Topic texts are checked against the same Limits as groups.
 package group

@@ -34,7 +34,10 @@ func TestExtraValidation(t *testing.T) {
 		reason string
 		call   func(*group.Service) error
 	}{
-		{"specified no group", "GroupId", "empty", func(s *group.Service) error { _, e := s.MembersByID(ctx, "", []string{"a"}, group.MemberFilter{}); return e }},
+		{"specified no group", "GroupId", "empty", func(s *group.Service) error {
+			_, e := s.MembersByID(ctx, "", []string{"a"}, group.MemberFilter{})
+			return e
+		}},
 		{"specified no users", "Member_List_Account", "", func(s *group.Service) error { _, e := s.MembersByID(ctx, "g", nil, group.MemberFilter{}); return e }},
 		{"specified bad role", "MemberRoleFilter[0]", "Boss", func(s *group.Service) error {
 			_, e := s.MembersByID(ctx, "g", []string{"a"}, group.MemberFilter{Roles: []group.Role{"Boss"}})
@@ -67,7 +70,10 @@ func TestExtraValidation(t *testing.T) {
 			return s.ModifyAttrs(ctx, "g", map[string]string{"k": strings.Repeat("v", 4001)})
 		}},
 
-		{"counter mode", "Mode", "Double", func(s *group.Service) error { _, e := s.UpdateCounters(ctx, "g", "Double", []group.Counter{{"k", 1}}); return e }},
+		{"counter mode", "Mode", "Double", func(s *group.Service) error {
+			_, e := s.UpdateCounters(ctx, "g", "Double", []group.Counter{{"k", 1}})
+			return e
+		}},
 		{"counter none", "GroupCounter", "no counter", func(s *group.Service) error { _, e := s.UpdateCounters(ctx, "g", group.CounterSet, nil); return e }},
 		{"counter key 129", "GroupCounter[0].Key", "limit is 128", func(s *group.Service) error {
 			_, e := s.UpdateCounters(ctx, "g", group.CounterSet, []group.Counter{{strings.Repeat("k", 129), 1}})
@@ -97,7 +103,9 @@ func TestExtraValidation(t *testing.T) {
 
 		{"ban zero", "Duration", "positive", func(s *group.Service) error { return s.Ban(ctx, "g", []string{"a"}, 0, "") }},
 		{"ban forever+", "Duration", "4294967295", func(s *group.Service) error { return s.Ban(ctx, "g", []string{"a"}, group.MuteForever+time.Second, "") }},
-		{"ban description", "Description", "limit is 1000", func(s *group.Service) error { return s.Ban(ctx, "g", []string{"a"}, time.Hour, strings.Repeat("d", 1001)) }},
+		{"ban description", "Description", "limit is 1000", func(s *group.Service) error {
+			return s.Ban(ctx, "g", []string{"a"}, time.Hour, strings.Repeat("d", 1001))
+		}},
 		{"unban none", "Members_Account", "", func(s *group.Service) error { return s.Unban(ctx, "g", nil) }},
 		{"banned limit", "Limit", "1..100", func(s *group.Service) error { _, e := s.BannedPage(ctx, "g", 0, 101); return e }},
 		{"banned offset", "Offset", "negative", func(s *group.Service) error { _, e := s.BannedPage(ctx, "g", -1, 0); return e }},
@@ -110,8 +118,14 @@ func TestExtraValidation(t *testing.T) {
 		{"admins 6", "Admin_Account", "at most 5", func(s *group.Service) error { return s.AddLiveAdmins(ctx, "g", userIDs(6)) }},
 		{"check none", "Member_Account", "", func(s *group.Service) error { _, e := s.CheckLiveMembers(ctx, "g", nil); return e }},
 
-		{"topic not community", "GroupId", "@TGS#_", func(s *group.Service) error { _, e := s.CreateTopic(ctx, group.TopicRequest{GroupID: "@TGS#1", Name: "n"}); return e }},
-		{"topic no name", "TopicName", "empty", func(s *group.Service) error { _, e := s.CreateTopic(ctx, group.TopicRequest{GroupID: community}); return e }},
+		{"topic not community", "GroupId", "@TGS#_", func(s *group.Service) error {
+			_, e := s.CreateTopic(ctx, group.TopicRequest{GroupID: "@TGS#1", Name: "n"})
+			return e
+		}},
+		{"topic no name", "TopicName", "empty", func(s *group.Service) error {
+			_, e := s.CreateTopic(ctx, group.TopicRequest{GroupID: community})
+			return e
+		}},
 		{"topic bad custom id", "TopicId", "@TOPIC#_", func(s *group.Service) error {
 			_, e := s.CreateTopic(ctx, group.TopicRequest{GroupID: community, TopicID: "cardio", Name: "n"})
 			return e

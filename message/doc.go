@@ -40,6 +40,21 @@
 // unread counts (SetC2CRead, C2CUnread), and history as iterators over all
 // pages (C2CHistory, GroupHistory).
 //
+// # Extensions, receipts, broadcast
+//
+// Message extensions (SupportMessageExtension; send WithExtension) are
+// key/value pairs on a sent message: C2CExtensions/GroupExtensions iterate
+// over them page by page, Set…/Delete…/Clear…Extensions write them in
+// calls of 20 keys and return each key's outcome (ExtensionResult). A C2C
+// message is named by C2CMsgRef (From, To, MsgKey), a group message by
+// GroupMsgRef (GroupId, MsgSeq).
+//
+// DeleteC2CMessages deletes messages from one side of a conversation;
+// SendC2CReadReceipts reports messages as read by their recipient.
+// SendBroadcast reaches every live-streaming group of the app; Tencent's
+// page for it documents no dedup rule, so it is never resent after the
+// request may have arrived.
+//
 // The root package wires a Service into tim.Client; standalone, build one
 // with NewService around anything that implements Doer.
 package message

@@ -179,7 +179,9 @@ func TestExtensionValidation(t *testing.T) {
 			_, e := s.C2CExtensionsPage(ctx, message.C2CMsgRef{To: "b", MsgKey: "k"}, 0)
 			return e
 		}},
-		{"no msgkey", "MsgKey", "empty", func(s *message.Service) error { return s.ClearC2CExtensions(ctx, message.C2CMsgRef{From: "a", To: "b"}) }},
+		{"no msgkey", "MsgKey", "empty", func(s *message.Service) error {
+			return s.ClearC2CExtensions(ctx, message.C2CMsgRef{From: "a", To: "b"})
+		}},
 		{"seq 0", "MsgSeq", "start at 1", func(s *message.Service) error {
 			_, e := s.GroupExtensionsPage(ctx, message.GroupMsgRef{GroupID: "g"}, 0)
 			return e
