@@ -152,7 +152,8 @@ type ReceiptDetailPage struct {
 	Members []string
 	// Cursor is the position of the following page.
 	Cursor string
-	// Done is true when there are no more pages (IsFinished).
+	// Done is true when there are no more pages (IsFinished, or no
+	// Cursor to continue from).
 	Done bool
 }
 
@@ -198,15 +199,13 @@ func (s *Service) ReceiptDetailPage(ctx context.Context, r ReceiptDetailRequest,
 	if err := s.d.Do(ctx, pathReceiptDetail, &req, &resp); err != nil {
 		return nil, err
 	}
-	p := &ReceiptDetailPage{Cursor: string(resp.Cursor), Done: resp.IsFinished == 1}
+	// Finished when Tencent says so, or when it gives no cursor to go on.
+	p := &ReceiptDetailPage{Cursor: string(resp.Cursor), Done: resp.IsFinished == 1 || resp.Cursor == ""}
 	for _, m := range resp.ReadList {
 		p.Members = append(p.Members, string(m.ReadAccount))
 	}
 	for _, m := range resp.UnreadList {
 		p.Members = append(p.Members, string(m.UnreadAccount))
-	}
-	if !p.Done && p.Cursor == "" && len(p.Members) == 0 {
-		p.Done = true // nothing more to ask for
 	}
 	return p, nil
 }

@@ -119,3 +119,19 @@ func TestReceiptDetailStuck(t *testing.T) {
 	assert.Len(t, srv.Calls(pReceiptDetail), 2)
 	assert.Equal(t, 3, n)
 }
+
+// An answer without a Cursor ends the walk even when IsFinished is absent.
+func TestReceiptDetailNoCursorEnds(t *testing.T) {
+	t.Parallel()
+	svc, srv := newService(t)
+	srv.Handle(pReceiptDetail, func(testutil.Request) any {
+		return testutil.With(map[string]any{"ReadList": []map[string]any{{"Read_Account": "a"}}})
+	})
+	var got []string
+	for id, err := range svc.ReceiptDetail(context.Background(), group.ReceiptDetailRequest{GroupID: "@TGS#1", MsgSeq: 1}) {
+		require.NoError(t, err)
+		got = append(got, id)
+	}
+	assert.Equal(t, []string{"a"}, got)
+	assert.Len(t, srv.Calls(pReceiptDetail), 1)
+}
