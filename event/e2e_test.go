@@ -1,0 +1,394 @@
+package event_test
+
+// End-to-end tests: client → timtest fake → signed callback → event
+// handler → typed events, with nothing mocked in between.
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/timkit/tim"
+	"github.com/timkit/tim/event"
+	"github.com/timkit/tim/group"
+	"github.com/timkit/tim/message"
+	"github.com/timkit/tim/timtest"
+)
+
+const e2eToken = "e2e-callback-token"
+
+type e2e struct {
+	srv  *timtest.Server
+	c    *tim.Client
+	d    *event.Dispatcher
+	hook *httptest.Server
+}
+
+// newE2E wires a client, a fake and a handler. fakeToken is the token the
+// fake signs with (normally e2eToken, the handler's).
+func newE2E(t testing.TB, fakeToken string, hopts []event.HandlerOption, fakeOpts ...timtest.Option) *e2e {
+	t.Helper()
+	d := event.NewDispatcher()
+	hook := httptest.NewServer(event.NewHandler(d, timtest.DefaultSDKAppID, append([]event.HandlerOption{event.WithToken(e2eToken)}, hopts...)...))
+	t.Cleanup(hook.Close)
+	srv := timtest.NewServer(t, append([]timtest.Option{timtest.WithCallback(hook.URL+"/im", fakeToken)}, fakeOpts...)...)
+	c, err := tim.New(srv.SDKAppID, srv.SecretKey, tim.WithBaseURL(srv.URL), tim.WithDispatcher(d),
+		tim.WithRetry(tim.RetryPolicy{MaxAttempts: 4, BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond}))
+	require.NoError(t, err)
+	return &e2e{srv: srv, c: c, d: d, hook: hook}
+}
+
+func (e *e2e) wait(t testing.TB) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	require.NoError(t, e.srv.WaitCallbacks(ctx))
+}
+
+// statuses maps each callback command to the HTTP statuses it got.
+func (e *e2e) statuses() map[string][]int {
+	out := map[string][]int{}
+	for _, cb := range e.srv.Callbacks() {
+		out[cb.Command] = append(out[cb.Command], cb.StatusCode)
+	}
+	return out
+}
+
+// collector keeps every event the dispatcher delivers.
+type collector struct {
+	mu  sync.Mutex
+	got []event.Event
+}
+
+func collect(d *event.Dispatcher) *collector {
+	c := &collector{}
+	d.OnAny(func(_ context.Context, e event.Event) {
+		c.mu.Lock()
+		c.got = append(c.got, e)
+		c.mu.Unlock()
+	})
+	return c
+}
+
+func (c *collector) take() []event.Event {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := c.got
+	c.got = nil
+	return out
+}
+
+func only[E event.Event](evs []event.Event) []E {
+	var out []E
+	for _, e := range evs {
+		if x, ok := e.(E); ok {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func e2eCtx(t testing.TB) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// Everything the fake sends for a full flow parses into its typed callback
+// (none is unknown), is accepted, and yields the front end's events.
+func TestE2EEveryCallbackOfAFlowIsTyped(t *testing.T) {
+	t.Parallel()
+	e := newE2E(t, e2eToken, nil)
+	ctx := e2eCtx(t)
+	all := collect(e.d)
+	require.NoError(t, e.srv.ImportAccounts("doctor", "patient", "nurse"))
+
+	_, err := e.c.Login(ctx)
+	require.NoError(t, err)
+	require.NoError(t, e.srv.SimulateLogin("patient", timtest.PlatformIOS))
+	res, err := e.c.Message.Send(ctx, message.NewText(message.ConvC2C, "patient", "hi", message.WithSender("doctor")))
+	require.NoError(t, err)
+	require.NoError(t, e.c.Message.RecallC2C(ctx, "doctor", "patient", res.MsgKey))
+	cons, err := e.c.Group.CreateConsultation(ctx, group.ConsultationRequest{
+		Doctor: group.Participant{UserID: "doctor", Name: "Dr. Wang"}, Patient: group.Participant{UserID: "patient", Name: "Li Lei"},
+	})
+	require.NoError(t, err)
+	_, err = e.c.Group.AddMembers(ctx, cons.GroupID, []string{"nurse"}, group.AddOptions{})
+	require.NoError(t, err)
+	gres, err := e.c.Message.Send(ctx, message.NewText(message.ConvGroup, cons.GroupID, "hello", message.WithSender("nurse")))
+	require.NoError(t, err)
+	_, err = e.c.Message.RecallGroup(ctx, message.RecallGroupRequest{GroupID: cons.GroupID, MsgSeqs: []uint32{gres.MsgSeq}})
+	require.NoError(t, err)
+	name := "renamed"
+	require.NoError(t, e.c.Group.Update(ctx, group.UpdateRequest{GroupID: cons.GroupID, Name: &name}))
+	require.NoError(t, e.c.Group.DeleteMembers(ctx, cons.GroupID, []string{"nurse"}, group.DeleteOptions{}))
+	require.NoError(t, e.c.Group.Destroy(ctx, cons.GroupID))
+	require.NoError(t, e.c.Account.Kick(ctx, "patient"))
+	e.wait(t)
+
+	evs := all.take()
+	typed := map[event.Command]int{}
+	derived := map[event.Name]int{}
+	for _, ev := range evs {
+		if cb, ok := ev.(event.Callback); ok {
+			_, unknown := ev.(*event.UnknownCallback)
+			assert.False(t, unknown, "%s reached the handler as unknown", cb.Command())
+			typed[cb.Command()]++
+			continue
+		}
+		derived[ev.EventName()]++
+	}
+	sent := map[event.Command]int{}
+	for _, cb := range e.srv.Callbacks() {
+		assert.Equal(t, http.StatusOK, cb.StatusCode, "%s: %s", cb.Command, cb.Response)
+		assert.JSONEq(t, `{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}`, string(cb.Response), cb.Command)
+		sent[event.Command(cb.Command)]++
+	}
+	assert.Equal(t, sent, typed, "every callback sent was dispatched once as its type")
+	for _, cmd := range []event.Command{
+		event.CmdStateChange, event.CmdC2CBeforeSendMsg, event.CmdC2CAfterSendMsg, event.CmdC2CAfterMsgWithDraw,
+		event.CmdGroupAfterCreateGroup, event.CmdGroupAfterNewMemberJoin, event.CmdGroupBeforeSendMsg,
+		event.CmdGroupAfterSendMsg, event.CmdGroupAfterRecallMsg, event.CmdGroupAfterGroupInfoChanged,
+		event.CmdGroupAfterMemberExit, event.CmdGroupAfterGroupDestroyed,
+	} {
+		assert.Positive(t, typed[cmd], "%s was exercised", cmd)
+	}
+	assert.Equal(t, map[event.Name]int{
+		event.SDKReady:            1,
+		event.UserStatusUpdated:   2, // login, kick
+		event.MessageReceived:     2,
+		event.MessageRevoked:      2,
+		event.GroupCreated:        1,
+		event.GroupMemberJoined:   1,
+		event.GroupProfileUpdated: 1,
+		event.GroupMemberLeft:     1,
+		event.GroupDismissed:      1,
+	}, derived)
+
+	// The callbacks carry where they came from.
+	for _, cb := range only[*event.C2CAfterSendMsg](evs) {
+		assert.Equal(t, event.PlatformRESTAPI, cb.Origin().OptPlatform.Canonical())
+		assert.NotEmpty(t, cb.Origin().ClientIP)
+		assert.Equal(t, timtest.DefaultSDKAppID, cb.Origin().SDKAppID)
+		assert.WithinDuration(t, time.Now(), cb.Origin().RequestTime, time.Minute, "signed")
+	}
+}
+
+// The handler refuses callbacks it cannot trust, and nothing is
+// dispatched; the sends themselves are unaffected.
+func TestE2EUntrustedCallbacksAreRefused(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name      string
+		fakeToken string
+		fakeOpts  []timtest.Option
+		status    int
+	}{
+		{"wrong token", "not-the-token", nil, http.StatusUnauthorized},
+		{"unsigned", "", nil, http.StatusUnauthorized},
+		{"another app", e2eToken, []timtest.Option{timtest.WithSDKAppID(1400000001)}, http.StatusForbidden},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			e := newE2E(t, tt.fakeToken, nil, tt.fakeOpts...)
+			all := collect(e.d)
+			ctx := e2eCtx(t)
+			require.NoError(t, e.srv.ImportAccounts("doctor", "patient"))
+			_, err := e.c.Message.Send(ctx, message.NewText(message.ConvC2C, "patient", "hi", message.WithSender("doctor")))
+			require.NoError(t, err, "a failed before-callback lets the message through")
+			e.wait(t)
+			assert.Len(t, e.srv.Messages("doctor", "patient"), 1)
+			assert.Equal(t, map[string][]int{
+				"C2C.CallbackBeforeSendMsg": {tt.status},
+				"C2C.CallbackAfterSendMsg":  {tt.status},
+			}, e.statuses())
+			for _, cb := range e.srv.Callbacks() {
+				assert.NotContains(t, string(cb.Response), "Sign", "the handler never echoes a signature")
+			}
+			for _, ev := range all.take() {
+				_, ready := ev.(*event.Ready) // the first call logs in lazily
+				assert.True(t, ready, "%T dispatched from an untrusted callback", ev)
+			}
+		})
+	}
+}
+
+// A device's life: login, a second login on the same platform pushing the
+// first out, disconnect, logout, a REST kick, each as USER_STATUS_UPDATED
+// (and KICKED_OUT), agreeing with query_online_status.
+func TestE2EUserStatus(t *testing.T) {
+	t.Parallel()
+	e := newE2E(t, e2eToken, nil)
+	ctx := e2eCtx(t)
+	all := collect(e.d)
+	require.NoError(t, e.srv.ImportAccounts("patient"))
+	online := func() tim.OnlineState {
+		t.Helper()
+		res, err := e.c.Account.QueryOnlineStatus(ctx, []string{"patient"}, tim.OnlineStatusOptions{})
+		require.NoError(t, err)
+		require.Len(t, res.Statuses, 1)
+		return res.Statuses[0].Status
+	}
+	statuses := func() []*event.UserStatus {
+		t.Helper()
+		e.wait(t)
+		return only[*event.UserStatus](all.take())
+	}
+
+	require.NoError(t, e.srv.SimulateLogin("patient", timtest.PlatformAndroid))
+	s := statuses()
+	require.Len(t, s, 1)
+	assert.Equal(t, event.ActionLogin, s[0].Action)
+	assert.True(t, s[0].Online())
+	assert.Equal(t, tim.StateOnline, online())
+
+	require.NoError(t, e.srv.SimulateLogin("patient", timtest.PlatformAndroid))
+	e.wait(t)
+	evs := all.take()
+	kicked := only[*event.Kicked](evs)
+	require.Len(t, kicked, 1)
+	assert.Equal(t, "patient", kicked[0].UserID)
+	assert.Equal(t, []event.Platform{event.PlatformAndroid}, kicked[0].Devices)
+	require.Len(t, only[*event.UserStatus](evs), 1)
+
+	require.NoError(t, e.srv.SimulateDisconnect("patient", timtest.PlatformAndroid))
+	s = statuses()
+	require.Len(t, s, 1)
+	assert.Equal(t, event.ActionDisconnect, s[0].Action)
+	assert.False(t, s[0].Online())
+	assert.Equal(t, tim.StatePushOnline, online(), "a mobile device stays reachable by push")
+
+	require.NoError(t, e.srv.SimulateLogin("patient", timtest.PlatformWeb))
+	require.NoError(t, e.srv.SimulateLogout("patient", timtest.PlatformWeb))
+	s = statuses()
+	require.Len(t, s, 2)
+	assert.Equal(t, event.ActionLogin, s[0].Action)
+	assert.Equal(t, event.PlatformWeb, s[0].Platform)
+	assert.Equal(t, event.ActionLogout, s[1].Action)
+
+	require.NoError(t, e.srv.SimulateLogin("patient", timtest.PlatformIOS))
+	_ = statuses()
+	require.NoError(t, e.c.Account.Kick(ctx, "patient"))
+	s = statuses()
+	require.Len(t, s, 1)
+	assert.Equal(t, event.ActionLogout, s[0].Action)
+	assert.Equal(t, event.StateReason(timtest.ReasonKicked), s[0].Reason)
+	assert.Equal(t, tim.StateOffline, online())
+}
+
+// Tencent may deliver a callback twice, or to two replicas: the typed
+// callback is dispatched each time, MESSAGE_RECEIVED once per message when
+// the replicas share a dedup store.
+func TestE2ERedeliveredCallbacksYieldOneDerivedEvent(t *testing.T) {
+	t.Parallel()
+	store := event.NewMemoryDedup(0)
+	e := newE2E(t, e2eToken, []event.HandlerOption{event.WithDedupStore(store)})
+	ctx := e2eCtx(t)
+	all := collect(e.d)
+	require.NoError(t, e.srv.ImportAccounts("doctor", "patient"))
+	g, err := e.c.Group.Create(ctx, group.CreateRequest{Type: group.Private, Name: "ward", Owner: "doctor", Members: []group.NewMember{{UserID: "patient"}}})
+	require.NoError(t, err)
+	_, err = e.c.Message.Send(ctx, message.NewText(message.ConvC2C, "patient", "one", message.WithSender("doctor")))
+	require.NoError(t, err)
+	_, err = e.c.Message.Send(ctx, message.NewText(message.ConvGroup, g.GroupID, "two", message.WithSender("patient")))
+	require.NoError(t, err)
+	e.wait(t)
+	require.Len(t, only[*event.ReceivedMessage](all.take()), 2)
+
+	// A second replica behind the same callback URL, sharing the store.
+	replica := httptest.NewServer(event.NewHandler(e.d, timtest.DefaultSDKAppID, event.WithToken(e2eToken), event.WithDedupStore(store)))
+	defer replica.Close()
+	after := e.srv.Callbacks("C2C.CallbackAfterSendMsg", "Group.CallbackAfterSendMsg")
+	require.Len(t, after, 2)
+	for _, target := range []string{e.hook.URL, replica.URL} {
+		for _, cb := range after {
+			res, err := http.Post(target+"/im?"+cb.Query.Encode(), "application/json", bytes.NewReader(cb.Body))
+			require.NoError(t, err)
+			res.Body.Close()
+			require.Equal(t, http.StatusOK, res.StatusCode)
+		}
+	}
+	evs := all.take()
+	assert.Len(t, only[*event.C2CAfterSendMsg](evs), 2, "the typed callback, every delivery")
+	assert.Len(t, only[*event.GroupAfterSendMsg](evs), 2)
+	assert.Empty(t, only[*event.ReceivedMessage](evs), "no second MESSAGE_RECEIVED")
+}
+
+// SDK_READY and SDK_NOT_READY reach the same dispatcher as the callbacks.
+func TestE2ELifecycleOnTheCallbackDispatcher(t *testing.T) {
+	t.Parallel()
+	e := newE2E(t, e2eToken, nil)
+	ctx := e2eCtx(t)
+	all := collect(e.d)
+
+	res, err := e.c.Login(ctx)
+	require.NoError(t, err)
+	assert.False(t, res.RepeatLogin)
+	res, err = e.c.Login(ctx)
+	require.NoError(t, err)
+	assert.True(t, res.RepeatLogin)
+	ready := only[*event.Ready](all.take())
+	require.Len(t, ready, 1, "one SDK_READY per transition")
+	assert.Equal(t, e.srv.SDKAppID, ready[0].SDKAppID)
+	assert.Equal(t, timtest.DefaultAdmin, ready[0].Identifier)
+
+	wrong, err := tim.New(e.srv.SDKAppID, "0123456789abcdef0123456789abcdef", tim.WithBaseURL(e.srv.URL), tim.WithDispatcher(e.d), tim.WithoutRetry())
+	require.NoError(t, err)
+	_, err = wrong.Login(ctx)
+	require.ErrorIs(t, err, tim.ErrUserSigInvalid)
+	notReady := only[*event.NotReady](all.take())
+	require.Len(t, notReady, 1)
+	assert.Equal(t, 70009, notReady[0].Code)
+	assert.NotContains(t, notReady[0].Reason, "0123456789abcdef")
+	assert.False(t, wrong.Ready())
+	assert.True(t, e.c.Ready())
+}
+
+// A decider slower than the handler's budget is abandoned and the fallback
+// answered in time for Tencent (here the fake, with its 2 s budget).
+func TestE2EBeforeCallbackBudgetAndFallback(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name     string
+		fallback event.Decision
+		stored   int
+		wantErr  error
+	}{
+		{"fail open", event.Allow(), 1, nil},
+		{"fail closed", event.Reject("decider too slow"), 0, tim.ErrRejectedByCallback},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			e := newE2E(t, e2eToken, []event.HandlerOption{event.WithBeforeBudget(50 * time.Millisecond), event.WithFallback(tt.fallback)})
+			ctx := e2eCtx(t)
+			release := make(chan struct{})
+			defer close(release)
+			event.Decide(e.d, func(ctx context.Context, m *event.C2CBeforeSendMsg) event.Decision {
+				select {
+				case <-release:
+				case <-ctx.Done():
+				}
+				return event.Reject("too late to matter")
+			})
+			require.NoError(t, e.srv.ImportAccounts("doctor", "patient"))
+			start := time.Now()
+			_, err := e.c.Message.Send(ctx, message.NewText(message.ConvC2C, "patient", "hi", message.WithSender("doctor")))
+			if tt.wantErr != nil {
+				assert.ErrorIs(t, err, tt.wantErr)
+			} else {
+				assert.NoError(t, err)
+			}
+			assert.Less(t, time.Since(start), time.Second, "answered within the budget, not Tencent's 2 s")
+			assert.Len(t, e.srv.Messages("doctor", "patient"), tt.stored)
+			e.wait(t)
+		})
+	}
+}
