@@ -1,0 +1,196 @@
+package push
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/timkit/tim/internal/wire"
+)
+
+// SetAttrNames names the app's push attributes: slot (0..9) → name
+// (≤ MaxAttrBytes). Slots left out keep their names.
+//
+// REST: v4/all_member_push/im_set_attr_name
+func (s *Service) SetAttrNames(ctx context.Context, names map[int]string) error {
+	if len(names) == 0 {
+		return wire.Invalid("AttrNames", "no attribute name given")
+	}
+	wireNames := make(map[string]string, len(names))
+	for slot, name := range names {
+		field := fmt.Sprintf("AttrNames[%q]", strconv.Itoa(slot))
+		if slot < 0 || slot >= MaxAttrs {
+			return wire.Invalid(field, "slot %d out of range 0..%d", slot, MaxAttrs-1)
+		}
+		if err := checkAttr(field, name, ""); err != nil {
+			return err
+		}
+		wireNames[strconv.Itoa(slot)] = name
+	}
+	req := struct {
+		AttrNames map[string]string `json:"AttrNames"`
+	}{wireNames}
+	var resp envelope
+	return s.d.Do(ctx, pathSetAttrName, &req, &resp)
+}
+
+// AttrNames reads the app's push attribute names, slot → name.
+//
+// REST: v4/all_member_push/im_get_attr_name
+func (s *Service) AttrNames(ctx context.Context) (map[int]string, error) {
+	var resp struct {
+		envelope
+		AttrNames map[string]wire.FlexString `json:"AttrNames"`
+	}
+	if err := s.d.Do(ctx, pathGetAttrName, struct{}{}, &resp); err != nil {
+		return nil, err
+	}
+	out := make(map[int]string, len(resp.AttrNames))
+	for k, v := range resp.AttrNames {
+		slot, err := strconv.Atoi(k)
+		if err != nil {
+			continue // not a slot number: nothing Tencent documents
+		}
+		out[slot] = string(v)
+	}
+	return out, nil
+}
+
+// UserAttrs are one user's push attributes, name → value.
+type UserAttrs struct {
+	UserID string            `json:"To_Account"`
+	Attrs  map[string]string `json:"Attrs"`
+}
+
+// UserAttrNames names attributes of one user (to remove).
+type UserAttrNames struct {
+	UserID string   `json:"To_Account"`
+	Attrs  []string `json:"Attrs"`
+}
+
+func checkUserIDs(field string, ids []string) error {
+	if len(ids) == 0 {
+		return wire.Invalid(field, "no UserID given")
+	}
+	for i, id := range ids {
+		if err := checkUserID(fmt.Sprintf("%s[%d]", field, i), id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// chunks calls fn for consecutive ranges [lo, hi) of at most size items and
+// names the range in an error when there is more than one.
+func chunks(n, size int, fn func(lo, hi int) error) error {
+	for lo := 0; lo < n; lo += size {
+		hi := min(lo+size, n)
+		if err := fn(lo, hi); err != nil {
+			if n > size {
+				return fmt.Errorf("push: users %d..%d of %d: %w", lo, hi-1, n, err)
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+// UserAttrs reads the push attributes of users, in calls of
+// MaxUsersPerCall. A user without attributes comes back with an empty map.
+//
+// REST: v4/all_member_push/im_get_attr
+func (s *Service) UserAttrs(ctx context.Context, userIDs []string) ([]UserAttrs, error) {
+	if err := checkUserIDs("To_Account", userIDs); err != nil {
+		return nil, err
+	}
+	var out []UserAttrs
+	err := chunks(len(userIDs), MaxUsersPerCall, func(lo, hi int) error {
+		req := struct {
+			ToAccount []string `json:"To_Account"`
+		}{userIDs[lo:hi]}
+		var resp struct {
+			envelope
+			UserAttrs []struct {
+				ToAccount wire.FlexString            `json:"To_Account"`
+				Attrs     map[string]wire.FlexString `json:"Attrs"`
+			} `json:"UserAttrs"`
+		}
+		if err := s.d.Do(ctx, pathGetAttr, &req, &resp); err != nil {
+			return err
+		}
+		for _, u := range resp.UserAttrs {
+			a := UserAttrs{UserID: string(u.ToAccount), Attrs: make(map[string]string, len(u.Attrs))}
+			for k, v := range u.Attrs {
+				a.Attrs[k] = string(v)
+			}
+			out = append(out, a)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// SetUserAttrs sets push attributes of users (name the attributes first
+// with SetAttrNames), in calls of MaxUsersPerCall.
+//
+// REST: v4/all_member_push/im_set_attr
+func (s *Service) SetUserAttrs(ctx context.Context, users []UserAttrs) error {
+	if len(users) == 0 {
+		return wire.Invalid("UserAttrs", "no user given")
+	}
+	for i, u := range users {
+		field := fmt.Sprintf("UserAttrs[%d]", i)
+		if err := checkUserID(field+".To_Account", u.UserID); err != nil {
+			return err
+		}
+		if len(u.Attrs) == 0 {
+			return wire.Invalid(field+".Attrs", "no attribute given")
+		}
+		if len(u.Attrs) > MaxAttrs {
+			return wire.Invalid(field+".Attrs", "%d attributes, an app has at most %d", len(u.Attrs), MaxAttrs)
+		}
+		for _, k := range sortedKeys(u.Attrs) {
+			if err := checkAttr(field+".Attrs["+strconv.Quote(k)+"]", k, u.Attrs[k]); err != nil {
+				return err
+			}
+		}
+	}
+	return chunks(len(users), MaxUsersPerCall, func(lo, hi int) error {
+		req := struct {
+			UserAttrs []UserAttrs `json:"UserAttrs"`
+		}{users[lo:hi]}
+		var resp envelope
+		return s.d.Do(ctx, pathSetAttr, &req, &resp)
+	})
+}
+
+// RemoveUserAttrs removes push attributes of users, in calls of
+// MaxUsersPerCall.
+//
+// REST: v4/all_member_push/im_remove_attr
+func (s *Service) RemoveUserAttrs(ctx context.Context, users []UserAttrNames) error {
+	if len(users) == 0 {
+		return wire.Invalid("UserAttrs", "no user given")
+	}
+	for i, u := range users {
+		field := fmt.Sprintf("UserAttrs[%d]", i)
+		if err := checkUserID(field+".To_Account", u.UserID); err != nil {
+			return err
+		}
+		if len(u.Attrs) == 0 {
+			return wire.Invalid(field+".Attrs", "no attribute given")
+		}
+		for j, a := range u.Attrs {
+			if err := checkAttr(fmt.Sprintf("%s.Attrs[%d]", field, j), a, ""); err != nil {
+				return err
+			}
+		}
+	}
+	return chunks(len(users), MaxUsersPerCall, func(lo, hi int) error {
+		req := struct {
+			UserAttrs []UserAttrNames `json:"UserAttrs"`
+		}{users[lo:hi]}
+		var resp envelope
+		return s.d.Do(ctx, pathRemoveAttr, &req, &resp)
+	})
+}

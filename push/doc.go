@@ -1,0 +1,30 @@
+// Package push sends Tencent Cloud IM all-member pushes ("全员推送") as the
+// app administrator, and manages the user attributes and tags that target
+// them.
+//
+// # Pushing
+//
+// A Push carries a message.Body (built like any message), an optional
+// Condition (TagsOr, TagsAnd, AttrsOr, AttrsAnd; tags and attributes cannot
+// be combined), an offline lifetime (MsgLifeTime, 0 = online users only, at
+// most 7 days) and optional offline-push settings (message.OfflinePushInfo).
+//
+// Tencent deduplicates pushes by MsgRandom for 7 days. Service.Send fixes
+// the Push's Random once (Push.FixRandom) and the call is marked as
+// deduplicated, so a timeout or transient failure is resent byte for byte
+// and Tencent counts it as the same push task. Keep the Random (it is in
+// the Result and on the Push) to retry a push later without pushing twice.
+//
+// # Attributes and tags
+//
+// An app names up to 10 push attributes (SetAttrNames); users then carry
+// values for them (SetUserAttrs, UserAttrs, RemoveUserAttrs) and any number
+// of tags up to 100 (AddUserTags, UserTags, RemoveUserTags,
+// RemoveAllUserTags). Calls take any number of users and split them into
+// Tencent's per-call caps (100 users, 10 tags per user per im_add_tag).
+//
+// All-member push needs the Pro, Pro Plus or Enterprise edition and is
+// switched on in the IM console. The root package wires a Service into
+// tim.Client; standalone, build one with NewService around anything that
+// implements Doer.
+package push

@@ -1,0 +1,276 @@
+package push
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"sort"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"github.com/timkit/tim/internal/transport"
+	"github.com/timkit/tim/internal/wire"
+	"github.com/timkit/tim/message"
+)
+
+// Doer is what the service needs from a client; *tim.Client implements it.
+type Doer interface {
+	Do(ctx context.Context, path string, req, resp any) error
+}
+
+// Service sends all-member pushes and manages the user attributes and tags
+// they target. It is safe for concurrent use.
+type Service struct {
+	d Doer
+}
+
+// NewService returns a Service that makes its calls through d.
+func NewService(d Doer) *Service { return &Service{d: d} }
+
+type envelope = wire.Envelope
+
+// REST paths used by this package.
+const (
+	pathPush          = "all_member_push/im_push"
+	pathSetAttrName   = "all_member_push/im_set_attr_name"
+	pathGetAttrName   = "all_member_push/im_get_attr_name"
+	pathGetAttr       = "all_member_push/im_get_attr"
+	pathSetAttr       = "all_member_push/im_set_attr"
+	pathRemoveAttr    = "all_member_push/im_remove_attr"
+	pathGetTag        = "all_member_push/im_get_tag"
+	pathAddTag        = "all_member_push/im_add_tag"
+	pathRemoveTag     = "all_member_push/im_remove_tag"
+	pathRemoveAllTags = "all_member_push/im_remove_all_tags"
+)
+
+// Limits checked before any network call (sources in NOTES.md).
+const (
+	// MaxLifetime is the longest offline storage of a push (MsgLifeTime,
+	// 604800 s).
+	MaxLifetime = 7 * 24 * time.Hour
+	// DedupWindow is how long Tencent remembers a MsgRandom: a push sent
+	// again with the same MsgRandom within it is the same push task.
+	DedupWindow = 7 * 24 * time.Hour
+	// MaxConditionTags caps TagsOr and TagsAnd (each).
+	MaxConditionTags = 10
+	// MaxTagBytes is the longest tag.
+	MaxTagBytes = 50
+	// MaxAttrs is how many push attributes an app can name ("0".."9").
+	MaxAttrs = 10
+	// MaxAttrBytes caps an attribute name and an attribute value.
+	MaxAttrBytes = 50
+	// MaxUsersPerCall caps the users of im_get_attr, im_set_attr,
+	// im_remove_attr, im_get_tag, im_add_tag, im_remove_tag and
+	// im_remove_all_tags; more are sent in several calls.
+	MaxUsersPerCall = 100
+	// MaxTagsPerUserPerCall caps the tags one user gets in one im_add_tag;
+	// more are added in further calls.
+	MaxTagsPerUserPerCall = 10
+	// MaxTagsPerUser is how many tags a user can hold in all.
+	MaxTagsPerUser = 100
+	// MaxUserIDBytes is the longest UserID.
+	MaxUserIDBytes = 32
+)
+
+// Condition selects the users a push reaches; nil (or empty) means all
+// users. Tags and attributes cannot be combined (Tencent's 90039); TagsOr
+// and TagsAnd can, and then both must hold.
+type Condition struct {
+	// TagsOr: users holding any of these tags (≤ MaxConditionTags).
+	TagsOr []string `json:"TagsOr,omitempty"`
+	// TagsAnd: users holding all of these tags (≤ MaxConditionTags).
+	TagsAnd []string `json:"TagsAnd,omitempty"`
+	// AttrsOr: users matching any attribute name → value pair.
+	AttrsOr map[string]string `json:"AttrsOr,omitempty"`
+	// AttrsAnd: users matching all attribute name → value pairs.
+	AttrsAnd map[string]string `json:"AttrsAnd,omitempty"`
+}
+
+func (c *Condition) empty() bool {
+	return c == nil || (len(c.TagsOr) == 0 && len(c.TagsAnd) == 0 && len(c.AttrsOr) == 0 && len(c.AttrsAnd) == 0)
+}
+
+func (c *Condition) check() error {
+	if c.empty() {
+		return nil
+	}
+	tags := len(c.TagsOr) > 0 || len(c.TagsAnd) > 0
+	attrs := len(c.AttrsOr) > 0 || len(c.AttrsAnd) > 0
+	if tags && attrs {
+		return wire.Invalid("Condition", "tags and attributes cannot be combined in one push")
+	}
+	for _, l := range []struct {
+		field string
+		tags  []string
+	}{{"Condition.TagsOr", c.TagsOr}, {"Condition.TagsAnd", c.TagsAnd}} {
+		if len(l.tags) > MaxConditionTags {
+			return wire.Invalid(l.field, "%d tags, limit is %d", len(l.tags), MaxConditionTags)
+		}
+		for i, t := range l.tags {
+			if err := checkTag(fmt.Sprintf("%s[%d]", l.field, i), t); err != nil {
+				return err
+			}
+		}
+	}
+	for _, m := range []struct {
+		field string
+		attrs map[string]string
+	}{{"Condition.AttrsOr", c.AttrsOr}, {"Condition.AttrsAnd", c.AttrsAnd}} {
+		if len(m.attrs) > MaxAttrs {
+			return wire.Invalid(m.field, "%d attributes, an app has at most %d", len(m.attrs), MaxAttrs)
+		}
+		for _, k := range sortedKeys(m.attrs) {
+			if err := checkAttr(m.field+"["+strconv.Quote(k)+"]", k, m.attrs[k]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// Push is one all-member push.
+type Push struct {
+	// From is the sender the users see (From_Account); empty: the admin.
+	From string
+	// Body is the message (MsgBody), built like any message.
+	Body message.Body
+	// Condition selects the users; nil pushes to everyone.
+	Condition *Condition
+	// Lifetime is MsgLifeTime: offline storage in whole seconds, at most
+	// MaxLifetime; 0 (the default) reaches online users only.
+	Lifetime time.Duration
+	// OfflinePush customises the offline notification.
+	OfflinePush *message.OfflinePushInfo
+	// Random is MsgRandom, Tencent's dedup key for DedupWindow: a resend
+	// with the same Random is the same push task, not a second push. Zero
+	// means "draw one on the first Send"; keep it (e.g. with an outbox row)
+	// to retry a push safely later.
+	Random uint32
+}
+
+// FixRandom draws Random if it is still zero and returns it.
+func (p *Push) FixRandom() uint32 {
+	for p.Random == 0 {
+		p.Random = rand.Uint32()
+	}
+	return p.Random
+}
+
+// Result is what Send returns.
+type Result struct {
+	// TaskID identifies the push task (TaskId).
+	TaskID string
+	// Random is the MsgRandom that was sent.
+	Random uint32
+}
+
+func checkUserID(field, id string) error {
+	switch {
+	case id == "":
+		return wire.Invalid(field, "is empty")
+	case len(id) > MaxUserIDBytes:
+		return wire.Invalid(field, "%q is %d bytes, limit is %d", id, len(id), MaxUserIDBytes)
+	}
+	return nil
+}
+
+func checkTag(field, t string) error {
+	switch {
+	case t == "":
+		return wire.Invalid(field, "is empty")
+	case !utf8.ValidString(t):
+		return wire.Invalid(field, "is not valid UTF-8")
+	case len(t) > MaxTagBytes:
+		return wire.Invalid(field, "is %d bytes, limit is %d", len(t), MaxTagBytes)
+	}
+	return nil
+}
+
+func checkAttr(field, name, value string) error {
+	switch {
+	case name == "":
+		return wire.Invalid(field, "attribute name is empty")
+	case !utf8.ValidString(name) || !utf8.ValidString(value):
+		return wire.Invalid(field, "is not valid UTF-8")
+	case len(name) > MaxAttrBytes:
+		return wire.Invalid(field, "attribute name is %d bytes, limit is %d", len(name), MaxAttrBytes)
+	case len(value) > MaxAttrBytes:
+		return wire.Invalid(field, "attribute value is %d bytes, limit is %d", len(value), MaxAttrBytes)
+	}
+	return nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+type pushRequest struct {
+	From            string                   `json:"From_Account,omitempty"`
+	MsgRandom       uint32                   `json:"MsgRandom"`
+	MsgLifeTime     int64                    `json:"MsgLifeTime"`
+	Condition       *Condition               `json:"Condition,omitempty"`
+	MsgBody         json.RawMessage          `json:"MsgBody"`
+	OfflinePushInfo *message.OfflinePushInfo `json:"OfflinePushInfo,omitempty"`
+}
+
+// Send validates p, fixes its MsgRandom if it has none, and starts the
+// push. A timeout or a transient failure is retried with the byte-identical
+// request: Tencent's 7-day MsgRandom dedup absorbs the resend. Sending the
+// same *Push again later reuses the same MsgRandom, so a push that may have
+// gone out is never pushed twice within DedupWindow.
+//
+// All-member push needs the Pro, Pro Plus or Enterprise edition; Tencent
+// caps how often it may be called (see NOTES.md).
+//
+// REST: v4/all_member_push/im_push
+func (s *Service) Send(ctx context.Context, p *Push) (*Result, error) {
+	if p == nil {
+		return nil, wire.Invalid("MsgBody", "no push given")
+	}
+	if len(p.Body) == 0 {
+		return nil, wire.Invalid("MsgBody", "is empty: a push needs at least one element")
+	}
+	body, err := json.Marshal(p.Body)
+	if err != nil {
+		return nil, err
+	}
+	if len(body) > message.MaxBodyBytes {
+		return nil, wire.Invalid("MsgBody", "encodes to %d bytes, limit is %d", len(body), message.MaxBodyBytes)
+	}
+	if p.From != "" {
+		if err := checkUserID("From_Account", p.From); err != nil {
+			return nil, err
+		}
+	}
+	switch {
+	case p.Lifetime < 0 || p.Lifetime > MaxLifetime:
+		return nil, wire.Invalid("MsgLifeTime", "%s out of range 0..%s", p.Lifetime, MaxLifetime)
+	case p.Lifetime%time.Second != 0:
+		return nil, wire.Invalid("MsgLifeTime", "%s is not a whole number of seconds", p.Lifetime)
+	}
+	if err := p.Condition.check(); err != nil {
+		return nil, err
+	}
+	req := pushRequest{
+		From: p.From, MsgRandom: p.FixRandom(), MsgLifeTime: int64(p.Lifetime / time.Second),
+		MsgBody: body, OfflinePushInfo: p.OfflinePush,
+	}
+	if !p.Condition.empty() {
+		req.Condition = p.Condition
+	}
+	var resp struct {
+		envelope
+		TaskID wire.FlexString `json:"TaskId"`
+	}
+	if err := s.d.Do(transport.WithSafety(ctx, transport.Deduped), pathPush, &req, &resp); err != nil {
+		return nil, err
+	}
+	return &Result{TaskID: string(resp.TaskID), Random: req.MsgRandom}, nil
+}

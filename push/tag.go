@@ -1,0 +1,157 @@
+package push
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/timkit/tim/internal/wire"
+)
+
+// UserTags are one user's push tags.
+type UserTags struct {
+	UserID string   `json:"To_Account"`
+	Tags   []string `json:"Tags"`
+}
+
+// UserTags reads the push tags of users, in calls of MaxUsersPerCall.
+//
+// REST: v4/all_member_push/im_get_tag
+func (s *Service) UserTags(ctx context.Context, userIDs []string) ([]UserTags, error) {
+	if err := checkUserIDs("To_Account", userIDs); err != nil {
+		return nil, err
+	}
+	var out []UserTags
+	err := chunks(len(userIDs), MaxUsersPerCall, func(lo, hi int) error {
+		req := struct {
+			ToAccount []string `json:"To_Account"`
+		}{userIDs[lo:hi]}
+		var resp struct {
+			envelope
+			UserTags []struct {
+				ToAccount wire.FlexString   `json:"To_Account"`
+				Tags      []wire.FlexString `json:"Tags"`
+			} `json:"UserTags"`
+		}
+		if err := s.d.Do(ctx, pathGetTag, &req, &resp); err != nil {
+			return err
+		}
+		for _, u := range resp.UserTags {
+			t := UserTags{UserID: string(u.ToAccount), Tags: make([]string, 0, len(u.Tags))}
+			for _, tag := range u.Tags {
+				t.Tags = append(t.Tags, string(tag))
+			}
+			out = append(out, t)
+		}
+		return nil
+	})
+	return out, err
+}
+
+func checkUserTags(users []UserTags) error {
+	if len(users) == 0 {
+		return wire.Invalid("UserTags", "no user given")
+	}
+	for i, u := range users {
+		field := fmt.Sprintf("UserTags[%d]", i)
+		if err := checkUserID(field+".To_Account", u.UserID); err != nil {
+			return err
+		}
+		if len(u.Tags) == 0 {
+			return wire.Invalid(field+".Tags", "no tag given")
+		}
+		for j, t := range u.Tags {
+			if err := checkTag(fmt.Sprintf("%s.Tags[%d]", field, j), t); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// tagRounds spreads users' tags over requests: at most MaxUsersPerCall
+// users and MaxTagsPerUserPerCall tags per user each, a user at most once
+// per request.
+func tagRounds(users []UserTags) [][]UserTags {
+	var out [][]UserTags
+	for round := 0; ; round++ {
+		var batch []UserTags
+		for _, u := range users {
+			lo := round * MaxTagsPerUserPerCall
+			if lo >= len(u.Tags) {
+				continue
+			}
+			batch = append(batch, UserTags{UserID: u.UserID, Tags: u.Tags[lo:min(lo+MaxTagsPerUserPerCall, len(u.Tags))]})
+		}
+		if len(batch) == 0 {
+			return out
+		}
+		for lo := 0; lo < len(batch); lo += MaxUsersPerCall {
+			out = append(out, batch[lo:min(lo+MaxUsersPerCall, len(batch))])
+		}
+	}
+}
+
+// AddUserTags adds push tags to users. Tencent takes at most
+// MaxUsersPerCall users and MaxTagsPerUserPerCall tags per user in one
+// call; larger inputs are spread over several calls. A user holds at most
+// MaxTagsPerUser tags: remove old ones first (Tencent answers 90046).
+//
+// REST: v4/all_member_push/im_add_tag
+func (s *Service) AddUserTags(ctx context.Context, users []UserTags) error {
+	if err := checkUserTags(users); err != nil {
+		return err
+	}
+	for i, u := range users {
+		if len(u.Tags) > MaxTagsPerUser {
+			return wire.Invalid(fmt.Sprintf("UserTags[%d].Tags", i), "%d tags, a user holds at most %d", len(u.Tags), MaxTagsPerUser)
+		}
+	}
+	rounds := tagRounds(users)
+	for i, batch := range rounds {
+		req := struct {
+			UserTags []UserTags `json:"UserTags"`
+		}{batch}
+		var resp envelope
+		if err := s.d.Do(ctx, pathAddTag, &req, &resp); err != nil {
+			if len(rounds) > 1 {
+				return fmt.Errorf("push: add tags call %d of %d: %w", i+1, len(rounds), err)
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+// RemoveUserTags removes push tags from users, in calls of
+// MaxUsersPerCall.
+//
+// REST: v4/all_member_push/im_remove_tag
+func (s *Service) RemoveUserTags(ctx context.Context, users []UserTags) error {
+	if err := checkUserTags(users); err != nil {
+		return err
+	}
+	return chunks(len(users), MaxUsersPerCall, func(lo, hi int) error {
+		req := struct {
+			UserTags []UserTags `json:"UserTags"`
+		}{users[lo:hi]}
+		var resp envelope
+		return s.d.Do(ctx, pathRemoveTag, &req, &resp)
+	})
+}
+
+// RemoveAllUserTags removes every push tag of users, in calls of
+// MaxUsersPerCall.
+//
+// REST: v4/all_member_push/im_remove_all_tags
+func (s *Service) RemoveAllUserTags(ctx context.Context, userIDs []string) error {
+	if err := checkUserIDs("To_Account", userIDs); err != nil {
+		return err
+	}
+	return chunks(len(userIDs), MaxUsersPerCall, func(lo, hi int) error {
+		req := struct {
+			ToAccount []string `json:"To_Account"`
+		}{userIDs[lo:hi]}
+		var resp envelope
+		return s.d.Do(ctx, pathRemoveAllTags, &req, &resp)
+	})
+}
