@@ -160,7 +160,9 @@ func TestAttrAndTagValidation(t *testing.T) {
 		{"remove user", "UserAttrs[0].To_Account", func() error { return svc.RemoveUserAttrs(ctx, []push.UserAttrNames{{Attrs: []string{"a"}}}) }},
 		{"remove no attrs", "UserAttrs[0].Attrs", func() error { return svc.RemoveUserAttrs(ctx, []push.UserAttrNames{{UserID: "a"}}) }},
 		{"add no tags", "UserTags[0].Tags", func() error { return svc.AddUserTags(ctx, []push.UserTags{{UserID: "a"}}) }},
-		{"add long tag", "UserTags[0].Tags[0]", func() error { return svc.AddUserTags(ctx, []push.UserTags{{UserID: "a", Tags: []string{strings.Repeat("x", 51)}}}) }},
+		{"add long tag", "UserTags[0].Tags[0]", func() error {
+			return svc.AddUserTags(ctx, []push.UserTags{{UserID: "a", Tags: []string{strings.Repeat("x", 51)}}})
+		}},
 		{"add too many", "UserTags[0].Tags", func() error {
 			tags := make([]string, 101)
 			for i := range tags {

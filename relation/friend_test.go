@@ -366,7 +366,10 @@ func TestValidation(t *testing.T) {
 		}},
 		{"delete type", "DeleteType", func() error { _, err := svc.DeleteFriends(ctx, "a", []string{"b"}, ""); return err }},
 		{"delete all type", "DeleteType", func() error { return svc.DeleteAllFriends(ctx, "a", "x") }},
-		{"delete id", "To_Account[1]", func() error { _, err := svc.DeleteFriends(ctx, "a", []string{"b", ""}, relation.DeleteBoth); return err }},
+		{"delete id", "To_Account[1]", func() error {
+			_, err := svc.DeleteFriends(ctx, "a", []string{"b", ""}, relation.DeleteBoth)
+			return err
+		}},
 		{"check type", "CheckType", func() error { _, err := svc.CheckFriends(ctx, "a", []string{"b"}, ""); return err }},
 		{"tags", "TagList", func() error { _, err := svc.GetFriends(ctx, "a", []string{"b"}, nil); return err }},
 		{"start index", "StartIndex", func() error { _, err := svc.FriendsPage(ctx, "a", -1, relation.Sequences{}); return err }},
