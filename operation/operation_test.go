@@ -282,7 +282,10 @@ func TestValidation(t *testing.T) {
 		{"get mute", "Get_Account", func() error { _, err := svc.GlobalMute(ctx, ""); return err }},
 		{"stat field", "RequestField[0]", func() error { _, err := svc.AppInfo(ctx, ""); return err }},
 		{"chat type", "ChatType", func() error { _, err := svc.HistoryFiles(ctx, operation.HistoryRequest{Hour: time.Now()}); return err }},
-		{"no hour", "MsgTime", func() error { _, err := svc.HistoryFiles(ctx, operation.HistoryRequest{ChatType: operation.ChatC2C}); return err }},
+		{"no hour", "MsgTime", func() error {
+			_, err := svc.HistoryFiles(ctx, operation.HistoryRequest{ChatType: operation.ChatC2C})
+			return err
+		}},
 		{"bad msgtime", "MsgTime", func() error {
 			_, err := svc.HistoryFiles(ctx, operation.HistoryRequest{ChatType: operation.ChatC2C, MsgTime: "2015-12-01"})
 			return err
