@@ -3,6 +3,7 @@ package timredis_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"log/slog"
 	"net"
 	"slices"
@@ -21,8 +22,17 @@ import (
 
 const appID = 1400000000
 
-// prefix isolates a test's keys on the shared server.
-func prefix(t testing.TB) string { return "test:" + t.Name() + ":" }
+var prefixes sync.Map // testing.TB → string
+
+// prefix isolates a test's keys on the shared server, also across runs
+// of -count.
+func prefix(t testing.TB) string {
+	if p, ok := prefixes.Load(t); ok {
+		return p.(string)
+	}
+	p, _ := prefixes.LoadOrStore(t, fmt.Sprintf("test:%s:%d:", t.Name(), time.Now().UnixNano()))
+	return p.(string)
+}
 
 func newLimiter(t testing.TB, rdb redis.Cmdable, opts ...timredis.LimiterOption) *timredis.Limiter {
 	t.Helper()
@@ -158,7 +168,9 @@ func TestWaitContext(t *testing.T) {
 	t.Parallel()
 	srv := sharedRedis(t)
 	l := newLimiter(t, srv.client(t), timredis.WithRate(tim.Rate{N: 1, Per: time.Hour}))
-	require.NoError(t, l.Wait(context.Background(), "openim/sendmsg", 1))
+	first, cancel0 := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel0()
+	require.NoError(t, l.Wait(first, "openim/sendmsg", 1), "the first unit goes at once")
 
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
