@@ -259,6 +259,10 @@ func (c *call) sendMsg() (any, error) {
 		s.mu.Unlock()
 		return nil, fail(codeToNotImported, "To_Account %q not imported", p.to)
 	}
+	if err := s.globalMuteErrLocked(p.from, false, c.now); err != nil {
+		s.mu.Unlock()
+		return nil, err
+	}
 	if d := s.dedupLocked(dkey, c.now); d != nil {
 		s.mu.Unlock()
 		return &sendMsgResp{MsgTime: d.msgTime, MsgKey: d.msgKey, MsgID: d.msgID}, nil
@@ -366,6 +370,9 @@ func (c *call) batchSendMsg() (any, error) {
 	defer s.mu.Unlock()
 	if s.accounts[p.from] == nil {
 		return nil, fail(codeNotImported, "From_Account %q not imported", p.from)
+	}
+	if err := s.globalMuteErrLocked(p.from, false, c.now); err != nil {
+		return nil, err
 	}
 	if d := s.dedupLocked(dkey, c.now); d != nil {
 		return &resp{MsgKey: d.msgKey, MsgID: d.msgID, ErrorList: d.errs}, nil

@@ -72,6 +72,27 @@
 //     send_group_system_notification (not stored, no seq), group_msg_recall
 //     (≤10 seqs, RecallRetList), group_msg_get_simple (≤20, newest first
 //     from ReqMsgSeq, IsFinished).
+//   - Relationships (sns/*, follow/*): friend_add (AddType both by default;
+//     per-account ResultCode 30003 unknown account, 30515/30525 blacklisted
+//     either way, 30516 target accepts nobody and 30539 pending when the
+//     target's Tag_Profile_IM_AllowType asks for it unless ForceAddFlags is
+//     1), friend_import (one-way, keeps AddTime, RemarkTime, groups and
+//     Tag_SNS_Custom_* fields), friend_update (remark, groups, custom
+//     fields), friend_delete (31704 for a non-friend), friend_delete_all,
+//     friend_check, friend_get (pages of 100; a StandardSequence or
+//     CustomSequence equal to the current one leaves those fields out),
+//     friend_get_list (friend and profile tags), black_list_add (ends the
+//     friendship both ways) / _delete / _get (answers the documented
+//     "CurruentSequence" spelling) / _check, friend groups group_add (32216
+//     for a non-friend), group_delete, group_get (NeedFriend, LastSequence),
+//     and follows (follow_add, follow_delete, follow_check FollowType 0–3,
+//     follow_get with an opaque cursor, follow_get_info counts). Per-call
+//     caps as in package relation; more answers 30001.
+//   - Global mute: openconfigsvr/setnospeaking and getnospeaking (answers
+//     without ActionStatus; remaining seconds, 4294967295 permanent, an
+//     unknown account reads as permanently muted). A muted sender's
+//     sendmsg and batchsendmsg fail with 20012 and send_group_msg with
+//     10017, before any callback.
 //   - Conversations: every stored C2C message updates both sides'
 //     recent-contact lists and every group message every member's (not
 //     AVChatRoom, not online-only, not NoLastMsg). recentcontact/get_list
@@ -124,8 +145,9 @@
 // Inspection helpers read the state without REST calls: Requests (usersig
 // redacted), Callbacks, Messages, MessagesTo, Unread, GroupMessages,
 // SystemNotifications, Group, Groups, Accounts, HasAccount, Profile,
-// OnlineStatus, Conversations (the request and callback records keep the
-// last MaxRecords entries); ImportAccounts seeds accounts.
+// OnlineStatus, Conversations, Friends, FriendGroups, Blacklist, Following,
+// GlobalMute (the request and callback records keep the last MaxRecords
+// entries); ImportAccounts seeds accounts.
 //
 // # Where it differs from Tencent (assumptions)
 //
@@ -183,9 +205,17 @@
 //     group codes 10006/10023 are used for group APIs here.
 //   - Messages, memberships and conversations of a deleted account stay.
 //     MsgLifeTime, OfflinePushInfo, read receipts (IsPeerRead is always 0),
-//     message extensions, topics, group attributes/counters, friends and
-//     every API not listed above are not modelled (unknown APIs answer
-//     60009).
+//     message extensions, topics, group attributes/counters, Sns callbacks,
+//     pending friend requests (30539 forms no relation) and every API not
+//     listed above are not modelled (unknown APIs answer 60009).
+//   - Relationship choices the documents leave open: adding an existing
+//     friend answers per-account 30001; friend_delete without DeleteType
+//     deletes both ways, friend_delete_all without it one way; adding an
+//     existing friend group answers 30001 for the call; setting a friend's
+//     groups creates missing groups; blacklisting ends the friendship both
+//     ways; follow_delete of someone not followed succeeds. A failed
+//     setnospeaking/getnospeaking answers with ActionStatus FAIL like the
+//     other APIs, and setnospeaking for an unknown account answers 70107.
 //   - A call delayed by SetLatency whose client gives up is not run; a
 //     non-POST request answers 60002.
 package timtest

@@ -1176,6 +1176,10 @@ func (c *call) sendGroupMsg() (any, error) {
 	if from == "" {
 		from = c.admin
 	}
+	if err := s.globalMuteErrLocked(from, true, c.now); err != nil {
+		s.mu.Unlock()
+		return nil, err
+	}
 	if !asGroup {
 		m := g.byAcc[from]
 		switch {

@@ -49,6 +49,30 @@ func (s *Server) routeTable() map[string]handler {
 		"group_open_http_svc/send_group_system_notification": (*call).sendGroupSystemNotification,
 		"group_open_http_svc/group_msg_recall":               (*call).groupMsgRecall,
 		"group_open_http_svc/group_msg_get_simple":           (*call).groupMsgGetSimple,
+
+		"sns/friend_add":         (*call).friendAdd,
+		"sns/friend_import":      (*call).friendImport,
+		"sns/friend_update":      (*call).friendUpdate,
+		"sns/friend_delete":      (*call).friendDelete,
+		"sns/friend_delete_all":  (*call).friendDeleteAll,
+		"sns/friend_check":       (*call).friendCheck,
+		"sns/friend_get":         (*call).friendGet,
+		"sns/friend_get_list":    (*call).friendGetList,
+		"sns/black_list_add":     (*call).blackListAdd,
+		"sns/black_list_delete":  (*call).blackListDelete,
+		"sns/black_list_get":     (*call).blackListGet,
+		"sns/black_list_check":   (*call).blackListCheck,
+		"sns/group_add":          (*call).snsGroupAdd,
+		"sns/group_delete":       (*call).snsGroupDelete,
+		"sns/group_get":          (*call).snsGroupGet,
+		"follow/follow_add":      (*call).followAdd,
+		"follow/follow_delete":   (*call).followDelete,
+		"follow/follow_check":    (*call).followCheck,
+		"follow/follow_get":      (*call).followGet,
+		"follow/follow_get_info": (*call).followGetInfo,
+
+		"openconfigsvr/setnospeaking": (*call).setNoSpeaking,
+		"openconfigsvr/getnospeaking": (*call).getNoSpeaking,
 	}
 }
 

@@ -58,6 +58,7 @@ type Server struct {
 	convs     map[string]map[string]*conv // user → conversation key → conv
 	convTick  uint64
 	notifSent []SystemNotification
+	rel       *relState // relationships and global mute (sns.go, follow.go, mute.go)
 
 	cb *callbacks
 
