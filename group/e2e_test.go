@@ -112,13 +112,18 @@ func TestE2EConsultationLifecycle(t *testing.T) {
 	require.NoError(t, err)
 	e.settle(t)
 
-	evs := created.take()
-	require.Len(t, evs, 4)
-	assert.Equal(t, cons[0].GroupID, evs[0].GroupID)
-	assert.Equal(t, "王医生(李雷)", evs[0].Name)
-	assert.Equal(t, event.GroupType("Private"), evs[0].Type)
-	assert.Equal(t, "d1", evs[0].Owner)
-	assert.ElementsMatch(t, []string{"d1", "p1"}, evs[0].Members)
+	// Callbacks are ordered per group only: find the first group's.
+	byID := map[string]*event.NewGroup{}
+	for _, ev := range created.take() {
+		byID[ev.GroupID] = ev
+	}
+	require.Len(t, byID, 4)
+	first := byID[cons[0].GroupID]
+	require.NotNil(t, first)
+	assert.Equal(t, "王医生(李雷)", first.Name)
+	assert.Equal(t, event.GroupType("Private"), first.Type)
+	assert.Equal(t, "d1", first.Owner)
+	assert.ElementsMatch(t, []string{"d1", "p1"}, first.Members)
 	g, ok := e.srv.Group(cons[0].GroupID)
 	require.True(t, ok)
 	assert.Equal(t, timtest.TypePrivate, g.Type)
