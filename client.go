@@ -16,6 +16,9 @@ import (
 	"github.com/timkit/tim/internal/transport"
 	"github.com/timkit/tim/internal/wire"
 	"github.com/timkit/tim/message"
+	"github.com/timkit/tim/operation"
+	"github.com/timkit/tim/push"
+	"github.com/timkit/tim/relation"
 	"github.com/timkit/tim/usersig"
 )
 
@@ -44,6 +47,13 @@ type Client struct {
 	Conversation *conversation.Service
 	// Group creates and manages groups, members and consultation groups.
 	Group *group.Service
+	// Relation manages friends, blacklists, friend groups and follows.
+	Relation *relation.Service
+	// Push sends all-member pushes and manages push attributes and tags.
+	Push *push.Service
+	// Operation covers global mute, operating statistics, message-history
+	// files, the IP list and chat-file moderation.
+	Operation *operation.Service
 }
 
 const (
@@ -130,6 +140,9 @@ func New(sdkAppID uint64, secretKey string, opts ...Option) (*Client, error) {
 	c.Message = message.NewService(c)
 	c.Conversation = conversation.NewService(c, cfg.conversationOpts...)
 	c.Group = group.NewService(c, cfg.groupOpts...)
+	c.Relation = relation.NewService(c)
+	c.Push = push.NewService(c)
+	c.Operation = operation.NewService(c)
 	return c, nil
 }
 

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"sync"
 	"testing"
 	"time"
@@ -399,16 +398,9 @@ func TestE2EBeforeCallbackBudgetAndFallback(t *testing.T) {
 // A decider that honours its context returns when the budget ends; that
 // decision is made after the budget and must not be answered: Tencent
 // must get the fallback. The handler races the decider's result against
-// its own timer (two timers of the same length, event/handler.go
-// serveBefore), so now and then the late decision wins.
-//
-// Known bug, reported with the e2e work: remove the Skip once serveBefore
-// treats a decision returned after its deadline as late (e.g. answer the
-// fallback when dctx.Err() != nil after runDecider).
+// its own timer (two timers of the same length), so serveBefore must treat
+// a decision returned after its deadline as late.
 func TestE2EDecisionMadeAfterTheBudgetIsNotAnswered(t *testing.T) {
-	if os.Getenv("TIM_KNOWN_BUGS") == "" {
-		t.Skip("known bug in event.serveBefore (late decision can win the race); run with TIM_KNOWN_BUGS=1")
-	}
 	t.Parallel()
 	e := newE2E(t, e2eToken, []event.HandlerOption{event.WithBeforeBudget(5 * time.Millisecond), event.WithFallback(event.Allow())})
 	ctx := e2eCtx(t)

@@ -416,8 +416,11 @@ func (h *handler) serveBefore(rctx context.Context, aw *answerWriter, cb BeforeC
 	go func() {
 		dctx, cancel := context.WithTimeout(ctx, h.budget)
 		dec, ok := h.runDecider(dctx, fn, cb)
+		// A decision that arrives after the budget is late even when it
+		// beats the timer below to the select: Tencent gets the fallback.
+		late := dctx.Err() != nil
 		cancel()
-		if !ok {
+		if !ok || late {
 			dec = h.fallback
 		}
 		result <- dec

@@ -1,0 +1,47 @@
+package group_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/timkit/tim"
+	"github.com/timkit/tim/group"
+	"github.com/timkit/tim/internal/testutil"
+)
+
+func TestImportGroup(t *testing.T) {
+	t.Parallel()
+	srv := testutil.NewServer(t)
+	srv.Handle("group_open_http_svc/import_group", func(r testutil.Request) any {
+		return testutil.With(map[string]any{"GroupId": "old_group_1"})
+	})
+	c, err := tim.New(testutil.AppID, testutil.Key, tim.WithBaseURL(srv.URL))
+	require.NoError(t, err)
+	s := group.NewService(c)
+	ctx := context.Background()
+	id, err := s.Import(ctx, group.ImportRequest{Type: group.Private, GroupID: "old_group_1", Name: "张医生(李患者)", Owner: "doctor_1",
+		FaceURL: "https://x/g.png", MaxMemberCount: 200, CreatedAt: time.Unix(1600000000, 0)})
+	require.NoError(t, err)
+	assert.Equal(t, "old_group_1", id)
+	testutil.AssertGolden(t, "testdata/golden/import_group.json", srv.Last("group_open_http_svc/import_group").Body)
+
+	for _, bad := range []group.ImportRequest{
+		{Type: group.AVChatRoom, Name: "x"},
+		{Type: group.Private, Name: "x", MaxMemberCount: 6001},
+		{Type: group.Private},
+		{Type: group.Private, Name: "x", GroupID: "@TGS#abc"},
+	} {
+		_, err := s.Import(ctx, bad)
+		assert.ErrorIs(t, err, tim.ErrInvalidParameter, "%+v", bad)
+	}
+	assert.Len(t, srv.Requests(), 1)
+
+	srv.Handle("group_open_http_svc/import_group", func(testutil.Request) any { return testutil.Fail(10021, "taken") })
+	_, err = s.Import(ctx, group.ImportRequest{Type: group.Public, GroupID: "taken", Name: "x"})
+	assert.ErrorIs(t, err, group.ErrGroupIDTaken)
+	assert.ErrorIs(t, err, tim.ErrConflict)
+}
