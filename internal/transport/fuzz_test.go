@@ -1,0 +1,65 @@
+package transport
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+
+	"github.com/timkit/tim/internal/wire"
+)
+
+// FuzzDecode feeds arbitrary response bodies and statuses to the one
+// decoder of Tencent's answers: it must never panic, and a body it accepts
+// as success must carry a successful envelope.
+func FuzzDecode(f *testing.F) {
+	for _, s := range []string{
+		`{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":""}`,
+		`{"ActionStatus":"FAIL","ErrorCode":70001,"ErrorInfo":"expired"}`,
+		`{"ErrorCode":0,"ErrorInfo":"OK"}`,
+		`{"ErrorCode":"1"}`, `[]`, `null`, ``, `{"ResultItem":[{"UserID":1}]}`,
+		`{"ActionStatus":"OK","ErrorCode":0,"ResultItem":"x"}`,
+	} {
+		f.Add([]byte(s), 200)
+		f.Add([]byte(s), 502)
+	}
+	f.Fuzz(func(t *testing.T, body []byte, status int) {
+		for _, resp := range []any{nil, &checkResp{}, &map[string]any{}} {
+			apiErr, err := decode("a/b", status, bytes.NewBuffer(body), resp)
+			if apiErr != nil && err != nil {
+				t.Fatalf("both an API error and a decode error")
+			}
+			if apiErr == nil && err == nil {
+				if status != 200 {
+					t.Fatalf("success under HTTP %d", status)
+				}
+				var env wire.Envelope
+				if json.Unmarshal(body, &env) == nil && env.Failed() {
+					t.Fatalf("failed envelope %q taken as success", body)
+				}
+			}
+		}
+	})
+}
+
+// FuzzFlex checks the drift-tolerant scalars never panic and round-trip
+// what they accept.
+func FuzzFlex(f *testing.F) {
+	for _, s := range []string{`1`, `"1670574414123"`, `""`, `null`, `1.5`, `"x"`, `-9223372036854775808`, `"1e3"`, `true`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var n wire.FlexInt
+		if n.UnmarshalJSON(b) == nil {
+			out, err := json.Marshal(n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var again wire.FlexInt
+			if err := again.UnmarshalJSON(out); err != nil || again != n {
+				t.Fatalf("FlexInt %q -> %s -> %v (%v)", b, out, again, err)
+			}
+		}
+		var s wire.FlexString
+		_ = s.UnmarshalJSON(b)
+	})
+}
