@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -28,16 +29,12 @@ func checkServer(b *testing.B) *httptest.Server {
 	return srv
 }
 
-// BenchmarkAccountCheck is one admin call through the SDK against a local
-// server; BenchmarkAccountCheckBare sends the same request with net/http and
-// encoding/json, with the usersig made once, as the baseline.
-func BenchmarkAccountCheck(b *testing.B) {
-	srv := checkServer(b)
+// sdkCheck returns one admin call (account check) through the SDK.
+func sdkCheck(b *testing.B, srv *httptest.Server) func() {
 	c, err := tim.New(testutil.AppID, testutil.Key, tim.WithBaseURL(srv.URL), tim.WithRateLimit(0))
 	require.NoError(b, err)
 	ctx := context.Background()
-	b.ReportAllocs()
-	for b.Loop() {
+	return func() {
 		st, err := c.Account.Check(ctx, "user_10086")
 		if err != nil || len(st) != 1 || !st[0].Imported {
 			b.Fatal(err, st)
@@ -45,11 +42,12 @@ func BenchmarkAccountCheck(b *testing.B) {
 	}
 }
 
-func BenchmarkAccountCheckBare(b *testing.B) {
-	srv := checkServer(b)
+// bareCheck returns the same request made with net/http and encoding/json,
+// with the usersig made once: the baseline.
+func bareCheck(b *testing.B, srv *httptest.Server) func() {
 	c, err := tim.New(testutil.AppID, testutil.Key)
 	require.NoError(b, err)
-	sig, err := c.UserSig("administrator", 24*60*60*1e9)
+	sig, err := c.UserSig("administrator", 24*time.Hour)
 	require.NoError(b, err)
 	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
 	b.Cleanup(hc.CloseIdleConnections)
@@ -71,9 +69,8 @@ func BenchmarkAccountCheckBare(b *testing.B) {
 		} `json:"ResultItem"`
 	}
 	ctx := context.Background()
-	b.ReportAllocs()
 	n := 0
-	for b.Loop() {
+	return func() {
 		n++
 		body, _ := json.Marshal(request{CheckItem: []item{{"user_10086"}}})
 		url := srv.URL + "/v4/im_open_login_svc/account_check?sdkappid=1400000000&identifier=administrator&usersig=" + sig + "&random=" + strconv.Itoa(n) + "&contenttype=json"
@@ -90,4 +87,42 @@ func BenchmarkAccountCheckBare(b *testing.B) {
 			b.Fatal(err, r)
 		}
 	}
+}
+
+// BenchmarkAccountCheck is one admin call through the SDK against a local
+// server; BenchmarkAccountCheckBare is the baseline beside it.
+func BenchmarkAccountCheck(b *testing.B) {
+	call := sdkCheck(b, checkServer(b))
+	b.ReportAllocs()
+	for b.Loop() {
+		call()
+	}
+}
+
+func BenchmarkAccountCheckBare(b *testing.B) {
+	call := bareCheck(b, checkServer(b))
+	b.ReportAllocs()
+	for b.Loop() {
+		call()
+	}
+}
+
+// BenchmarkAccountCheckRatio alternates the two in one loop, so load on a
+// shared machine hits both alike, and reports the SDK's time as a multiple
+// of the bare client's.
+func BenchmarkAccountCheckRatio(b *testing.B) {
+	srv := checkServer(b)
+	sdk, bare := sdkCheck(b, srv), bareCheck(b, srv)
+	var sdkTime, bareTime time.Duration
+	for b.Loop() {
+		t0 := time.Now()
+		bare()
+		t1 := time.Now()
+		sdk()
+		sdkTime += time.Since(t1)
+		bareTime += t1.Sub(t0)
+	}
+	b.ReportMetric(float64(bareTime.Nanoseconds())/float64(b.N), "bare-ns/op")
+	b.ReportMetric(float64(sdkTime.Nanoseconds())/float64(b.N), "sdk-ns/op")
+	b.ReportMetric(float64(sdkTime)/float64(bareTime), "x-bare")
 }
