@@ -369,7 +369,7 @@ func setExtensions(op extOp, exts []Extension, call func([]extWire) (*setExtResp
 			return nil, wire.Invalid(f+".Key", "%q is listed twice", e.Key)
 		}
 		seen[e.Key] = true
-		list[i] = extWire{Key: e.Key, Value: e.Value, Seq: e.Seq}
+		list[i] = extWire(e)
 		if op == extDelete {
 			list[i].Value = ""
 		}

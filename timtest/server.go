@@ -45,20 +45,18 @@ type Server struct {
 	faults  map[string]*fault
 	windows map[string][]time.Time
 
-	mu        sync.Mutex // guards everything below
-	requests  []Request
-	accounts  map[string]*account
-	accOrder  []string
-	c2c       map[string]*c2cConv // by convKey(a, b)
-	c2cDedup  map[string]*c2cDedup
-	msgIndex  uint64
-	seqGen    uint32
-	groups    map[string]*group
-	groupSer  uint64
-	convs     map[string]map[string]*conv // user → conversation key → conv
-	convTick  uint64
-	notifSent []SystemNotification
-	rel       *relState // relationships and global mute (sns.go, follow.go, mute.go)
+	mu       sync.Mutex // guards everything below
+	requests []Request
+	accounts map[string]*account
+	accOrder []string
+	c2c      map[string]*c2cConv // by convKey(a, b)
+	c2cDedup map[string]*c2cDedup
+	msgIndex uint64
+	groups   map[string]*group
+	groupSer uint64
+	convs    map[string]map[string]*conv // user → conversation key → conv
+	convTick uint64
+	rel      *relState // relationships and global mute (sns.go, follow.go, mute.go)
 
 	cb *callbacks
 

@@ -89,9 +89,16 @@ func TestScheduleInRedis(t *testing.T) {
 	srv := sharedRedis(t)
 	ctx := context.Background()
 	const interval = 5236 * time.Microsecond // 200/s: burst 10, 191/s steady
-	slack := 50 * time.Millisecond           // time passing between calls (race detector, busy CI)
+	// Each wait is the booked schedule minus the time Redis saw pass since
+	// the first call: between want-elapsed and want, exactly.
+	between := func(want, d time.Duration, since time.Time, msg string) {
+		t.Helper()
+		assert.LessOrEqual(t, d, want, msg)
+		assert.GreaterOrEqual(t, d, want-time.Since(since), msg)
+	}
 
 	l := newLimiter(t, srv.client(t))
+	start := time.Now()
 	for i := range 10 {
 		d, err := l.ReserveInRedis(ctx, "openim/sendmsg", 1)
 		require.NoError(t, err)
@@ -99,10 +106,10 @@ func TestScheduleInRedis(t *testing.T) {
 	}
 	d, err := l.ReserveInRedis(ctx, "openim/sendmsg", 1)
 	require.NoError(t, err)
-	assert.InDelta(t, interval, d, float64(slack), "11th unit")
+	between(interval, d, start, "11th unit")
 	d, err = l.ReserveInRedis(ctx, "openim/sendmsg", 20)
 	require.NoError(t, err)
-	assert.InDelta(t, 21*interval, d, float64(slack), "20 units after 11")
+	between(21*interval, d, start, "20 units after 11")
 
 	// Other keys and other apps have schedules of their own.
 	d, err = l.ReserveInRedis(ctx, "openim/querystate", 1)
@@ -124,12 +131,13 @@ func TestScheduleInRedis(t *testing.T) {
 	assert.LessOrEqual(t, ttl, time.Second+31*interval+time.Millisecond)
 
 	// Batch recipients default to 12,000 a minute: burst 600.
+	start = time.Now()
 	d, err = l.ReserveInRedis(ctx, tim.BatchRecipientsKey, 600)
 	require.NoError(t, err)
 	assert.Zero(t, d)
 	d, err = l.ReserveInRedis(ctx, tim.BatchRecipientsKey, 1)
 	require.NoError(t, err)
-	assert.InDelta(t, 5263*time.Microsecond, d, float64(slack))
+	between(5263*time.Microsecond, d, start, "601st recipient")
 }
 
 // TestWindowAdmission hammers one limiter from many goroutines: in any
@@ -160,7 +168,8 @@ func TestWindowAdmission(t *testing.T) {
 	}
 	wg.Wait()
 	assert.LessOrEqual(t, maxInWindow(times, per), n+n/20, "admitted in one window of %v", per)
-	assert.GreaterOrEqual(t, len(times), 3*n/2, "admitted in 1 s at %d per %v", n, per)
+	// The budget is used (about 2n in 1 s), unless the machine starves us.
+	assert.GreaterOrEqual(t, len(times), n, "admitted in 1 s at %d per %v", n, per)
 	assert.False(t, l.Degraded())
 }
 
