@@ -141,20 +141,47 @@ func TestScheduleInRedis(t *testing.T) {
 }
 
 // TestWindowAdmission hammers one limiter from many goroutines: in any
-// window of Per at most N units are admitted, and the rate is used.
+// window of Per at most N units are admitted (5% margin for the time
+// between the limiter's answer and the timestamp), and the rate is used. A
+// run failing after the process was frozen is repeated, as in
+// TestReplicasShareOneBudget.
 func TestWindowAdmission(t *testing.T) {
 	t.Parallel()
 	srv := sharedRedis(t)
 	const n, per = 100, 500 * time.Millisecond
-	l := newLimiter(t, srv.client(t), timredis.WithRate(tim.Rate{N: n, Per: per}))
-	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	var (
+		times []time.Time
+		stall time.Duration
+	)
+	for attempt := 1; attempt <= 3; attempt++ {
+		l, err := timredis.NewLimiter(srv.client(t), appID, timredis.WithRate(tim.Rate{N: n, Per: per}),
+			timredis.WithKeyPrefix(fmt.Sprintf("%sattempt%d:", prefix(t), attempt)))
+		require.NoError(t, err)
+		times, stall = admit(l, 16, time.Second)
+		peak := maxInWindow(times, per)
+		t.Logf("run %d: %d admitted, peak %d in %v; longest freeze %v", attempt, len(times), peak, per, stall)
+		require.False(t, l.Degraded())
+		if peak <= n+n/20 || stall < freezeThreshold {
+			break
+		}
+	}
+	assert.LessOrEqual(t, maxInWindow(times, per), n+n/20, "admitted in one window of %v", per)
+	// The budget is used (about 2n in 1 s), unless the machine starves us.
+	assert.GreaterOrEqual(t, len(times), n, "admitted in 1 s at %d per %v", n, per)
+}
+
+// admit calls l.Wait from workers goroutines for d and returns when each
+// call was admitted, and the longest freeze of the process meanwhile.
+func admit(l tim.Limiter, workers int, d time.Duration) ([]time.Time, time.Duration) {
+	ctx, cancel := context.WithTimeout(context.Background(), d)
 	defer cancel()
+	stall := watchFreezes(ctx)
 	var (
 		mu    sync.Mutex
 		times []time.Time
 		wg    sync.WaitGroup
 	)
-	for range 16 {
+	for range workers {
 		wg.Go(func() {
 			for ctx.Err() == nil {
 				if err := l.Wait(ctx, "openim/sendmsg", 1); err != nil {
@@ -167,10 +194,7 @@ func TestWindowAdmission(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	assert.LessOrEqual(t, maxInWindow(times, per), n+n/20, "admitted in one window of %v", per)
-	// The budget is used (about 2n in 1 s), unless the machine starves us.
-	assert.GreaterOrEqual(t, len(times), n, "admitted in 1 s at %d per %v", n, per)
-	assert.False(t, l.Degraded())
+	return times, stall()
 }
 
 func TestWaitContext(t *testing.T) {

@@ -3,6 +3,7 @@ package timredis_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -64,23 +65,67 @@ func (e *endpoint) snapshot() ([]time.Time, int) {
 // TestReplicasShareOneBudget: three clients, each with its own Redis
 // connection and limiter, hammer one endpoint limited to 200/s for 3 s.
 // The endpoint never sees more than 5% above the limit in any one-second
-// window, and no call fails. It runs alone (not parallel): what the
-// endpoint sees is the limiter's schedule plus the delays of the HTTP path,
-// and a busy machine stretches those.
+// window, and no call fails.
+//
+// What the endpoint sees is the limiter's schedule plus the delays of the
+// HTTP path. When the whole process is frozen (a busy shared machine under
+// the race detector: pauses of 100-600 ms were seen), the requests due
+// during the freeze leave together at its end, whatever the limiter; so a
+// run that fails after such a freeze is repeated (three runs at most),
+// while a failure without one fails at once. The test runs alone (not
+// parallel) to keep the freezes it causes itself small.
 func TestReplicasShareOneBudget(t *testing.T) {
 	srv := sharedRedis(t)
-	const limit, replicas, workers = 200, 3, 8
+	const limit, attempts = 200, 3
+	var r replicaRun
+	for attempt := 1; attempt <= attempts; attempt++ {
+		r = hammer(t, srv, fmt.Sprintf("%sattempt%d:", prefix(t), attempt), limit)
+		t.Logf("run %d: %d calls succeeded, %d arrived, peak %d in one second, %d refused, %d failed; longest freeze %v",
+			attempt, r.ok, r.arrived, r.peak, r.refused, len(r.failures), r.stall)
+		if r.passes(limit) || r.stall < freezeThreshold {
+			break
+		}
+	}
+	assert.LessOrEqual(t, r.peak, limit*105/100, "requests in the busiest one-second window")
+	assert.Zero(t, r.refused)
+	for _, err := range r.failures {
+		assert.NotErrorIs(t, err, tim.ErrRateLimited)
+	}
+	assert.Empty(t, r.failures)
+	// The budget is used, not just respected: 10 at once, then 191/s make
+	// about 580 calls (fewer only on a starved machine).
+	assert.GreaterOrEqual(t, r.ok, 3*limit*60/100)
+}
+
+// freezeThreshold is the longest pause of the whole process that the 5%
+// margin absorbs (10 requests at 200/s take 50 ms).
+const freezeThreshold = 25 * time.Millisecond
+
+type replicaRun struct {
+	ok, arrived, peak, refused int
+	failures                   []error
+	stall                      time.Duration
+}
+
+func (r replicaRun) passes(limit int) bool {
+	return r.peak <= limit*105/100 && r.refused == 0 && len(r.failures) == 0
+}
+
+// hammer runs three replicas at one endpoint for 3 s.
+func hammer(t *testing.T, srv *redisServer, keyPrefix string, limit int) replicaRun {
+	t.Helper()
+	const replicas, workers = 3, 8
 	ep := &endpoint{limit: limit * 105 / 100}
 	hs := httptest.NewServer(ep)
-	t.Cleanup(hs.Close)
+	defer hs.Close()
 
 	clients := make([]*tim.Client, replicas)
 	for i := range clients {
-		lim, err := timredis.NewLimiter(srv.client(t), appID, timredis.WithKeyPrefix(prefix(t)),
+		lim, err := timredis.NewLimiter(srv.client(t), appID, timredis.WithKeyPrefix(keyPrefix),
 			timredis.WithRate(tim.Rate{N: limit, Per: time.Second}))
 		require.NoError(t, err)
 		hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: workers}}
-		t.Cleanup(hc.CloseIdleConnections)
+		defer hc.CloseIdleConnections()
 		clients[i], err = tim.New(appID, secretKey, tim.WithBaseURL(hs.URL), tim.WithHTTPClient(hc),
 			tim.WithLimiter(lim), tim.WithoutRetry())
 		require.NoError(t, err)
@@ -88,6 +133,7 @@ func TestReplicasShareOneBudget(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
+	stall := watchFreezes(ctx)
 	var (
 		wg       sync.WaitGroup
 		ok       atomic.Int64
@@ -115,19 +161,40 @@ func TestReplicasShareOneBudget(t *testing.T) {
 		}
 	}
 	wg.Wait()
-
 	arrivals, refused := ep.snapshot()
-	peak := maxInWindow(arrivals, time.Second)
-	t.Logf("%d calls succeeded, %d arrived, peak %d in one second, %d refused", ok.Load(), len(arrivals), peak, refused)
-	assert.LessOrEqual(t, peak, limit*105/100, "requests in the busiest one-second window")
-	assert.Zero(t, refused)
-	for _, err := range failures {
-		assert.NotErrorIs(t, err, tim.ErrRateLimited)
+	return replicaRun{
+		ok: int(ok.Load()), arrived: len(arrivals), peak: maxInWindow(arrivals, time.Second),
+		refused: refused, failures: failures, stall: stall(),
 	}
-	assert.Empty(t, failures)
-	// The budget is used, not just respected: 10 at once, then 191/s make
-	// about 580 calls (fewer only on a starved machine).
-	assert.GreaterOrEqual(t, int(ok.Load()), 3*limit*60/100)
+}
+
+// watchFreezes measures, until ctx is done, the longest gap between two
+// ticks of a 2 ms ticker: how long the process was kept from running.
+func watchFreezes(ctx context.Context) (longest func() time.Duration) {
+	var maxGap atomic.Int64
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		tk := time.NewTicker(2 * time.Millisecond)
+		defer tk.Stop()
+		last := time.Now()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-tk.C:
+				now := time.Now()
+				if gap := now.Sub(last); gap > time.Duration(maxGap.Load()) {
+					maxGap.Store(int64(gap))
+				}
+				last = now
+			}
+		}
+	}()
+	return func() time.Duration {
+		<-done
+		return time.Duration(maxGap.Load())
+	}
 }
 
 // callbackRequest builds an unsigned C2C.CallbackAfterSendMsg delivery.
