@@ -33,12 +33,13 @@
 // and units booked by a caller whose context ends while it waits are not
 // handed back.
 //
-// When Redis cannot be reached the limiter degrades to an in-process
-// limiter with the same rates ([tim.NewLocalLimiter], or the one given to
-// [WithFallback]) and logs one line; while degraded it probes Redis in the
-// background (at most once per [WithProbeInterval], driven by traffic) and
-// logs one line when it is back. A call whose context ends while Redis
-// answers returns the context's error; it is not a sign of an outage.
+// When Redis cannot be reached, or refuses the script (out of memory, …),
+// the limiter degrades to an in-process limiter with the same rates
+// ([tim.NewLocalLimiter], or the one given to [WithFallback]) and logs one
+// warning; while degraded it probes Redis in the background (the script
+// for zero units, at most once per [WithProbeInterval], started by calls
+// to Wait) and logs one line when Redis is back. A call whose context ends
+// while Redis answers returns the context's error; that is not an outage.
 //
 // The acquire is bounded by the go-redis client's own timeouts
 // (DialTimeout, ReadTimeout, WriteTimeout, MaxRetries): give the client

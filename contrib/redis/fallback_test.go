@@ -70,8 +70,8 @@ func TestFallbackAndRecovery(t *testing.T) {
 	srv.stop()
 	require.Eventually(t, lim.Degraded, 5*time.Second, 5*time.Millisecond)
 	flowing("under the local limiter")
-	assert.Equal(t, 1, strings.Count(logs.String(), "Redis unreachable"), logs.String())
-	assert.Zero(t, strings.Count(logs.String(), "reachable again"))
+	assert.Equal(t, 1, strings.Count(logs.String(), "Redis unavailable"), logs.String())
+	assert.Zero(t, strings.Count(logs.String(), "available again"))
 
 	srv.restart(t)
 	require.Eventually(t, func() bool { return !lim.Degraded() }, 10*time.Second, 5*time.Millisecond)
@@ -79,10 +79,45 @@ func TestFallbackAndRecovery(t *testing.T) {
 	assert.False(t, lim.Degraded())
 	assert.EqualValues(t, 1, rdb.Exists(context.Background(), "tim:rl:1400000000:openim/querystate").Val(),
 		"the schedule is back in the restarted Redis")
-	assert.Equal(t, 1, strings.Count(logs.String(), "Redis unreachable"), logs.String())
-	assert.Equal(t, 1, strings.Count(logs.String(), "Redis reachable again"), logs.String())
+	assert.Equal(t, 1, strings.Count(logs.String(), "Redis unavailable"), logs.String())
+	assert.Equal(t, 1, strings.Count(logs.String(), "Redis available again"), logs.String())
 
 	cancel()
 	wg.Wait()
 	assert.Zero(t, failures.Load(), "calls that failed")
+}
+
+// TestRefusingRedis: a Redis that answers PING but refuses writes (out of
+// memory) is unavailable too; the probe, which runs the script, keeps the
+// limiter local until writes are accepted again, without flapping.
+func TestRefusingRedis(t *testing.T) {
+	t.Parallel()
+	srv := ownRedis(t)
+	rdb := srv.client(t)
+	ctx := context.Background()
+	var logs syncBuffer
+	lim, err := timredis.NewLimiter(rdb, appID,
+		timredis.WithLogger(slog.New(slog.NewTextHandler(&logs, nil))),
+		timredis.WithProbeInterval(20*time.Millisecond))
+	require.NoError(t, err)
+	require.NoError(t, lim.Wait(ctx, "openim/sendmsg", 1))
+	require.False(t, lim.Degraded())
+
+	require.NoError(t, rdb.ConfigSet(ctx, "maxmemory", "1").Err())
+	deadline := time.Now().Add(300 * time.Millisecond) // about 15 probes
+	for time.Now().Before(deadline) {
+		require.NoError(t, lim.Wait(ctx, "openim/sendmsg", 1))
+		time.Sleep(5 * time.Millisecond)
+	}
+	assert.True(t, lim.Degraded())
+	assert.Equal(t, 1, strings.Count(logs.String(), "Redis unavailable"), logs.String())
+	assert.Contains(t, logs.String(), "OOM")
+	assert.Zero(t, strings.Count(logs.String(), "available again"), logs.String())
+
+	require.NoError(t, rdb.ConfigSet(ctx, "maxmemory", "0").Err())
+	require.Eventually(t, func() bool {
+		_ = lim.Wait(ctx, "openim/sendmsg", 1)
+		return !lim.Degraded()
+	}, 5*time.Second, 5*time.Millisecond)
+	assert.Equal(t, 1, strings.Count(logs.String(), "Redis available again"), logs.String())
 }

@@ -64,7 +64,8 @@ type Limiter struct {
 	log       *slog.Logger
 	probe     time.Duration
 
-	budgets sync.Map // key → *budget (nil pointer: unlimited)
+	budgets   sync.Map // key → *budget (nil pointer: unlimited)
+	probeKeys []string // the schedule a probe books nothing on
 
 	degraded  atomic.Bool
 	gen       atomic.Uint64 // bumped at every recovery
@@ -208,9 +209,11 @@ func NewLimiter(rdb redis.Cmdable, sdkAppID uint64, opts ...LimiterOption) (*Lim
 	if cfg.fallback == nil {
 		cfg.fallback = tim.NewLocalLimiter(cfg.def, cfg.overrides)
 	}
+	prefix := cfg.prefix + "rl:" + strconv.FormatUint(sdkAppID, 10) + ":"
 	return &Limiter{
 		rdb:       rdb,
-		prefix:    cfg.prefix + "rl:" + strconv.FormatUint(sdkAppID, 10) + ":",
+		prefix:    prefix,
+		probeKeys: []string{prefix + "#probe"},
 		def:       cfg.def,
 		overrides: cfg.overrides,
 		fallback:  cfg.fallback,
@@ -250,7 +253,7 @@ func (l *Limiter) Wait(ctx context.Context, key string, n int) error {
 }
 
 // Degraded reports whether the limiter is limiting locally because Redis
-// was unreachable.
+// was unreachable or refused the script.
 func (l *Limiter) Degraded() bool { return l.degraded.Load() }
 
 // budget returns key's parameters, nil when key is not limited.
@@ -292,12 +295,15 @@ func (l *Limiter) degrade(gen uint64, err error) {
 		return
 	}
 	l.nextProbe.Store(time.Now().Add(l.probe).UnixNano())
-	l.log.Warn("timredis: Redis unreachable; rate limiting falls back to this process alone",
+	l.log.Warn("timredis: Redis unavailable; rate limiting falls back to this process alone",
 		"error", err.Error())
 }
 
 // maybeProbe starts a background check of Redis when the last one is
-// older than the probe interval and none is running.
+// older than the probe interval and none is running. The probe runs the
+// limiter's script for zero units on a key of its own: it proves what an
+// acquire needs (the script cached or loadable, writes accepted), where a
+// PING would also pass on a Redis refusing writes.
 func (l *Limiter) maybeProbe() {
 	now := time.Now()
 	if now.UnixNano() < l.nextProbe.Load() || !l.probing.CompareAndSwap(false, true) {
@@ -308,12 +314,12 @@ func (l *Limiter) maybeProbe() {
 		defer l.probing.Store(false)
 		ctx, cancel := context.WithTimeout(context.Background(), l.probe)
 		defer cancel()
-		if err := l.rdb.Ping(ctx).Err(); err != nil {
+		if err := gcraScript.Run(ctx, l.rdb, l.probeKeys, 1, 0, 0).Err(); err != nil {
 			return
 		}
 		l.gen.Add(1)
 		if l.degraded.CompareAndSwap(true, false) {
-			l.log.Info("timredis: Redis reachable again; rate limiting shared through Redis")
+			l.log.Info("timredis: Redis available again; rate limiting shared through Redis")
 		}
 	}()
 }
