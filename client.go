@@ -34,8 +34,13 @@ type Client struct {
 	log    *slog.Logger
 	now    func() time.Time
 
-	state   atomic.Int32 // stateUnknown, stateReady, stateNotReady
-	loginMu sync.Mutex
+	state atomic.Int32 // stateUnknown, stateReady, stateNotReady
+
+	// Lifecycle events are queued by the request path and delivered after
+	// the call returns, outside any lock, in order (see flush).
+	pendingMu sync.Mutex
+	pending   []event.Event
+	emitMu    sync.Mutex
 
 	// Account imports, checks, deletes and kicks accounts, and reads online state.
 	Account *AccountService
@@ -177,8 +182,6 @@ type LoginResult struct {
 // (ErrUserSigInvalid, ErrWrongRegion, …) and SDK_NOT_READY is emitted.
 // Calling Login is optional: the first successful call logs in lazily.
 func (c *Client) Login(ctx context.Context) (*LoginResult, error) {
-	c.loginMu.Lock()
-	defer c.loginMu.Unlock()
 	if c.Ready() {
 		return &LoginResult{RepeatLogin: true, Identifier: c.admin}, nil
 	}
@@ -189,12 +192,13 @@ func (c *Client) Login(ctx context.Context) (*LoginResult, error) {
 }
 
 // onAuth follows Tencent's verdict on the credentials after every answered
-// request and emits the lifecycle events on transitions.
+// request and queues the lifecycle events of the transitions; Do delivers
+// them once the call has returned.
 func (c *Client) onAuth(err error) {
 	if err == nil {
 		if c.state.Swap(stateReady) != stateReady {
 			c.log.Info("tim: ready", "sdkappid", c.appID, "admin", c.admin)
-			c.events.Emit(context.Background(), &event.Ready{SDKAppID: c.appID, Identifier: c.admin, At: c.now()})
+			c.queue(&event.Ready{SDKAppID: c.appID, Identifier: c.admin, At: c.now()})
 		}
 		return
 	}
@@ -205,7 +209,45 @@ func (c *Client) onAuth(err error) {
 			ev.Code = ae.Code
 		}
 		c.log.Warn("tim: credentials rejected", "sdkappid", c.appID, "admin", c.admin, "code", ev.Code, "err", err)
-		c.events.Emit(context.Background(), ev)
+		c.queue(ev)
+	}
+}
+
+func (c *Client) queue(e event.Event) {
+	c.pendingMu.Lock()
+	c.pending = append(c.pending, e)
+	c.pendingMu.Unlock()
+}
+
+func (c *Client) pop() event.Event {
+	c.pendingMu.Lock()
+	defer c.pendingMu.Unlock()
+	if len(c.pending) == 0 {
+		return nil
+	}
+	e := c.pending[0]
+	c.pending = c.pending[1:]
+	return e
+}
+
+func (c *Client) hasPending() bool {
+	c.pendingMu.Lock()
+	defer c.pendingMu.Unlock()
+	return len(c.pending) > 0
+}
+
+// flush delivers queued lifecycle events in order. One goroutine delivers
+// at a time; a handler that calls back into the client finds the delivery
+// busy and returns, and its own events are delivered by the loop below.
+func (c *Client) flush() {
+	for c.hasPending() {
+		if !c.emitMu.TryLock() {
+			return
+		}
+		for e := c.pop(); e != nil; e = c.pop() {
+			c.events.Emit(context.Background(), e)
+		}
+		c.emitMu.Unlock()
 	}
 }
 
@@ -228,7 +270,11 @@ func (c *Client) Do(ctx context.Context, path string, req, resp any) error {
 	if !validPath(path) {
 		return wire.Invalid("path", "%q is not <service>/<command>", path)
 	}
-	return c.t.Call(ctx, path, req, resp)
+	err := c.t.Call(ctx, path, req, resp)
+	if c.hasPending() {
+		c.flush()
+	}
+	return err
 }
 
 func validPath(p string) bool {

@@ -346,3 +346,75 @@ func TestRedaction(t *testing.T) {
 type writerFunc func([]byte) (int, error)
 
 func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
+func TestLifecycleHandlerMayCallTheClient(t *testing.T) {
+	t.Parallel()
+	srv := testutil.NewServer(t)
+	c := newClient(t, srv)
+	done := make(chan *tim.LoginResult, 1)
+	event.On(c.Events(), func(ctx context.Context, _ *event.Ready) {
+		res, err := c.Login(ctx) // re-entering the client from SDK_READY
+		assert.NoError(t, err)
+		done <- res
+	})
+	finished := make(chan error, 1)
+	go func() { _, err := c.Login(context.Background()); finished <- err }()
+	select {
+	case err := <-finished:
+		require.NoError(t, err)
+	case <-time.After(5 * time.Second):
+		t.Fatal("Login deadlocked in its own SDK_READY handler")
+	}
+	res := <-done
+	assert.True(t, res.RepeatLogin)
+}
+
+func TestGateway5xxDoesNotMakeClientReady(t *testing.T) {
+	t.Parallel()
+	srv := testutil.NewServer(t)
+	srv.HandleRaw("im_open_login_svc/account_check", func(w http.ResponseWriter, _ testutil.Request) { w.WriteHeader(http.StatusBadGateway) })
+	c := newClient(t, srv)
+	var ready atomic.Int32
+	event.On(c.Events(), func(context.Context, *event.Ready) { ready.Add(1) })
+	_, err := c.Login(context.Background())
+	assert.ErrorIs(t, err, tim.ErrServerBusy)
+	assert.False(t, c.Ready())
+	assert.Zero(t, ready.Load())
+	_, err = c.Login(context.Background())
+	require.Error(t, err, "a second Login still checks: nothing proved the credentials")
+}
+
+func TestLifecycleEventsInOrderUnderConcurrency(t *testing.T) {
+	t.Parallel()
+	srv := testutil.NewServer(t)
+	var reject atomic.Bool
+	srv.Handle("a/b", func(testutil.Request) any {
+		if reject.Load() {
+			return testutil.Fail(70009, "bad")
+		}
+		return nil
+	})
+	c := newClient(t, srv)
+	var mu sync.Mutex
+	var names []event.Name
+	c.Events().OnAny(func(_ context.Context, e event.Event) { mu.Lock(); names = append(names, e.EventName()); mu.Unlock() })
+	for i := 0; i < 6; i++ {
+		reject.Store(i%2 == 1)
+		var wg sync.WaitGroup
+		for j := 0; j < 8; j++ {
+			wg.Add(1)
+			go func() { defer wg.Done(); _ = c.Do(context.Background(), "a/b", nil, nil) }()
+		}
+		wg.Wait()
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	require.Len(t, names, 6)
+	for i, n := range names {
+		want := event.SDKReady
+		if i%2 == 1 {
+			want = event.SDKNotReady
+		}
+		assert.Equal(t, want, n, "event %d", i)
+	}
+}

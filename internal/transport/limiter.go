@@ -2,6 +2,7 @@ package transport
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
 )
@@ -83,9 +84,38 @@ func newCell(r Rate) *cell {
 // Reserve books n units of key and returns how long the caller must wait
 // before using them.
 func (l *LocalLimiter) Reserve(key string, n int) time.Duration {
+	d, _ := l.reserve(key, n, time.Time{})
+	return d
+}
+
+// reserve books n units unless the caller would have to wait past
+// deadline (zero: no deadline); ok is false when nothing was booked.
+func (l *LocalLimiter) reserve(key string, n int, deadline time.Time) (wait time.Duration, ok bool) {
 	now := l.now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	c := l.cell(key)
+	if c == nil {
+		return 0, true
+	}
+	tat := c.tat
+	if tat.Before(now) {
+		tat = now
+	}
+	cost := time.Duration(n) * c.interval
+	// The request may go once its last unit fits inside the tolerance.
+	allowAt := tat.Add(cost - c.interval - c.tolerance)
+	if !deadline.IsZero() && allowAt.After(deadline) {
+		return allowAt.Sub(now), false // it could never go in time: book nothing
+	}
+	c.tat = tat.Add(cost)
+	if allowAt.After(now) {
+		return allowAt.Sub(now), true
+	}
+	return 0, true
+}
+
+func (l *LocalLimiter) cell(key string) *cell {
 	c, ok := l.cells[key]
 	if !ok {
 		r, found := l.overrides[key]
@@ -95,33 +125,49 @@ func (l *LocalLimiter) Reserve(key string, n int) time.Duration {
 		c = newCell(r)
 		l.cells[key] = c
 	}
-	if c == nil {
-		return 0
-	}
-	tat := c.tat
-	if tat.Before(now) {
-		tat = now
-	}
-	cost := time.Duration(n) * c.interval
-	// The request may go once its last unit fits inside the tolerance.
-	allowAt := tat.Add(cost - c.interval - c.tolerance)
-	c.tat = tat.Add(cost)
-	if allowAt.After(now) {
-		return allowAt.Sub(now)
-	}
-	return 0
+	return c
 }
 
-// Wait implements Limiter.
+// cancel hands back n units booked by a caller that gave up waiting, as far
+// as no later booking depends on them: the schedule moves back by their
+// cost, but never before now.
+func (l *LocalLimiter) cancel(key string, n int) {
+	now := l.now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	c := l.cells[key]
+	if c == nil {
+		return
+	}
+	c.tat = c.tat.Add(-time.Duration(n) * c.interval)
+	if c.tat.Before(now) {
+		c.tat = now
+	}
+}
+
+// Wait implements Limiter. A caller whose context would end before its
+// turn is refused at once and books nothing; one whose context ends while
+// waiting hands its units back.
 func (l *LocalLimiter) Wait(ctx context.Context, key string, n int) error {
 	if n <= 0 {
 		return nil
 	}
-	d := l.Reserve(key, n)
-	if d <= 0 {
-		return ctx.Err()
+	if err := ctx.Err(); err != nil {
+		return err
 	}
-	return sleep(ctx, d)
+	deadline, _ := ctx.Deadline()
+	d, ok := l.reserve(key, n, deadline)
+	if !ok {
+		return fmt.Errorf("transport: rate limit: %s would wait %v, beyond the context deadline: %w", key, d.Round(time.Millisecond), context.DeadlineExceeded)
+	}
+	if d <= 0 {
+		return nil
+	}
+	if err := sleep(ctx, d); err != nil {
+		l.cancel(key, n)
+		return err
+	}
+	return nil
 }
 
 // NoLimit is a Limiter that never waits.

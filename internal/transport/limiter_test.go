@@ -104,3 +104,39 @@ func TestLimiterWaitHonoursContext(t *testing.T) {
 	assert.ErrorIs(t, l.Wait(ctx, "k", 1), context.DeadlineExceeded)
 	assert.Less(t, time.Since(start), time.Second)
 }
+
+func TestLimiterGivenUpWaitersDoNotStarveLaterCallers(t *testing.T) {
+	t.Parallel()
+	l := NewLocalLimiter(Rate{N: 200, Per: time.Second}, nil, nil)
+	var wg sync.WaitGroup
+	var refused atomic.Int32
+	for i := 0; i < 4000; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+			defer cancel()
+			if l.Wait(ctx, "k", 1) != nil {
+				refused.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	assert.Greater(t, refused.Load(), int32(3900), "most callers could not go within 50 ms")
+	start := time.Now()
+	require.NoError(t, l.Wait(context.Background(), "k", 1))
+	assert.Less(t, time.Since(start), 200*time.Millisecond, "callers that gave up left no debt behind")
+}
+
+func TestLimiterRefusesAtOnceWhenDeadlineTooClose(t *testing.T) {
+	t.Parallel()
+	l := NewLocalLimiter(Rate{N: 1, Per: time.Hour}, nil, nil)
+	require.NoError(t, l.Wait(context.Background(), "k", 1))
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	start := time.Now()
+	err := l.Wait(ctx, "k", 1)
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.Less(t, time.Since(start), 100*time.Millisecond)
+	assert.Contains(t, err.Error(), "beyond the context deadline")
+}

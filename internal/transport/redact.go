@@ -27,7 +27,11 @@ func redact(err error, secrets ...string) error {
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		inner := redact(ue.Err, secrets...)
-		return &url.Error{Op: ue.Op, URL: redactString(ue.URL, secrets), Err: inner}
+		u := ue.URL
+		if i := strings.IndexByte(u, '?'); i >= 0 {
+			u = u[:i] // the query carries the usersig, app id, admin, random
+		}
+		return &url.Error{Op: ue.Op, URL: redactString(u, secrets), Err: inner}
 	}
 	msg := err.Error()
 	clean := redactString(msg, secrets)

@@ -3,6 +3,7 @@ package transport
 import (
 	"context"
 	"math/rand/v2"
+	"strings"
 	"time"
 )
 
@@ -102,6 +103,25 @@ func safetyOf(ctx context.Context, path string) Safety {
 		return Unsafe
 	}
 	return Idempotent
+}
+
+// Tencent's dedup windows for resent requests carrying the same keys.
+const (
+	C2CDedupWindow   = 120 * time.Second  // sender + MsgSeq + MsgRandom + content
+	GroupDedupWindow = 5 * time.Minute    // Random + content
+	PushDedupWindow  = 7 * 24 * time.Hour // all-member push MsgRandom
+)
+
+// DedupWindow is how long Tencent recognises a resend of a Deduped call to
+// path; retries stop before it closes. Unknown paths get the shortest.
+func DedupWindow(path string) time.Duration {
+	switch {
+	case strings.HasPrefix(path, "all_member_push/"):
+		return PushDedupWindow
+	case strings.HasPrefix(path, "group_open_http_svc/"), strings.HasPrefix(path, "million_group_open_http_svc/"):
+		return GroupDedupWindow
+	}
+	return C2CDedupWindow
 }
 
 type extraLimitKey struct{}

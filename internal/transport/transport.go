@@ -17,6 +17,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -174,6 +175,7 @@ func (t *Transport) Call(ctx context.Context, path string, req, resp any) error 
 	extra, _ := ctx.Value(extraLimitKey{}).(extraLimit)
 	renewed := false
 	var lastErr error
+	var first time.Time // when the first attempt went out
 	for attempt := 1; ; attempt++ {
 		if err := t.cfg.Limiter.Wait(ctx, path, 1); err != nil {
 			return joinCtx(lastErr, err)
@@ -187,6 +189,9 @@ func (t *Transport) Call(ctx context.Context, path string, req, resp any) error 
 		if t.debug(ctx) {
 			start = time.Now()
 		}
+		if first.IsZero() {
+			first = time.Now()
+		}
 		status, body, sent, err := t.roundTrip(ctx, path, payload)
 		if err != nil {
 			if t.debug(ctx) {
@@ -199,10 +204,13 @@ func (t *Transport) Call(ctx context.Context, path string, req, resp any) error 
 			if safety == Unsafe && sent {
 				return lastErr
 			}
-			if !t.wait(ctx, path, attempt, false, lastErr) {
+			if !t.wait(ctx, path, attempt, safety, first, false, lastErr) {
 				return lastErr
 			}
 			continue
+		}
+		if attempt > 1 {
+			resetResp(resp) // no field of an earlier answer survives into this one
 		}
 		apiErr, decErr := decode(path, status, body, resp)
 		releaseBody(body)
@@ -229,7 +237,11 @@ func (t *Transport) Call(ctx context.Context, path string, req, resp any) error 
 			t.auth(apiErr)
 			return apiErr
 		}
-		t.auth(nil)
+		if apiErr.HTTPStatus == http.StatusOK {
+			// Tencent answered with a business error: the credentials were
+			// accepted. A gateway's 5xx proves nothing either way.
+			t.auth(nil)
+		}
 		if !apiErr.Retryable() {
 			return apiErr
 		}
@@ -237,14 +249,14 @@ func (t *Transport) Call(ctx context.Context, path string, req, resp any) error 
 		if safety == Unsafe && !rateLimited {
 			return apiErr
 		}
-		if !t.wait(ctx, path, attempt, rateLimited, apiErr) {
+		if !t.wait(ctx, path, attempt, safety, first, rateLimited, apiErr) {
 			return joinCtx(apiErr, ctx.Err())
 		}
 	}
 }
 
 // wait sleeps before the next attempt; false means give up.
-func (t *Transport) wait(ctx context.Context, path string, attempt int, rateLimited bool, cause error) bool {
+func (t *Transport) wait(ctx context.Context, path string, attempt int, safety Safety, first time.Time, rateLimited bool, cause error) bool {
 	if attempt >= t.retry.MaxAttempts {
 		return false
 	}
@@ -252,8 +264,25 @@ func (t *Transport) wait(ctx context.Context, path string, attempt int, rateLimi
 	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < d {
 		return false // the context would end before the retry: stop now
 	}
+	if safety == Deduped && time.Since(first)+d+t.cfg.Timeout > DedupWindow(path) {
+		// The resend could arrive after Tencent forgot the first one and
+		// be delivered twice: stop while the dedup window still covers it.
+		return false
+	}
 	t.log.WarnContext(ctx, "tim: retrying", "op", path, "attempt", attempt+1, "after", d, "cause", cause)
 	return sleep(ctx, d) == nil
+}
+
+// resetResp zeroes what resp points to, so a retry decodes into a clean
+// value (json.Unmarshal merges into maps and keeps absent fields).
+func resetResp(resp any) {
+	if resp == nil {
+		return
+	}
+	v := reflect.ValueOf(resp)
+	if v.Kind() == reflect.Pointer && !v.IsNil() {
+		v.Elem().SetZero()
+	}
 }
 
 // debug reports whether debug records are wanted: building their

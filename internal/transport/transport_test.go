@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -504,4 +505,68 @@ func TestMarshal(t *testing.T) {
 	}
 	_, err := marshal(func() {})
 	assert.Error(t, err)
+}
+
+func TestGateway5xxSaysNothingAboutCredentials(t *testing.T) {
+	t.Parallel()
+	srv := testutil.NewServer(t)
+	srv.HandleRaw("a/b", func(w http.ResponseWriter, _ testutil.Request) { w.WriteHeader(http.StatusBadGateway) })
+	srv.Handle("a/c", func(testutil.Request) any { return testutil.Fail(10004, "bad") })
+	calls := 0
+	tr, _ := newTransport(t, srv.URL, func(c *Config) { c.OnAuth = func(error) { calls++ } })
+	assert.Error(t, tr.Call(context.Background(), "a/b", nil, nil))
+	assert.Zero(t, calls, "a proxy's 502 neither proves nor refutes the credentials")
+	assert.Error(t, tr.Call(context.Background(), "a/c", nil, nil))
+	assert.Equal(t, 1, calls, "a business error from Tencent proves them")
+}
+
+func TestRetryDecodesIntoACleanValue(t *testing.T) {
+	t.Parallel()
+	srv := testutil.NewServer(t)
+	n := 0
+	srv.HandleRaw("a/b", func(w http.ResponseWriter, _ testutil.Request) {
+		n++
+		if n == 1 {
+			_, _ = w.Write([]byte(`{"ActionStatus":"FAIL","ErrorCode":20004,"a":1}`))
+			return
+		}
+		_, _ = w.Write([]byte(`{"ActionStatus":"OK","b":2}`)) // no ErrorCode at all
+	})
+	tr, _ := newTransport(t, srv.URL)
+	var m map[string]any
+	require.NoError(t, tr.Call(context.Background(), "a/b", nil, &m))
+	assert.Equal(t, map[string]any{"ActionStatus": "OK", "b": float64(2)}, m)
+
+	n = 0
+	var r checkResp
+	require.NoError(t, tr.Call(context.Background(), "a/b", nil, &r), "the first answer's ErrorCode must not survive")
+	assert.Zero(t, r.ErrorCode)
+}
+
+func TestDedupedRetriesStopBeforeTheWindowCloses(t *testing.T) {
+	t.Parallel()
+	assert.Equal(t, C2CDedupWindow, DedupWindow("openim/sendmsg"))
+	assert.Equal(t, GroupDedupWindow, DedupWindow("group_open_http_svc/send_group_msg"))
+	assert.Equal(t, PushDedupWindow, DedupWindow("all_member_push/im_push"))
+	srv := testutil.NewServer(t)
+	hits := flaky(srv, "openim/sendmsg", 100, 200, `{"ActionStatus":"FAIL","ErrorCode":20004}`)
+	// A per-attempt timeout as long as the window leaves no room for a resend.
+	long := RetryPolicy{MaxAttempts: 5, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond}
+	tr, _ := newTransport(t, srv.URL, func(c *Config) { c.Retry = &long; c.Timeout = C2CDedupWindow })
+	err := tr.Call(WithSafety(context.Background(), Deduped), "openim/sendmsg", nil, nil)
+	assert.ErrorIs(t, err, wire.ErrServerBusy)
+	assert.Equal(t, int32(1), hits.Load())
+	// The same policy on an idempotent call retries.
+	hits2 := flaky(srv, "a/b", 100, 200, `{"ActionStatus":"FAIL","ErrorCode":20004}`)
+	_ = tr.Call(context.Background(), "a/b", nil, nil)
+	assert.Equal(t, int32(5), hits2.Load())
+}
+
+func TestURLErrorCarriesNoQuery(t *testing.T) {
+	t.Parallel()
+	err := redact(&url.Error{Op: "Post", URL: "https://h/v4/a/b?sdkappid=1&identifier=admin&usersig=eAEsecret&random=7", Err: errors.New("boom")}, "eAEsecret")
+	var ue *url.Error
+	require.ErrorAs(t, err, &ue)
+	assert.Equal(t, "https://h/v4/a/b", ue.URL)
+	assert.NotContains(t, err.Error(), "identifier")
 }
