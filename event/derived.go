@@ -301,11 +301,13 @@ func derive(cb Callback) derived {
 			UnreadCount: c.UnreadMsgNum, Platform: plat, Callback: cb,
 		})
 	case *GroupAfterSendMsg:
+		// A community's topics number their messages separately: the
+		// topic is part of the key.
 		if c.MsgSeq != 0 {
-			out.key = "MR|G|" + c.GroupID + "|" + u64(c.MsgSeq)
+			out.key = groupScope("MR", c.GroupID, c.TopicID) + "|" + u64(c.MsgSeq)
 		} else {
-			out.key = "MR|G|" + c.GroupID + "|r" + u64(uint64(c.Random)) + "|" + c.FromAccount + "|" +
-				strconv.FormatInt(c.MsgTime, 10)
+			out.key = groupScope("MR", c.GroupID, c.TopicID) + "|r" + u64(uint64(c.Random)) + "|" +
+				c.FromAccount + "|" + strconv.FormatInt(c.MsgTime, 10)
 		}
 		out.add(&ReceivedMessage{
 			ConversationType: ConvGroup, From: c.FromAccount, GroupID: c.GroupID, GroupType: c.Type,
@@ -323,7 +325,7 @@ func derive(cb Callback) derived {
 	case *GroupAfterRecallMsg:
 		seqs := make([]uint64, len(c.MsgSeqList))
 		var b strings.Builder
-		b.WriteString("RV|G|" + c.GroupID)
+		b.WriteString(groupScope("RV", c.GroupID, c.TopicID))
 		for i, s := range c.MsgSeqList {
 			seqs[i] = s.MsgSeq
 			b.WriteString("|" + u64(s.MsgSeq))
@@ -386,6 +388,20 @@ func derive(cb Callback) derived {
 			Forced: c.ForceFlag == 1, Callback: cb})
 	}
 	return out
+}
+
+// groupScope starts the dedup key of a group message event: kind|G|group
+// for a group's own messages (the keys of earlier releases, so a shared
+// store stays valid across an upgrade), and kind|T| followed by the
+// length-prefixed group and topic ids for a community topic, whose
+// MsgSeqs are its own. Both ids may hold any printable ASCII, '|'
+// included; the length prefixes keep two (group, topic) pairs from
+// spelling the same key.
+func groupScope(kind, groupID, topicID string) string {
+	if topicID == "" {
+		return kind + "|G|" + groupID
+	}
+	return kind + "|T|" + strconv.Itoa(len(groupID)) + ":" + groupID + strconv.Itoa(len(topicID)) + ":" + topicID
 }
 
 // bodyKey is the natural key of callbacks without one: the command and a

@@ -37,7 +37,7 @@
 //	FRIEND_ADDED           *NewFriends       Sns.CallbackFriendAdd
 //
 // The typed callback is delivered first, every time; the derived events
-// once per natural key (MsgKey, GroupId+MsgSeq, …) within a window kept by a
+// once per natural key (MsgKey, GroupId+TopicId+MsgSeq, …) within a window kept by a
 // [DedupStore], so a callback Tencent delivers twice, or that reaches
 // several replicas sharing a store, yields one MESSAGE_RECEIVED.
 //

@@ -297,6 +297,74 @@ func TestHandlerDedup(t *testing.T) {
 	}
 }
 
+// A community's topics number their messages separately: the same MsgSeq
+// in two topics (or in a topic and the group itself) is two messages, and
+// two recalls of the same seqs in two topics are two recalls. A redelivery
+// within one topic is still suppressed.
+func TestHandlerDedupKeepsTopicsApart(t *testing.T) {
+	t.Parallel()
+	type place struct{ group, topic string }
+	const comm = "@TGS#_@TGS#cQVLVHIM62CJ"
+	places := []place{
+		{comm, comm + "@TOPIC#_t1"},
+		{comm, comm + "@TOPIC#_t2"},
+		{comm, ""},                  // the community itself
+		{comm, comm + "@TOPIC#_t1"}, // redelivery: suppressed
+		{"a|b", "c"}, {"a", "b|c"},  // ids may hold '|': still two places
+		{"a", "b|c"}, // redelivery: suppressed
+	}
+	wantTopics := []string{comm + "@TOPIC#_t1", comm + "@TOPIC#_t2", "", "c", "b|c"}
+	for _, tt := range []struct {
+		name string
+		cmd  event.Command
+		edit func(map[string]any)
+	}{
+		{"received", event.CmdGroupAfterSendMsg, nil},
+		{"received without MsgSeq", event.CmdGroupAfterSendMsg, func(m map[string]any) { delete(m, "MsgSeq") }},
+		{"revoked", event.CmdGroupAfterRecallMsg, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			d := event.NewDispatcher()
+			var (
+				mu     sync.Mutex
+				topics []string
+			)
+			event.On(d, func(_ context.Context, m *event.ReceivedMessage) {
+				mu.Lock()
+				topics = append(topics, m.TopicID)
+				mu.Unlock()
+			})
+			event.On(d, func(_ context.Context, m *event.RevokedMessage) {
+				mu.Lock()
+				topics = append(topics, m.TopicID)
+				mu.Unlock()
+			})
+			var raw atomic.Int32
+			d.OnName(event.CallbackReceived, func(context.Context, event.Event) { raw.Add(1) })
+			h := newTestHandler(d)
+			for _, p := range places {
+				var body map[string]any
+				require.NoError(t, json.Unmarshal(readCallback(t, tt.cmd), &body))
+				body["Type"], body["GroupId"] = "Community", p.group
+				if p.topic != "" {
+					body["TopicId"] = p.topic
+				}
+				if tt.edit != nil {
+					tt.edit(body)
+				}
+				b, err := json.Marshal(body)
+				require.NoError(t, err)
+				require.Equal(t, 200, post(h, callbackURL(tt.cmd), b).Code)
+			}
+			assert.Equal(t, int32(len(places)), raw.Load(), "the typed callback, every delivery")
+			mu.Lock()
+			defer mu.Unlock()
+			assert.Equal(t, wantTopics, topics)
+		})
+	}
+}
+
 // Two replicas behind one URL share a store: one delivery between them.
 func TestHandlerDedupSharedStoreConcurrent(t *testing.T) {
 	t.Parallel()
