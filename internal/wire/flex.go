@@ -3,6 +3,7 @@ package wire
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"strconv"
 )
 
@@ -69,6 +70,9 @@ func (f *FlexString) UnmarshalJSON(b []byte) error {
 		}
 		*f = FlexString(s)
 		return nil
+	}
+	if b[0] == '{' || b[0] == '[' {
+		return fmt.Errorf("wire: %.20s… is not a string or a number", b)
 	}
 	*f = FlexString(b)
 	return nil
