@@ -208,9 +208,10 @@ func WithTimeout(d time.Duration) Option {
 // RetryPolicy says how failed calls are retried; see DefaultRetryPolicy.
 type RetryPolicy = transport.RetryPolicy
 
-// DefaultRetryPolicy: 4 attempts, 200 ms backoff doubling to at most 5 s,
-// 1 s after a rate-limit answer, with jitter.
-var DefaultRetryPolicy = transport.DefaultRetryPolicy
+// DefaultRetryPolicy returns the policy a client uses unless told
+// otherwise: 4 attempts, 200 ms backoff doubling to at most 5 s, 1 s after
+// a rate-limit answer, with jitter.
+func DefaultRetryPolicy() RetryPolicy { return transport.DefaultRetryPolicy }
 
 // WithRetry sets the retry policy. MaxAttempts 1 disables retries.
 func WithRetry(p RetryPolicy) Option {
@@ -365,9 +366,13 @@ func NewLocalLimiter(def Rate, overrides map[string]Rate) Limiter {
 	return transport.NewLocalLimiter(def, overrides, nil)
 }
 
-// DefaultAPIRate is Tencent's documented default frequency: 200 requests a
-// second per API.
-var DefaultAPIRate = transport.DefaultAPIRate
+// DefaultAPIRate returns Tencent's documented default frequency: 200
+// requests a second per API.
+func DefaultAPIRate() Rate { return transport.DefaultAPIRate }
+
+// BatchRecipientsRate returns batchsendmsg's documented budget: 12,000
+// recipients a minute.
+func BatchRecipientsRate() Rate { return transport.BatchRecipientsRate }
 
 // BatchRecipientsKey is the limiter key of batchsendmsg's 12,000
 // recipients-a-minute budget.

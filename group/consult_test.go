@@ -338,7 +338,7 @@ func TestRenameParticipantAcrossPages(t *testing.T) {
 		assert.True(t, strings.HasPrefix(r.OldName, "Dr Zhang("), r.OldName)
 		assert.True(t, strings.HasPrefix(r.NewName, "张主任("), r.NewName)
 		assert.Equal(t, r.NewName, f.get(id).Name)
-		assert.LessOrEqual(t, len(r.NewName), group.DefaultLimits.Name)
+		assert.LessOrEqual(t, len(r.NewName), group.DefaultLimits().Name)
 		assert.NoError(t, r.Err)
 	}
 	assert.Equal(t, "张主任(患者01)", f.get("@TGS#c01").Name)

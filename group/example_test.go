@@ -14,7 +14,7 @@ import (
 )
 
 func ExampleNameFormat_Fit() {
-	name, err := group.FormatFullWidth.Fit("王医生", "李雷", group.DefaultLimits.Name)
+	name, err := group.FormatFullWidth.Fit("王医生", "李雷", group.DefaultLimits().Name)
 	fmt.Println(name, err)
 
 	// Too long for the legacy 30-byte limit: the longer name gives way first.

@@ -86,25 +86,29 @@ type Limits struct {
 
 // DefaultLimits are the current documentation's limits (Web SDK v3, C++ SDK):
 // Name 100, Introduction 400, Notification 400, FaceUrl 500 bytes.
-var DefaultLimits = Limits{Name: 100, Introduction: 400, Notification: 400, FaceURL: 500}
+func DefaultLimits() Limits {
+	return Limits{Name: 100, Introduction: 400, Notification: 400, FaceURL: 500}
+}
 
 // LegacyLimits are the older REST documentation's limits: Name 30,
 // Introduction 240, Notification 300, FaceUrl 100 bytes. Use them if an app
 // still sees 10004 for texts within DefaultLimits.
-var LegacyLimits = Limits{Name: 30, Introduction: 240, Notification: 300, FaceURL: 100}
+func LegacyLimits() Limits {
+	return Limits{Name: 30, Introduction: 240, Notification: 300, FaceURL: 100}
+}
 
 func (l Limits) orDefault() Limits {
 	if l.Name <= 0 {
-		l.Name = DefaultLimits.Name
+		l.Name = DefaultLimits().Name
 	}
 	if l.Introduction <= 0 {
-		l.Introduction = DefaultLimits.Introduction
+		l.Introduction = DefaultLimits().Introduction
 	}
 	if l.Notification <= 0 {
-		l.Notification = DefaultLimits.Notification
+		l.Notification = DefaultLimits().Notification
 	}
 	if l.FaceURL <= 0 {
-		l.FaceURL = DefaultLimits.FaceURL
+		l.FaceURL = DefaultLimits().FaceURL
 	}
 	return l
 }
@@ -183,7 +187,7 @@ func WithJoinedPageSize(n int) Option {
 
 // NewService returns a Service sending its calls through d.
 func NewService(d Doer, opts ...Option) *Service {
-	s := &Service{d: d, limits: DefaultLimits, format: FormatASCII, concurrency: 4, joinedPage: 50}
+	s := &Service{d: d, limits: DefaultLimits(), format: FormatASCII, concurrency: 4, joinedPage: 50}
 	s.importer = doerImporter{d}
 	for _, o := range opts {
 		if o != nil {

@@ -87,11 +87,11 @@ func TestParseNameFormat(t *testing.T) {
 
 func TestServiceConsultationName(t *testing.T) {
 	t.Parallel()
-	svc, _ := newService(t, group.WithNameFormat(group.FormatFullWidth), group.WithLimits(group.LegacyLimits))
+	svc, _ := newService(t, group.WithNameFormat(group.FormatFullWidth), group.WithLimits(group.LegacyLimits()))
 	got, err := svc.ConsultationName("欧阳主任医师", "司马患者先生")
 	require.NoError(t, err)
 	assert.Equal(t, "欧阳主…（司马患…）", got)
-	assert.Equal(t, group.LegacyLimits, svc.Limits())
+	assert.Equal(t, group.LegacyLimits(), svc.Limits())
 }
 
 // checkFit holds the properties every Fit result must have.

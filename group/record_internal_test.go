@@ -74,18 +74,18 @@ func FuzzDecodeRecord(f *testing.F) {
 		if !ok || err != nil {
 			return
 		}
-		enc, err := encodeRecord(r, DefaultLimits.Name, DefaultLimits.Introduction)
+		enc, err := encodeRecord(r, DefaultLimits().Name, DefaultLimits().Introduction)
 		if err != nil {
 			return // e.g. ids too long to fit: reported, never written
 		}
-		if len(enc) > DefaultLimits.Introduction || !utf8.ValidString(enc) {
+		if len(enc) > DefaultLimits().Introduction || !utf8.ValidString(enc) {
 			t.Fatalf("encoded record of %d bytes: %q", len(enc), enc)
 		}
 		back, ok, err := decodeRecord(enc)
 		if !ok || err != nil || back.Doctor.UserID != r.Doctor.UserID || back.Patient.UserID != r.Patient.UserID {
 			t.Fatalf("round trip of %q: %v %v %+v", enc, ok, err, back)
 		}
-		if _, err := FormatASCII.Fit(back.Doctor.Name, back.Patient.Name, DefaultLimits.Name); err != nil {
+		if _, err := FormatASCII.Fit(back.Doctor.Name, back.Patient.Name, DefaultLimits().Name); err != nil {
 			t.Fatalf("stored names %q / %q cannot be fitted: %v", back.Doctor.Name, back.Patient.Name, err)
 		}
 	})

@@ -46,7 +46,7 @@ func TestValidation(t *testing.T) {
 		{"create no name", "Name", "empty", nil, create(with(func(r *group.CreateRequest) { r.Name = "" }))},
 		{"name 101 bytes", "Name", "101 bytes, limit is 100", nil, create(with(func(r *group.CreateRequest) { r.Name = strings.Repeat("a", 101) }))},
 		{"name 34 CJK = 102 bytes", "Name", "102 bytes, limit is 100", nil, create(with(func(r *group.CreateRequest) { r.Name = cjk(34) }))},
-		{"name legacy 30", "Name", "33 bytes, limit is 30", []group.Option{group.WithLimits(group.LegacyLimits)}, create(with(func(r *group.CreateRequest) { r.Name = cjk(11) }))},
+		{"name legacy 30", "Name", "33 bytes, limit is 30", []group.Option{group.WithLimits(group.LegacyLimits())}, create(with(func(r *group.CreateRequest) { r.Name = cjk(11) }))},
 		{"name invalid utf8", "Name", "UTF-8", nil, create(with(func(r *group.CreateRequest) { r.Name = "a\xffb" }))},
 		{"introduction 401", "Introduction", "limit is 400", nil, create(with(func(r *group.CreateRequest) { r.Introduction = strings.Repeat("i", 401) }))},
 		{"notification 401", "Notification", "limit is 400", nil, create(with(func(r *group.CreateRequest) { r.Notification = strings.Repeat("n", 401) }))},
@@ -76,7 +76,7 @@ func TestValidation(t *testing.T) {
 		{"update no group", "GroupId", "empty", nil, update(group.UpdateRequest{Name: new("n")})},
 		{"update empty name", "Name", "empty", nil, update(group.UpdateRequest{GroupID: "g", Name: new("")})},
 		{"update long intro", "Introduction", "limit is 400", nil, update(group.UpdateRequest{GroupID: "g", Introduction: new(cjk(134))})},
-		{"update long notification", "Notification", "limit is 300", []group.Option{group.WithLimits(group.LegacyLimits)}, update(group.UpdateRequest{GroupID: "g", Notification: new(cjk(101))})},
+		{"update long notification", "Notification", "limit is 300", []group.Option{group.WithLimits(group.LegacyLimits())}, update(group.UpdateRequest{GroupID: "g", Notification: new(cjk(101))})},
 		{"update long face", "FaceUrl", "limit is 500", nil, update(group.UpdateRequest{GroupID: "g", FaceURL: new(strings.Repeat("f", 501))})},
 		{"update member cap", "MaxMemberNum", "positive", nil, update(group.UpdateRequest{GroupID: "g", MaxMemberNum: new(0)})},
 		{"update operator", "From_Account", "limit is 32", nil, update(group.UpdateRequest{GroupID: "g", MuteAll: new(true), Operator: strings.Repeat("x", 40)})},
@@ -126,7 +126,7 @@ func TestValidation(t *testing.T) {
 			return e
 		}},
 		{"sync empty name", "Name", "empty", nil, func(s *group.Service) error { _, e := s.RenameParticipant(ctx, "u", "\n"); return e }},
-		{"sync long face", "FaceUrl", "limit is 100", []group.Option{group.WithLimits(group.LegacyLimits)}, func(s *group.Service) error {
+		{"sync long face", "FaceUrl", "limit is 100", []group.Option{group.WithLimits(group.LegacyLimits())}, func(s *group.Service) error {
 			_, e := s.SetConsultationAvatar(ctx, "u", strings.Repeat("f", 101))
 			return e
 		}},

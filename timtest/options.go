@@ -31,11 +31,11 @@ type Rate struct {
 	Per time.Duration
 }
 
-// DefaultRate is Tencent's default per-API frequency: 200 calls a second.
-var DefaultRate = Rate{N: 200, Per: time.Second}
+// DefaultRate returns Tencent's default per-API frequency: 200 calls a second.
+func DefaultRate() Rate { return Rate{N: 200, Per: time.Second} }
 
-// BatchRecipientsRate is batchsendmsg's extra budget: 12,000 recipients a minute.
-var BatchRecipientsRate = Rate{N: 12000, Per: time.Minute}
+// BatchRecipientsRate returns batchsendmsg's extra budget: 12,000 recipients a minute.
+func BatchRecipientsRate() Rate { return Rate{N: 12000, Per: time.Minute} }
 
 // batchRecipientsKey names the recipient budget of batchsendmsg.
 const batchRecipientsKey = "openim/batchsendmsg#recipients"
@@ -63,8 +63,8 @@ func defaultConfig() config {
 		admins:          []string{DefaultAdmin},
 		now:             time.Now,
 		callbackTimeout: DefaultCallbackTimeout,
-		rate:            DefaultRate,
-		rates:           map[string]Rate{batchRecipientsKey: BatchRecipientsRate},
+		rate:            DefaultRate(),
+		rates:           map[string]Rate{batchRecipientsKey: BatchRecipientsRate()},
 		pageSize:        DefaultContactPageSize,
 	}
 }

@@ -49,7 +49,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	cbURL := fs.String("callback-url", "", "URL to POST Tencent callbacks to (none when empty)")
 	cbToken := fs.String("callback-token", "", "callback token: callbacks carry Sign and RequestTime")
 	cbTimeout := fs.Duration("callback-timeout", timtest.DefaultCallbackTimeout, "callback budget")
-	rate := fs.Int("rate", timtest.DefaultRate.N, "calls per second per API before 60007/10006/10023 (0 = unlimited)")
+	rate := fs.Int("rate", timtest.DefaultRate().N, "calls per second per API before 60007/10006/10023 (0 = unlimited)")
 	pageSize := fs.Int("page-size", timtest.DefaultContactPageSize, "conversations per recentcontact/get_list page")
 	verbose := fs.Bool("v", false, "log every request and callback to stderr (never the usersig or the token)")
 	if err := fs.Parse(args); err != nil {

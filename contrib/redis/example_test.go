@@ -53,8 +53,8 @@ func ExampleWithFallback() {
 	rdb := redis.NewClient(&redis.Options{Addr: "localhost:6379"})
 	defer rdb.Close()
 	perReplica := tim.NewLocalLimiter(
-		tim.Rate{N: tim.DefaultAPIRate.N / replicas, Per: tim.DefaultAPIRate.Per},
-		map[string]tim.Rate{tim.BatchRecipientsKey: {N: timredis.BatchRecipientsRate.N / replicas, Per: time.Minute}},
+		tim.Rate{N: tim.DefaultAPIRate().N / replicas, Per: tim.DefaultAPIRate().Per},
+		map[string]tim.Rate{tim.BatchRecipientsKey: {N: tim.BatchRecipientsRate().N / replicas, Per: time.Minute}},
 	)
 	lim, err := timredis.NewLimiter(rdb, sdkAppID, timredis.WithFallback(perReplica))
 	if err != nil {

@@ -23,11 +23,6 @@ const (
 	DefaultProbeInterval = time.Second
 )
 
-// BatchRecipientsRate is Tencent's batchsendmsg budget: 12,000 recipients
-// a minute, spent under tim.BatchRecipientsKey. The client's local limiter
-// uses the same default.
-var BatchRecipientsRate = tim.Rate{N: 12000, Per: time.Minute}
-
 // gcraScript books n units of the schedule at KEYS[1] and answers how many
 // microseconds the caller must wait before using them. ARGV: the interval
 // per unit and the burst tolerance, both in microseconds, and n. The
@@ -93,7 +88,7 @@ type limiterConfig struct {
 }
 
 // WithRate sets the budget of every key that has no rate of its own
-// (default tim.DefaultAPIRate, 200 a second). A zero Rate disables
+// (default tim.DefaultAPIRate(), 200 a second). A zero Rate disables
 // limiting.
 func WithRate(r tim.Rate) LimiterOption {
 	return func(c *limiterConfig) error {
@@ -106,7 +101,7 @@ func WithRate(r tim.Rate) LimiterOption {
 }
 
 // WithKeyRate sets the budget of one key: an API path ("openim/sendmsg")
-// or a derived budget (tim.BatchRecipientsKey, default BatchRecipientsRate).
+// or a derived budget (tim.BatchRecipientsKey, default tim.BatchRecipientsRate()).
 // A zero Rate disables limiting for that key.
 func WithKeyRate(key string, r tim.Rate) LimiterOption {
 	return func(c *limiterConfig) error {
@@ -191,8 +186,8 @@ func NewLimiter(rdb redis.Cmdable, sdkAppID uint64, opts ...LimiterOption) (*Lim
 	}
 	cfg := limiterConfig{
 		prefix:    DefaultKeyPrefix,
-		def:       tim.DefaultAPIRate,
-		overrides: map[string]tim.Rate{tim.BatchRecipientsKey: BatchRecipientsRate},
+		def:       tim.DefaultAPIRate(),
+		overrides: map[string]tim.Rate{tim.BatchRecipientsKey: tim.BatchRecipientsRate()},
 		probe:     DefaultProbeInterval,
 	}
 	for _, o := range opts {
