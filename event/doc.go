@@ -37,9 +37,22 @@
 //	FRIEND_ADDED           *NewFriends       Sns.CallbackFriendAdd
 //
 // The typed callback is delivered first, every time; the derived events
-// once per natural key (MsgKey, GroupId+TopicId+MsgSeq, …) within a window kept by a
-// [DedupStore], so a callback Tencent delivers twice, or that reaches
-// several replicas sharing a store, yields one MESSAGE_RECEIVED.
+// once per natural key (MsgKey, GroupId+TopicId+MsgSeq, …) within a window
+// kept by a [DedupStore], so a callback Tencent delivers twice, or that
+// reaches several replicas sharing a store, yields one MESSAGE_RECEIVED.
+//
+// # Signatures
+//
+// Turn callback authentication on in the console and pass its token with
+// [WithToken]: every request must then carry a valid Sign and a fresh
+// RequestTime (else 401). Without WithToken the handler checks nothing
+// but the SdkAppid, and anyone who finds the URL can post callbacks;
+// [NewHandler] logs a warning on the dispatcher's logger then, unless
+// [WithoutSignature] says that is meant (authentication off in the
+// console). An empty token is never taken to mean "off": NewHandler panics
+// on WithToken(""), so WithToken(os.Getenv("TIM_CALLBACK_TOKEN")) with the
+// variable unset stops the program at start-up instead of opening the
+// webhook, and on WithToken combined with WithoutSignature.
 //
 // # Before callbacks
 //

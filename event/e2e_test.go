@@ -397,9 +397,8 @@ func TestE2EBeforeCallbackBudgetAndFallback(t *testing.T) {
 
 // A decider that honours its context returns when the budget ends; that
 // decision is made after the budget and must not be answered: Tencent
-// must get the fallback. The handler races the decider's result against
-// its own timer (two timers of the same length), so serveBefore must treat
-// a decision returned after its deadline as late.
+// must get the fallback. The decider's result and the end of its context
+// can be ready together (a tiny budget, a busy machine); the end must win.
 func TestE2EDecisionMadeAfterTheBudgetIsNotAnswered(t *testing.T) {
 	t.Parallel()
 	e := newE2E(t, e2eToken, []event.HandlerOption{event.WithBeforeBudget(5 * time.Millisecond), event.WithFallback(event.Allow())})

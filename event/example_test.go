@@ -60,7 +60,9 @@ func ExampleDecide() {
 		}
 		return event.Allow()
 	})
-	h := event.NewHandler(d, 1400000000, event.WithBeforeBudget(1500*time.Millisecond))
+	// WithoutSignature keeps the example short; behind a real URL turn
+	// callback authentication on and pass WithToken.
+	h := event.NewHandler(d, 1400000000, event.WithoutSignature(), event.WithBeforeBudget(1500*time.Millisecond))
 
 	for _, text := range []string{"hi", "my phone number is…", "buy spam"} {
 		body := `{"CallbackCommand":"C2C.CallbackBeforeSendMsg","From_Account":"p","To_Account":"d",
@@ -107,7 +109,7 @@ func ExampleDispatcher_OnName() {
 		r := e.(*event.RevokedMessage)
 		fmt.Println("revoked", r.MsgKey)
 	})
-	h := event.NewHandler(d, 1400000000)
+	h := event.NewHandler(d, 1400000000, event.WithoutSignature())
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/?SdkAppid=1400000000&CallbackCommand=C2C.CallbackAfterMsgWithDraw",
 		strings.NewReader(`{"From_Account":"p","To_Account":"d","MsgKey":"48374_2837546_1557481126"}`)))

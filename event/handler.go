@@ -30,8 +30,24 @@ type HandlerOption func(*handler)
 
 // WithToken turns on signature checking: every request must carry Sign and
 // RequestTime made with token (the console's callback-authentication
-// token). Without it the handler accepts unsigned callbacks.
-func WithToken(token string) HandlerOption { return func(h *handler) { h.token = token } }
+// token), else it gets 401.
+//
+// An empty token is a configuration error, not a way to turn the check
+// off: NewHandler panics, so that WithToken(os.Getenv("…")) with the
+// variable unset fails at start-up instead of accepting anyone's
+// callbacks. Use WithoutSignature when authentication is off in the
+// console.
+func WithToken(token string) HandlerOption {
+	return func(h *handler) { h.token, h.tokenGiven = token, true }
+}
+
+// WithoutSignature says, explicitly, that callbacks are not signed
+// (callback authentication is off in the console): the handler checks
+// SdkAppid but not Sign or RequestTime, and accepts a request from anyone
+// who knows the URL and the SDKAppID. It only silences the warning
+// NewHandler logs when given no WithToken; combined with WithToken it
+// makes NewHandler panic.
+func WithoutSignature() HandlerOption { return func(h *handler) { h.unsigned = true } }
 
 // WithTolerance sets how far RequestTime may be from now, either way
 // (default 60 s).
@@ -111,6 +127,10 @@ type handler struct {
 	dedup     DedupStore
 	dedupTTL  time.Duration
 	now       func() time.Time
+
+	// tokenGiven: WithToken was used (even with ""); unsigned:
+	// WithoutSignature was.
+	tokenGiven, unsigned bool
 }
 
 // NewHandler returns the http.Handler for Tencent's callback URL. It
@@ -122,6 +142,14 @@ type handler struct {
 // 403; 400 when missing); with WithToken, Sign and RequestTime must verify
 // (else 401). The body is capped (413) and must parse (400). Errors answer
 // a generic JSON body that never echoes the computed signature.
+//
+// Without WithToken, signatures are NOT checked: anyone who can reach the
+// URL and knows the SDKAppID can post callbacks (fake messages, fake
+// logouts, …) and have before callbacks answered. NewHandler then logs a
+// warning on the dispatcher's logger unless WithoutSignature says this is
+// meant. NewHandler panics on a configuration error: WithToken("") (an
+// unset environment variable, typically) or WithToken together with
+// WithoutSignature.
 //
 // Accepted callbacks get Tencent's envelope
 // {"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0} after the handlers of
@@ -148,6 +176,18 @@ func NewHandler(d *Dispatcher, sdkAppID uint64, opts ...HandlerOption) http.Hand
 	}
 	for _, o := range opts {
 		o(h)
+	}
+	switch {
+	case h.tokenGiven && h.unsigned:
+		panic("event: NewHandler: both WithToken and WithoutSignature given; " +
+			"pass WithToken when callback authentication is on in the console, WithoutSignature when it is off")
+	case h.tokenGiven && h.token == "":
+		panic("event: NewHandler: WithToken(\"\"): the callback token is empty (an unset environment variable?); " +
+			"pass the console's callback-authentication token, or WithoutSignature() if authentication is off")
+	case !h.tokenGiven && !h.unsigned:
+		d.log.Warn("tim/event: callback handler without WithToken: signatures are not checked and anyone can post callbacks; "+
+			"pass WithToken(token), or WithoutSignature() if callback authentication is off in the console",
+			"sdkAppID", h.appIDStr)
 	}
 	if h.dedup == nil {
 		h.dedup = NewMemoryDedup(0)
@@ -412,26 +452,30 @@ func (h *handler) serveBefore(rctx context.Context, aw *answerWriter, cb BeforeC
 		go h.dispatch(ctx, cb)
 		return
 	}
+	// One clock: the decider's context carries the budget, and the answer
+	// is whichever comes first, its decision or that context's end.
+	dctx, cancel := context.WithTimeout(ctx, h.budget)
+	defer cancel()
 	result := make(chan Decision, 1)
 	go func() {
-		dctx, cancel := context.WithTimeout(ctx, h.budget)
 		dec, ok := h.runDecider(dctx, fn, cb)
-		// A decision that arrives after the budget is late even when it
-		// beats the timer below to the select: Tencent gets the fallback.
-		late := dctx.Err() != nil
-		cancel()
-		if !ok || late {
+		if !ok {
 			dec = h.fallback
 		}
 		result <- dec
 		h.dispatch(ctx, cb)
 	}()
-	timer := time.NewTimer(h.budget)
-	defer timer.Stop()
 	var dec Decision
 	select {
 	case dec = <-result:
-	case <-timer.C:
+	case <-dctx.Done():
+	}
+	// A decision counts only when taken while the budget is open. When
+	// the deadline had passed by the time this goroutine reached the
+	// select, both cases were ready and select picked one at random; a
+	// decider that returned on ctx.Done decided after the budget, so the
+	// end of dctx (here only ever its deadline) wins the tie.
+	if dctx.Err() != nil {
 		h.d.log.WarnContext(ctx, "tim/event: decider exceeded its budget; answering the fallback",
 			"command", string(cb.Command()), "budget", h.budget.String(), "fallback", h.fallback.String())
 		dec = h.fallback

@@ -5,7 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -207,13 +209,64 @@ func TestHandlerBadRequests(t *testing.T) {
 	}
 }
 
-func TestHandlerWithoutTokenAcceptsUnsigned(t *testing.T) {
+// Without WithToken nothing is verified: NewHandler warns, unless
+// WithoutSignature says it is meant; with WithToken the same unsigned
+// request is refused.
+func TestHandlerSignatureModes(t *testing.T) {
 	t.Parallel()
-	h := event.NewHandler(event.NewDispatcher(), testutil.AppID)
-	rec := post(h, callbackURL(event.CmdGroupAfterSendMsg, func(q url.Values) { q.Del("Sign"); q.Del("RequestTime") }),
-		readCallback(t, event.CmdGroupAfterSendMsg))
-	assert.Equal(t, 200, rec.Code)
-	assert.JSONEq(t, okJSON, rec.Body.String())
+	unsigned := callbackURL(event.CmdGroupAfterSendMsg, func(q url.Values) { q.Del("Sign"); q.Del("RequestTime") })
+	forged := callbackURL(event.CmdGroupAfterSendMsg, func(q url.Values) { q.Set("Sign", event.Sign("guessed", q.Get("RequestTime"))) })
+	for _, tt := range []struct {
+		name     string
+		opts     []event.HandlerOption
+		want     int // for both the unsigned and the forged request
+		warnings int
+	}{
+		{"no option: unchecked, with a warning", nil, 200, 1},
+		{"WithoutSignature: unchecked, quietly", []event.HandlerOption{event.WithoutSignature()}, 200, 0},
+		{"WithToken: checked", []event.HandlerOption{event.WithToken(testToken), event.WithHandlerClock(testClock)}, 401, 0},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var logs bytes.Buffer
+			d := event.NewDispatcher(event.WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelWarn}))))
+			h := event.NewHandler(d, testutil.AppID, tt.opts...)
+			assert.Equal(t, tt.warnings, strings.Count(logs.String(), "signatures are not checked"), logs.String())
+			for _, target := range []string{unsigned, forged} {
+				rec := post(h, target, readCallback(t, event.CmdGroupAfterSendMsg))
+				assert.Equal(t, tt.want, rec.Code, target)
+			}
+		})
+	}
+}
+
+// WithToken("") (an unset environment variable) must not turn the check
+// off: NewHandler refuses it loudly, as it does a contradictory setup.
+func TestHandlerSignatureMisconfigurationPanics(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name string
+		opts []event.HandlerOption
+		want string
+	}{
+		{"empty token", []event.HandlerOption{event.WithToken("")}, `WithToken("")`}, // os.Getenv of an unset variable
+		{"empty token overriding a good one", []event.HandlerOption{event.WithToken(testToken), event.WithToken("")}, `WithToken("")`},
+		{"token and WithoutSignature", []event.HandlerOption{event.WithToken(testToken), event.WithoutSignature()}, "both WithToken and WithoutSignature"},
+		{"WithoutSignature and token", []event.HandlerOption{event.WithoutSignature(), event.WithToken(testToken)}, "both WithToken and WithoutSignature"},
+		{"WithoutSignature and empty token", []event.HandlerOption{event.WithoutSignature(), event.WithToken("")}, "both WithToken and WithoutSignature"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var msg string
+			func() {
+				defer func() { msg = fmt.Sprint(recover()) }()
+				event.NewHandler(event.NewDispatcher(), testutil.AppID, tt.opts...)
+			}()
+			assert.Contains(t, msg, tt.want)
+			assert.Contains(t, msg, "WithoutSignature", "the panic names the way out")
+			assert.NotContains(t, msg, testToken, "never the token")
+		})
+	}
 }
 
 func TestHandlerDispatchesTypedAndDerived(t *testing.T) {
@@ -587,9 +640,46 @@ func TestHandlerBeforeTimeout(t *testing.T) {
 	}
 }
 
+// With every default, a decider that never returns in time still gets
+// Tencent its answer (the default fallback: allow) well inside the 2 s
+// Tencent waits, room left for the answer's trip back.
 func TestHandlerDefaultBudgetFitsTencent(t *testing.T) {
 	t.Parallel()
-	assert.Less(t, event.DefaultBeforeBudget, 2*time.Second)
+	d := event.NewDispatcher()
+	release := make(chan struct{})
+	defer close(release)
+	event.Decide(d, func(context.Context, *event.C2CBeforeSendMsg) event.Decision {
+		<-release // blocks past any budget, ignoring its context
+		return event.Reject("never answered")
+	})
+	h := newTestHandler(d) // the token and the clock only: default budget and fallback
+	start := time.Now()
+	rec := post(h, callbackURL(event.CmdC2CBeforeSendMsg), readCallback(t, event.CmdC2CBeforeSendMsg))
+	elapsed := time.Since(start)
+	assert.Equal(t, 200, rec.Code)
+	assert.JSONEq(t, okJSON, rec.Body.String(), "the default fallback allows")
+	assert.GreaterOrEqual(t, elapsed, event.DefaultBeforeBudget, "the decider had its whole budget")
+	assert.Less(t, elapsed, 1800*time.Millisecond, "answered with room to spare before Tencent's 2 s")
+}
+
+// A decider that returns when its context ends decides after the budget:
+// never answered, even when its decision and the deadline are ready at
+// the same moment (a 1 ns budget makes that the common case).
+func TestHandlerDecisionAtTheDeadlineIsNotAnswered(t *testing.T) {
+	t.Parallel()
+	d := event.NewDispatcher()
+	event.Decide(d, func(ctx context.Context, _ *event.C2CBeforeSendMsg) event.Decision {
+		<-ctx.Done()
+		return event.Reject("decided after the budget")
+	})
+	h := newTestHandler(d, event.WithBeforeBudget(time.Nanosecond), event.WithFallback(event.Drop()))
+	body := readCallback(t, event.CmdC2CBeforeSendMsg)
+	const n = 500
+	answers := map[string]int{}
+	for range n {
+		answers[post(h, callbackURL(event.CmdC2CBeforeSendMsg), body).Body.String()]++
+	}
+	assert.Equal(t, map[string]int{`{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":2}`: n}, answers)
 }
 
 func TestHandlerDeciderPanicAnswersFallback(t *testing.T) {
