@@ -178,11 +178,14 @@ func (b *Backend) NewClient(extra ...tim.Option) (*tim.Client, error) {
 }
 
 // HandlerOptions are the webhook's options: signature checking with the
-// callback token when there is one.
+// callback token when there is one; without one (authentication off in the
+// console) unsigned callbacks are accepted, explicitly.
 func (b *Backend) HandlerOptions(extra ...event.HandlerOption) []event.HandlerOption {
 	var opts []event.HandlerOption
 	if b.CallbackToken != "" {
 		opts = append(opts, event.WithToken(b.CallbackToken))
+	} else {
+		opts = append(opts, event.WithoutSignature())
 	}
 	return append(opts, extra...)
 }
