@@ -3,7 +3,11 @@ package setup_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -11,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/timkit/tim"
+	"github.com/timkit/tim/event"
 	"github.com/timkit/tim/examples/internal/setup"
 	"github.com/timkit/tim/timtest"
 )
@@ -114,7 +119,12 @@ func TestOpenARemoteServer(t *testing.T) {
 			assert.Contains(t, b.Describe(), tt.describe)
 			assert.Equal(t, tt.callbacks, b.Callbacks)
 			assert.Empty(t, b.CallbackToken)
-			assert.Empty(t, b.HandlerOptions(), "no token: unsigned callbacks accepted")
+			// No token: unsigned callbacks are accepted (explicitly, no panic).
+			h := event.NewHandler(event.NewDispatcher(), b.SDKAppID, b.HandlerOptions()...)
+			rec := httptest.NewRecorder()
+			q := fmt.Sprintf("/?SdkAppid=%d&CallbackCommand=State.StateChange&contenttype=json", b.SDKAppID)
+			h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, q, strings.NewReader(`{"CallbackCommand":"State.StateChange"}`)))
+			assert.Equal(t, http.StatusOK, rec.Code, "no token: unsigned callbacks accepted")
 			assert.Equal(t, tim.DefaultAdmin, b.Admin)
 			_, err = b.NewClient()
 			require.NoError(t, err)
