@@ -62,6 +62,10 @@ func recipientError(op, account string, code int) RecipientError {
 type BatchPart struct {
 	// To are the recipients of this call.
 	To []string
+	// Random is the MsgRandom of this call (carried, or to be carried by
+	// a resend when the call was never made): its own, derived from the
+	// message's keys and To (see SendBatch).
+	Random uint32
 	// MsgKey and MsgID identify the message of this call.
 	MsgKey string
 	MsgID  string
@@ -72,7 +76,9 @@ type BatchPart struct {
 
 // BatchResult is what SendBatch returns.
 type BatchResult struct {
-	// Random and Seq are the dedup keys every call carried.
+	// Random and Seq are the message's dedup keys. Every call carried Seq
+	// as its MsgSeq and a MsgRandom of its own derived from Random (in
+	// Parts).
 	Random uint32
 	Seq    uint32
 	// Calls is the number of batchsendmsg calls made.
@@ -116,8 +122,22 @@ type batchResponse struct {
 // calls of 500 (Tencent's cap), a bounded number in flight, each call
 // spending its recipient count from the client's 12,000-per-minute batch
 // budget. m.To must be empty and m.Conversation ConvC2C or empty; duplicate
-// recipients are sent once. Every call carries m's dedup keys, so retries
-// (by the transport, or yours with the same *Message) do not duplicate.
+// recipients are sent once (the first occurrence counts).
+//
+// Dedup keys: Tencent documents no dedup rule of its own for batchsendmsg,
+// but it takes sendmsg's MsgSeq and MsgRandom, and this package assumes it
+// deduplicates like sendmsg: sender + MsgSeq + MsgRandom + CRC32 of the
+// body, recipients not included. So every call carries m's Seq (history
+// order) and a MsgRandom of its own, derived from m's keys, the call's
+// index and its recipients (BatchPart.Random); calls sharing keys would be
+// swallowed as duplicates of the first. The derivation is deterministic:
+// a call resent by the transport after a lost answer, and a resend of the
+// same unchanged *Message to the same recipient list (or, after a restart,
+// of a message built WithKeys from the persisted keys), carry exactly the
+// same keys and are absorbed; another recipient list, or a changed message
+// (see Message), gets other keys. Should Tencent not deduplicate batch
+// calls, the distinct keys change nothing and a resent call may deliver
+// twice, as any resend would.
 //
 // Per-recipient failures (e.g. 70107, account not imported) are listed in
 // the result's Failed and are not an error. The error is non-nil when the
@@ -165,7 +185,7 @@ func (s *Service) SendBatch(ctx context.Context, m *Message, recipients []string
 	if err != nil {
 		return nil, err
 	}
-	m.FixKeys()
+	m.fixKeysFor(body)
 	c2c.Random, c2c.Seq = m.Random, m.Seq
 
 	n := (len(to) + MaxBatchRecipients - 1) / MaxBatchRecipients
@@ -178,7 +198,8 @@ func (s *Service) SendBatch(ctx context.Context, m *Message, recipients []string
 	for i := range n {
 		lo, hi := i*MaxBatchRecipients, min((i+1)*MaxBatchRecipients, len(to))
 		chunk := to[lo:hi]
-		parts[i].To = chunk
+		random := chunkRandom(m.Random, m.Seq, i, chunk)
+		parts[i].To, parts[i].Random = chunk, random
 		select {
 		case sem <- struct{}{}:
 		case <-ctx.Done():
@@ -190,7 +211,9 @@ func (s *Service) SendBatch(ctx context.Context, m *Message, recipients []string
 		sent[i] = true
 		wg.Go(func() {
 			defer func() { <-sem }()
-			parts[i], failed[i] = s.batchCall(ctx, &c2c, chunk, body)
+			cm := c2c
+			cm.Random = random
+			parts[i], failed[i] = s.batchCall(ctx, &cm, chunk, body)
 		})
 	}
 	wg.Wait()
@@ -218,7 +241,7 @@ func (s *Service) SendBatch(ctx context.Context, m *Message, recipients []string
 }
 
 func (s *Service) batchCall(ctx context.Context, m *Message, chunk []string, body json.RawMessage) (BatchPart, Failures) {
-	part := BatchPart{To: chunk}
+	part := BatchPart{To: chunk, Random: m.Random}
 	req, err := appendC2C(make([]byte, 0, 256+len(body)+16*len(chunk)), m, "", chunk, body)
 	if err != nil {
 		part.Err = err

@@ -2,7 +2,9 @@ package message_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -84,14 +86,18 @@ func TestBatchSplitsAndMergesFailures(t *testing.T) {
 	assert.Equal(t, 3, res.Calls)
 	var sizes []int
 	var all []string
+	randoms := map[string]uint32{} // first recipient -> MsgRandom
 	for _, c := range calls {
 		var req batchReq
 		c.Decode(t, &req)
 		sizes = append(sizes, len(req.To))
 		all = append(all, req.To...)
-		assert.Equal(t, m.Random, req.MsgRandom, "every call carries the message's keys")
-		assert.Equal(t, m.Seq, req.MsgSeq)
+		assert.NotEqual(t, m.Random, req.MsgRandom, "a call's MsgRandom is derived, not the message's")
+		assert.Equal(t, m.Seq, req.MsgSeq, "every call carries the message's MsgSeq")
+		randoms[req.To[0]] = req.MsgRandom
 	}
+	assert.Len(t, randoms, 3)
+	assert.Len(t, slices.Compact(slices.Sorted(maps.Values(randoms))), 3, "every call has a MsgRandom of its own")
 	slices.Sort(sizes)
 	assert.Equal(t, []int{234, 500, 500}, sizes)
 	slices.Sort(all)
@@ -107,6 +113,11 @@ func TestBatchSplitsAndMergesFailures(t *testing.T) {
 	require.Len(t, res.Parts, 3)
 	assert.Equal(t, "kuser00000", res.Parts[0].MsgKey)
 	assert.Equal(t, "kuser01000", res.Parts[2].MsgKey)
+	for _, p := range res.Parts {
+		assert.Equal(t, randoms[p.To[0]], p.Random, "the part reports the MsgRandom its call carried")
+	}
+	assert.Equal(t, m.Random, res.Random)
+	assert.Equal(t, m.Seq, res.Seq)
 	assert.LessOrEqual(t, maxInFlight.Load(), int32(2), "bounded concurrency")
 
 	lim.mu.Lock()
@@ -152,4 +163,57 @@ func TestBatchCancelledContextReportsUnsent(t *testing.T) {
 	assert.ErrorIs(t, err, context.Canceled)
 	assert.Less(t, res.Calls, 4)
 	assert.Equal(t, 2000, res.Sent+len(res.Failed), "every recipient is either sent or reported")
+}
+
+func TestBatchChunkKeysAreDeterministic(t *testing.T) {
+	t.Parallel()
+	svc, srv := newService(t)
+	srv.Handle(pathBatch, func(testutil.Request) any { return testutil.With(map[string]any{"MsgKey": "k"}) })
+	bodies := func(from int) map[string]string {
+		out := map[string]string{}
+		for _, c := range srv.Calls(pathBatch)[from:] {
+			var req batchReq
+			c.Decode(t, &req)
+			out[req.To[0]+"/"+fmt.Sprint(len(req.To))] = string(c.Body)
+		}
+		return out
+	}
+	text := func() message.Body { return message.Body{&message.Text{Text: "clinic closed"}} }
+	list := users(1100)
+
+	m := &message.Message{Body: text()}
+	r1, err := svc.SendBatch(context.Background(), m, list)
+	require.NoError(t, err)
+	first := bodies(0)
+	require.Len(t, first, 3)
+
+	// The same *Message to the same list: byte-identical calls.
+	_, err = svc.SendBatch(context.Background(), m, list)
+	require.NoError(t, err)
+	assert.Equal(t, first, bodies(3))
+
+	// After a restart: a new message WithKeys from the persisted keys, to
+	// the same list, makes the same calls.
+	again := message.New(message.ConvC2C, "", text(), message.WithKeys(r1.Random, r1.Seq))
+	_, err = svc.SendBatch(context.Background(), again, list)
+	require.NoError(t, err)
+	assert.Equal(t, first, bodies(6))
+
+	// Another list (one recipient more at the front): every call differs.
+	_, err = svc.SendBatch(context.Background(), m, append([]string{"newcomer"}, list...))
+	require.NoError(t, err)
+	for k, b := range bodies(9) {
+		for _, old := range first {
+			var x, y batchReq
+			require.NoError(t, json.Unmarshal([]byte(b), &x))
+			require.NoError(t, json.Unmarshal([]byte(old), &y))
+			assert.NotEqual(t, y.MsgRandom, x.MsgRandom, "call %s reuses a MsgRandom of the first list", k)
+		}
+	}
+
+	// Body changed: the message's keys are drawn afresh.
+	m.Body = message.Body{&message.Text{Text: "clinic open"}}
+	r2, err := svc.SendBatch(context.Background(), m, list)
+	require.NoError(t, err)
+	assert.NotEqual(t, r1.Random, r2.Random)
 }

@@ -241,3 +241,59 @@ func TestNotificationWithoutDedupKeyIsNotResent(t *testing.T) {
 	require.Error(t, err)
 	assert.Len(t, srv.Calls(path), 1)
 }
+
+func TestFixKeysFollowsTheMessage(t *testing.T) {
+	t.Parallel()
+	type keys struct{ random, seq uint32 }
+	of := func(m *message.Message) keys { return keys{m.Random, m.Seq} }
+
+	m := message.NewText(message.ConvC2C, "a", "x", message.WithSender("s"))
+	k := of(m)
+	m.FixKeys()
+	assert.Equal(t, k, of(m), "unchanged: kept")
+
+	// Delivery settings are not what the keys protect.
+	m.OfflinePush = &message.OfflinePushInfo{Desc: "d"}
+	m.SendControl = []message.SendControl{message.NoUnread}
+	m.FixKeys()
+	assert.Equal(t, k, of(m))
+
+	for _, change := range []func(){
+		func() { m.To = "b" },
+		func() { m.From = "t" },
+		func() { m.Body = message.Body{&message.Text{Text: "y"}} },
+		func() { m.CloudCustomData = "c" },
+		func() { m.Conversation = message.ConvGroup },
+		func() { m.Receivers = []string{"r"} },
+		func() { m.TopicID = "topic" },
+		func() { m.Mentions = []string{"r"} },
+		func() { m.Conversation = message.ConvC2C; m.Receivers, m.TopicID, m.Mentions = nil, "", nil },
+		func() { m.Random = 0 }, // zeroing a drawn key asks for fresh ones
+	} {
+		change()
+		m.FixKeys()
+		require.NotZero(t, m.Random)
+		assert.NotEqual(t, k.random, m.Random)
+		k = of(m)
+	}
+	// Still the SDK's keys: the next change draws again.
+	m.To = "c"
+	m.FixKeys()
+	assert.NotEqual(t, k.random, m.Random)
+
+	// A group message changed only in its delivery settings keeps its key.
+	g := message.NewText(message.ConvGroup, "g", "x")
+	r := g.Random
+	g.Priority = message.PriorityHigh
+	g.FixKeys()
+	assert.Equal(t, r, g.Random)
+	assert.Zero(t, g.Seq)
+
+	// Keys the caller set are never replaced: partly set ones neither.
+	e := message.NewText(message.ConvC2C, "a", "x", message.WithKeys(5, 0))
+	require.NotZero(t, e.Seq)
+	ek := of(e)
+	e.To, e.Body = "b", message.Body{&message.Text{Text: "y"}}
+	e.FixKeys()
+	assert.Equal(t, ek, of(e))
+}

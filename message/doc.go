@@ -24,14 +24,23 @@
 //
 // # No duplicates, nothing lost
 //
-// Every message carries Tencent's dedup keys, fixed once when it is built
-// (or on its first Send): MsgRandom and MsgSeq for C2C, Random for groups.
+// Every message carries Tencent's dedup keys, drawn when it is built (or
+// on its first Send): MsgRandom and MsgSeq for C2C, Random for groups.
 // Sends are marked as deduplicated calls, so after a timeout or a
 // transient error the transport resends the byte-identical request, which
 // Tencent's dedup window (120 s C2C, 5 min group) absorbs; sending the same
-// *Message again yourself reuses the same keys too. The keys are in the
-// SendResult (and on the Message) so they can be persisted with an outbox
-// row and reused after a restart (WithKeys).
+// unchanged *Message again yourself reuses the same keys too. Drawn keys
+// are bound to what they protect (conversation type, recipient or group,
+// sender, body, custom data): a message reused as a template with another
+// To or body gets fresh keys, because Tencent's C2C key leaves the
+// recipient out and would otherwise swallow the second message while
+// answering success. Keys you set yourself (WithKeys) are always sent as
+// they are; their uniqueness is then yours. The keys are in the SendResult
+// (and on the Message) so they can be persisted with an outbox row and
+// reused after a restart (WithKeys). SendBatch gives each call of 500 a
+// MsgRandom of its own, derived from the message's keys and the call's
+// recipients, so no call is taken for a resend of another; ImportC2C and
+// SendBroadcast bind the keys they draw the same way.
 //
 // # Afterwards
 //

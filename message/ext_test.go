@@ -259,6 +259,31 @@ func TestBroadcastGolden(t *testing.T) {
 	require.NoError(t, err)
 	require.NotZero(t, b2.Random)
 	assert.Equal(t, b2.Random, res.Random)
+
+	// Resent unchanged: the same Random. Reused as a template (another
+	// body, sender or custom data): a fresh one, so Tencent's Random +
+	// content rule cannot take it for the first broadcast.
+	drawn := b2.Random
+	_, err = svc.SendBroadcast(context.Background(), b2)
+	require.NoError(t, err)
+	assert.Equal(t, drawn, b2.Random)
+	for _, change := range []func(){
+		func() { b2.Body = message.Body{&message.Text{Text: "bye"}} },
+		func() { b2.From = "host" },
+		func() { b2.CloudCustomData = "x" },
+	} {
+		change()
+		res, err = svc.SendBroadcast(context.Background(), b2)
+		require.NoError(t, err)
+		assert.NotEqual(t, drawn, res.Random)
+		drawn = res.Random
+	}
+
+	// A Random set by the caller is kept whatever changes.
+	b.Body = message.Body{&message.Text{Text: "另一条"}}
+	res, err = svc.SendBroadcast(context.Background(), b)
+	require.NoError(t, err)
+	assert.Equal(t, uint32(1287657), res.Random)
 }
 
 // The broadcast carries no dedup key Tencent documents, so a transient

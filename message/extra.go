@@ -94,8 +94,13 @@ type Broadcast struct {
 	// CloudCustomData is stored with the message.
 	CloudCustomData string
 	// Random is the message's Random, drawn on the first send when zero
-	// and kept here, so a resend of the same *Broadcast carries it.
+	// and kept here, so a resend of the same unchanged *Broadcast carries
+	// it. A drawn Random is bound to From, Body and CloudCustomData: change
+	// any of them (a template reused) and the next send draws a fresh one.
+	// A Random you set is always sent as it is.
 	Random uint32
+
+	keys keyBinding
 }
 
 // BroadcastResult is what SendBroadcast returns.
@@ -125,9 +130,7 @@ func (s *Service) SendBroadcast(ctx context.Context, b *Broadcast) (*BroadcastRe
 	if err != nil {
 		return nil, err
 	}
-	if b.Random == 0 {
-		b.Random = nonZero()
-	}
+	b.keys.fix(uint64(newFingerprint().str(b.From).bytes(body).str(b.CloudCustomData)), &b.Random, nil, nil)
 	req := struct {
 		From            string          `json:"From_Account,omitempty"`
 		Random          uint32          `json:"Random"`

@@ -38,14 +38,21 @@ type ImportC2CRequest struct {
 	// Seq and Random are MsgSeq and MsgRandom. Tencent treats two imports
 	// with the same Seq, Random and Time in one conversation as the same
 	// message (whatever the content), so keep the originals' values, or let
-	// ImportC2C draw them once (it writes them back here) and reuse them.
+	// ImportC2C draw them (it writes them back here). Keys ImportC2C drew
+	// are bound to From, To, Time, Body and CloudCustomData: importing the
+	// same request unchanged reuses them (a safe resend), changing any of
+	// those (a request value reused for the next message) draws fresh ones.
+	// Keys you set are always sent as they are: their uniqueness is yours.
 	Seq    uint32
 	Random uint32
+
+	keys keyBinding
 }
 
 // ImportC2C imports one C2C message into history (migration from another
 // system). It triggers no callbacks. Resends are deduplicated by Tencent on
-// (MsgSeq, MsgRandom, MsgTimeStamp), so the transport retries it safely.
+// (MsgSeq, MsgRandom, MsgTimeStamp), so the transport retries it safely;
+// see ImportC2CRequest.Seq for how the keys are chosen.
 //
 // REST: v4/openim/importmsg
 func (s *Service) ImportC2C(ctx context.Context, r *ImportC2CRequest) error {
@@ -72,12 +79,8 @@ func (s *Service) ImportC2C(ctx context.Context, r *ImportC2CRequest) error {
 	if err != nil {
 		return err
 	}
-	if r.Seq == 0 {
-		r.Seq = nonZero()
-	}
-	if r.Random == 0 {
-		r.Random = nonZero()
-	}
+	fp := newFingerprint().str(r.From).str(r.To).u64(uint64(r.Time.Unix())).bytes(body).str(r.CloudCustomData)
+	r.keys.fix(uint64(fp), &r.Random, &r.Seq, nonZero)
 	req := struct {
 		SyncFromOldSystem ImportMode      `json:"SyncFromOldSystem"`
 		From              string          `json:"From_Account"`

@@ -107,11 +107,18 @@ const (
 // Service.Send (or Service.SendBatch for many users).
 //
 // Random (MsgRandom for C2C, Random for groups) and Seq (C2C MsgSeq) are
-// Tencent's dedup keys. The constructors fix them when the message is
-// built; a literal gets them on its first Send. Every send of the same
-// *Message reuses them, so resending it after an unclear failure is
-// absorbed by Tencent's dedup window (120 s C2C, 5 min group) instead of
-// delivering twice. A message built by a constructor may be sent from
+// Tencent's dedup keys. The constructors draw them when the message is
+// built; a literal gets them on its first Send. Keys the SDK draws are
+// bound to what they protect: the conversation type, To, From, the body
+// and CloudCustomData (for groups also Receivers, TopicID and the
+// @-mentions). Sending the same *Message again unchanged reuses them, so a
+// resend after an unclear failure is absorbed by Tencent's dedup window
+// (120 s C2C, 5 min group) instead of delivering twice. Change any of
+// those fields, e.g. to reuse the message as a template for another
+// recipient, and the next send draws fresh keys (and writes them here), so
+// the new message is not swallowed as a duplicate of the old one. Keys set
+// by the caller (WithKeys, a literal, or assigning the fields) are never
+// replaced. A message built by a constructor may be sent unchanged from
 // several goroutines; a literal with zero keys must get its first Send (or
 // FixKeys) before it is shared.
 type Message struct {
@@ -159,12 +166,16 @@ type Message struct {
 	// TopicID (group only): the community topic (TopicId).
 	TopicID string
 
-	// Random is MsgRandom (C2C) or Random (group): a dedup key, fixed once.
+	// Random is MsgRandom (C2C) or Random (group): a dedup key (see
+	// Message). Zero: drawn by FixKeys or the first send.
 	Random uint32
-	// Seq is the C2C MsgSeq: part of the dedup key, fixed once; within one
-	// second Tencent orders a conversation's history by it (see FixKeys).
-	// Unused for groups (their MsgSeq is assigned by Tencent).
+	// Seq is the C2C MsgSeq: part of the dedup key; within one second
+	// Tencent orders a conversation's history by it (see FixKeys). Unused
+	// for groups (their MsgSeq is assigned by Tencent).
 	Seq uint32
+
+	// keys records the keys the SDK drew and what they were drawn for.
+	keys keyBinding
 }
 
 // Option sets a field of a Message.
@@ -289,27 +300,30 @@ func WithTopic(topicID string) Option { return func(m *Message) { m.TopicID = to
 
 // WithKeys sets the dedup keys yourself, e.g. ones you persisted before a
 // crash so the resend after restart is absorbed: random is MsgRandom/Random,
-// seq the C2C MsgSeq. Zero values are drawn at random.
+// seq the C2C MsgSeq. Zero values are drawn at random. Keys you set are
+// sent as they are, whatever else changes in the message: you then own
+// their uniqueness, and a different message sent with the same keys (and,
+// for C2C, the same sender and body, whatever the recipient) inside the
+// dedup window is dropped by Tencent as a duplicate while the send reports
+// success. SendBatch derives each call's MsgRandom from these keys and the
+// call's recipients, so persist the recipient list with them.
 func WithKeys(random, seq uint32) Option {
 	return func(m *Message) { m.Random, m.Seq = random, seq }
 }
 
-// FixKeys sets the dedup keys that are still zero: Random from
-// math/rand/v2 (a ChaCha8 generator seeded from the OS), and Seq from the
-// clock in microseconds (modulo 2³²), because within one second Tencent
-// orders a conversation's history by MsgSeq: messages built one after the
-// other then keep their order, which random sequence numbers would shuffle.
-// The random MsgRandom alone keeps the dedup key unique. The constructors
-// and Send call FixKeys; call it yourself on a literal before sharing it
-// between goroutines or persisting its keys.
-func (m *Message) FixKeys() {
-	if m.Random == 0 {
-		m.Random = nonZero()
-	}
-	if m.Seq == 0 && m.Conversation != ConvGroup {
-		m.Seq = clockSeq()
-	}
-}
+// FixKeys settles the dedup keys now, as Send would: keys still zero are
+// drawn, and keys the SDK drew earlier for a message that has changed since
+// (another To, From, body, …; see Message) are drawn afresh; keys the
+// caller set are kept. Random comes from math/rand/v2 (a ChaCha8 generator
+// seeded from the OS), Seq from the clock in microseconds (modulo 2³²),
+// because within one second Tencent orders a conversation's history by
+// MsgSeq: messages built one after the other then keep their order, which
+// random sequence numbers would shuffle. The random MsgRandom alone keeps
+// the dedup key unique. The constructors and Send call FixKeys; call it
+// yourself on a literal before sharing it between goroutines or persisting
+// its keys (persist them after the last change to the message, or take
+// them from the SendResult).
+func (m *Message) FixKeys() { m.fixKeys() }
 
 // clockSeq is a C2C MsgSeq that grows with time: the Unix time in
 // microseconds modulo 2³² (it wraps every 71 minutes, so two messages a

@@ -94,9 +94,9 @@ func (e *DroppedError) Is(target error) bool { return target == wire.ErrRateLimi
 // the keys in the order of Tencent's documentation. It is written by hand
 // because it is the hot path; the golden tests pin its output.
 //
-// The MsgBody is raw when already encoded (a batch encodes it once for all
-// its calls), else m.Body is encoded in place and its size checked.
-func appendC2C(buf []byte, m *Message, to string, tos []string, raw []byte) ([]byte, error) {
+// body is the encoded MsgBody, already checked (the keys depend on it, and
+// a batch encodes it once for all its calls); the keys sent are m's.
+func appendC2C(buf []byte, m *Message, to string, tos []string, body []byte) ([]byte, error) {
 	buf = append(buf, '{')
 	if m.SyncToSender != nil {
 		if *m.SyncToSender {
@@ -152,18 +152,7 @@ func appendC2C(buf []byte, m *Message, to string, tos []string, raw []byte) ([]b
 		buf = append(buf, ']')
 	}
 	buf = append(buf, `,"MsgBody":`...)
-	if raw != nil {
-		buf = append(buf, raw...)
-	} else {
-		start := len(buf)
-		var err error
-		if buf, err = m.Body.appendJSON(buf); err != nil {
-			return nil, err
-		}
-		if err := checkBodySize(len(buf) - start); err != nil {
-			return nil, err
-		}
-	}
+	buf = append(buf, body...)
 	if m.CloudCustomData != "" {
 		buf = append(buf, `,"CloudCustomData":`...)
 		buf = appendString(buf, m.CloudCustomData)
@@ -227,25 +216,37 @@ type groupResponse struct {
 	MsgDropReason flexStr      `json:"MsgDropReason"`
 }
 
-// Send validates m, fixes its dedup keys if it has none yet, and sends it to
-// its user or group. A timeout or a transient failure is retried with the
-// byte-identical request, inside Tencent's dedup window; sending the same
-// *Message again later reuses the same keys too.
+// Send validates m, settles its dedup keys (see Message and FixKeys) and
+// sends it to its user or group. A timeout or a transient failure is
+// retried with the byte-identical request, inside Tencent's dedup window;
+// sending the same *Message again unchanged reuses the same keys too,
+// while a message changed since its last send (another To, From, body, …)
+// goes out with fresh keys. The keys sent are in the SendResult.
 //
 // REST: v4/openim/sendmsg (C2C), v4/group_open_http_svc/send_group_msg (group)
 func (s *Service) Send(ctx context.Context, m *Message) (*SendResult, error) {
 	if err := m.check(); err != nil {
 		return nil, err
 	}
-	m.FixKeys()
+	// The body is encoded first (the keys depend on it) into a pooled
+	// buffer that the request then copies.
+	bp := bodyBufs.Get().(*[]byte)
+	defer bodyBufs.Put(bp)
+	body, err := m.Body.appendJSON((*bp)[:0])
+	if err != nil {
+		return nil, err
+	}
+	if cap(body) <= 64<<10 {
+		*bp = body[:0]
+	}
+	if err := checkBodySize(len(body)); err != nil {
+		return nil, err
+	}
+	m.fixKeysFor(body)
 	if m.Conversation == ConvGroup {
-		body, err := checkBody(m.Body)
-		if err != nil {
-			return nil, err
-		}
 		return s.sendGroup(ctx, m, body)
 	}
-	req, err := appendC2C(make([]byte, 0, 160+m.Body.sizeHint()+len(m.CloudCustomData)), m, m.To, nil, nil)
+	req, err := appendC2C(make([]byte, 0, 160+len(body)+len(m.CloudCustomData)), m, m.To, nil, body)
 	if err != nil {
 		return nil, err
 	}
