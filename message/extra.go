@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strconv"
 
+	"github.com/timkit/tim/internal/dedupkey"
 	"github.com/timkit/tim/internal/wire"
 )
 
@@ -100,7 +101,7 @@ type Broadcast struct {
 	// A Random you set is always sent as it is.
 	Random uint32
 
-	keys keyBinding
+	keys dedupkey.Binding
 }
 
 // BroadcastResult is what SendBroadcast returns.
@@ -130,7 +131,7 @@ func (s *Service) SendBroadcast(ctx context.Context, b *Broadcast) (*BroadcastRe
 	if err != nil {
 		return nil, err
 	}
-	b.keys.fix(uint64(newFingerprint().str(b.From).bytes(body).str(b.CloudCustomData)), &b.Random, nil, nil)
+	b.keys.Fix(uint64(dedupkey.New().Str(b.From).Bytes(body).Str(b.CloudCustomData)), &b.Random, nil, nil)
 	req := struct {
 		From            string          `json:"From_Account,omitempty"`
 		Random          uint32          `json:"Random"`

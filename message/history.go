@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/timkit/tim/internal/dedupkey"
 	"github.com/timkit/tim/internal/wire"
 )
 
@@ -46,7 +47,7 @@ type ImportC2CRequest struct {
 	Seq    uint32
 	Random uint32
 
-	keys keyBinding
+	keys dedupkey.Binding
 }
 
 // ImportC2C imports one C2C message into history (migration from another
@@ -79,8 +80,8 @@ func (s *Service) ImportC2C(ctx context.Context, r *ImportC2CRequest) error {
 	if err != nil {
 		return err
 	}
-	fp := newFingerprint().str(r.From).str(r.To).u64(uint64(r.Time.Unix())).bytes(body).str(r.CloudCustomData)
-	r.keys.fix(uint64(fp), &r.Random, &r.Seq, nonZero)
+	fp := dedupkey.New().Str(r.From).Str(r.To).U64(uint64(r.Time.Unix())).Bytes(body).Str(r.CloudCustomData)
+	r.keys.Fix(uint64(fp), &r.Random, &r.Seq, dedupkey.NonZero)
 	req := struct {
 		SyncFromOldSystem ImportMode      `json:"SyncFromOldSystem"`
 		From              string          `json:"From_Account"`

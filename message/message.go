@@ -1,11 +1,11 @@
 package message
 
 import (
-	"math/rand/v2"
 	"strconv"
 	"time"
 	"unicode/utf8"
 
+	"github.com/timkit/tim/internal/dedupkey"
 	"github.com/timkit/tim/internal/wire"
 )
 
@@ -175,7 +175,7 @@ type Message struct {
 	Seq uint32
 
 	// keys records the keys the SDK drew and what they were drawn for.
-	keys keyBinding
+	keys dedupkey.Binding
 }
 
 // Option sets a field of a Message.
@@ -333,14 +333,6 @@ func clockSeq() uint32 {
 		return s
 	}
 	return 1
-}
-
-func nonZero() uint32 {
-	for {
-		if v := rand.Uint32(); v != 0 {
-			return v
-		}
-	}
 }
 
 // Validate checks the message against Tencent's rules without sending it.

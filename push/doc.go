@@ -9,11 +9,16 @@
 // be combined), an offline lifetime (MsgLifeTime, 0 = online users only, at
 // most 7 days) and optional offline-push settings (message.OfflinePushInfo).
 //
-// Tencent deduplicates pushes by MsgRandom for 7 days. Service.Send fixes
-// the Push's Random once (Push.FixRandom) and the call is marked as
-// deduplicated, so a timeout or transient failure is resent byte for byte
-// and Tencent counts it as the same push task. Keep the Random (it is in
-// the Result and on the Push) to retry a push later without pushing twice.
+// Tencent deduplicates pushes by MsgRandom alone for 7 days, whatever
+// their content. Service.Send settles the Push's Random (Push.FixRandom)
+// and the call is marked as deduplicated, so a timeout or transient
+// failure is resent byte for byte and Tencent counts it as the same push
+// task. A Random the SDK drew is bound to what the Push sends (From, Body,
+// Condition, Lifetime, OfflinePush): the same unchanged *Push sent again
+// keeps it, a *Push changed since gets a fresh one, so a reused Push is
+// not silently swallowed as a duplicate. A Random you set is always sent
+// as it is. Keep the Random (it is in the Result and on the Push) to retry
+// a push later without pushing twice.
 //
 // # Attributes and tags
 //

@@ -4,12 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"math/rand/v2"
 	"sort"
 	"strconv"
 	"time"
 	"unicode/utf8"
 
+	"github.com/timkit/tim/internal/dedupkey"
 	"github.com/timkit/tim/internal/transport"
 	"github.com/timkit/tim/internal/wire"
 	"github.com/timkit/tim/message"
@@ -143,19 +143,63 @@ type Push struct {
 	Lifetime time.Duration
 	// OfflinePush customises the offline notification.
 	OfflinePush *message.OfflinePushInfo
-	// Random is MsgRandom, Tencent's dedup key for DedupWindow: a resend
-	// with the same Random is the same push task, not a second push. Zero
-	// means "draw one on the first Send"; keep it (e.g. with an outbox row)
-	// to retry a push safely later.
+	// Random is MsgRandom, Tencent's dedup key for DedupWindow: a push sent
+	// with a Random already used within it is taken for that push task,
+	// whatever its content, and not pushed. Zero means "draw one on the
+	// first Send". A drawn Random is bound to From, Body, Condition,
+	// Lifetime and OfflinePush: sending the same unchanged *Push again is a
+	// resend (same Random), changing any of them (a Push reused as a
+	// template) draws a fresh one. A Random you set (or restore, e.g. from
+	// an outbox row, to retry a push safely later) is always sent as it is:
+	// its uniqueness is yours.
 	Random uint32
+
+	keys dedupkey.Binding
 }
 
-// FixRandom draws Random if it is still zero and returns it.
+// FixRandom settles Random for the Push as it is now (see Random) and
+// returns it: a drawn Random is kept while the content is unchanged and
+// drawn again after a change; a Random you set is kept. Send calls it;
+// call it yourself to learn the key before sending or before sharing the
+// Push between goroutines (sending an unchanged Push only reads it).
 func (p *Push) FixRandom() uint32 {
-	for p.Random == 0 {
-		p.Random = rand.Uint32()
+	body, err := json.Marshal(p.Body)
+	if err != nil {
+		body = nil // Send reports the error
 	}
+	p.fixRandomFor(body)
 	return p.Random
+}
+
+// fixRandomFor settles Random for the encoded body.
+func (p *Push) fixRandomFor(body []byte) {
+	p.keys.Fix(p.fingerprint(body), &p.Random, nil, nil)
+}
+
+// fingerprint covers all a push's MsgRandom stands for: im_push dedups on
+// MsgRandom alone, so any change to what is sent (sender, body, targeted
+// users, offline storage, offline notification) is another push.
+func (p *Push) fingerprint(body []byte) uint64 {
+	h := dedupkey.New().Str(p.From).Bytes(body).U64(uint64(p.Lifetime))
+	if c := p.Condition; c.empty() {
+		h = h.Flag(false)
+	} else {
+		h = h.Flag(true).Strs(c.TagsOr).Strs(c.TagsAnd)
+		for _, m := range []map[string]string{c.AttrsOr, c.AttrsAnd} {
+			keys := sortedKeys(m)
+			h = h.U64(uint64(len(keys)))
+			for _, k := range keys {
+				h = h.Str(k).Str(m[k])
+			}
+		}
+	}
+	if p.OfflinePush == nil {
+		h = h.Flag(false)
+	} else {
+		op, _ := json.Marshal(p.OfflinePush) // plain strings and ints: cannot fail
+		h = h.Flag(true).Bytes(op)
+	}
+	return uint64(h)
 }
 
 // Result is what Send returns.
@@ -220,11 +264,13 @@ type pushRequest struct {
 	OfflinePushInfo *message.OfflinePushInfo `json:"OfflinePushInfo,omitempty"`
 }
 
-// Send validates p, fixes its MsgRandom if it has none, and starts the
-// push. A timeout or a transient failure is retried with the byte-identical
+// Send validates p, settles its MsgRandom (FixRandom) and starts the push.
+// A timeout or a transient failure is retried with the byte-identical
 // request: Tencent's 7-day MsgRandom dedup absorbs the resend. Sending the
-// same *Push again later reuses the same MsgRandom, so a push that may have
-// gone out is never pushed twice within DedupWindow.
+// same unchanged *Push again later reuses the same MsgRandom, so a push
+// that may have gone out is never pushed twice within DedupWindow; a *Push
+// changed since (another body, condition, …) gets a fresh MsgRandom unless
+// you set Random yourself, so it is not swallowed as a duplicate.
 //
 // All-member push needs the Pro, Pro Plus or Enterprise edition; Tencent
 // caps how often it may be called (see NOTES.md).
@@ -258,8 +304,9 @@ func (s *Service) Send(ctx context.Context, p *Push) (*Result, error) {
 	if err := p.Condition.check(); err != nil {
 		return nil, err
 	}
+	p.fixRandomFor(body)
 	req := pushRequest{
-		From: p.From, MsgRandom: p.FixRandom(), MsgLifeTime: int64(p.Lifetime / time.Second),
+		From: p.From, MsgRandom: p.Random, MsgLifeTime: int64(p.Lifetime / time.Second),
 		MsgBody: body, OfflinePushInfo: p.OfflinePush,
 	}
 	if !p.Condition.empty() {

@@ -110,6 +110,85 @@ func TestSendFixesRandomOnceAndResendsIdentically(t *testing.T) {
 	assert.Equal(t, p.Random, p.FixRandom())
 }
 
+func TestSendRedrawsRandomForAChangedPush(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		change func(p *push.Push)
+	}{
+		{"body", func(p *push.Push) { p.Body = message.Body{&message.Text{Text: "second"}} }},
+		{"body in place", func(p *push.Push) { p.Body[0].(*message.Text).Text = "second" }},
+		{"from", func(p *push.Push) { p.From = "ops" }},
+		{"condition", func(p *push.Push) { p.Condition = &push.Condition{TagsOr: []string{"VIP"}} }},
+		{"condition in place", func(p *push.Push) { p.Condition.TagsAnd[0] = "B" }},
+		{"attrs", func(p *push.Push) { p.Condition = &push.Condition{AttrsAnd: map[string]string{"city": "深圳"}} }},
+		{"lifetime", func(p *push.Push) { p.Lifetime = time.Hour }},
+		{"offline push", func(p *push.Push) { p.OfflinePush = &message.OfflinePushInfo{Title: "t"} }},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			svc, srv := newService(t, false)
+			p := &push.Push{Body: message.Body{&message.Text{Text: "first"}}, Condition: &push.Condition{TagsAnd: []string{"A"}}}
+			first, err := svc.Send(context.Background(), p)
+			require.NoError(t, err)
+			tc.change(p)
+			second, err := svc.Send(context.Background(), p)
+			require.NoError(t, err)
+			assert.NotEqual(t, first.Random, second.Random, "a changed push is another push task")
+			assert.Equal(t, second.Random, p.Random)
+			calls := srv.Calls(pPush)
+			require.Len(t, calls, 2)
+			var a, b struct{ MsgRandom uint32 }
+			calls[0].Decode(t, &a)
+			calls[1].Decode(t, &b)
+			assert.NotEqual(t, a.MsgRandom, b.MsgRandom)
+
+			// Resending the changed push as it is keeps its new key.
+			third, err := svc.Send(context.Background(), p)
+			require.NoError(t, err)
+			assert.Equal(t, second.Random, third.Random)
+		})
+	}
+}
+
+func TestSendKeepsARandomTheCallerSet(t *testing.T) {
+	t.Parallel()
+	svc, srv := newService(t, false)
+	p := &push.Push{Random: 4242, Body: message.Body{&message.Text{Text: "first"}}}
+	_, err := svc.Send(context.Background(), p)
+	require.NoError(t, err)
+	p.Body = message.Body{&message.Text{Text: "second"}}
+	res, err := svc.Send(context.Background(), p)
+	require.NoError(t, err)
+	assert.Equal(t, uint32(4242), res.Random, "the caller owns the uniqueness of a key it set")
+	assert.Equal(t, uint32(4242), p.Random)
+
+	// A drawn key the caller overwrites is the caller's from then on.
+	q := &push.Push{Body: message.Body{&message.Text{Text: "x"}}}
+	q.FixRandom()
+	q.Random = 77
+	q.Lifetime = time.Minute
+	res, err = svc.Send(context.Background(), q)
+	require.NoError(t, err)
+	assert.Equal(t, uint32(77), res.Random)
+	assert.Len(t, srv.Calls(pPush), 3)
+}
+
+func TestFixRandomBeforeSend(t *testing.T) {
+	t.Parallel()
+	svc, _ := newService(t, false)
+	p := &push.Push{Body: message.Body{&message.Text{Text: "x"}}}
+	r := p.FixRandom()
+	require.NotZero(t, r)
+	assert.Equal(t, r, p.FixRandom(), "unchanged: the same key")
+	res, err := svc.Send(context.Background(), p)
+	require.NoError(t, err)
+	assert.Equal(t, r, res.Random, "Send sends the key FixRandom showed")
+	p.Body = message.Body{&message.Text{Text: "y"}}
+	assert.NotEqual(t, r, p.FixRandom())
+}
+
 func TestSendErrors(t *testing.T) {
 	t.Parallel()
 	svc, srv := newService(t, false)
