@@ -30,7 +30,7 @@ type Account struct {
 //
 // REST: v4/im_open_login_svc/account_import
 func (s *AccountService) Import(ctx context.Context, a Account) error {
-	if err := checkUserID("UserID", a.UserID); err != nil {
+	if err := wire.CheckUserID("UserID", a.UserID); err != nil {
 		return err
 	}
 	var resp envelope
@@ -49,11 +49,11 @@ type ImportResult struct {
 //
 // REST: v4/im_open_login_svc/multiaccount_import
 func (s *AccountService) ImportMany(ctx context.Context, userIDs []string) (*ImportResult, error) {
-	if err := checkUserIDs("Accounts", userIDs); err != nil {
+	if err := wire.CheckUserIDs("Accounts", userIDs); err != nil {
 		return nil, err
 	}
 	res := &ImportResult{}
-	err := chunks(len(userIDs), MaxAccountsPerCall, func(lo, hi int) error {
+	err := wire.Chunks(len(userIDs), MaxAccountsPerCall, func(lo, hi int) error {
 		req := struct {
 			Accounts []string `json:"Accounts"`
 		}{userIDs[lo:hi]}
@@ -84,11 +84,11 @@ type AccountStatus struct {
 //
 // REST: v4/im_open_login_svc/account_check
 func (s *AccountService) Check(ctx context.Context, userIDs ...string) ([]AccountStatus, error) {
-	if err := checkUserIDs("CheckItem", userIDs); err != nil {
+	if err := wire.CheckUserIDs("CheckItem", userIDs); err != nil {
 		return nil, err
 	}
 	out := make([]AccountStatus, 0, len(userIDs))
-	err := chunks(len(userIDs), MaxAccountsPerCall, func(lo, hi int) error {
+	err := wire.Chunks(len(userIDs), MaxAccountsPerCall, func(lo, hi int) error {
 		type item struct {
 			UserID string `json:"UserID"`
 		}
@@ -131,11 +131,11 @@ type AccountResult struct {
 //
 // REST: v4/im_open_login_svc/account_delete
 func (s *AccountService) Delete(ctx context.Context, userIDs ...string) ([]AccountResult, error) {
-	if err := checkUserIDs("DeleteItem", userIDs); err != nil {
+	if err := wire.CheckUserIDs("DeleteItem", userIDs); err != nil {
 		return nil, err
 	}
 	out := make([]AccountResult, 0, len(userIDs))
-	err := chunks(len(userIDs), MaxAccountsPerCall, func(lo, hi int) error {
+	err := wire.Chunks(len(userIDs), MaxAccountsPerCall, func(lo, hi int) error {
 		type item struct {
 			UserID string `json:"UserID"`
 		}
@@ -163,7 +163,7 @@ func (s *AccountService) Delete(ctx context.Context, userIDs ...string) ([]Accou
 //
 // REST: v4/im_open_login_svc/kick
 func (s *AccountService) Kick(ctx context.Context, userID string) error {
-	if err := checkUserID("UserID", userID); err != nil {
+	if err := wire.CheckUserID("UserID", userID); err != nil {
 		return err
 	}
 	req := struct {
@@ -225,16 +225,16 @@ type OnlineStatusResult struct {
 //
 // REST: v4/openim/query_online_status
 func (s *AccountService) QueryOnlineStatus(ctx context.Context, userIDs []string, opts OnlineStatusOptions) (*OnlineStatusResult, error) {
-	if err := checkUserIDs("To_Account", userIDs); err != nil {
+	if err := wire.CheckUserIDs("To_Account", userIDs); err != nil {
 		return nil, err
 	}
 	res := &OnlineStatusResult{Statuses: make([]OnlineStatus, 0, len(userIDs))}
-	err := chunks(len(userIDs), MaxOnlineStatusPerCall, func(lo, hi int) error {
+	err := wire.Chunks(len(userIDs), MaxOnlineStatusPerCall, func(lo, hi int) error {
 		req := struct {
 			IsNeedDetail         int      `json:"IsNeedDetail,omitempty"`
 			IsReturnCustomStatus int      `json:"IsReturnCustomStatus,omitempty"`
 			ToAccount            []string `json:"To_Account"`
-		}{IsNeedDetail: b2i(opts.Detail), IsReturnCustomStatus: b2i(opts.CustomStatus), ToAccount: userIDs[lo:hi]}
+		}{IsNeedDetail: wire.BoolInt(opts.Detail), IsReturnCustomStatus: wire.BoolInt(opts.CustomStatus), ToAccount: userIDs[lo:hi]}
 		var resp struct {
 			envelope
 			QueryResult []OnlineStatus `json:"QueryResult"`
@@ -248,33 +248,4 @@ func (s *AccountService) QueryOnlineStatus(ctx context.Context, userIDs []string
 		return nil
 	})
 	return res, err
-}
-
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
-
-func checkUserIDs(field string, ids []string) error {
-	if len(ids) == 0 {
-		return wire.Invalid(field, "no UserID given")
-	}
-	for i, id := range ids {
-		if id == "" || len(id) > MaxUserIDBytes {
-			return checkUserID(fmt.Sprintf("%s[%d]", field, i), id)
-		}
-	}
-	return nil
-}
-
-// chunks calls fn for consecutive ranges [lo, hi) of at most size items.
-func chunks(n, size int, fn func(lo, hi int) error) error {
-	for lo := 0; lo < n; lo += size {
-		if err := fn(lo, min(lo+size, n)); err != nil {
-			return err
-		}
-	}
-	return nil
 }

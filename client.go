@@ -255,7 +255,7 @@ func (c *Client) flush() {
 // login(). userID must be 1..32 bytes; validity at least one second
 // (Tencent recommends at least 24 h).
 func (c *Client) UserSig(userID string, validity time.Duration) (string, error) {
-	if err := checkUserID("userID", userID); err != nil {
+	if err := wire.CheckUserID("userID", userID); err != nil {
 		return "", err
 	}
 	return c.gen.Gen(userID, validity)
@@ -296,17 +296,7 @@ func validPath(p string) bool {
 }
 
 // MaxUserIDBytes is Tencent's limit on a UserID.
-const MaxUserIDBytes = 32
-
-func checkUserID(field, id string) error {
-	switch {
-	case id == "":
-		return wire.Invalid(field, "is empty")
-	case len(id) > MaxUserIDBytes:
-		return wire.Invalid(field, "%q is %d bytes, limit is %d", id, len(id), MaxUserIDBytes)
-	}
-	return nil
-}
+const MaxUserIDBytes = wire.MaxUserIDBytes
 
 // String describes the client without any secret (no key, no usersig), so
 // printing a Client with any fmt verb is safe.

@@ -13,6 +13,7 @@ import (
 	"github.com/timkit/tim/event"
 	"github.com/timkit/tim/group"
 	"github.com/timkit/tim/internal/transport"
+	"github.com/timkit/tim/internal/wire"
 )
 
 // Region is a Tencent Cloud IM data centre. An app lives in the data centre
@@ -174,7 +175,7 @@ func checkBaseURL(base string) error {
 // "administrator"); 1..32 bytes.
 func WithAdmin(identifier string) Option {
 	return func(c *config) error {
-		if err := checkUserID("WithAdmin", identifier); err != nil {
+		if err := wire.CheckUserID("WithAdmin", identifier); err != nil {
 			return err
 		}
 		c.admin = identifier

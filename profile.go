@@ -74,7 +74,7 @@ func CustomItem(name string, value any) ProfileItem { return ProfileItem{CustomT
 //
 // REST: v4/profile/portrait_set
 func (s *ProfileService) Set(ctx context.Context, userID string, items ...ProfileItem) error {
-	if err := checkUserID("From_Account", userID); err != nil {
+	if err := wire.CheckUserID("From_Account", userID); err != nil {
 		return err
 	}
 	if len(items) == 0 {
@@ -140,14 +140,14 @@ func (p *UserProfile) AvatarURL() string { return p.Values[TagImage].String() }
 //
 // REST: v4/profile/portrait_get
 func (s *ProfileService) Get(ctx context.Context, userIDs []string, tags ...ProfileTag) ([]UserProfile, error) {
-	if err := checkUserIDs("To_Account", userIDs); err != nil {
+	if err := wire.CheckUserIDs("To_Account", userIDs); err != nil {
 		return nil, err
 	}
 	if len(tags) == 0 {
 		return nil, wire.Invalid("TagList", "no tag requested")
 	}
 	out := make([]UserProfile, 0, len(userIDs))
-	err := chunks(len(userIDs), MaxAccountsPerCall, func(lo, hi int) error {
+	err := wire.Chunks(len(userIDs), MaxAccountsPerCall, func(lo, hi int) error {
 		req := struct {
 			ToAccount []string     `json:"To_Account"`
 			TagList   []ProfileTag `json:"TagList"`

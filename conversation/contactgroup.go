@@ -216,7 +216,7 @@ func items(ts []Target) []contactItem {
 //
 // REST: v4/recentcontact/create_contact_group
 func (s *Service) CreateContactGroup(ctx context.Context, userID, name string, with ...Target) (*ContactGroupResult, error) {
-	if err := checkUserID("From_Account", userID); err != nil {
+	if err := wire.CheckUserID("From_Account", userID); err != nil {
 		return nil, err
 	}
 	if err := checkGroupName("GroupContactItem[0].GroupName", name); err != nil {
@@ -296,7 +296,7 @@ func (s *Service) update(ctx context.Context, userID string, g updateGroup) (*up
 //
 // REST: v4/recentcontact/update_contact_group
 func (s *Service) RenameContactGroup(ctx context.Context, userID, oldName, newName string) (ContactGroup, error) {
-	if err := checkUserID("From_Account", userID); err != nil {
+	if err := wire.CheckUserID("From_Account", userID); err != nil {
 		return ContactGroup{}, err
 	}
 	if err := checkGroupName("UpdateGroup.OldGroupName", oldName); err != nil {
@@ -333,7 +333,7 @@ func (s *Service) RemoveFromContactGroup(ctx context.Context, userID, name strin
 }
 
 func (s *Service) changeMembers(ctx context.Context, userID, name string, op int, with []Target) ([]ItemResult, error) {
-	if err := checkUserID("From_Account", userID); err != nil {
+	if err := wire.CheckUserID("From_Account", userID); err != nil {
 		return nil, err
 	}
 	if err := checkGroupName("UpdateGroup.OldGroupName", name); err != nil {
@@ -346,7 +346,7 @@ func (s *Service) changeMembers(ctx context.Context, userID, name string, op int
 		return nil, err
 	}
 	var out []ItemResult
-	err := chunks(len(with), MaxContactGroupItems, func(lo, hi int) error {
+	err := wire.Chunks(len(with), MaxContactGroupItems, func(lo, hi int) error {
 		g := updateGroup{UpdateGroupType: 2, OldGroupName: name}
 		for _, t := range with[lo:hi] {
 			g.ContactUpdateItem = append(g.ContactUpdateItem, contactUpdateItem{ContactOptType: op, ContactItem: itemOf(t)})
@@ -368,7 +368,7 @@ func (s *Service) changeMembers(ctx context.Context, userID, name string, op int
 //
 // REST: v4/recentcontact/del_contact_group
 func (s *Service) DeleteContactGroup(ctx context.Context, userID, name string) (ContactGroup, error) {
-	if err := checkUserID("From_Account", userID); err != nil {
+	if err := wire.CheckUserID("From_Account", userID); err != nil {
 		return ContactGroup{}, err
 	}
 	if err := checkGroupName("GroupName[0]", name); err != nil {
@@ -443,7 +443,7 @@ func (m Mark) wire(field string) (markItem, error) {
 //
 // REST: v4/recentcontact/mark_contact
 func (s *Service) Mark(ctx context.Context, userID string, marks ...Mark) ([]ItemResult, error) {
-	if err := checkUserID("From_Account", userID); err != nil {
+	if err := wire.CheckUserID("From_Account", userID); err != nil {
 		return nil, err
 	}
 	if len(marks) == 0 {
@@ -458,7 +458,7 @@ func (s *Service) Mark(ctx context.Context, userID string, marks ...Mark) ([]Ite
 		all[i] = it
 	}
 	var out []ItemResult
-	err := chunks(len(all), MaxMarksPerCall, func(lo, hi int) error {
+	err := wire.Chunks(len(all), MaxMarksPerCall, func(lo, hi int) error {
 		req := struct {
 			FromAccount string     `json:"From_Account"`
 			MarkItem    []markItem `json:"MarkItem"`
@@ -483,7 +483,7 @@ func (s *Service) Mark(ctx context.Context, userID string, marks ...Mark) ([]Ite
 //
 // REST: v4/recentcontact/search_contact_group
 func (s *Service) SearchContactGroups(ctx context.Context, userID string, with ...Target) (*ContactGroupData, error) {
-	if err := checkUserID("From_Account", userID); err != nil {
+	if err := wire.CheckUserID("From_Account", userID); err != nil {
 		return nil, err
 	}
 	if len(with) == 0 {
@@ -494,7 +494,7 @@ func (s *Service) SearchContactGroups(ctx context.Context, userID string, with .
 	}
 	data := &ContactGroupData{}
 	seen := map[int]bool{}
-	err := chunks(len(with), MaxSearchPerCall, func(lo, hi int) error {
+	err := wire.Chunks(len(with), MaxSearchPerCall, func(lo, hi int) error {
 		req := struct {
 			FromAccount string        `json:"From_Account"`
 			ContactItem []contactItem `json:"ContactItem"`
@@ -530,7 +530,7 @@ func (d *ContactGroupData) addGroups(in []groupItemIn, seen map[int]bool) {
 //
 // REST: v4/recentcontact/get_contact_group
 func (s *Service) ContactGroupsPage(ctx context.Context, userID string, startIndex int) (*ContactGroupPage, error) {
-	if err := checkUserID("From_Account", userID); err != nil {
+	if err := wire.CheckUserID("From_Account", userID); err != nil {
 		return nil, err
 	}
 	if startIndex < 0 {

@@ -26,7 +26,7 @@ const (
 )
 
 // MaxUserIDBytes is Tencent's limit on a UserID.
-const MaxUserIDBytes = 32
+const MaxUserIDBytes = wire.MaxUserIDBytes
 
 // Doer is what the service needs from a client; *tim.Client implements it.
 type Doer interface {
@@ -223,7 +223,7 @@ func (it *sessionItem) conversation() Conversation {
 //
 // REST: v4/recentcontact/get_list
 func (s *Service) ListPage(ctx context.Context, userID string, cur Cursor) (*Page, error) {
-	if err := checkUserID("From_Account", userID); err != nil {
+	if err := wire.CheckUserID("From_Account", userID); err != nil {
 		return nil, err
 	}
 	req := listRequest{
@@ -309,7 +309,7 @@ func Group(groupID string) Target { return Target{Type: TypeGroup, ID: groupID} 
 func (t Target) check(field string) error {
 	switch t.Type {
 	case TypeC2C:
-		return checkUserID(field+".To_Account", t.ID)
+		return wire.CheckUserID(field+".To_Account", t.ID)
 	case TypeGroup:
 		if t.ID == "" {
 			return wire.Invalid(field+".ToGroupId", "is empty")
@@ -317,24 +317,4 @@ func (t Target) check(field string) error {
 		return nil
 	}
 	return wire.Invalid(field+".Type", "must be 1 (C2C) or 2 (group), got %d", int(t.Type))
-}
-
-func checkUserID(field, id string) error {
-	switch {
-	case id == "":
-		return wire.Invalid(field, "is empty")
-	case len(id) > MaxUserIDBytes:
-		return wire.Invalid(field, "%q is %d bytes, limit is %d", id, len(id), MaxUserIDBytes)
-	}
-	return nil
-}
-
-// chunks calls fn for consecutive ranges [lo, hi) of at most size items.
-func chunks(n, size int, fn func(lo, hi int) error) error {
-	for lo := 0; lo < n; lo += size {
-		if err := fn(lo, min(lo+size, n)); err != nil {
-			return err
-		}
-	}
-	return nil
 }

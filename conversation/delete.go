@@ -33,7 +33,7 @@ type deleteRequest struct {
 //
 // REST: v4/recentcontact/delete
 func (s *Service) Delete(ctx context.Context, req DeleteRequest) error {
-	if err := checkUserID("From_Account", req.UserID); err != nil {
+	if err := wire.CheckUserID("From_Account", req.UserID); err != nil {
 		return err
 	}
 	if err := req.With.check("With"); err != nil {
@@ -92,7 +92,7 @@ type unreadResponse struct {
 //
 // REST: v4/openim/get_c2c_unread_msg_num
 func (s *Service) C2CUnreadTotal(ctx context.Context, userID string) (int, error) {
-	if err := checkUserID("To_Account", userID); err != nil {
+	if err := wire.CheckUserID("To_Account", userID); err != nil {
 		return 0, err
 	}
 	var resp unreadResponse
@@ -108,7 +108,7 @@ func (s *Service) C2CUnreadTotal(ctx context.Context, userID string) (int, error
 //
 // REST: v4/openim/get_c2c_unread_msg_num
 func (s *Service) C2CUnread(ctx context.Context, userID string, peers []string) (*Unread, error) {
-	if err := checkUserID("To_Account", userID); err != nil {
+	if err := wire.CheckUserID("To_Account", userID); err != nil {
 		return nil, err
 	}
 	if len(peers) == 0 {
@@ -117,7 +117,7 @@ func (s *Service) C2CUnread(ctx context.Context, userID string, peers []string) 
 	uniq := make([]string, 0, len(peers))
 	seen := make(map[string]bool, len(peers))
 	for i, p := range peers {
-		if err := checkUserID(fmt.Sprintf("Peer_Account[%d]", i), p); err != nil {
+		if err := wire.CheckUserID(fmt.Sprintf("Peer_Account[%d]", i), p); err != nil {
 			return nil, err
 		}
 		if !seen[p] {
@@ -126,7 +126,7 @@ func (s *Service) C2CUnread(ctx context.Context, userID string, peers []string) 
 		}
 	}
 	res := &Unread{Counts: make(map[string]int, len(uniq))}
-	err := chunks(len(uniq), MaxUnreadPeersPerCall, func(lo, hi int) error {
+	err := wire.Chunks(len(uniq), MaxUnreadPeersPerCall, func(lo, hi int) error {
 		var resp unreadResponse
 		req := unreadRequest{ToAccount: userID, PeerAccount: slices.Clip(uniq[lo:hi])}
 		if err := s.d.Do(ctx, pathC2CUnread, &req, &resp); err != nil {

@@ -71,7 +71,7 @@ func (s *Service) Ban(ctx context.Context, groupID string, userIDs []string, d t
 	if err := checkGroupRef("GroupId", groupID); err != nil {
 		return err
 	}
-	if err := checkUserIDs("Members_Account", userIDs); err != nil {
+	if err := wire.CheckUserIDs("Members_Account", userIDs); err != nil {
 		return err
 	}
 	if d <= 0 {
@@ -85,7 +85,7 @@ func (s *Service) Ban(ctx context.Context, groupID string, userIDs []string, d t
 		return err
 	}
 	ids := dedupe(userIDs)
-	return chunks(len(ids), MaxBanPerCall, func(lo, hi int) error {
+	return wire.Chunks(len(ids), MaxBanPerCall, func(lo, hi int) error {
 		req := struct {
 			GroupID        string   `json:"GroupId"`
 			MembersAccount []string `json:"Members_Account"`
@@ -105,11 +105,11 @@ func (s *Service) Unban(ctx context.Context, groupID string, userIDs []string) e
 	if err := checkGroupRef("GroupId", groupID); err != nil {
 		return err
 	}
-	if err := checkUserIDs("Members_Account", userIDs); err != nil {
+	if err := wire.CheckUserIDs("Members_Account", userIDs); err != nil {
 		return err
 	}
 	ids := dedupe(userIDs)
-	return chunks(len(ids), MaxBanPerCall, func(lo, hi int) error {
+	return wire.Chunks(len(ids), MaxBanPerCall, func(lo, hi int) error {
 		req := struct {
 			GroupID        string   `json:"GroupId"`
 			MembersAccount []string `json:"Members_Account"`
@@ -334,7 +334,7 @@ func (s *Service) modifyMarks(ctx context.Context, groupID string, command int, 
 	kinds := map[uint32]bool{}
 	for i, m := range members {
 		f := fmt.Sprintf("MemberList[%d]", i)
-		if err := checkUserID(f+".Member_Account", m.UserID); err != nil {
+		if err := wire.CheckUserID(f+".Member_Account", m.UserID); err != nil {
 			return err
 		}
 		if len(m.Marks) == 0 {
@@ -377,7 +377,7 @@ func (s *Service) modifyAdmins(ctx context.Context, groupID string, command int,
 	if err := checkGroupRef("GroupId", groupID); err != nil {
 		return err
 	}
-	if err := checkUserIDs("Admin_Account", userIDs); err != nil {
+	if err := wire.CheckUserIDs("Admin_Account", userIDs); err != nil {
 		return err
 	}
 	ids := dedupe(userIDs)
@@ -437,7 +437,7 @@ func (s *Service) CheckLiveMembers(ctx context.Context, groupID string, userIDs 
 	if err := checkGroupRef("GroupId", groupID); err != nil {
 		return nil, err
 	}
-	if err := checkUserIDs("Member_Account", userIDs); err != nil {
+	if err := wire.CheckUserIDs("Member_Account", userIDs); err != nil {
 		return nil, err
 	}
 	ids := dedupe(userIDs)

@@ -183,10 +183,10 @@ type Consultation struct {
 }
 
 func (s *Service) checkParticipants(r *ConsultationRequest) error {
-	if err := checkUserID("Doctor.UserID", r.Doctor.UserID); err != nil {
+	if err := wire.CheckUserID("Doctor.UserID", r.Doctor.UserID); err != nil {
 		return err
 	}
-	if err := checkUserID("Patient.UserID", r.Patient.UserID); err != nil {
+	if err := wire.CheckUserID("Patient.UserID", r.Patient.UserID); err != nil {
 		return err
 	}
 	if r.Doctor.UserID == r.Patient.UserID {
@@ -345,7 +345,7 @@ func (s *Service) SetConsultationAvatar(ctx context.Context, userID, faceURL str
 //
 // REST: v4/group_open_http_svc/get_joined_group_list, v4/group_open_http_svc/get_group_info, v4/group_open_http_svc/modify_group_base_info
 func (s *Service) UpdateParticipant(ctx context.Context, userID string, u ParticipantUpdate) ([]SyncResult, error) {
-	if err := checkUserID("Member_Account", userID); err != nil {
+	if err := wire.CheckUserID("Member_Account", userID); err != nil {
 		return nil, err
 	}
 	if err := s.checkRecordKey(); err != nil {

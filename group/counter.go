@@ -88,7 +88,7 @@ func (s *Service) Counters(ctx context.Context, groupID string, keys ...string) 
 	}
 	keys = dedupe(keys)
 	var out []Counter
-	err := chunks(len(keys), MaxCountersPerCall, func(lo, hi int) error {
+	err := wire.Chunks(len(keys), MaxCountersPerCall, func(lo, hi int) error {
 		cs, err := call(slices.Clip(keys[lo:hi]))
 		if err != nil {
 			return batchErr(err, "counters", lo, hi, len(keys), MaxCountersPerCall)
@@ -131,7 +131,7 @@ func (s *Service) UpdateCounters(ctx context.Context, groupID string, mode Count
 		seen[c.Key] = true
 	}
 	var out []Counter
-	err := chunks(len(cs), MaxCountersPerCall, func(lo, hi int) error {
+	err := wire.Chunks(len(cs), MaxCountersPerCall, func(lo, hi int) error {
 		req := struct {
 			GroupID      string      `json:"GroupId"`
 			GroupCounter []Counter   `json:"GroupCounter"`
@@ -173,7 +173,7 @@ func (s *Service) DeleteCounters(ctx context.Context, groupID string, keys ...st
 		return call(nil)
 	}
 	keys = dedupe(keys)
-	return chunks(len(keys), MaxCountersPerCall, func(lo, hi int) error {
+	return wire.Chunks(len(keys), MaxCountersPerCall, func(lo, hi int) error {
 		return batchErr(call(slices.Clip(keys[lo:hi])), "counters", lo, hi, len(keys), MaxCountersPerCall)
 	})
 }

@@ -108,7 +108,7 @@ func (s *Service) checkCreate(r *CreateRequest) error {
 		}
 	}
 	if r.Owner != "" {
-		if err := checkUserID("Owner_Account", r.Owner); err != nil {
+		if err := wire.CheckUserID("Owner_Account", r.Owner); err != nil {
 			return err
 		}
 	}
@@ -133,7 +133,7 @@ func (s *Service) checkCreate(r *CreateRequest) error {
 	seen := make(map[string]bool, len(r.Members))
 	for i, m := range r.Members {
 		f := fmt.Sprintf("MemberList[%d]", i)
-		if err := checkUserID(f+".Member_Account", m.UserID); err != nil {
+		if err := wire.CheckUserID(f+".Member_Account", m.UserID); err != nil {
 			return err
 		}
 		if seen[m.UserID] {
@@ -169,14 +169,14 @@ func (s *Service) Create(ctx context.Context, req CreateRequest) (*CreateResult,
 	// Members with a role or custom data first: create_group sets those.
 	members := slices.Clone(req.Members)
 	slices.SortStableFunc(members, func(a, b NewMember) int {
-		return b2i(b.Role != "" || len(b.AppMemberDefinedData) > 0) - b2i(a.Role != "" || len(a.AppMemberDefinedData) > 0)
+		return wire.BoolInt(b.Role != "" || len(b.AppMemberDefinedData) > 0) - wire.BoolInt(a.Role != "" || len(a.AppMemberDefinedData) > 0)
 	})
 	first := members[:min(len(members), MaxCreateMembers)]
 	w := createWire{
 		OwnerAccount: req.Owner, Type: req.Type, GroupID: req.GroupID, Name: req.Name,
 		Introduction: req.Introduction, Notification: req.Notification, FaceURL: req.FaceURL,
 		MaxMemberCount: req.MaxMemberCount, ApplyJoinOption: req.ApplyJoinOption, InviteJoinOption: req.InviteJoinOption,
-		AppDefinedData: req.AppDefinedData, SupportTopic: b2i(req.SupportTopic),
+		AppDefinedData: req.AppDefinedData, SupportTopic: wire.BoolInt(req.SupportTopic),
 	}
 	for _, m := range first {
 		w.MemberList = append(w.MemberList, memberIn{MemberAccount: m.UserID, Role: m.Role, AppMemberDefinedData: m.AppMemberDefinedData})

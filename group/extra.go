@@ -57,7 +57,7 @@ func (s *Service) MembersByID(ctx context.Context, groupID string, userIDs []str
 	if err := checkGroupRef("GroupId", groupID); err != nil {
 		return nil, err
 	}
-	if err := checkUserIDs("Member_List_Account", userIDs); err != nil {
+	if err := wire.CheckUserIDs("Member_List_Account", userIDs); err != nil {
 		return nil, err
 	}
 	if err := checkRoles("MemberRoleFilter", filter.Roles); err != nil {
@@ -65,7 +65,7 @@ func (s *Service) MembersByID(ctx context.Context, groupID string, userIDs []str
 	}
 	ids := dedupe(userIDs)
 	out := make([]Member, 0, len(ids))
-	err := chunks(len(ids), MaxSpecifiedMembersPerCall, func(lo, hi int) error {
+	err := wire.Chunks(len(ids), MaxSpecifiedMembersPerCall, func(lo, hi int) error {
 		req := struct {
 			GroupID              string   `json:"GroupId"`
 			MemberListAccount    []string `json:"Member_List_Account"`
@@ -103,12 +103,12 @@ func (s *Service) Roles(ctx context.Context, groupID string, userIDs []string) (
 	if err := checkGroupRef("GroupId", groupID); err != nil {
 		return nil, err
 	}
-	if err := checkUserIDs("User_Account", userIDs); err != nil {
+	if err := wire.CheckUserIDs("User_Account", userIDs); err != nil {
 		return nil, err
 	}
 	ids := dedupe(userIDs)
 	out := make([]MemberRole, 0, len(ids))
-	err := chunks(len(ids), MaxRolesPerCall, func(lo, hi int) error {
+	err := wire.Chunks(len(ids), MaxRolesPerCall, func(lo, hi int) error {
 		req := struct {
 			GroupID     string   `json:"GroupId"`
 			UserAccount []string `json:"User_Account"`
@@ -240,7 +240,7 @@ func (s *Service) ImportMembers(ctx context.Context, groupID string, members []I
 	seen := make(map[string]bool, len(members))
 	for i, m := range members {
 		f := fmt.Sprintf("MemberList[%d]", i)
-		if err := checkUserID(f+".Member_Account", m.UserID); err != nil {
+		if err := wire.CheckUserID(f+".Member_Account", m.UserID); err != nil {
 			return nil, err
 		}
 		if seen[m.UserID] {
@@ -259,7 +259,7 @@ func (s *Service) ImportMembers(ctx context.Context, groupID string, members []I
 		}
 	}
 	out := make([]ImportedMember, 0, len(items))
-	err := chunks(len(items), MaxImportMembersPerCall, func(lo, hi int) error {
+	err := wire.Chunks(len(items), MaxImportMembersPerCall, func(lo, hi int) error {
 		req := struct {
 			GroupID    string `json:"GroupId"`
 			MemberList []item `json:"MemberList"`
@@ -290,7 +290,7 @@ func (s *Service) SetUnread(ctx context.Context, groupID, userID string, unread 
 	if err := checkGroupRef("GroupId", groupID); err != nil {
 		return err
 	}
-	if err := checkUserID("Member_Account", userID); err != nil {
+	if err := wire.CheckUserID("Member_Account", userID); err != nil {
 		return err
 	}
 	if unread < 0 {
@@ -313,7 +313,7 @@ func (s *Service) DeleteMessagesBySender(ctx context.Context, groupID, senderID 
 	if err := checkGroupRef("GroupId", groupID); err != nil {
 		return err
 	}
-	if err := checkUserID("Sender_Account", senderID); err != nil {
+	if err := wire.CheckUserID("Sender_Account", senderID); err != nil {
 		return err
 	}
 	req := struct {

@@ -34,7 +34,7 @@ const (
 // documentation disagrees on are in Limits).
 const (
 	// MaxUserIDBytes is the longest UserID.
-	MaxUserIDBytes = 32
+	MaxUserIDBytes = wire.MaxUserIDBytes
 	// MaxGroupIDBytes is the longest custom GroupId.
 	MaxGroupIDBytes = 48
 	// MaxNameCardBytes is the longest member name card.
@@ -282,28 +282,6 @@ var ErrGroupIDTaken = errors.New("group: group id already taken by another owner
 
 // validation helpers
 
-func checkUserID(field, id string) error {
-	switch {
-	case id == "":
-		return wire.Invalid(field, "is empty")
-	case len(id) > MaxUserIDBytes:
-		return wire.Invalid(field, "%q is %d bytes, limit is %d", id, len(id), MaxUserIDBytes)
-	}
-	return nil
-}
-
-func checkUserIDs(field string, ids []string) error {
-	if len(ids) == 0 {
-		return wire.Invalid(field, "no UserID given")
-	}
-	for i, id := range ids {
-		if err := checkUserID(fmt.Sprintf("%s[%d]", field, i), id); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // checkGroupRef checks a group id that names an existing group.
 func checkGroupRef(field, id string) error {
 	if id == "" {
@@ -389,13 +367,6 @@ func checkJoinOption(field string, o JoinOption, apply bool) error {
 	return wire.Invalid(field, "unknown value %q", string(o))
 }
 
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
-
 func onOff(b *bool) string {
 	switch {
 	case b == nil:
@@ -404,16 +375,6 @@ func onOff(b *bool) string {
 		return "On"
 	}
 	return "Off"
-}
-
-// chunks calls fn for consecutive ranges [lo, hi) of at most size items.
-func chunks(n, size int, fn func(lo, hi int) error) error {
-	for lo := 0; lo < n; lo += size {
-		if err := fn(lo, min(lo+size, n)); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // isCommunityID reports whether id is a community group's id (or topic).

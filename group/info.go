@@ -172,7 +172,7 @@ func (s *Service) Get(ctx context.Context, groupIDs []string, filter *ResponseFi
 		}
 	}
 	out := make([]Info, 0, len(groupIDs))
-	err := chunks(len(groupIDs), MaxGroupInfoPerCall, func(lo, hi int) error {
+	err := wire.Chunks(len(groupIDs), MaxGroupInfoPerCall, func(lo, hi int) error {
 		req := struct {
 			GroupIDList    []string        `json:"GroupIdList"`
 			ResponseFilter *ResponseFilter `json:"ResponseFilter,omitempty"`
@@ -272,7 +272,7 @@ func (s *Service) checkUpdate(r *UpdateRequest) error {
 		return err
 	}
 	if r.Operator != "" {
-		if err := checkUserID("From_Account", r.Operator); err != nil {
+		if err := wire.CheckUserID("From_Account", r.Operator); err != nil {
 			return err
 		}
 	}

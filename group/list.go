@@ -91,7 +91,7 @@ type joinedOut struct {
 //
 // REST: v4/group_open_http_svc/get_joined_group_list
 func (s *Service) JoinedPage(ctx context.Context, userID string, offset int, opts JoinedOptions) (*JoinedPage, error) {
-	if err := checkUserID("Member_Account", userID); err != nil {
+	if err := wire.CheckUserID("Member_Account", userID); err != nil {
 		return nil, err
 	}
 	if offset < 0 {
@@ -119,7 +119,7 @@ func (s *Service) JoinedPage(ctx context.Context, userID string, offset int, opt
 		GroupType          Type    `json:"GroupType,omitempty"`
 		ResponseFilter     *filter `json:"ResponseFilter,omitempty"`
 	}{
-		MemberAccount: userID, WithHugeGroups: b2i(opts.WithHugeGroups), WithNoActiveGroups: b2i(opts.WithNoActiveGroups),
+		MemberAccount: userID, WithHugeGroups: wire.BoolInt(opts.WithHugeGroups), WithNoActiveGroups: wire.BoolInt(opts.WithNoActiveGroups),
 		Limit: limit, Offset: offset, GroupType: opts.Type,
 	}
 	if len(opts.BaseInfo) > 0 || len(opts.SelfInfo) > 0 {

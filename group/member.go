@@ -48,12 +48,12 @@ func (s *Service) AddMembers(ctx context.Context, groupID string, userIDs []stri
 	if err := checkGroupRef("GroupId", groupID); err != nil {
 		return nil, err
 	}
-	if err := checkUserIDs("MemberList", userIDs); err != nil {
+	if err := wire.CheckUserIDs("MemberList", userIDs); err != nil {
 		return nil, err
 	}
 	ids := dedupe(userIDs)
 	out := make([]MemberResult, 0, len(ids))
-	err := chunks(len(ids), MaxAddMembersPerCall, func(lo, hi int) error {
+	err := wire.Chunks(len(ids), MaxAddMembersPerCall, func(lo, hi int) error {
 		type item struct {
 			MemberAccount string `json:"Member_Account"`
 		}
@@ -61,7 +61,7 @@ func (s *Service) AddMembers(ctx context.Context, groupID string, userIDs []stri
 			GroupID    string `json:"GroupId"`
 			Silence    int    `json:"Silence,omitempty"`
 			MemberList []item `json:"MemberList"`
-		}{GroupID: groupID, Silence: b2i(opts.Silence)}
+		}{GroupID: groupID, Silence: wire.BoolInt(opts.Silence)}
 		for _, id := range ids[lo:hi] {
 			req.MemberList = append(req.MemberList, item{id})
 		}
@@ -102,20 +102,20 @@ func (s *Service) DeleteMembers(ctx context.Context, groupID string, userIDs []s
 	if err := checkGroupRef("GroupId", groupID); err != nil {
 		return err
 	}
-	if err := checkUserIDs("MemberToDel_Account", userIDs); err != nil {
+	if err := wire.CheckUserIDs("MemberToDel_Account", userIDs); err != nil {
 		return err
 	}
 	if !utf8.ValidString(opts.Reason) {
 		return wire.Invalid("Reason", "is not valid UTF-8")
 	}
 	ids := dedupe(userIDs)
-	return chunks(len(ids), MaxDeleteMembersPerCall, func(lo, hi int) error {
+	return wire.Chunks(len(ids), MaxDeleteMembersPerCall, func(lo, hi int) error {
 		req := struct {
 			GroupID            string   `json:"GroupId"`
 			Silence            int      `json:"Silence,omitempty"`
 			Reason             string   `json:"Reason,omitempty"`
 			MemberToDelAccount []string `json:"MemberToDel_Account"`
-		}{groupID, b2i(opts.Silence), opts.Reason, slices.Clip(ids[lo:hi])}
+		}{groupID, wire.BoolInt(opts.Silence), opts.Reason, slices.Clip(ids[lo:hi])}
 		var resp envelope
 		if err := s.d.Do(ctx, pathDeleteMember, &req, &resp); err != nil {
 			if len(ids) > MaxDeleteMembersPerCall {
@@ -151,7 +151,7 @@ func (s *Service) ModifyMember(ctx context.Context, req ModifyMemberRequest) err
 	if err := checkGroupRef("GroupId", req.GroupID); err != nil {
 		return err
 	}
-	if err := checkUserID("Member_Account", req.UserID); err != nil {
+	if err := wire.CheckUserID("Member_Account", req.UserID); err != nil {
 		return err
 	}
 	if req.Role == "" && req.MsgFlag == "" && req.NameCard == nil && req.Mute == nil && len(req.AppMemberDefinedData) == 0 {
@@ -215,7 +215,7 @@ func (s *Service) Mute(ctx context.Context, groupID string, userIDs []string, d 
 	if err := checkGroupRef("GroupId", groupID); err != nil {
 		return err
 	}
-	if err := checkUserIDs("Members_Account", userIDs); err != nil {
+	if err := wire.CheckUserIDs("Members_Account", userIDs); err != nil {
 		return err
 	}
 	secs, err := muteSeconds("MuteTime", d)
@@ -223,7 +223,7 @@ func (s *Service) Mute(ctx context.Context, groupID string, userIDs []string, d 
 		return err
 	}
 	ids := dedupe(userIDs)
-	return chunks(len(ids), MaxMutePerCall, func(lo, hi int) error {
+	return wire.Chunks(len(ids), MaxMutePerCall, func(lo, hi int) error {
 		req := struct {
 			GroupID        string   `json:"GroupId"`
 			MembersAccount []string `json:"Members_Account"`
@@ -254,7 +254,7 @@ func (s *Service) ChangeOwner(ctx context.Context, groupID, newOwner string) err
 	if err := checkGroupRef("GroupId", groupID); err != nil {
 		return err
 	}
-	if err := checkUserID("NewOwner_Account", newOwner); err != nil {
+	if err := wire.CheckUserID("NewOwner_Account", newOwner); err != nil {
 		return err
 	}
 	req := struct {

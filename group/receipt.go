@@ -50,14 +50,14 @@ func (s *Service) ReportRead(ctx context.Context, groupID, reader string, msgSeq
 	if err := checkGroupRef("GroupId", groupID); err != nil {
 		return err
 	}
-	if err := checkUserID("From_Account", reader); err != nil {
+	if err := wire.CheckUserID("From_Account", reader); err != nil {
 		return err
 	}
 	list, err := seqList("MsgSeqList", msgSeqs)
 	if err != nil {
 		return err
 	}
-	return chunks(len(list), MaxReceiptsPerCall, func(lo, hi int) error {
+	return wire.Chunks(len(list), MaxReceiptsPerCall, func(lo, hi int) error {
 		req := struct {
 			GroupID     string   `json:"GroupId"`
 			FromAccount string   `json:"From_Account"`

@@ -125,7 +125,7 @@ func (s *Service) topicWire(r *TopicRequest) (*topicWire, error) {
 		return nil, wire.Invalid("TopicName", "is empty")
 	}
 	if r.Operator != "" {
-		if err := checkUserID("From_Account", r.Operator); err != nil {
+		if err := wire.CheckUserID("From_Account", r.Operator); err != nil {
 			return nil, err
 		}
 	}
@@ -279,7 +279,7 @@ func (s *Service) Topics(ctx context.Context, groupID string, q TopicQuery) ([]T
 		}
 	}
 	if q.User != "" {
-		if err := checkUserID("From_Account", q.User); err != nil {
+		if err := wire.CheckUserID("From_Account", q.User); err != nil {
 			return nil, err
 		}
 	}
@@ -366,7 +366,7 @@ func (s *Service) UpdateTopic(ctx context.Context, r UpdateTopicRequest) error {
 		return wire.Invalid("TopicName", "is empty")
 	}
 	if r.Operator != "" {
-		if err := checkUserID("From_Account", r.Operator); err != nil {
+		if err := wire.CheckUserID("From_Account", r.Operator); err != nil {
 			return err
 		}
 	}

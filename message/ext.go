@@ -82,10 +82,10 @@ type C2CMsgRef struct {
 }
 
 func (r C2CMsgRef) check() error {
-	if err := checkUserID("From_Account", r.From); err != nil {
+	if err := wire.CheckUserID("From_Account", r.From); err != nil {
 		return err
 	}
-	if err := checkUserID("To_Account", r.To); err != nil {
+	if err := wire.CheckUserID("To_Account", r.To); err != nil {
 		return err
 	}
 	if r.MsgKey == "" {

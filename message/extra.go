@@ -36,10 +36,10 @@ func checkMsgKeys(field string, keys []string) error {
 //
 // REST: v4/openim/delete_c2c_msg_ramble
 func (s *Service) DeleteC2CMessages(ctx context.Context, owner, peer string, msgKeys ...string) error {
-	if err := checkUserID("Operator_Account", owner); err != nil {
+	if err := wire.CheckUserID("Operator_Account", owner); err != nil {
 		return err
 	}
-	if err := checkUserID("Peer_Account", peer); err != nil {
+	if err := wire.CheckUserID("Peer_Account", peer); err != nil {
 		return err
 	}
 	if err := checkMsgKeys("MsgKeyList", msgKeys); err != nil {
@@ -60,10 +60,10 @@ func (s *Service) DeleteC2CMessages(ctx context.Context, owner, peer string, msg
 //
 // REST: v4/openim/c2c_msg_read_receipt
 func (s *Service) SendC2CReadReceipts(ctx context.Context, reader, sender string, msgKeys ...string) error {
-	if err := checkUserID("Operator_Account", reader); err != nil {
+	if err := wire.CheckUserID("Operator_Account", reader); err != nil {
 		return err
 	}
-	if err := checkUserID("Peer_Account", sender); err != nil {
+	if err := wire.CheckUserID("Peer_Account", sender); err != nil {
 		return err
 	}
 	if err := checkMsgKeys("C2CMsgInfo", msgKeys); err != nil {
@@ -123,7 +123,7 @@ func (s *Service) SendBroadcast(ctx context.Context, b *Broadcast) (*BroadcastRe
 		return nil, wire.Invalid("message", "is nil")
 	}
 	if b.From != "" {
-		if err := checkUserID("From_Account", b.From); err != nil {
+		if err := wire.CheckUserID("From_Account", b.From); err != nil {
 			return nil, err
 		}
 	}

@@ -60,10 +60,10 @@ func (s *Service) ImportC2C(ctx context.Context, r *ImportC2CRequest) error {
 	if r == nil {
 		return wire.Invalid("request", "is nil")
 	}
-	if err := checkUserID("From_Account", r.From); err != nil {
+	if err := wire.CheckUserID("From_Account", r.From); err != nil {
 		return err
 	}
-	if err := checkUserID("To_Account", r.To); err != nil {
+	if err := wire.CheckUserID("To_Account", r.To); err != nil {
 		return err
 	}
 	mode := r.Mode
@@ -153,7 +153,7 @@ func (s *Service) ImportGroup(ctx context.Context, r ImportGroupRequest) ([]Impo
 	var prev time.Time
 	for i, m := range r.Messages {
 		field := "MsgList[" + strconv.Itoa(i) + "]"
-		if err := checkUserID(field+".From_Account", m.From); err != nil {
+		if err := wire.CheckUserID(field+".From_Account", m.From); err != nil {
 			return nil, err
 		}
 		if m.Time.IsZero() {
@@ -181,7 +181,7 @@ func (s *Service) ImportGroup(ctx context.Context, r ImportGroupRequest) ([]Impo
 			RecentContactFlag int    `json:"RecentContactFlag,omitempty"`
 			MsgList           []item `json:"MsgList"`
 			TopicID           string `json:"TopicId,omitempty"`
-		}{r.GroupID, b2i(r.UpdateConversations), items[lo:hi], r.TopicID}
+		}{r.GroupID, wire.BoolInt(r.UpdateConversations), items[lo:hi], r.TopicID}
 		var resp struct {
 			envelope
 			ImportMsgResult []struct {
@@ -259,10 +259,10 @@ const DefaultHistoryPerPage = 100
 //
 // REST: v4/openim/admin_getroammsg
 func (s *Service) C2CHistoryPage(ctx context.Context, r HistoryRequest) (*HistoryPage, error) {
-	if err := checkUserID("Operator_Account", r.Operator); err != nil {
+	if err := wire.CheckUserID("Operator_Account", r.Operator); err != nil {
 		return nil, err
 	}
-	if err := checkUserID("Peer_Account", r.Peer); err != nil {
+	if err := wire.CheckUserID("Peer_Account", r.Peer); err != nil {
 		return nil, err
 	}
 	if r.PerPage < 0 {
@@ -415,7 +415,7 @@ func (s *Service) GroupHistoryPage(ctx context.Context, r GroupHistoryRequest) (
 		ReqMsgNumber    int    `json:"ReqMsgNumber"`
 		WithRecalledMsg int    `json:"WithRecalledMsg,omitempty"`
 		TopicID         string `json:"TopicId,omitempty"`
-	}{r.GroupID, r.FromSeq, r.PerPage, b2i(r.WithRecalled), r.TopicID}
+	}{r.GroupID, r.FromSeq, r.PerPage, wire.BoolInt(r.WithRecalled), r.TopicID}
 	var resp struct {
 		envelope
 		IsFinished wire.FlexInt `json:"IsFinished"`

@@ -96,7 +96,7 @@ const (
 	// MaxLifetime is the longest offline storage of a C2C message.
 	MaxLifetime = 7 * 24 * time.Hour
 	// MaxUserIDBytes is Tencent's limit on a UserID.
-	MaxUserIDBytes = 32
+	MaxUserIDBytes = wire.MaxUserIDBytes
 	// MaxTargetedMembers caps To_Account of a targeted group message.
 	MaxTargetedMembers = 50
 )
@@ -359,7 +359,7 @@ func (m *Message) check() error {
 	}
 	switch m.Conversation {
 	case ConvC2C:
-		if err := checkUserID("To_Account", m.To); err != nil {
+		if err := wire.CheckUserID("To_Account", m.To); err != nil {
 			return err
 		}
 	case ConvGroup:
@@ -382,7 +382,7 @@ func (m *Message) checkCommon() error {
 
 func (m *Message) checkOptions() error {
 	if m.From != "" {
-		if err := checkUserID("From_Account", m.From); err != nil {
+		if err := wire.CheckUserID("From_Account", m.From); err != nil {
 			return err
 		}
 	}
@@ -515,15 +515,5 @@ func checkUserIDAt(field string, i int, suffix, id string) error {
 	if id != "" && len(id) <= MaxUserIDBytes {
 		return nil
 	}
-	return checkUserID(field+"["+strconv.Itoa(i)+"]"+suffix, id)
-}
-
-func checkUserID(field, id string) error {
-	switch {
-	case id == "":
-		return wire.Invalid(field, "is empty")
-	case len(id) > MaxUserIDBytes:
-		return wire.Invalid(field, "%q is %d bytes, limit is %d", id, len(id), MaxUserIDBytes)
-	}
-	return nil
+	return wire.CheckUserID(field+"["+strconv.Itoa(i)+"]"+suffix, id)
 }

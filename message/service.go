@@ -273,13 +273,13 @@ func (s *Service) sendGroup(ctx context.Context, m *Message, body json.RawMessag
 		From:                    m.From,
 		OfflinePushInfo:         m.OfflinePush,
 		ForbidCallbackControl:   m.ForbidCallback,
-		OnlineOnlyFlag:          b2i(m.OnlineOnly),
+		OnlineOnlyFlag:          wire.BoolInt(m.OnlineOnly),
 		SendMsgControl:          m.SendControl,
 		CloudCustomData:         m.CloudCustomData,
-		SupportMessageExtension: b2i(m.SupportExtension),
+		SupportMessageExtension: wire.BoolInt(m.SupportExtension),
 		To:                      m.Receivers,
 		TopicID:                 m.TopicID,
-		NeedReadReceipt:         b2i(m.NeedReadReceipt),
+		NeedReadReceipt:         wire.BoolInt(m.NeedReadReceipt),
 	}
 	if m.MentionAll {
 		r.GroupAtInfo = append(r.GroupAtInfo, groupAt{GroupAtAllFlag: 1})
@@ -352,10 +352,10 @@ const CodeAlreadyRecalled = 20023
 //
 // REST: v4/openim/admin_msgwithdraw
 func (s *Service) RecallC2C(ctx context.Context, from, to, msgKey string) error {
-	if err := checkUserID("From_Account", from); err != nil {
+	if err := wire.CheckUserID("From_Account", from); err != nil {
 		return err
 	}
-	if err := checkUserID("To_Account", to); err != nil {
+	if err := wire.CheckUserID("To_Account", to); err != nil {
 		return err
 	}
 	if msgKey == "" {
@@ -464,10 +464,10 @@ type ModifyC2CRequest struct {
 //
 // REST: v4/openim/modify_c2c_msg
 func (s *Service) ModifyC2C(ctx context.Context, r ModifyC2CRequest) error {
-	if err := checkUserID("From_Account", r.From); err != nil {
+	if err := wire.CheckUserID("From_Account", r.From); err != nil {
 		return err
 	}
-	if err := checkUserID("To_Account", r.To); err != nil {
+	if err := wire.CheckUserID("To_Account", r.To); err != nil {
 		return err
 	}
 	if r.MsgKey == "" {
@@ -541,10 +541,10 @@ func modifiedBody(b Body, cloud string) (json.RawMessage, error) {
 //
 // REST: v4/openim/admin_set_msg_read
 func (s *Service) SetC2CRead(ctx context.Context, user, peer string, readAt time.Time) error {
-	if err := checkUserID("Report_Account", user); err != nil {
+	if err := wire.CheckUserID("Report_Account", user); err != nil {
 		return err
 	}
-	if err := checkUserID("Peer_Account", peer); err != nil {
+	if err := wire.CheckUserID("Peer_Account", peer); err != nil {
 		return err
 	}
 	req := struct {
@@ -580,7 +580,7 @@ type Unread struct {
 //
 // REST: v4/openim/get_c2c_unread_msg_num
 func (s *Service) C2CUnread(ctx context.Context, user string, peers ...string) (*Unread, error) {
-	if err := checkUserID("To_Account", user); err != nil {
+	if err := wire.CheckUserID("To_Account", user); err != nil {
 		return nil, err
 	}
 	for i, p := range peers {
@@ -634,11 +634,4 @@ func (s *Service) C2CUnread(ctx context.Context, user string, peers ...string) (
 		}
 	}
 	return out, nil
-}
-
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }

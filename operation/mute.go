@@ -36,7 +36,7 @@ func muteSeconds(field string, d time.Duration) (uint32, error) {
 //
 // REST: v4/openconfigsvr/setnospeaking
 func (s *Service) SetGlobalMute(ctx context.Context, req MuteRequest) error {
-	if err := checkUserID("Set_Account", req.UserID); err != nil {
+	if err := wire.CheckUserID("Set_Account", req.UserID); err != nil {
 		return err
 	}
 	if req.C2C == nil && req.Group == nil {
@@ -83,7 +83,7 @@ func (m Mute) GroupMuted() bool { return m.Group > 0 }
 //
 // REST: v4/openconfigsvr/getnospeaking
 func (s *Service) GlobalMute(ctx context.Context, userID string) (*Mute, error) {
-	if err := checkUserID("Get_Account", userID); err != nil {
+	if err := wire.CheckUserID("Get_Account", userID); err != nil {
 		return nil, err
 	}
 	req := struct {

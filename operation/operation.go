@@ -37,18 +37,8 @@ const (
 )
 
 // MaxUserIDBytes is the longest UserID.
-const MaxUserIDBytes = 32
+const MaxUserIDBytes = wire.MaxUserIDBytes
 
 // beijing is the zone of Tencent's hour buckets and expiry times (UTC+8,
 // no daylight saving).
 var beijing = time.FixedZone("CST", 8*60*60)
-
-func checkUserID(field, id string) error {
-	switch {
-	case id == "":
-		return wire.Invalid(field, "is empty")
-	case len(id) > MaxUserIDBytes:
-		return wire.Invalid(field, "%q is %d bytes, limit is %d", id, len(id), MaxUserIDBytes)
-	}
-	return nil
-}

@@ -68,43 +68,16 @@ type UserAttrNames struct {
 	Attrs  []string `json:"Attrs"`
 }
 
-func checkUserIDs(field string, ids []string) error {
-	if len(ids) == 0 {
-		return wire.Invalid(field, "no UserID given")
-	}
-	for i, id := range ids {
-		if err := checkUserID(fmt.Sprintf("%s[%d]", field, i), id); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// chunks calls fn for consecutive ranges [lo, hi) of at most size items and
-// names the range in an error when there is more than one.
-func chunks(n, size int, fn func(lo, hi int) error) error {
-	for lo := 0; lo < n; lo += size {
-		hi := min(lo+size, n)
-		if err := fn(lo, hi); err != nil {
-			if n > size {
-				return fmt.Errorf("push: users %d..%d of %d: %w", lo, hi-1, n, err)
-			}
-			return err
-		}
-	}
-	return nil
-}
-
 // UserAttrs reads the push attributes of users, in calls of
 // MaxUsersPerCall. A user without attributes comes back with an empty map.
 //
 // REST: v4/all_member_push/im_get_attr
 func (s *Service) UserAttrs(ctx context.Context, userIDs []string) ([]UserAttrs, error) {
-	if err := checkUserIDs("To_Account", userIDs); err != nil {
+	if err := wire.CheckUserIDs("To_Account", userIDs); err != nil {
 		return nil, err
 	}
 	var out []UserAttrs
-	err := chunks(len(userIDs), MaxUsersPerCall, func(lo, hi int) error {
+	err := wire.ChunksNamed(len(userIDs), MaxUsersPerCall, "push: users", func(lo, hi int) error {
 		req := struct {
 			ToAccount []string `json:"To_Account"`
 		}{userIDs[lo:hi]}
@@ -140,7 +113,7 @@ func (s *Service) SetUserAttrs(ctx context.Context, users []UserAttrs) error {
 	}
 	for i, u := range users {
 		field := fmt.Sprintf("UserAttrs[%d]", i)
-		if err := checkUserID(field+".To_Account", u.UserID); err != nil {
+		if err := wire.CheckUserID(field+".To_Account", u.UserID); err != nil {
 			return err
 		}
 		if len(u.Attrs) == 0 {
@@ -155,7 +128,7 @@ func (s *Service) SetUserAttrs(ctx context.Context, users []UserAttrs) error {
 			}
 		}
 	}
-	return chunks(len(users), MaxUsersPerCall, func(lo, hi int) error {
+	return wire.ChunksNamed(len(users), MaxUsersPerCall, "push: users", func(lo, hi int) error {
 		req := struct {
 			UserAttrs []UserAttrs `json:"UserAttrs"`
 		}{users[lo:hi]}
@@ -174,7 +147,7 @@ func (s *Service) RemoveUserAttrs(ctx context.Context, users []UserAttrNames) er
 	}
 	for i, u := range users {
 		field := fmt.Sprintf("UserAttrs[%d]", i)
-		if err := checkUserID(field+".To_Account", u.UserID); err != nil {
+		if err := wire.CheckUserID(field+".To_Account", u.UserID); err != nil {
 			return err
 		}
 		if len(u.Attrs) == 0 {
@@ -186,7 +159,7 @@ func (s *Service) RemoveUserAttrs(ctx context.Context, users []UserAttrNames) er
 			}
 		}
 	}
-	return chunks(len(users), MaxUsersPerCall, func(lo, hi int) error {
+	return wire.ChunksNamed(len(users), MaxUsersPerCall, "push: users", func(lo, hi int) error {
 		req := struct {
 			UserAttrs []UserAttrNames `json:"UserAttrs"`
 		}{users[lo:hi]}

@@ -71,7 +71,7 @@ const (
 	// MaxTagsPerUser is how many tags a user can hold in all.
 	MaxTagsPerUser = 100
 	// MaxUserIDBytes is the longest UserID.
-	MaxUserIDBytes = 32
+	MaxUserIDBytes = wire.MaxUserIDBytes
 )
 
 // Condition selects the users a push reaches; nil (or empty) means all
@@ -210,16 +210,6 @@ type Result struct {
 	Random uint32
 }
 
-func checkUserID(field, id string) error {
-	switch {
-	case id == "":
-		return wire.Invalid(field, "is empty")
-	case len(id) > MaxUserIDBytes:
-		return wire.Invalid(field, "%q is %d bytes, limit is %d", id, len(id), MaxUserIDBytes)
-	}
-	return nil
-}
-
 func checkTag(field, t string) error {
 	switch {
 	case t == "":
@@ -291,7 +281,7 @@ func (s *Service) Send(ctx context.Context, p *Push) (*Result, error) {
 		return nil, wire.Invalid("MsgBody", "encodes to %d bytes, limit is %d", len(body), message.MaxBodyBytes)
 	}
 	if p.From != "" {
-		if err := checkUserID("From_Account", p.From); err != nil {
+		if err := wire.CheckUserID("From_Account", p.From); err != nil {
 			return nil, err
 		}
 	}

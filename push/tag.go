@@ -17,11 +17,11 @@ type UserTags struct {
 //
 // REST: v4/all_member_push/im_get_tag
 func (s *Service) UserTags(ctx context.Context, userIDs []string) ([]UserTags, error) {
-	if err := checkUserIDs("To_Account", userIDs); err != nil {
+	if err := wire.CheckUserIDs("To_Account", userIDs); err != nil {
 		return nil, err
 	}
 	var out []UserTags
-	err := chunks(len(userIDs), MaxUsersPerCall, func(lo, hi int) error {
+	err := wire.ChunksNamed(len(userIDs), MaxUsersPerCall, "push: users", func(lo, hi int) error {
 		req := struct {
 			ToAccount []string `json:"To_Account"`
 		}{userIDs[lo:hi]}
@@ -53,7 +53,7 @@ func checkUserTags(users []UserTags) error {
 	}
 	for i, u := range users {
 		field := fmt.Sprintf("UserTags[%d]", i)
-		if err := checkUserID(field+".To_Account", u.UserID); err != nil {
+		if err := wire.CheckUserID(field+".To_Account", u.UserID); err != nil {
 			return err
 		}
 		if len(u.Tags) == 0 {
@@ -130,7 +130,7 @@ func (s *Service) RemoveUserTags(ctx context.Context, users []UserTags) error {
 	if err := checkUserTags(users); err != nil {
 		return err
 	}
-	return chunks(len(users), MaxUsersPerCall, func(lo, hi int) error {
+	return wire.ChunksNamed(len(users), MaxUsersPerCall, "push: users", func(lo, hi int) error {
 		req := struct {
 			UserTags []UserTags `json:"UserTags"`
 		}{users[lo:hi]}
@@ -144,10 +144,10 @@ func (s *Service) RemoveUserTags(ctx context.Context, users []UserTags) error {
 //
 // REST: v4/all_member_push/im_remove_all_tags
 func (s *Service) RemoveAllUserTags(ctx context.Context, userIDs []string) error {
-	if err := checkUserIDs("To_Account", userIDs); err != nil {
+	if err := wire.CheckUserIDs("To_Account", userIDs); err != nil {
 		return err
 	}
-	return chunks(len(userIDs), MaxUsersPerCall, func(lo, hi int) error {
+	return wire.ChunksNamed(len(userIDs), MaxUsersPerCall, "push: users", func(lo, hi int) error {
 		req := struct {
 			ToAccount []string `json:"To_Account"`
 		}{userIDs[lo:hi]}

@@ -33,15 +33,15 @@ const (
 const DefaultBlacklistPageSize = 100
 
 func (s *Service) blackBatch(ctx context.Context, path, from string, userIDs []string) (Results, error) {
-	if err := checkUserID("From_Account", from); err != nil {
+	if err := wire.CheckUserID("From_Account", from); err != nil {
 		return nil, err
 	}
-	if err := checkUserIDs("To_Account", userIDs); err != nil {
+	if err := wire.CheckUserIDs("To_Account", userIDs); err != nil {
 		return nil, err
 	}
 	ids := dedupe(userIDs)
 	var out Results
-	err := chunks(len(ids), MaxBlacklistPerCall, "accounts", func(lo, hi int) error {
+	err := wire.ChunksNamed(len(ids), MaxBlacklistPerCall, "relation: accounts", func(lo, hi int) error {
 		req := struct {
 			From      string   `json:"From_Account"`
 			ToAccount []string `json:"To_Account"`
@@ -128,7 +128,7 @@ func (r *blackGetResp) page() *BlacklistPage {
 //
 // REST: v4/sns/black_list_get
 func (s *Service) BlacklistPage(ctx context.Context, from string, startIndex, pageSize int, lastSequence int64) (*BlacklistPage, error) {
-	if err := checkUserID("From_Account", from); err != nil {
+	if err := wire.CheckUserID("From_Account", from); err != nil {
 		return nil, err
 	}
 	if startIndex < 0 {
@@ -197,10 +197,10 @@ type BlacklistCheck struct {
 //
 // REST: v4/sns/black_list_check
 func (s *Service) CheckBlacklist(ctx context.Context, from string, userIDs []string, t BlackCheckType) ([]BlacklistCheck, error) {
-	if err := checkUserID("From_Account", from); err != nil {
+	if err := wire.CheckUserID("From_Account", from); err != nil {
 		return nil, err
 	}
-	if err := checkUserIDs("To_Account", userIDs); err != nil {
+	if err := wire.CheckUserIDs("To_Account", userIDs); err != nil {
 		return nil, err
 	}
 	switch t {
@@ -210,7 +210,7 @@ func (s *Service) CheckBlacklist(ctx context.Context, from string, userIDs []str
 	}
 	ids := dedupe(userIDs)
 	var out []BlacklistCheck
-	err := chunks(len(ids), MaxBlacklistPerCall, "accounts", func(lo, hi int) error {
+	err := wire.ChunksNamed(len(ids), MaxBlacklistPerCall, "relation: accounts", func(lo, hi int) error {
 		req := struct {
 			From      string         `json:"From_Account"`
 			ToAccount []string       `json:"To_Account"`

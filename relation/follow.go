@@ -44,10 +44,10 @@ const DefaultFollowPageSize = 100
 //
 // REST: v4/follow/follow_add
 func (s *Service) Follow(ctx context.Context, from string, userIDs []string) (Results, error) {
-	if err := checkUserID("From_Account", from); err != nil {
+	if err := wire.CheckUserID("From_Account", from); err != nil {
 		return nil, err
 	}
-	if err := checkUserIDs("FollowItem", userIDs); err != nil {
+	if err := wire.CheckUserIDs("FollowItem", userIDs); err != nil {
 		return nil, err
 	}
 	ids := dedupe(userIDs)
@@ -55,7 +55,7 @@ func (s *Service) Follow(ctx context.Context, from string, userIDs []string) (Re
 		ToAccount string `json:"To_Account"`
 	}
 	var out Results
-	err := chunks(len(ids), MaxFollowPerCall, "accounts", func(lo, hi int) error {
+	err := wire.ChunksNamed(len(ids), MaxFollowPerCall, "relation: accounts", func(lo, hi int) error {
 		req := struct {
 			From       string `json:"From_Account"`
 			FollowItem []item `json:"FollowItem"`
@@ -81,15 +81,15 @@ func (s *Service) Follow(ctx context.Context, from string, userIDs []string) (Re
 //
 // REST: v4/follow/follow_delete
 func (s *Service) Unfollow(ctx context.Context, from string, userIDs []string) (Results, error) {
-	if err := checkUserID("From_Account", from); err != nil {
+	if err := wire.CheckUserID("From_Account", from); err != nil {
 		return nil, err
 	}
-	if err := checkUserIDs("To_Account", userIDs); err != nil {
+	if err := wire.CheckUserIDs("To_Account", userIDs); err != nil {
 		return nil, err
 	}
 	ids := dedupe(userIDs)
 	var out Results
-	err := chunks(len(ids), MaxFollowPerCall, "accounts", func(lo, hi int) error {
+	err := wire.ChunksNamed(len(ids), MaxFollowPerCall, "relation: accounts", func(lo, hi int) error {
 		req := struct {
 			From      string   `json:"From_Account"`
 			ToAccount []string `json:"To_Account"`
@@ -118,15 +118,15 @@ type FollowCheck struct {
 //
 // REST: v4/follow/follow_check
 func (s *Service) CheckFollow(ctx context.Context, from string, userIDs []string) ([]FollowCheck, error) {
-	if err := checkUserID("From_Account", from); err != nil {
+	if err := wire.CheckUserID("From_Account", from); err != nil {
 		return nil, err
 	}
-	if err := checkUserIDs("To_Account", userIDs); err != nil {
+	if err := wire.CheckUserIDs("To_Account", userIDs); err != nil {
 		return nil, err
 	}
 	ids := dedupe(userIDs)
 	var out []FollowCheck
-	err := chunks(len(ids), MaxFollowCheckPerCall, "accounts", func(lo, hi int) error {
+	err := wire.ChunksNamed(len(ids), MaxFollowCheckPerCall, "relation: accounts", func(lo, hi int) error {
 		req := struct {
 			From      string   `json:"From_Account"`
 			ToAccount []string `json:"To_Account"`
@@ -191,7 +191,7 @@ func (r *followGetResp) page() *FollowPage {
 //
 // REST: v4/follow/follow_get
 func (s *Service) FollowPage(ctx context.Context, from string, list FollowListType, cursor string, pageSize int) (*FollowPage, error) {
-	if err := checkUserID("From_Account", from); err != nil {
+	if err := wire.CheckUserID("From_Account", from); err != nil {
 		return nil, err
 	}
 	switch list {
@@ -261,15 +261,15 @@ type FollowCount struct {
 //
 // REST: v4/follow/follow_get_info
 func (s *Service) FollowCounts(ctx context.Context, from string, userIDs []string) ([]FollowCount, error) {
-	if err := checkUserID("From_Account", from); err != nil {
+	if err := wire.CheckUserID("From_Account", from); err != nil {
 		return nil, err
 	}
-	if err := checkUserIDs("To_Account", userIDs); err != nil {
+	if err := wire.CheckUserIDs("To_Account", userIDs); err != nil {
 		return nil, err
 	}
 	ids := dedupe(userIDs)
 	var out []FollowCount
-	err := chunks(len(ids), MaxFollowPerCall, "accounts", func(lo, hi int) error {
+	err := wire.ChunksNamed(len(ids), MaxFollowPerCall, "relation: accounts", func(lo, hi int) error {
 		req := struct {
 			From      string   `json:"From_Account"`
 			ToAccount []string `json:"To_Account"`

@@ -86,7 +86,7 @@ func checkAddSource(field, s string) error {
 }
 
 func (f *AddFriend) check(field string) error {
-	if err := checkUserID(field+".To_Account", f.UserID); err != nil {
+	if err := wire.CheckUserID(field+".To_Account", f.UserID); err != nil {
 		return err
 	}
 	if err := checkAddSource(field+".AddSource", f.AddSource); err != nil {
@@ -116,7 +116,7 @@ type addItemWire struct {
 //
 // REST: v4/sns/friend_add
 func (s *Service) AddFriends(ctx context.Context, from string, friends []AddFriend, opts AddOptions) (Results, error) {
-	if err := checkUserID("From_Account", from); err != nil {
+	if err := wire.CheckUserID("From_Account", from); err != nil {
 		return nil, err
 	}
 	if len(friends) == 0 {
@@ -133,7 +133,7 @@ func (s *Service) AddFriends(ctx context.Context, from string, friends []AddFrie
 		return nil, wire.Invalid("AddType", "unknown value %q", string(opts.Type))
 	}
 	var out Results
-	err := chunks(len(friends), MaxAddPerCall, "friends", func(lo, hi int) error {
+	err := wire.ChunksNamed(len(friends), MaxAddPerCall, "relation: friends", func(lo, hi int) error {
 		req := struct {
 			From          string        `json:"From_Account"`
 			AddFriendItem []addItemWire `json:"AddFriendItem"`
@@ -198,7 +198,7 @@ func unixOrZero(t time.Time) int64 {
 //
 // REST: v4/sns/friend_import
 func (s *Service) ImportFriends(ctx context.Context, from string, friends []ImportFriend) (Results, error) {
-	if err := checkUserID("From_Account", from); err != nil {
+	if err := wire.CheckUserID("From_Account", from); err != nil {
 		return nil, err
 	}
 	if len(friends) == 0 {
@@ -207,7 +207,7 @@ func (s *Service) ImportFriends(ctx context.Context, from string, friends []Impo
 	items := make([]importItemWire, len(friends))
 	for i, f := range friends {
 		field := fmt.Sprintf("AddFriendItem[%d]", i)
-		if err := checkUserID(field+".To_Account", f.UserID); err != nil {
+		if err := wire.CheckUserID(field+".To_Account", f.UserID); err != nil {
 			return nil, err
 		}
 		if err := checkAddSource(field+".AddSource", f.AddSource); err != nil {
@@ -232,7 +232,7 @@ func (s *Service) ImportFriends(ctx context.Context, from string, friends []Impo
 		items[i] = importItemWire{f.UserID, f.Remark, unixOrZero(f.RemarkTime), f.Groups, f.AddSource, f.AddWording, unixOrZero(f.AddTime), f.Custom}
 	}
 	var out Results
-	err := chunks(len(items), MaxAddPerCall, "friends", func(lo, hi int) error {
+	err := wire.ChunksNamed(len(items), MaxAddPerCall, "relation: friends", func(lo, hi int) error {
 		req := struct {
 			From          string           `json:"From_Account"`
 			AddFriendItem []importItemWire `json:"AddFriendItem"`
@@ -298,7 +298,7 @@ func checkUpdateItem(field string, it Item) error {
 //
 // REST: v4/sns/friend_update
 func (s *Service) UpdateFriends(ctx context.Context, from string, updates []FriendUpdate) (Results, error) {
-	if err := checkUserID("From_Account", from); err != nil {
+	if err := wire.CheckUserID("From_Account", from); err != nil {
 		return nil, err
 	}
 	if len(updates) == 0 {
@@ -311,7 +311,7 @@ func (s *Service) UpdateFriends(ctx context.Context, from string, updates []Frie
 	items := make([]upd, len(updates))
 	for i, u := range updates {
 		field := fmt.Sprintf("UpdateItem[%d]", i)
-		if err := checkUserID(field+".To_Account", u.UserID); err != nil {
+		if err := wire.CheckUserID(field+".To_Account", u.UserID); err != nil {
 			return nil, err
 		}
 		if len(u.Items) == 0 {
@@ -325,7 +325,7 @@ func (s *Service) UpdateFriends(ctx context.Context, from string, updates []Frie
 		items[i] = upd{u.UserID, u.Items}
 	}
 	var out Results
-	err := chunks(len(items), MaxAddPerCall, "friends", func(lo, hi int) error {
+	err := wire.ChunksNamed(len(items), MaxAddPerCall, "relation: friends", func(lo, hi int) error {
 		req := struct {
 			From       string `json:"From_Account"`
 			UpdateItem []upd  `json:"UpdateItem"`
@@ -361,10 +361,10 @@ func checkDeleteType(t DeleteType, required bool) error {
 //
 // REST: v4/sns/friend_delete
 func (s *Service) DeleteFriends(ctx context.Context, from string, userIDs []string, t DeleteType) (Results, error) {
-	if err := checkUserID("From_Account", from); err != nil {
+	if err := wire.CheckUserID("From_Account", from); err != nil {
 		return nil, err
 	}
-	if err := checkUserIDs("To_Account", userIDs); err != nil {
+	if err := wire.CheckUserIDs("To_Account", userIDs); err != nil {
 		return nil, err
 	}
 	if err := checkDeleteType(t, true); err != nil {
@@ -372,7 +372,7 @@ func (s *Service) DeleteFriends(ctx context.Context, from string, userIDs []stri
 	}
 	ids := dedupe(userIDs)
 	var out Results
-	err := chunks(len(ids), MaxDeletePerCall, "friends", func(lo, hi int) error {
+	err := wire.ChunksNamed(len(ids), MaxDeletePerCall, "relation: friends", func(lo, hi int) error {
 		req := struct {
 			From       string     `json:"From_Account"`
 			ToAccount  []string   `json:"To_Account"`
@@ -396,7 +396,7 @@ func (s *Service) DeleteFriends(ctx context.Context, from string, userIDs []stri
 //
 // REST: v4/sns/friend_delete_all
 func (s *Service) DeleteAllFriends(ctx context.Context, from string, t DeleteType) error {
-	if err := checkUserID("From_Account", from); err != nil {
+	if err := wire.CheckUserID("From_Account", from); err != nil {
 		return err
 	}
 	if err := checkDeleteType(t, false); err != nil {
@@ -421,10 +421,10 @@ type FriendCheck struct {
 //
 // REST: v4/sns/friend_check
 func (s *Service) CheckFriends(ctx context.Context, from string, userIDs []string, t CheckType) ([]FriendCheck, error) {
-	if err := checkUserID("From_Account", from); err != nil {
+	if err := wire.CheckUserID("From_Account", from); err != nil {
 		return nil, err
 	}
-	if err := checkUserIDs("To_Account", userIDs); err != nil {
+	if err := wire.CheckUserIDs("To_Account", userIDs); err != nil {
 		return nil, err
 	}
 	switch t {
@@ -434,7 +434,7 @@ func (s *Service) CheckFriends(ctx context.Context, from string, userIDs []strin
 	}
 	ids := dedupe(userIDs)
 	var out []FriendCheck
-	err := chunks(len(ids), MaxCheckPerCall, "accounts", func(lo, hi int) error {
+	err := wire.ChunksNamed(len(ids), MaxCheckPerCall, "relation: accounts", func(lo, hi int) error {
 		req := struct {
 			From      string    `json:"From_Account"`
 			ToAccount []string  `json:"To_Account"`
@@ -522,7 +522,7 @@ func (r *friendGetResp) page() *FriendsPage {
 //
 // REST: v4/sns/friend_get
 func (s *Service) FriendsPage(ctx context.Context, from string, startIndex int, seq Sequences) (*FriendsPage, error) {
-	if err := checkUserID("From_Account", from); err != nil {
+	if err := wire.CheckUserID("From_Account", from); err != nil {
 		return nil, err
 	}
 	if startIndex < 0 {
@@ -593,10 +593,10 @@ type FriendResult struct {
 //
 // REST: v4/sns/friend_get_list
 func (s *Service) GetFriends(ctx context.Context, from string, userIDs []string, tags []string) ([]FriendResult, error) {
-	if err := checkUserID("From_Account", from); err != nil {
+	if err := wire.CheckUserID("From_Account", from); err != nil {
 		return nil, err
 	}
-	if err := checkUserIDs("To_Account", userIDs); err != nil {
+	if err := wire.CheckUserIDs("To_Account", userIDs); err != nil {
 		return nil, err
 	}
 	if len(tags) == 0 {
@@ -609,7 +609,7 @@ func (s *Service) GetFriends(ctx context.Context, from string, userIDs []string,
 	}
 	ids := dedupe(userIDs)
 	var out []FriendResult
-	err := chunks(len(ids), MaxGetListPerCall, "accounts", func(lo, hi int) error {
+	err := wire.ChunksNamed(len(ids), MaxGetListPerCall, "relation: accounts", func(lo, hi int) error {
 		req := struct {
 			From      string   `json:"From_Account"`
 			ToAccount []string `json:"To_Account"`

@@ -47,7 +47,7 @@ type GroupsResult struct {
 //
 // REST: v4/sns/group_add
 func (s *Service) AddFriendGroups(ctx context.Context, from string, names, friends []string) (*GroupsResult, error) {
-	if err := checkUserID("From_Account", from); err != nil {
+	if err := wire.CheckUserID("From_Account", from); err != nil {
 		return nil, err
 	}
 	names, err := checkGroupNames(names)
@@ -55,7 +55,7 @@ func (s *Service) AddFriendGroups(ctx context.Context, from string, names, frien
 		return nil, err
 	}
 	if len(friends) > 0 {
-		if err := checkUserIDs("To_Account", friends); err != nil {
+		if err := wire.CheckUserIDs("To_Account", friends); err != nil {
 			return nil, err
 		}
 		friends = dedupe(friends)
@@ -65,7 +65,7 @@ func (s *Service) AddFriendGroups(ctx context.Context, from string, names, frien
 	}
 	ctx = transport.WithSafety(ctx, transport.Unsafe)
 	out := &GroupsResult{}
-	err = chunks(len(names), MaxGroupNamesPerCall, "group names", func(lo, hi int) error {
+	err = wire.ChunksNamed(len(names), MaxGroupNamesPerCall, "relation: group names", func(lo, hi int) error {
 		req := struct {
 			From      string   `json:"From_Account"`
 			GroupName []string `json:"GroupName"`
@@ -97,7 +97,7 @@ func (s *Service) AddFriendGroups(ctx context.Context, from string, names, frien
 //
 // REST: v4/sns/group_delete
 func (s *Service) DeleteFriendGroups(ctx context.Context, from string, names []string) (int64, error) {
-	if err := checkUserID("From_Account", from); err != nil {
+	if err := wire.CheckUserID("From_Account", from); err != nil {
 		return 0, err
 	}
 	names, err := checkGroupNames(names)
@@ -105,7 +105,7 @@ func (s *Service) DeleteFriendGroups(ctx context.Context, from string, names []s
 		return 0, err
 	}
 	var seq int64
-	err = chunks(len(names), MaxGroupNamesPerCall, "group names", func(lo, hi int) error {
+	err = wire.ChunksNamed(len(names), MaxGroupNamesPerCall, "relation: group names", func(lo, hi int) error {
 		req := struct {
 			From      string   `json:"From_Account"`
 			GroupName []string `json:"GroupName"`
@@ -157,7 +157,7 @@ const NeedFriendYes = "Need_Friend_Type_Yes"
 //
 // REST: v4/sns/group_get
 func (s *Service) FriendGroups(ctx context.Context, from string, opts GroupsOptions) (*FriendGroupsResult, error) {
-	if err := checkUserID("From_Account", from); err != nil {
+	if err := wire.CheckUserID("From_Account", from); err != nil {
 		return nil, err
 	}
 	names := opts.Names
@@ -206,6 +206,6 @@ func (s *Service) FriendGroups(ctx context.Context, from string, opts GroupsOpti
 	if len(names) == 0 {
 		return out, call(nil)
 	}
-	err := chunks(len(names), MaxGroupNamesPerCall, "group names", func(lo, hi int) error { return call(names[lo:hi]) })
+	err := wire.ChunksNamed(len(names), MaxGroupNamesPerCall, "relation: group names", func(lo, hi int) error { return call(names[lo:hi]) })
 	return out, err
 }

@@ -82,7 +82,7 @@ const (
 	MaxFollowPageSize = 1000
 
 	// MaxUserIDBytes is the longest UserID.
-	MaxUserIDBytes = 32
+	MaxUserIDBytes = wire.MaxUserIDBytes
 	// MaxRemarkBytes is the longest friend remark.
 	MaxRemarkBytes = 96
 	// MaxGroupNameBytes is the longest friend-group name.
@@ -388,28 +388,6 @@ func (it Items) AddTime() time.Time {
 
 // validation helpers
 
-func checkUserID(field, id string) error {
-	switch {
-	case id == "":
-		return wire.Invalid(field, "is empty")
-	case len(id) > MaxUserIDBytes:
-		return wire.Invalid(field, "%q is %d bytes, limit is %d", id, len(id), MaxUserIDBytes)
-	}
-	return nil
-}
-
-func checkUserIDs(field string, ids []string) error {
-	if len(ids) == 0 {
-		return wire.Invalid(field, "no UserID given")
-	}
-	for i, id := range ids {
-		if err := checkUserID(fmt.Sprintf("%s[%d]", field, i), id); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 func checkText(field, s string, limit int) error {
 	if !utf8.ValidString(s) {
 		return wire.Invalid(field, "is not valid UTF-8")
@@ -431,21 +409,6 @@ func dedupe(ids []string) []string {
 		}
 	}
 	return out
-}
-
-// chunks calls fn for consecutive ranges [lo, hi) of at most size items and
-// names the range in an error when there is more than one.
-func chunks(n, size int, what string, fn func(lo, hi int) error) error {
-	for lo := 0; lo < n; lo += size {
-		hi := min(lo+size, n)
-		if err := fn(lo, hi); err != nil {
-			if n > size {
-				return fmt.Errorf("relation: %s %d..%d of %d: %w", what, lo, hi-1, n, err)
-			}
-			return err
-		}
-	}
-	return nil
 }
 
 func unixTime(n int64) time.Time {

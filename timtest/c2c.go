@@ -10,6 +10,8 @@ import (
 	"regexp"
 	"slices"
 	"time"
+
+	"github.com/timkit/tim/internal/wire"
 )
 
 // c2cDedupWindow is how long Tencent remembers a C2C message's dedup key.
@@ -330,7 +332,7 @@ func (c *call) sendMsg() (any, error) {
 func (m *c2cMsg) callback(cmd string, now time.Time) *c2cCallback {
 	return &c2cCallback{CallbackCommand: cmd, FromAccount: m.from, ToAccount: m.to, MsgSeq: m.seq,
 		MsgRandom: m.random, MsgTime: m.time, MsgKey: m.key, MsgID: m.msgID,
-		OnlineOnlyFlag: b2i(m.onlineOnly), MsgBody: m.body, CloudCustomData: m.cloud, EventTime: now.UnixMilli()}
+		OnlineOnlyFlag: wire.BoolInt(m.onlineOnly), MsgBody: m.body, CloudCustomData: m.cloud, EventTime: now.UnixMilli()}
 }
 
 // storeC2CLocked appends m to its conversation and updates both sides'

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+
+	"github.com/timkit/tim/internal/wire"
 )
 
 // ConversationType is the Type of a recent contact: 1 C2C, 2 group.
@@ -153,7 +155,7 @@ func (c *call) getContactList() (any, error) {
 	}
 	for _, list := range [][]*conv{takePinned, takeNormal} {
 		for _, cv := range list {
-			it := sessionItem{Type: int(cv.typ), MsgTime: cv.msgTime, TopFlag: b2i(pinSupport && cv.pinned)}
+			it := sessionItem{Type: int(cv.typ), MsgTime: cv.msgTime, TopFlag: wire.BoolInt(pinSupport && cv.pinned)}
 			if cv.typ == convC2C {
 				it.ToAccount = cv.peer
 			} else {

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/timkit/tim/internal/wire"
 )
 
 // Group types (the API's Type strings).
@@ -1266,7 +1268,7 @@ func (c *call) sendGroupMsg() (any, error) {
 
 func (gm *groupMsg) callback(cmd, groupID, typ string, now time.Time) *groupMsgCallback {
 	return &groupMsgCallback{CallbackCommand: cmd, GroupID: groupID, Type: typ, FromAccount: gm.from,
-		OperatorAccount: gm.operator, Random: gm.random, OnlineOnlyFlag: b2i(gm.onlineOnly), MsgBody: gm.body,
+		OperatorAccount: gm.operator, Random: gm.random, OnlineOnlyFlag: wire.BoolInt(gm.onlineOnly), MsgBody: gm.body,
 		CloudCustomData: gm.cloud, EventTime: strconv.FormatInt(now.UnixMilli(), 10)}
 }
 
@@ -1416,7 +1418,7 @@ func (c *call) groupMsgGetSimple() (any, error) {
 		}
 		cand = append(cand, m)
 	}
-	resp.IsFinished = b2i(len(cand) <= req.ReqMsgNumber)
+	resp.IsFinished = wire.BoolInt(len(cand) <= req.ReqMsgNumber)
 	for _, m := range cand[:min(req.ReqMsgNumber, len(cand))] {
 		it := item{FromAccount: m.from, MsgBody: m.body, MsgPriority: m.priority, MsgRandom: m.random,
 			MsgSeq: m.seq, MsgTimeStamp: m.time, CloudCustomData: m.cloud}

@@ -191,13 +191,6 @@ type kv struct {
 	Value string `json:"Value"`
 }
 
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
-
 func contains(list []string, s string) bool {
 	for _, x := range list {
 		if x == s {
