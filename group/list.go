@@ -1,13 +1,10 @@
 package group
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"iter"
-	"strconv"
 	"time"
 
 	"github.com/timkit/tim/internal/wire"
@@ -220,7 +217,7 @@ func (s *Service) AppGroupsPage(ctx context.Context, next uint64, opts AppGroups
 		GroupIDList []struct {
 			GroupID wire.FlexString `json:"GroupId"`
 		} `json:"GroupIdList"`
-		Next cursor64 `json:"Next"`
+		Next wire.FlexUint64 `json:"Next"`
 	}
 	if err := s.d.Do(ctx, pathAppGroups, &req, &resp); err != nil {
 		return nil, err
@@ -263,33 +260,4 @@ func (s *Service) AppGroups(ctx context.Context, opts AppGroupsOptions) iter.Seq
 			next = p.Next
 		}
 	}
-}
-
-// cursor64 decodes an unsigned 64-bit cursor sent as a number or a string,
-// without going through float64 (which would lose precision above 2^53).
-type cursor64 uint64
-
-func (c *cursor64) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	if len(b) == 0 || string(b) == "null" {
-		*c = 0
-		return nil
-	}
-	if b[0] == '"' {
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-		if s == "" {
-			*c = 0
-			return nil
-		}
-		b = []byte(s)
-	}
-	n, err := strconv.ParseUint(string(b), 10, 64)
-	if err != nil {
-		return fmt.Errorf("group: Next cursor %q: %w", b, err)
-	}
-	*c = cursor64(n)
-	return nil
 }

@@ -110,11 +110,11 @@ func BatchConcurrency(n int) BatchOption {
 
 type batchResponse struct {
 	envelope
-	MsgKey    flexStr `json:"MsgKey"`
-	MsgID     flexStr `json:"MsgId"`
+	MsgKey    wire.FlexString `json:"MsgKey"`
+	MsgID     wire.FlexString `json:"MsgId"`
 	ErrorList []struct {
-		To   flexStr      `json:"To_Account"`
-		Code wire.FlexInt `json:"ErrorCode"`
+		To   wire.FlexString `json:"To_Account"`
+		Code wire.FlexInt    `json:"ErrorCode"`
 	} `json:"ErrorList"`
 }
 

@@ -3,7 +3,6 @@ package message
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"reflect"
 	"strconv"
 	"strings"
@@ -385,7 +384,7 @@ func appendString(buf []byte, s string) []byte {
 
 // elemWire is one {"MsgType","MsgContent"} item as read from the wire.
 type elemWire struct {
-	MsgType    flexStr         `json:"MsgType"`
+	MsgType    wire.FlexString `json:"MsgType"`
 	MsgContent json.RawMessage `json:"MsgContent"`
 }
 
@@ -478,7 +477,7 @@ func decodeKnown(t Type, content []byte) Element {
 	switch t {
 	case TypeText:
 		var w struct {
-			Text flexStr `json:"Text"`
+			Text wire.FlexString `json:"Text"`
 		}
 		if json.Unmarshal(content, &w) != nil {
 			return nil
@@ -486,9 +485,9 @@ func decodeKnown(t Type, content []byte) Element {
 		return &Text{Text: string(w.Text)}
 	case TypeLocation:
 		var w struct {
-			Desc      flexStr   `json:"Desc"`
-			Latitude  flexFloat `json:"Latitude"`
-			Longitude flexFloat `json:"Longitude"`
+			Desc      wire.FlexString `json:"Desc"`
+			Latitude  flexFloat       `json:"Latitude"`
+			Longitude flexFloat       `json:"Longitude"`
 		}
 		if json.Unmarshal(content, &w) != nil {
 			return nil
@@ -496,8 +495,8 @@ func decodeKnown(t Type, content []byte) Element {
 		return &Location{Desc: string(w.Desc), Latitude: float64(w.Latitude), Longitude: float64(w.Longitude)}
 	case TypeFace:
 		var w struct {
-			Index wire.FlexInt `json:"Index"`
-			Data  flexStr      `json:"Data"`
+			Index wire.FlexInt    `json:"Index"`
+			Data  wire.FlexString `json:"Data"`
 		}
 		if json.Unmarshal(content, &w) != nil {
 			return nil
@@ -505,10 +504,10 @@ func decodeKnown(t Type, content []byte) Element {
 		return &Face{Index: int64(w.Index), Data: string(w.Data)}
 	case TypeCustom:
 		var w struct {
-			Data  flexStr `json:"Data"`
-			Desc  flexStr `json:"Desc"`
-			Ext   flexStr `json:"Ext"`
-			Sound flexStr `json:"Sound"`
+			Data  wire.FlexString `json:"Data"`
+			Desc  wire.FlexString `json:"Desc"`
+			Ext   wire.FlexString `json:"Ext"`
+			Sound wire.FlexString `json:"Sound"`
 		}
 		if json.Unmarshal(content, &w) != nil {
 			return nil
@@ -516,11 +515,11 @@ func decodeKnown(t Type, content []byte) Element {
 		return &Custom{Data: string(w.Data), Desc: string(w.Desc), Ext: string(w.Ext), Sound: string(w.Sound)}
 	case TypeSound:
 		var w struct {
-			URL          flexStr      `json:"Url"`
-			UUID         flexStr      `json:"UUID"`
-			Size         wire.FlexInt `json:"Size"`
-			Second       wire.FlexInt `json:"Second"`
-			DownloadFlag wire.FlexInt `json:"Download_Flag"`
+			URL          wire.FlexString `json:"Url"`
+			UUID         wire.FlexString `json:"UUID"`
+			Size         wire.FlexInt    `json:"Size"`
+			Second       wire.FlexInt    `json:"Second"`
+			DownloadFlag wire.FlexInt    `json:"Download_Flag"`
 		}
 		if json.Unmarshal(content, &w) != nil {
 			return nil
@@ -528,14 +527,14 @@ func decodeKnown(t Type, content []byte) Element {
 		return &Sound{URL: string(w.URL), UUID: string(w.UUID), Size: int64(w.Size), Second: int64(w.Second), DownloadFlag: int(w.DownloadFlag)}
 	case TypeImage:
 		var w struct {
-			UUID           flexStr      `json:"UUID"`
-			ImageFormat    wire.FlexInt `json:"ImageFormat"`
+			UUID           wire.FlexString `json:"UUID"`
+			ImageFormat    wire.FlexInt    `json:"ImageFormat"`
 			ImageInfoArray []struct {
-				Type   wire.FlexInt `json:"Type"`
-				Size   wire.FlexInt `json:"Size"`
-				Width  wire.FlexInt `json:"Width"`
-				Height wire.FlexInt `json:"Height"`
-				URL    flexStr      `json:"URL"`
+				Type   wire.FlexInt    `json:"Type"`
+				Size   wire.FlexInt    `json:"Size"`
+				Width  wire.FlexInt    `json:"Width"`
+				Height wire.FlexInt    `json:"Height"`
+				URL    wire.FlexString `json:"URL"`
 			} `json:"ImageInfoArray"`
 		}
 		if json.Unmarshal(content, &w) != nil {
@@ -551,11 +550,11 @@ func decodeKnown(t Type, content []byte) Element {
 		return img
 	case TypeFile:
 		var w struct {
-			URL          flexStr      `json:"Url"`
-			UUID         flexStr      `json:"UUID"`
-			FileSize     wire.FlexInt `json:"FileSize"`
-			FileName     flexStr      `json:"FileName"`
-			DownloadFlag wire.FlexInt `json:"Download_Flag"`
+			URL          wire.FlexString `json:"Url"`
+			UUID         wire.FlexString `json:"UUID"`
+			FileSize     wire.FlexInt    `json:"FileSize"`
+			FileName     wire.FlexString `json:"FileName"`
+			DownloadFlag wire.FlexInt    `json:"Download_Flag"`
 		}
 		if json.Unmarshal(content, &w) != nil {
 			return nil
@@ -563,19 +562,19 @@ func decodeKnown(t Type, content []byte) Element {
 		return &File{URL: string(w.URL), UUID: string(w.UUID), FileSize: int64(w.FileSize), FileName: string(w.FileName), DownloadFlag: int(w.DownloadFlag)}
 	case TypeVideo:
 		var w struct {
-			VideoURL          flexStr      `json:"VideoUrl"`
-			VideoUUID         flexStr      `json:"VideoUUID"`
-			VideoSize         wire.FlexInt `json:"VideoSize"`
-			VideoSecond       wire.FlexInt `json:"VideoSecond"`
-			VideoFormat       flexStr      `json:"VideoFormat"`
-			VideoDownloadFlag wire.FlexInt `json:"VideoDownloadFlag"`
-			ThumbURL          flexStr      `json:"ThumbUrl"`
-			ThumbUUID         flexStr      `json:"ThumbUUID"`
-			ThumbSize         wire.FlexInt `json:"ThumbSize"`
-			ThumbWidth        wire.FlexInt `json:"ThumbWidth"`
-			ThumbHeight       wire.FlexInt `json:"ThumbHeight"`
-			ThumbFormat       flexStr      `json:"ThumbFormat"`
-			ThumbDownloadFlag wire.FlexInt `json:"ThumbDownloadFlag"`
+			VideoURL          wire.FlexString `json:"VideoUrl"`
+			VideoUUID         wire.FlexString `json:"VideoUUID"`
+			VideoSize         wire.FlexInt    `json:"VideoSize"`
+			VideoSecond       wire.FlexInt    `json:"VideoSecond"`
+			VideoFormat       wire.FlexString `json:"VideoFormat"`
+			VideoDownloadFlag wire.FlexInt    `json:"VideoDownloadFlag"`
+			ThumbURL          wire.FlexString `json:"ThumbUrl"`
+			ThumbUUID         wire.FlexString `json:"ThumbUUID"`
+			ThumbSize         wire.FlexInt    `json:"ThumbSize"`
+			ThumbWidth        wire.FlexInt    `json:"ThumbWidth"`
+			ThumbHeight       wire.FlexInt    `json:"ThumbHeight"`
+			ThumbFormat       wire.FlexString `json:"ThumbFormat"`
+			ThumbDownloadFlag wire.FlexInt    `json:"ThumbDownloadFlag"`
 		}
 		if json.Unmarshal(content, &w) != nil {
 			return nil
@@ -589,18 +588,18 @@ func decodeKnown(t Type, content []byte) Element {
 		}
 	case TypeRelay:
 		var w struct {
-			Title          flexStr      `json:"Title"`
-			MsgNum         wire.FlexInt `json:"MsgNum"`
-			CompatibleText flexStr      `json:"CompatibleText"`
-			AbstractList   []flexStr    `json:"AbstractList"`
+			Title          wire.FlexString   `json:"Title"`
+			MsgNum         wire.FlexInt      `json:"MsgNum"`
+			CompatibleText wire.FlexString   `json:"CompatibleText"`
+			AbstractList   []wire.FlexString `json:"AbstractList"`
 			MsgList        []struct {
-				From            flexStr      `json:"From_Account"`
-				GroupID         flexStr      `json:"GroupId"`
-				MsgSeq          wire.FlexInt `json:"MsgSeq"`
-				MsgRandom       wire.FlexInt `json:"MsgRandom"`
-				MsgTimeStamp    wire.FlexInt `json:"MsgTimeStamp"`
-				CloudCustomData flexStr      `json:"CloudCustomData"`
-				MsgBody         Body         `json:"MsgBody"`
+				From            wire.FlexString `json:"From_Account"`
+				GroupID         wire.FlexString `json:"GroupId"`
+				MsgSeq          wire.FlexInt    `json:"MsgSeq"`
+				MsgRandom       wire.FlexInt    `json:"MsgRandom"`
+				MsgTimeStamp    wire.FlexInt    `json:"MsgTimeStamp"`
+				CloudCustomData wire.FlexString `json:"CloudCustomData"`
+				MsgBody         Body            `json:"MsgBody"`
 			} `json:"MsgList"`
 		}
 		if json.Unmarshal(content, &w) != nil {
@@ -622,39 +621,6 @@ func decodeKnown(t Type, content []byte) Element {
 }
 
 var bodyType = reflect.TypeFor[Body]()
-
-// flexStr is a string Tencent may send as a number or a boolean. Objects
-// and arrays fail, so the element falls back to *Unknown and is kept as is.
-type flexStr string
-
-// UnmarshalJSON implements json.Unmarshaler.
-func (f *flexStr) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	if len(b) == 0 || string(b) == "null" {
-		*f = ""
-		return nil
-	}
-	switch b[0] {
-	case '"':
-		if inner := b[1 : len(b)-1]; bytes.IndexByte(inner, '\\') < 0 && utf8.Valid(inner) {
-			*f = flexStr(inner) // no escapes: the common case, one allocation
-			return nil
-		}
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-		*f = flexStr(s)
-		return nil
-	case '{', '[':
-		return &json.UnmarshalTypeError{Value: "object", Type: reflect.TypeFor[string]()}
-	}
-	if !json.Valid(b) {
-		return errNotScalar
-	}
-	*f = flexStr(b)
-	return nil
-}
 
 // flexFloat is a number Tencent may send as a string.
 type flexFloat float64
@@ -691,7 +657,4 @@ func (f *flexFloat) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-var (
-	errNotScalar  = errors.New("message: not a JSON scalar")
-	errNilElement = wire.Invalid("MsgBody", "holds a nil element")
-)
+var errNilElement = wire.Invalid("MsgBody", "holds a nil element")

@@ -126,9 +126,9 @@ type extWire struct {
 }
 
 type extOut struct {
-	Key   flexStr      `json:"Key"`
-	Value flexStr      `json:"Value"`
-	Seq   wire.FlexInt `json:"Seq"`
+	Key   wire.FlexString `json:"Key"`
+	Value wire.FlexString `json:"Value"`
+	Seq   wire.FlexInt    `json:"Seq"`
 }
 
 func (e extOut) ext() Extension {

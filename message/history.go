@@ -423,7 +423,7 @@ func (s *Service) GroupHistoryPage(ctx context.Context, r GroupHistoryRequest) (
 			From         wire.FlexString `json:"From_Account"`
 			IsPlaceMsg   wire.FlexInt    `json:"IsPlaceMsg"`
 			IsSystemMsg  wire.FlexInt    `json:"IsSystemMsg"`
-			MsgPriority  flexStr         `json:"MsgPriority"`
+			MsgPriority  wire.FlexString `json:"MsgPriority"`
 			MsgRandom    wire.FlexInt    `json:"MsgRandom"`
 			MsgSeq       wire.FlexInt    `json:"MsgSeq"`
 			MsgTimeStamp wire.FlexInt    `json:"MsgTimeStamp"`

@@ -179,9 +179,9 @@ func appendC2C(buf []byte, m *Message, to string, tos []string, body []byte) ([]
 
 type c2cResponse struct {
 	envelope
-	MsgTime wire.FlexInt `json:"MsgTime"`
-	MsgKey  flexStr      `json:"MsgKey"`
-	MsgID   flexStr      `json:"MsgId"`
+	MsgTime wire.FlexInt    `json:"MsgTime"`
+	MsgKey  wire.FlexString `json:"MsgKey"`
+	MsgID   wire.FlexString `json:"MsgId"`
 }
 
 // groupAt is one GroupAtInfo entry.
@@ -211,9 +211,9 @@ type groupRequest struct {
 
 type groupResponse struct {
 	envelope
-	MsgTime       wire.FlexInt `json:"MsgTime"`
-	MsgSeq        wire.FlexInt `json:"MsgSeq"`
-	MsgDropReason flexStr      `json:"MsgDropReason"`
+	MsgTime       wire.FlexInt    `json:"MsgTime"`
+	MsgSeq        wire.FlexInt    `json:"MsgSeq"`
+	MsgDropReason wire.FlexString `json:"MsgDropReason"`
 }
 
 // Send validates m, settles its dedup keys (see Message and FixKeys) and

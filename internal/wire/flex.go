@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"unicode/utf8"
 )
 
 // FlexInt is an integer that Tencent sends sometimes as a JSON number and
@@ -52,8 +53,11 @@ func (f *FlexInt) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// FlexString is a string that Tencent sometimes sends as a number (e.g. a
-// group id or a cursor). It decodes both and encodes as a string.
+// FlexString is a string that Tencent sometimes sends as a number or a
+// boolean (e.g. a group id, a cursor, a message field). It decodes those
+// as their JSON text, null as "", and fails on objects and arrays (so a
+// caller decoding something richer, like a message element, can fall back
+// to keeping it raw). It encodes as a string.
 type FlexString string
 
 // UnmarshalJSON implements json.Unmarshaler.
@@ -63,17 +67,60 @@ func (f *FlexString) UnmarshalJSON(b []byte) error {
 		*f = ""
 		return nil
 	}
-	if b[0] == '"' {
+	switch b[0] {
+	case '"':
+		if len(b) >= 2 && b[len(b)-1] == '"' {
+			// No escapes: the common case, one allocation.
+			if inner := b[1 : len(b)-1]; bytes.IndexByte(inner, '\\') < 0 && bytes.IndexByte(inner, '"') < 0 && utf8.Valid(inner) {
+				*f = FlexString(inner)
+				return nil
+			}
+		}
 		var s string
 		if err := json.Unmarshal(b, &s); err != nil {
 			return err
 		}
 		*f = FlexString(s)
 		return nil
-	}
-	if b[0] == '{' || b[0] == '[' {
+	case '{', '[':
 		return fmt.Errorf("wire: %.20s… is not a string or a number", b)
 	}
+	if !json.Valid(b) {
+		return fmt.Errorf("wire: %.20q is not a JSON scalar", b)
+	}
 	*f = FlexString(b)
+	return nil
+}
+
+// FlexUint64 is an unsigned 64-bit integer (a cursor, a sequence) that
+// Tencent sends as a JSON number or a string. It decodes both, and null or
+// "" as 0, without going through float64 (which would lose precision above
+// 2^53): fractions, exponents and negative values are errors. It encodes
+// as a number.
+type FlexUint64 uint64
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (f *FlexUint64) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 || string(b) == "null" {
+		*f = 0
+		return nil
+	}
+	if b[0] == '"' {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		if s == "" {
+			*f = 0
+			return nil
+		}
+		b = []byte(s)
+	}
+	n, err := strconv.ParseUint(string(b), 10, 64)
+	if err != nil {
+		return fmt.Errorf("wire: %.24q is not an unsigned 64-bit integer: %w", b, err)
+	}
+	*f = FlexUint64(n)
 	return nil
 }

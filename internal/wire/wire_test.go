@@ -90,7 +90,8 @@ func TestFlex(t *testing.T) {
 	}
 	var f FlexInt
 	assert.Error(t, json.Unmarshal([]byte(`"abc"`), &f))
-	for in, want := range map[string]string{`"@TGS#1"`: "@TGS#1", `123`: "123", `null`: ""} {
+	for in, want := range map[string]string{`"@TGS#1"`: "@TGS#1", `123`: "123", `null`: "", `true`: "true", `""`: "",
+		`"a\"b\u00e9"`: "a\"bé", `"深圳"`: "深圳", "\"\xff\"": "\ufffd"} {
 		var s FlexString
 		require.NoError(t, json.Unmarshal([]byte(in), &s), in)
 		assert.Equal(t, want, string(s), in)
@@ -98,4 +99,28 @@ func TestFlex(t *testing.T) {
 	var s FlexString
 	assert.Error(t, json.Unmarshal([]byte(`{"a":1}`), &s))
 	assert.Error(t, json.Unmarshal([]byte(`[1]`), &s))
+	for _, in := range []string{`"`, `"a`, `12 34`, `tru`} { // only reachable by a direct call
+		assert.Error(t, s.UnmarshalJSON([]byte(in)), in)
+	}
+}
+
+func TestFlexUint64(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]uint64{
+		`0`: 0, `null`: 0, `""`: 0, ` 42 `: 42,
+		`18446744073709551615`:   18446744073709551615,
+		`"4611686018427387907"`:  4611686018427387907, // above 2^53: no float64 on the way
+		`"18446744073709551615"`: 18446744073709551615,
+	} {
+		var f FlexUint64
+		require.NoError(t, json.Unmarshal([]byte(in), &f), in)
+		assert.Equal(t, want, uint64(f), in)
+	}
+	for _, in := range []string{`-1`, `1.5`, `1e3`, `"abc"`, `18446744073709551616`, `{}`, `[1]`, `true`} {
+		var f FlexUint64
+		assert.Error(t, json.Unmarshal([]byte(in), &f), in)
+	}
+	out, err := json.Marshal(FlexUint64(18446744073709551615))
+	require.NoError(t, err)
+	assert.Equal(t, `18446744073709551615`, string(out), "encodes as a number")
 }
