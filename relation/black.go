@@ -32,39 +32,12 @@ const (
 // DefaultBlacklistPageSize is the MaxLimited the iterator asks for.
 const DefaultBlacklistPageSize = 100
 
-func (s *Service) blackBatch(ctx context.Context, path, from string, userIDs []string) (Results, error) {
-	if err := wire.CheckUserID("From_Account", from); err != nil {
-		return nil, err
-	}
-	if err := wire.CheckUserIDs("To_Account", userIDs); err != nil {
-		return nil, err
-	}
-	ids := dedupe(userIDs)
-	var out Results
-	err := wire.ChunksNamed(len(ids), MaxBlacklistPerCall, "relation: accounts", func(lo, hi int) error {
-		req := struct {
-			From      string   `json:"From_Account"`
-			ToAccount []string `json:"To_Account"`
-		}{from, ids[lo:hi]}
-		var resp struct {
-			envelope
-			batchWire
-		}
-		if err := s.d.Do(ctx, path, &req, &resp); err != nil {
-			return err
-		}
-		out = append(out, resp.results(path)...)
-		return nil
-	})
-	return out, err
-}
-
 // AddToBlacklist puts accounts on from's blacklist, in calls of
 // MaxBlacklistPerCall.
 //
 // REST: v4/sns/black_list_add
 func (s *Service) AddToBlacklist(ctx context.Context, from string, userIDs []string) (Results, error) {
-	return s.blackBatch(ctx, pathBlackAdd, from, userIDs)
+	return s.fromToBatch(ctx, pathBlackAdd, MaxBlacklistPerCall, from, userIDs)
 }
 
 // RemoveFromBlacklist takes accounts off from's blacklist, in calls of
@@ -72,7 +45,7 @@ func (s *Service) AddToBlacklist(ctx context.Context, from string, userIDs []str
 //
 // REST: v4/sns/black_list_delete
 func (s *Service) RemoveFromBlacklist(ctx context.Context, from string, userIDs []string) (Results, error) {
-	return s.blackBatch(ctx, pathBlackDelete, from, userIDs)
+	return s.fromToBatch(ctx, pathBlackDelete, MaxBlacklistPerCall, from, userIDs)
 }
 
 // Blocked is one blacklist entry.
@@ -197,10 +170,8 @@ type BlacklistCheck struct {
 //
 // REST: v4/sns/black_list_check
 func (s *Service) CheckBlacklist(ctx context.Context, from string, userIDs []string, t BlackCheckType) ([]BlacklistCheck, error) {
-	if err := wire.CheckUserID("From_Account", from); err != nil {
-		return nil, err
-	}
-	if err := wire.CheckUserIDs("To_Account", userIDs); err != nil {
+	ids, err := checkFromTo(from, userIDs)
+	if err != nil {
 		return nil, err
 	}
 	switch t {
@@ -208,14 +179,12 @@ func (s *Service) CheckBlacklist(ctx context.Context, from string, userIDs []str
 	default:
 		return nil, wire.Invalid("CheckType", "must be %q or %q, got %q", BlackCheckSingle, BlackCheckBoth, string(t))
 	}
-	ids := dedupe(userIDs)
 	var out []BlacklistCheck
-	err := wire.ChunksNamed(len(ids), MaxBlacklistPerCall, "relation: accounts", func(lo, hi int) error {
+	err = eachFromTo(from, ids, MaxBlacklistPerCall, "accounts", func(ft fromTo) error {
 		req := struct {
-			From      string         `json:"From_Account"`
-			ToAccount []string       `json:"To_Account"`
+			fromTo
 			CheckType BlackCheckType `json:"CheckType"`
-		}{from, ids[lo:hi], t}
+		}{ft, t}
 		var resp struct {
 			envelope
 			BlackListCheckItem []struct {

@@ -81,30 +81,7 @@ func (s *Service) Follow(ctx context.Context, from string, userIDs []string) (Re
 //
 // REST: v4/follow/follow_delete
 func (s *Service) Unfollow(ctx context.Context, from string, userIDs []string) (Results, error) {
-	if err := wire.CheckUserID("From_Account", from); err != nil {
-		return nil, err
-	}
-	if err := wire.CheckUserIDs("To_Account", userIDs); err != nil {
-		return nil, err
-	}
-	ids := dedupe(userIDs)
-	var out Results
-	err := wire.ChunksNamed(len(ids), MaxFollowPerCall, "relation: accounts", func(lo, hi int) error {
-		req := struct {
-			From      string   `json:"From_Account"`
-			ToAccount []string `json:"To_Account"`
-		}{from, ids[lo:hi]}
-		var resp struct {
-			envelope
-			batchWire
-		}
-		if err := s.d.Do(ctx, pathFollowDelete, &req, &resp); err != nil {
-			return err
-		}
-		out = append(out, resp.results(pathFollowDelete)...)
-		return nil
-	})
-	return out, err
+	return s.fromToBatch(ctx, pathFollowDelete, MaxFollowPerCall, from, userIDs)
 }
 
 // FollowCheck is follow_check's answer for one account.
@@ -118,19 +95,12 @@ type FollowCheck struct {
 //
 // REST: v4/follow/follow_check
 func (s *Service) CheckFollow(ctx context.Context, from string, userIDs []string) ([]FollowCheck, error) {
-	if err := wire.CheckUserID("From_Account", from); err != nil {
+	ids, err := checkFromTo(from, userIDs)
+	if err != nil {
 		return nil, err
 	}
-	if err := wire.CheckUserIDs("To_Account", userIDs); err != nil {
-		return nil, err
-	}
-	ids := dedupe(userIDs)
 	var out []FollowCheck
-	err := wire.ChunksNamed(len(ids), MaxFollowCheckPerCall, "relation: accounts", func(lo, hi int) error {
-		req := struct {
-			From      string   `json:"From_Account"`
-			ToAccount []string `json:"To_Account"`
-		}{from, ids[lo:hi]}
+	err = eachFromTo(from, ids, MaxFollowCheckPerCall, "accounts", func(req fromTo) error {
 		var resp struct {
 			envelope
 			ResultItem []struct {
@@ -261,19 +231,12 @@ type FollowCount struct {
 //
 // REST: v4/follow/follow_get_info
 func (s *Service) FollowCounts(ctx context.Context, from string, userIDs []string) ([]FollowCount, error) {
-	if err := wire.CheckUserID("From_Account", from); err != nil {
+	ids, err := checkFromTo(from, userIDs)
+	if err != nil {
 		return nil, err
 	}
-	if err := wire.CheckUserIDs("To_Account", userIDs); err != nil {
-		return nil, err
-	}
-	ids := dedupe(userIDs)
 	var out []FollowCount
-	err := wire.ChunksNamed(len(ids), MaxFollowPerCall, "relation: accounts", func(lo, hi int) error {
-		req := struct {
-			From      string   `json:"From_Account"`
-			ToAccount []string `json:"To_Account"`
-		}{from, ids[lo:hi]}
+	err = eachFromTo(from, ids, MaxFollowPerCall, "accounts", func(req fromTo) error {
 		var resp struct {
 			envelope
 			FollowInfo []struct {

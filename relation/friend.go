@@ -361,23 +361,19 @@ func checkDeleteType(t DeleteType, required bool) error {
 //
 // REST: v4/sns/friend_delete
 func (s *Service) DeleteFriends(ctx context.Context, from string, userIDs []string, t DeleteType) (Results, error) {
-	if err := wire.CheckUserID("From_Account", from); err != nil {
-		return nil, err
-	}
-	if err := wire.CheckUserIDs("To_Account", userIDs); err != nil {
+	ids, err := checkFromTo(from, userIDs)
+	if err != nil {
 		return nil, err
 	}
 	if err := checkDeleteType(t, true); err != nil {
 		return nil, err
 	}
-	ids := dedupe(userIDs)
 	var out Results
-	err := wire.ChunksNamed(len(ids), MaxDeletePerCall, "relation: friends", func(lo, hi int) error {
+	err = eachFromTo(from, ids, MaxDeletePerCall, "friends", func(ft fromTo) error {
 		req := struct {
-			From       string     `json:"From_Account"`
-			ToAccount  []string   `json:"To_Account"`
+			fromTo
 			DeleteType DeleteType `json:"DeleteType"`
-		}{from, ids[lo:hi], t}
+		}{ft, t}
 		var resp struct {
 			envelope
 			batchWire
@@ -421,10 +417,8 @@ type FriendCheck struct {
 //
 // REST: v4/sns/friend_check
 func (s *Service) CheckFriends(ctx context.Context, from string, userIDs []string, t CheckType) ([]FriendCheck, error) {
-	if err := wire.CheckUserID("From_Account", from); err != nil {
-		return nil, err
-	}
-	if err := wire.CheckUserIDs("To_Account", userIDs); err != nil {
+	ids, err := checkFromTo(from, userIDs)
+	if err != nil {
 		return nil, err
 	}
 	switch t {
@@ -432,14 +426,12 @@ func (s *Service) CheckFriends(ctx context.Context, from string, userIDs []strin
 	default:
 		return nil, wire.Invalid("CheckType", "must be %q or %q, got %q", CheckSingle, CheckBoth, string(t))
 	}
-	ids := dedupe(userIDs)
 	var out []FriendCheck
-	err := wire.ChunksNamed(len(ids), MaxCheckPerCall, "relation: accounts", func(lo, hi int) error {
+	err = eachFromTo(from, ids, MaxCheckPerCall, "accounts", func(ft fromTo) error {
 		req := struct {
-			From      string    `json:"From_Account"`
-			ToAccount []string  `json:"To_Account"`
+			fromTo
 			CheckType CheckType `json:"CheckType"`
-		}{from, ids[lo:hi], t}
+		}{ft, t}
 		var resp struct {
 			envelope
 			InfoItem []struct {
@@ -593,10 +585,8 @@ type FriendResult struct {
 //
 // REST: v4/sns/friend_get_list
 func (s *Service) GetFriends(ctx context.Context, from string, userIDs []string, tags []string) ([]FriendResult, error) {
-	if err := wire.CheckUserID("From_Account", from); err != nil {
-		return nil, err
-	}
-	if err := wire.CheckUserIDs("To_Account", userIDs); err != nil {
+	ids, err := checkFromTo(from, userIDs)
+	if err != nil {
 		return nil, err
 	}
 	if len(tags) == 0 {
@@ -607,14 +597,12 @@ func (s *Service) GetFriends(ctx context.Context, from string, userIDs []string,
 			return nil, wire.Invalid(fmt.Sprintf("TagList[%d]", i), "is empty")
 		}
 	}
-	ids := dedupe(userIDs)
 	var out []FriendResult
-	err := wire.ChunksNamed(len(ids), MaxGetListPerCall, "relation: accounts", func(lo, hi int) error {
+	err = eachFromTo(from, ids, MaxGetListPerCall, "accounts", func(ft fromTo) error {
 		req := struct {
-			From      string   `json:"From_Account"`
-			ToAccount []string `json:"To_Account"`
-			TagList   []string `json:"TagList"`
-		}{from, ids[lo:hi], tags}
+			fromTo
+			TagList []string `json:"TagList"`
+		}{ft, tags}
 		var resp struct {
 			envelope
 			InfoItem []struct {

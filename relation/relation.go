@@ -388,6 +388,55 @@ func (it Items) AddTime() time.Time {
 
 // validation helpers
 
+// checkFromTo checks the account a call is about (From_Account) and the
+// accounts it names (To_Account), and returns those without repeats.
+func checkFromTo(from string, userIDs []string) ([]string, error) {
+	if err := wire.CheckUserID("From_Account", from); err != nil {
+		return nil, err
+	}
+	if err := wire.CheckUserIDs("To_Account", userIDs); err != nil {
+		return nil, err
+	}
+	return dedupe(userIDs), nil
+}
+
+// fromTo is the request of the calls about one account and a list of
+// others; calls with more fields embed it.
+type fromTo struct {
+	From      string   `json:"From_Account"`
+	ToAccount []string `json:"To_Account"`
+}
+
+// eachFromTo calls fn with the request for each run of at most size of
+// ids; an error names the failing run ("relation: <what> lo..hi of n").
+func eachFromTo(from string, ids []string, size int, what string, fn func(req fromTo) error) error {
+	return wire.ChunksNamed(len(ids), size, "relation: "+what, func(lo, hi int) error {
+		return fn(fromTo{From: from, ToAccount: ids[lo:hi]})
+	})
+}
+
+// fromToBatch makes a call that takes a fromTo and answers a ResultItem
+// batch, in calls of at most size accounts.
+func (s *Service) fromToBatch(ctx context.Context, path string, size int, from string, userIDs []string) (Results, error) {
+	ids, err := checkFromTo(from, userIDs)
+	if err != nil {
+		return nil, err
+	}
+	var out Results
+	err = eachFromTo(from, ids, size, "accounts", func(req fromTo) error {
+		var resp struct {
+			envelope
+			batchWire
+		}
+		if err := s.d.Do(ctx, path, &req, &resp); err != nil {
+			return err
+		}
+		out = append(out, resp.results(path)...)
+		return nil
+	})
+	return out, err
+}
+
 func checkText(field, s string, limit int) error {
 	if !utf8.ValidString(s) {
 		return wire.Invalid(field, "is not valid UTF-8")
