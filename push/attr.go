@@ -73,24 +73,15 @@ type UserAttrNames struct {
 //
 // REST: v4/all_member_push/im_get_attr
 func (s *Service) UserAttrs(ctx context.Context, userIDs []string) ([]UserAttrs, error) {
-	if err := wire.CheckUserIDs("To_Account", userIDs); err != nil {
-		return nil, err
+	type answer struct {
+		envelope
+		UserAttrs []struct {
+			ToAccount wire.FlexString            `json:"To_Account"`
+			Attrs     map[string]wire.FlexString `json:"Attrs"`
+		} `json:"UserAttrs"`
 	}
 	var out []UserAttrs
-	err := wire.ChunksNamed(len(userIDs), MaxUsersPerCall, "push: users", func(lo, hi int) error {
-		req := struct {
-			ToAccount []string `json:"To_Account"`
-		}{userIDs[lo:hi]}
-		var resp struct {
-			envelope
-			UserAttrs []struct {
-				ToAccount wire.FlexString            `json:"To_Account"`
-				Attrs     map[string]wire.FlexString `json:"Attrs"`
-			} `json:"UserAttrs"`
-		}
-		if err := s.d.Do(ctx, pathGetAttr, &req, &resp); err != nil {
-			return err
-		}
+	err := readUsers(ctx, s.d, pathGetAttr, userIDs, func(resp *answer) {
 		for _, u := range resp.UserAttrs {
 			a := UserAttrs{UserID: string(u.ToAccount), Attrs: make(map[string]string, len(u.Attrs))}
 			for k, v := range u.Attrs {
@@ -98,7 +89,6 @@ func (s *Service) UserAttrs(ctx context.Context, userIDs []string) ([]UserAttrs,
 			}
 			out = append(out, a)
 		}
-		return nil
 	})
 	return out, err
 }
@@ -128,12 +118,10 @@ func (s *Service) SetUserAttrs(ctx context.Context, users []UserAttrs) error {
 			}
 		}
 	}
-	return wire.ChunksNamed(len(users), MaxUsersPerCall, "push: users", func(lo, hi int) error {
-		req := struct {
+	return inUserRuns(users, func(run []UserAttrs) error {
+		return s.write(ctx, pathSetAttr, &struct {
 			UserAttrs []UserAttrs `json:"UserAttrs"`
-		}{users[lo:hi]}
-		var resp envelope
-		return s.d.Do(ctx, pathSetAttr, &req, &resp)
+		}{run})
 	})
 }
 
@@ -159,11 +147,9 @@ func (s *Service) RemoveUserAttrs(ctx context.Context, users []UserAttrNames) er
 			}
 		}
 	}
-	return wire.ChunksNamed(len(users), MaxUsersPerCall, "push: users", func(lo, hi int) error {
-		req := struct {
+	return inUserRuns(users, func(run []UserAttrNames) error {
+		return s.write(ctx, pathRemoveAttr, &struct {
 			UserAttrs []UserAttrNames `json:"UserAttrs"`
-		}{users[lo:hi]}
-		var resp envelope
-		return s.d.Do(ctx, pathRemoveAttr, &req, &resp)
+		}{run})
 	})
 }

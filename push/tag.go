@@ -17,24 +17,15 @@ type UserTags struct {
 //
 // REST: v4/all_member_push/im_get_tag
 func (s *Service) UserTags(ctx context.Context, userIDs []string) ([]UserTags, error) {
-	if err := wire.CheckUserIDs("To_Account", userIDs); err != nil {
-		return nil, err
+	type answer struct {
+		envelope
+		UserTags []struct {
+			ToAccount wire.FlexString   `json:"To_Account"`
+			Tags      []wire.FlexString `json:"Tags"`
+		} `json:"UserTags"`
 	}
 	var out []UserTags
-	err := wire.ChunksNamed(len(userIDs), MaxUsersPerCall, "push: users", func(lo, hi int) error {
-		req := struct {
-			ToAccount []string `json:"To_Account"`
-		}{userIDs[lo:hi]}
-		var resp struct {
-			envelope
-			UserTags []struct {
-				ToAccount wire.FlexString   `json:"To_Account"`
-				Tags      []wire.FlexString `json:"Tags"`
-			} `json:"UserTags"`
-		}
-		if err := s.d.Do(ctx, pathGetTag, &req, &resp); err != nil {
-			return err
-		}
+	err := readUsers(ctx, s.d, pathGetTag, userIDs, func(resp *answer) {
 		for _, u := range resp.UserTags {
 			t := UserTags{UserID: string(u.ToAccount), Tags: make([]string, 0, len(u.Tags))}
 			for _, tag := range u.Tags {
@@ -42,7 +33,6 @@ func (s *Service) UserTags(ctx context.Context, userIDs []string) ([]UserTags, e
 			}
 			out = append(out, t)
 		}
-		return nil
 	})
 	return out, err
 }
@@ -130,12 +120,10 @@ func (s *Service) RemoveUserTags(ctx context.Context, users []UserTags) error {
 	if err := checkUserTags(users); err != nil {
 		return err
 	}
-	return wire.ChunksNamed(len(users), MaxUsersPerCall, "push: users", func(lo, hi int) error {
-		req := struct {
+	return inUserRuns(users, func(run []UserTags) error {
+		return s.write(ctx, pathRemoveTag, &struct {
 			UserTags []UserTags `json:"UserTags"`
-		}{users[lo:hi]}
-		var resp envelope
-		return s.d.Do(ctx, pathRemoveTag, &req, &resp)
+		}{run})
 	})
 }
 
@@ -147,11 +135,7 @@ func (s *Service) RemoveAllUserTags(ctx context.Context, userIDs []string) error
 	if err := wire.CheckUserIDs("To_Account", userIDs); err != nil {
 		return err
 	}
-	return wire.ChunksNamed(len(userIDs), MaxUsersPerCall, "push: users", func(lo, hi int) error {
-		req := struct {
-			ToAccount []string `json:"To_Account"`
-		}{userIDs[lo:hi]}
-		var resp envelope
-		return s.d.Do(ctx, pathRemoveAllTags, &req, &resp)
+	return inUserRuns(userIDs, func(run []string) error {
+		return s.write(ctx, pathRemoveAllTags, &toAccounts{run})
 	})
 }
