@@ -636,6 +636,18 @@ func (c *call) modifyGroupBaseInfo() (any, error) {
 	return &envelope{}, nil
 }
 
+// checkMemberList answers a member list of n entries (of unit) that is
+// empty or longer than limit.
+func checkMemberList(field string, n, limit int, unit string) error {
+	if n == 0 {
+		return fail(codeGroupParam, "%s is empty", field)
+	}
+	if n > limit {
+		return fail(codeGroupTooMany, "%s holds %d %s, limit is %d", field, n, unit, limit)
+	}
+	return nil
+}
+
 func (c *call) addGroupMember() (any, error) {
 	var req struct {
 		GroupID    string          `json:"GroupId"`
@@ -645,11 +657,8 @@ func (c *call) addGroupMember() (any, error) {
 	if err := c.decode(&req); err != nil {
 		return nil, err
 	}
-	if len(req.MemberList) == 0 {
-		return nil, fail(codeGroupParam, "MemberList is empty")
-	}
-	if len(req.MemberList) > maxAddMembers {
-		return nil, fail(codeGroupTooMany, "MemberList holds %d members, limit is %d", len(req.MemberList), maxAddMembers)
+	if err := checkMemberList("MemberList", len(req.MemberList), maxAddMembers, "members"); err != nil {
+		return nil, err
 	}
 	type result struct {
 		MemberAccount string `json:"Member_Account"`
@@ -721,11 +730,8 @@ func (c *call) deleteGroupMember() (any, error) {
 	if err := c.decode(&req); err != nil {
 		return nil, err
 	}
-	if len(req.MemberToDelAccount) == 0 {
-		return nil, fail(codeGroupParam, "MemberToDel_Account is empty")
-	}
-	if len(req.MemberToDelAccount) > maxCreateMembers {
-		return nil, fail(codeGroupTooMany, "MemberToDel_Account holds %d ids, limit is %d", len(req.MemberToDelAccount), maxCreateMembers)
+	if err := checkMemberList("MemberToDel_Account", len(req.MemberToDelAccount), maxCreateMembers, "ids"); err != nil {
+		return nil, err
 	}
 	s := c.s
 	s.mu.Lock()

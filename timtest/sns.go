@@ -548,6 +548,29 @@ func (c *call) friendDeleteAll() (any, error) {
 }
 
 func (c *call) friendCheck() (any, error) {
+	items, err := c.relationCheck("CheckResult_Type", "CheckResult_Type_NoRelation", snsCheckCap, (*relState).isFriend)
+	if err != nil {
+		return nil, err
+	}
+	return &struct {
+		envelope
+		InfoItem []checkItem `json:"InfoItem"`
+	}{InfoItem: items}, nil
+}
+
+// checkItem is one answer of friend_check and black_list_check.
+type checkItem struct {
+	ToAccount  string `json:"To_Account"`
+	Relation   string `json:"Relation"`
+	ResultCode int    `json:"ResultCode"`
+	ResultInfo string `json:"ResultInfo"`
+}
+
+// relationCheck answers friend_check and black_list_check: kind is the
+// prefix of their CheckType and Relation values (<kind>_Single,
+// <kind>_Both; <kind>_BothWay, _AWithB, _BWithA, or none), limit caps
+// To_Account, and holds tells whether a has the one-way relation to b.
+func (c *call) relationCheck(kind, none string, limit int, holds func(r *relState, a, b string) bool) ([]checkItem, error) {
 	var req struct {
 		From      string   `json:"From_Account"`
 		To        []string `json:"To_Account"`
@@ -556,23 +579,13 @@ func (c *call) friendCheck() (any, error) {
 	if err := c.decodeSNS(&req); err != nil {
 		return nil, err
 	}
-	if err := checkCap("To_Account", len(req.To), snsCheckCap); err != nil {
+	if err := checkCap("To_Account", len(req.To), limit); err != nil {
 		return nil, err
 	}
-	if req.CheckType != "CheckResult_Type_Both" && req.CheckType != "CheckResult_Type_Single" {
+	if req.CheckType != kind+"_Both" && req.CheckType != kind+"_Single" {
 		return nil, fail(codeSNSParam, "CheckType %q", req.CheckType)
 	}
-	both := req.CheckType == "CheckResult_Type_Both"
-	type info struct {
-		ToAccount  string `json:"To_Account"`
-		Relation   string `json:"Relation"`
-		ResultCode int    `json:"ResultCode"`
-		ResultInfo string `json:"ResultInfo"`
-	}
-	resp := &struct {
-		envelope
-		InfoItem []info `json:"InfoItem"`
-	}{}
+	both := req.CheckType == kind+"_Both"
 	s := c.s
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -580,21 +593,22 @@ func (c *call) friendCheck() (any, error) {
 		return nil, err
 	}
 	r := s.relLocked()
+	var items []checkItem
 	for _, to := range req.To {
-		a := r.isFriend(req.From, to)
-		b := both && r.isFriend(to, req.From)
-		rel := "CheckResult_Type_NoRelation"
+		a := holds(r, req.From, to)
+		b := both && holds(r, to, req.From)
+		rel := none
 		switch {
 		case a && b:
-			rel = "CheckResult_Type_BothWay"
+			rel = kind + "_BothWay"
 		case a:
-			rel = "CheckResult_Type_AWithB"
+			rel = kind + "_AWithB"
 		case b:
-			rel = "CheckResult_Type_BWithA"
+			rel = kind + "_BWithA"
 		}
-		resp.InfoItem = append(resp.InfoItem, info{to, rel, 0, ""})
+		items = append(items, checkItem{to, rel, 0, ""})
 	}
-	return resp, nil
+	return items, nil
 }
 
 func (c *call) friendGet() (any, error) {
@@ -813,53 +827,14 @@ func (c *call) blackListGet() (any, error) {
 }
 
 func (c *call) blackListCheck() (any, error) {
-	var req struct {
-		From      string   `json:"From_Account"`
-		To        []string `json:"To_Account"`
-		CheckType string   `json:"CheckType"`
-	}
-	if err := c.decodeSNS(&req); err != nil {
+	items, err := c.relationCheck("BlackCheckResult_Type", "BlackCheckResult_Type_NO", snsBlackCap, (*relState).blocked)
+	if err != nil {
 		return nil, err
 	}
-	if err := checkCap("To_Account", len(req.To), snsBlackCap); err != nil {
-		return nil, err
-	}
-	if req.CheckType != "BlackCheckResult_Type_Both" && req.CheckType != "BlackCheckResult_Type_Single" {
-		return nil, fail(codeSNSParam, "CheckType %q", req.CheckType)
-	}
-	both := req.CheckType == "BlackCheckResult_Type_Both"
-	type info struct {
-		ToAccount  string `json:"To_Account"`
-		Relation   string `json:"Relation"`
-		ResultCode int    `json:"ResultCode"`
-		ResultInfo string `json:"ResultInfo"`
-	}
-	resp := &struct {
+	return &struct {
 		envelope
-		BlackListCheckItem []info `json:"BlackListCheckItem"`
-	}{}
-	s := c.s
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if err := s.fromLocked(req.From); err != nil {
-		return nil, err
-	}
-	r := s.relLocked()
-	for _, to := range req.To {
-		a := r.blocked(req.From, to)
-		b := both && r.blocked(to, req.From)
-		rel := "BlackCheckResult_Type_NO"
-		switch {
-		case a && b:
-			rel = "BlackCheckResult_Type_BothWay"
-		case a:
-			rel = "BlackCheckResult_Type_AWithB"
-		case b:
-			rel = "BlackCheckResult_Type_BWithA"
-		}
-		resp.BlackListCheckItem = append(resp.BlackListCheckItem, info{to, rel, 0, ""})
-	}
-	return resp, nil
+		BlackListCheckItem []checkItem `json:"BlackListCheckItem"`
+	}{BlackListCheckItem: items}, nil
 }
 
 // --- friend groups -------------------------------------------------------
