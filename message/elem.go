@@ -486,8 +486,8 @@ func decodeKnown(t Type, content []byte) Element {
 	case TypeLocation:
 		var w struct {
 			Desc      wire.FlexString `json:"Desc"`
-			Latitude  flexFloat       `json:"Latitude"`
-			Longitude flexFloat       `json:"Longitude"`
+			Latitude  wire.FlexFloat  `json:"Latitude"`
+			Longitude wire.FlexFloat  `json:"Longitude"`
 		}
 		if json.Unmarshal(content, &w) != nil {
 			return nil
@@ -621,40 +621,5 @@ func decodeKnown(t Type, content []byte) Element {
 }
 
 var bodyType = reflect.TypeFor[Body]()
-
-// flexFloat is a number Tencent may send as a string.
-type flexFloat float64
-
-// UnmarshalJSON implements json.Unmarshaler.
-func (f *flexFloat) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	if len(b) == 0 || string(b) == "null" {
-		*f = 0
-		return nil
-	}
-	if b[0] == '"' {
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-		s = strings.TrimSpace(s)
-		if s == "" {
-			*f = 0
-			return nil
-		}
-		v, err := strconv.ParseFloat(s, 64)
-		if err != nil {
-			return err
-		}
-		*f = flexFloat(v)
-		return nil
-	}
-	v, err := strconv.ParseFloat(string(b), 64)
-	if err != nil {
-		return err
-	}
-	*f = flexFloat(v)
-	return nil
-}
 
 var errNilElement = wire.Invalid("MsgBody", "holds a nil element")

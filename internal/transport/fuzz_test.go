@@ -3,6 +3,7 @@ package transport
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"testing"
 
 	"github.com/timkit/tim/internal/wire"
@@ -61,5 +62,16 @@ func FuzzFlex(f *testing.F) {
 		}
 		var s wire.FlexString
 		_ = s.UnmarshalJSON(b)
+		var fl wire.FlexFloat
+		if fl.UnmarshalJSON(b) == nil && !math.IsInf(float64(fl), 0) && !math.IsNaN(float64(fl)) {
+			out, err := json.Marshal(fl)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var again wire.FlexFloat
+			if err := again.UnmarshalJSON(out); err != nil || again != fl {
+				t.Fatalf("FlexFloat %q -> %s -> %v (%v)", b, out, again, err)
+			}
+		}
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -15,35 +16,15 @@ type FlexInt int64
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (f *FlexInt) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	if len(b) == 0 || string(b) == "null" {
+	s, err := numberText(b)
+	if err != nil || s == "" {
 		*f = 0
-		return nil
+		return err
 	}
-	if b[0] == '"' {
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-		if s == "" {
-			*f = 0
-			return nil
-		}
-		n, err := strconv.ParseInt(s, 10, 64)
-		if err != nil {
-			// Accept decimals written as strings by truncating.
-			fl, ferr := strconv.ParseFloat(s, 64)
-			if ferr != nil {
-				return err
-			}
-			n = int64(fl)
-		}
-		*f = FlexInt(n)
-		return nil
-	}
-	n, err := strconv.ParseInt(string(b), 10, 64)
+	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil {
-		fl, ferr := strconv.ParseFloat(string(b), 64)
+		// Accept decimals (also written as strings) by truncating.
+		fl, ferr := strconv.ParseFloat(s, 64)
 		if ferr != nil {
 			return err
 		}
@@ -51,6 +32,44 @@ func (f *FlexInt) UnmarshalJSON(b []byte) error {
 	}
 	*f = FlexInt(n)
 	return nil
+}
+
+// FlexFloat is a number that Tencent sometimes sends as a string (a
+// location's "29.5"). It decodes both, and null, "" or a blank string as
+// 0 (spaces around a number in a string are ignored); it encodes as a
+// number.
+type FlexFloat float64
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (f *FlexFloat) UnmarshalJSON(b []byte) error {
+	s, err := numberText(b)
+	if s = strings.TrimSpace(s); err != nil || s == "" {
+		*f = 0
+		return err
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return err
+	}
+	*f = FlexFloat(v)
+	return nil
+}
+
+// numberText is the text of a number sent as a JSON number or a string:
+// the number as written, or the string's content; "" for null.
+func numberText(b []byte) (string, error) {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 || string(b) == "null" {
+		return "", nil
+	}
+	if b[0] != '"' {
+		return string(b), nil
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return "", err
+	}
+	return s, nil
 }
 
 // FlexString is a string that Tencent sometimes sends as a number or a
@@ -101,25 +120,14 @@ type FlexUint64 uint64
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (f *FlexUint64) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	if len(b) == 0 || string(b) == "null" {
+	s, err := numberText(b)
+	if err != nil || s == "" {
 		*f = 0
-		return nil
+		return err
 	}
-	if b[0] == '"' {
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-		if s == "" {
-			*f = 0
-			return nil
-		}
-		b = []byte(s)
-	}
-	n, err := strconv.ParseUint(string(b), 10, 64)
+	n, err := strconv.ParseUint(s, 10, 64)
 	if err != nil {
-		return fmt.Errorf("wire: %.24q is not an unsigned 64-bit integer: %w", b, err)
+		return fmt.Errorf("wire: %.24q is not an unsigned 64-bit integer: %w", s, err)
 	}
 	*f = FlexUint64(n)
 	return nil

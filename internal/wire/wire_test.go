@@ -104,6 +104,19 @@ func TestFlex(t *testing.T) {
 	}
 }
 
+func TestFlexFloat(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]float64{`29.5`: 29.5, `"116.25"`: 116.25, `" -3 "`: -3, `""`: 0, `" "`: 0, `null`: 0, `7`: 7} {
+		var f FlexFloat
+		require.NoError(t, json.Unmarshal([]byte(in), &f), in)
+		assert.Equal(t, want, float64(f), in)
+	}
+	for _, in := range []string{`"abc"`, `{}`, `[1]`, `true`} {
+		var f FlexFloat
+		assert.Error(t, json.Unmarshal([]byte(in), &f), in)
+	}
+}
+
 func TestFlexUint64(t *testing.T) {
 	t.Parallel()
 	for in, want := range map[string]uint64{
