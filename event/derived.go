@@ -338,12 +338,10 @@ func derive(cb Callback) derived {
 		out.add(&PeerRead{Reader: c.ReportAccount, Peer: c.PeerAccount, LastRead: unixOr(c.LastReadTime, time.Time{}),
 			UnreadCount: c.UnreadMsgNum, Time: at, Callback: cb})
 	case *StateChange:
-		if m.EventTime != 0 {
-			out.key = "ST|" + c.Info.ToAccount + "|" + string(c.Info.Action) + "|" + string(c.Info.Reason) + "|" +
-				strconv.FormatInt(int64(m.EventTime), 10)
-		} else {
-			out.key = bodyKey(cb)
-		}
+		// Two real state changes can share user, action and millisecond
+		// (a second device logging in and kicking the first): only the
+		// whole body, and the platform that sent it, tell them apart.
+		out.key = bodyKey(cb) + "|" + string(plat)
 		var kicked []Platform
 		for _, k := range c.KickedDevice {
 			kicked = append(kicked, k.Platform.Canonical())
