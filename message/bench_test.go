@@ -44,94 +44,126 @@ func cannedServer(b *testing.B, body string) (*httptest.Server, *atomic.Int64) {
 //	go test -run '^$' -bench 'SendC2C' -benchmem -count 6 ./message/
 func BenchmarkSendC2C(b *testing.B) {
 	srv, _ := cannedServer(b, cannedSend)
-	ctx := context.Background()
-
 	b.Run("sdk", func(b *testing.B) {
-		c, err := tim.New(testutil.AppID, testutil.Key, tim.WithBaseURL(srv.URL), tim.WithRateLimit(0))
-		if err != nil {
-			b.Fatal(err)
-		}
-		svc := message.NewService(c)
+		send := sdkSend(b, srv.URL)
 		b.ReportAllocs()
-		b.ResetTimer()
 		for b.Loop() {
-			m := message.NewText(message.ConvC2C, "patient1", "Your prescription is ready.", message.WithSender("doctor1"))
-			if _, err := svc.Send(ctx, m); err != nil {
-				b.Fatal(err)
-			}
+			send()
 		}
 	})
-
 	b.Run("bare", func(b *testing.B) {
-		// What a hand-written client does: a cached admin sig, a fresh
-		// random in the URL, json.Marshal of the request, POST, read,
-		// json.Unmarshal, check the envelope.
-		gen, err := usersig.New(testutil.AppID, testutil.Key)
-		if err != nil {
-			b.Fatal(err)
-		}
-		sig, err := gen.Gen("administrator", 24*time.Hour)
-		if err != nil {
-			b.Fatal(err)
-		}
-		hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
-		prefix := srv.URL + "/v4/openim/sendmsg?sdkappid=" + strconv.Itoa(testutil.AppID) +
-			"&identifier=administrator&usersig=" + url.QueryEscape(sig) + "&random="
-		type text struct {
-			Text string `json:"Text"`
-		}
-		type elem struct {
-			MsgType    string `json:"MsgType"`
-			MsgContent text   `json:"MsgContent"`
-		}
-		type request struct {
-			From      string `json:"From_Account"`
-			To        string `json:"To_Account"`
-			MsgSeq    uint32 `json:"MsgSeq"`
-			MsgRandom uint32 `json:"MsgRandom"`
-			MsgBody   []elem `json:"MsgBody"`
-		}
-		type response struct {
-			ActionStatus string `json:"ActionStatus"`
-			ErrorCode    int    `json:"ErrorCode"`
-			ErrorInfo    string `json:"ErrorInfo"`
-			MsgTime      int64  `json:"MsgTime"`
-			MsgKey       string `json:"MsgKey"`
-			MsgID        string `json:"MsgId"`
-		}
+		send := bareSend(b, srv.URL)
 		b.ReportAllocs()
-		b.ResetTimer()
 		for b.Loop() {
-			req := request{From: "doctor1", To: "patient1", MsgSeq: rand.Uint32(), MsgRandom: rand.Uint32(),
-				MsgBody: []elem{{"TIMTextElem", text{"Your prescription is ready."}}}}
-			body, err := json.Marshal(&req)
-			if err != nil {
-				b.Fatal(err)
-			}
-			hr, err := http.NewRequestWithContext(ctx, http.MethodPost,
-				prefix+strconv.FormatUint(uint64(rand.Uint32()), 10)+"&contenttype=json", bytes.NewReader(body))
-			if err != nil {
-				b.Fatal(err)
-			}
-			hr.Header.Set("Content-Type", "application/json")
-			res, err := hc.Do(hr)
-			if err != nil {
-				b.Fatal(err)
-			}
-			raw, err := io.ReadAll(res.Body)
-			_ = res.Body.Close()
-			if err != nil {
-				b.Fatal(err)
-			}
-			var out response
-			if err := json.Unmarshal(raw, &out); err != nil {
-				b.Fatal(err)
-			}
-			if res.StatusCode != http.StatusOK || out.ErrorCode != 0 || out.MsgKey == "" {
-				b.Fatalf("bad answer %d %s", res.StatusCode, raw)
-			}
+			send()
 		}
 	})
+}
+
+// BenchmarkSendC2CRatio alternates the SDK and the bare client in one loop,
+// so load on a shared machine hits both alike, and reports the SDK's time
+// as a multiple of the bare client's.
+func BenchmarkSendC2CRatio(b *testing.B) {
+	srv, _ := cannedServer(b, cannedSend)
+	sdk, bare := sdkSend(b, srv.URL), bareSend(b, srv.URL)
+	var sdkTime, bareTime time.Duration
+	for b.Loop() {
+		t0 := time.Now()
+		bare()
+		t1 := time.Now()
+		sdk()
+		sdkTime += time.Since(t1)
+		bareTime += t1.Sub(t0)
+	}
+	b.ReportMetric(float64(bareTime.Nanoseconds())/float64(b.N), "bare-ns/op")
+	b.ReportMetric(float64(sdkTime.Nanoseconds())/float64(b.N), "sdk-ns/op")
+	b.ReportMetric(float64(sdkTime)/float64(bareTime), "x-bare")
+}
+
+// sdkSend returns one C2C text send through the SDK.
+func sdkSend(b *testing.B, base string) func() {
+	ctx := context.Background()
+	c, err := tim.New(testutil.AppID, testutil.Key, tim.WithBaseURL(base), tim.WithRateLimit(0))
+	if err != nil {
+		b.Fatal(err)
+	}
+	svc := message.NewService(c)
+	return func() {
+		m := message.NewText(message.ConvC2C, "patient1", "Your prescription is ready.", message.WithSender("doctor1"))
+		if _, err := svc.Send(ctx, m); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// bareSend returns the identical request made by hand: a cached admin sig,
+// a fresh random in the URL, json.Marshal of the request, POST, read,
+// json.Unmarshal, check the envelope.
+func bareSend(b *testing.B, base string) func() {
+	ctx := context.Background()
+	gen, err := usersig.New(testutil.AppID, testutil.Key)
+	if err != nil {
+		b.Fatal(err)
+	}
+	sig, err := gen.Gen("administrator", 24*time.Hour)
+	if err != nil {
+		b.Fatal(err)
+	}
+	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+	prefix := base + "/v4/openim/sendmsg?sdkappid=" + strconv.Itoa(testutil.AppID) +
+		"&identifier=administrator&usersig=" + url.QueryEscape(sig) + "&random="
+	type text struct {
+		Text string `json:"Text"`
+	}
+	type elem struct {
+		MsgType    string `json:"MsgType"`
+		MsgContent text   `json:"MsgContent"`
+	}
+	type request struct {
+		From      string `json:"From_Account"`
+		To        string `json:"To_Account"`
+		MsgSeq    uint32 `json:"MsgSeq"`
+		MsgRandom uint32 `json:"MsgRandom"`
+		MsgBody   []elem `json:"MsgBody"`
+	}
+	type response struct {
+		ActionStatus string `json:"ActionStatus"`
+		ErrorCode    int    `json:"ErrorCode"`
+		ErrorInfo    string `json:"ErrorInfo"`
+		MsgTime      int64  `json:"MsgTime"`
+		MsgKey       string `json:"MsgKey"`
+		MsgID        string `json:"MsgId"`
+	}
+	return func() {
+		req := request{From: "doctor1", To: "patient1", MsgSeq: rand.Uint32(), MsgRandom: rand.Uint32(),
+			MsgBody: []elem{{"TIMTextElem", text{"Your prescription is ready."}}}}
+		body, err := json.Marshal(&req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		hr, err := http.NewRequestWithContext(ctx, http.MethodPost,
+			prefix+strconv.FormatUint(uint64(rand.Uint32()), 10)+"&contenttype=json", bytes.NewReader(body))
+		if err != nil {
+			b.Fatal(err)
+		}
+		hr.Header.Set("Content-Type", "application/json")
+		res, err := hc.Do(hr)
+		if err != nil {
+			b.Fatal(err)
+		}
+		raw, err := io.ReadAll(res.Body)
+		_ = res.Body.Close()
+		if err != nil {
+			b.Fatal(err)
+		}
+		var out response
+		if err := json.Unmarshal(raw, &out); err != nil {
+			b.Fatal(err)
+		}
+		if res.StatusCode != http.StatusOK || out.ErrorCode != 0 || out.MsgKey == "" {
+			b.Fatalf("bad answer %d %s", res.StatusCode, raw)
+		}
+	}
 }
 
 // BenchmarkSendBatch10k fans one message out to 10,000 recipients (20
