@@ -6,8 +6,8 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
+	"github.com/timkit/tim/internal/jsonenc"
 	"github.com/timkit/tim/internal/wire"
 )
 
@@ -280,7 +280,7 @@ func (b Body) appendJSON(buf []byte) ([]byte, error) {
 			return nil, wire.Invalid("MsgBody["+strconv.Itoa(i)+"]", "nil element")
 		}
 		buf = append(buf, `{"MsgType":`...)
-		buf = appendString(buf, string(e.MsgType()))
+		buf = jsonenc.AppendString(buf, string(e.MsgType()))
 		buf = append(buf, `,"MsgContent":`...)
 		var err error
 		buf, err = appendContent(buf, e)
@@ -301,7 +301,7 @@ func appendContent(buf []byte, e Element) ([]byte, error) {
 			return nil, errNilElement
 		}
 		buf = append(buf, `{"Text":`...)
-		buf = appendString(buf, v.Text)
+		buf = jsonenc.AppendString(buf, v.Text)
 		return append(buf, '}'), nil
 	case *Unknown:
 		if v == nil {
@@ -324,62 +324,6 @@ func appendContent(buf []byte, e Element) ([]byte, error) {
 		return nil, errNilElement
 	}
 	return append(buf, b...), nil
-}
-
-// appendString appends s as a JSON string, escaping exactly as
-// encoding/json does (including its HTML-safe escapes and U+2028/U+2029),
-// so bodies are byte-identical whichever path encoded them.
-func appendString(buf []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	buf = append(buf, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < 0x80 {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
-				i++
-				continue
-			}
-			buf = append(buf, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				buf = append(buf, '\\', c)
-			case '\n':
-				buf = append(buf, '\\', 'n')
-			case '\r':
-				buf = append(buf, '\\', 'r')
-			case '\t':
-				buf = append(buf, '\\', 't')
-			case '\b':
-				buf = append(buf, '\\', 'b')
-			case '\f':
-				buf = append(buf, '\\', 'f')
-			default:
-				buf = append(buf, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			buf = append(buf, s[start:i]...)
-			buf = append(buf, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			buf = append(buf, s[start:i]...)
-			buf = append(buf, '\\', 'u', '2', '0', '2', hex[r&0xF])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	buf = append(buf, s[start:]...)
-	return append(buf, '"')
 }
 
 // elemWire is one {"MsgType","MsgContent"} item as read from the wire.

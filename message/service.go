@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/timkit/tim/internal/jsonenc"
 	"github.com/timkit/tim/internal/transport"
 	"github.com/timkit/tim/internal/wire"
 )
@@ -107,19 +108,19 @@ func appendC2C(buf []byte, m *Message, to string, tos []string, body []byte) ([]
 	}
 	if m.From != "" {
 		buf = append(buf, `"From_Account":`...)
-		buf = appendString(buf, m.From)
+		buf = jsonenc.AppendString(buf, m.From)
 		buf = append(buf, ',')
 	}
 	buf = append(buf, `"To_Account":`...)
 	if tos == nil {
-		buf = appendString(buf, to)
+		buf = jsonenc.AppendString(buf, to)
 	} else {
 		buf = append(buf, '[')
 		for i, id := range tos {
 			if i > 0 {
 				buf = append(buf, ',')
 			}
-			buf = appendString(buf, id)
+			buf = jsonenc.AppendString(buf, id)
 		}
 		buf = append(buf, ']')
 	}
@@ -137,7 +138,7 @@ func appendC2C(buf []byte, m *Message, to string, tos []string, body []byte) ([]
 			if i > 0 {
 				buf = append(buf, ',')
 			}
-			buf = appendString(buf, string(c))
+			buf = jsonenc.AppendString(buf, string(c))
 		}
 		buf = append(buf, ']')
 	}
@@ -147,7 +148,7 @@ func appendC2C(buf []byte, m *Message, to string, tos []string, body []byte) ([]
 			if i > 0 {
 				buf = append(buf, ',')
 			}
-			buf = appendString(buf, string(c))
+			buf = jsonenc.AppendString(buf, string(c))
 		}
 		buf = append(buf, ']')
 	}
@@ -155,7 +156,7 @@ func appendC2C(buf []byte, m *Message, to string, tos []string, body []byte) ([]
 	buf = append(buf, body...)
 	if m.CloudCustomData != "" {
 		buf = append(buf, `,"CloudCustomData":`...)
-		buf = appendString(buf, m.CloudCustomData)
+		buf = jsonenc.AppendString(buf, m.CloudCustomData)
 	}
 	if m.SupportExtension {
 		buf = append(buf, `,"SupportMessageExtension":1`...)

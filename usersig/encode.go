@@ -8,8 +8,9 @@ import (
 	"hash"
 	"strconv"
 	"sync"
-	"unicode/utf8"
 	"unsafe"
+
+	"github.com/timkit/tim/internal/jsonenc"
 )
 
 // Version is the TLS.ver value this package writes.
@@ -175,7 +176,7 @@ func appendDoc(dst []byte, identifier string, n *numText, userbufB64, mac []byte
 	dst = append(dst, `{"TLS.ver":"`+Version+`"`...)
 	if identifier != "" {
 		dst = append(dst, `,"TLS.identifier":`...)
-		dst = appendJSONString(dst, identifier)
+		dst = jsonenc.AppendString(dst, identifier)
 	}
 	if !isZero(n.sdkAppID()) {
 		dst = append(dst, `,"TLS.sdkappid":`...)
@@ -220,58 +221,3 @@ func appendZlibTrailer(dst []byte, sum uint32) []byte {
 	return binary.BigEndian.AppendUint32(dst, sum)
 }
 
-const hexDigits = "0123456789abcdef"
-
-// appendJSONString appends s as a JSON string the way encoding/json does
-// with HTML escaping on: \" \\ \b \f \n \r \t, other control characters,
-// < > & and U+2028/U+2029 as \u00XX / \u20XX, each invalid UTF-8 byte as
-// \ufffd, everything else (DEL and non-ASCII included) raw.
-func appendJSONString(dst []byte, s string) []byte {
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		b := s[i]
-		if b < utf8.RuneSelf {
-			if b >= 0x20 && b != '"' && b != '\\' && b != '<' && b != '>' && b != '&' {
-				i++
-				continue
-			}
-			dst = append(dst, s[start:i]...)
-			switch b {
-			case '"', '\\':
-				dst = append(dst, '\\', b)
-			case '\b':
-				dst = append(dst, '\\', 'b')
-			case '\f':
-				dst = append(dst, '\\', 'f')
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			default:
-				dst = append(dst, '\\', 'u', '0', '0', hexDigits[b>>4], hexDigits[b&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\ufffd`...)
-		case r == '\u2028' || r == '\u2029':
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
-		default:
-			i += size
-			continue
-		}
-		i += size
-		start = i
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
-}

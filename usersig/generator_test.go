@@ -13,6 +13,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/timkit/tim/internal/jsonenc"
 )
 
 const (
@@ -377,7 +379,7 @@ func TestAppendJSONStringMatchesEncodingJSON(t *testing.T) {
 	for _, s := range inputs {
 		want, err := json.Marshal(s)
 		require.NoError(t, err)
-		assert.Equal(t, string(want), string(appendJSONString(nil, s)), "%q", s)
+		assert.Equal(t, string(want), string(jsonenc.AppendString(nil, s)), "%q", s)
 	}
 }
 
