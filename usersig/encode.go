@@ -220,4 +220,3 @@ func appendZlibTrailer(dst []byte, sum uint32) []byte {
 	dst = append(dst, 0x01, 0x00, 0x00, 0xff, 0xff)
 	return binary.BigEndian.AppendUint32(dst, sum)
 }
-
