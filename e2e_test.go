@@ -4,7 +4,6 @@ package tim_test
 // callback → event handler → typed events, with nothing mocked in between.
 
 import (
-	"context"
 	"fmt"
 	"net/http/httptest"
 	"sync"
@@ -17,76 +16,19 @@ import (
 
 	"github.com/timkit/tim"
 	"github.com/timkit/tim/event"
+	"github.com/timkit/tim/internal/e2e"
 	"github.com/timkit/tim/message"
 	"github.com/timkit/tim/timtest"
 	"github.com/timkit/tim/usersig"
 )
 
-const e2eToken = "e2e-callback-token"
+// e2eRetry resends quickly: the fake answers at once.
+var e2eRetry = tim.RetryPolicy{MaxAttempts: 4, BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond, RateLimitDelay: 5 * time.Millisecond}
 
-type e2eEnv struct {
-	srv *timtest.Server
-	c   *tim.Client
-	d   *event.Dispatcher
-}
-
-func newE2EEnv(t testing.TB, fakeOpts []timtest.Option, clientOpts ...tim.Option) *e2eEnv {
+// newE2EEnv is the shared harness with this package's retry policy.
+func newE2EEnv(t testing.TB, fakeOpts []timtest.Option, clientOpts ...tim.Option) *e2e.Env {
 	t.Helper()
-	d := event.NewDispatcher()
-	hook := httptest.NewServer(event.NewHandler(d, timtest.DefaultSDKAppID, event.WithToken(e2eToken)))
-	t.Cleanup(hook.Close)
-	srv := timtest.NewServer(t, append([]timtest.Option{timtest.WithCallback(hook.URL, e2eToken)}, fakeOpts...)...)
-	opts := append([]tim.Option{tim.WithBaseURL(srv.URL), tim.WithDispatcher(d),
-		tim.WithRetry(tim.RetryPolicy{MaxAttempts: 4, BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond, RateLimitDelay: 5 * time.Millisecond})}, clientOpts...)
-	c, err := tim.New(srv.SDKAppID, srv.SecretKey, opts...)
-	require.NoError(t, err)
-	return &e2eEnv{srv: srv, c: c, d: d}
-}
-
-func (e *e2eEnv) settle(t testing.TB) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	require.NoError(t, e.srv.WaitCallbacks(ctx))
-	for _, cb := range e.srv.Callbacks() {
-		require.Equal(t, 200, cb.StatusCode, "%s: %s %s", cb.Command, cb.Err, cb.Response)
-	}
-}
-
-type e2eEvents struct {
-	mu  sync.Mutex
-	got []event.Event
-}
-
-func e2eCollect(d *event.Dispatcher) *e2eEvents {
-	c := &e2eEvents{}
-	d.OnAny(func(_ context.Context, e event.Event) {
-		if _, raw := e.(event.Callback); raw {
-			return
-		}
-		c.mu.Lock()
-		c.got = append(c.got, e)
-		c.mu.Unlock()
-	})
-	return c
-}
-
-// names returns the derived events' names so far and forgets them.
-func (c *e2eEvents) names() []event.Name {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	out := make([]event.Name, len(c.got))
-	for i, e := range c.got {
-		out[i] = e.EventName()
-	}
-	c.got = nil
-	return out
-}
-
-func e2eContext(t testing.TB) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	t.Cleanup(cancel)
-	return ctx
+	return e2e.New(t, e2e.WithRetry(e2eRetry), e2e.WithFake(fakeOpts...), e2e.WithClient(clientOpts...))
 }
 
 // The front-end story, server side: create, SDK_READY, Login, accounts and
@@ -95,33 +37,33 @@ func e2eContext(t testing.TB) context.Context {
 func TestE2EFrontEndStory(t *testing.T) {
 	t.Parallel()
 	e := newE2EEnv(t, nil)
-	ctx := e2eContext(t)
-	evs := e2eCollect(e.d)
+	ctx := e2e.Context(t)
+	evs := e2e.CollectDerived(e.Dispatcher)
 
-	res, err := e.c.Login(ctx)
+	res, err := e.Client.Login(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, timtest.DefaultAdmin, res.Identifier)
-	assert.True(t, e.c.Ready())
-	assert.Equal(t, []event.Name{event.SDKReady}, evs.names())
+	assert.True(t, e.Client.Ready())
+	assert.Equal(t, []event.Name{event.SDKReady}, evs.Names())
 
-	require.NoError(t, e.c.Account.Import(ctx, tim.Account{UserID: "doctor", Nick: "Dr. Wang", FaceURL: "https://example.com/w.png"}))
+	require.NoError(t, e.Client.Account.Import(ctx, tim.Account{UserID: "doctor", Nick: "Dr. Wang", FaceURL: "https://example.com/w.png"}))
 	var many []string
 	for i := range 250 {
 		many = append(many, fmt.Sprintf("patient_%03d", i))
 	}
-	imp, err := e.c.Account.ImportMany(ctx, many)
+	imp, err := e.Client.Account.ImportMany(ctx, many)
 	require.NoError(t, err)
 	assert.Empty(t, imp.Failed)
-	assert.Len(t, e.srv.Requests("im_open_login_svc/multiaccount_import"), 3, "in calls of 100")
-	statuses, err := e.c.Account.Check(ctx, "doctor", "patient_249", "stranger")
+	assert.Len(t, e.Fake.Requests("im_open_login_svc/multiaccount_import"), 3, "in calls of 100")
+	statuses, err := e.Client.Account.Check(ctx, "doctor", "patient_249", "stranger")
 	require.NoError(t, err)
 	require.Len(t, statuses, 3)
 	assert.True(t, statuses[0].Imported)
 	assert.True(t, statuses[1].Imported)
 	assert.False(t, statuses[2].Imported)
 
-	require.NoError(t, e.c.Profile.Set(ctx, "patient_000", tim.Nick("李雷"), tim.GenderItem(tim.GenderMale), tim.CustomItem("Ward", 3)))
-	profiles, err := e.c.Profile.Get(ctx, []string{"doctor", "patient_000"}, tim.TagNick, tim.TagImage, tim.TagGender, tim.CustomTag("Ward"))
+	require.NoError(t, e.Client.Profile.Set(ctx, "patient_000", tim.Nick("李雷"), tim.GenderItem(tim.GenderMale), tim.CustomItem("Ward", 3)))
+	profiles, err := e.Client.Profile.Get(ctx, []string{"doctor", "patient_000"}, tim.TagNick, tim.TagImage, tim.TagGender, tim.CustomTag("Ward"))
 	require.NoError(t, err)
 	require.Len(t, profiles, 2)
 	assert.Equal(t, "Dr. Wang", profiles[0].Nick())
@@ -130,31 +72,31 @@ func TestE2EFrontEndStory(t *testing.T) {
 	assert.Equal(t, string(tim.GenderMale), profiles[1].Values[tim.TagGender].String())
 	assert.Equal(t, int64(3), profiles[1].Values[tim.CustomTag("Ward")].Int())
 
-	sig, err := e.c.UserSig("patient_000", time.Hour)
+	sig, err := e.Client.UserSig("patient_000", time.Hour)
 	require.NoError(t, err)
-	require.NoError(t, usersig.Verify(sig, e.srv.SDKAppID, e.srv.SecretKey, "patient_000", nil, time.Now()))
+	require.NoError(t, usersig.Verify(sig, e.Fake.SDKAppID, e.Fake.SecretKey, "patient_000", nil, time.Now()))
 
-	_, err = e.c.Message.Send(ctx, message.NewText(message.ConvC2C, "patient_000", "hello", message.WithSender("doctor")))
+	_, err = e.Client.Message.Send(ctx, message.NewText(message.ConvC2C, "patient_000", "hello", message.WithSender("doctor")))
 	require.NoError(t, err)
-	e.settle(t)
-	assert.Equal(t, []event.Name{event.MessageReceived}, evs.names())
+	e.Settle(t)
+	assert.Equal(t, []event.Name{event.MessageReceived}, evs.Names())
 	var convs []string
-	for c, err := range e.c.Conversation.List(ctx, "patient_000") {
+	for c, err := range e.Client.Conversation.List(ctx, "patient_000") {
 		require.NoError(t, err)
 		convs = append(convs, c.ID())
 	}
 	assert.Equal(t, []string{"C2Cdoctor"}, convs)
 
 	// A deleted account can no longer receive.
-	out, err := e.c.Account.Delete(ctx, "patient_001", "stranger")
+	out, err := e.Client.Account.Delete(ctx, "patient_001", "stranger")
 	require.NoError(t, err)
 	require.Len(t, out, 2)
 	assert.Equal(t, 0, out[0].ResultCode)
 	assert.Equal(t, 70107, out[1].ResultCode)
-	_, err = e.c.Message.Send(ctx, message.NewText(message.ConvC2C, "patient_001", "hello", message.WithSender("doctor")))
+	_, err = e.Client.Message.Send(ctx, message.NewText(message.ConvC2C, "patient_001", "hello", message.WithSender("doctor")))
 	assert.ErrorIs(t, err, tim.ErrAccountNotFound)
-	e.settle(t)
-	assert.Empty(t, evs.names(), "no MESSAGE_RECEIVED for a failed send")
+	e.Settle(t)
+	assert.Empty(t, evs.Names(), "no MESSAGE_RECEIVED for a failed send")
 }
 
 // Tencent's frequency limit: without a client-side limiter the client
@@ -164,17 +106,17 @@ func TestE2ERateLimits(t *testing.T) {
 	t.Parallel()
 	const path = "im_open_login_svc/account_check"
 	limit := timtest.Rate{N: 6, Per: 100 * time.Millisecond}
-	run := func(t *testing.T, e *e2eEnv) {
+	run := func(t *testing.T, e *e2e.Env) {
 		t.Helper()
-		ctx := e2eContext(t)
-		require.NoError(t, e.srv.ImportAccounts("u"))
+		ctx := e2e.Context(t)
+		require.NoError(t, e.Fake.ImportAccounts("u"))
 		var wg sync.WaitGroup
 		var failed atomic.Int32
 		for range 12 {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				if _, err := e.c.Account.Check(ctx, "u"); err != nil {
+				if _, err := e.Client.Account.Check(ctx, "u"); err != nil {
 					t.Error(err)
 					failed.Add(1)
 				}
@@ -183,9 +125,9 @@ func TestE2ERateLimits(t *testing.T) {
 		wg.Wait()
 		assert.Zero(t, failed.Load())
 	}
-	codes := func(e *e2eEnv) map[int]int {
+	codes := func(e *e2e.Env) map[int]int {
 		out := map[int]int{}
-		for _, r := range e.srv.Requests(path) {
+		for _, r := range e.Fake.Requests(path) {
 			out[r.Code]++
 		}
 		return out
@@ -215,21 +157,21 @@ func TestE2ERateLimits(t *testing.T) {
 func TestE2ETransientFaults(t *testing.T) {
 	t.Parallel()
 	e := newE2EEnv(t, nil)
-	ctx := e2eContext(t)
-	evs := e2eCollect(e.d)
-	require.NoError(t, e.srv.ImportAccounts("a", "b"))
+	ctx := e2e.Context(t)
+	evs := e2e.CollectDerived(e.Dispatcher)
+	require.NoError(t, e.Fake.ImportAccounts("a", "b"))
 
-	e.srv.FailNextHTTP("im_open_login_svc/account_check", 2, 502)
-	_, err := e.c.Account.Check(ctx, "a")
+	e.Fake.FailNextHTTP("im_open_login_svc/account_check", 2, 502)
+	_, err := e.Client.Account.Check(ctx, "a")
 	require.NoError(t, err)
 
-	e.srv.FailNext("openim/sendmsg", 1, 90994) // Tencent busy: state untouched
-	e.srv.DropNext("openim/sendmsg", 1)
-	_, err = e.c.Message.Send(ctx, message.NewText(message.ConvC2C, "b", "once", message.WithSender("a")))
+	e.Fake.FailNext("openim/sendmsg", 1, 90994) // Tencent busy: state untouched
+	e.Fake.DropNext("openim/sendmsg", 1)
+	_, err = e.Client.Message.Send(ctx, message.NewText(message.ConvC2C, "b", "once", message.WithSender("a")))
 	require.NoError(t, err)
-	e.settle(t)
-	assert.Len(t, e.srv.Messages("a", "b"), 1)
-	names := evs.names()
+	e.Settle(t)
+	assert.Len(t, e.Fake.Messages("a", "b"), 1)
+	names := evs.Names()
 	assert.Contains(t, names, event.MessageReceived)
 	n := 0
 	for _, x := range names {
@@ -240,10 +182,10 @@ func TestE2ETransientFaults(t *testing.T) {
 	assert.Equal(t, 1, n)
 
 	// A permanent error is not retried.
-	e.srv.FailNext("im_open_login_svc/kick", 3, 70107)
-	err = e.c.Account.Kick(ctx, "a")
+	e.Fake.FailNext("im_open_login_svc/kick", 3, 70107)
+	err = e.Client.Account.Kick(ctx, "a")
 	assert.ErrorIs(t, err, tim.ErrAccountNotFound)
-	assert.Len(t, e.srv.Requests("im_open_login_svc/kick"), 1)
+	assert.Len(t, e.Fake.Requests("im_open_login_svc/kick"), 1)
 }
 
 // A clock skew between this host and Tencent makes the admin usersig look
@@ -254,25 +196,25 @@ func TestE2EClockSkewAndRecovery(t *testing.T) {
 	var skew atomic.Int64
 	serverNow := func() time.Time { return time.Now().Add(time.Duration(skew.Load())) }
 	e := newE2EEnv(t, []timtest.Option{timtest.WithClock(serverNow)}, tim.WithAdminSigValidity(10*time.Minute))
-	ctx := e2eContext(t)
-	evs := e2eCollect(e.d)
-	_, err := e.c.Login(ctx)
+	ctx := e2e.Context(t)
+	evs := e2e.CollectDerived(e.Dispatcher)
+	_, err := e.Client.Login(ctx)
 	require.NoError(t, err)
-	assert.Equal(t, []event.Name{event.SDKReady}, evs.names())
+	assert.Equal(t, []event.Name{event.SDKReady}, evs.Names())
 
 	skew.Store(int64(time.Hour))
-	_, err = e.c.Account.Check(ctx, "administrator")
+	_, err = e.Client.Account.Check(ctx, "administrator")
 	require.ErrorIs(t, err, tim.ErrUserSigExpired)
-	assert.False(t, e.c.Ready())
-	assert.Equal(t, []event.Name{event.SDKNotReady}, evs.names())
-	reqs := e.srv.Requests("im_open_login_svc/account_check")
+	assert.False(t, e.Client.Ready())
+	assert.Equal(t, []event.Name{event.SDKNotReady}, evs.Names())
+	reqs := e.Fake.Requests("im_open_login_svc/account_check")
 	assert.Equal(t, []int{70001, 70001}, []int{reqs[len(reqs)-2].Code, reqs[len(reqs)-1].Code}, "renewed once, then gave up")
 
 	skew.Store(0)
-	_, err = e.c.Account.Check(ctx, "administrator")
+	_, err = e.Client.Account.Check(ctx, "administrator")
 	require.NoError(t, err)
-	assert.True(t, e.c.Ready())
-	assert.Equal(t, []event.Name{event.SDKReady}, evs.names())
+	assert.True(t, e.Client.Ready())
+	assert.Equal(t, []event.Name{event.SDKReady}, evs.Names())
 }
 
 // The primary host unreachable: calls go to the standby host.
@@ -285,7 +227,7 @@ func TestE2EStandbyHost(t *testing.T) {
 
 	c, err := tim.New(srv.SDKAppID, srv.SecretKey, tim.WithBaseURL(deadURL), tim.WithStandbyURL(srv.URL), tim.WithoutRetry())
 	require.NoError(t, err)
-	ctx := e2eContext(t)
+	ctx := e2e.Context(t)
 	_, err = c.Login(ctx)
 	require.NoError(t, err)
 	require.NoError(t, srv.ImportAccounts("a", "b"))

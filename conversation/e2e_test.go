@@ -7,7 +7,6 @@ package conversation_test
 import (
 	"context"
 	"fmt"
-	"net/http/httptest"
 	"sort"
 	"sync"
 	"testing"
@@ -16,15 +15,13 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/timkit/tim"
 	"github.com/timkit/tim/conversation"
 	"github.com/timkit/tim/event"
 	"github.com/timkit/tim/group"
+	"github.com/timkit/tim/internal/e2e"
 	"github.com/timkit/tim/message"
 	"github.com/timkit/tim/timtest"
 )
-
-const e2eToken = "e2e-callback-token"
 
 // e2eClock is a manual clock shared by the fake, the client and the
 // handler, so conversation times are distinct seconds.
@@ -36,32 +33,10 @@ type e2eClock struct {
 func (c *e2eClock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 func (c *e2eClock) tick()          { c.mu.Lock(); c.t = c.t.Add(time.Second); c.mu.Unlock() }
 
-type e2e struct {
-	srv *timtest.Server
-	c   *tim.Client
-	d   *event.Dispatcher
-}
-
-func newE2E(t testing.TB, clk *e2eClock, fakeOpts ...timtest.Option) *e2e {
+// newE2E is the shared harness on the manual clock clk.
+func newE2E(t testing.TB, clk *e2eClock, fakeOpts ...timtest.Option) *e2e.Env {
 	t.Helper()
-	d := event.NewDispatcher()
-	hook := httptest.NewServer(event.NewHandler(d, timtest.DefaultSDKAppID, event.WithToken(e2eToken), event.WithHandlerClock(clk.now)))
-	t.Cleanup(hook.Close)
-	srv := timtest.NewServer(t, append([]timtest.Option{timtest.WithCallback(hook.URL, e2eToken), timtest.WithClock(clk.now)}, fakeOpts...)...)
-	c, err := tim.New(srv.SDKAppID, srv.SecretKey, tim.WithBaseURL(srv.URL), tim.WithDispatcher(d), tim.WithClock(clk.now),
-		tim.WithRetry(tim.RetryPolicy{MaxAttempts: 4, BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond}))
-	require.NoError(t, err)
-	return &e2e{srv: srv, c: c, d: d}
-}
-
-func (e *e2e) settle(t testing.TB) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	require.NoError(t, e.srv.WaitCallbacks(ctx))
-	for _, cb := range e.srv.Callbacks() {
-		require.Equal(t, 200, cb.StatusCode, "%s: %s %s", cb.Command, cb.Err, cb.Response)
-	}
+	return e2e.New(t, e2e.WithClock(clk.now), e2e.WithFake(fakeOpts...))
 }
 
 func e2eList(t *testing.T, ctx context.Context, svc *conversation.Service, user string) []conversation.Conversation {
@@ -91,10 +66,10 @@ func TestE2EConversationListAgreesWithReceivedMessages(t *testing.T) {
 
 	const patient = "patient"
 	doctors := []string{"doctor_0", "doctor_1", "doctor_2", "doctor_3", "doctor_4"}
-	require.NoError(t, e.srv.ImportAccounts(append([]string{patient}, doctors...)...))
+	require.NoError(t, e.Fake.ImportAccounts(append([]string{patient}, doctors...)...))
 	var groups []string
 	for i := range 2 {
-		g, err := e.c.Group.Create(ctx, group.CreateRequest{Type: group.Private, Name: fmt.Sprintf("ward %d", i),
+		g, err := e.Client.Group.Create(ctx, group.CreateRequest{Type: group.Private, Name: fmt.Sprintf("ward %d", i),
 			Owner: doctors[i], Members: []group.NewMember{{UserID: patient}}})
 		require.NoError(t, err)
 		groups = append(groups, g.GroupID)
@@ -105,7 +80,7 @@ func TestE2EConversationListAgreesWithReceivedMessages(t *testing.T) {
 	var mu sync.Mutex
 	fromEvents := map[string]time.Time{}
 	lastUnread := 0
-	event.On(e.d, func(_ context.Context, m *event.ReceivedMessage) {
+	event.On(e.Dispatcher, func(_ context.Context, m *event.ReceivedMessage) {
 		mu.Lock()
 		defer mu.Unlock()
 		if m.ConversationType == event.ConvGroup || m.To == patient || m.From == patient {
@@ -118,7 +93,7 @@ func TestE2EConversationListAgreesWithReceivedMessages(t *testing.T) {
 
 	send := func(m *message.Message) {
 		clk.tick()
-		_, err := e.c.Message.Send(ctx, m)
+		_, err := e.Client.Message.Send(ctx, m)
 		require.NoError(t, err)
 	}
 	for _, d := range doctors {
@@ -128,12 +103,12 @@ func TestE2EConversationListAgreesWithReceivedMessages(t *testing.T) {
 		send(message.NewText(message.ConvGroup, g, "welcome", message.WithSender(doctors[i])))
 	}
 	send(message.NewText(message.ConvC2C, doctors[0], "thank you", message.WithSender(patient)))
-	e.settle(t)
+	e.Settle(t)
 
-	list := e2eList(t, ctx, e.c.Conversation, patient)
+	list := e2eList(t, ctx, e.Client.Conversation, patient)
 	want := []string{"C2Cdoctor_0", "GROUP" + groups[1], "GROUP" + groups[0], "C2Cdoctor_4", "C2Cdoctor_3", "C2Cdoctor_2", "C2Cdoctor_1"}
 	assert.Equal(t, want, ids(list), "newest first")
-	assert.Len(t, e.srv.Requests("recentcontact/get_list"), 3, "7 conversations in pages of 3")
+	assert.Len(t, e.Fake.Requests("recentcontact/get_list"), 3, "7 conversations in pages of 3")
 
 	mu.Lock()
 	require.Len(t, fromEvents, len(want))
@@ -144,7 +119,7 @@ func TestE2EConversationListAgreesWithReceivedMessages(t *testing.T) {
 
 	// The fake's own view agrees.
 	var fake []string
-	for _, c := range e.srv.Conversations(patient) {
+	for _, c := range e.Fake.Conversations(patient) {
 		if c.Type == timtest.ConvGroup {
 			fake = append(fake, "GROUP"+c.Peer)
 		} else {
@@ -154,24 +129,24 @@ func TestE2EConversationListAgreesWithReceivedMessages(t *testing.T) {
 	assert.Equal(t, want, fake)
 
 	// Unread counts: one per doctor, as the last callback said.
-	unread, err := e.c.Conversation.C2CUnread(ctx, patient, doctors)
+	unread, err := e.Client.Conversation.C2CUnread(ctx, patient, doctors)
 	require.NoError(t, err)
 	for _, d := range doctors {
 		assert.Equal(t, 1, unread.Counts[d], d)
 	}
-	total, err := e.c.Conversation.C2CUnreadTotal(ctx, patient)
+	total, err := e.Client.Conversation.C2CUnreadTotal(ctx, patient)
 	require.NoError(t, err)
 	mu.Lock()
 	assert.Equal(t, lastUnread, total)
 	mu.Unlock()
-	require.NoError(t, e.c.Message.SetC2CRead(ctx, patient, "doctor_1", time.Time{}))
-	total, err = e.c.Conversation.C2CUnreadTotal(ctx, patient)
+	require.NoError(t, e.Client.Message.SetC2CRead(ctx, patient, "doctor_1", time.Time{}))
+	total, err = e.Client.Conversation.C2CUnreadTotal(ctx, patient)
 	require.NoError(t, err)
 	assert.Equal(t, len(doctors)-1, total)
 
 	// Pinned conversations come first, across pages.
-	require.NoError(t, e.srv.PinConversation(patient, timtest.ConvC2C, "doctor_3", true))
-	list = e2eList(t, ctx, e.c.Conversation, patient)
+	require.NoError(t, e.Fake.PinConversation(patient, timtest.ConvC2C, "doctor_3", true))
+	list = e2eList(t, ctx, e.Client.Conversation, patient)
 	require.Len(t, list, len(want))
 	assert.Equal(t, "C2Cdoctor_3", list[0].ID())
 	assert.True(t, list[0].Pinned)
@@ -184,9 +159,9 @@ func TestE2EConversationListAgreesWithReceivedMessages(t *testing.T) {
 	assert.Equal(t, 1, pinned)
 
 	// Deleting a conversation (and its history on this side).
-	require.NoError(t, e.c.Conversation.Delete(ctx, conversation.DeleteRequest{UserID: patient, With: conversation.C2C("doctor_2"), ClearHistory: true}))
-	require.NoError(t, e.c.Conversation.Delete(ctx, conversation.DeleteRequest{UserID: patient, With: conversation.Group(groups[0])}))
-	list = e2eList(t, ctx, e.c.Conversation, patient)
+	require.NoError(t, e.Client.Conversation.Delete(ctx, conversation.DeleteRequest{UserID: patient, With: conversation.C2C("doctor_2"), ClearHistory: true}))
+	require.NoError(t, e.Client.Conversation.Delete(ctx, conversation.DeleteRequest{UserID: patient, With: conversation.Group(groups[0])}))
+	list = e2eList(t, ctx, e.Client.Conversation, patient)
 	assert.NotContains(t, ids(list), "C2Cdoctor_2")
 	assert.NotContains(t, ids(list), "GROUP"+groups[0])
 	assert.Len(t, list, len(want)-2)
@@ -194,13 +169,13 @@ func TestE2EConversationListAgreesWithReceivedMessages(t *testing.T) {
 	// History is bounded by the fake's clock, which runs ahead of the wall
 	// clock here (message.Service defaults Until to time.Now).
 	var history []string
-	for m, err := range e.c.Message.C2CHistory(ctx, message.HistoryRequest{Operator: patient, Peer: "doctor_2", Until: clk.now()}) {
+	for m, err := range e.Client.Message.C2CHistory(ctx, message.HistoryRequest{Operator: patient, Peer: "doctor_2", Until: clk.now()}) {
 		require.NoError(t, err)
 		history = append(history, m.Body.Text())
 	}
 	assert.Empty(t, history, "ClearHistory hides the messages from the patient")
 	history = nil
-	for m, err := range e.c.Message.C2CHistory(ctx, message.HistoryRequest{Operator: "doctor_2", Peer: patient, Until: clk.now()}) {
+	for m, err := range e.Client.Message.C2CHistory(ctx, message.HistoryRequest{Operator: "doctor_2", Peer: patient, Until: clk.now()}) {
 		require.NoError(t, err)
 		history = append(history, m.Body.Text())
 	}
@@ -208,7 +183,7 @@ func TestE2EConversationListAgreesWithReceivedMessages(t *testing.T) {
 
 	// The doctor's side: one conversation each.
 	for i, d := range doctors {
-		dl := e2eList(t, ctx, e.c.Conversation, d)
+		dl := e2eList(t, ctx, e.Client.Conversation, d)
 		got := ids(dl)
 		sort.Strings(got)
 		wantD := []string{"C2C" + patient}
@@ -229,15 +204,15 @@ func TestE2EConversationListSurvivesLostAnswers(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	users := []string{"u", "p0", "p1", "p2", "p3", "p4"}
-	require.NoError(t, e.srv.ImportAccounts(users...))
+	require.NoError(t, e.Fake.ImportAccounts(users...))
 	for _, p := range users[1:] {
 		clk.tick()
-		_, err := e.c.Message.Send(ctx, message.NewText(message.ConvC2C, "u", "hi", message.WithSender(p)))
+		_, err := e.Client.Message.Send(ctx, message.NewText(message.ConvC2C, "u", "hi", message.WithSender(p)))
 		require.NoError(t, err)
 	}
-	e.srv.DropNext("recentcontact/get_list", 2)
-	e.srv.FailNextHTTP("recentcontact/get_list", 1, 502)
-	list := e2eList(t, ctx, e.c.Conversation, "u")
+	e.Fake.DropNext("recentcontact/get_list", 2)
+	e.Fake.FailNextHTTP("recentcontact/get_list", 1, 502)
+	list := e2eList(t, ctx, e.Client.Conversation, "u")
 	assert.Equal(t, []string{"C2Cp4", "C2Cp3", "C2Cp2", "C2Cp1", "C2Cp0"}, ids(list))
-	e.settle(t)
+	e.Settle(t)
 }

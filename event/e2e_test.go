@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,122 +19,52 @@ import (
 	"github.com/timkit/tim"
 	"github.com/timkit/tim/event"
 	"github.com/timkit/tim/group"
+	"github.com/timkit/tim/internal/e2e"
 	"github.com/timkit/tim/message"
 	"github.com/timkit/tim/timtest"
 )
 
-const e2eToken = "e2e-callback-token"
-
-type e2e struct {
-	srv  *timtest.Server
-	c    *tim.Client
-	d    *event.Dispatcher
-	hook *httptest.Server
-}
-
-// newE2E wires a client, a fake and a handler. fakeToken is the token the
-// fake signs with (normally e2eToken, the handler's).
-func newE2E(t testing.TB, fakeToken string, hopts []event.HandlerOption, fakeOpts ...timtest.Option) *e2e {
+// newE2E is the shared harness with this package's callback path.
+// fakeToken is the token the fake signs with (normally e2e.Token, the
+// handler's; "" leaves callbacks unsigned).
+func newE2E(t testing.TB, fakeToken string, hopts []event.HandlerOption, fakeOpts ...timtest.Option) *e2e.Env {
 	t.Helper()
-	d := event.NewDispatcher()
-	hook := httptest.NewServer(event.NewHandler(d, timtest.DefaultSDKAppID, append([]event.HandlerOption{event.WithToken(e2eToken)}, hopts...)...))
-	t.Cleanup(hook.Close)
-	srv := timtest.NewServer(t, append([]timtest.Option{timtest.WithCallback(hook.URL+"/im", fakeToken)}, fakeOpts...)...)
-	c, err := tim.New(srv.SDKAppID, srv.SecretKey, tim.WithBaseURL(srv.URL), tim.WithDispatcher(d),
-		tim.WithRetry(tim.RetryPolicy{MaxAttempts: 4, BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond}))
-	require.NoError(t, err)
-	return &e2e{srv: srv, c: c, d: d, hook: hook}
-}
-
-func (e *e2e) wait(t testing.TB) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	require.NoError(t, e.srv.WaitCallbacks(ctx))
-}
-
-// statuses maps each callback command to the HTTP statuses it got.
-func (e *e2e) statuses() map[string][]int {
-	out := map[string][]int{}
-	for _, cb := range e.srv.Callbacks() {
-		out[cb.Command] = append(out[cb.Command], cb.StatusCode)
-	}
-	return out
-}
-
-// collector keeps every event the dispatcher delivers.
-type collector struct {
-	mu  sync.Mutex
-	got []event.Event
-}
-
-func collect(d *event.Dispatcher) *collector {
-	c := &collector{}
-	d.OnAny(func(_ context.Context, e event.Event) {
-		c.mu.Lock()
-		c.got = append(c.got, e)
-		c.mu.Unlock()
-	})
-	return c
-}
-
-func (c *collector) take() []event.Event {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	out := c.got
-	c.got = nil
-	return out
-}
-
-func only[E event.Event](evs []event.Event) []E {
-	var out []E
-	for _, e := range evs {
-		if x, ok := e.(E); ok {
-			out = append(out, x)
-		}
-	}
-	return out
-}
-
-func e2eCtx(t testing.TB) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	t.Cleanup(cancel)
-	return ctx
+	return e2e.New(t, e2e.WithCallbackPath("/im"), e2e.WithFakeToken(fakeToken), e2e.WithHandler(hopts...), e2e.WithFake(fakeOpts...))
 }
 
 // Everything the fake sends for a full flow parses into its typed callback
 // (none is unknown), is accepted, and yields the front end's events.
 func TestE2EEveryCallbackOfAFlowIsTyped(t *testing.T) {
 	t.Parallel()
-	e := newE2E(t, e2eToken, nil)
-	ctx := e2eCtx(t)
-	all := collect(e.d)
-	require.NoError(t, e.srv.ImportAccounts("doctor", "patient", "nurse"))
+	e := newE2E(t, e2e.Token, nil)
+	ctx := e2e.Context(t)
+	all := e2e.Collect(e.Dispatcher)
+	require.NoError(t, e.Fake.ImportAccounts("doctor", "patient", "nurse"))
 
-	_, err := e.c.Login(ctx)
+	_, err := e.Client.Login(ctx)
 	require.NoError(t, err)
-	require.NoError(t, e.srv.SimulateLogin("patient", timtest.PlatformIOS))
-	res, err := e.c.Message.Send(ctx, message.NewText(message.ConvC2C, "patient", "hi", message.WithSender("doctor")))
+	require.NoError(t, e.Fake.SimulateLogin("patient", timtest.PlatformIOS))
+	res, err := e.Client.Message.Send(ctx, message.NewText(message.ConvC2C, "patient", "hi", message.WithSender("doctor")))
 	require.NoError(t, err)
-	require.NoError(t, e.c.Message.RecallC2C(ctx, "doctor", "patient", res.MsgKey))
-	cons, err := e.c.Group.CreateConsultation(ctx, group.ConsultationRequest{
+	require.NoError(t, e.Client.Message.RecallC2C(ctx, "doctor", "patient", res.MsgKey))
+	cons, err := e.Client.Group.CreateConsultation(ctx, group.ConsultationRequest{
 		Doctor: group.Participant{UserID: "doctor", Name: "Dr. Wang"}, Patient: group.Participant{UserID: "patient", Name: "Li Lei"},
 	})
 	require.NoError(t, err)
-	_, err = e.c.Group.AddMembers(ctx, cons.GroupID, []string{"nurse"}, group.AddOptions{})
+	_, err = e.Client.Group.AddMembers(ctx, cons.GroupID, []string{"nurse"}, group.AddOptions{})
 	require.NoError(t, err)
-	gres, err := e.c.Message.Send(ctx, message.NewText(message.ConvGroup, cons.GroupID, "hello", message.WithSender("nurse")))
+	gres, err := e.Client.Message.Send(ctx, message.NewText(message.ConvGroup, cons.GroupID, "hello", message.WithSender("nurse")))
 	require.NoError(t, err)
-	_, err = e.c.Message.RecallGroup(ctx, message.RecallGroupRequest{GroupID: cons.GroupID, MsgSeqs: []uint32{gres.MsgSeq}})
+	_, err = e.Client.Message.RecallGroup(ctx, message.RecallGroupRequest{GroupID: cons.GroupID, MsgSeqs: []uint32{gres.MsgSeq}})
 	require.NoError(t, err)
 	name := "renamed"
-	require.NoError(t, e.c.Group.Update(ctx, group.UpdateRequest{GroupID: cons.GroupID, Name: &name}))
-	require.NoError(t, e.c.Group.DeleteMembers(ctx, cons.GroupID, []string{"nurse"}, group.DeleteOptions{}))
-	require.NoError(t, e.c.Group.Destroy(ctx, cons.GroupID))
-	require.NoError(t, e.c.Account.Kick(ctx, "patient"))
-	e.wait(t)
+	require.NoError(t, e.Client.Group.Update(ctx, group.UpdateRequest{GroupID: cons.GroupID, Name: &name}))
+	require.NoError(t, e.Client.Group.DeleteMembers(ctx, cons.GroupID, []string{"nurse"}, group.DeleteOptions{}))
+	require.NoError(t, e.Client.Group.Destroy(ctx, cons.GroupID))
+	require.NoError(t, e.Client.Account.Kick(ctx, "patient"))
+	e.Wait(t)
 
-	evs := all.take()
+	evs := all.Take()
 	typed := map[event.Command]int{}
 	derived := map[event.Name]int{}
 	for _, ev := range evs {
@@ -148,7 +77,7 @@ func TestE2EEveryCallbackOfAFlowIsTyped(t *testing.T) {
 		derived[ev.EventName()]++
 	}
 	sent := map[event.Command]int{}
-	for _, cb := range e.srv.Callbacks() {
+	for _, cb := range e.Fake.Callbacks() {
 		assert.Equal(t, http.StatusOK, cb.StatusCode, "%s: %s", cb.Command, cb.Response)
 		assert.JSONEq(t, `{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}`, string(cb.Response), cb.Command)
 		sent[event.Command(cb.Command)]++
@@ -175,7 +104,7 @@ func TestE2EEveryCallbackOfAFlowIsTyped(t *testing.T) {
 	}, derived)
 
 	// The callbacks carry where they came from.
-	for _, cb := range only[*event.C2CAfterSendMsg](evs) {
+	for _, cb := range e2e.Only[*event.C2CAfterSendMsg](evs) {
 		assert.Equal(t, event.PlatformRESTAPI, cb.Origin().OptPlatform.Canonical())
 		assert.NotEmpty(t, cb.Origin().ClientIP)
 		assert.Equal(t, timtest.DefaultSDKAppID, cb.Origin().SDKAppID)
@@ -195,27 +124,27 @@ func TestE2EUntrustedCallbacksAreRefused(t *testing.T) {
 	}{
 		{"wrong token", "not-the-token", nil, http.StatusUnauthorized},
 		{"unsigned", "", nil, http.StatusUnauthorized},
-		{"another app", e2eToken, []timtest.Option{timtest.WithSDKAppID(1400000001)}, http.StatusForbidden},
+		{"another app", e2e.Token, []timtest.Option{timtest.WithSDKAppID(1400000001)}, http.StatusForbidden},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			e := newE2E(t, tt.fakeToken, nil, tt.fakeOpts...)
-			all := collect(e.d)
-			ctx := e2eCtx(t)
-			require.NoError(t, e.srv.ImportAccounts("doctor", "patient"))
-			_, err := e.c.Message.Send(ctx, message.NewText(message.ConvC2C, "patient", "hi", message.WithSender("doctor")))
+			all := e2e.Collect(e.Dispatcher)
+			ctx := e2e.Context(t)
+			require.NoError(t, e.Fake.ImportAccounts("doctor", "patient"))
+			_, err := e.Client.Message.Send(ctx, message.NewText(message.ConvC2C, "patient", "hi", message.WithSender("doctor")))
 			require.NoError(t, err, "a failed before-callback lets the message through")
-			e.wait(t)
-			assert.Len(t, e.srv.Messages("doctor", "patient"), 1)
+			e.Wait(t)
+			assert.Len(t, e.Fake.Messages("doctor", "patient"), 1)
 			assert.Equal(t, map[string][]int{
 				"C2C.CallbackBeforeSendMsg": {tt.status},
 				"C2C.CallbackAfterSendMsg":  {tt.status},
-			}, e.statuses())
-			for _, cb := range e.srv.Callbacks() {
+			}, e.Statuses())
+			for _, cb := range e.Fake.Callbacks() {
 				assert.NotContains(t, string(cb.Response), "Sign", "the handler never echoes a signature")
 			}
-			for _, ev := range all.take() {
+			for _, ev := range all.Take() {
 				_, ready := ev.(*event.Ready) // the first call logs in lazily
 				assert.True(t, ready, "%T dispatched from an untrusted callback", ev)
 			}
@@ -228,57 +157,57 @@ func TestE2EUntrustedCallbacksAreRefused(t *testing.T) {
 // (and KICKED_OUT), agreeing with query_online_status.
 func TestE2EUserStatus(t *testing.T) {
 	t.Parallel()
-	e := newE2E(t, e2eToken, nil)
-	ctx := e2eCtx(t)
-	all := collect(e.d)
-	require.NoError(t, e.srv.ImportAccounts("patient"))
+	e := newE2E(t, e2e.Token, nil)
+	ctx := e2e.Context(t)
+	all := e2e.Collect(e.Dispatcher)
+	require.NoError(t, e.Fake.ImportAccounts("patient"))
 	online := func() tim.OnlineState {
 		t.Helper()
-		res, err := e.c.Account.QueryOnlineStatus(ctx, []string{"patient"}, tim.OnlineStatusOptions{})
+		res, err := e.Client.Account.QueryOnlineStatus(ctx, []string{"patient"}, tim.OnlineStatusOptions{})
 		require.NoError(t, err)
 		require.Len(t, res.Statuses, 1)
 		return res.Statuses[0].Status
 	}
 	statuses := func() []*event.UserStatus {
 		t.Helper()
-		e.wait(t)
-		return only[*event.UserStatus](all.take())
+		e.Wait(t)
+		return e2e.Only[*event.UserStatus](all.Take())
 	}
 
-	require.NoError(t, e.srv.SimulateLogin("patient", timtest.PlatformAndroid))
+	require.NoError(t, e.Fake.SimulateLogin("patient", timtest.PlatformAndroid))
 	s := statuses()
 	require.Len(t, s, 1)
 	assert.Equal(t, event.ActionLogin, s[0].Action)
 	assert.True(t, s[0].Online())
 	assert.Equal(t, tim.StateOnline, online())
 
-	require.NoError(t, e.srv.SimulateLogin("patient", timtest.PlatformAndroid))
-	e.wait(t)
-	evs := all.take()
-	kicked := only[*event.Kicked](evs)
+	require.NoError(t, e.Fake.SimulateLogin("patient", timtest.PlatformAndroid))
+	e.Wait(t)
+	evs := all.Take()
+	kicked := e2e.Only[*event.Kicked](evs)
 	require.Len(t, kicked, 1)
 	assert.Equal(t, "patient", kicked[0].UserID)
 	assert.Equal(t, []event.Platform{event.PlatformAndroid}, kicked[0].Devices)
-	require.Len(t, only[*event.UserStatus](evs), 1)
+	require.Len(t, e2e.Only[*event.UserStatus](evs), 1)
 
-	require.NoError(t, e.srv.SimulateDisconnect("patient", timtest.PlatformAndroid))
+	require.NoError(t, e.Fake.SimulateDisconnect("patient", timtest.PlatformAndroid))
 	s = statuses()
 	require.Len(t, s, 1)
 	assert.Equal(t, event.ActionDisconnect, s[0].Action)
 	assert.False(t, s[0].Online())
 	assert.Equal(t, tim.StatePushOnline, online(), "a mobile device stays reachable by push")
 
-	require.NoError(t, e.srv.SimulateLogin("patient", timtest.PlatformWeb))
-	require.NoError(t, e.srv.SimulateLogout("patient", timtest.PlatformWeb))
+	require.NoError(t, e.Fake.SimulateLogin("patient", timtest.PlatformWeb))
+	require.NoError(t, e.Fake.SimulateLogout("patient", timtest.PlatformWeb))
 	s = statuses()
 	require.Len(t, s, 2)
 	assert.Equal(t, event.ActionLogin, s[0].Action)
 	assert.Equal(t, event.PlatformWeb, s[0].Platform)
 	assert.Equal(t, event.ActionLogout, s[1].Action)
 
-	require.NoError(t, e.srv.SimulateLogin("patient", timtest.PlatformIOS))
+	require.NoError(t, e.Fake.SimulateLogin("patient", timtest.PlatformIOS))
 	_ = statuses()
-	require.NoError(t, e.c.Account.Kick(ctx, "patient"))
+	require.NoError(t, e.Client.Account.Kick(ctx, "patient"))
 	s = statuses()
 	require.Len(t, s, 1)
 	assert.Equal(t, event.ActionLogout, s[0].Action)
@@ -292,25 +221,25 @@ func TestE2EUserStatus(t *testing.T) {
 func TestE2ERedeliveredCallbacksYieldOneDerivedEvent(t *testing.T) {
 	t.Parallel()
 	store := event.NewMemoryDedup(0)
-	e := newE2E(t, e2eToken, []event.HandlerOption{event.WithDedupStore(store)})
-	ctx := e2eCtx(t)
-	all := collect(e.d)
-	require.NoError(t, e.srv.ImportAccounts("doctor", "patient"))
-	g, err := e.c.Group.Create(ctx, group.CreateRequest{Type: group.Private, Name: "ward", Owner: "doctor", Members: []group.NewMember{{UserID: "patient"}}})
+	e := newE2E(t, e2e.Token, []event.HandlerOption{event.WithDedupStore(store)})
+	ctx := e2e.Context(t)
+	all := e2e.Collect(e.Dispatcher)
+	require.NoError(t, e.Fake.ImportAccounts("doctor", "patient"))
+	g, err := e.Client.Group.Create(ctx, group.CreateRequest{Type: group.Private, Name: "ward", Owner: "doctor", Members: []group.NewMember{{UserID: "patient"}}})
 	require.NoError(t, err)
-	_, err = e.c.Message.Send(ctx, message.NewText(message.ConvC2C, "patient", "one", message.WithSender("doctor")))
+	_, err = e.Client.Message.Send(ctx, message.NewText(message.ConvC2C, "patient", "one", message.WithSender("doctor")))
 	require.NoError(t, err)
-	_, err = e.c.Message.Send(ctx, message.NewText(message.ConvGroup, g.GroupID, "two", message.WithSender("patient")))
+	_, err = e.Client.Message.Send(ctx, message.NewText(message.ConvGroup, g.GroupID, "two", message.WithSender("patient")))
 	require.NoError(t, err)
-	e.wait(t)
-	require.Len(t, only[*event.ReceivedMessage](all.take()), 2)
+	e.Wait(t)
+	require.Len(t, e2e.Only[*event.ReceivedMessage](all.Take()), 2)
 
 	// A second replica behind the same callback URL, sharing the store.
-	replica := httptest.NewServer(event.NewHandler(e.d, timtest.DefaultSDKAppID, event.WithToken(e2eToken), event.WithDedupStore(store)))
+	replica := httptest.NewServer(event.NewHandler(e.Dispatcher, timtest.DefaultSDKAppID, event.WithToken(e2e.Token), event.WithDedupStore(store)))
 	defer replica.Close()
-	after := e.srv.Callbacks("C2C.CallbackAfterSendMsg", "Group.CallbackAfterSendMsg")
+	after := e.Fake.Callbacks("C2C.CallbackAfterSendMsg", "Group.CallbackAfterSendMsg")
 	require.Len(t, after, 2)
-	for _, target := range []string{e.hook.URL, replica.URL} {
+	for _, target := range []string{e.Hook.URL, replica.URL} {
 		for _, cb := range after {
 			res, err := http.Post(target+"/im?"+cb.Query.Encode(), "application/json", bytes.NewReader(cb.Body))
 			require.NoError(t, err)
@@ -318,40 +247,40 @@ func TestE2ERedeliveredCallbacksYieldOneDerivedEvent(t *testing.T) {
 			require.Equal(t, http.StatusOK, res.StatusCode)
 		}
 	}
-	evs := all.take()
-	assert.Len(t, only[*event.C2CAfterSendMsg](evs), 2, "the typed callback, every delivery")
-	assert.Len(t, only[*event.GroupAfterSendMsg](evs), 2)
-	assert.Empty(t, only[*event.ReceivedMessage](evs), "no second MESSAGE_RECEIVED")
+	evs := all.Take()
+	assert.Len(t, e2e.Only[*event.C2CAfterSendMsg](evs), 2, "the typed callback, every delivery")
+	assert.Len(t, e2e.Only[*event.GroupAfterSendMsg](evs), 2)
+	assert.Empty(t, e2e.Only[*event.ReceivedMessage](evs), "no second MESSAGE_RECEIVED")
 }
 
 // SDK_READY and SDK_NOT_READY reach the same dispatcher as the callbacks.
 func TestE2ELifecycleOnTheCallbackDispatcher(t *testing.T) {
 	t.Parallel()
-	e := newE2E(t, e2eToken, nil)
-	ctx := e2eCtx(t)
-	all := collect(e.d)
+	e := newE2E(t, e2e.Token, nil)
+	ctx := e2e.Context(t)
+	all := e2e.Collect(e.Dispatcher)
 
-	res, err := e.c.Login(ctx)
+	res, err := e.Client.Login(ctx)
 	require.NoError(t, err)
 	assert.False(t, res.RepeatLogin)
-	res, err = e.c.Login(ctx)
+	res, err = e.Client.Login(ctx)
 	require.NoError(t, err)
 	assert.True(t, res.RepeatLogin)
-	ready := only[*event.Ready](all.take())
+	ready := e2e.Only[*event.Ready](all.Take())
 	require.Len(t, ready, 1, "one SDK_READY per transition")
-	assert.Equal(t, e.srv.SDKAppID, ready[0].SDKAppID)
+	assert.Equal(t, e.Fake.SDKAppID, ready[0].SDKAppID)
 	assert.Equal(t, timtest.DefaultAdmin, ready[0].Identifier)
 
-	wrong, err := tim.New(e.srv.SDKAppID, "0123456789abcdef0123456789abcdef", tim.WithBaseURL(e.srv.URL), tim.WithDispatcher(e.d), tim.WithoutRetry())
+	wrong, err := tim.New(e.Fake.SDKAppID, "0123456789abcdef0123456789abcdef", tim.WithBaseURL(e.Fake.URL), tim.WithDispatcher(e.Dispatcher), tim.WithoutRetry())
 	require.NoError(t, err)
 	_, err = wrong.Login(ctx)
 	require.ErrorIs(t, err, tim.ErrUserSigInvalid)
-	notReady := only[*event.NotReady](all.take())
+	notReady := e2e.Only[*event.NotReady](all.Take())
 	require.Len(t, notReady, 1)
 	assert.Equal(t, 70009, notReady[0].Code)
 	assert.NotContains(t, notReady[0].Reason, "0123456789abcdef")
 	assert.False(t, wrong.Ready())
-	assert.True(t, e.c.Ready())
+	assert.True(t, e.Client.Ready())
 }
 
 // A decider slower than the handler's budget is abandoned and the fallback
@@ -369,28 +298,28 @@ func TestE2EBeforeCallbackBudgetAndFallback(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			e := newE2E(t, e2eToken, []event.HandlerOption{event.WithBeforeBudget(50 * time.Millisecond), event.WithFallback(tt.fallback)})
-			ctx := e2eCtx(t)
+			e := newE2E(t, e2e.Token, []event.HandlerOption{event.WithBeforeBudget(50 * time.Millisecond), event.WithFallback(tt.fallback)})
+			ctx := e2e.Context(t)
 			// A decider that ignores its context and is still running when
 			// the budget ends. (One that returns on ctx.Done races the
 			// budget: see TestE2EDecisionMadeAfterTheBudgetIsNotAnswered.)
 			release := make(chan struct{})
 			defer close(release)
-			event.Decide(e.d, func(context.Context, *event.C2CBeforeSendMsg) event.Decision {
+			event.Decide(e.Dispatcher, func(context.Context, *event.C2CBeforeSendMsg) event.Decision {
 				<-release
 				return event.Reject("too late to matter")
 			})
-			require.NoError(t, e.srv.ImportAccounts("doctor", "patient"))
+			require.NoError(t, e.Fake.ImportAccounts("doctor", "patient"))
 			start := time.Now()
-			_, err := e.c.Message.Send(ctx, message.NewText(message.ConvC2C, "patient", "hi", message.WithSender("doctor")))
+			_, err := e.Client.Message.Send(ctx, message.NewText(message.ConvC2C, "patient", "hi", message.WithSender("doctor")))
 			if tt.wantErr != nil {
 				assert.ErrorIs(t, err, tt.wantErr)
 			} else {
 				assert.NoError(t, err)
 			}
 			assert.Less(t, time.Since(start), time.Second, "answered within the budget, not Tencent's 2 s")
-			assert.Len(t, e.srv.Messages("doctor", "patient"), tt.stored)
-			e.wait(t)
+			assert.Len(t, e.Fake.Messages("doctor", "patient"), tt.stored)
+			e.Wait(t)
 		})
 	}
 }
@@ -401,17 +330,17 @@ func TestE2EBeforeCallbackBudgetAndFallback(t *testing.T) {
 // can be ready together (a tiny budget, a busy machine); the end must win.
 func TestE2EDecisionMadeAfterTheBudgetIsNotAnswered(t *testing.T) {
 	t.Parallel()
-	e := newE2E(t, e2eToken, []event.HandlerOption{event.WithBeforeBudget(5 * time.Millisecond), event.WithFallback(event.Allow())})
-	ctx := e2eCtx(t)
-	event.Decide(e.d, func(ctx context.Context, _ *event.C2CBeforeSendMsg) event.Decision {
+	e := newE2E(t, e2e.Token, []event.HandlerOption{event.WithBeforeBudget(5 * time.Millisecond), event.WithFallback(event.Allow())})
+	ctx := e2e.Context(t)
+	event.Decide(e.Dispatcher, func(ctx context.Context, _ *event.C2CBeforeSendMsg) event.Decision {
 		<-ctx.Done()
 		return event.Reject("decided after the budget")
 	})
-	require.NoError(t, e.srv.ImportAccounts("doctor", "patient"))
+	require.NoError(t, e.Fake.ImportAccounts("doctor", "patient"))
 	const n = 300
 	rejected := 0
 	for i := range n {
-		_, err := e.c.Message.Send(ctx, message.NewText(message.ConvC2C, "patient", fmt.Sprint("msg ", i), message.WithSender("doctor")))
+		_, err := e.Client.Message.Send(ctx, message.NewText(message.ConvC2C, "patient", fmt.Sprint("msg ", i), message.WithSender("doctor")))
 		if errors.Is(err, tim.ErrRejectedByCallback) {
 			rejected++
 		} else {

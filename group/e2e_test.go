@@ -4,13 +4,9 @@ package group_test
 // handler → typed events, with nothing mocked in between.
 
 import (
-	"context"
 	"fmt"
-	"net/http/httptest"
 	"sort"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -18,83 +14,22 @@ import (
 	"github.com/timkit/tim"
 	"github.com/timkit/tim/event"
 	"github.com/timkit/tim/group"
+	"github.com/timkit/tim/internal/e2e"
 	"github.com/timkit/tim/timtest"
 )
-
-const e2eToken = "e2e-callback-token"
-
-type e2e struct {
-	srv *timtest.Server
-	c   *tim.Client
-	d   *event.Dispatcher
-}
-
-func newE2E(t testing.TB, clientOpts ...tim.Option) *e2e {
-	t.Helper()
-	d := event.NewDispatcher()
-	hook := httptest.NewServer(event.NewHandler(d, timtest.DefaultSDKAppID, event.WithToken(e2eToken)))
-	t.Cleanup(hook.Close)
-	srv := timtest.NewServer(t, timtest.WithCallback(hook.URL, e2eToken))
-	opts := append([]tim.Option{tim.WithBaseURL(srv.URL), tim.WithDispatcher(d),
-		tim.WithRetry(tim.RetryPolicy{MaxAttempts: 4, BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond})}, clientOpts...)
-	c, err := tim.New(srv.SDKAppID, srv.SecretKey, opts...)
-	require.NoError(t, err)
-	return &e2e{srv: srv, c: c, d: d}
-}
-
-func (e *e2e) settle(t testing.TB) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	require.NoError(t, e.srv.WaitCallbacks(ctx))
-	for _, cb := range e.srv.Callbacks() {
-		require.Equal(t, 200, cb.StatusCode, "%s: %s %s", cb.Command, cb.Err, cb.Response)
-	}
-}
-
-// recorder keeps the events of one type.
-type recorder[E event.Event] struct {
-	mu  sync.Mutex
-	got []E
-}
-
-func record[E event.Event](d *event.Dispatcher) *recorder[E] {
-	r := &recorder[E]{}
-	event.On(d, func(_ context.Context, e E) {
-		r.mu.Lock()
-		r.got = append(r.got, e)
-		r.mu.Unlock()
-	})
-	return r
-}
-
-// take returns the events so far and forgets them.
-func (r *recorder[E]) take() []E {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	out := r.got
-	r.got = nil
-	return out
-}
-
-func e2eCtx(t testing.TB) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	t.Cleanup(cancel)
-	return ctx
-}
 
 // The consultation story from creation to dismissal, each step seen in the
 // fake's state and as the front end's events.
 func TestE2EConsultationLifecycle(t *testing.T) {
 	t.Parallel()
-	e := newE2E(t, tim.WithGroupOptions(group.WithJoinedPageSize(2)))
-	ctx := e2eCtx(t)
-	svc := e.c.Group
-	created := record[*event.NewGroup](e.d)
-	joined := record[*event.MembersJoined](e.d)
-	left := record[*event.MembersLeft](e.d)
-	profiles := record[*event.GroupProfile](e.d)
-	dismissed := record[*event.DismissedGroup](e.d)
+	e := e2e.New(t, e2e.WithClient(tim.WithGroupOptions(group.WithJoinedPageSize(2))))
+	ctx := e2e.Context(t)
+	svc := e.Client.Group
+	created := e2e.Record[*event.NewGroup](e.Dispatcher)
+	joined := e2e.Record[*event.MembersJoined](e.Dispatcher)
+	left := e2e.Record[*event.MembersLeft](e.Dispatcher)
+	profiles := e2e.Record[*event.GroupProfile](e.Dispatcher)
+	dismissed := e2e.Record[*event.DismissedGroup](e.Dispatcher)
 
 	// Three consultations for one doctor; the accounts are imported on the way.
 	doctor := group.Participant{UserID: "d1", Name: "王医生"}
@@ -107,14 +42,14 @@ func TestE2EConsultationLifecycle(t *testing.T) {
 		cons = append(cons, c)
 	}
 	// A group of the doctor's that is not a consultation.
-	require.NoError(t, e.srv.ImportAccounts("nurse"))
+	require.NoError(t, e.Fake.ImportAccounts("nurse"))
 	ward, err := svc.Create(ctx, group.CreateRequest{Type: group.Private, Name: "Ward 3", Owner: "d1"})
 	require.NoError(t, err)
-	e.settle(t)
+	e.Settle(t)
 
 	// Callbacks are ordered per group only: find the first group's.
 	byID := map[string]*event.NewGroup{}
-	for _, ev := range created.take() {
+	for _, ev := range created.Take() {
 		byID[ev.GroupID] = ev
 	}
 	require.Len(t, byID, 4)
@@ -124,7 +59,7 @@ func TestE2EConsultationLifecycle(t *testing.T) {
 	assert.Equal(t, event.GroupType("Private"), first.Type)
 	assert.Equal(t, "d1", first.Owner)
 	assert.ElementsMatch(t, []string{"d1", "p1"}, first.Members)
-	g, ok := e.srv.Group(cons[0].GroupID)
+	g, ok := e.Fake.Group(cons[0].GroupID)
 	require.True(t, ok)
 	assert.Equal(t, timtest.TypePrivate, g.Type)
 	assert.JSONEq(t, `{"tim_consult":1,"doctor":{"id":"d1","name":"王医生"},"patient":{"id":"p1","name":"李雷"}}`, g.Introduction)
@@ -133,8 +68,8 @@ func TestE2EConsultationLifecycle(t *testing.T) {
 	res, err := svc.AddMembers(ctx, cons[0].GroupID, []string{"nurse", "p1"}, group.AddOptions{})
 	require.NoError(t, err)
 	assert.ElementsMatch(t, []group.MemberResult{{UserID: "nurse", Result: group.Added}, {UserID: "p1", Result: group.AlreadyMember}}, res)
-	e.settle(t)
-	js := joined.take()
+	e.Settle(t)
+	js := joined.Take()
 	require.Len(t, js, 1)
 	assert.Equal(t, cons[0].GroupID, js[0].GroupID)
 	assert.Equal(t, event.JoinInvited, js[0].JoinType)
@@ -157,8 +92,8 @@ func TestE2EConsultationLifecycle(t *testing.T) {
 		require.NoError(t, r.Err)
 		assert.Equal(t, group.Renamed, r.Status, r.GroupID)
 	}
-	e.settle(t)
-	ps := profiles.take()
+	e.Settle(t)
+	ps := profiles.Take()
 	require.Len(t, ps, 3)
 	names := map[string]string{}
 	for _, p := range ps {
@@ -169,28 +104,28 @@ func TestE2EConsultationLifecycle(t *testing.T) {
 	for i, c := range cons {
 		want := "王伟医生(" + patients[i].Name + ")"
 		assert.Equal(t, want, names[c.GroupID])
-		g, _ := e.srv.Group(c.GroupID)
+		g, _ := e.Fake.Group(c.GroupID)
 		assert.Equal(t, want, g.Name)
 	}
-	w, _ := e.srv.Group(ward.GroupID)
+	w, _ := e.Fake.Group(ward.GroupID)
 	assert.Equal(t, "Ward 3", w.Name)
 
 	// Renaming again changes nothing and modifies nothing.
-	modifies := len(e.srv.Requests("group_open_http_svc/modify_group_base_info"))
+	modifies := len(e.Fake.Requests("group_open_http_svc/modify_group_base_info"))
 	results, err = svc.RenameParticipant(ctx, "d1", "王伟医生")
 	require.NoError(t, err)
 	for _, r := range results {
 		assert.Equal(t, group.Unchanged, r.Status)
 	}
-	assert.Len(t, e.srv.Requests("group_open_http_svc/modify_group_base_info"), modifies)
+	assert.Len(t, e.Fake.Requests("group_open_http_svc/modify_group_base_info"), modifies)
 
 	// A patient's new avatar becomes the group avatar.
 	results, err = svc.SetConsultationAvatar(ctx, "p1", "https://example.com/p1.png")
 	require.NoError(t, err)
 	require.Len(t, results, 1)
 	assert.Equal(t, group.Updated, results[0].Status)
-	e.settle(t)
-	ps = profiles.take()
+	e.Settle(t)
+	ps = profiles.Take()
 	require.Len(t, ps, 1)
 	require.NotNil(t, ps[0].FaceURL)
 	assert.Equal(t, "https://example.com/p1.png", *ps[0].FaceURL)
@@ -198,8 +133,8 @@ func TestE2EConsultationLifecycle(t *testing.T) {
 	// updateGroupProfile: a notice.
 	notice := "Follow-up on Monday"
 	require.NoError(t, svc.Update(ctx, group.UpdateRequest{GroupID: cons[0].GroupID, Notification: &notice}))
-	e.settle(t)
-	ps = profiles.take()
+	e.Settle(t)
+	ps = profiles.Take()
 	require.Len(t, ps, 1)
 	require.NotNil(t, ps[0].Notification)
 	assert.Equal(t, notice, *ps[0].Notification)
@@ -216,12 +151,12 @@ func TestE2EConsultationLifecycle(t *testing.T) {
 	// The nurse leaves, the second consultation ends.
 	require.NoError(t, svc.DeleteMembers(ctx, cons[0].GroupID, []string{"nurse"}, group.DeleteOptions{Reason: "shift over"}))
 	require.NoError(t, svc.Destroy(ctx, cons[1].GroupID))
-	e.settle(t)
-	ls := left.take()
+	e.Settle(t)
+	ls := left.Take()
 	require.Len(t, ls, 1)
 	assert.Equal(t, event.ExitKicked, ls[0].ExitType)
 	assert.Equal(t, []string{"nurse"}, ls[0].Members)
-	ds := dismissed.take()
+	ds := dismissed.Take()
 	require.Len(t, ds, 1)
 	assert.Equal(t, cons[1].GroupID, ds[0].GroupID)
 	assert.Equal(t, "王伟医生(韩梅梅)", ds[0].Name)
@@ -237,34 +172,34 @@ func TestE2EConsultationLifecycle(t *testing.T) {
 	results, err = svc.RenameParticipant(ctx, "d1", "Dr. Wang")
 	require.NoError(t, err)
 	assert.Len(t, results, 2)
-	e.settle(t)
+	e.Settle(t)
 }
 
 // With a custom GroupId a create whose answer is lost is retried, the
 // retry meets 10025 and reports Existed: one group, one GROUP_CREATED.
 func TestE2ECreateWithCustomIDSurvivesALostAnswer(t *testing.T) {
 	t.Parallel()
-	e := newE2E(t)
-	ctx := e2eCtx(t)
-	created := record[*event.NewGroup](e.d)
-	require.NoError(t, e.srv.ImportAccounts("d1", "p1"))
+	e := e2e.New(t)
+	ctx := e2e.Context(t)
+	created := e2e.Record[*event.NewGroup](e.Dispatcher)
+	require.NoError(t, e.Fake.ImportAccounts("d1", "p1"))
 
-	e.srv.DropNext("group_open_http_svc/create_group", 1)
-	c, err := e.c.Group.CreateConsultation(ctx, group.ConsultationRequest{
+	e.Fake.DropNext("group_open_http_svc/create_group", 1)
+	c, err := e.Client.Group.CreateConsultation(ctx, group.ConsultationRequest{
 		Doctor: group.Participant{UserID: "d1", Name: "Dr. A"}, Patient: group.Participant{UserID: "p1", Name: "B"}, GroupID: "consult_d1_p1",
 	})
 	require.NoError(t, err)
 	assert.Equal(t, "consult_d1_p1", c.GroupID)
 	assert.True(t, c.Existed, "the resend found the group the lost attempt created")
-	e.settle(t)
-	assert.Len(t, e.srv.Groups(), 1)
-	assert.Len(t, created.take(), 1)
-	g, _ := e.srv.Group("consult_d1_p1")
+	e.Settle(t)
+	assert.Len(t, e.Fake.Groups(), 1)
+	assert.Len(t, created.Take(), 1)
+	g, _ := e.Fake.Group("consult_d1_p1")
 	assert.Len(t, g.Members, 2)
 
 	// Someone else's id is an error, not Existed.
-	require.NoError(t, e.srv.ImportAccounts("d2"))
-	_, err = e.c.Group.Create(ctx, group.CreateRequest{Type: group.Private, GroupID: "consult_d1_p1", Name: "x", Owner: "d2"})
+	require.NoError(t, e.Fake.ImportAccounts("d2"))
+	_, err = e.Client.Group.Create(ctx, group.CreateRequest{Type: group.Private, GroupID: "consult_d1_p1", Name: "x", Owner: "d2"})
 	assert.ErrorIs(t, err, group.ErrGroupIDTaken)
 }
 
@@ -272,10 +207,10 @@ func TestE2ECreateWithCustomIDSurvivesALostAnswer(t *testing.T) {
 // afterwards, seen as GROUP_CREATED plus GROUP_MEMBER_JOINED.
 func TestE2ECreateWithManyMembers(t *testing.T) {
 	t.Parallel()
-	e := newE2E(t)
-	ctx := e2eCtx(t)
-	created := record[*event.NewGroup](e.d)
-	joined := record[*event.MembersJoined](e.d)
+	e := e2e.New(t)
+	ctx := e2e.Context(t)
+	created := e2e.Record[*event.NewGroup](e.Dispatcher)
+	joined := e2e.Record[*event.MembersJoined](e.Dispatcher)
 	var users []string
 	var members []group.NewMember
 	for i := range 150 {
@@ -283,22 +218,22 @@ func TestE2ECreateWithManyMembers(t *testing.T) {
 		users = append(users, u)
 		members = append(members, group.NewMember{UserID: u})
 	}
-	require.NoError(t, e.srv.ImportAccounts(append(users, "owner")...))
+	require.NoError(t, e.Fake.ImportAccounts(append(users, "owner")...))
 
-	res, err := e.c.Group.Create(ctx, group.CreateRequest{Type: group.Public, Name: "Clinic news", Owner: "owner", Members: members})
+	res, err := e.Client.Group.Create(ctx, group.CreateRequest{Type: group.Public, Name: "Clinic news", Owner: "owner", Members: members})
 	require.NoError(t, err)
-	e.settle(t)
-	g, ok := e.srv.Group(res.GroupID)
+	e.Settle(t)
+	g, ok := e.Fake.Group(res.GroupID)
 	require.True(t, ok)
 	assert.Len(t, g.Members, 151)
 
 	seen := map[string]bool{}
-	for _, c := range created.take() {
+	for _, c := range created.Take() {
 		for _, m := range c.Members {
 			seen[m] = true
 		}
 	}
-	for _, j := range joined.take() {
+	for _, j := range joined.Take() {
 		for _, m := range j.Members {
 			seen[m] = true
 		}

@@ -6,7 +6,6 @@ package message_test
 import (
 	"context"
 	"fmt"
-	"net/http/httptest"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -18,99 +17,45 @@ import (
 	"github.com/timkit/tim"
 	"github.com/timkit/tim/event"
 	"github.com/timkit/tim/group"
+	"github.com/timkit/tim/internal/e2e"
 	"github.com/timkit/tim/message"
 	"github.com/timkit/tim/timtest"
 )
 
-const e2eToken = "e2e-callback-token"
-
 // e2eRetry resends quickly: the fake answers at once.
 var e2eRetry = tim.RetryPolicy{MaxAttempts: 6, BaseDelay: 2 * time.Millisecond, MaxDelay: 10 * time.Millisecond, RateLimitDelay: 5 * time.Millisecond}
 
-// e2e is a client wired to a fake whose signed callbacks reach a real
-// event handler on the client's dispatcher.
-type e2e struct {
-	srv *timtest.Server
-	c   *tim.Client
-	d   *event.Dispatcher
-}
-
-func newE2E(t testing.TB, fakeOpts []timtest.Option, clientOpts ...tim.Option) *e2e {
+// newE2E is the shared harness with this package's callback path and
+// retry policy.
+func newE2E(t testing.TB, fakeOpts []timtest.Option, clientOpts ...tim.Option) *e2e.Env {
 	t.Helper()
-	d := event.NewDispatcher()
-	hook := httptest.NewServer(event.NewHandler(d, timtest.DefaultSDKAppID, event.WithToken(e2eToken)))
-	t.Cleanup(hook.Close)
-	srv := timtest.NewServer(t, append([]timtest.Option{timtest.WithCallback(hook.URL+"/tim/callback", e2eToken)}, fakeOpts...)...)
-	opts := append([]tim.Option{tim.WithBaseURL(srv.URL), tim.WithDispatcher(d), tim.WithRetry(e2eRetry)}, clientOpts...)
-	c, err := tim.New(srv.SDKAppID, srv.SecretKey, opts...)
-	require.NoError(t, err)
-	return &e2e{srv: srv, c: c, d: d}
-}
-
-// settle waits for every queued callback and checks the handler accepted
-// each one.
-func (e *e2e) settle(t testing.TB) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	require.NoError(t, e.srv.WaitCallbacks(ctx))
-	for _, cb := range e.srv.Callbacks() {
-		require.Equal(t, 200, cb.StatusCode, "%s: %s %s", cb.Command, cb.Err, cb.Response)
-	}
-}
-
-// recorder keeps the events of one type.
-type recorder[E event.Event] struct {
-	mu  sync.Mutex
-	got []E
-}
-
-func record[E event.Event](d *event.Dispatcher) *recorder[E] {
-	r := &recorder[E]{}
-	event.On(d, func(_ context.Context, e E) {
-		r.mu.Lock()
-		r.got = append(r.got, e)
-		r.mu.Unlock()
-	})
-	return r
-}
-
-func (r *recorder[E]) all() []E {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]E(nil), r.got...)
-}
-
-func e2eCtx(t testing.TB) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	t.Cleanup(cancel)
-	return ctx
+	return e2e.New(t, e2e.WithCallbackPath("/tim/callback"), e2e.WithRetry(e2eRetry), e2e.WithFake(fakeOpts...), e2e.WithClient(clientOpts...))
 }
 
 func TestE2EC2CTextBecomesMessageReceived(t *testing.T) {
 	t.Parallel()
 	e := newE2E(t, nil)
-	ctx := e2eCtx(t)
-	require.NoError(t, e.srv.ImportAccounts("doctor", "patient"))
-	got := record[*event.ReceivedMessage](e.d)
-	typed := record[*event.C2CAfterSendMsg](e.d)
+	ctx := e2e.Context(t)
+	require.NoError(t, e.Fake.ImportAccounts("doctor", "patient"))
+	got := e2e.Record[*event.ReceivedMessage](e.Dispatcher)
+	typed := e2e.Record[*event.C2CAfterSendMsg](e.Dispatcher)
 
 	m := message.NewText(message.ConvC2C, "patient", "How are you feeling?",
 		message.WithSender("doctor"), message.WithCloudCustomData(`{"visit":7}`))
-	res, err := e.c.Message.Send(ctx, m)
+	res, err := e.Client.Message.Send(ctx, m)
 	require.NoError(t, err)
-	e.settle(t)
+	e.Settle(t)
 
-	stored := e.srv.Messages("doctor", "patient")
+	stored := e.Fake.Messages("doctor", "patient")
 	require.Len(t, stored, 1)
 	assert.Equal(t, res.MsgKey, stored[0].MsgKey)
 	assert.Equal(t, m.Random, stored[0].MsgRandom)
 	assert.Equal(t, m.Seq, stored[0].MsgSeq)
 	assert.Equal(t, "How are you feeling?", stored[0].Text())
 
-	require.Len(t, typed.all(), 1)
-	require.Len(t, got.all(), 1)
-	rm := got.all()[0]
+	require.Len(t, typed.All(), 1)
+	require.Len(t, got.All(), 1)
+	rm := got.All()[0]
 	assert.Equal(t, event.ConvC2C, rm.ConversationType)
 	assert.Equal(t, "doctor", rm.From)
 	assert.Equal(t, "patient", rm.To)
@@ -122,33 +67,33 @@ func TestE2EC2CTextBecomesMessageReceived(t *testing.T) {
 	assert.Equal(t, 1, rm.UnreadCount)
 	assert.Equal(t, res.MsgTime, rm.Time.Unix())
 	assert.Equal(t, "C2Cdoctor", rm.ConversationID("patient"))
-	assert.Same(t, typed.all()[0], rm.Callback)
+	assert.Same(t, typed.All()[0], rm.Callback)
 }
 
 func TestE2EGroupTextWithMentions(t *testing.T) {
 	t.Parallel()
 	e := newE2E(t, nil)
-	ctx := e2eCtx(t)
-	require.NoError(t, e.srv.ImportAccounts("doctor", "patient"))
-	cons, err := e.c.Group.CreateConsultation(ctx, group.ConsultationRequest{
+	ctx := e2e.Context(t)
+	require.NoError(t, e.Fake.ImportAccounts("doctor", "patient"))
+	cons, err := e.Client.Group.CreateConsultation(ctx, group.ConsultationRequest{
 		Doctor: group.Participant{UserID: "doctor", Name: "Dr. Wang"}, Patient: group.Participant{UserID: "patient", Name: "Li Lei"},
 	})
 	require.NoError(t, err)
-	got := record[*event.ReceivedMessage](e.d)
+	got := e2e.Record[*event.ReceivedMessage](e.Dispatcher)
 
-	res, err := e.c.Message.Send(ctx, message.NewText(message.ConvGroup, cons.GroupID, "@Dr. Wang my results are in",
+	res, err := e.Client.Message.Send(ctx, message.NewText(message.ConvGroup, cons.GroupID, "@Dr. Wang my results are in",
 		message.WithSender("patient"), message.WithMentions("doctor"), message.WithPriority(message.PriorityHigh)))
 	require.NoError(t, err)
-	admin, err := e.c.Message.Send(ctx, message.NewText(message.ConvGroup, cons.GroupID, "The clinic closes at 6 pm."))
+	admin, err := e.Client.Message.Send(ctx, message.NewText(message.ConvGroup, cons.GroupID, "The clinic closes at 6 pm."))
 	require.NoError(t, err)
-	e.settle(t)
+	e.Settle(t)
 
-	stored := e.srv.GroupMessages(cons.GroupID)
+	stored := e.Fake.GroupMessages(cons.GroupID)
 	require.Len(t, stored, 2)
 	assert.Equal(t, uint64(res.MsgSeq), stored[0].MsgSeq)
 	assert.Equal(t, uint64(admin.MsgSeq), stored[1].MsgSeq)
 
-	rms := got.all()
+	rms := got.All()
 	require.Len(t, rms, 2)
 	assert.Equal(t, event.ConvGroup, rms[0].ConversationType)
 	assert.Equal(t, cons.GroupID, rms[0].GroupID)
@@ -159,32 +104,32 @@ func TestE2EGroupTextWithMentions(t *testing.T) {
 	require.Len(t, rms[0].AtInfo, 1)
 	assert.Equal(t, "doctor", rms[0].AtInfo[0].GroupAtAccount)
 	assert.Equal(t, "GROUP"+cons.GroupID, rms[0].ConversationID("doctor"))
-	assert.Equal(t, e.c.Admin(), rms[1].From, "an admin send without sender is reported as the admin")
+	assert.Equal(t, e.Client.Admin(), rms[1].From, "an admin send without sender is reported as the admin")
 }
 
 func TestE2ERecallBecomesMessageRevoked(t *testing.T) {
 	t.Parallel()
 	e := newE2E(t, nil)
-	ctx := e2eCtx(t)
-	require.NoError(t, e.srv.ImportAccounts("doctor", "patient"))
-	res, err := e.c.Message.Send(ctx, message.NewText(message.ConvC2C, "patient", "wrong dose", message.WithSender("doctor")))
+	ctx := e2e.Context(t)
+	require.NoError(t, e.Fake.ImportAccounts("doctor", "patient"))
+	res, err := e.Client.Message.Send(ctx, message.NewText(message.ConvC2C, "patient", "wrong dose", message.WithSender("doctor")))
 	require.NoError(t, err)
-	g, err := e.c.Group.Create(ctx, group.CreateRequest{Type: group.Private, Name: "ward", Owner: "doctor", Members: []group.NewMember{{UserID: "patient"}}})
+	g, err := e.Client.Group.Create(ctx, group.CreateRequest{Type: group.Private, Name: "ward", Owner: "doctor", Members: []group.NewMember{{UserID: "patient"}}})
 	require.NoError(t, err)
-	gres, err := e.c.Message.Send(ctx, message.NewText(message.ConvGroup, g.GroupID, "wrong room", message.WithSender("doctor")))
+	gres, err := e.Client.Message.Send(ctx, message.NewText(message.ConvGroup, g.GroupID, "wrong room", message.WithSender("doctor")))
 	require.NoError(t, err)
-	revoked := record[*event.RevokedMessage](e.d)
+	revoked := e2e.Record[*event.RevokedMessage](e.Dispatcher)
 
-	require.NoError(t, e.c.Message.RecallC2C(ctx, "doctor", "patient", res.MsgKey))
-	out, err := e.c.Message.RecallGroup(ctx, message.RecallGroupRequest{GroupID: g.GroupID, MsgSeqs: []uint32{gres.MsgSeq, 999}})
+	require.NoError(t, e.Client.Message.RecallC2C(ctx, "doctor", "patient", res.MsgKey))
+	out, err := e.Client.Message.RecallGroup(ctx, message.RecallGroupRequest{GroupID: g.GroupID, MsgSeqs: []uint32{gres.MsgSeq, 999}})
 	require.NoError(t, err)
 	assert.ElementsMatch(t, []message.RecallResult{{MsgSeq: gres.MsgSeq, Code: 0}, {MsgSeq: 999, Code: 10030}}, out)
-	e.settle(t)
+	e.Settle(t)
 
-	assert.True(t, e.srv.Messages("doctor", "patient")[0].Recalled)
-	assert.True(t, e.srv.GroupMessages(g.GroupID)[0].Recalled)
+	assert.True(t, e.Fake.Messages("doctor", "patient")[0].Recalled)
+	assert.True(t, e.Fake.GroupMessages(g.GroupID)[0].Recalled)
 	byType := map[event.ConversationType]*event.RevokedMessage{}
-	for _, r := range revoked.all() {
+	for _, r := range revoked.All() {
 		byType[r.ConversationType] = r
 	}
 	require.Len(t, byType, 2)
@@ -195,12 +140,12 @@ func TestE2ERecallBecomesMessageRevoked(t *testing.T) {
 
 	// A second recall meets Tencent's "already recalled" (20023), which
 	// RecallC2C reports as done; nothing is recalled twice.
-	require.NoError(t, e.c.Message.RecallC2C(ctx, "doctor", "patient", res.MsgKey))
-	e.settle(t)
-	reqs := e.srv.Requests("openim/admin_msgwithdraw")
+	require.NoError(t, e.Client.Message.RecallC2C(ctx, "doctor", "patient", res.MsgKey))
+	e.Settle(t)
+	reqs := e.Fake.Requests("openim/admin_msgwithdraw")
 	require.Len(t, reqs, 2)
 	assert.Equal(t, message.CodeAlreadyRecalled, reqs[1].Code)
-	assert.Len(t, revoked.all(), 2)
+	assert.Len(t, revoked.All(), 2)
 }
 
 // The before-send callback decides: rejection reaches the sender as an
@@ -208,10 +153,10 @@ func TestE2ERecallBecomesMessageRevoked(t *testing.T) {
 func TestE2EBeforeSendDecisions(t *testing.T) {
 	t.Parallel()
 	e := newE2E(t, nil)
-	ctx := e2eCtx(t)
-	require.NoError(t, e.srv.ImportAccounts("doctor", "patient"))
-	got := record[*event.ReceivedMessage](e.d)
-	event.Decide(e.d, func(_ context.Context, m *event.C2CBeforeSendMsg) event.Decision {
+	ctx := e2e.Context(t)
+	require.NoError(t, e.Fake.ImportAccounts("doctor", "patient"))
+	got := e2e.Record[*event.ReceivedMessage](e.Dispatcher)
+	event.Decide(e.Dispatcher, func(_ context.Context, m *event.C2CBeforeSendMsg) event.Decision {
 		switch m.MsgBody.Text() {
 		case "buy pills online":
 			return event.Reject("spam")
@@ -228,12 +173,12 @@ func TestE2EBeforeSendDecisions(t *testing.T) {
 		}
 		return event.Allow()
 	})
-	event.Decide(e.d, func(_ context.Context, m *event.GroupBeforeSendMsg) event.Decision {
+	event.Decide(e.Dispatcher, func(_ context.Context, m *event.GroupBeforeSendMsg) event.Decision {
 		return event.Reject("group closed")
 	})
 
 	send := func(text string) error {
-		_, err := e.c.Message.Send(ctx, message.NewText(message.ConvC2C, "patient", text, message.WithSender("doctor")))
+		_, err := e.Client.Message.Send(ctx, message.NewText(message.ConvC2C, "patient", text, message.WithSender("doctor")))
 		return err
 	}
 	err := send("buy pills online")
@@ -246,23 +191,23 @@ func TestE2EBeforeSendDecisions(t *testing.T) {
 	require.NoError(t, send("call me at 555-0100"))
 	require.NoError(t, send("hello"))
 
-	g, err := e.c.Group.Create(ctx, group.CreateRequest{Type: group.Private, Name: "ward", Owner: "doctor"})
+	g, err := e.Client.Group.Create(ctx, group.CreateRequest{Type: group.Private, Name: "ward", Owner: "doctor"})
 	require.NoError(t, err)
-	_, err = e.c.Message.Send(ctx, message.NewText(message.ConvGroup, g.GroupID, "hi all", message.WithSender("doctor")))
+	_, err = e.Client.Message.Send(ctx, message.NewText(message.ConvGroup, g.GroupID, "hi all", message.WithSender("doctor")))
 	assert.ErrorIs(t, err, tim.ErrRejectedByCallback)
-	e.settle(t)
+	e.Settle(t)
 
 	var texts []string
-	for _, m := range e.srv.Messages("doctor", "patient") {
+	for _, m := range e.Fake.Messages("doctor", "patient") {
 		texts = append(texts, m.Text())
 	}
 	assert.Equal(t, []string{"call me at ***", "hello"}, texts)
 	texts = nil
-	for _, m := range got.all() {
+	for _, m := range got.All() {
 		texts = append(texts, m.Body.Text())
 	}
 	assert.Equal(t, []string{"call me at ***", "hello"}, texts)
-	assert.Empty(t, e.srv.GroupMessages(g.GroupID))
+	assert.Empty(t, e.Fake.GroupMessages(g.GroupID))
 }
 
 // A committed send whose answer is lost is resent with the same keys and
@@ -270,27 +215,27 @@ func TestE2EBeforeSendDecisions(t *testing.T) {
 func TestE2ELostAnswersAreNotDuplicated(t *testing.T) {
 	t.Parallel()
 	e := newE2E(t, nil)
-	ctx := e2eCtx(t)
-	require.NoError(t, e.srv.ImportAccounts("doctor", "patient"))
-	g, err := e.c.Group.Create(ctx, group.CreateRequest{Type: group.Private, Name: "ward", Owner: "doctor", Members: []group.NewMember{{UserID: "patient"}}})
+	ctx := e2e.Context(t)
+	require.NoError(t, e.Fake.ImportAccounts("doctor", "patient"))
+	g, err := e.Client.Group.Create(ctx, group.CreateRequest{Type: group.Private, Name: "ward", Owner: "doctor", Members: []group.NewMember{{UserID: "patient"}}})
 	require.NoError(t, err)
-	got := record[*event.ReceivedMessage](e.d)
+	got := e2e.Record[*event.ReceivedMessage](e.Dispatcher)
 
-	e.srv.DropNext("openim/sendmsg", 2)
-	e.srv.DropNext("group_open_http_svc/send_group_msg", 2)
-	c2c, err := e.c.Message.Send(ctx, message.NewText(message.ConvC2C, "patient", "once", message.WithSender("doctor")))
+	e.Fake.DropNext("openim/sendmsg", 2)
+	e.Fake.DropNext("group_open_http_svc/send_group_msg", 2)
+	c2c, err := e.Client.Message.Send(ctx, message.NewText(message.ConvC2C, "patient", "once", message.WithSender("doctor")))
 	require.NoError(t, err)
-	grp, err := e.c.Message.Send(ctx, message.NewText(message.ConvGroup, g.GroupID, "once in the group", message.WithSender("doctor")))
+	grp, err := e.Client.Message.Send(ctx, message.NewText(message.ConvGroup, g.GroupID, "once in the group", message.WithSender("doctor")))
 	require.NoError(t, err)
-	e.settle(t)
+	e.Settle(t)
 
-	require.Len(t, e.srv.Messages("doctor", "patient"), 1)
-	assert.Equal(t, c2c.MsgKey, e.srv.Messages("doctor", "patient")[0].MsgKey, "the resend answers the original MsgKey")
-	require.Len(t, e.srv.GroupMessages(g.GroupID), 1)
-	assert.Equal(t, uint64(grp.MsgSeq), e.srv.GroupMessages(g.GroupID)[0].MsgSeq)
-	assert.Len(t, e.srv.Requests("openim/sendmsg"), 3)
-	assert.Len(t, e.srv.Requests("group_open_http_svc/send_group_msg"), 3)
-	assert.Len(t, got.all(), 2)
+	require.Len(t, e.Fake.Messages("doctor", "patient"), 1)
+	assert.Equal(t, c2c.MsgKey, e.Fake.Messages("doctor", "patient")[0].MsgKey, "the resend answers the original MsgKey")
+	require.Len(t, e.Fake.GroupMessages(g.GroupID), 1)
+	assert.Equal(t, uint64(grp.MsgSeq), e.Fake.GroupMessages(g.GroupID)[0].MsgSeq)
+	assert.Len(t, e.Fake.Requests("openim/sendmsg"), 3)
+	assert.Len(t, e.Fake.Requests("group_open_http_svc/send_group_msg"), 3)
+	assert.Len(t, got.All(), 2)
 }
 
 // When every attempt's answer is lost the send fails, though Tencent may
@@ -298,23 +243,23 @@ func TestE2ELostAnswersAreNotDuplicated(t *testing.T) {
 func TestE2EResendingTheSameMessageAfterAFailureIsAbsorbed(t *testing.T) {
 	t.Parallel()
 	e := newE2E(t, nil, tim.WithRetry(tim.RetryPolicy{MaxAttempts: 2, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond}))
-	ctx := e2eCtx(t)
-	require.NoError(t, e.srv.ImportAccounts("doctor", "patient"))
-	got := record[*event.ReceivedMessage](e.d)
+	ctx := e2e.Context(t)
+	require.NoError(t, e.Fake.ImportAccounts("doctor", "patient"))
+	got := e2e.Record[*event.ReceivedMessage](e.Dispatcher)
 
 	m := message.NewText(message.ConvC2C, "patient", "take one tablet", message.WithSender("doctor"))
-	e.srv.DropNext("openim/sendmsg", 2)
-	_, err := e.c.Message.Send(ctx, m)
+	e.Fake.DropNext("openim/sendmsg", 2)
+	_, err := e.Client.Message.Send(ctx, m)
 	require.Error(t, err, "both attempts lost their answers")
-	require.Len(t, e.srv.Messages("doctor", "patient"), 1, "but the first one was committed")
+	require.Len(t, e.Fake.Messages("doctor", "patient"), 1, "but the first one was committed")
 
-	res, err := e.c.Message.Send(ctx, m)
+	res, err := e.Client.Message.Send(ctx, m)
 	require.NoError(t, err)
-	e.settle(t)
-	stored := e.srv.Messages("doctor", "patient")
+	e.Settle(t)
+	stored := e.Fake.Messages("doctor", "patient")
 	require.Len(t, stored, 1)
 	assert.Equal(t, stored[0].MsgKey, res.MsgKey)
-	assert.Len(t, got.all(), 1)
+	assert.Len(t, got.All(), 1)
 }
 
 // History reads back what was sent, C2C in time order and groups walking
@@ -322,36 +267,36 @@ func TestE2EResendingTheSameMessageAfterAFailureIsAbsorbed(t *testing.T) {
 func TestE2EHistory(t *testing.T) {
 	t.Parallel()
 	e := newE2E(t, nil)
-	ctx := e2eCtx(t)
-	require.NoError(t, e.srv.ImportAccounts("doctor", "patient"))
-	g, err := e.c.Group.Create(ctx, group.CreateRequest{Type: group.Private, Name: "ward", Owner: "doctor"})
+	ctx := e2e.Context(t)
+	require.NoError(t, e.Fake.ImportAccounts("doctor", "patient"))
+	g, err := e.Client.Group.Create(ctx, group.CreateRequest{Type: group.Private, Name: "ward", Owner: "doctor"})
 	require.NoError(t, err)
 	var want []string
 	for i := range 25 {
 		text := fmt.Sprintf("note %02d", i)
 		want = append(want, text)
-		_, err := e.c.Message.Send(ctx, message.NewText(message.ConvC2C, "patient", text, message.WithSender("doctor")))
+		_, err := e.Client.Message.Send(ctx, message.NewText(message.ConvC2C, "patient", text, message.WithSender("doctor")))
 		require.NoError(t, err)
-		_, err = e.c.Message.Send(ctx, message.NewText(message.ConvGroup, g.GroupID, text, message.WithSender("doctor")))
+		_, err = e.Client.Message.Send(ctx, message.NewText(message.ConvGroup, g.GroupID, text, message.WithSender("doctor")))
 		require.NoError(t, err)
 	}
 
 	var c2c []string
-	for m, err := range e.c.Message.C2CHistory(ctx, message.HistoryRequest{Operator: "patient", Peer: "doctor", PerPage: 10}) {
+	for m, err := range e.Client.Message.C2CHistory(ctx, message.HistoryRequest{Operator: "patient", Peer: "doctor", PerPage: 10}) {
 		require.NoError(t, err)
 		c2c = append(c2c, m.Body.Text())
 	}
 	assert.ElementsMatch(t, want, c2c)
 
 	var grp []string
-	for m, err := range e.c.Message.GroupHistory(ctx, message.GroupHistoryRequest{GroupID: g.GroupID, PerPage: 7}) {
+	for m, err := range e.Client.Message.GroupHistory(ctx, message.GroupHistoryRequest{GroupID: g.GroupID, PerPage: 7}) {
 		require.NoError(t, err)
 		grp = append(grp, m.Body.Text())
 	}
 	require.Len(t, grp, 25)
 	assert.Equal(t, "note 24", grp[0], "newest first")
 	assert.Equal(t, "note 00", grp[24])
-	e.settle(t)
+	e.Settle(t)
 }
 
 // The soak: 1,000 messages, C2C and group mixed, from 16 goroutines, with
@@ -376,35 +321,35 @@ func TestE2ESoakDroppedAnswersDeliverExactlyOnce(t *testing.T) {
 		// 20% drops: 12 attempts leave 0.2^12 ≈ 4e-9 per message.
 		tim.WithRetry(tim.RetryPolicy{MaxAttempts: 12, BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond, RateLimitDelay: 5 * time.Millisecond}),
 	)
-	ctx := e2eCtx(t)
+	ctx := e2e.Context(t)
 
 	users := make([]string, 0, 2*pairs)
 	for i := range pairs {
 		users = append(users, fmt.Sprintf("doctor_%d", i), fmt.Sprintf("patient_%d", i))
 	}
-	require.NoError(t, e.srv.ImportAccounts(users...))
+	require.NoError(t, e.Fake.ImportAccounts(users...))
 	groupIDs := make([]string, groups)
 	for i := range groups {
-		res, err := e.c.Group.Create(ctx, group.CreateRequest{Type: group.Private, Name: fmt.Sprintf("ward %d", i),
+		res, err := e.Client.Group.Create(ctx, group.CreateRequest{Type: group.Private, Name: fmt.Sprintf("ward %d", i),
 			Owner: fmt.Sprintf("doctor_%d", i), Members: []group.NewMember{{UserID: fmt.Sprintf("patient_%d", i)}}})
 		require.NoError(t, err)
 		groupIDs[i] = res.GroupID
 	}
-	e.settle(t)
+	e.Settle(t)
 
 	var mu sync.Mutex
 	received := map[string]int{} // text → MESSAGE_RECEIVED count
-	event.On(e.d, func(_ context.Context, m *event.ReceivedMessage) {
+	event.On(e.Dispatcher, func(_ context.Context, m *event.ReceivedMessage) {
 		mu.Lock()
 		received[m.Body.Text()]++
 		mu.Unlock()
 	})
 	var typedC2C, typedGroup atomic.Int64
-	event.On(e.d, func(context.Context, *event.C2CAfterSendMsg) { typedC2C.Add(1) })
-	event.On(e.d, func(context.Context, *event.GroupAfterSendMsg) { typedGroup.Add(1) })
+	event.On(e.Dispatcher, func(context.Context, *event.C2CAfterSendMsg) { typedC2C.Add(1) })
+	event.On(e.Dispatcher, func(context.Context, *event.GroupAfterSendMsg) { typedGroup.Add(1) })
 
-	e.srv.DropRatio("openim/sendmsg", 0.2)
-	e.srv.DropRatio("group_open_http_svc/send_group_msg", 0.2)
+	e.Fake.DropRatio("openim/sendmsg", 0.2)
+	e.Fake.DropRatio("group_open_http_svc/send_group_msg", 0.2)
 
 	start := time.Now()
 	jobs := make(chan int)
@@ -424,7 +369,7 @@ func TestE2ESoakDroppedAnswersDeliverExactlyOnce(t *testing.T) {
 					k := (i / 2) % groups
 					m = message.NewText(message.ConvGroup, groupIDs[k], text, message.WithSender(fmt.Sprintf("patient_%d", k)))
 				}
-				if _, err := e.c.Message.Send(ctx, m); err != nil {
+				if _, err := e.Client.Message.Send(ctx, m); err != nil {
 					errs <- fmt.Errorf("%s: %w", text, err)
 				}
 			}
@@ -440,12 +385,12 @@ func TestE2ESoakDroppedAnswersDeliverExactlyOnce(t *testing.T) {
 	for err := range errs {
 		t.Error(err)
 	}
-	e.srv.ClearFaults()
-	e.settle(t)
+	e.Fake.ClearFaults()
+	e.Settle(t)
 
 	// The faults really happened.
 	dropped := 0
-	for _, r := range e.srv.Requests("openim/sendmsg", "group_open_http_svc/send_group_msg") {
+	for _, r := range e.Fake.Requests("openim/sendmsg", "group_open_http_svc/send_group_msg") {
 		if r.Dropped {
 			dropped++
 		}
@@ -456,12 +401,12 @@ func TestE2ESoakDroppedAnswersDeliverExactlyOnce(t *testing.T) {
 	// Exactly once in the fake's state.
 	stored := map[string]int{}
 	for i := range pairs {
-		for _, m := range e.srv.Messages(fmt.Sprintf("doctor_%d", i), fmt.Sprintf("patient_%d", i)) {
+		for _, m := range e.Fake.Messages(fmt.Sprintf("doctor_%d", i), fmt.Sprintf("patient_%d", i)) {
 			stored[m.Text()]++
 		}
 	}
 	for _, id := range groupIDs {
-		for _, m := range e.srv.GroupMessages(id) {
+		for _, m := range e.Fake.GroupMessages(id) {
 			stored[m.Text()]++
 		}
 	}
