@@ -181,6 +181,10 @@ type LoginResult struct {
 // When Tencent rejects the credentials, Login returns the *APIError
 // (ErrUserSigInvalid, ErrWrongRegion, …) and SDK_NOT_READY is emitted.
 // Calling Login is optional: the first successful call logs in lazily.
+// Lifecycle handlers run after the call that caused the transition; when
+// another goroutine is delivering events at that moment, they may run just
+// after Login returns. Concurrent Logins on a client that is not ready yet
+// each make the check and report RepeatLogin false.
 func (c *Client) Login(ctx context.Context) (*LoginResult, error) {
 	if c.Ready() {
 		return &LoginResult{RepeatLogin: true, Identifier: c.admin}, nil
@@ -195,10 +199,14 @@ func (c *Client) Login(ctx context.Context) (*LoginResult, error) {
 // request and queues the lifecycle events of the transitions; Do delivers
 // them once the call has returned.
 func (c *Client) onAuth(err error) {
+	// The state change and its event are recorded together, so the queue's
+	// order is the order of the transitions even when calls race.
+	c.pendingMu.Lock()
+	defer c.pendingMu.Unlock()
 	if err == nil {
 		if c.state.Swap(stateReady) != stateReady {
 			c.log.Info("tim: ready", "sdkappid", c.appID, "admin", c.admin)
-			c.queue(&event.Ready{SDKAppID: c.appID, Identifier: c.admin, At: c.now()})
+			c.pending = append(c.pending, &event.Ready{SDKAppID: c.appID, Identifier: c.admin, At: c.now()})
 		}
 		return
 	}
@@ -209,14 +217,8 @@ func (c *Client) onAuth(err error) {
 			ev.Code = ae.Code
 		}
 		c.log.Warn("tim: credentials rejected", "sdkappid", c.appID, "admin", c.admin, "code", ev.Code, "err", err)
-		c.queue(ev)
+		c.pending = append(c.pending, ev)
 	}
-}
-
-func (c *Client) queue(e event.Event) {
-	c.pendingMu.Lock()
-	c.pending = append(c.pending, e)
-	c.pendingMu.Unlock()
 }
 
 func (c *Client) pop() event.Event {

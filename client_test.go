@@ -418,3 +418,40 @@ func TestLifecycleEventsInOrderUnderConcurrency(t *testing.T) {
 		assert.Equal(t, want, n, "event %d", i)
 	}
 }
+
+// Mixed successes and rejections racing: the last event delivered always
+// agrees with Ready().
+func TestLifecycleLastEventMatchesState(t *testing.T) {
+	t.Parallel()
+	srv := testutil.NewServer(t)
+	srv.Handle("a/ok", func(testutil.Request) any { return nil })
+	srv.Handle("a/bad", func(testutil.Request) any { return testutil.Fail(70009, "bad") })
+	srv.HandleRaw("a/neutral", func(w http.ResponseWriter, _ testutil.Request) { w.WriteHeader(http.StatusBadGateway) })
+	c := newClient(t, srv, tim.WithoutRetry())
+	var mu sync.Mutex
+	var last event.Name
+	var count int
+	c.Events().OnAny(func(_ context.Context, e event.Event) { mu.Lock(); last = e.EventName(); count++; mu.Unlock() })
+	for round := 0; round < 100; round++ {
+		var wg sync.WaitGroup
+		for j := 0; j < 6; j++ {
+			wg.Add(1)
+			p := "a/ok"
+			if j%2 == 1 {
+				p = "a/bad"
+			}
+			go func() { defer wg.Done(); _ = c.Do(context.Background(), p, nil, nil) }()
+		}
+		wg.Wait()
+		_ = c.Do(context.Background(), "a/neutral", nil, nil) // flushes what is queued; a 502 changes no state
+		mu.Lock()
+		if count > 0 {
+			want := event.SDKNotReady
+			if c.Ready() {
+				want = event.SDKReady
+			}
+			require.Equal(t, want, last, "round %d", round)
+		}
+		mu.Unlock()
+	}
+}

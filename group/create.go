@@ -183,9 +183,9 @@ func (s *Service) Create(ctx context.Context, req CreateRequest) (*CreateResult,
 	}
 	cctx := ctx
 	if req.GroupID != "" {
-		// A custom id is Tencent's dedup key for creation: a resend either
-		// creates the group or finds it (10025), never a second group.
-		cctx = transport.WithSafety(ctx, transport.Deduped)
+		// A custom id makes creation idempotent: a resend either creates the
+		// group or finds it (10025), never a second group, however late.
+		cctx = transport.WithSafety(ctx, transport.Idempotent)
 	}
 	var resp struct {
 		envelope

@@ -166,7 +166,7 @@ func TestCreateIDTaken(t *testing.T) {
 	assert.Equal(t, 10021, ae.Code)
 }
 
-// With a custom id the call is Deduped: a transient failure is retried.
+// With a custom id the call is idempotent: a transient failure is retried.
 // Without one it stays Unsafe: no blind resend that could make two groups.
 func TestCreateRetrySafety(t *testing.T) {
 	t.Parallel()

@@ -36,8 +36,8 @@
 // # Idempotent creation
 //
 // With a custom GroupId, create_group is safe to resend: Tencent answers
-// 10025 when the id exists and is yours. Create marks such calls
-// transport.Deduped so the client retries them on transient failures, and
+// 10025 when the id exists and is yours. Create (and Import) mark such calls
+// idempotent so the client retries them on transient failures, and
 // reports 10025 as CreateResult.Existed rather than as an error, so a
 // repeated Create (for instance after a crash between creating the group
 // and adding its members) completes the job. 10021 (the id is someone

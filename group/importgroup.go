@@ -50,8 +50,9 @@ type importWire struct {
 
 // Import creates a group migrated from another system, keeping its
 // creation time, without callbacks. It returns the group id (the custom
-// one, or the one Tencent assigned). An id you already own is reported as
-// an error matching ErrConflict.
+// one, or the one Tencent assigned). A custom id you already own (10025,
+// e.g. a retry whose first answer was lost) counts as imported; one owned
+// by someone else is an error matching ErrGroupIDTaken and ErrConflict.
 //
 // REST: v4/group_open_http_svc/import_group
 func (s *Service) Import(ctx context.Context, req ImportRequest) (string, error) {
@@ -78,7 +79,9 @@ func (s *Service) Import(ctx context.Context, req ImportRequest) (string, error)
 	}
 	cctx := ctx
 	if req.GroupID != "" {
-		cctx = transport.WithSafety(ctx, transport.Deduped)
+		// A custom id makes the import idempotent: a resend finds the group
+		// (10025) instead of importing a second one, however late it comes.
+		cctx = transport.WithSafety(ctx, transport.Idempotent)
 	}
 	var resp struct {
 		envelope
@@ -86,7 +89,10 @@ func (s *Service) Import(ctx context.Context, req ImportRequest) (string, error)
 	}
 	if err := s.d.Do(cctx, pathImportGroup, &w, &resp); err != nil {
 		var ae *wire.APIError
-		if errors.As(err, &ae) && ae.Code == 10021 {
+		switch {
+		case errors.As(err, &ae) && ae.Code == 10025 && req.GroupID != "":
+			return req.GroupID, nil
+		case errors.As(err, &ae) && ae.Code == 10021:
 			return "", fmt.Errorf("%w: %w", ErrGroupIDTaken, err)
 		}
 		return "", err

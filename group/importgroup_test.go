@@ -40,6 +40,11 @@ func TestImportGroup(t *testing.T) {
 	}
 	assert.Len(t, srv.Requests(), 1)
 
+	srv.Handle("group_open_http_svc/import_group", func(testutil.Request) any { return testutil.Fail(10025, "yours") })
+	id, err = s.Import(ctx, group.ImportRequest{Type: group.Public, GroupID: "mine", Name: "x"})
+	require.NoError(t, err, "an id already imported by us (a retry whose answer was lost) is a success")
+	assert.Equal(t, "mine", id)
+
 	srv.Handle("group_open_http_svc/import_group", func(testutil.Request) any { return testutil.Fail(10021, "taken") })
 	_, err = s.Import(ctx, group.ImportRequest{Type: group.Public, GroupID: "taken", Name: "x"})
 	assert.ErrorIs(t, err, group.ErrGroupIDTaken)

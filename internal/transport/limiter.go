@@ -84,19 +84,20 @@ func newCell(r Rate) *cell {
 // Reserve books n units of key and returns how long the caller must wait
 // before using them.
 func (l *LocalLimiter) Reserve(key string, n int) time.Duration {
-	d, _ := l.reserve(key, n, time.Time{})
+	d, _, _ := l.reserve(key, n, time.Time{})
 	return d
 }
 
 // reserve books n units unless the caller would have to wait past
-// deadline (zero: no deadline); ok is false when nothing was booked.
-func (l *LocalLimiter) reserve(key string, n int, deadline time.Time) (wait time.Duration, ok bool) {
+// deadline (zero: no deadline); ok is false when nothing was booked. end is
+// where the booking ends on the schedule, for cancel.
+func (l *LocalLimiter) reserve(key string, n int, deadline time.Time) (wait time.Duration, end time.Time, ok bool) {
 	now := l.now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	c := l.cell(key)
 	if c == nil {
-		return 0, true
+		return 0, time.Time{}, true
 	}
 	tat := c.tat
 	if tat.Before(now) {
@@ -106,13 +107,13 @@ func (l *LocalLimiter) reserve(key string, n int, deadline time.Time) (wait time
 	// The request may go once its last unit fits inside the tolerance.
 	allowAt := tat.Add(cost - c.interval - c.tolerance)
 	if !deadline.IsZero() && allowAt.After(deadline) {
-		return allowAt.Sub(now), false // it could never go in time: book nothing
+		return allowAt.Sub(now), time.Time{}, false // it could never go in time: book nothing
 	}
 	c.tat = tat.Add(cost)
 	if allowAt.After(now) {
-		return allowAt.Sub(now), true
+		return allowAt.Sub(now), c.tat, true
 	}
-	return 0, true
+	return 0, c.tat, true
 }
 
 func (l *LocalLimiter) cell(key string) *cell {
@@ -128,15 +129,16 @@ func (l *LocalLimiter) cell(key string) *cell {
 	return c
 }
 
-// cancel hands back n units booked by a caller that gave up waiting, as far
-// as no later booking depends on them: the schedule moves back by their
-// cost, but never before now.
-func (l *LocalLimiter) cancel(key string, n int) {
+// cancel hands back n units booked up to end by a caller that gave up
+// waiting, but only while nobody booked after it: later bookings keep their
+// times, and handing back time they sit on would let a window overshoot.
+// Otherwise the gap stays (the limiter errs on the slow side).
+func (l *LocalLimiter) cancel(key string, n int, end time.Time) {
 	now := l.now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	c := l.cells[key]
-	if c == nil {
+	if c == nil || !c.tat.Equal(end) {
 		return
 	}
 	c.tat = c.tat.Add(-time.Duration(n) * c.interval)
@@ -156,7 +158,7 @@ func (l *LocalLimiter) Wait(ctx context.Context, key string, n int) error {
 		return err
 	}
 	deadline, _ := ctx.Deadline()
-	d, ok := l.reserve(key, n, deadline)
+	d, end, ok := l.reserve(key, n, deadline)
 	if !ok {
 		return fmt.Errorf("transport: rate limit: %s would wait %v, beyond the context deadline: %w", key, d.Round(time.Millisecond), context.DeadlineExceeded)
 	}
@@ -164,7 +166,7 @@ func (l *LocalLimiter) Wait(ctx context.Context, key string, n int) error {
 		return nil
 	}
 	if err := sleep(ctx, d); err != nil {
-		l.cancel(key, n)
+		l.cancel(key, n, end)
 		return err
 	}
 	return nil

@@ -177,7 +177,7 @@ func (t *Transport) Call(ctx context.Context, path string, req, resp any) error 
 	var lastErr error
 	var first time.Time // when the first attempt went out
 	for attempt := 1; ; attempt++ {
-		if err := t.cfg.Limiter.Wait(ctx, path, 1); err != nil {
+		if err := t.waitLimiter(ctx, path, safety, first); err != nil {
 			return joinCtx(lastErr, err)
 		}
 		if extra.n > 0 && attempt == 1 {
@@ -272,6 +272,34 @@ func (t *Transport) wait(ctx context.Context, path string, attempt int, safety S
 	t.log.WarnContext(ctx, "tim: retrying", "op", path, "attempt", attempt+1, "after", d, "cause", cause)
 	return sleep(ctx, d) == nil
 }
+
+// waitLimiter waits for the request's turn. A resend of a Deduped call must
+// still go out inside Tencent's dedup window, so its wait is cut off where
+// the window (less one attempt's timeout) closes; past that, giving up is
+// safer than a resend Tencent would deliver a second time.
+func (t *Transport) waitLimiter(ctx context.Context, path string, safety Safety, first time.Time) error {
+	if safety != Deduped || first.IsZero() {
+		return t.cfg.Limiter.Wait(ctx, path, 1)
+	}
+	last := first.Add(DedupWindow(path) - t.cfg.Timeout)
+	if !time.Now().Before(last) {
+		return errDedupWindow
+	}
+	lctx, cancel := context.WithDeadline(ctx, last)
+	defer cancel()
+	if err := t.cfg.Limiter.Wait(lctx, path, 1); err != nil {
+		if ctx.Err() == nil {
+			return errDedupWindow
+		}
+		return err
+	}
+	if !time.Now().Before(last) {
+		return errDedupWindow
+	}
+	return nil
+}
+
+var errDedupWindow = errors.New("tim: not resent: Tencent's dedup window would close before the resend arrived")
 
 // resetResp zeroes what resp points to, so a retry decodes into a clean
 // value (json.Unmarshal merges into maps and keeps absent fields).

@@ -570,3 +570,32 @@ func TestURLErrorCarriesNoQuery(t *testing.T) {
 	assert.Equal(t, "https://h/v4/a/b", ue.URL)
 	assert.NotContains(t, err.Error(), "identifier")
 }
+
+// blockingLimiter lets the first call through and holds later ones for d.
+type blockingLimiter struct {
+	n atomic.Int32
+	d time.Duration
+}
+
+func (b *blockingLimiter) Wait(ctx context.Context, _ string, _ int) error {
+	if b.n.Add(1) == 1 {
+		return nil
+	}
+	return sleep(ctx, b.d)
+}
+
+func TestDedupedResendNotHeldPastTheWindowByTheLimiter(t *testing.T) {
+	t.Parallel()
+	srv := testutil.NewServer(t)
+	hits := flaky(srv, "openim/sendmsg", 100, 200, `{"ActionStatus":"FAIL","ErrorCode":20004}`)
+	lim := &blockingLimiter{d: time.Hour}
+	// Window 120 s, timeout 119.9 s: the resend must go within 100 ms or not at all.
+	tr, _ := newTransport(t, srv.URL, func(c *Config) { c.Limiter = lim; c.Timeout = C2CDedupWindow - 100*time.Millisecond })
+	start := time.Now()
+	err := tr.Call(WithSafety(context.Background(), Deduped), "openim/sendmsg", nil, nil)
+	require.Error(t, err)
+	assert.Less(t, time.Since(start), 2*time.Second, "the limiter wait was cut at the window")
+	assert.ErrorIs(t, err, wire.ErrServerBusy, "the last real failure is reported")
+	assert.Contains(t, err.Error(), "dedup window")
+	assert.Equal(t, int32(1), hits.Load())
+}
