@@ -142,7 +142,7 @@ func New(sdkAppID uint64, secretKey string, opts ...Option) (*Client, error) {
 	}
 	c.Account = &AccountService{c: c}
 	c.Profile = &ProfileService{c: c}
-	c.Message = message.NewService(c)
+	c.Message = message.NewService(c, message.WithClock(cfg.now))
 	c.Conversation = conversation.NewService(c, cfg.conversationOpts...)
 	c.Group = group.NewService(c, cfg.groupOpts...)
 	c.Relation = relation.NewService(c)

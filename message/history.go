@@ -273,7 +273,7 @@ func (s *Service) C2CHistoryPage(ctx context.Context, r HistoryRequest) (*Histor
 	}
 	until := r.Until
 	if until.IsZero() {
-		until = time.Now()
+		until = s.now()
 	}
 	if !r.Since.IsZero() && r.Since.After(until) {
 		return nil, wire.Invalid("MinTime", "%v is after MaxTime %v", r.Since, until)
@@ -328,7 +328,7 @@ var errNoProgress = errors.New("tim: history: the server returned the same curso
 func (s *Service) C2CHistory(ctx context.Context, r HistoryRequest) iter.Seq2[*HistoryMessage, error] {
 	return func(yield func(*HistoryMessage, error) bool) {
 		if r.Until.IsZero() {
-			r.Until = time.Now()
+			r.Until = s.now()
 		}
 		for {
 			p, err := s.C2CHistoryPage(ctx, r)

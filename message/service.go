@@ -20,11 +20,32 @@ type Doer interface {
 
 // Service sends and manages messages. It is safe for concurrent use.
 type Service struct {
-	d Doer
+	d   Doer
+	now func() time.Time
+}
+
+// ServiceOption configures a Service.
+type ServiceOption func(*Service)
+
+// WithClock sets the clock the service reads "now" from (the end of a
+// history request without an Until); default time.Now. tim.New passes the
+// client's clock (tim.WithClock).
+func WithClock(now func() time.Time) ServiceOption {
+	return func(s *Service) {
+		if now != nil {
+			s.now = now
+		}
+	}
 }
 
 // NewService returns a Service that makes its calls through d.
-func NewService(d Doer) *Service { return &Service{d: d} }
+func NewService(d Doer, opts ...ServiceOption) *Service {
+	s := &Service{d: d, now: time.Now}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
+}
 
 type envelope = wire.Envelope
 
