@@ -5,7 +5,7 @@ FUZZTIME  ?= 10s
 BENCHTIME ?= 1s
 STATICCHECK_VERSION ?= v0.8.2
 
-.PHONY: all test vet race test-contrib bench fuzz lint demo tidy
+.PHONY: all test vet race test-contrib bench fuzz lint demo tidy generate
 
 all: test
 
@@ -38,6 +38,10 @@ lint:
 demo:
 	$(GO) run ./examples/quickstart
 	$(GO) run ./examples/consult -demo
+
+## generate: rewrite README.md's coverage table from the endpoint declarations.
+generate:
+	UPDATE_README=1 $(GO) test -count=1 -run '^TestEveryCommandHasAMethod$$' .
 
 tidy:
 	$(GO) mod tidy

@@ -14,7 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/timkit/tim"
-	"github.com/timkit/tim/internal/testutil"
+	"github.com/timkit/tim/internal/testkit"
 )
 
 const checkAnswer = `{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","ResultItem":[{"UserID":"user_10086","ResultCode":0,"ResultInfo":"","AccountStatus":"Imported"}]}`
@@ -31,7 +31,7 @@ func checkServer(b *testing.B) *httptest.Server {
 
 // sdkCheck returns one admin call (account check) through the SDK.
 func sdkCheck(b *testing.B, srv *httptest.Server) func() {
-	c, err := tim.New(testutil.AppID, testutil.Key, tim.WithBaseURL(srv.URL), tim.WithRateLimit(0))
+	c, err := tim.New(testkit.AppID, testkit.Key, tim.WithBaseURL(srv.URL), tim.WithRateLimit(0))
 	require.NoError(b, err)
 	ctx := context.Background()
 	return func() {
@@ -45,7 +45,7 @@ func sdkCheck(b *testing.B, srv *httptest.Server) func() {
 // bareCheck returns the same request made with net/http and encoding/json,
 // with the usersig made once: the baseline.
 func bareCheck(b *testing.B, srv *httptest.Server) func() {
-	c, err := tim.New(testutil.AppID, testutil.Key)
+	c, err := tim.New(testkit.AppID, testkit.Key)
 	require.NoError(b, err)
 	sig, err := c.UserSig("administrator", 24*time.Hour)
 	require.NoError(b, err)

@@ -10,6 +10,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/timkit/tim/account"
+	"github.com/timkit/tim/api"
 	"github.com/timkit/tim/conversation"
 	"github.com/timkit/tim/event"
 	"github.com/timkit/tim/group"
@@ -17,13 +19,15 @@ import (
 	"github.com/timkit/tim/internal/wire"
 	"github.com/timkit/tim/message"
 	"github.com/timkit/tim/operation"
+	"github.com/timkit/tim/profile"
 	"github.com/timkit/tim/push"
 	"github.com/timkit/tim/relation"
 	"github.com/timkit/tim/usersig"
 )
 
 // Client is a Tencent Cloud IM REST client acting as the app administrator.
-// It is safe for concurrent use; build one per SDKAppID and share it.
+// It is safe for concurrent use; build one per SDKAppID, share it, and
+// Close it when done.
 type Client struct {
 	appID  uint64
 	admin  string
@@ -43,9 +47,9 @@ type Client struct {
 	emitMu    sync.Mutex
 
 	// Account imports, checks, deletes and kicks accounts, and reads online state.
-	Account *AccountService
+	Account *account.Service
 	// Profile reads and writes user profiles (nick, avatar, custom tags).
-	Profile *ProfileService
+	Profile *profile.Service
 	// Message sends, recalls, modifies and imports messages and reads history.
 	Message *message.Service
 	// Conversation reads and manages users' conversation lists.
@@ -68,26 +72,28 @@ const (
 )
 
 // New returns a client for the app sdkAppID with its secret key (from the IM
-// console). Options are validated here; nothing touches the network until
-// the first call or Login.
+// console). Arguments and options are validated here, before anything
+// touches the network: a bad one is an *InvalidInputError naming it (it
+// matches ErrInvalidParameter). Nothing is sent until the first call or
+// Login.
 func New(sdkAppID uint64, secretKey string, opts ...Option) (*Client, error) {
 	if sdkAppID == 0 || sdkAppID > math.MaxUint32 {
-		return nil, fmt.Errorf("tim: SDKAppID %d out of range 1..%d", sdkAppID, uint64(math.MaxUint32))
+		return nil, wire.Invalid("sdkAppID", "%d is out of range 1..%d", sdkAppID, uint64(math.MaxUint32))
 	}
 	if secretKey == "" {
-		return nil, errors.New("tim: secret key is empty")
+		return nil, wire.Invalid("secretKey", "is empty")
 	}
 	cfg := config{
 		region:      RegionChina,
 		admin:       DefaultAdmin,
-		retry:       transport.DefaultRetryPolicy,
-		rate:        transport.DefaultAPIRate,
+		retry:       DefaultRetryPolicy(),
+		rate:        DefaultAPIRate(),
 		now:         time.Now,
 		sigValidity: DefaultAdminSigValidity,
 	}
-	for _, o := range opts {
+	for i, o := range opts {
 		if o == nil {
-			continue
+			return nil, wire.Invalid(fmt.Sprintf("opts[%d]", i), "is a nil Option")
 		}
 		if err := o(&cfg); err != nil {
 			return nil, err
@@ -99,11 +105,11 @@ func New(sdkAppID uint64, secretKey string, opts ...Option) (*Client, error) {
 	}
 	gen, err := usersig.New(sdkAppID, secretKey, usersig.WithClock(cfg.now))
 	if err != nil {
-		return nil, fmt.Errorf("tim: %w", err)
+		return nil, &api.InvalidInputError{Field: "secretKey", Reason: err.Error()}
 	}
 	signer, err := usersig.NewSigner(gen, cfg.sigValidity)
 	if err != nil {
-		return nil, fmt.Errorf("tim: %w", err)
+		return nil, &api.InvalidInputError{Field: "WithAdminSigValidity", Reason: err.Error()}
 	}
 	base, standby := cfg.baseURL, cfg.standbyURL
 	if base == "" {
@@ -114,14 +120,16 @@ func New(sdkAppID uint64, secretKey string, opts ...Option) (*Client, error) {
 	}
 	limiter := cfg.limiter
 	if limiter == nil {
-		limiter = transport.NewLocalLimiter(cfg.rate, cfg.rateOverrides, nil)
+		limiter = NewLocalLimiter(cfg.rate, cfg.rateOverrides)
 	}
 	d := cfg.dispatcher
 	if d == nil {
-		d = event.NewDispatcher(event.WithLogger(log))
+		if d, err = event.NewDispatcher(event.WithLogger(log)); err != nil {
+			return nil, err
+		}
 	}
 	c := &Client{appID: sdkAppID, admin: cfg.admin, gen: gen, signer: signer, events: d, log: log, now: cfg.now}
-	retry := cfg.retry
+	retry := transport.RetryPolicy(cfg.retry)
 	c.t, err = transport.New(transport.Config{
 		SDKAppID:         sdkAppID,
 		Admin:            cfg.admin,
@@ -135,20 +143,56 @@ func New(sdkAppID uint64, secretKey string, opts ...Option) (*Client, error) {
 		Logger:           log,
 		MaxResponseBytes: cfg.maxResponse,
 		OnAuth:           c.onAuth,
+		After:            c.afterCall,
 		Now:              cfg.now,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("tim: %w", err)
 	}
-	c.Account = &AccountService{c: c}
-	c.Profile = &ProfileService{c: c}
-	c.Message = message.NewService(c, message.WithClock(cfg.now))
-	c.Conversation = conversation.NewService(c, cfg.conversationOpts...)
-	c.Group = group.NewService(c, cfg.groupOpts...)
-	c.Relation = relation.NewService(c)
-	c.Push = push.NewService(c)
-	c.Operation = operation.NewService(c)
+	// The services call the request path directly: a typed method goes
+	// area package → transport, with the endpoint it declared.
+	if err := c.wire(cfg); err != nil {
+		c.t.Close()
+		return nil, err
+	}
 	return c, nil
+}
+
+func (c *Client) wire(cfg config) (err error) {
+	d := api.Doer(c.t)
+	if c.Account, err = account.NewService(d); err != nil {
+		return err
+	}
+	if c.Profile, err = profile.NewService(d); err != nil {
+		return err
+	}
+	if c.Message, err = message.NewService(d, message.WithClock(cfg.now)); err != nil {
+		return err
+	}
+	if c.Conversation, err = conversation.NewService(d, cfg.conversationOpts...); err != nil {
+		return err
+	}
+	if c.Group, err = group.NewService(d, cfg.groupOpts...); err != nil {
+		return err
+	}
+	if c.Relation, err = relation.NewService(d); err != nil {
+		return err
+	}
+	if c.Push, err = push.NewService(d); err != nil {
+		return err
+	}
+	c.Operation, err = operation.NewService(d)
+	return err
+}
+
+// Close releases what the client holds: the idle keep-alive connections
+// of the HTTP transport the client made (one given with WithHTTPClient is
+// yours to manage), and the client itself: every later call fails with
+// ErrClosed before anything is sent. Calls in flight finish normally.
+// Close is safe to call more than once.
+func (c *Client) Close() error {
+	c.t.Close()
+	return nil
 }
 
 // SDKAppID returns the app id the client was built for.
@@ -185,6 +229,8 @@ type LoginResult struct {
 // another goroutine is delivering events at that moment, they may run just
 // after Login returns. Concurrent Logins on a client that is not ready yet
 // each make the check and report RepeatLogin false.
+//
+// REST: v4/im_open_login_svc/account_check
 func (c *Client) Login(ctx context.Context) (*LoginResult, error) {
 	if c.Ready() {
 		return &LoginResult{RepeatLogin: true, Identifier: c.admin}, nil
@@ -196,8 +242,8 @@ func (c *Client) Login(ctx context.Context) (*LoginResult, error) {
 }
 
 // onAuth follows Tencent's verdict on the credentials after every answered
-// request and queues the lifecycle events of the transitions; Do delivers
-// them once the call has returned.
+// request and queues the lifecycle events of the transitions; afterCall
+// delivers them once the call has returned.
 func (c *Client) onAuth(err error) {
 	// The state change and its event are recorded together, so the queue's
 	// order is the order of the transitions even when calls race.
@@ -238,6 +284,13 @@ func (c *Client) hasPending() bool {
 	return len(c.pending) > 0
 }
 
+// afterCall runs when any call returns, typed or raw.
+func (c *Client) afterCall() {
+	if c.hasPending() {
+		c.flush()
+	}
+}
+
 // flush delivers queued lifecycle events in order. One goroutine delivers
 // at a time; a handler that calls back into the client finds the delivery
 // busy and returns, and its own events are delivered by the loop below.
@@ -263,38 +316,26 @@ func (c *Client) UserSig(userID string, validity time.Duration) (string, error) 
 	return c.gen.Gen(userID, validity)
 }
 
-// Do calls any REST endpoint through the client's request path (admin
-// usersig, rate limits, retries, error mapping, redaction): path is
-// "<service>/<command>" as in v4/<service>/<command>, req is marshalled to
-// JSON (nil sends {}), and the answer is decoded into resp (may be nil).
-// A response type that embeds the envelope is decoded in one pass.
-func (c *Client) Do(ctx context.Context, path string, req, resp any) error {
-	if !validPath(path) {
-		return wire.Invalid("path", "%q is not <service>/<command>", path)
+// Do calls any REST command through the client's request path (admin
+// usersig, rate limits, retries, error mapping, redaction). e declares the
+// command: its Path ("<service>/<command>" as in v4/<service>/<command>),
+// whether a resend is safe, and the limiter budgets it spends. Pass the
+// declaration of a command the SDK knows (Lookup) to get its retry
+// behaviour, or a literal:
+//
+//	err := c.Do(ctx, tim.Endpoint{Path: "group_open_http_svc/update_group_counter"}, req, &resp)
+//
+// A literal with only a Path is Unsafe: it is resent only when the request
+// provably never reached Tencent or was refused by frequency control, so
+// a call with side effects is never applied twice. req is marshalled to
+// JSON (nil sends {}; a json.RawMessage is sent as is), and the answer is
+// decoded into resp (may be nil); a response type that embeds Envelope is
+// decoded in one pass. An invalid declaration is refused before any call.
+func (c *Client) Do(ctx context.Context, e Endpoint, req, resp any) error {
+	if err := e.Validate(); err != nil {
+		return err
 	}
-	err := c.t.Call(ctx, path, req, resp)
-	if c.hasPending() {
-		c.flush()
-	}
-	return err
-}
-
-func validPath(p string) bool {
-	slash := -1
-	for i := 0; i < len(p); i++ {
-		ch := p[i]
-		switch {
-		case ch == '/':
-			if slash >= 0 || i == 0 || i == len(p)-1 {
-				return false
-			}
-			slash = i
-		case ch == '_' || ch == '-' || ch == '.' || ('a' <= ch && ch <= 'z') || ('A' <= ch && ch <= 'Z') || ('0' <= ch && ch <= '9'):
-		default:
-			return false
-		}
-	}
-	return slash > 0
+	return c.t.Do(ctx, e, req, resp)
 }
 
 // MaxUserIDBytes is Tencent's limit on a UserID.

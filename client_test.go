@@ -18,21 +18,22 @@ import (
 
 	"github.com/timkit/tim"
 	"github.com/timkit/tim/event"
-	"github.com/timkit/tim/internal/testutil"
+	"github.com/timkit/tim/internal/testkit"
 	"github.com/timkit/tim/usersig"
 )
 
-func TestMain(m *testing.M) { testutil.VerifyNoLeaks(m) }
+func TestMain(m *testing.M) { testkit.VerifyNoLeaks(m) }
 
 var fixedNow = time.Unix(1700000000, 0)
 
 func fixedClock() time.Time { return fixedNow }
 
-func newClient(t *testing.T, srv *testutil.Server, opts ...tim.Option) *tim.Client {
+func newClient(t *testing.T, srv *testkit.Server, opts ...tim.Option) *tim.Client {
 	t.Helper()
 	base := []tim.Option{tim.WithBaseURL(srv.URL), tim.WithRetry(tim.RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond, MaxDelay: 2 * time.Millisecond})}
-	c, err := tim.New(testutil.AppID, testutil.Key, append(base, opts...)...)
+	c, err := tim.New(testkit.AppID, testkit.Key, append(base, opts...)...)
 	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Close() })
 	return c
 }
 
@@ -45,9 +46,9 @@ func TestNewValidatesInput(t *testing.T) {
 		opt   tim.Option
 		want  string
 	}{
-		{"zero app id", 0, "k", nil, "SDKAppID 0 out of range"},
+		{"zero app id", 0, "k", nil, "sdkAppID: 0 is out of range"},
 		{"app id too large", 1 << 32, "k", nil, "out of range"},
-		{"empty key", 1400000000, "", nil, "secret key is empty"},
+		{"empty key", 1400000000, "", nil, "secretKey: is empty"},
 		{"unknown region", 1400000000, "k", tim.WithRegion("mars"), `unknown region "mars"`},
 		{"base url without scheme", 1400000000, "k", tim.WithBaseURL("example.com"), "scheme must be http or https"},
 		{"base url with query", 1400000000, "k", tim.WithBaseURL("https://h/?a=b"), "must not carry a query"},
@@ -55,7 +56,7 @@ func TestNewValidatesInput(t *testing.T) {
 		{"admin too long", 1400000000, "k", tim.WithAdmin(strings.Repeat("a", 33)), "33 bytes, limit is 32"},
 		{"admin empty", 1400000000, "k", tim.WithAdmin(""), "is empty"},
 		{"timeout zero", 1400000000, "k", tim.WithTimeout(0), "must be positive"},
-		{"retry attempts zero", 1400000000, "k", tim.WithRetry(tim.RetryPolicy{}), "MaxAttempts 0 out of range"},
+		{"retry attempts zero", 1400000000, "k", tim.WithRetry(tim.RetryPolicy{}), "MaxAttempts 0 is out of range"},
 		{"retry negative delay", 1400000000, "k", tim.WithRetry(tim.RetryPolicy{MaxAttempts: 2, BaseDelay: -1}), "must not be negative"},
 		{"rate negative", 1400000000, "k", tim.WithRateLimit(-1), "must not be negative"},
 		{"api rate bad path", 1400000000, "k", tim.WithAPIRateLimit("sendmsg", tim.Rate{N: 1, Per: time.Second}), "not <service>/<command>"},
@@ -79,8 +80,23 @@ func TestNewValidatesInput(t *testing.T) {
 			require.Error(t, err)
 			assert.Nil(t, c)
 			assert.Contains(t, err.Error(), tc.want)
+			// Every refusal names what is wrong and can be matched.
+			var inv *tim.InvalidInputError
+			require.ErrorAs(t, err, &inv)
+			assert.NotEmpty(t, inv.Field)
+			assert.ErrorIs(t, err, tim.ErrInvalidParameter)
 		})
 	}
+	t.Run("option errors name the option", func(t *testing.T) {
+		t.Parallel()
+		_, err := tim.New(1400000000, "k", tim.WithTimeout(-time.Second))
+		var inv *tim.InvalidInputError
+		require.ErrorAs(t, err, &inv)
+		assert.Equal(t, "WithTimeout", inv.Field)
+		_, err = tim.New(1400000000, "k", nil)
+		require.ErrorAs(t, err, &inv)
+		assert.Equal(t, "opts[0]", inv.Field)
+	})
 }
 
 func TestParseRegion(t *testing.T) {
@@ -99,6 +115,7 @@ func TestParseRegion(t *testing.T) {
 	}
 	_, err := tim.ParseRegion("atlantis")
 	assert.ErrorContains(t, err, "unknown region")
+	assert.ErrorIs(t, err, tim.ErrInvalidParameter)
 	assert.Equal(t, "console.tim.qq.com", tim.RegionChina.Host())
 	assert.Equal(t, "adminapisgp.im.qcloud.com", tim.RegionSingapore.Host())
 }
@@ -120,9 +137,9 @@ func TestRegionSelectsHostsAndStandby(t *testing.T) {
 	t.Parallel()
 	for _, r := range tim.Regions() {
 		rec := &hostRecorder{}
-		c, err := tim.New(testutil.AppID, testutil.Key, tim.WithRegion(r), tim.WithHTTPClient(&http.Client{Transport: rec}), tim.WithoutRetry())
+		c, err := tim.New(testkit.AppID, testkit.Key, tim.WithRegion(r), tim.WithHTTPClient(&http.Client{Transport: rec}), tim.WithoutRetry())
 		require.NoError(t, err)
-		err = c.Do(context.Background(), "a/b", nil, nil)
+		err = c.Do(context.Background(), tim.Endpoint{Path: "a/b"}, nil, nil)
 		require.Error(t, err)
 		assert.Equal(t, []string{"https://" + r.Host(), "https://" + r.StandbyHost()}, rec.hosts, r)
 	}
@@ -130,11 +147,12 @@ func TestRegionSelectsHostsAndStandby(t *testing.T) {
 
 func TestLoginEmitsReadyOnceAndRepeatLogin(t *testing.T) {
 	t.Parallel()
-	srv := testutil.NewServer(t)
-	srv.Handle("im_open_login_svc/account_check", func(r testutil.Request) any {
-		return testutil.With(map[string]any{"ResultItem": []map[string]any{{"UserID": "administrator", "ResultCode": 0, "AccountStatus": "Imported"}}})
+	srv := testkit.NewServer(t)
+	srv.Handle("im_open_login_svc/account_check", func(r testkit.Request) any {
+		return testkit.With(map[string]any{"ResultItem": []map[string]any{{"UserID": "administrator", "ResultCode": 0, "AccountStatus": "Imported"}}})
 	})
-	d := event.NewDispatcher()
+	d, err := event.NewDispatcher()
+	require.NoError(t, err)
 	var ready atomic.Int32
 	var got *event.Ready
 	event.On(d, func(_ context.Context, e *event.Ready) { ready.Add(1); got = e })
@@ -149,7 +167,7 @@ func TestLoginEmitsReadyOnceAndRepeatLogin(t *testing.T) {
 	assert.True(t, c.Ready())
 	assert.Equal(t, int32(1), ready.Load())
 	require.NotNil(t, got)
-	assert.Equal(t, uint64(testutil.AppID), got.SDKAppID)
+	assert.Equal(t, uint64(testkit.AppID), got.SDKAppID)
 	assert.Equal(t, fixedNow, got.At)
 	assert.JSONEq(t, `{"CheckItem":[{"UserID":"administrator"}]}`, string(srv.Last("im_open_login_svc/account_check").Body))
 
@@ -157,13 +175,13 @@ func TestLoginEmitsReadyOnceAndRepeatLogin(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, res.RepeatLogin)
 	assert.Len(t, srv.Requests(), 1, "a repeated Login makes no request")
-	require.NoError(t, c.Do(context.Background(), "a/b", nil, nil))
+	require.NoError(t, c.Do(context.Background(), tim.Endpoint{Path: "a/b"}, nil, nil))
 	assert.Equal(t, int32(1), ready.Load(), "SDK_READY once per transition")
 }
 
 func TestLazyLoginOnFirstCall(t *testing.T) {
 	t.Parallel()
-	srv := testutil.NewServer(t)
+	srv := testkit.NewServer(t)
 	c := newClient(t, srv)
 	var ready atomic.Int32
 	event.On(c.Events(), func(context.Context, *event.Ready) { ready.Add(1) })
@@ -180,12 +198,12 @@ func TestNotReadyOnRejectedCredentialsThenRecovers(t *testing.T) {
 	for _, code := range []int{70009, 70013, 70014, 70016, 70020, 70003, 60010} {
 		t.Run(fmt.Sprint(code), func(t *testing.T) {
 			t.Parallel()
-			srv := testutil.NewServer(t)
+			srv := testkit.NewServer(t)
 			var reject atomic.Bool
 			reject.Store(true)
-			srv.Handle("im_open_login_svc/account_check", func(testutil.Request) any {
+			srv.Handle("im_open_login_svc/account_check", func(testkit.Request) any {
 				if reject.Load() {
-					return testutil.Fail(code, "rejected")
+					return testkit.Fail(code, "rejected")
 				}
 				return nil
 			})
@@ -221,8 +239,8 @@ func TestNotReadyOnRejectedCredentialsThenRecovers(t *testing.T) {
 
 func TestBusinessErrorsDoNotMakeClientNotReady(t *testing.T) {
 	t.Parallel()
-	srv := testutil.NewServer(t)
-	srv.Handle("im_open_login_svc/kick", func(testutil.Request) any { return testutil.Fail(70107, "not imported") })
+	srv := testkit.NewServer(t)
+	srv.Handle("im_open_login_svc/kick", func(testkit.Request) any { return testkit.Fail(70107, "not imported") })
 	c := newClient(t, srv)
 	err := c.Account.Kick(context.Background(), "ghost")
 	assert.ErrorIs(t, err, tim.ErrAccountNotFound)
@@ -231,11 +249,11 @@ func TestBusinessErrorsDoNotMakeClientNotReady(t *testing.T) {
 
 func TestUserSig(t *testing.T) {
 	t.Parallel()
-	c, err := tim.New(testutil.AppID, testutil.Key, tim.WithClock(fixedClock))
+	c, err := tim.New(testkit.AppID, testkit.Key, tim.WithClock(fixedClock))
 	require.NoError(t, err)
 	sig, err := c.UserSig("doctor_42", 7*24*time.Hour)
 	require.NoError(t, err)
-	require.NoError(t, usersig.Verify(sig, testutil.AppID, testutil.Key, "doctor_42", nil, fixedNow.Add(6*24*time.Hour)))
+	require.NoError(t, usersig.Verify(sig, testkit.AppID, testkit.Key, "doctor_42", nil, fixedNow.Add(6*24*time.Hour)))
 	info, err := usersig.Decode(sig)
 	require.NoError(t, err)
 	assert.Equal(t, 7*24*time.Hour, info.Validity)
@@ -249,37 +267,46 @@ func TestUserSig(t *testing.T) {
 	assert.Error(t, err)
 }
 
-func TestDoRejectsBadPathsBeforeNetwork(t *testing.T) {
+func TestDoRejectsBadDeclarationsBeforeNetwork(t *testing.T) {
 	t.Parallel()
-	srv := testutil.NewServer(t)
+	srv := testkit.NewServer(t)
 	c := newClient(t, srv)
 	for _, p := range []string{"", "sendmsg", "/openim/sendmsg", "openim/sendmsg/", "v4/openim/sendmsg", "openim/send msg", "openim/sendmsg?x=1", "a//b"} {
-		err := c.Do(context.Background(), p, nil, nil)
+		err := c.Do(context.Background(), tim.Endpoint{Path: p}, nil, nil)
 		var inv *tim.InvalidInputError
 		require.ErrorAs(t, err, &inv, p)
-		assert.Equal(t, "path", inv.Field)
+		assert.Equal(t, "Endpoint.Path", inv.Field)
+	}
+	for _, e := range []tim.Endpoint{
+		{Path: "openim/sendmsg", Safety: tim.Deduped},         // no window
+		{Path: "openim/sendmsg", Safety: 9},                   // unknown class
+		{Path: "openim/batchsendmsg", Units: 3},               // units of no budget
+		{Path: "openim/batchsendmsg", Budget: "b", Units: -1}, // negative
+	} {
+		err := c.Do(context.Background(), e, nil, nil)
+		assert.ErrorIs(t, err, tim.ErrInvalidParameter, e.String())
 	}
 	assert.Empty(t, srv.Requests())
 	type resp struct {
 		tim.Envelope
 		Value int `json:"Value"`
 	}
-	srv.Handle("openconfigsvr/getappinfo", func(testutil.Request) any { return map[string]any{"ErrorCode": 0, "ErrorInfo": "OK", "Value": 7} })
+	srv.Handle("openconfigsvr/getappinfo", func(testkit.Request) any { return map[string]any{"ErrorCode": 0, "ErrorInfo": "OK", "Value": 7} })
 	var r resp
-	require.NoError(t, c.Do(context.Background(), "openconfigsvr/getappinfo", nil, &r))
+	require.NoError(t, c.Do(context.Background(), tim.Endpoint{Path: "openconfigsvr/getappinfo"}, nil, &r))
 	assert.Equal(t, 7, r.Value)
 }
 
 func TestClientPrintsNoSecret(t *testing.T) {
 	t.Parallel()
-	srv := testutil.NewServer(t)
+	srv := testkit.NewServer(t)
 	c := newClient(t, srv, tim.WithClock(fixedClock))
-	require.NoError(t, c.Do(context.Background(), "a/b", nil, nil)) // caches the admin sig
+	require.NoError(t, c.Do(context.Background(), tim.Endpoint{Path: "a/b"}, nil, nil)) // caches the admin sig
 	sig := srv.Last("a/b").Query.Get("usersig")
 	require.NotEmpty(t, sig)
 	for _, f := range []string{"%v", "%+v", "%#v", "%s"} {
 		s := fmt.Sprintf(f, c)
-		assert.NotContains(t, s, testutil.Key, f)
+		assert.NotContains(t, s, testkit.Key, f)
 		assert.NotContains(t, s, sig, f)
 	}
 }
@@ -295,19 +322,19 @@ func TestRedaction(t *testing.T) {
 		defer mu.Unlock()
 		return logs.Write(p)
 	}), &slog.HandlerOptions{Level: slog.LevelDebug}))
-	srv := testutil.NewServer(t)
-	srv.HandleRaw("x/hangup", func(w http.ResponseWriter, _ testutil.Request) {
+	srv := testkit.NewServer(t)
+	srv.HandleRaw("x/hangup", func(w http.ResponseWriter, _ testkit.Request) {
 		conn, _, _ := w.(http.Hijacker).Hijack()
 		_ = conn.Close()
 	})
-	srv.HandleRaw("x/slow", func(http.ResponseWriter, testutil.Request) { time.Sleep(300 * time.Millisecond) })
-	srv.HandleRaw("x/garbage", func(w http.ResponseWriter, _ testutil.Request) { _, _ = w.Write([]byte("not json")) })
-	srv.HandleRaw("x/redirect", func(w http.ResponseWriter, _ testutil.Request) {
+	srv.HandleRaw("x/slow", func(http.ResponseWriter, testkit.Request) { time.Sleep(300 * time.Millisecond) })
+	srv.HandleRaw("x/garbage", func(w http.ResponseWriter, _ testkit.Request) { _, _ = w.Write([]byte("not json")) })
+	srv.HandleRaw("x/redirect", func(w http.ResponseWriter, _ testkit.Request) {
 		http.Redirect(w, &http.Request{}, "http://127.0.0.1:1/?usersig=leak", http.StatusFound)
 	})
-	srv.Handle("x/busy", func(testutil.Request) any { return testutil.Fail(20005, "busy") })
-	srv.Handle("x/expired", func(testutil.Request) any { return testutil.Fail(70001, "expired") })
-	srv.Handle("x/badkey", func(testutil.Request) any { return testutil.Fail(70009, "sig verify failed") })
+	srv.Handle("x/busy", func(testkit.Request) any { return testkit.Fail(20005, "busy") })
+	srv.Handle("x/expired", func(testkit.Request) any { return testkit.Fail(70001, "expired") })
+	srv.Handle("x/badkey", func(testkit.Request) any { return testkit.Fail(70009, "sig verify failed") })
 
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
@@ -317,11 +344,13 @@ func TestRedaction(t *testing.T) {
 	var errs []error
 	var sigs []string
 	for _, base := range []string{srv.URL, dead, "http://unresolvable.invalid"} {
-		c, err := tim.New(testutil.AppID, testutil.Key, tim.WithBaseURL(base), tim.WithStandbyURL(dead), tim.WithLogger(logger),
+		c, err := tim.New(testkit.AppID, testkit.Key, tim.WithBaseURL(base), tim.WithStandbyURL(dead), tim.WithLogger(logger),
 			tim.WithTimeout(100*time.Millisecond), tim.WithRetry(tim.RetryPolicy{MaxAttempts: 2, BaseDelay: time.Millisecond}))
 		require.NoError(t, err)
+		t.Cleanup(func() { _ = c.Close() })
 		for _, p := range []string{"x/hangup", "x/slow", "x/garbage", "x/redirect", "x/busy", "x/expired", "x/badkey"} {
-			errs = append(errs, c.Do(context.Background(), p, map[string]string{"k": "v"}, nil))
+			// Idempotent, so the failures are retried and the retry log line is scanned too.
+			errs = append(errs, c.Do(context.Background(), tim.Endpoint{Path: p, Safety: tim.Idempotent}, map[string]string{"k": "v"}, nil))
 		}
 	}
 	for _, r := range srv.Requests() {
@@ -336,7 +365,7 @@ func TestRedaction(t *testing.T) {
 		require.Error(t, e)
 		printed += "\n" + e.Error() + fmt.Sprintf("%+v %#v", e, e)
 	}
-	assert.NotContains(t, printed, testutil.Key)
+	assert.NotContains(t, printed, testkit.Key)
 	assert.NotContains(t, printed, "usersig=e")
 	for _, s := range sigs {
 		assert.NotContains(t, printed, s)
@@ -349,7 +378,7 @@ func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
 
 func TestLifecycleHandlerMayCallTheClient(t *testing.T) {
 	t.Parallel()
-	srv := testutil.NewServer(t)
+	srv := testkit.NewServer(t)
 	c := newClient(t, srv)
 	done := make(chan *tim.LoginResult, 1)
 	event.On(c.Events(), func(ctx context.Context, _ *event.Ready) {
@@ -371,8 +400,8 @@ func TestLifecycleHandlerMayCallTheClient(t *testing.T) {
 
 func TestGateway5xxDoesNotMakeClientReady(t *testing.T) {
 	t.Parallel()
-	srv := testutil.NewServer(t)
-	srv.HandleRaw("im_open_login_svc/account_check", func(w http.ResponseWriter, _ testutil.Request) { w.WriteHeader(http.StatusBadGateway) })
+	srv := testkit.NewServer(t)
+	srv.HandleRaw("im_open_login_svc/account_check", func(w http.ResponseWriter, _ testkit.Request) { w.WriteHeader(http.StatusBadGateway) })
 	c := newClient(t, srv)
 	var ready atomic.Int32
 	event.On(c.Events(), func(context.Context, *event.Ready) { ready.Add(1) })
@@ -386,11 +415,11 @@ func TestGateway5xxDoesNotMakeClientReady(t *testing.T) {
 
 func TestLifecycleEventsInOrderUnderConcurrency(t *testing.T) {
 	t.Parallel()
-	srv := testutil.NewServer(t)
+	srv := testkit.NewServer(t)
 	var reject atomic.Bool
-	srv.Handle("a/b", func(testutil.Request) any {
+	srv.Handle("a/b", func(testkit.Request) any {
 		if reject.Load() {
-			return testutil.Fail(70009, "bad")
+			return testkit.Fail(70009, "bad")
 		}
 		return nil
 	})
@@ -403,7 +432,7 @@ func TestLifecycleEventsInOrderUnderConcurrency(t *testing.T) {
 		var wg sync.WaitGroup
 		for j := 0; j < 8; j++ {
 			wg.Add(1)
-			go func() { defer wg.Done(); _ = c.Do(context.Background(), "a/b", nil, nil) }()
+			go func() { defer wg.Done(); _ = c.Do(context.Background(), tim.Endpoint{Path: "a/b"}, nil, nil) }()
 		}
 		wg.Wait()
 	}
@@ -423,10 +452,10 @@ func TestLifecycleEventsInOrderUnderConcurrency(t *testing.T) {
 // agrees with Ready().
 func TestLifecycleLastEventMatchesState(t *testing.T) {
 	t.Parallel()
-	srv := testutil.NewServer(t)
-	srv.Handle("a/ok", func(testutil.Request) any { return nil })
-	srv.Handle("a/bad", func(testutil.Request) any { return testutil.Fail(70009, "bad") })
-	srv.HandleRaw("a/neutral", func(w http.ResponseWriter, _ testutil.Request) { w.WriteHeader(http.StatusBadGateway) })
+	srv := testkit.NewServer(t)
+	srv.Handle("a/ok", func(testkit.Request) any { return nil })
+	srv.Handle("a/bad", func(testkit.Request) any { return testkit.Fail(70009, "bad") })
+	srv.HandleRaw("a/neutral", func(w http.ResponseWriter, _ testkit.Request) { w.WriteHeader(http.StatusBadGateway) })
 	c := newClient(t, srv, tim.WithoutRetry())
 	var mu sync.Mutex
 	var last event.Name
@@ -440,10 +469,10 @@ func TestLifecycleLastEventMatchesState(t *testing.T) {
 			if j%2 == 1 {
 				p = "a/bad"
 			}
-			go func() { defer wg.Done(); _ = c.Do(context.Background(), p, nil, nil) }()
+			go func() { defer wg.Done(); _ = c.Do(context.Background(), tim.Endpoint{Path: p}, nil, nil) }()
 		}
 		wg.Wait()
-		_ = c.Do(context.Background(), "a/neutral", nil, nil) // flushes what is queued; a 502 changes no state
+		_ = c.Do(context.Background(), tim.Endpoint{Path: "a/neutral"}, nil, nil) // flushes what is queued; a 502 changes no state
 		mu.Lock()
 		if count > 0 {
 			want := event.SDKNotReady

@@ -3,80 +3,118 @@ package tim_test
 import (
 	"bufio"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/timkit/tim"
+	"github.com/timkit/tim/account"
+	"github.com/timkit/tim/api"
+	"github.com/timkit/tim/conversation"
+	"github.com/timkit/tim/group"
+	"github.com/timkit/tim/message"
+	"github.com/timkit/tim/operation"
+	"github.com/timkit/tim/profile"
+	"github.com/timkit/tim/push"
+	"github.com/timkit/tim/relation"
+	"github.com/timkit/tim/timtest"
 )
 
-// restLine matches the doc line every REST-backed method carries.
-var restLine = regexp.MustCompile(`//\s*REST:\s*(.*)`)
-var restPath = regexp.MustCompile(`v4/([A-Za-z0-9_]+/[A-Za-z0-9_]+)`)
-
-// coverage maps each command path to the packages whose non-test code both
-// documents a method calling it ("// REST: v4/<path>") and holds the path
-// as a string literal.
-func coverage(t *testing.T) map[string][]string {
-	t.Helper()
-	documented := map[string]map[string]bool{}
-	literal := map[string]map[string]bool{}
-	add := func(m map[string]map[string]bool, path, pkg string) {
-		if m[path] == nil {
-			m[path] = map[string]bool{}
-		}
-		m[path][pkg] = true
-	}
-	err := filepath.WalkDir(".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() {
-			switch d.Name() {
-			case "timtest", "internal", "examples", "contrib", "testdata", "cmd", ".git":
-				return filepath.SkipDir // fakes, plumbing and programs do not count
-			}
-			return nil
-		}
-		if !strings.HasSuffix(p, ".go") || strings.HasSuffix(p, "_test.go") {
-			return nil
-		}
-		src, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		pkg := filepath.Dir(p)
-		if pkg == "." {
-			pkg = "tim"
-		}
-		for _, m := range restLine.FindAllStringSubmatch(string(src), -1) {
-			for _, pm := range restPath.FindAllStringSubmatch(m[1], -1) {
-				add(documented, pm[1], pkg)
-			}
-		}
-		for _, m := range regexp.MustCompile(`"([A-Za-z0-9_]+/[A-Za-z0-9_]+)"`).FindAllStringSubmatch(string(src), -1) {
-			add(literal, m[1], pkg)
-		}
-		return nil
-	})
-	require.NoError(t, err)
-	out := map[string][]string{}
-	for path, pkgs := range documented {
-		for pkg := range pkgs {
-			if literal[path][pkg] {
-				out[path] = append(out[path], pkg)
-			}
-		}
-		sort.Strings(out[path])
-	}
-	return out
+// declaring lists the packages that declare endpoints, with their
+// directories; TestEndpointsListsEveryPackage keeps it and tim.Endpoints
+// in step.
+var declaring = []struct {
+	pkg       string
+	endpoints []api.Endpoint
+}{
+	{"account", account.Endpoints()},
+	{"profile", profile.Endpoints()},
+	{"message", message.Endpoints()},
+	{"conversation", conversation.Endpoints()},
+	{"group", group.Endpoints()},
+	{"relation", relation.Endpoints()},
+	{"push", push.Endpoints()},
+	{"operation", operation.Endpoints()},
 }
 
+// notModelled lists the declared commands timtest does not answer yet.
+// It must match exactly: a command the fake learns to answer has to leave
+// this list, and a new declaration the fake does not model has to join it.
+var notModelled = []string{
+	"all_member_push/im_add_tag",
+	"all_member_push/im_get_attr",
+	"all_member_push/im_get_attr_name",
+	"all_member_push/im_get_tag",
+	"all_member_push/im_push",
+	"all_member_push/im_remove_all_tags",
+	"all_member_push/im_remove_attr",
+	"all_member_push/im_remove_tag",
+	"all_member_push/im_set_attr",
+	"all_member_push/im_set_attr_name",
+	"ConfigSvc/GetIPList",
+	"group_open_attr_http_svc/get_group_attr",
+	"group_open_avchatroom_http_svc/check_members",
+	"group_open_avchatroom_http_svc/get_admin_list",
+	"group_open_avchatroom_http_svc/get_members",
+	"group_open_avchatroom_http_svc/modify_admin",
+	"group_open_avchatroom_http_svc/modify_user_info",
+	"group_open_http_svc/ban_group_member",
+	"group_open_http_svc/clear_group_attr",
+	"group_open_http_svc/clear_group_msg",
+	"group_open_http_svc/delete_group_counter",
+	"group_open_http_svc/delete_group_msg_by_sender",
+	"group_open_http_svc/get_group_ban_member",
+	"group_open_http_svc/get_group_counter",
+	"group_open_http_svc/get_group_msg_receipt",
+	"group_open_http_svc/get_group_msg_receipt_detail",
+	"group_open_http_svc/get_group_muted_account",
+	"group_open_http_svc/get_online_member_num",
+	"group_open_http_svc/get_role_in_group",
+	"group_open_http_svc/get_specified_group_member_info",
+	"group_open_http_svc/group_msg_receipt",
+	"group_open_http_svc/import_group",
+	"group_open_http_svc/import_group_member",
+	"group_open_http_svc/import_group_msg",
+	"group_open_http_svc/import_topic",
+	"group_open_http_svc/modify_group_attr",
+	"group_open_http_svc/send_broadcast_msg",
+	"group_open_http_svc/set_group_attr",
+	"group_open_http_svc/set_unread_msg_num",
+	"group_open_http_svc/unban_group_member",
+	"group_open_http_svc/update_group_counter",
+	"im_cos_msg/allow_banned_object",
+	"im_cos_msg/forbid_illegal_object",
+	"im_cos_msg/get_cos_sig",
+	"million_group_open_http_svc/create_topic",
+	"million_group_open_http_svc/destroy_topic",
+	"million_group_open_http_svc/get_topic",
+	"million_group_open_http_svc/modify_topic",
+	"open_msg_svc/get_history",
+	"openconfigsvr/getappinfo",
+	"openim/c2c_msg_read_receipt",
+	"openim/delete_c2c_msg_ramble",
+	"openim/modify_group_msg",
+	"openim_msg_ext_http_svc/get_key_values",
+	"openim_msg_ext_http_svc/group_get_key_values",
+	"openim_msg_ext_http_svc/group_set_key_values",
+	"openim_msg_ext_http_svc/set_key_values",
+	"recentcontact/create_contact_group",
+	"recentcontact/del_contact_group",
+	"recentcontact/get_contact_group",
+	"recentcontact/mark_contact",
+	"recentcontact/search_contact_group",
+	"recentcontact/update_contact_group",
+}
+
+// commands reads testdata/commands.txt: every REST command Tencent
+// documents that the SDK covers, in the reference's order.
 func commands(t *testing.T) []string {
 	t.Helper()
 	f, err := os.Open("testdata/commands.txt")
@@ -96,16 +134,126 @@ func commands(t *testing.T) []string {
 	return out
 }
 
+func TestEndpointsListsEveryPackage(t *testing.T) {
+	t.Parallel()
+	var want []api.Endpoint
+	for _, d := range declaring {
+		require.NotEmpty(t, d.endpoints, d.pkg)
+		want = append(want, d.endpoints...)
+	}
+	assert.Equal(t, want, tim.Endpoints())
+}
+
+// TestEveryEndpointIsDeclaredOnce checks the declarations themselves: each
+// is valid, each path is declared by one package only, beside a method
+// whose doc names it, with a comment that says why its Safety is what it is.
+func TestEveryEndpointIsDeclaredOnce(t *testing.T) {
+	t.Parallel()
+	seen := map[string]string{}
+	for _, d := range declaring {
+		src := packageSource(t, d.pkg)
+		for _, e := range d.endpoints {
+			assert.NoError(t, e.Validate(), "%s: %v", d.pkg, e)
+			if other, dup := seen[e.Path]; dup {
+				t.Errorf("%s is declared twice: in %s and %s", e.Path, other, d.pkg)
+			}
+			seen[e.Path] = d.pkg
+			if !regexp.MustCompile(`//\s*REST:[^\n]*v4/` + regexp.QuoteMeta(e.Path) + `\b`).MatchString(src) {
+				t.Errorf("%s: no method of package %s documents v4/%s with a `// REST:` line", e.Path, d.pkg, e.Path)
+			}
+			decl := regexp.MustCompile(`(?m)^(//[^\n]*\n)+var \w+ = catalog\.Declare\(api\.Endpoint\{Path: "` + regexp.QuoteMeta(e.Path) + `"`)
+			if !decl.MatchString(src) {
+				t.Errorf("%s: the declaration in package %s is not a commented `var … = catalog.Declare(api.Endpoint{Path: …})`", e.Path, d.pkg)
+			}
+		}
+	}
+}
+
+// TestNoSideChannel: nothing about a call travels in a context value, and
+// the transport keeps no list of its own.
+func TestNoSideChannel(t *testing.T) {
+	t.Parallel()
+	banned := regexp.MustCompile(`context\.WithValue|WithSafety|unsafePaths|WithExtraLimit|safetyOf`)
+	for _, dir := range []string{".", "api", "account", "profile", "message", "conversation", "group", "relation", "push", "operation", "event", "internal/transport", "internal/wire", "internal/pager"} {
+		files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+		require.NoError(t, err)
+		for _, f := range files {
+			if strings.HasSuffix(f, "_test.go") {
+				continue
+			}
+			b, err := os.ReadFile(f)
+			require.NoError(t, err)
+			if m := banned.Find(b); m != nil {
+				t.Errorf("%s uses %s: the endpoint declaration is the only place a call's contract lives", f, m)
+			}
+		}
+	}
+}
+
+func packageSource(t *testing.T, dir string) string {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+	require.NoError(t, err)
+	var b strings.Builder
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(f)
+		require.NoError(t, err)
+		b.Write(src)
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
 // TestEveryCommandHasAMethod fails when a REST command of the reference has
-// no method calling it, and keeps README.md's coverage table true.
+// no declaration (so no typed method), when a declaration is not in the
+// reference, or when README.md's coverage table, generated from the
+// declarations, the reference and the fake's routes, is stale.
 func TestEveryCommandHasAMethod(t *testing.T) {
-	cov := coverage(t)
+	t.Parallel()
 	cmds := commands(t)
+	declaredBy := map[string]string{}
+	for _, d := range declaring {
+		for _, e := range d.endpoints {
+			declaredBy[e.Path] = d.pkg
+		}
+	}
+	inRef := map[string]bool{}
+	for _, c := range cmds {
+		inRef[c] = true
+		if declaredBy[c] == "" {
+			t.Errorf("no method calls v4/%s: declare it beside a method with a `// REST: v4/%s` doc line", c, c)
+		}
+	}
+	for p, pkg := range declaredBy {
+		if !inRef[p] {
+			t.Errorf("%s (declared in %s) is not in testdata/commands.txt: add it with its documentation page", p, pkg)
+		}
+	}
+	fake := map[string]bool{}
+	for _, p := range timtest.NewServer(t).APIs() {
+		fake[p] = true
+	}
+	table := coverageTable(cmds, declaredBy, fake)
+	readme, err := os.ReadFile("README.md")
+	require.NoError(t, err)
+	const start, end = "<!-- coverage:start -->\n", "<!-- coverage:end -->"
+	s := string(readme)
+	i, j := strings.Index(s, start), strings.Index(s, end)
+	require.True(t, i >= 0 && j > i, "README.md lacks the coverage markers")
+	if os.Getenv("UPDATE_README") == "1" {
+		require.NoError(t, os.WriteFile("README.md", []byte(s[:i+len(start)]+table+s[j:]), 0o644))
+		return
+	}
+	assert.Equal(t, table, s[i+len(start):j], "README.md coverage table is stale: run `make generate`")
+}
+
+func coverageTable(cmds []string, declaredBy map[string]string, fake map[string]bool) string {
 	type row struct {
-		service string
-		pkgs    map[string]bool
-		total   int
-		covered int
+		pkgs                     map[string]bool
+		total, covered, modelled int
 	}
 	rows := map[string]*row{}
 	var order []string
@@ -113,23 +261,22 @@ func TestEveryCommandHasAMethod(t *testing.T) {
 		svc := strings.SplitN(c, "/", 2)[0]
 		r := rows[svc]
 		if r == nil {
-			r = &row{service: svc, pkgs: map[string]bool{}}
+			r = &row{pkgs: map[string]bool{}}
 			rows[svc] = r
 			order = append(order, svc)
 		}
 		r.total++
-		if pkgs := cov[c]; len(pkgs) > 0 {
+		if pkg := declaredBy[c]; pkg != "" {
 			r.covered++
-			for _, p := range pkgs {
-				r.pkgs[p] = true
-			}
-		} else {
-			t.Errorf("no method calls v4/%s (add one with a `// REST: v4/%s` doc line)", c, c)
+			r.pkgs[pkg] = true
+		}
+		if fake[c] {
+			r.modelled++
 		}
 	}
 	var b strings.Builder
-	b.WriteString("| area (service) | package | commands | covered |\n|---|---|---|---|\n")
-	total, covered := 0, 0
+	b.WriteString("| area (service) | package | commands | typed methods | in the fake |\n|---|---|---|---|---|\n")
+	var total, covered, modelled int
 	for _, svc := range order {
 		r := rows[svc]
 		var pkgs []string
@@ -137,23 +284,34 @@ func TestEveryCommandHasAMethod(t *testing.T) {
 			pkgs = append(pkgs, "`"+p+"`")
 		}
 		sort.Strings(pkgs)
-		fmt.Fprintf(&b, "| `%s` | %s | %d | %d |\n", svc, strings.Join(pkgs, ", "), r.total, r.covered)
+		fmt.Fprintf(&b, "| `%s` | %s | %d | %d | %d |\n", svc, strings.Join(pkgs, ", "), r.total, r.covered, r.modelled)
 		total += r.total
 		covered += r.covered
+		modelled += r.modelled
 	}
-	fmt.Fprintf(&b, "| **all** | | **%d** | **%d** |\n", total, covered)
-	table := b.String()
+	fmt.Fprintf(&b, "| **all** | | **%d** | **%d** | **%d** |\n", total, covered, modelled)
+	return b.String()
+}
 
-	readme, err := os.ReadFile("README.md")
-	require.NoError(t, err)
-	const start, end = "<!-- coverage:start -->\n", "<!-- coverage:end -->"
-	s := string(readme)
-	i, j := strings.Index(s, start), strings.Index(s, end)
-	require.True(t, i >= 0 && j > i, "README.md lacks the coverage markers")
-	current := s[i+len(start) : j]
-	if os.Getenv("UPDATE_README") == "1" {
-		require.NoError(t, os.WriteFile("README.md", []byte(s[:i+len(start)]+table+s[j:]), 0o644))
-		return
+// TestFakeRoutesTheDeclarations holds timtest's routing to the same list:
+// every declared command is answered by the fake or listed in notModelled,
+// and the fake answers nothing the SDK does not declare.
+func TestFakeRoutesTheDeclarations(t *testing.T) {
+	t.Parallel()
+	routed := timtest.NewServer(t).APIs()
+	var missing []string
+	declared := map[string]bool{}
+	for _, e := range tim.Endpoints() {
+		declared[e.Path] = true
+		if !slices.Contains(routed, e.Path) {
+			missing = append(missing, e.Path)
+		}
 	}
-	assert.Equal(t, table, current, "README.md coverage table is stale: run UPDATE_README=1 go test -run TestEveryCommandHasAMethod .")
+	for _, p := range routed {
+		assert.True(t, declared[p], "timtest routes %s, which no package declares", p)
+	}
+	sort.Strings(missing)
+	want := slices.Clone(notModelled)
+	sort.Strings(want)
+	assert.Equal(t, want, missing, "notModelled is out of date: the fake's routes changed")
 }

@@ -15,9 +15,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/timkit/tim"
+	"github.com/timkit/tim/account"
 	"github.com/timkit/tim/event"
-	"github.com/timkit/tim/internal/e2e"
+	"github.com/timkit/tim/internal/testkit/e2e"
 	"github.com/timkit/tim/message"
+	"github.com/timkit/tim/profile"
 	"github.com/timkit/tim/timtest"
 	"github.com/timkit/tim/usersig"
 )
@@ -46,7 +48,7 @@ func TestE2EFrontEndStory(t *testing.T) {
 	assert.True(t, e.Client.Ready())
 	assert.Equal(t, []event.Name{event.SDKReady}, evs.Names())
 
-	require.NoError(t, e.Client.Account.Import(ctx, tim.Account{UserID: "doctor", Nick: "Dr. Wang", FaceURL: "https://example.com/w.png"}))
+	require.NoError(t, e.Client.Account.Import(ctx, account.Account{UserID: "doctor", Nick: "Dr. Wang", FaceURL: "https://example.com/w.png"}))
 	var many []string
 	for i := range 250 {
 		many = append(many, fmt.Sprintf("patient_%03d", i))
@@ -62,15 +64,15 @@ func TestE2EFrontEndStory(t *testing.T) {
 	assert.True(t, statuses[1].Imported)
 	assert.False(t, statuses[2].Imported)
 
-	require.NoError(t, e.Client.Profile.Set(ctx, "patient_000", tim.Nick("李雷"), tim.GenderItem(tim.GenderMale), tim.CustomItem("Ward", 3)))
-	profiles, err := e.Client.Profile.Get(ctx, []string{"doctor", "patient_000"}, tim.TagNick, tim.TagImage, tim.TagGender, tim.CustomTag("Ward"))
+	require.NoError(t, e.Client.Profile.Set(ctx, "patient_000", profile.Nick("李雷"), profile.GenderItem(profile.GenderMale), profile.CustomItem("Ward", 3)))
+	profiles, err := e.Client.Profile.Get(ctx, []string{"doctor", "patient_000"}, profile.TagNick, profile.TagImage, profile.TagGender, profile.CustomTag("Ward"))
 	require.NoError(t, err)
 	require.Len(t, profiles, 2)
 	assert.Equal(t, "Dr. Wang", profiles[0].Nick())
 	assert.Equal(t, "https://example.com/w.png", profiles[0].AvatarURL())
 	assert.Equal(t, "李雷", profiles[1].Nick())
-	assert.Equal(t, string(tim.GenderMale), profiles[1].Values[tim.TagGender].String())
-	assert.Equal(t, int64(3), profiles[1].Values[tim.CustomTag("Ward")].Int())
+	assert.Equal(t, string(profile.GenderMale), profiles[1].Values[profile.TagGender].String())
+	assert.Equal(t, int64(3), profiles[1].Values[profile.CustomTag("Ward")].Int())
 
 	sig, err := e.Client.UserSig("patient_000", time.Hour)
 	require.NoError(t, err)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/timkit/tim"
+	"github.com/timkit/tim/account"
 	"github.com/timkit/tim/event"
 	"github.com/timkit/tim/message"
 	"github.com/timkit/tim/timtest"
@@ -50,7 +51,7 @@ func ExampleAPIError() {
 	defer srv.Close()
 	c, _ := tim.New(srv.SDKAppID, srv.SecretKey, tim.WithBaseURL(srv.URL))
 	ctx := context.Background()
-	_ = c.Account.Import(ctx, tim.Account{UserID: "doctor_42"})
+	_ = c.Account.Import(ctx, account.Account{UserID: "doctor_42"})
 
 	_, err = c.Message.Send(ctx, message.NewText(message.ConvC2C, "nobody", "hi", message.WithSender("doctor_42")))
 	var ae *tim.APIError

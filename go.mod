@@ -5,6 +5,7 @@ go 1.26
 require (
 	github.com/go-resty/resty/v2 v2.17.2
 	github.com/stretchr/testify v1.12.1
+	go.uber.org/goleak v1.3.0
 )
 
 require (

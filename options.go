@@ -1,7 +1,7 @@
 package tim
 
 import (
-	"errors"
+	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/timkit/tim/api"
 	"github.com/timkit/tim/conversation"
 	"github.com/timkit/tim/event"
 	"github.com/timkit/tim/group"
@@ -74,7 +75,7 @@ func ParseRegion(s string) (Region, error) {
 	if r, ok := regionAliases[k]; ok {
 		return r, nil
 	}
-	return "", fmt.Errorf("tim: unknown region %q (known: china, singapore, seoul, tokyo, frankfurt, mumbai, siliconvalley, jakarta, riyadh)", s)
+	return "", wire.Invalid("region", "unknown region %q (known: china, singapore, seoul, tokyo, frankfurt, mumbai, siliconvalley, jakarta, riyadh)", s)
 }
 
 // Host is the primary REST host of the region.
@@ -92,10 +93,10 @@ type config struct {
 	admin         string
 	httpClient    *http.Client
 	timeout       time.Duration
-	retry         transport.RetryPolicy
-	limiter       transport.Limiter
-	rate          transport.Rate
-	rateOverrides map[string]transport.Rate
+	retry         RetryPolicy
+	limiter       Limiter
+	rate          Rate
+	rateOverrides map[string]Rate
 	logger        *slog.Logger
 	now           func() time.Time
 	dispatcher    *event.Dispatcher
@@ -106,7 +107,8 @@ type config struct {
 	groupOpts        []group.Option
 }
 
-// Option configures a Client; options are validated by New.
+// Option configures a Client. Options are validated by New, which reports
+// a bad one as an *InvalidInputError whose Field names the option.
 type Option func(*config) error
 
 // DefaultAdmin is Tencent's built-in app administrator.
@@ -120,7 +122,7 @@ const DefaultAdminSigValidity = 24 * time.Hour
 func WithRegion(r Region) Option {
 	return func(c *config) error {
 		if _, ok := regions[r]; !ok {
-			return fmt.Errorf("tim: WithRegion: unknown region %q", string(r))
+			return wire.Invalid("WithRegion", "unknown region %q", string(r))
 		}
 		c.region = r
 		return nil
@@ -133,7 +135,7 @@ func WithRegion(r Region) Option {
 func WithBaseURL(base string) Option {
 	return func(c *config) error {
 		if err := checkBaseURL(base); err != nil {
-			return fmt.Errorf("tim: WithBaseURL: %w", err)
+			return wire.Invalid("WithBaseURL", "%v", err)
 		}
 		c.baseURL = base
 		return nil
@@ -146,7 +148,7 @@ func WithStandbyURL(base string) Option {
 	return func(c *config) error {
 		if base != "" {
 			if err := checkBaseURL(base); err != nil {
-				return fmt.Errorf("tim: WithStandbyURL: %w", err)
+				return wire.Invalid("WithStandbyURL", "%v", err)
 			}
 		}
 		c.standbyURL, c.standbySet = base, true
@@ -187,7 +189,7 @@ func WithAdmin(identifier string) Option {
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) error {
 		if hc == nil {
-			return errors.New("tim: WithHTTPClient: nil client")
+			return wire.Invalid("WithHTTPClient", "nil client")
 		}
 		c.httpClient = hc
 		return nil
@@ -199,29 +201,45 @@ func WithHTTPClient(hc *http.Client) Option {
 func WithTimeout(d time.Duration) Option {
 	return func(c *config) error {
 		if d <= 0 {
-			return fmt.Errorf("tim: WithTimeout: %v must be positive", d)
+			return wire.Invalid("WithTimeout", "%v must be positive", d)
 		}
 		c.timeout = d
 		return nil
 	}
 }
 
-// RetryPolicy says how failed calls are retried; see DefaultRetryPolicy.
-type RetryPolicy = transport.RetryPolicy
+// RetryPolicy says how often and how patiently a failed call is resent.
+// Only transient failures are retried (transport errors, HTTP 5xx/408/429,
+// Tencent's busy and frequency codes), never after the context is done,
+// and only as the command's Endpoint.Safety allows: an Unsafe call only
+// when the request surely did not reach Tencent, a Deduped one only with
+// its dedup keys unchanged and inside Tencent's dedup window.
+type RetryPolicy struct {
+	// MaxAttempts is the total number of attempts, first included (1..20);
+	// 1 disables retries.
+	MaxAttempts int
+	// BaseDelay is the first backoff; each further retry doubles it. Every
+	// backoff is drawn from [d/2, d] (jitter).
+	BaseDelay time.Duration
+	// MaxDelay caps a single backoff.
+	MaxDelay time.Duration
+	// RateLimitDelay is the first backoff after a frequency-limit answer.
+	RateLimitDelay time.Duration
+}
 
 // DefaultRetryPolicy returns the policy a client uses unless told
 // otherwise: 4 attempts, 200 ms backoff doubling to at most 5 s, 1 s after
 // a rate-limit answer, with jitter.
-func DefaultRetryPolicy() RetryPolicy { return transport.DefaultRetryPolicy }
+func DefaultRetryPolicy() RetryPolicy { return RetryPolicy(transport.DefaultRetryPolicy) }
 
 // WithRetry sets the retry policy. MaxAttempts 1 disables retries.
 func WithRetry(p RetryPolicy) Option {
 	return func(c *config) error {
 		if p.MaxAttempts < 1 || p.MaxAttempts > 20 {
-			return fmt.Errorf("tim: WithRetry: MaxAttempts %d out of range 1..20", p.MaxAttempts)
+			return wire.Invalid("WithRetry", "MaxAttempts %d is out of range 1..20", p.MaxAttempts)
 		}
 		if p.BaseDelay < 0 || p.MaxDelay < 0 || p.RateLimitDelay < 0 {
-			return errors.New("tim: WithRetry: delays must not be negative")
+			return wire.Invalid("WithRetry", "delays must not be negative")
 		}
 		c.retry = p
 		return nil
@@ -229,13 +247,25 @@ func WithRetry(p RetryPolicy) Option {
 }
 
 // WithoutRetry makes every call a single attempt.
-func WithoutRetry() Option { return WithRetry(transport.NoRetry) }
+func WithoutRetry() Option { return WithRetry(RetryPolicy{MaxAttempts: 1}) }
 
-// Limiter is the client-side rate limiter; see WithLimiter.
-type Limiter = transport.Limiter
+// Limiter decides when a request may go out; see WithLimiter. Key names
+// the budget: the command's Endpoint.Limit() (its path unless declared
+// otherwise), or a second budget such as BatchRecipientsKey; n is how many
+// units the call spends (1 for a request, the recipient count for a
+// batch). Wait blocks until the units are available or ctx is done.
+// Implementations must be safe for concurrent use; contrib/redis has one
+// shared by several replicas.
+type Limiter interface {
+	Wait(ctx context.Context, key string, n int) error
+}
 
-// Rate is a budget of N units per window Per.
-type Rate = transport.Rate
+// Rate is a budget: at most N units in any window of length Per. A zero
+// Rate disables limiting.
+type Rate struct {
+	N   int
+	Per time.Duration
+}
 
 // WithRateLimit sets the per-API request budget (default 200 per second,
 // Tencent's documented default), so a burst queues instead of earning
@@ -243,9 +273,9 @@ type Rate = transport.Rate
 func WithRateLimit(perSecond int) Option {
 	return func(c *config) error {
 		if perSecond < 0 {
-			return fmt.Errorf("tim: WithRateLimit: %d must not be negative", perSecond)
+			return wire.Invalid("WithRateLimit", "%d must not be negative", perSecond)
 		}
-		c.rate = transport.Rate{N: perSecond, Per: time.Second}
+		c.rate = Rate{N: perSecond, Per: time.Second}
 		return nil
 	}
 }
@@ -254,14 +284,14 @@ func WithRateLimit(perSecond int) Option {
 // the console grants it a different frequency.
 func WithAPIRateLimit(path string, r Rate) Option {
 	return func(c *config) error {
-		if !validPath(path) {
-			return fmt.Errorf("tim: WithAPIRateLimit: %q is not <service>/<command>", path)
+		if !api.ValidPath(path) {
+			return wire.Invalid("WithAPIRateLimit", "%q is not <service>/<command>", path)
 		}
 		if r.N < 0 || (r.N > 0 && r.Per <= 0) {
-			return fmt.Errorf("tim: WithAPIRateLimit: invalid rate %+v", r)
+			return wire.Invalid("WithAPIRateLimit", "invalid rate %+v", r)
 		}
 		if c.rateOverrides == nil {
-			c.rateOverrides = map[string]transport.Rate{}
+			c.rateOverrides = map[string]Rate{}
 		}
 		c.rateOverrides[path] = r
 		return nil
@@ -273,7 +303,7 @@ func WithAPIRateLimit(path string, r Rate) Option {
 func WithLimiter(l Limiter) Option {
 	return func(c *config) error {
 		if l == nil {
-			return errors.New("tim: WithLimiter: nil limiter")
+			return wire.Invalid("WithLimiter", "nil limiter")
 		}
 		c.limiter = l
 		return nil
@@ -285,7 +315,7 @@ func WithLimiter(l Limiter) Option {
 func WithLogger(l *slog.Logger) Option {
 	return func(c *config) error {
 		if l == nil {
-			return errors.New("tim: WithLogger: nil logger")
+			return wire.Invalid("WithLogger", "nil logger")
 		}
 		c.logger = l
 		return nil
@@ -296,7 +326,7 @@ func WithLogger(l *slog.Logger) Option {
 func WithClock(now func() time.Time) Option {
 	return func(c *config) error {
 		if now == nil {
-			return errors.New("tim: WithClock: nil clock")
+			return wire.Invalid("WithClock", "nil clock")
 		}
 		c.now = now
 		return nil
@@ -309,7 +339,7 @@ func WithClock(now func() time.Time) Option {
 func WithDispatcher(d *event.Dispatcher) Option {
 	return func(c *config) error {
 		if d == nil {
-			return errors.New("tim: WithDispatcher: nil dispatcher")
+			return wire.Invalid("WithDispatcher", "nil dispatcher")
 		}
 		c.dispatcher = d
 		return nil
@@ -321,7 +351,7 @@ func WithDispatcher(d *event.Dispatcher) Option {
 func WithAdminSigValidity(d time.Duration) Option {
 	return func(c *config) error {
 		if d < 10*time.Minute {
-			return fmt.Errorf("tim: WithAdminSigValidity: %v is shorter than 10m", d)
+			return wire.Invalid("WithAdminSigValidity", "%v is shorter than 10m", d)
 		}
 		c.sigValidity = d
 		return nil
@@ -332,7 +362,7 @@ func WithAdminSigValidity(d time.Duration) Option {
 func WithMaxResponseBytes(n int64) Option {
 	return func(c *config) error {
 		if n < 1024 {
-			return fmt.Errorf("tim: WithMaxResponseBytes: %d is below 1024", n)
+			return wire.Invalid("WithMaxResponseBytes", "%d is below 1024", n)
 		}
 		c.maxResponse = n
 		return nil
@@ -364,17 +394,21 @@ func WithConversationOptions(opts ...conversation.Option) Option {
 // The batch-recipient budget defaults to 12,000 a minute. Shared limiters
 // (contrib/redis) use it as their fallback.
 func NewLocalLimiter(def Rate, overrides map[string]Rate) Limiter {
-	return transport.NewLocalLimiter(def, overrides, nil)
+	o := make(map[string]transport.Rate, len(overrides))
+	for k, r := range overrides {
+		o[k] = transport.Rate(r)
+	}
+	return transport.NewLocalLimiter(transport.Rate(def), o, nil)
 }
 
 // DefaultAPIRate returns Tencent's documented default frequency: 200
 // requests a second per API.
-func DefaultAPIRate() Rate { return transport.DefaultAPIRate }
+func DefaultAPIRate() Rate { return Rate(transport.DefaultAPIRate) }
 
 // BatchRecipientsRate returns batchsendmsg's documented budget: 12,000
 // recipients a minute.
-func BatchRecipientsRate() Rate { return transport.BatchRecipientsRate }
+func BatchRecipientsRate() Rate { return Rate(transport.BatchRecipientsRate) }
 
 // BatchRecipientsKey is the limiter key of batchsendmsg's 12,000
 // recipients-a-minute budget.
-const BatchRecipientsKey = transport.BatchRecipientsKey
+const BatchRecipientsKey = api.BatchRecipientsKey

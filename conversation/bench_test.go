@@ -13,7 +13,7 @@ import (
 
 	tim "github.com/timkit/tim"
 	"github.com/timkit/tim/conversation"
-	"github.com/timkit/tim/internal/testutil"
+	"github.com/timkit/tim/internal/testkit"
 )
 
 const (
@@ -53,7 +53,7 @@ func pagedServer(tb testing.TB) *httptest.Server {
 			next["TopTimeStamp"], next["TopStartIndex"] = 1700000000, pinnedPages
 			next["TimeStamp"], next["StartIndex"] = 1600000000, k+1-pinnedPages
 		}
-		resp := testutil.With(next)
+		resp := testkit.With(next)
 		resp["SessionItem"] = items
 		resp["CompleteFlag"] = 0
 		if k == pages-1 {
@@ -89,11 +89,14 @@ func pagedServer(tb testing.TB) *httptest.Server {
 // SDK: transport, admin usersig, tolerant decoding, the iterator.
 func BenchmarkList(b *testing.B) {
 	srv := pagedServer(b)
-	c, err := tim.New(testutil.AppID, testutil.Key, tim.WithBaseURL(srv.URL), tim.WithRateLimit(0))
+	c, err := tim.New(testkit.AppID, testkit.Key, tim.WithBaseURL(srv.URL), tim.WithRateLimit(0))
 	if err != nil {
 		b.Fatal(err)
 	}
-	svc := conversation.NewService(c)
+	svc, err := conversation.NewService(c)
+	if err != nil {
+		b.Fatal(err)
+	}
 	ctx := context.Background()
 	b.ReportAllocs()
 	b.ResetTimer()

@@ -6,7 +6,10 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/timkit/tim/api"
+	"github.com/timkit/tim/internal/pager"
 	"github.com/timkit/tim/internal/wire"
+	"github.com/timkit/tim/message"
 )
 
 // Limits of the conversation-group and mark APIs (see NOTES.md for sources).
@@ -59,7 +62,7 @@ func (r ItemResult) Err() error {
 	if r.Code == 0 {
 		return nil
 	}
-	return &wire.APIError{Op: "recentcontact", HTTPStatus: 200, Code: r.Code, Info: r.Info}
+	return &api.Error{Op: "recentcontact", HTTPStatus: 200, Code: r.Code, Info: r.Info}
 }
 
 // ContactGroupResult is the answer to CreateContactGroup.
@@ -109,16 +112,17 @@ type Mark struct {
 // wire shapes
 
 type contactItem struct {
-	Type      Type   `json:"Type"`
+	Type      int    `json:"Type"`
 	ToGroupID string `json:"ToGroupId,omitempty"`
 	ToAccount string `json:"To_Account,omitempty"`
 }
 
+// itemOf is t on the wire; callers have checked t first.
 func itemOf(t Target) contactItem {
-	if t.Type == TypeGroup {
-		return contactItem{Type: TypeGroup, ToGroupID: t.ID}
+	if t.Type == message.ConvGroup {
+		return contactItem{Type: wireGroup, ToGroupID: t.ID}
 	}
-	return contactItem{Type: TypeC2C, ToAccount: t.ID}
+	return contactItem{Type: wireC2C, ToAccount: t.ID}
 }
 
 // contactItemIn is a contact item in an answer, decoded tolerantly.
@@ -138,13 +142,7 @@ func (c *contactItemIn) target() Target {
 	if gid == "" {
 		gid = string(c.GroupID)
 	}
-	switch Type(c.Type) {
-	case TypeGroup:
-		return Group(gid)
-	case TypeC2C:
-		return C2C(string(c.ToAccount))
-	}
-	if gid != "" && c.ToAccount == "" {
+	if convType(c.Type, string(c.ToAccount), gid) == message.ConvGroup {
 		return Group(gid)
 	}
 	return C2C(string(c.ToAccount))
@@ -155,9 +153,7 @@ func (c *contactItemIn) marks() ContactMarks {
 	for _, g := range c.ContactGroupID {
 		m.GroupIDs = append(m.GroupIDs, int(g))
 	}
-	if c.Timestamp > 0 {
-		m.Updated = time.Unix(int64(c.Timestamp), 0)
-	}
+	m.Updated = wire.UnixTime(int64(c.Timestamp))
 	return m
 }
 
@@ -210,6 +206,10 @@ func items(ts []Target) []contactItem {
 	return out
 }
 
+// Adding what is already there is refused or ignored per item: a resend
+// adds nothing twice.
+var epCreateContactGroup = catalog.Declare(api.Endpoint{Path: "recentcontact/create_contact_group", Safety: api.Idempotent})
+
 // CreateContactGroup creates the conversation group name for userID with
 // up to MaxContactGroupItems conversations in it (Tencent allows 20 groups
 // per user and creates one group per call).
@@ -243,7 +243,7 @@ func (s *Service) CreateContactGroup(ctx context.Context, userID, name string, w
 			ResultItem []resultItemIn `json:"ResultItem"`
 		} `json:"GroupResultItem"`
 	}
-	if err := s.d.Do(ctx, pathCreateContactGroup, &req, &resp); err != nil {
+	if err := s.d.Do(ctx, epCreateContactGroup, &req, &resp); err != nil {
 		return nil, err
 	}
 	res := &ContactGroupResult{Group: ContactGroup{Name: name}}
@@ -279,6 +279,10 @@ type updateResponse struct {
 	} `json:"UpdateGroupResult"`
 }
 
+// Writes the state given (or an operation Tencent applies once): a resend
+// leaves the same result.
+var epUpdateContactGroup = catalog.Declare(api.Endpoint{Path: "recentcontact/update_contact_group", Safety: api.Idempotent})
+
 func (s *Service) update(ctx context.Context, userID string, g updateGroup) (*updateResponse, error) {
 	req := struct {
 		FromAccount string      `json:"From_Account"`
@@ -286,7 +290,7 @@ func (s *Service) update(ctx context.Context, userID string, g updateGroup) (*up
 		UpdateGroup updateGroup `json:"UpdateGroup"`
 	}{userID, 1, g}
 	var resp updateResponse
-	if err := s.d.Do(ctx, pathUpdateContactGroup, &req, &resp); err != nil {
+	if err := s.d.Do(ctx, epUpdateContactGroup, &req, &resp); err != nil {
 		return nil, err
 	}
 	return &resp, nil
@@ -363,6 +367,9 @@ func (s *Service) changeMembers(ctx context.Context, userID, name string, op int
 	return out, err
 }
 
+// Removing what is already gone changes nothing: a resend is harmless.
+var epDelContactGroup = catalog.Declare(api.Endpoint{Path: "recentcontact/del_contact_group", Safety: api.Idempotent})
+
 // DeleteContactGroup deletes userID's conversation group name (the
 // conversations stay in the list).
 //
@@ -382,7 +389,7 @@ func (s *Service) DeleteContactGroup(ctx context.Context, userID, name string) (
 		envelope
 		GroupItem []groupItemIn `json:"GroupItem"`
 	}
-	if err := s.d.Do(ctx, pathDelContactGroup, &req, &resp); err != nil {
+	if err := s.d.Do(ctx, epDelContactGroup, &req, &resp); err != nil {
 		return ContactGroup{}, err
 	}
 	g := ContactGroup{Name: name}
@@ -438,6 +445,10 @@ func (m Mark) wire(field string) (markItem, error) {
 	return it, nil
 }
 
+// Writes the state given (or an operation Tencent applies once): a resend
+// leaves the same result.
+var epMarkContact = catalog.Declare(api.Endpoint{Path: "recentcontact/mark_contact", Safety: api.Idempotent})
+
 // Mark sets or clears standard and custom marks on userID's conversations,
 // in calls of MaxMarksPerCall. Per-conversation outcomes are in the results.
 //
@@ -467,7 +478,7 @@ func (s *Service) Mark(ctx context.Context, userID string, marks ...Mark) ([]Ite
 			envelope
 			ResultItem []resultItemIn `json:"ResultItem"`
 		}
-		if err := s.d.Do(ctx, pathMarkContact, &req, &resp); err != nil {
+		if err := s.d.Do(ctx, epMarkContact, &req, &resp); err != nil {
 			return fmt.Errorf("conversation: marks %d..%d of %d: %w", lo, hi-1, len(all), err)
 		}
 		for _, r := range resp.ResultItem {
@@ -477,6 +488,9 @@ func (s *Service) Mark(ctx context.Context, userID string, marks ...Mark) ([]Ite
 	})
 	return out, err
 }
+
+// A read: a resend changes nothing.
+var epSearchContactGroup = catalog.Declare(api.Endpoint{Path: "recentcontact/search_contact_group", Safety: api.Idempotent})
 
 // SearchContactGroups returns the conversation groups and marks of the
 // given conversations of userID, in calls of MaxSearchPerCall.
@@ -504,7 +518,7 @@ func (s *Service) SearchContactGroups(ctx context.Context, userID string, with .
 			ContactResultItem []contactItemIn `json:"ContactResultItem"`
 			GroupItem         []groupItemIn   `json:"GroupItem"`
 		}
-		if err := s.d.Do(ctx, pathSearchContactGroup, &req, &resp); err != nil {
+		if err := s.d.Do(ctx, epSearchContactGroup, &req, &resp); err != nil {
 			return fmt.Errorf("conversation: conversations %d..%d of %d: %w", lo, hi-1, len(with), err)
 		}
 		for i := range resp.ContactResultItem {
@@ -524,6 +538,9 @@ func (d *ContactGroupData) addGroups(in []groupItemIn, seen map[int]bool) {
 		}
 	}
 }
+
+// A read: a resend changes nothing.
+var epGetContactGroup = catalog.Declare(api.Endpoint{Path: "recentcontact/get_contact_group", Safety: api.Idempotent})
 
 // ContactGroupsPage reads one page of userID's conversation groups and
 // marks, from startIndex (0 first, then the previous NextStartIndex).
@@ -547,7 +564,7 @@ func (s *Service) ContactGroupsPage(ctx context.Context, userID string, startInd
 		CompleteFlag   wire.FlexInt    `json:"CompleteFlag"`
 		NextStartIndex wire.FlexInt    `json:"NextStartIndex"`
 	}
-	if err := s.d.Do(ctx, pathGetContactGroup, &req, &resp); err != nil {
+	if err := s.d.Do(ctx, epGetContactGroup, &req, &resp); err != nil {
 		return nil, err
 	}
 	p := &ContactGroupPage{NextStartIndex: int(resp.NextStartIndex), Complete: resp.CompleteFlag == 1}
@@ -559,15 +576,23 @@ func (s *Service) ContactGroupsPage(ctx context.Context, userID string, startInd
 }
 
 // ContactGroups reads all of userID's conversation groups and marks,
-// following NextStartIndex until CompleteFlag = 1.
+// following NextStartIndex until CompleteFlag = 1. On an error it returns
+// what the earlier pages gave and the error (naming the page when it is not
+// the first); an unfinished page whose NextStartIndex does not grow ends
+// the reading with an error matching api.ErrCursorStuck (tim.ErrCursorStuck).
 //
 // REST: v4/recentcontact/get_contact_group
 func (s *Service) ContactGroups(ctx context.Context, userID string) (*ContactGroupData, error) {
+	pages := pager.WalkIncreasing("conversation: contact groups", 0, func(start int) (pager.Page[*ContactGroupPage, int], error) {
+		p, err := s.ContactGroupsPage(ctx, userID, start)
+		if err != nil {
+			return pager.Page[*ContactGroupPage, int]{}, err
+		}
+		return pager.Page[*ContactGroupPage, int]{Items: []*ContactGroupPage{p}, Next: p.NextStartIndex, Done: p.Complete}, nil
+	})
 	data := &ContactGroupData{}
 	seen := map[int]bool{}
-	start := 0
-	for page := 1; ; page++ {
-		p, err := s.ContactGroupsPage(ctx, userID, start)
+	for p, err := range pages {
 		if err != nil {
 			return data, err
 		}
@@ -578,12 +603,6 @@ func (s *Service) ContactGroups(ctx context.Context, userID string) (*ContactGro
 				data.Groups = append(data.Groups, g)
 			}
 		}
-		if p.Complete {
-			return data, nil
-		}
-		if p.NextStartIndex == start {
-			return data, fmt.Errorf("%w (get_contact_group page %d, StartIndex %d)", ErrCursorStuck, page, start)
-		}
-		start = p.NextStartIndex
 	}
+	return data, nil
 }

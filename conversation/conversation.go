@@ -2,59 +2,69 @@ package conversation
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"iter"
 	"time"
 
+	"github.com/timkit/tim/api"
+	"github.com/timkit/tim/internal/pager"
 	"github.com/timkit/tim/internal/wire"
+	"github.com/timkit/tim/message"
 )
 
-type envelope = wire.Envelope
+var catalog api.Catalog
 
-// REST paths used by this package.
-const (
-	pathGetList            = "recentcontact/get_list"
-	pathDelete             = "recentcontact/delete"
-	pathC2CUnread          = "openim/get_c2c_unread_msg_num"
-	pathCreateContactGroup = "recentcontact/create_contact_group"
-	pathUpdateContactGroup = "recentcontact/update_contact_group"
-	pathDelContactGroup    = "recentcontact/del_contact_group"
-	pathMarkContact        = "recentcontact/mark_contact"
-	pathSearchContactGroup = "recentcontact/search_contact_group"
-	pathGetContactGroup    = "recentcontact/get_contact_group"
-)
+// Endpoints returns the REST commands this package calls, as declared
+// beside the methods that call them.
+func Endpoints() []api.Endpoint { return catalog.Endpoints() }
+
+type envelope = api.Envelope
 
 // MaxUserIDBytes is Tencent's limit on a UserID.
 const MaxUserIDBytes = wire.MaxUserIDBytes
 
-// Doer is what the service needs from a client; *tim.Client implements it.
-type Doer interface {
-	Do(ctx context.Context, path string, req, resp any) error
-}
-
 // Service reads and changes users' conversation lists. It is safe for
 // concurrent use.
 type Service struct {
-	d      Doer
+	d      api.Doer
 	assist AssistFlags
 }
 
 // Option configures a Service.
-type Option func(*Service)
+//
+// NewService reports a bad one as an *api.InvalidInputError naming it.
+type Option func(*Service) error
 
 // WithAssistFlags sets the AssistFlags sent with every get_list call
 // (default DefaultAssistFlags, 15). Use AssistFlagsWithMarks (63) to get
-// conversation marks and conversation-group ids on each item.
-func WithAssistFlags(f AssistFlags) Option { return func(s *Service) { s.assist = f } }
-
-// NewService returns a Service sending its calls through d.
-func NewService(d Doer, opts ...Option) *Service {
-	s := &Service{d: d, assist: DefaultAssistFlags}
-	for _, o := range opts {
-		o(s)
+// conversation marks and conversation-group ids on each item. Only the
+// documented bits 0..5 may be set.
+func WithAssistFlags(f AssistFlags) Option {
+	return func(s *Service) error {
+		if f < 0 || f > AssistFlagsWithMarks {
+			return wire.Invalid("WithAssistFlags", "%d sets bits beyond the documented 0..5", int(f))
+		}
+		s.assist = f
+		return nil
 	}
-	return s
+}
+
+// NewService returns a Service sending its calls through d, or an
+// *api.InvalidInputError for a nil d or a bad option.
+func NewService(d api.Doer, opts ...Option) (*Service, error) {
+	if d == nil {
+		return nil, wire.Invalid("conversation.NewService", "nil Doer")
+	}
+	s := &Service{d: d, assist: DefaultAssistFlags}
+	for i, o := range opts {
+		if o == nil {
+			return nil, wire.Invalid(fmt.Sprintf("opts[%d]", i), "is a nil Option")
+		}
+		if err := o(s); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
 }
 
 // AssistFlags are the get_list AssistFlags bits.
@@ -76,31 +86,51 @@ const (
 	AssistFlagsWithMarks AssistFlags = 63
 )
 
-// Type is a conversation's kind.
-type Type int
-
-// Conversation types (the recentcontact "Type" values).
+// Wire values of a conversation's Type (recentcontact and the contact-group
+// APIs): 1 C2C, 2 group.
 const (
-	// TypeC2C is a one-to-one conversation.
-	TypeC2C Type = 1
-	// TypeGroup is a group conversation.
-	TypeGroup Type = 2
+	wireC2C   = 1
+	wireGroup = 2
 )
 
-// String returns "C2C" or "GROUP", the prefixes of front-end conversation ids.
-func (t Type) String() string {
-	switch t {
-	case TypeC2C:
-		return "C2C"
-	case TypeGroup:
-		return "GROUP"
+// wireType is t's Type on the wire; callers have checked t first.
+func wireType(t message.ConversationType) int {
+	if t == message.ConvGroup {
+		return wireGroup
 	}
-	return fmt.Sprintf("Type(%d)", int(t))
+	return wireC2C
+}
+
+// checkType rejects anything but message.ConvC2C and message.ConvGroup.
+func checkType(field string, t message.ConversationType) error {
+	switch t {
+	case message.ConvC2C, message.ConvGroup:
+		return nil
+	}
+	return wire.Invalid(field, "must be %q or %q, got %q", message.ConvC2C, message.ConvGroup, string(t))
+}
+
+// convType is the type of a decoded item: the wire Type when it is known,
+// else inferred from which id is present (a group id without a peer is a
+// group conversation).
+func convType(t typeField, peerID, groupID string) message.ConversationType {
+	switch t {
+	case wireC2C:
+		return message.ConvC2C
+	case wireGroup:
+		return message.ConvGroup
+	}
+	if groupID != "" && peerID == "" {
+		return message.ConvGroup
+	}
+	return message.ConvC2C
 }
 
 // Conversation is one item of a user's conversation list.
 type Conversation struct {
-	Type Type
+	// Type is message.ConvC2C or message.ConvGroup (Type 1 or 2 on the
+	// wire; inferred from the id present when Tencent leaves it out).
+	Type message.ConversationType
 	// PeerID is the other user of a C2C conversation (To_Account).
 	PeerID string
 	// GroupID is the group of a group conversation (GroupId).
@@ -121,7 +151,7 @@ type Conversation struct {
 
 // ID returns the front-end SDK's conversation id: "C2C"+peer or "GROUP"+group.
 func (c Conversation) ID() string {
-	if c.Type == TypeGroup {
+	if c.Type == message.ConvGroup {
 		return "GROUP" + c.GroupID
 	}
 	return "C2C" + c.PeerID
@@ -130,7 +160,7 @@ func (c Conversation) ID() string {
 // Target returns the conversation as a Target, for Delete and the
 // conversation-group calls.
 func (c Conversation) Target() Target {
-	if c.Type == TypeGroup {
+	if c.Type == message.ConvGroup {
 		return Group(c.GroupID)
 	}
 	return C2C(c.PeerID)
@@ -138,11 +168,51 @@ func (c Conversation) Target() Target {
 
 // Cursor is the position in a conversation list: the normal-conversation
 // pair and the pinned-conversation pair. The zero Cursor is the first page.
+// Use the Next of the previous Page; the times travel as Unix seconds (a
+// zero time as 0).
 type Cursor struct {
-	TimeStamp     int64
-	StartIndex    int64
-	TopTimeStamp  int64
+	// TimeStamp is the normal conversations' time cursor (TimeStamp).
+	TimeStamp time.Time
+	// StartIndex is the normal conversations' index cursor (StartIndex).
+	StartIndex int64
+	// TopTimeStamp is the pinned conversations' time cursor (TopTimeStamp).
+	TopTimeStamp time.Time
+	// TopStartIndex is the pinned conversations' index cursor
+	// (TopStartIndex).
 	TopStartIndex int64
+}
+
+// wireCursor is a Cursor as Tencent sends and takes it: four integers,
+// compared exactly by the pager.
+type wireCursor struct {
+	timeStamp, startIndex, topTimeStamp, topStartIndex int64
+}
+
+func (c Cursor) wire() (wireCursor, error) {
+	ts, err := wire.UnixSeconds("TimeStamp", c.TimeStamp)
+	if err != nil {
+		return wireCursor{}, err
+	}
+	top, err := wire.UnixSeconds("TopTimeStamp", c.TopTimeStamp)
+	if err != nil {
+		return wireCursor{}, err
+	}
+	if c.StartIndex < 0 {
+		return wireCursor{}, wire.Invalid("StartIndex", "must not be negative, got %d", c.StartIndex)
+	}
+	if c.TopStartIndex < 0 {
+		return wireCursor{}, wire.Invalid("TopStartIndex", "must not be negative, got %d", c.TopStartIndex)
+	}
+	return wireCursor{ts, c.StartIndex, top, c.TopStartIndex}, nil
+}
+
+func (w wireCursor) cursor() Cursor {
+	return Cursor{
+		TimeStamp:     wire.UnixTime(w.timeStamp),
+		StartIndex:    w.startIndex,
+		TopTimeStamp:  wire.UnixTime(w.topTimeStamp),
+		TopStartIndex: w.topStartIndex,
+	}
 }
 
 // Page is one get_list answer.
@@ -197,18 +267,8 @@ func (it *sessionItem) conversation() Conversation {
 	if c.GroupID == "" {
 		c.GroupID = string(it.ToGroupID)
 	}
-	c.Type = Type(it.Type)
-	if c.Type != TypeC2C && c.Type != TypeGroup {
-		// Missing or unknown: infer from the id that is present.
-		if c.GroupID != "" && c.PeerID == "" {
-			c.Type = TypeGroup
-		} else {
-			c.Type = TypeC2C
-		}
-	}
-	if it.MsgTime > 0 {
-		c.MsgTime = time.Unix(int64(it.MsgTime), 0)
-	}
+	c.Type = convType(it.Type, c.PeerID, c.GroupID)
+	c.MsgTime = wire.UnixTime(int64(it.MsgTime))
 	if len(it.ContactGroupID) > 0 {
 		c.ContactGroupIDs = make([]int, len(it.ContactGroupID))
 		for i, g := range it.ContactGroupID {
@@ -218,103 +278,97 @@ func (it *sessionItem) conversation() Conversation {
 	return c
 }
 
+// A read: a resend changes nothing.
+var epGetList = catalog.Declare(api.Endpoint{Path: "recentcontact/get_list", Safety: api.Idempotent})
+
 // ListPage reads one page of userID's conversation list, starting at cur
-// (the zero Cursor for the first page).
+// (the zero Cursor for the first page, then the previous Page's Next).
 //
 // REST: v4/recentcontact/get_list
 func (s *Service) ListPage(ctx context.Context, userID string, cur Cursor) (*Page, error) {
-	if err := wire.CheckUserID("From_Account", userID); err != nil {
+	wc, err := cur.wire()
+	if err != nil {
 		return nil, err
+	}
+	p, err := s.listPage(ctx, userID, wc)
+	if err != nil {
+		return nil, err
+	}
+	return &Page{Conversations: p.Items, Next: p.Next.cursor(), Complete: p.Done}, nil
+}
+
+// listPage is one get_list call at the wire cursor cur.
+func (s *Service) listPage(ctx context.Context, userID string, cur wireCursor) (pager.Page[Conversation, wireCursor], error) {
+	if err := wire.CheckUserID("From_Account", userID); err != nil {
+		return pager.Page[Conversation, wireCursor]{}, err
 	}
 	req := listRequest{
 		FromAccount:   userID,
-		TimeStamp:     cur.TimeStamp,
-		StartIndex:    cur.StartIndex,
-		TopTimeStamp:  cur.TopTimeStamp,
-		TopStartIndex: cur.TopStartIndex,
+		TimeStamp:     cur.timeStamp,
+		StartIndex:    cur.startIndex,
+		TopTimeStamp:  cur.topTimeStamp,
+		TopStartIndex: cur.topStartIndex,
 		AssistFlags:   s.assist,
 	}
 	var resp listResponse
-	if err := s.d.Do(ctx, pathGetList, &req, &resp); err != nil {
-		return nil, err
+	if err := s.d.Do(ctx, epGetList, &req, &resp); err != nil {
+		return pager.Page[Conversation, wireCursor]{}, err
 	}
-	p := &Page{
-		Conversations: make([]Conversation, len(resp.SessionItem)),
-		Next: Cursor{
-			TimeStamp:     int64(resp.TimeStamp),
-			StartIndex:    int64(resp.StartIndex),
-			TopTimeStamp:  int64(resp.TopTimeStamp),
-			TopStartIndex: int64(resp.TopStartIndex),
+	p := pager.Page[Conversation, wireCursor]{
+		Items: make([]Conversation, len(resp.SessionItem)),
+		Next: wireCursor{
+			timeStamp:     int64(resp.TimeStamp),
+			startIndex:    int64(resp.StartIndex),
+			topTimeStamp:  int64(resp.TopTimeStamp),
+			topStartIndex: int64(resp.TopStartIndex),
 		},
-		Complete: resp.CompleteFlag == 1,
+		Done: resp.CompleteFlag == 1,
 	}
 	for i := range resp.SessionItem {
-		p.Conversations[i] = resp.SessionItem[i].conversation()
+		p.Items[i] = resp.SessionItem[i].conversation()
 	}
 	return p, nil
 }
 
-// ErrCursorStuck is returned by List and ContactGroups when Tencent answers
-// an incomplete page whose next cursor equals the one sent: asking again
-// would loop forever.
-var ErrCursorStuck = errors.New("conversation: paging cursor did not advance")
-
 // List iterates over userID's whole conversation list, page by page,
 // feeding back both cursor pairs until CompleteFlag = 1. An error ends the
-// iteration (it is yielded once, with a zero Conversation).
+// iteration (it is yielded once, with a zero Conversation; a later page's
+// error names the page). An unfinished page whose four cursors equal the
+// ones sent ends it with an error matching api.ErrCursorStuck
+// (tim.ErrCursorStuck).
 //
 // REST: v4/recentcontact/get_list
 func (s *Service) List(ctx context.Context, userID string) iter.Seq2[Conversation, error] {
-	return func(yield func(Conversation, error) bool) {
-		var cur Cursor
-		for page := 1; ; page++ {
-			p, err := s.ListPage(ctx, userID, cur)
-			if err != nil {
-				if page > 1 {
-					err = fmt.Errorf("conversation: page %d: %w", page, err)
-				}
-				yield(Conversation{}, err)
-				return
-			}
-			for _, c := range p.Conversations {
-				if !yield(c, nil) {
-					return
-				}
-			}
-			if p.Complete {
-				return
-			}
-			if p.Next == cur {
-				yield(Conversation{}, fmt.Errorf("%w (page %d, cursor %+v)", ErrCursorStuck, page, cur))
-				return
-			}
-			cur = p.Next
-		}
-	}
+	return pager.Walk("conversation: list", wireCursor{}, func(cur wireCursor) (pager.Page[Conversation, wireCursor], error) {
+		return s.listPage(ctx, userID, cur)
+	})
 }
 
 // Target names a conversation: a peer user (C2C) or a group.
 type Target struct {
-	Type Type
-	// ID is the peer's UserID (TypeC2C) or the group id (TypeGroup).
+	// Type is message.ConvC2C or message.ConvGroup (Type 1 or 2 on the
+	// wire); any other value is rejected before a call.
+	Type message.ConversationType
+	// ID is the peer's UserID (message.ConvC2C) or the group id
+	// (message.ConvGroup).
 	ID string
 }
 
 // C2C returns the target of the one-to-one conversation with userID.
-func C2C(userID string) Target { return Target{Type: TypeC2C, ID: userID} }
+func C2C(userID string) Target { return Target{Type: message.ConvC2C, ID: userID} }
 
 // Group returns the target of the conversation of groupID.
-func Group(groupID string) Target { return Target{Type: TypeGroup, ID: groupID} }
+func Group(groupID string) Target { return Target{Type: message.ConvGroup, ID: groupID} }
 
 func (t Target) check(field string) error {
-	switch t.Type {
-	case TypeC2C:
-		return wire.CheckUserID(field+".To_Account", t.ID)
-	case TypeGroup:
-		if t.ID == "" {
-			return wire.Invalid(field+".ToGroupId", "is empty")
-		}
-		return nil
+	if err := checkType(field+".Type", t.Type); err != nil {
+		return err
 	}
-	return wire.Invalid(field+".Type", "must be 1 (C2C) or 2 (group), got %d", int(t.Type))
+	if t.Type == message.ConvC2C {
+		return wire.CheckUserID(field+".To_Account", t.ID)
+	}
+	if t.ID == "" {
+		return wire.Invalid(field+".ToGroupId", "is empty")
+	}
+	return nil
 }

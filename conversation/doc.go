@@ -1,12 +1,16 @@
 // Package conversation reads and manages users' conversation lists
 // ("recent contacts") through the Tencent Cloud IM REST API: the paged list
 // with both cursor pairs (normal and pinned conversations), deleting a
-// conversation, C2C unread counts, and conversation groups and marks.
+// conversation, and conversation groups and marks. C2C unread counts are
+// in package message (message.Service.C2CUnread).
 //
 // It is the server half of the front-end SDK's getConversationList: the
 // backend acts as the app administrator and reads any user's list.
 //
-//	svc := conversation.NewService(client) // *tim.Client implements Doer
+//	svc, err := conversation.NewService(client) // *tim.Client implements api.Doer
+//	if err != nil {
+//		return err
+//	}
 //	for c, err := range svc.List(ctx, "doctor_42") {
 //		if err != nil {
 //			return err
@@ -19,9 +23,20 @@
 // recentcontact/get_list pages two lists at once: normal conversations
 // (TimeStamp/StartIndex) and pinned ones (TopTimeStamp/TopStartIndex). Each
 // answer carries the next values of all four; List feeds them back until
-// Tencent says CompleteFlag = 1, and stops with an error if the cursors do
-// not move (a server that never completes would otherwise loop forever).
-// ListPage is one page, for callers that keep the cursor themselves.
+// Tencent says CompleteFlag = 1, and stops with an error matching
+// api.ErrCursorStuck (tim.ErrCursorStuck) if the cursors do not move (a
+// server that never completes would otherwise loop forever). ListPage is
+// one page, for callers that keep the cursor themselves; Cursor holds the
+// two time cursors as time.Time (Unix seconds on the wire, the zero time
+// for 0). ContactGroups follows get_contact_group's NextStartIndex the same
+// way and stops when it does not grow.
+//
+// # Conversation types
+//
+// A conversation's kind is message.ConversationType, the one type the SDK
+// uses for it: message.ConvC2C or message.ConvGroup. This package sends
+// them as Tencent's Type 1 and 2 and rejects any other value with an
+// *api.InvalidInputError before a call.
 //
 // # AssistFlags
 //
@@ -33,7 +48,8 @@
 //
 // # Tolerance
 //
-// Tencent's own samples drift: Type is an integer (sometimes a string),
+// Tencent's own samples drift: Type is an integer (sometimes a string or a
+// name such as "C2C" or "G2C"),
 // GroupId may come as a number, and To_Account is a string in some bodies
 // and an array in others. Items are decoded tolerantly; unknown fields are
 // ignored and a missing Type is inferred from which id is present.

@@ -18,7 +18,7 @@ import (
 	"github.com/timkit/tim/conversation"
 	"github.com/timkit/tim/event"
 	"github.com/timkit/tim/group"
-	"github.com/timkit/tim/internal/e2e"
+	"github.com/timkit/tim/internal/testkit/e2e"
 	"github.com/timkit/tim/message"
 	"github.com/timkit/tim/timtest"
 )
@@ -83,10 +83,10 @@ func TestE2EConversationListAgreesWithReceivedMessages(t *testing.T) {
 	event.On(e.Dispatcher, func(_ context.Context, m *event.ReceivedMessage) {
 		mu.Lock()
 		defer mu.Unlock()
-		if m.ConversationType == event.ConvGroup || m.To == patient || m.From == patient {
+		if m.ConversationType == message.ConvGroup || m.To == patient || m.From == patient {
 			fromEvents[m.ConversationID(patient)] = m.Time
 		}
-		if m.ConversationType == event.ConvC2C && m.To == patient {
+		if m.ConversationType == message.ConvC2C && m.To == patient {
 			// Callbacks of different conversations may arrive in any
 			// order: the highest count is the one after the last send.
 			lastUnread = max(lastUnread, m.UnreadCount)
@@ -130,21 +130,22 @@ func TestE2EConversationListAgreesWithReceivedMessages(t *testing.T) {
 	}
 	assert.Equal(t, want, fake)
 
-	// Unread counts: one per doctor, as the latest callback said.
-	unread, err := e.Client.Conversation.C2CUnread(ctx, patient, doctors)
+	// Unread counts (package message): one per doctor, as the latest
+	// callback said.
+	unread, err := e.Client.Message.C2CUnread(ctx, patient, doctors...)
 	require.NoError(t, err)
 	for _, d := range doctors {
-		assert.Equal(t, 1, unread.Counts[d], d)
+		assert.Equal(t, int64(1), unread.ByPeer[d], d)
 	}
-	total, err := e.Client.Conversation.C2CUnreadTotal(ctx, patient)
+	all, err := e.Client.Message.C2CUnread(ctx, patient)
 	require.NoError(t, err)
 	mu.Lock()
-	assert.Equal(t, lastUnread, total)
+	assert.Equal(t, int64(lastUnread), all.Total)
 	mu.Unlock()
 	require.NoError(t, e.Client.Message.SetC2CRead(ctx, patient, "doctor_1", time.Time{}))
-	total, err = e.Client.Conversation.C2CUnreadTotal(ctx, patient)
+	all, err = e.Client.Message.C2CUnread(ctx, patient)
 	require.NoError(t, err)
-	assert.Equal(t, len(doctors)-1, total)
+	assert.Equal(t, int64(len(doctors)-1), all.Total)
 
 	// Pinned conversations come first, across pages.
 	require.NoError(t, e.Fake.PinConversation(patient, timtest.ConvC2C, "doctor_3", true))

@@ -29,7 +29,10 @@ func ExampleService_List() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	svc := conversation.NewService(client)
+	svc, err := conversation.NewService(client)
+	if err != nil {
+		log.Fatal(err)
+	}
 	for c, err := range svc.List(context.Background(), "doctor_1") {
 		if err != nil {
 			log.Fatal(err)
@@ -48,7 +51,10 @@ func ExampleService_Delete() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	svc := conversation.NewService(client)
+	svc, err := conversation.NewService(client)
+	if err != nil {
+		log.Fatal(err)
+	}
 	err = svc.Delete(context.Background(), conversation.DeleteRequest{
 		UserID:       "patient_7",
 		With:         conversation.Group("@TGS#consult1"),

@@ -76,10 +76,10 @@ func (t *typeField) UnmarshalJSON(b []byte) error {
 	s = strings.TrimSpace(s)
 	switch strings.ToUpper(s) {
 	case "C2C":
-		*t = typeField(TypeC2C)
+		*t = wireC2C
 		return nil
 	case "G2C", "GROUP":
-		*t = typeField(TypeGroup)
+		*t = wireGroup
 		return nil
 	}
 	if n, err := strconv.ParseFloat(s, 64); err == nil && (n == 1 || n == 2) {

@@ -3,6 +3,8 @@ package conversation
 import (
 	"encoding/json"
 	"testing"
+
+	"github.com/timkit/tim/message"
 )
 
 // FuzzListResponse feeds arbitrary get_list bodies to the tolerant decoder:
@@ -24,8 +26,8 @@ func FuzzListResponse(f *testing.F) {
 		}
 		for i := range resp.SessionItem {
 			c := resp.SessionItem[i].conversation()
-			if c.Type != TypeC2C && c.Type != TypeGroup {
-				t.Fatalf("item %d decoded with type %d", i, c.Type)
+			if c.Type != message.ConvC2C && c.Type != message.ConvGroup {
+				t.Fatalf("item %d decoded with type %q", i, c.Type)
 			}
 			_ = c.ID()
 		}
@@ -36,8 +38,8 @@ func FuzzListResponse(f *testing.F) {
 		if json.Unmarshal(body, &cg) == nil {
 			for i := range cg.ContactItem {
 				m := cg.ContactItem[i].marks()
-				if m.With.Type != TypeC2C && m.With.Type != TypeGroup {
-					t.Fatalf("contact item %d decoded with type %d", i, m.With.Type)
+				if m.With.Type != message.ConvC2C && m.With.Type != message.ConvGroup {
+					t.Fatalf("contact item %d decoded with type %q", i, m.With.Type)
 				}
 			}
 		}

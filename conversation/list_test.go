@@ -2,8 +2,6 @@ package conversation_test
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"net/http"
 	"testing"
 	"time"
@@ -12,16 +10,20 @@ import (
 	"github.com/stretchr/testify/require"
 
 	tim "github.com/timkit/tim"
+	"github.com/timkit/tim/api"
 	"github.com/timkit/tim/conversation"
-	"github.com/timkit/tim/internal/testutil"
+	"github.com/timkit/tim/internal/testkit"
+	"github.com/timkit/tim/message"
 )
 
-func newService(t *testing.T, opts ...conversation.Option) (*conversation.Service, *testutil.Server) {
+func newService(t *testing.T, opts ...conversation.Option) (*conversation.Service, *testkit.Server) {
 	t.Helper()
-	srv := testutil.NewServer(t)
-	c, err := tim.New(testutil.AppID, testutil.Key, tim.WithBaseURL(srv.URL), tim.WithoutRetry())
+	srv := testkit.NewServer(t)
+	c, err := tim.New(testkit.AppID, testkit.Key, tim.WithBaseURL(srv.URL), tim.WithoutRetry())
 	require.NoError(t, err)
-	return conversation.NewService(c, opts...), srv
+	svc, err := conversation.NewService(c, opts...)
+	require.NoError(t, err)
+	return svc, srv
 }
 
 type listReq struct {
@@ -81,15 +83,15 @@ func TestListPagesFeedBackBothCursors(t *testing.T) {
 		{"doctor_1", 1630997650, 1, 1630997600, 3, 15},
 	}
 	n := 0
-	srv.Handle("recentcontact/get_list", func(r testutil.Request) any {
+	srv.Handle("recentcontact/get_list", func(r testkit.Request) any {
 		var got listReq
 		r.Decode(t, &got)
 		if n >= len(pages) {
 			t.Errorf("unexpected page request %d", n+1)
-			return testutil.Fail(10004, "no more pages")
+			return testkit.Fail(10004, "no more pages")
 		}
 		assert.Equal(t, want[n], got, "request %d", n+1)
-		p := testutil.With(pages[n])
+		p := testkit.With(pages[n])
 		n++
 		return p
 	})
@@ -98,12 +100,12 @@ func TestListPagesFeedBackBothCursors(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, got, 6)
 	assert.Len(t, srv.Calls("recentcontact/get_list"), 3)
-	testutil.AssertGolden(t, "testdata/golden/get_list.json", srv.Calls("recentcontact/get_list")[0].Body)
-	testutil.AssertGolden(t, "testdata/golden/get_list_page2.json", srv.Calls("recentcontact/get_list")[1].Body)
+	testkit.AssertGolden(t, "testdata/golden/get_list.json", srv.Calls("recentcontact/get_list")[0].Body)
+	testkit.AssertGolden(t, "testdata/golden/get_list_page2.json", srv.Calls("recentcontact/get_list")[1].Body)
 
-	assert.Equal(t, conversation.Conversation{Type: conversation.TypeC2C, PeerID: "pinned_peer", MsgTime: time.Unix(1630997627, 0), Pinned: true}, got[0])
+	assert.Equal(t, conversation.Conversation{Type: message.ConvC2C, PeerID: "pinned_peer", MsgTime: time.Unix(1630997627, 0), Pinned: true}, got[0])
 	assert.Equal(t, "C2Cpinned_peer", got[0].ID())
-	assert.Equal(t, conversation.TypeGroup, got[1].Type)
+	assert.Equal(t, message.ConvGroup, got[1].Type)
 	assert.Equal(t, "@TGS#pinned", got[1].GroupID)
 	assert.Equal(t, "GROUP@TGS#pinned", got[1].ID())
 	assert.True(t, got[2].Pinned)
@@ -122,8 +124,8 @@ func TestListPagesFeedBackBothCursors(t *testing.T) {
 func TestListPage(t *testing.T) {
 	t.Parallel()
 	svc, srv := newService(t, conversation.WithAssistFlags(conversation.AssistFlagsWithMarks))
-	srv.Handle("recentcontact/get_list", func(r testutil.Request) any {
-		return testutil.With(map[string]any{
+	srv.Handle("recentcontact/get_list", func(r testkit.Request) any {
+		return testkit.With(map[string]any{
 			"SessionItem": []map[string]any{{
 				"Type": 1, "To_Account": "p", "MsgTime": 100, "TopFlag": 0,
 				"StandardMark": "111001", "CustomMark": "vip", "ContactGroupId": []int{1, 2},
@@ -132,11 +134,13 @@ func TestListPage(t *testing.T) {
 			"ErrorDisplay": "",
 		})
 	})
-	p, err := svc.ListPage(context.Background(), "u1", conversation.Cursor{TimeStamp: 5, StartIndex: 6, TopTimeStamp: 7, TopStartIndex: 8})
+	p, err := svc.ListPage(context.Background(), "u1", conversation.Cursor{TimeStamp: time.Unix(5, 0), StartIndex: 6, TopTimeStamp: time.Unix(7, 0), TopStartIndex: 8})
 	require.NoError(t, err)
-	testutil.AssertGolden(t, "testdata/golden/get_list_marks.json", srv.Last("recentcontact/get_list").Body)
+	testkit.AssertGolden(t, "testdata/golden/get_list_marks.json", srv.Last("recentcontact/get_list").Body)
 	assert.False(t, p.Complete)
-	assert.Equal(t, conversation.Cursor{TimeStamp: 100, StartIndex: 1}, p.Next)
+	// The time cursors come back as instants; 0 on the wire is the zero time.
+	assert.Equal(t, conversation.Cursor{TimeStamp: time.Unix(100, 0), StartIndex: 1}, p.Next)
+	assert.True(t, p.Next.TopTimeStamp.IsZero())
 	require.Len(t, p.Conversations, 1)
 	c := p.Conversations[0]
 	assert.Equal(t, "111001", c.StandardMark)
@@ -150,7 +154,7 @@ func TestListPage(t *testing.T) {
 func TestListToleratesDrift(t *testing.T) {
 	t.Parallel()
 	svc, srv := newService(t)
-	srv.HandleRaw("recentcontact/get_list", func(w http.ResponseWriter, r testutil.Request) {
+	srv.HandleRaw("recentcontact/get_list", func(w http.ResponseWriter, r testkit.Request) {
 		_, _ = w.Write([]byte(`{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","ErrorDisplay":"",
 		"SessionItem":[
 		 {"Type":"2","GroupId":1234567,"MsgTime":"1630997628","TopFlag":"1"},
@@ -168,10 +172,10 @@ func TestListToleratesDrift(t *testing.T) {
 	require.Len(t, got, 7)
 	assert.Equal(t, `patient "7"`, got[6].PeerID)
 	assert.Equal(t, "医", got[6].CustomMark)
-	assert.Equal(t, conversation.Conversation{Type: conversation.TypeGroup, GroupID: "1234567", MsgTime: time.Unix(1630997628, 0), Pinned: true}, got[0])
+	assert.Equal(t, conversation.Conversation{Type: message.ConvGroup, GroupID: "1234567", MsgTime: time.Unix(1630997628, 0), Pinned: true}, got[0])
 	assert.Equal(t, "alice", got[1].PeerID)
-	assert.Equal(t, conversation.TypeC2C, got[1].Type)
-	assert.Equal(t, conversation.TypeC2C, got[2].Type)
+	assert.Equal(t, message.ConvC2C, got[1].Type)
+	assert.Equal(t, message.ConvC2C, got[2].Type)
 	assert.Equal(t, "bob", got[2].PeerID)
 	assert.Equal(t, conversation.Group("@TGS#x"), got[3].Target())
 	assert.Equal(t, conversation.Group("@TGS#y"), got[4].Target())
@@ -182,14 +186,16 @@ func TestListToleratesDrift(t *testing.T) {
 func TestListStopsOnStuckCursor(t *testing.T) {
 	t.Parallel()
 	svc, srv := newService(t)
-	srv.Handle("recentcontact/get_list", func(r testutil.Request) any {
-		return testutil.With(map[string]any{
+	srv.Handle("recentcontact/get_list", func(r testkit.Request) any {
+		return testkit.With(map[string]any{
 			"SessionItem":  []map[string]any{{"Type": 1, "To_Account": "p"}},
 			"CompleteFlag": 0, "TimeStamp": 9, "StartIndex": 9, "TopTimeStamp": 0, "TopStartIndex": 0,
 		})
 	})
 	got, err := collect(t, svc, "u")
-	require.ErrorIs(t, err, conversation.ErrCursorStuck)
+	require.ErrorIs(t, err, api.ErrCursorStuck)
+	require.ErrorIs(t, err, tim.ErrCursorStuck)
+	assert.Contains(t, err.Error(), "conversation: list page 2")
 	assert.Len(t, got, 2, "both pages' items are yielded before the error")
 	assert.Len(t, srv.Calls("recentcontact/get_list"), 2)
 }
@@ -198,12 +204,12 @@ func TestListErrorOnLaterPage(t *testing.T) {
 	t.Parallel()
 	svc, srv := newService(t)
 	n := 0
-	srv.Handle("recentcontact/get_list", func(r testutil.Request) any {
+	srv.Handle("recentcontact/get_list", func(r testkit.Request) any {
 		n++
 		if n == 2 {
-			return testutil.Fail(70107, "account not imported")
+			return testkit.Fail(70107, "account not imported")
 		}
-		return testutil.With(map[string]any{
+		return testkit.With(map[string]any{
 			"SessionItem":  []map[string]any{{"Type": 1, "To_Account": "p"}},
 			"CompleteFlag": 0, "TimeStamp": n, "StartIndex": 0, "TopTimeStamp": 0, "TopStartIndex": 0,
 		})
@@ -221,9 +227,9 @@ func TestListBreakStopsPaging(t *testing.T) {
 	t.Parallel()
 	svc, srv := newService(t)
 	n := 0
-	srv.Handle("recentcontact/get_list", func(r testutil.Request) any {
+	srv.Handle("recentcontact/get_list", func(r testkit.Request) any {
 		n++
-		return testutil.With(map[string]any{
+		return testkit.With(map[string]any{
 			"SessionItem":  []map[string]any{{"Type": 1, "To_Account": "a"}, {"Type": 1, "To_Account": "b"}},
 			"CompleteFlag": 0, "TimeStamp": n, "StartIndex": 0, "TopTimeStamp": 0, "TopStartIndex": 0,
 		})
@@ -263,13 +269,82 @@ func TestListValidatesUser(t *testing.T) {
 	assert.Empty(t, srv.Requests())
 }
 
-func TestTypeString(t *testing.T) {
+// A Page's Next fed back to ListPage sends the same four integers: the
+// time cursors survive the round trip through time.Time.
+func TestListPageCursorRoundTrip(t *testing.T) {
 	t.Parallel()
-	assert.Equal(t, "C2C", conversation.TypeC2C.String())
-	assert.Equal(t, "GROUP", conversation.TypeGroup.String())
-	assert.Equal(t, "Type(7)", conversation.Type(7).String())
-	b, err := json.Marshal(conversation.TypeGroup)
+	svc, srv := newService(t)
+	srv.Handle("recentcontact/get_list", func(r testkit.Request) any {
+		return testkit.With(map[string]any{
+			"SessionItem":  []map[string]any{},
+			"CompleteFlag": 0, "TimeStamp": 1630997650, "StartIndex": 1, "TopTimeStamp": 1630997600, "TopStartIndex": 3,
+		})
+	})
+	p, err := svc.ListPage(context.Background(), "u", conversation.Cursor{})
 	require.NoError(t, err)
-	assert.Equal(t, "2", string(b))
-	assert.True(t, errors.Is(conversation.ErrCursorStuck, conversation.ErrCursorStuck))
+	assert.Equal(t, time.Unix(1630997650, 0), p.Next.TimeStamp)
+	assert.Equal(t, time.Unix(1630997600, 0), p.Next.TopTimeStamp)
+	_, err = svc.ListPage(context.Background(), "u", p.Next)
+	require.NoError(t, err)
+	var got listReq
+	srv.Last("recentcontact/get_list").Decode(t, &got)
+	assert.Equal(t, listReq{"u", 1630997650, 1, 1630997600, 3, 15}, got)
+	// An instant given in another zone is the same second on the wire.
+	_, err = svc.ListPage(context.Background(), "u", conversation.Cursor{TimeStamp: time.Unix(1630997650, 999).In(time.FixedZone("CST", 8*3600))})
+	require.NoError(t, err)
+	srv.Last("recentcontact/get_list").Decode(t, &got)
+	assert.Equal(t, int64(1630997650), got.TimeStamp)
+}
+
+func TestListPageRejectsBadCursor(t *testing.T) {
+	t.Parallel()
+	svc, srv := newService(t)
+	before1970 := time.Date(1969, 12, 31, 0, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		field string
+		cur   conversation.Cursor
+	}{
+		{"TimeStamp", conversation.Cursor{TimeStamp: before1970}},
+		{"TopTimeStamp", conversation.Cursor{TopTimeStamp: before1970}},
+		{"StartIndex", conversation.Cursor{StartIndex: -1}},
+		{"TopStartIndex", conversation.Cursor{TopStartIndex: -1}},
+	} {
+		_, err := svc.ListPage(context.Background(), "u", tc.cur)
+		var ie *tim.InvalidInputError
+		require.ErrorAs(t, err, &ie, tc.field)
+		assert.Equal(t, tc.field, ie.Field)
+	}
+	assert.Empty(t, srv.Requests())
+}
+
+func TestNewServiceRejectsBadInput(t *testing.T) {
+	t.Parallel()
+	srv := testkit.NewServer(t)
+	c, err := tim.New(testkit.AppID, testkit.Key, tim.WithBaseURL(srv.URL))
+	require.NoError(t, err)
+	tests := []struct {
+		name  string
+		d     api.Doer
+		opts  []conversation.Option
+		field string
+	}{
+		{"nil doer", nil, nil, "conversation.NewService"},
+		{"nil option", c, []conversation.Option{nil}, "opts[0]"},
+		{"undocumented assist bit", c, []conversation.Option{conversation.WithAssistFlags(64)}, "WithAssistFlags"},
+		{"negative assist flags", c, []conversation.Option{conversation.WithAssistFlags(-1)}, "WithAssistFlags"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			svc, err := conversation.NewService(tc.d, tc.opts...)
+			assert.Nil(t, svc)
+			require.ErrorIs(t, err, tim.ErrInvalidParameter)
+			var ie *api.InvalidInputError
+			require.ErrorAs(t, err, &ie)
+			assert.Equal(t, tc.field, ie.Field)
+		})
+	}
+	svc, err := conversation.NewService(c, conversation.WithAssistFlags(conversation.AssistFlagsWithMarks))
+	require.NoError(t, err)
+	assert.NotNil(t, svc)
 }

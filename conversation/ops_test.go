@@ -11,8 +11,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	tim "github.com/timkit/tim"
+	"github.com/timkit/tim/api"
 	"github.com/timkit/tim/conversation"
-	"github.com/timkit/tim/internal/testutil"
+	"github.com/timkit/tim/internal/testkit"
+	"github.com/timkit/tim/message"
 )
 
 func TestDeleteGolden(t *testing.T) {
@@ -29,95 +31,17 @@ func TestDeleteGolden(t *testing.T) {
 			t.Parallel()
 			svc, srv := newService(t)
 			require.NoError(t, svc.Delete(context.Background(), tc.req))
-			testutil.AssertGolden(t, "testdata/golden/"+tc.name+".json", srv.Last("recentcontact/delete").Body)
+			testkit.AssertGolden(t, "testdata/golden/"+tc.name+".json", srv.Last("recentcontact/delete").Body)
 		})
 	}
-}
-
-func TestUnreadSplitsByTen(t *testing.T) {
-	t.Parallel()
-	svc, srv := newService(t)
-	srv.Handle("openim/get_c2c_unread_msg_num", func(r testutil.Request) any {
-		var req struct {
-			ToAccount   string   `json:"To_Account"`
-			PeerAccount []string `json:"Peer_Account"`
-		}
-		r.Decode(t, &req)
-		assert.Equal(t, "doctor_1", req.ToAccount)
-		assert.LessOrEqual(t, len(req.PeerAccount), conversation.MaxUnreadPeersPerCall)
-		var list []map[string]any
-		var errs []map[string]any
-		for i, p := range req.PeerAccount {
-			if p == "ghost" {
-				errs = append(errs, map[string]any{"Peer_Account": p, "ErrorCode": 70107})
-				continue
-			}
-			n := any(i)
-			if i%2 == 1 {
-				n = fmt.Sprint(i) // doocs models the count as a string
-			}
-			list = append(list, map[string]any{"Peer_Account": p, "C2CUnreadMsgNum": n})
-		}
-		return testutil.With(map[string]any{"C2CUnreadMsgNumList": list, "ErrorList": errs})
-	})
-	var peers []string
-	for i := range 22 {
-		peers = append(peers, fmt.Sprintf("p%02d", i))
-	}
-	peers = append(peers, "ghost", "p00") // duplicate asked once
-	res, err := svc.C2CUnread(context.Background(), "doctor_1", peers)
-	require.NoError(t, err)
-	calls := srv.Calls("openim/get_c2c_unread_msg_num")
-	require.Len(t, calls, 3)
-	testutil.AssertGolden(t, "testdata/golden/c2c_unread.json", calls[0].Body)
-	assert.Len(t, res.Counts, 22)
-	assert.Equal(t, 0, res.Counts["p00"])
-	assert.Equal(t, 1, res.Counts["p01"])
-	assert.Equal(t, 9, res.Counts["p09"])
-	assert.Equal(t, 1, res.Counts["p21"])
-	assert.Equal(t, []conversation.PeerError{{PeerID: "ghost", ErrorCode: 70107}}, res.Failed)
-}
-
-func TestUnreadTotal(t *testing.T) {
-	t.Parallel()
-	svc, srv := newService(t)
-	srv.Handle("openim/get_c2c_unread_msg_num", func(r testutil.Request) any {
-		return testutil.With(map[string]any{"AllC2CUnreadMsgNum": 12})
-	})
-	n, err := svc.C2CUnreadTotal(context.Background(), "doctor_1")
-	require.NoError(t, err)
-	assert.Equal(t, 12, n)
-	testutil.AssertGolden(t, "testdata/golden/c2c_unread_total.json", srv.Last("openim/get_c2c_unread_msg_num").Body)
-}
-
-func TestUnreadStopsOnFailure(t *testing.T) {
-	t.Parallel()
-	svc, srv := newService(t)
-	n := 0
-	srv.Handle("openim/get_c2c_unread_msg_num", func(r testutil.Request) any {
-		n++
-		if n == 2 {
-			return testutil.Fail(60007, "too frequent")
-		}
-		return testutil.With(map[string]any{"C2CUnreadMsgNumList": []map[string]any{{"Peer_Account": "p00", "C2CUnreadMsgNum": 3}}})
-	})
-	peers := make([]string, 25)
-	for i := range peers {
-		peers[i] = fmt.Sprintf("p%02d", i)
-	}
-	res, err := svc.C2CUnread(context.Background(), "doctor_1", peers)
-	require.ErrorIs(t, err, tim.ErrRateLimited)
-	assert.Contains(t, err.Error(), "peers 10..19 of 25")
-	assert.Equal(t, 3, res.Counts["p00"])
-	assert.Len(t, srv.Calls("openim/get_c2c_unread_msg_num"), 2)
 }
 
 func TestContactGroupsGolden(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	svc, srv := newService(t)
-	srv.Handle("recentcontact/create_contact_group", func(r testutil.Request) any {
-		return testutil.With(map[string]any{"GroupResultItem": []map[string]any{{
+	srv.Handle("recentcontact/create_contact_group", func(r testkit.Request) any {
+		return testkit.With(map[string]any{"GroupResultItem": []map[string]any{{
 			"GroupItem": map[string]any{"GroupName": "VIP patients", "GroupId": 2},
 			"ResultItem": []map[string]any{
 				{"ContactItem": map[string]any{"Type": 1, "To_Account": "patient_7"}, "ResultCode": 0, "ResultInfo": ""},
@@ -127,7 +51,7 @@ func TestContactGroupsGolden(t *testing.T) {
 	})
 	res, err := svc.CreateContactGroup(ctx, "doctor_1", "VIP patients", conversation.C2C("patient_7"), conversation.Group("@TGS#1B2AUI7RZ"))
 	require.NoError(t, err)
-	testutil.AssertGolden(t, "testdata/golden/create_contact_group.json", srv.Last("recentcontact/create_contact_group").Body)
+	testkit.AssertGolden(t, "testdata/golden/create_contact_group.json", srv.Last("recentcontact/create_contact_group").Body)
 	assert.Equal(t, conversation.ContactGroup{Name: "VIP patients", ID: 2}, res.Group)
 	require.Len(t, res.Items, 2)
 	assert.NoError(t, res.Items[0].Err())
@@ -136,18 +60,18 @@ func TestContactGroupsGolden(t *testing.T) {
 	require.ErrorAs(t, res.Items[1].Err(), &ae)
 	assert.Equal(t, 51008, ae.Code)
 
-	srv.Handle("recentcontact/update_contact_group", func(r testutil.Request) any {
-		return testutil.With(map[string]any{"UpdateType": 1, "UpdateGroupResult": map[string]any{
+	srv.Handle("recentcontact/update_contact_group", func(r testkit.Request) any {
+		return testkit.With(map[string]any{"UpdateType": 1, "UpdateGroupResult": map[string]any{
 			"UpdateGroupType": 1, "GroupName": "Follow-up", "GroupId": 2, "OldGroupName": "VIP patients",
 		}})
 	})
 	g, err := svc.RenameContactGroup(ctx, "doctor_1", "VIP patients", "Follow-up")
 	require.NoError(t, err)
 	assert.Equal(t, conversation.ContactGroup{Name: "Follow-up", ID: 2}, g)
-	testutil.AssertGolden(t, "testdata/golden/update_contact_group_rename.json", srv.Last("recentcontact/update_contact_group").Body)
+	testkit.AssertGolden(t, "testdata/golden/update_contact_group_rename.json", srv.Last("recentcontact/update_contact_group").Body)
 
-	srv.Handle("recentcontact/update_contact_group", func(r testutil.Request) any {
-		return testutil.With(map[string]any{"UpdateType": 1, "UpdateGroupResult": map[string]any{
+	srv.Handle("recentcontact/update_contact_group", func(r testkit.Request) any {
+		return testkit.With(map[string]any{"UpdateType": 1, "UpdateGroupResult": map[string]any{
 			"UpdateGroupType": 2, "GroupName": "Follow-up", "GroupId": 2,
 			"ContactResultItem": []map[string]any{{"ContactOptType": 1, "ContactItem": map[string]any{"Type": 1, "To_Account": "patient_8"}, "ResultCode": 0}},
 		}})
@@ -155,21 +79,21 @@ func TestContactGroupsGolden(t *testing.T) {
 	items, err := svc.AddToContactGroup(ctx, "doctor_1", "Follow-up", conversation.C2C("patient_8"))
 	require.NoError(t, err)
 	assert.Equal(t, []conversation.ItemResult{{With: conversation.C2C("patient_8")}}, items)
-	testutil.AssertGolden(t, "testdata/golden/update_contact_group_add.json", srv.Last("recentcontact/update_contact_group").Body)
+	testkit.AssertGolden(t, "testdata/golden/update_contact_group_add.json", srv.Last("recentcontact/update_contact_group").Body)
 	_, err = svc.RemoveFromContactGroup(ctx, "doctor_1", "Follow-up", conversation.Group("@TGS#1B2AUI7RZ"))
 	require.NoError(t, err)
-	testutil.AssertGolden(t, "testdata/golden/update_contact_group_remove.json", srv.Last("recentcontact/update_contact_group").Body)
+	testkit.AssertGolden(t, "testdata/golden/update_contact_group_remove.json", srv.Last("recentcontact/update_contact_group").Body)
 
-	srv.Handle("recentcontact/del_contact_group", func(r testutil.Request) any {
-		return testutil.With(map[string]any{"GroupItem": []map[string]any{{"GroupName": "Follow-up", "GroupId": 2}}})
+	srv.Handle("recentcontact/del_contact_group", func(r testkit.Request) any {
+		return testkit.With(map[string]any{"GroupItem": []map[string]any{{"GroupName": "Follow-up", "GroupId": 2}}})
 	})
 	g, err = svc.DeleteContactGroup(ctx, "doctor_1", "Follow-up")
 	require.NoError(t, err)
 	assert.Equal(t, conversation.ContactGroup{Name: "Follow-up", ID: 2}, g)
-	testutil.AssertGolden(t, "testdata/golden/del_contact_group.json", srv.Last("recentcontact/del_contact_group").Body)
+	testkit.AssertGolden(t, "testdata/golden/del_contact_group.json", srv.Last("recentcontact/del_contact_group").Body)
 
-	srv.Handle("recentcontact/mark_contact", func(r testutil.Request) any {
-		return testutil.With(map[string]any{"ResultItem": []map[string]any{
+	srv.Handle("recentcontact/mark_contact", func(r testkit.Request) any {
+		return testkit.With(map[string]any{"ResultItem": []map[string]any{
 			{"OptType": 3, "ContactItem": map[string]any{"Type": 1, "To_Account": "patient_7"}, "ResultCode": 0, "ResultInfo": ""},
 		}})
 	})
@@ -180,17 +104,17 @@ func TestContactGroupsGolden(t *testing.T) {
 		conversation.Mark{With: conversation.C2C("patient_8"), Custom: new("")},
 	)
 	require.NoError(t, err)
-	testutil.AssertGolden(t, "testdata/golden/mark_contact.json", srv.Last("recentcontact/mark_contact").Body)
+	testkit.AssertGolden(t, "testdata/golden/mark_contact.json", srv.Last("recentcontact/mark_contact").Body)
 
-	srv.Handle("recentcontact/search_contact_group", func(r testutil.Request) any {
-		return testutil.With(map[string]any{
+	srv.Handle("recentcontact/search_contact_group", func(r testkit.Request) any {
+		return testkit.With(map[string]any{
 			"ContactResultItem": []map[string]any{{"Type": 1, "To_Account": "patient_7", "StandardMark": "11111110", "CustomMark": "urgent", "ContactGroupId": []int{1, 2}, "Timestamp": 1673500546}},
 			"GroupItem":         []map[string]any{{"GroupName": "a", "GroupId": 1}, {"GroupName": "b", "GroupId": 2}},
 		})
 	})
 	data, err := svc.SearchContactGroups(ctx, "doctor_1", conversation.C2C("patient_7"))
 	require.NoError(t, err)
-	testutil.AssertGolden(t, "testdata/golden/search_contact_group.json", srv.Last("recentcontact/search_contact_group").Body)
+	testkit.AssertGolden(t, "testdata/golden/search_contact_group.json", srv.Last("recentcontact/search_contact_group").Body)
 	assert.Equal(t, []conversation.ContactGroup{{"a", 1}, {"b", 2}}, data.Groups)
 	assert.Equal(t, []conversation.ContactMarks{{
 		With: conversation.C2C("patient_7"), StandardMark: "11111110", CustomMark: "urgent", GroupIDs: []int{1, 2}, Updated: time.Unix(1673500546, 0),
@@ -200,19 +124,19 @@ func TestContactGroupsGolden(t *testing.T) {
 func TestContactGroupsPaging(t *testing.T) {
 	t.Parallel()
 	svc, srv := newService(t)
-	srv.Handle("recentcontact/get_contact_group", func(r testutil.Request) any {
+	srv.Handle("recentcontact/get_contact_group", func(r testkit.Request) any {
 		var req struct {
 			StartIndex int `json:"StartIndex"`
 		}
 		r.Decode(t, &req)
 		if req.StartIndex == 0 {
-			return testutil.With(map[string]any{
+			return testkit.With(map[string]any{
 				"ContactItem":  []map[string]any{{"Type": 1, "To_Account": "teacher4", "StandardMark": "111001", "ContactGroupId": []int{1, 2}, "Timestamp": 1670843110}},
 				"GroupItem":    []map[string]any{{"GroupName": "test1x", "GroupId": 1}, {"GroupName": "test10", "GroupId": 2}},
 				"CompleteFlag": 0, "NextStartIndex": 1,
 			})
 		}
-		return testutil.With(map[string]any{
+		return testkit.With(map[string]any{
 			"ContactItem":  []map[string]any{{"Type": 2, "ToGroupId": "@TGS#1N3RSUYG2", "StandardMark": "111001", "CustomMark": "abcd", "Timestamp": 1672998266}},
 			"GroupItem":    []map[string]any{{"GroupName": "test1x", "GroupId": 1}, {"GroupName": "test10", "GroupId": 2}},
 			"CompleteFlag": 1, "NextStartIndex": 0,
@@ -222,12 +146,79 @@ func TestContactGroupsPaging(t *testing.T) {
 	require.NoError(t, err)
 	calls := srv.Calls("recentcontact/get_contact_group")
 	require.Len(t, calls, 2)
-	testutil.AssertGolden(t, "testdata/golden/get_contact_group.json", calls[0].Body)
-	testutil.AssertGolden(t, "testdata/golden/get_contact_group_page2.json", calls[1].Body)
+	testkit.AssertGolden(t, "testdata/golden/get_contact_group.json", calls[0].Body)
+	testkit.AssertGolden(t, "testdata/golden/get_contact_group_page2.json", calls[1].Body)
 	assert.Len(t, data.Groups, 2)
 	require.Len(t, data.Contacts, 2)
 	assert.Equal(t, conversation.Group("@TGS#1N3RSUYG2"), data.Contacts[1].With)
 	assert.Equal(t, "abcd", data.Contacts[1].CustomMark)
+}
+
+// A NextStartIndex that does not grow ends ContactGroups with the shared
+// cursor-stuck error, keeping what the earlier pages gave; a failing later
+// page is named.
+func TestContactGroupsStopsOnStuckCursor(t *testing.T) {
+	t.Parallel()
+	page := func(next int, peer string) map[string]any {
+		return testkit.With(map[string]any{
+			"ContactItem":  []map[string]any{{"Type": 1, "To_Account": peer}},
+			"GroupItem":    []map[string]any{{"GroupName": "g", "GroupId": 1}},
+			"CompleteFlag": 0, "NextStartIndex": next,
+		})
+	}
+	tests := []struct {
+		name     string
+		pages    []map[string]any
+		stuck    bool
+		contacts int
+		text     string
+	}{
+		{"same index", []map[string]any{page(0, "a")}, true, 1, "page 1"},
+		{"index goes back", []map[string]any{page(5, "a"), page(3, "b")}, true, 2, "page 2"},
+		{"later page fails", []map[string]any{page(5, "a"), testkit.Fail(50004, "internal error")}, false, 1, "conversation: contact groups page 2"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			svc, srv := newService(t)
+			n := 0
+			srv.Handle("recentcontact/get_contact_group", func(r testkit.Request) any {
+				n++
+				if n > len(tc.pages) {
+					t.Errorf("unexpected page request %d", n)
+					return testkit.Fail(50002, "no more pages")
+				}
+				return tc.pages[n-1]
+			})
+			data, err := svc.ContactGroups(context.Background(), "user0")
+			require.Error(t, err)
+			if tc.stuck {
+				assert.ErrorIs(t, err, api.ErrCursorStuck)
+				assert.ErrorIs(t, err, tim.ErrCursorStuck)
+			} else {
+				assert.NotErrorIs(t, err, api.ErrCursorStuck)
+				var ae *tim.APIError
+				require.ErrorAs(t, err, &ae)
+				assert.Equal(t, 50004, ae.Code)
+			}
+			assert.Contains(t, err.Error(), tc.text)
+			assert.Len(t, srv.Calls("recentcontact/get_contact_group"), len(tc.pages))
+			require.NotNil(t, data)
+			assert.Len(t, data.Contacts, tc.contacts)
+			assert.Equal(t, []conversation.ContactGroup{{Name: "g", ID: 1}}, data.Groups)
+		})
+	}
+}
+
+// Targets go out as Type 1 / 2, whatever message.ConversationType says.
+func TestTargetsOnTheWire(t *testing.T) {
+	t.Parallel()
+	svc, srv := newService(t)
+	_, err := svc.SearchContactGroups(context.Background(), "doctor_1",
+		conversation.Target{Type: message.ConvGroup, ID: "@TGS#1"}, conversation.Target{Type: message.ConvC2C, ID: "p"})
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"From_Account":"doctor_1","ContactItem":[{"Type":2,"ToGroupId":"@TGS#1"},{"Type":1,"To_Account":"p"}]}`,
+		string(srv.Last("recentcontact/search_contact_group").Body))
 }
 
 func TestSearchSplitsBy300(t *testing.T) {
@@ -272,11 +263,23 @@ func TestValidation(t *testing.T) {
 			return s.Delete(ctx, conversation.DeleteRequest{UserID: "u", With: conversation.Group("")})
 		}},
 		{"delete bad type", "With.Type", func(s *conversation.Service) error {
-			return s.Delete(ctx, conversation.DeleteRequest{UserID: "u", With: conversation.Target{Type: 3, ID: "x"}})
+			return s.Delete(ctx, conversation.DeleteRequest{UserID: "u", With: conversation.Target{Type: "G2C", ID: "x"}})
 		}},
-		{"unread no peers", "Peer_Account", func(s *conversation.Service) error { _, e := s.C2CUnread(ctx, "u", nil); return e }},
-		{"unread bad peer", "Peer_Account[1]", func(s *conversation.Service) error { _, e := s.C2CUnread(ctx, "u", []string{"a", ""}); return e }},
-		{"unread total no user", "To_Account", func(s *conversation.Service) error { _, e := s.C2CUnreadTotal(ctx, ""); return e }},
+		{"delete lower-case type", "With.Type", func(s *conversation.Service) error {
+			return s.Delete(ctx, conversation.DeleteRequest{UserID: "u", With: conversation.Target{Type: "c2c", ID: "x"}})
+		}},
+		{"create bad type", "GroupContactItem[0].ContactItem[1].Type", func(s *conversation.Service) error {
+			_, e := s.CreateContactGroup(ctx, "u", "g", conversation.C2C("a"), conversation.Target{Type: "2", ID: "@TGS#x"})
+			return e
+		}},
+		{"mark bad type", "MarkItem[0].ContactItem.Type", func(s *conversation.Service) error {
+			_, e := s.Mark(ctx, "u", conversation.Mark{With: conversation.Target{ID: "a"}, Set: []int{conversation.MarkStar}})
+			return e
+		}},
+		{"search bad type", "ContactItem[0].Type", func(s *conversation.Service) error {
+			_, e := s.SearchContactGroups(ctx, "u", conversation.Target{Type: "GROUPS", ID: "@TGS#x"})
+			return e
+		}},
 		{"group name empty", "GroupContactItem[0].GroupName", func(s *conversation.Service) error {
 			_, e := s.CreateContactGroup(ctx, "u", "", conversation.C2C("a"))
 			return e

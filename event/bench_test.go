@@ -40,10 +40,12 @@ type plainGroupMsg struct {
 	EventTime string `json:"EventTime"`
 }
 
-func benchBody(b *testing.B) []byte {
+func benchBody(b *testing.B) []byte { return benchBodyOf(b, event.CmdGroupAfterSendMsg) }
+
+func benchBodyOf(b *testing.B, cmd event.Command) []byte {
 	b.Helper()
 	var buf bytes.Buffer
-	if err := json.Compact(&buf, readCallback(b, event.CmdGroupAfterSendMsg)); err != nil {
+	if err := json.Compact(&buf, readCallback(b, cmd)); err != nil {
 		b.Fatal(err)
 	}
 	return buf.Bytes()
@@ -68,17 +70,34 @@ func BenchmarkBaselineUnmarshal(b *testing.B) {
 // of the typed callback and of the derived MESSAGE_RECEIVED (through the
 // in-memory dedup store, inserting a key every time), and the answer.
 func BenchmarkHandlerGroupAfterSendMsg(b *testing.B) {
-	body := benchBody(b)
-	d := event.NewDispatcher()
+	d := newDispatcher(b)
 	var sink uint64
 	event.On(d, func(_ context.Context, e *event.GroupAfterSendMsg) { sink += e.MsgSeq })
 	event.On(d, func(_ context.Context, e *event.ReceivedMessage) { sink += uint64(len(e.Body)) })
+	benchHandler(b, d, event.CmdGroupAfterSendMsg, &sink)
+}
+
+// BenchmarkHandlerC2CAfterSendMsg is the same path for a one-to-one
+// message.
+func BenchmarkHandlerC2CAfterSendMsg(b *testing.B) {
+	d := newDispatcher(b)
+	var sink uint64
+	event.On(d, func(_ context.Context, e *event.C2CAfterSendMsg) { sink += e.MsgSeq })
+	event.On(d, func(_ context.Context, e *event.ReceivedMessage) { sink += uint64(len(e.Body)) })
+	benchHandler(b, d, event.CmdC2CAfterSendMsg, &sink)
+}
+
+func benchHandler(b *testing.B, d *event.Dispatcher, cmd event.Command, sink *uint64) {
+	body := benchBodyOf(b, cmd)
 	// A 1 ns window makes every request a first delivery, so the store
 	// inserts (and evicts) each time: the costlier path.
-	h := event.NewHandler(d, 1400000000, event.WithToken(testToken),
+	h, err := event.NewHandler(d, 1400000000, event.WithToken(testToken),
 		event.WithHandlerClock(testClock), event.WithDedupTTL(time.Nanosecond))
+	if err != nil {
+		b.Fatal(err)
+	}
 	reader := bytes.NewReader(body)
-	req := httptest.NewRequest(http.MethodPost, callbackURL(event.CmdGroupAfterSendMsg), nil)
+	req := httptest.NewRequest(http.MethodPost, callbackURL(cmd), nil)
 	req.ContentLength = int64(len(body))
 	b.ReportAllocs()
 	b.SetBytes(int64(len(body)))
@@ -91,7 +110,7 @@ func BenchmarkHandlerGroupAfterSendMsg(b *testing.B) {
 			b.Fatalf("status %d: %s", rec.Code, rec.Body)
 		}
 	}
-	if sink == 0 {
+	if *sink == 0 {
 		b.Fatal("handlers did not run")
 	}
 }
@@ -102,11 +121,14 @@ func BenchmarkHandlerGroupAfterSendMsg(b *testing.B) {
 // (the target is ≤ 3).
 func BenchmarkHandlerRatio(b *testing.B) {
 	body := benchBody(b)
-	d := event.NewDispatcher()
+	d := newDispatcher(b)
 	var sink uint64
 	event.On(d, func(_ context.Context, e *event.ReceivedMessage) { sink += e.MsgSeq })
-	h := event.NewHandler(d, 1400000000, event.WithToken(testToken),
+	h, err := event.NewHandler(d, 1400000000, event.WithToken(testToken),
 		event.WithHandlerClock(testClock), event.WithDedupTTL(time.Nanosecond))
+	if err != nil {
+		b.Fatal(err)
+	}
 	reader := bytes.NewReader(body)
 	req := httptest.NewRequest(http.MethodPost, callbackURL(event.CmdGroupAfterSendMsg), nil)
 	req.ContentLength = int64(len(body))
@@ -139,12 +161,17 @@ func BenchmarkHandlerRatio(b *testing.B) {
 }
 
 // BenchmarkParseGroupAfterSendMsg isolates Parse.
-func BenchmarkParseGroupAfterSendMsg(b *testing.B) {
-	body := benchBody(b)
+func BenchmarkParseGroupAfterSendMsg(b *testing.B) { benchParse(b, event.CmdGroupAfterSendMsg) }
+
+// BenchmarkParseC2CAfterSendMsg isolates Parse of a one-to-one message.
+func BenchmarkParseC2CAfterSendMsg(b *testing.B) { benchParse(b, event.CmdC2CAfterSendMsg) }
+
+func benchParse(b *testing.B, cmd event.Command) {
+	body := benchBodyOf(b, cmd)
 	b.ReportAllocs()
 	b.SetBytes(int64(len(body)))
 	for b.Loop() {
-		if _, err := event.Parse(string(event.CmdGroupAfterSendMsg), body); err != nil {
+		if _, err := event.Parse(string(cmd), body); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -26,6 +26,10 @@ type Callback interface {
 	// the callback came from Parse rather than the handler).
 	Origin() Origin
 	meta() *Meta
+	// jsonForm is the callback as encoding/json sees it without its own
+	// MarshalJSON and UnmarshalJSON: a pointer to the same memory, of a
+	// type defined from the callback's.
+	jsonForm() any
 }
 
 // Origin is what the callback URL carries besides the command:
@@ -43,18 +47,28 @@ type Origin struct {
 }
 
 // Meta is embedded in every callback type: the command, the event time
-// (when the command carries one) and the raw body.
+// (when the command carries one) and the raw body. The callback types, not
+// Meta, convert EventTime from and to JSON: decode a whole callback (or
+// use Parse), not a Meta on its own.
 type Meta struct {
 	// CallbackCommand as the body spells it (the handler fills it from the
 	// URL when the body omits it).
 	CallbackCommand Command `json:"CallbackCommand"`
-	// EventTime is when the event happened, in Unix milliseconds. Tencent
-	// sends it as a string in group callbacks and as a number elsewhere;
-	// both decode. Zero when absent (older C2C callbacks).
-	EventTime UnixMilli `json:"EventTime,omitempty"`
+	// EventTime is when the event happened. Tencent sends it in Unix
+	// milliseconds, as a string in group callbacks and as a number
+	// elsewhere; both decode. Zero when absent (older C2C callbacks).
+	EventTime time.Time `json:"-"`
+	metaWire
 
 	origin Origin
 	raw    json.RawMessage
+}
+
+// metaWire is EventTime as Tencent sends it. Its field has the same name
+// as Meta.EventTime, which hides it from other packages; encoding/json
+// skips Meta.EventTime ("-") and uses this one.
+type metaWire struct {
+	EventTime unixMilli `json:"EventTime,omitempty"`
 }
 
 // Command implements Callback.
@@ -71,19 +85,26 @@ func (m *Meta) EventName() Name { return CallbackReceived }
 
 func (m *Meta) meta() *Meta { return m }
 
-// UnixMilli is a Unix time in milliseconds that decodes from a JSON number
+func (m *Meta) fromWire() {
+	m.EventTime = m.metaWire.EventTime.time()
+	m.metaWire = metaWire{}
+}
+
+func (m *Meta) toWire() { m.metaWire.EventTime = unixMilliOf(m.EventTime) }
+
+// unixMilli is a Unix time in milliseconds that decodes from a JSON number
 // or a numeric string (Tencent's EventTime drifts between the two).
-type UnixMilli int64
+type unixMilli int64
 
 // UnmarshalJSON implements json.Unmarshaler.
-func (t *UnixMilli) UnmarshalJSON(b []byte) error {
+func (t *unixMilli) UnmarshalJSON(b []byte) error {
 	// Fast path: plain digits, quoted or not (what Tencent sends).
 	d := b
 	if len(d) >= 2 && d[0] == '"' && d[len(d)-1] == '"' {
 		d = d[1 : len(d)-1]
 	}
 	if n, ok := parseDigits(d); ok {
-		*t = UnixMilli(n)
+		*t = unixMilli(n)
 		return nil
 	}
 	return (*wire.FlexInt)(t).UnmarshalJSON(b)
@@ -105,12 +126,28 @@ func parseDigits(b []byte) (int64, bool) {
 	return n, true
 }
 
-// Time returns t as a time.Time (the zero Time for 0).
-func (t UnixMilli) Time() time.Time {
+// time returns t as a time.Time (the zero Time for 0).
+func (t unixMilli) time() time.Time {
 	if t == 0 {
 		return time.Time{}
 	}
 	return time.UnixMilli(int64(t))
+}
+
+// unixMilliOf is the inverse of unixMilli.time: 0 for the zero Time.
+func unixMilliOf(t time.Time) unixMilli {
+	if t.IsZero() {
+		return 0
+	}
+	return unixMilli(t.UnixMilli())
+}
+
+// unixSeconds is the inverse of wire.UnixTime: 0 for the zero Time.
+func unixSeconds(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.Unix()
 }
 
 // Platform is a client platform as Tencent names it in OptPlatform and
@@ -194,7 +231,11 @@ func Parse(command string, body []byte) (Callback, error) {
 	} else {
 		cb = new(UnknownCallback)
 	}
-	if err := decodeInto(trimmed, cb); err != nil {
+	// Straight into the callback's memory, without its UnmarshalJSON (which
+	// would have encoding/json scan the body twice more).
+	err := decodeInto(trimmed, cb.jsonForm())
+	fromWire(cb)
+	if err != nil {
 		return nil, err
 	}
 	m := cb.meta()

@@ -1,6 +1,8 @@
 package event
 
 import (
+	"time"
+
 	"github.com/timkit/tim/message"
 )
 
@@ -169,16 +171,19 @@ type PrevFriendResponse struct {
 // ---------------------------------------------------------------------------
 // C2C
 
-// C2CMessage is the message part shared by the C2C send callbacks.
+// C2CMessage is the message part shared by the C2C send callbacks. The
+// callback types that embed it convert MsgTime from and to JSON; a
+// C2CMessage decoded on its own does not.
 type C2CMessage struct {
 	FromAccount string `json:"From_Account"`
 	ToAccount   string `json:"To_Account"`
 	// MsgSeq and MsgRandom identify the message together with the sender
 	// and MsgTime.
-	MsgSeq    uint32 `json:"MsgSeq"`
+	MsgSeq    uint64 `json:"MsgSeq"`
 	MsgRandom uint32 `json:"MsgRandom"`
-	// MsgTime is the send time in Unix seconds.
-	MsgTime int64 `json:"MsgTime"`
+	// MsgTime is the send time (Unix seconds on the wire).
+	MsgTime time.Time `json:"-"`
+	msgTimeWire
 	// MsgKey is the handle for recall (admin_msgwithdraw); absent in old
 	// callbacks.
 	MsgKey string `json:"MsgKey,omitempty"`
@@ -221,8 +226,10 @@ type C2CAfterMsgReport struct {
 	// PeerAccount is the other side of the conversation (whose messages
 	// were read).
 	PeerAccount string `json:"Peer_Account"`
-	// LastReadTime: every message before it (Unix seconds) is read.
-	LastReadTime int64 `json:"LastReadTime"`
+	// LastReadTime: every message sent before it is read (Unix seconds on
+	// the wire).
+	LastReadTime time.Time `json:"-"`
+	lastReadTimeWire
 	// UnreadMsgNum is the reporter's remaining C2C unread total.
 	UnreadMsgNum int `json:"UnreadMsgNum"`
 }
@@ -303,8 +310,9 @@ type GroupAfterSendMsg struct {
 	// MsgSeq is the message's per-group sequence number: GroupID+MsgSeq is
 	// unique, and the handle for recall.
 	MsgSeq uint64 `json:"MsgSeq"`
-	// MsgTime is the send time in Unix seconds.
-	MsgTime     int64     `json:"MsgTime"`
+	// MsgTime is the send time (Unix seconds on the wire).
+	MsgTime time.Time `json:"-"`
+	msgTimeWire
 	GroupAtInfo []GroupAt `json:"GroupAtInfo,omitempty"`
 }
 

@@ -15,22 +15,13 @@ import (
 // replicas behind one URL sharing a DedupStore) are suppressed by their
 // natural key. The raw callback itself is always delivered, duplicate or not.
 
-// ConversationType says whether a message belongs to a one-to-one or a
-// group conversation; the values are the front end's TIM.TYPES.CONV_*.
-type ConversationType string
-
-// Conversation types.
-const (
-	ConvC2C   ConversationType = "C2C"
-	ConvGroup ConversationType = "GROUP"
-)
-
 // ReceivedMessage is MESSAGE_RECEIVED: a message was delivered, one-to-one
 // (from C2C.CallbackAfterSendMsg with SendMsgResult 0) or in a group (from
 // Group.CallbackAfterSendMsg). One type for both, like the front end's
 // Message.
 type ReceivedMessage struct {
-	ConversationType ConversationType
+	// ConversationType is message.ConvC2C or message.ConvGroup.
+	ConversationType message.ConversationType
 	// From is the sender.
 	From string
 	// To is the recipient (C2C only).
@@ -73,7 +64,7 @@ func (*ReceivedMessage) EventName() Name { return MessageReceived }
 // viewer: "GROUP<groupID>" for a group message, "C2C<the other user>" for
 // a one-to-one message.
 func (m *ReceivedMessage) ConversationID(viewer string) string {
-	if m.ConversationType == ConvGroup {
+	if m.ConversationType == message.ConvGroup {
 		return "GROUP" + m.GroupID
 	}
 	if viewer == m.From {
@@ -85,7 +76,8 @@ func (m *ReceivedMessage) ConversationID(viewer string) string {
 // RevokedMessage is MESSAGE_REVOKED: messages were recalled, one-to-one
 // (by MsgKey) or in a group (by MsgSeq).
 type RevokedMessage struct {
-	ConversationType ConversationType
+	// ConversationType is message.ConvC2C or message.ConvGroup.
+	ConversationType message.ConversationType
 	// From and To are the C2C sender and recipient.
 	From, To string
 	// MsgKey identifies the recalled C2C message.
@@ -281,7 +273,7 @@ func (d *derived) add(e Event) { d.events[d.n] = e; d.n++ }
 func derive(cb Callback) derived {
 	var out derived
 	m := cb.meta()
-	at := m.EventTime.Time()
+	at := m.EventTime
 	plat := m.origin.OptPlatform.Canonical()
 	switch c := cb.(type) {
 	case *C2CAfterSendMsg:
@@ -291,13 +283,13 @@ func derive(cb Callback) derived {
 		if c.MsgKey != "" {
 			out.key = "MR|C2C|" + c.MsgKey
 		} else {
-			out.key = "MR|C2C|" + c.FromAccount + "|" + c.ToAccount + "|" + u64(uint64(c.MsgSeq)) + "|" +
-				u64(uint64(c.MsgRandom)) + "|" + strconv.FormatInt(c.MsgTime, 10)
+			out.key = "MR|C2C|" + c.FromAccount + "|" + c.ToAccount + "|" + u64(c.MsgSeq) + "|" +
+				u64(uint64(c.MsgRandom)) + "|" + strconv.FormatInt(unixSeconds(c.MsgTime), 10)
 		}
 		out.add(&ReceivedMessage{
-			ConversationType: ConvC2C, From: c.FromAccount, To: c.ToAccount, Body: c.MsgBody,
-			CloudCustomData: c.CloudCustomData, MsgKey: c.MsgKey, MsgID: c.MsgID, MsgSeq: uint64(c.MsgSeq),
-			MsgRandom: c.MsgRandom, Time: unixOr(c.MsgTime, at), OnlineOnly: c.OnlineOnlyFlag == 1,
+			ConversationType: message.ConvC2C, From: c.FromAccount, To: c.ToAccount, Body: c.MsgBody,
+			CloudCustomData: c.CloudCustomData, MsgKey: c.MsgKey, MsgID: c.MsgID, MsgSeq: c.MsgSeq,
+			MsgRandom: c.MsgRandom, Time: timeOr(c.MsgTime, at), OnlineOnly: c.OnlineOnlyFlag == 1,
 			UnreadCount: c.UnreadMsgNum, Platform: plat, Callback: cb,
 		})
 	case *GroupAfterSendMsg:
@@ -307,12 +299,12 @@ func derive(cb Callback) derived {
 			out.key = groupScope("MR", c.GroupID, c.TopicID) + "|" + u64(c.MsgSeq)
 		} else {
 			out.key = groupScope("MR", c.GroupID, c.TopicID) + "|r" + u64(uint64(c.Random)) + "|" +
-				c.FromAccount + "|" + strconv.FormatInt(c.MsgTime, 10)
+				c.FromAccount + "|" + strconv.FormatInt(unixSeconds(c.MsgTime), 10)
 		}
 		out.add(&ReceivedMessage{
-			ConversationType: ConvGroup, From: c.FromAccount, GroupID: c.GroupID, GroupType: c.Type,
+			ConversationType: message.ConvGroup, From: c.FromAccount, GroupID: c.GroupID, GroupType: c.Type,
 			TopicID: c.TopicID, Operator: c.OperatorAccount, Body: c.MsgBody, CloudCustomData: c.CloudCustomData,
-			MsgID: c.MsgID, MsgSeq: c.MsgSeq, MsgRandom: c.Random, Time: unixOr(c.MsgTime, at),
+			MsgID: c.MsgID, MsgSeq: c.MsgSeq, MsgRandom: c.Random, Time: timeOr(c.MsgTime, at),
 			OnlineOnly: c.OnlineOnlyFlag == 1, AtInfo: c.GroupAtInfo, Platform: plat, Callback: cb,
 		})
 	case *C2CAfterMsgWithDraw:
@@ -320,7 +312,7 @@ func derive(cb Callback) derived {
 		if c.MsgKey == "" {
 			out.key = bodyKey(cb)
 		}
-		out.add(&RevokedMessage{ConversationType: ConvC2C, From: c.FromAccount, To: c.ToAccount, MsgKey: c.MsgKey,
+		out.add(&RevokedMessage{ConversationType: message.ConvC2C, From: c.FromAccount, To: c.ToAccount, MsgKey: c.MsgKey,
 			Time: at, Callback: cb})
 	case *GroupAfterRecallMsg:
 		seqs := make([]uint64, len(c.MsgSeqList))
@@ -331,11 +323,11 @@ func derive(cb Callback) derived {
 			b.WriteString("|" + u64(s.MsgSeq))
 		}
 		out.key = b.String()
-		out.add(&RevokedMessage{ConversationType: ConvGroup, GroupID: c.GroupID, MsgSeqs: seqs,
+		out.add(&RevokedMessage{ConversationType: message.ConvGroup, GroupID: c.GroupID, MsgSeqs: seqs,
 			Operator: c.OperatorAccount, TopicID: c.TopicID, Time: at, Callback: cb})
 	case *C2CAfterMsgReport:
-		out.key = "RD|" + c.ReportAccount + "|" + c.PeerAccount + "|" + strconv.FormatInt(c.LastReadTime, 10)
-		out.add(&PeerRead{Reader: c.ReportAccount, Peer: c.PeerAccount, LastRead: unixOr(c.LastReadTime, time.Time{}),
+		out.key = "RD|" + c.ReportAccount + "|" + c.PeerAccount + "|" + strconv.FormatInt(unixSeconds(c.LastReadTime), 10)
+		out.add(&PeerRead{Reader: c.ReportAccount, Peer: c.PeerAccount, LastRead: c.LastReadTime,
 			UnreadCount: c.UnreadMsgNum, Time: at, Callback: cb})
 	case *StateChange:
 		// Two real state changes can share user, action and millisecond
@@ -420,11 +412,12 @@ func accounts(ms []Member) []string {
 	return out
 }
 
-func unixOr(sec int64, alt time.Time) time.Time {
-	if sec == 0 {
+// timeOr returns t, or alt when t is zero.
+func timeOr(t, alt time.Time) time.Time {
+	if t.IsZero() {
 		return alt
 	}
-	return time.Unix(sec, 0)
+	return t
 }
 
 func u64(v uint64) string { return strconv.FormatUint(v, 10) }

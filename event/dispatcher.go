@@ -8,6 +8,8 @@ import (
 	"runtime/debug"
 	"sync"
 	"sync/atomic"
+
+	"github.com/timkit/tim/internal/wire"
 )
 
 // Name is an event name as the front-end SDK spells it (TIM.EVENT.*).
@@ -70,27 +72,36 @@ type Dispatcher struct {
 	next int64
 }
 
-// Option configures a Dispatcher.
-type Option func(*Dispatcher)
+// Option configures a Dispatcher. NewDispatcher reports a bad one as an
+// *api.InvalidInputError naming it.
+type Option func(*Dispatcher) error
 
-// WithLogger sets where recovered handler panics are reported (default: silent).
+// WithLogger sets where recovered handler panics are reported (default:
+// silent); a nil logger is an error.
 func WithLogger(l *slog.Logger) Option {
-	return func(d *Dispatcher) {
-		if l != nil {
-			d.log = l
+	return func(d *Dispatcher) error {
+		if l == nil {
+			return optionError("WithLogger", "nil logger")
 		}
+		d.log = l
+		return nil
 	}
 }
 
-// NewDispatcher returns an empty dispatcher.
-func NewDispatcher(opts ...Option) *Dispatcher {
+// NewDispatcher returns an empty dispatcher, or an error for a bad option.
+func NewDispatcher(opts ...Option) (*Dispatcher, error) {
 	d := &Dispatcher{log: slog.New(slog.DiscardHandler)}
-	for _, o := range opts {
-		o(d)
+	for i, o := range opts {
+		if o == nil {
+			return nil, optionError(fmt.Sprintf("opts[%d]", i), "is a nil Option")
+		}
+		if err := o(d); err != nil {
+			return nil, err
+		}
 	}
 	d.snap.Store(&subs{byType: map[reflect.Type][]subscription{}, byName: map[Name][]subscription{},
 		decide: map[reflect.Type]decider{}})
-	return d
+	return d, nil
 }
 
 // On registers fn for every event of type E and returns a function that
@@ -239,3 +250,7 @@ func (d *Dispatcher) call(ctx context.Context, sub subscription, e Event) (ok bo
 	sub.fn(ctx, e)
 	return true
 }
+
+// optionError reports a bad option or constructor argument, like tim.New
+// does: an *api.InvalidInputError naming it.
+func optionError(field, reason string) error { return wire.Invalid(field, "%s", reason) }

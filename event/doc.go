@@ -6,10 +6,16 @@
 // with) and Tencent's callback webhooks, received by the http.Handler from
 // [NewHandler] and turned into typed events. Subscribe with the generic [On]:
 //
-//	d := event.NewDispatcher()
+//	d, err := event.NewDispatcher(event.WithLogger(logger))
+//	if err != nil { … }
 //	event.On(d, func(ctx context.Context, e *event.Ready) { log.Println("ready") })
 //	event.On(d, func(ctx context.Context, m *event.ReceivedMessage) { … })
-//	http.Handle("/tim/callback", event.NewHandler(d, sdkAppID, event.WithToken(token)))
+//	hook, err := event.NewHandler(d, sdkAppID, event.WithToken(os.Getenv("TIM_CALLBACK_TOKEN")))
+//	if err != nil { … } // e.g. the variable is unset
+//	http.Handle("/tim/callback", hook)
+//
+// Both constructors report a bad argument or option as an
+// *api.InvalidInputError naming it; neither panics.
 //
 // # Callbacks
 //
@@ -20,6 +26,14 @@
 // in Tencent's bodies: EventTime as a string or a number, numbers sent as
 // strings, missing and unknown fields. [Parse] and [Verify] are usable
 // without the handler.
+//
+// Instants are time.Time: [Meta].EventTime (Unix milliseconds on the
+// wire), MsgTime and LastReadTime (Unix seconds), the zero Time when
+// Tencent sends 0 or nothing. Sequence numbers are uint64; random keys
+// (MsgRandom, Random) uint32. One-to-one and group messages are told apart
+// by [message.ConversationType] ([message.ConvC2C], [message.ConvGroup]).
+// The callback types marshal to and from Tencent's JSON form, so a
+// callback stored or queued as JSON decodes back with json.Unmarshal.
 //
 // From the callbacks the handler derives the front end's events:
 //
@@ -49,10 +63,11 @@
 // but the SdkAppid, and anyone who finds the URL can post callbacks;
 // [NewHandler] logs a warning on the dispatcher's logger then, unless
 // [WithoutSignature] says that is meant (authentication off in the
-// console). An empty token is never taken to mean "off": NewHandler panics
-// on WithToken(""), so WithToken(os.Getenv("TIM_CALLBACK_TOKEN")) with the
-// variable unset stops the program at start-up instead of opening the
-// webhook, and on WithToken combined with WithoutSignature.
+// console). An empty token is never taken to mean "off": NewHandler
+// returns an error for WithToken(""), so WithToken(os.Getenv("TIM_CALLBACK_TOKEN"))
+// with the variable unset stops the program at start-up instead of opening
+// the webhook, and for WithToken combined with WithoutSignature. Printing
+// the [Webhook] with any fmt verb never shows the token.
 //
 // # Before callbacks
 //

@@ -17,9 +17,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/timkit/tim"
+	"github.com/timkit/tim/account"
 	"github.com/timkit/tim/event"
 	"github.com/timkit/tim/group"
-	"github.com/timkit/tim/internal/e2e"
+	"github.com/timkit/tim/internal/testkit/e2e"
 	"github.com/timkit/tim/message"
 	"github.com/timkit/tim/timtest"
 )
@@ -55,7 +56,7 @@ func TestE2EEveryCallbackOfAFlowIsTyped(t *testing.T) {
 	require.NoError(t, err)
 	gres, err := e.Client.Message.Send(ctx, message.NewText(message.ConvGroup, cons.GroupID, "hello", message.WithSender("nurse")))
 	require.NoError(t, err)
-	_, err = e.Client.Message.RecallGroup(ctx, message.RecallGroupRequest{GroupID: cons.GroupID, MsgSeqs: []uint32{gres.MsgSeq}})
+	_, err = e.Client.Message.RecallGroup(ctx, message.RecallGroupRequest{GroupID: cons.GroupID, MsgSeqs: []uint64{gres.MsgSeq}})
 	require.NoError(t, err)
 	name := "renamed"
 	require.NoError(t, e.Client.Group.Update(ctx, group.UpdateRequest{GroupID: cons.GroupID, Name: &name}))
@@ -161,9 +162,9 @@ func TestE2EUserStatus(t *testing.T) {
 	ctx := e2e.Context(t)
 	all := e2e.Collect(e.Dispatcher)
 	require.NoError(t, e.Fake.ImportAccounts("patient"))
-	online := func() tim.OnlineState {
+	online := func() account.OnlineState {
 		t.Helper()
-		res, err := e.Client.Account.QueryOnlineStatus(ctx, []string{"patient"}, tim.OnlineStatusOptions{})
+		res, err := e.Client.Account.QueryOnlineStatus(ctx, []string{"patient"}, account.OnlineStatusOptions{})
 		require.NoError(t, err)
 		require.Len(t, res.Statuses, 1)
 		return res.Statuses[0].Status
@@ -179,7 +180,7 @@ func TestE2EUserStatus(t *testing.T) {
 	require.Len(t, s, 1)
 	assert.Equal(t, event.ActionLogin, s[0].Action)
 	assert.True(t, s[0].Online())
-	assert.Equal(t, tim.StateOnline, online())
+	assert.Equal(t, account.StateOnline, online())
 
 	require.NoError(t, e.Fake.SimulateLogin("patient", timtest.PlatformAndroid))
 	e.Wait(t)
@@ -195,7 +196,7 @@ func TestE2EUserStatus(t *testing.T) {
 	require.Len(t, s, 1)
 	assert.Equal(t, event.ActionDisconnect, s[0].Action)
 	assert.False(t, s[0].Online())
-	assert.Equal(t, tim.StatePushOnline, online(), "a mobile device stays reachable by push")
+	assert.Equal(t, account.StatePushOnline, online(), "a mobile device stays reachable by push")
 
 	require.NoError(t, e.Fake.SimulateLogin("patient", timtest.PlatformWeb))
 	require.NoError(t, e.Fake.SimulateLogout("patient", timtest.PlatformWeb))
@@ -212,7 +213,7 @@ func TestE2EUserStatus(t *testing.T) {
 	require.Len(t, s, 1)
 	assert.Equal(t, event.ActionLogout, s[0].Action)
 	assert.Equal(t, event.StateReason(timtest.ReasonKicked), s[0].Reason)
-	assert.Equal(t, tim.StateOffline, online())
+	assert.Equal(t, account.StateOffline, online())
 }
 
 // Tencent may deliver a callback twice, or to two replicas: the typed
@@ -235,7 +236,9 @@ func TestE2ERedeliveredCallbacksYieldOneDerivedEvent(t *testing.T) {
 	require.Len(t, e2e.Only[*event.ReceivedMessage](all.Take()), 2)
 
 	// A second replica behind the same callback URL, sharing the store.
-	replica := httptest.NewServer(event.NewHandler(e.Dispatcher, timtest.DefaultSDKAppID, event.WithToken(e2e.Token), event.WithDedupStore(store)))
+	hook, err := event.NewHandler(e.Dispatcher, timtest.DefaultSDKAppID, event.WithToken(e2e.Token), event.WithDedupStore(store))
+	require.NoError(t, err)
+	replica := httptest.NewServer(hook)
 	defer replica.Close()
 	after := e.Fake.Callbacks("C2C.CallbackAfterSendMsg", "Group.CallbackAfterSendMsg")
 	require.Len(t, after, 2)

@@ -3,6 +3,7 @@ package event_test
 import (
 	"context"
 	"fmt"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -15,7 +16,10 @@ import (
 
 // Receive Tencent's callbacks and react under the front end's event names.
 func Example() {
-	d := event.NewDispatcher()
+	d, err := event.NewDispatcher()
+	if err != nil {
+		log.Fatal(err)
+	}
 
 	// MESSAGE_RECEIVED: C2C and group messages alike.
 	event.On(d, func(_ context.Context, m *event.ReceivedMessage) {
@@ -26,7 +30,10 @@ func Example() {
 		fmt.Println("seq", c.MsgSeq, "sent by", c.OperatorAccount)
 	})
 
-	h := event.NewHandler(d, 1400000000, event.WithToken("my-callback-token"))
+	h, err := event.NewHandler(d, 1400000000, event.WithToken("my-callback-token"))
+	if err != nil {
+		log.Fatal(err) // e.g. WithToken("") from an unset environment variable
+	}
 	// http.Handle("/tim/callback", h) in a real server; here, one request:
 	rt := fmt.Sprint(time.Now().Unix())
 	q := url.Values{"SdkAppid": {"1400000000"}, "CallbackCommand": {"Group.CallbackAfterSendMsg"},
@@ -46,7 +53,10 @@ func Example() {
 // A decider answers "before" callbacks: allow, replace the body, reject or
 // drop, within the handler's budget.
 func ExampleDecide() {
-	d := event.NewDispatcher()
+	d, err := event.NewDispatcher()
+	if err != nil {
+		log.Fatal(err)
+	}
 	event.Decide(d, func(_ context.Context, m *event.C2CBeforeSendMsg) event.Decision {
 		text := m.MsgBody.Text()
 		switch {
@@ -62,7 +72,10 @@ func ExampleDecide() {
 	})
 	// WithoutSignature keeps the example short; behind a real URL turn
 	// callback authentication on and pass WithToken.
-	h := event.NewHandler(d, 1400000000, event.WithoutSignature(), event.WithBeforeBudget(1500*time.Millisecond))
+	h, err := event.NewHandler(d, 1400000000, event.WithoutSignature(), event.WithBeforeBudget(1500*time.Millisecond))
+	if err != nil {
+		log.Fatal(err)
+	}
 
 	for _, text := range []string{"hi", "my phone number is…", "buy spam"} {
 		body := `{"CallbackCommand":"C2C.CallbackBeforeSendMsg","From_Account":"p","To_Account":"d",
@@ -98,18 +111,24 @@ func ExampleParse() {
 		return
 	}
 	exit := cb.(*event.GroupAfterMemberExit)
-	fmt.Println(exit.GroupID, exit.ExitType, exit.ExitMemberList[0].MemberAccount, exit.EventTime.Time().UTC().Format(time.RFC3339))
+	fmt.Println(exit.GroupID, exit.ExitType, exit.ExitMemberList[0].MemberAccount, exit.EventTime.UTC().Format(time.RFC3339))
 	// Output: @TGS#2J4SZEAEL Quit nurse_9 2022-12-09T08:26:54Z
 }
 
 // Handlers can also follow the front end's string-keyed style.
 func ExampleDispatcher_OnName() {
-	d := event.NewDispatcher()
+	d, err := event.NewDispatcher()
+	if err != nil {
+		log.Fatal(err)
+	}
 	d.OnName(event.MessageRevoked, func(_ context.Context, e event.Event) {
 		r := e.(*event.RevokedMessage)
 		fmt.Println("revoked", r.MsgKey)
 	})
-	h := event.NewHandler(d, 1400000000, event.WithoutSignature())
+	h, err := event.NewHandler(d, 1400000000, event.WithoutSignature())
+	if err != nil {
+		log.Fatal(err)
+	}
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/?SdkAppid=1400000000&CallbackCommand=C2C.CallbackAfterMsgWithDraw",
 		strings.NewReader(`{"From_Account":"p","To_Account":"d","MsgKey":"48374_2837546_1557481126"}`)))

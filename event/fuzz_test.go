@@ -7,11 +7,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"reflect"
 	"strconv"
 	"testing"
 
 	"github.com/timkit/tim/event"
-	"github.com/timkit/tim/internal/testutil"
+	"github.com/timkit/tim/internal/testkit"
 )
 
 func addGoldenSeeds(f *testing.F, add func(cmd string, body []byte)) {
@@ -44,16 +45,34 @@ func FuzzParse(f *testing.F) {
 		if !bytes.Equal(cb.Raw(), body) {
 			t.Fatalf("raw body not kept")
 		}
-		if _, err := json.Marshal(cb); err != nil {
+		out, err := json.Marshal(cb)
+		if err != nil {
 			t.Fatalf("accepted callback does not re-encode: %v", err)
 		}
+		// What it re-encodes to decodes (through UnmarshalJSON, time
+		// fields included) to a callback that encodes the same way.
+		again := reflect.New(reflect.TypeOf(cb).Elem()).Interface()
+		if err := json.Unmarshal(out, again); err != nil {
+			t.Fatalf("re-encoded callback does not decode: %v\n%s", err, out)
+		}
+		out2, err := json.Marshal(again)
+		if err != nil || !sameJSON(out, out2) {
+			t.Fatalf("JSON round trip differs (%v):\n%s\n%s", err, out, out2)
+		}
 	})
+}
+
+// sameJSON reports whether a and b encode the same value (the encoder may
+// spell a string differently, e.g. "\ufffd" for invalid UTF-8).
+func sameJSON(a, b []byte) bool {
+	var va, vb any
+	return json.Unmarshal(a, &va) == nil && json.Unmarshal(b, &vb) == nil && reflect.DeepEqual(va, vb)
 }
 
 // FuzzHandler: the whole handler never panics, always answers JSON with an
 // expected status, never echoes a secret, and accepts only what it must.
 func FuzzHandler(f *testing.F) {
-	d := event.NewDispatcher()
+	d := newDispatcher(f)
 	event.On(d, func(context.Context, *event.ReceivedMessage) {})
 	event.On(d, func(context.Context, *event.GroupAfterSendMsg) {})
 	event.Decide(d, func(_ context.Context, m *event.C2CBeforeSendMsg) event.Decision {
@@ -62,14 +81,14 @@ func FuzzHandler(f *testing.F) {
 		}
 		return event.Allow()
 	})
-	h := newTestHandler(d, event.WithMaxBodyBytes(64<<10))
+	h := newTestHandler(f, d, event.WithMaxBodyBytes(64<<10))
 	signed := callbackURL("")
 	addGoldenSeeds(f, func(cmd string, body []byte) {
 		f.Add(uint8(0), callbackURL(event.Command(cmd)), body)
 	})
 	f.Add(uint8(1), signed, []byte(`{}`))
 	f.Add(uint8(0), "/?SdkAppid=1&Sign=00&RequestTime=1", []byte(`{}`))
-	f.Add(uint8(0), "/?SdkAppid="+strconv.Itoa(testutil.AppID), []byte(`{}`))
+	f.Add(uint8(0), "/?SdkAppid="+strconv.Itoa(testkit.AppID), []byte(`{}`))
 	methods := []string{http.MethodPost, http.MethodGet, http.MethodPut, http.MethodOptions}
 	f.Fuzz(func(t *testing.T, m uint8, target string, body []byte) {
 		u, err := url.Parse(target)
@@ -95,7 +114,7 @@ func FuzzHandler(f *testing.F) {
 			}
 		}
 		if rec.Code == 200 {
-			if r.Method != http.MethodPost || q.Get("SdkAppid") != strconv.Itoa(testutil.AppID) {
+			if r.Method != http.MethodPost || q.Get("SdkAppid") != strconv.Itoa(testkit.AppID) {
 				t.Fatalf("accepted method %s app %q", r.Method, q.Get("SdkAppid"))
 			}
 			if err := event.Verify(testToken, q, testNow, 0); err != nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/url"
 	"runtime/debug"
@@ -25,97 +26,125 @@ const (
 	DefaultDedupTTL = 10 * time.Minute
 )
 
-// HandlerOption configures NewHandler.
-type HandlerOption func(*handler)
+// HandlerOption configures NewHandler, which reports a bad one as an
+// *api.InvalidInputError naming the option.
+type HandlerOption func(*Webhook) error
 
 // WithToken turns on signature checking: every request must carry Sign and
 // RequestTime made with token (the console's callback-authentication
 // token), else it gets 401.
 //
 // An empty token is a configuration error, not a way to turn the check
-// off: NewHandler panics, so that WithToken(os.Getenv("…")) with the
-// variable unset fails at start-up instead of accepting anyone's
-// callbacks. Use WithoutSignature when authentication is off in the
-// console.
+// off: NewHandler returns an *api.InvalidInputError, so that
+// WithToken(os.Getenv("…")) with the variable unset fails at start-up
+// instead of accepting anyone's callbacks. Use WithoutSignature when
+// authentication is off in the console.
 func WithToken(token string) HandlerOption {
-	return func(h *handler) { h.token, h.tokenGiven = token, true }
+	return func(h *Webhook) error {
+		if token == "" {
+			return optionError("WithToken", "the callback token is empty (an unset environment variable?); "+
+				"pass the console's callback-authentication token, or WithoutSignature() if authentication is off")
+		}
+		h.token, h.tokenGiven = token, true
+		return nil
+	}
 }
 
 // WithoutSignature says, explicitly, that callbacks are not signed
 // (callback authentication is off in the console): the handler checks
 // SdkAppid but not Sign or RequestTime, and accepts a request from anyone
 // who knows the URL and the SDKAppID. It only silences the warning
-// NewHandler logs when given no WithToken; combined with WithToken it
-// makes NewHandler panic.
-func WithoutSignature() HandlerOption { return func(h *handler) { h.unsigned = true } }
+// NewHandler logs when given no WithToken; combined with WithToken it is
+// an error.
+func WithoutSignature() HandlerOption {
+	return func(h *Webhook) error { h.unsigned = true; return nil }
+}
 
 // WithTolerance sets how far RequestTime may be from now, either way
-// (default 60 s).
+// (default 60 s). It must be positive.
 func WithTolerance(d time.Duration) HandlerOption {
-	return func(h *handler) {
-		if d > 0 {
-			h.tolerance = d
+	return func(h *Webhook) error {
+		if d <= 0 {
+			return optionError("WithTolerance", fmt.Sprintf("%v must be positive", d))
 		}
+		h.tolerance = d
+		return nil
 	}
 }
 
 // WithMaxBodyBytes caps the request body (default 1 MiB); larger requests
-// get 413.
+// get 413. It must be positive.
 func WithMaxBodyBytes(n int64) HandlerOption {
-	return func(h *handler) {
-		if n > 0 {
-			h.maxBody = n
+	return func(h *Webhook) error {
+		if n <= 0 {
+			return optionError("WithMaxBodyBytes", fmt.Sprintf("%v must be positive", n))
 		}
+		h.maxBody = n
+		return nil
 	}
 }
 
 // WithBeforeBudget sets how long a decider may run before the handler
 // answers with the fallback decision (default 1.5 s; Tencent gives up at
-// 2 s, so keep room for the answer's trip).
+// 2 s, so keep room for the answer's trip). It must be positive.
 func WithBeforeBudget(d time.Duration) HandlerOption {
-	return func(h *handler) {
-		if d > 0 {
-			h.budget = d
+	return func(h *Webhook) error {
+		if d <= 0 {
+			return optionError("WithBeforeBudget", fmt.Sprintf("%v must be positive", d))
 		}
+		h.budget = d
+		return nil
 	}
 }
 
 // WithFallback sets the decision answered when a decider runs out of time
 // or panics (default Allow: the same as Tencent's own behaviour when the
 // callback fails). Use Reject("…") to fail closed.
-func WithFallback(d Decision) HandlerOption { return func(h *handler) { h.fallback = d } }
+func WithFallback(d Decision) HandlerOption {
+	return func(h *Webhook) error { h.fallback = d; return nil }
+}
 
 // WithDedupStore sets where derived events' keys are remembered (default a
 // NewMemoryDedup(0) per handler). Share one store (e.g. Redis) between the
-// replicas behind one callback URL.
+// replicas behind one callback URL. A nil store is an error.
 func WithDedupStore(s DedupStore) HandlerOption {
-	return func(h *handler) {
-		if s != nil {
-			h.dedup = s
+	return func(h *Webhook) error {
+		if s == nil {
+			return optionError("WithDedupStore", "nil store")
 		}
+		h.dedup = s
+		return nil
 	}
 }
 
 // WithDedupTTL sets how long a derived event's key is remembered (default
-// 10 minutes).
+// 10 minutes). It must be positive.
 func WithDedupTTL(d time.Duration) HandlerOption {
-	return func(h *handler) {
-		if d > 0 {
-			h.dedupTTL = d
+	return func(h *Webhook) error {
+		if d <= 0 {
+			return optionError("WithDedupTTL", fmt.Sprintf("%v must be positive", d))
 		}
+		h.dedupTTL = d
+		return nil
 	}
 }
 
-// WithHandlerClock sets the clock used for RequestTime checks (tests).
+// WithHandlerClock sets the clock used for RequestTime checks (tests); a
+// nil clock is an error.
 func WithHandlerClock(now func() time.Time) HandlerOption {
-	return func(h *handler) {
-		if now != nil {
-			h.now = now
+	return func(h *Webhook) error {
+		if now == nil {
+			return optionError("WithHandlerClock", "nil clock")
 		}
+		h.now = now
+		return nil
 	}
 }
 
-type handler struct {
+// Webhook is the http.Handler for Tencent's callback URL, made by
+// NewHandler. It is safe for concurrent use. Printing it with any fmt verb
+// shows its configuration without the callback token.
+type Webhook struct {
 	d         *Dispatcher
 	appID     uint64
 	appIDStr  string
@@ -147,9 +176,10 @@ type handler struct {
 // URL and knows the SDKAppID can post callbacks (fake messages, fake
 // logouts, …) and have before callbacks answered. NewHandler then logs a
 // warning on the dispatcher's logger unless WithoutSignature says this is
-// meant. NewHandler panics on a configuration error: WithToken("") (an
-// unset environment variable, typically) or WithToken together with
-// WithoutSignature.
+// meant. NewHandler returns an *api.InvalidInputError on a
+// configuration error: a nil dispatcher, an app id out of range,
+// WithToken("") (an unset environment variable, typically), WithToken
+// together with WithoutSignature, or any other bad option.
 //
 // Accepted callbacks get Tencent's envelope
 // {"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0} after the handlers of
@@ -162,8 +192,14 @@ type handler struct {
 // decider registered by Decide, within the WithBeforeBudget budget, else
 // with the fallback decision; their On handlers run after the answer, on
 // another goroutine.
-func NewHandler(d *Dispatcher, sdkAppID uint64, opts ...HandlerOption) http.Handler {
-	h := &handler{
+func NewHandler(d *Dispatcher, sdkAppID uint64, opts ...HandlerOption) (*Webhook, error) {
+	if d == nil {
+		return nil, optionError("dispatcher", "nil Dispatcher")
+	}
+	if sdkAppID == 0 || sdkAppID > math.MaxUint32 {
+		return nil, optionError("sdkAppID", fmt.Sprintf("%d is out of range 1..%d", sdkAppID, uint64(math.MaxUint32)))
+	}
+	h := &Webhook{
 		d:         d,
 		appID:     sdkAppID,
 		appIDStr:  strconv.FormatUint(sdkAppID, 10),
@@ -174,16 +210,18 @@ func NewHandler(d *Dispatcher, sdkAppID uint64, opts ...HandlerOption) http.Hand
 		dedupTTL:  DefaultDedupTTL,
 		now:       time.Now,
 	}
-	for _, o := range opts {
-		o(h)
+	for i, o := range opts {
+		if o == nil {
+			return nil, optionError(fmt.Sprintf("opts[%d]", i), "is a nil HandlerOption")
+		}
+		if err := o(h); err != nil {
+			return nil, err
+		}
 	}
 	switch {
 	case h.tokenGiven && h.unsigned:
-		panic("event: NewHandler: both WithToken and WithoutSignature given; " +
+		return nil, optionError("WithoutSignature", "both WithToken and WithoutSignature given; "+
 			"pass WithToken when callback authentication is on in the console, WithoutSignature when it is off")
-	case h.tokenGiven && h.token == "":
-		panic("event: NewHandler: WithToken(\"\"): the callback token is empty (an unset environment variable?); " +
-			"pass the console's callback-authentication token, or WithoutSignature() if authentication is off")
 	case !h.tokenGiven && !h.unsigned:
 		d.log.Warn("tim/event: callback handler without WithToken: signatures are not checked and anyone can post callbacks; "+
 			"pass WithToken(token), or WithoutSignature() if callback authentication is off in the console",
@@ -192,8 +230,23 @@ func NewHandler(d *Dispatcher, sdkAppID uint64, opts ...HandlerOption) http.Hand
 	if h.dedup == nil {
 		h.dedup = NewMemoryDedup(0)
 	}
-	return h
+	return h, nil
 }
+
+// String describes the webhook without its token, so printing a Webhook
+// with any fmt verb is safe. (String, GoString and Format have value
+// receivers so that a dereferenced *Webhook is covered too.)
+func (h Webhook) String() string {
+	return fmt.Sprintf("event.Webhook{SDKAppID: %s, Signed: %t, Tolerance: %v, BeforeBudget: %v, MaxBodyBytes: %d}",
+		h.appIDStr, h.tokenGiven, h.tolerance, h.budget, h.maxBody)
+}
+
+// GoString is String, for the %#v verb.
+func (h Webhook) GoString() string { return h.String() }
+
+// Format implements fmt.Formatter so that every verb (%v, %+v, %#v, %s, …)
+// prints String: a struct dump would show the token.
+func (h Webhook) Format(f fmt.State, _ rune) { _, _ = fmt.Fprint(f, h.String()) }
 
 var (
 	okAnswer        = []byte(`{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}`)
@@ -247,7 +300,7 @@ func (a *answerWriter) fail(status int) {
 }
 
 // ServeHTTP implements http.Handler.
-func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	aw := &answerWriter{w: w}
 	var (
 		cmd    Command
@@ -323,7 +376,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	aw.write(http.StatusOK, okAnswer)
 }
 
-func (h *handler) reject(r *http.Request, aw *answerWriter, status int, why string) {
+func (h *Webhook) reject(r *http.Request, aw *answerWriter, status int, why string) {
 	h.d.log.WarnContext(r.Context(), "tim/event: callback rejected", "status", status, "reason", why,
 		"remote", r.RemoteAddr)
 	aw.fail(status)
@@ -391,7 +444,7 @@ func (q *callbackQuery) parse(raw string) bool {
 }
 
 // readBody reads the capped body; status is non-zero on failure.
-func (h *handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, int) {
+func (h *Webhook) readBody(w http.ResponseWriter, r *http.Request) ([]byte, int) {
 	if r.Body == nil {
 		return nil, 0
 	}
@@ -424,7 +477,7 @@ func (h *handler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, int)
 }
 
 // dispatch delivers cb and its derived events.
-func (h *handler) dispatch(ctx context.Context, cb Callback) {
+func (h *Webhook) dispatch(ctx context.Context, cb Callback) {
 	h.d.Emit(ctx, cb)
 	dv := derive(cb)
 	if dv.n == 0 || !h.d.HasHandlers(dv.events[0]) && (dv.n < 2 || !h.d.HasHandlers(dv.events[1])) {
@@ -444,7 +497,7 @@ func (h *handler) dispatch(ctx context.Context, cb Callback) {
 
 // serveBefore answers a before callback with its decider's decision, or
 // the fallback when the decider is late or panics.
-func (h *handler) serveBefore(rctx context.Context, aw *answerWriter, cb BeforeCallback) {
+func (h *Webhook) serveBefore(rctx context.Context, aw *answerWriter, cb BeforeCallback) {
 	ctx := context.WithoutCancel(rctx)
 	fn, ok := h.d.lookupDecider(cb)
 	if !ok {
@@ -483,7 +536,7 @@ func (h *handler) serveBefore(rctx context.Context, aw *answerWriter, cb BeforeC
 	aw.write(http.StatusOK, h.encode(cb.Command(), dec))
 }
 
-func (h *handler) runDecider(ctx context.Context, fn func(context.Context, Event) Decision, cb Callback) (dec Decision, ok bool) {
+func (h *Webhook) runDecider(ctx context.Context, fn func(context.Context, Event) Decision, cb Callback) (dec Decision, ok bool) {
 	defer func() {
 		if p := recover(); p != nil {
 			h.d.log.ErrorContext(ctx, "tim/event: decider panicked; answering the fallback",
@@ -494,7 +547,7 @@ func (h *handler) runDecider(ctx context.Context, fn func(context.Context, Event
 	return fn(ctx, cb), true
 }
 
-func (h *handler) encode(cmd Command, dec Decision) []byte {
+func (h *Webhook) encode(cmd Command, dec Decision) []byte {
 	b, err := dec.answer(cmd)
 	if err != nil {
 		h.d.log.Error("tim/event: cannot encode decision; answering the fallback", "command", string(cmd),

@@ -21,8 +21,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/timkit/tim/api"
 	"github.com/timkit/tim/event"
-	"github.com/timkit/tim/internal/testutil"
+	"github.com/timkit/tim/internal/testkit"
 	"github.com/timkit/tim/message"
 )
 
@@ -39,7 +40,7 @@ func testClock() time.Time { return testNow }
 func callbackURL(cmd event.Command, edit ...func(url.Values)) string {
 	rt := strconv.FormatInt(testNow.Unix(), 10)
 	q := url.Values{
-		"SdkAppid":        {strconv.Itoa(testutil.AppID)},
+		"SdkAppid":        {strconv.Itoa(testkit.AppID)},
 		"CallbackCommand": {string(cmd)},
 		"contenttype":     {"json"},
 		"ClientIP":        {"203.0.113.7"},
@@ -53,9 +54,12 @@ func callbackURL(cmd event.Command, edit ...func(url.Values)) string {
 	return "/tim/callback?" + q.Encode()
 }
 
-func newTestHandler(d *event.Dispatcher, opts ...event.HandlerOption) http.Handler {
+func newTestHandler(t testing.TB, d *event.Dispatcher, opts ...event.HandlerOption) *event.Webhook {
+	t.Helper()
 	base := []event.HandlerOption{event.WithToken(testToken), event.WithHandlerClock(testClock)}
-	return event.NewHandler(d, testutil.AppID, append(base, opts...)...)
+	h, err := event.NewHandler(d, testkit.AppID, append(base, opts...)...)
+	require.NoError(t, err)
+	return h
 }
 
 func post(h http.Handler, target string, body []byte) *httptest.ResponseRecorder {
@@ -123,7 +127,7 @@ func TestHandlerBadRequests(t *testing.T) {
 		{"missing SdkAppid", "", callbackURL(grp, del("SdkAppid")), valid, nil, 400},
 		{"wrong SdkAppid", "", callbackURL(grp, set("SdkAppid", "1400000001")), valid, nil, 403},
 		{"SdkAppid not a number", "", callbackURL(grp, set("SdkAppid", "tim")), valid, nil, 403},
-		{"SdkAppid with a suffix", "", callbackURL(grp, set("SdkAppid", strconv.Itoa(testutil.AppID)+"0")), valid, nil, 403},
+		{"SdkAppid with a suffix", "", callbackURL(grp, set("SdkAppid", strconv.Itoa(testkit.AppID)+"0")), valid, nil, 403},
 		{"unparsable query", "", "/tim/callback?SdkAppid=%zz", valid, nil, 400},
 		{"missing Sign", "", callbackURL(grp, del("Sign")), valid, nil, 401},
 		{"missing RequestTime", "", callbackURL(grp, del("RequestTime")), valid, nil, 401},
@@ -168,7 +172,7 @@ func TestHandlerBadRequests(t *testing.T) {
 		{"tolerated drift: numbers as strings", "", callbackURL(event.CmdC2CAfterSendMsg), bytes.ReplaceAll(c2c, []byte(`"MsgSeq": 48374`), []byte(`"MsgSeq": "48374"`)), nil, 200},
 	}
 	require.GreaterOrEqual(t, len(tests), 30)
-	h := newTestHandler(event.NewDispatcher(), event.WithMaxBodyBytes(4096))
+	h := newTestHandler(t, newDispatcher(t), event.WithMaxBodyBytes(4096))
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
@@ -229,8 +233,9 @@ func TestHandlerSignatureModes(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			var logs bytes.Buffer
-			d := event.NewDispatcher(event.WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelWarn}))))
-			h := event.NewHandler(d, testutil.AppID, tt.opts...)
+			d := newDispatcher(t, event.WithLogger(slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelWarn}))))
+			h, err := event.NewHandler(d, testkit.AppID, tt.opts...)
+			require.NoError(t, err)
 			assert.Equal(t, tt.warnings, strings.Count(logs.String(), "signatures are not checked"), logs.String())
 			for _, target := range []string{unsigned, forged} {
 				rec := post(h, target, readCallback(t, event.CmdGroupAfterSendMsg))
@@ -240,38 +245,130 @@ func TestHandlerSignatureModes(t *testing.T) {
 	}
 }
 
-// WithToken("") (an unset environment variable) must not turn the check
-// off: NewHandler refuses it loudly, as it does a contradictory setup.
-func TestHandlerSignatureMisconfigurationPanics(t *testing.T) {
+// NewHandler refuses a bad configuration with an *api.InvalidInputError
+// naming the argument or option: WithToken("") (an unset environment
+// variable) must not turn the check off, a contradictory setup is refused,
+// and bad values are not silently replaced by defaults.
+func TestNewHandlerErrors(t *testing.T) {
+	t.Parallel()
+	d := newDispatcher(t)
+	tests := []struct {
+		name  string
+		d     *event.Dispatcher
+		appID uint64
+		opts  []event.HandlerOption
+		field string // the InvalidInputError's Field
+		want  string // in the message
+	}{
+		{"nil dispatcher", nil, testkit.AppID, nil, "dispatcher", "nil"},
+		{"zero SDKAppID", d, 0, nil, "sdkAppID", "out of range"},
+		{"SDKAppID over 32 bits", d, 1 << 32, nil, "sdkAppID", "out of range"},
+		{"nil option", d, testkit.AppID, []event.HandlerOption{event.WithoutSignature(), nil}, "opts[1]", "nil"},
+		{"empty token", d, testkit.AppID, []event.HandlerOption{event.WithToken("")}, "WithToken", "empty"}, // os.Getenv of an unset variable
+		{"empty token overriding a good one", d, testkit.AppID,
+			[]event.HandlerOption{event.WithToken(testToken), event.WithToken("")}, "WithToken", "empty"},
+		{"token and WithoutSignature", d, testkit.AppID,
+			[]event.HandlerOption{event.WithToken(testToken), event.WithoutSignature()}, "WithoutSignature", "both WithToken and WithoutSignature"},
+		{"WithoutSignature and token", d, testkit.AppID,
+			[]event.HandlerOption{event.WithoutSignature(), event.WithToken(testToken)}, "WithoutSignature", "both WithToken and WithoutSignature"},
+		{"WithoutSignature and empty token", d, testkit.AppID,
+			[]event.HandlerOption{event.WithoutSignature(), event.WithToken("")}, "WithToken", "empty"},
+		{"zero tolerance", d, testkit.AppID, []event.HandlerOption{event.WithTolerance(0)}, "WithTolerance", "positive"},
+		{"negative tolerance", d, testkit.AppID, []event.HandlerOption{event.WithTolerance(-time.Second)}, "WithTolerance", "positive"},
+		{"zero body cap", d, testkit.AppID, []event.HandlerOption{event.WithMaxBodyBytes(0)}, "WithMaxBodyBytes", "positive"},
+		{"negative body cap", d, testkit.AppID, []event.HandlerOption{event.WithMaxBodyBytes(-1)}, "WithMaxBodyBytes", "positive"},
+		{"zero before budget", d, testkit.AppID, []event.HandlerOption{event.WithBeforeBudget(0)}, "WithBeforeBudget", "positive"},
+		{"negative before budget", d, testkit.AppID, []event.HandlerOption{event.WithBeforeBudget(-time.Millisecond)}, "WithBeforeBudget", "positive"},
+		{"nil dedup store", d, testkit.AppID, []event.HandlerOption{event.WithDedupStore(nil)}, "WithDedupStore", "nil"},
+		{"zero dedup TTL", d, testkit.AppID, []event.HandlerOption{event.WithDedupTTL(0)}, "WithDedupTTL", "positive"},
+		{"negative dedup TTL", d, testkit.AppID, []event.HandlerOption{event.WithDedupTTL(-time.Minute)}, "WithDedupTTL", "positive"},
+		{"nil clock", d, testkit.AppID, []event.HandlerOption{event.WithHandlerClock(nil)}, "WithHandlerClock", "nil"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			h, err := event.NewHandler(tt.d, tt.appID, tt.opts...)
+			require.Error(t, err)
+			assert.Nil(t, h)
+			var inv *api.InvalidInputError
+			require.ErrorAs(t, err, &inv)
+			assert.Equal(t, tt.field, inv.Field)
+			assert.ErrorIs(t, err, api.ErrInvalidParameter)
+			assert.Contains(t, err.Error(), tt.want)
+			assert.NotContains(t, err.Error(), testToken, "never the token")
+		})
+	}
+	t.Run("the token errors name the way out", func(t *testing.T) {
+		t.Parallel()
+		for _, opts := range [][]event.HandlerOption{
+			{event.WithToken("")},
+			{event.WithToken(testToken), event.WithoutSignature()},
+		} {
+			_, err := event.NewHandler(d, testkit.AppID, opts...)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), "WithoutSignature")
+			assert.Contains(t, err.Error(), "WithToken")
+		}
+	})
+	t.Run("control: every option with a good value", func(t *testing.T) {
+		t.Parallel()
+		h, err := event.NewHandler(d, testkit.AppID, event.WithToken(testToken), event.WithTolerance(time.Minute),
+			event.WithMaxBodyBytes(1), event.WithBeforeBudget(time.Millisecond), event.WithFallback(event.Drop()),
+			event.WithDedupStore(event.NewMemoryDedup(1)), event.WithDedupTTL(time.Second), event.WithHandlerClock(testClock))
+		require.NoError(t, err)
+		assert.NotNil(t, h)
+	})
+}
+
+func TestNewDispatcherErrors(t *testing.T) {
 	t.Parallel()
 	for _, tt := range []struct {
-		name string
-		opts []event.HandlerOption
-		want string
+		name  string
+		opts  []event.Option
+		field string
 	}{
-		{"empty token", []event.HandlerOption{event.WithToken("")}, `WithToken("")`}, // os.Getenv of an unset variable
-		{"empty token overriding a good one", []event.HandlerOption{event.WithToken(testToken), event.WithToken("")}, `WithToken("")`},
-		{"token and WithoutSignature", []event.HandlerOption{event.WithToken(testToken), event.WithoutSignature()}, "both WithToken and WithoutSignature"},
-		{"WithoutSignature and token", []event.HandlerOption{event.WithoutSignature(), event.WithToken(testToken)}, "both WithToken and WithoutSignature"},
-		{"WithoutSignature and empty token", []event.HandlerOption{event.WithoutSignature(), event.WithToken("")}, "both WithToken and WithoutSignature"},
+		{"nil logger", []event.Option{event.WithLogger(nil)}, "WithLogger"},
+		{"nil option", []event.Option{event.WithLogger(slog.New(slog.DiscardHandler)), nil}, "opts[1]"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			var msg string
-			func() {
-				defer func() { msg = fmt.Sprint(recover()) }()
-				event.NewHandler(event.NewDispatcher(), testutil.AppID, tt.opts...)
-			}()
-			assert.Contains(t, msg, tt.want)
-			assert.Contains(t, msg, "WithoutSignature", "the panic names the way out")
-			assert.NotContains(t, msg, testToken, "never the token")
+			d, err := event.NewDispatcher(tt.opts...)
+			require.Error(t, err)
+			assert.Nil(t, d)
+			var inv *api.InvalidInputError
+			require.ErrorAs(t, err, &inv)
+			assert.Equal(t, tt.field, inv.Field)
+			assert.ErrorIs(t, err, api.ErrInvalidParameter)
 		})
 	}
+	d, err := event.NewDispatcher(event.WithLogger(slog.New(slog.DiscardHandler)))
+	require.NoError(t, err, "control")
+	assert.NotNil(t, d)
+}
+
+// A Webhook prints its configuration under every verb, never its token.
+func TestWebhookFormatHidesToken(t *testing.T) {
+	t.Parallel()
+	h := newTestHandler(t, newDispatcher(t))
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
+		for _, v := range []any{h, *h} {
+			out := fmt.Sprintf(verb, v)
+			assert.NotContains(t, out, testToken, verb)
+			assert.Contains(t, out, strconv.Itoa(testkit.AppID), "%s shows the configuration", verb)
+		}
+	}
+	// Inside another value too, and through slog.
+	out := fmt.Sprintf("%+v", struct{ H *event.Webhook }{h})
+	assert.NotContains(t, out, testToken)
+	var logs bytes.Buffer
+	slog.New(slog.NewTextHandler(&logs, nil)).Info("webhook", "h", h)
+	assert.NotContains(t, logs.String(), testToken)
+	assert.Contains(t, logs.String(), strconv.Itoa(testkit.AppID))
 }
 
 func TestHandlerDispatchesTypedAndDerived(t *testing.T) {
 	t.Parallel()
-	d := event.NewDispatcher()
+	d := newDispatcher(t)
 	var (
 		mu    sync.Mutex
 		raw   []*event.GroupAfterSendMsg
@@ -281,18 +378,18 @@ func TestHandlerDispatchesTypedAndDerived(t *testing.T) {
 	event.On(d, func(_ context.Context, e *event.GroupAfterSendMsg) { mu.Lock(); raw = append(raw, e); mu.Unlock() })
 	event.On(d, func(_ context.Context, e *event.ReceivedMessage) { mu.Lock(); msgs = append(msgs, e); mu.Unlock() })
 	d.OnAny(func(_ context.Context, e event.Event) { mu.Lock(); names = append(names, e.EventName()); mu.Unlock() })
-	h := newTestHandler(d)
+	h := newTestHandler(t, d)
 
 	rec := post(h, callbackURL(event.CmdGroupAfterSendMsg), readCallback(t, event.CmdGroupAfterSendMsg))
 	require.Equal(t, 200, rec.Code)
 	assert.Equal(t, okJSON, rec.Body.String(), "byte-exact envelope")
 
 	require.Len(t, raw, 1)
-	assert.Equal(t, event.Origin{SDKAppID: testutil.AppID, ClientIP: "203.0.113.7", OptPlatform: "IOS", RequestTime: testNow},
+	assert.Equal(t, event.Origin{SDKAppID: testkit.AppID, ClientIP: "203.0.113.7", OptPlatform: "IOS", RequestTime: testNow},
 		raw[0].Origin())
 	require.Len(t, msgs, 1)
 	m := msgs[0]
-	assert.Equal(t, event.ConvGroup, m.ConversationType)
+	assert.Equal(t, message.ConvGroup, m.ConversationType)
 	assert.Equal(t, "patient_1001", m.From)
 	assert.Equal(t, "@TGS#2J4SZEAEL", m.GroupID)
 	assert.Equal(t, uint64(123), m.MsgSeq)
@@ -307,14 +404,14 @@ func TestHandlerDispatchesTypedAndDerived(t *testing.T) {
 
 func TestHandlerC2CMessageReceived(t *testing.T) {
 	t.Parallel()
-	d := event.NewDispatcher()
+	d := newDispatcher(t)
 	var got []*event.ReceivedMessage
 	event.On(d, func(_ context.Context, e *event.ReceivedMessage) { got = append(got, e) })
-	h := newTestHandler(d)
+	h := newTestHandler(t, d)
 	require.Equal(t, 200, post(h, callbackURL(event.CmdC2CAfterSendMsg), readCallback(t, event.CmdC2CAfterSendMsg)).Code)
 	require.Len(t, got, 1)
 	m := got[0]
-	assert.Equal(t, event.ConvC2C, m.ConversationType)
+	assert.Equal(t, message.ConvC2C, m.ConversationType)
 	assert.Equal(t, "doctor_42", m.To)
 	assert.Equal(t, "48374_2837546_1557481126", m.MsgKey)
 	assert.Equal(t, 7, m.UnreadCount)
@@ -335,11 +432,11 @@ func TestHandlerDedup(t *testing.T) {
 	for _, cmd := range []event.Command{event.CmdGroupAfterSendMsg, event.CmdC2CAfterSendMsg} {
 		t.Run(string(cmd), func(t *testing.T) {
 			t.Parallel()
-			d := event.NewDispatcher()
+			d := newDispatcher(t)
 			var rawN, msgN atomic.Int32
 			d.OnName(event.CallbackReceived, func(context.Context, event.Event) { rawN.Add(1) })
 			event.On(d, func(context.Context, *event.ReceivedMessage) { msgN.Add(1) })
-			h := newTestHandler(d)
+			h := newTestHandler(t, d)
 			body := readCallback(t, cmd)
 			for range 2 {
 				require.Equal(t, 200, post(h, callbackURL(cmd), body).Code)
@@ -378,7 +475,7 @@ func TestHandlerDedupKeepsTopicsApart(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			d := event.NewDispatcher()
+			d := newDispatcher(t)
 			var (
 				mu     sync.Mutex
 				topics []string
@@ -395,7 +492,7 @@ func TestHandlerDedupKeepsTopicsApart(t *testing.T) {
 			})
 			var raw atomic.Int32
 			d.OnName(event.CallbackReceived, func(context.Context, event.Event) { raw.Add(1) })
-			h := newTestHandler(d)
+			h := newTestHandler(t, d)
 			for _, p := range places {
 				var body map[string]any
 				require.NoError(t, json.Unmarshal(readCallback(t, tt.cmd), &body))
@@ -422,10 +519,10 @@ func TestHandlerDedupKeepsTopicsApart(t *testing.T) {
 func TestHandlerDedupSharedStoreConcurrent(t *testing.T) {
 	t.Parallel()
 	store := event.NewMemoryDedup(0)
-	d := event.NewDispatcher()
+	d := newDispatcher(t)
 	var msgN atomic.Int32
 	event.On(d, func(context.Context, *event.ReceivedMessage) { msgN.Add(1) })
-	replicas := []http.Handler{newTestHandler(d, event.WithDedupStore(store)), newTestHandler(d, event.WithDedupStore(store))}
+	replicas := []http.Handler{newTestHandler(t, d, event.WithDedupStore(store)), newTestHandler(t, d, event.WithDedupStore(store))}
 	body := readCallback(t, event.CmdGroupAfterSendMsg)
 	var wg sync.WaitGroup
 	for i := range 16 {
@@ -448,10 +545,10 @@ func (failingStore) SeenOrAdd(context.Context, string, time.Duration) (bool, err
 
 func TestHandlerDedupStoreFailureDelivers(t *testing.T) {
 	t.Parallel()
-	d := event.NewDispatcher()
+	d := newDispatcher(t)
 	var msgN atomic.Int32
 	event.On(d, func(context.Context, *event.ReceivedMessage) { msgN.Add(1) })
-	h := newTestHandler(d, event.WithDedupStore(failingStore{}))
+	h := newTestHandler(t, d, event.WithDedupStore(failingStore{}))
 	body := readCallback(t, event.CmdGroupAfterSendMsg)
 	for range 2 {
 		require.Equal(t, 200, post(h, callbackURL(event.CmdGroupAfterSendMsg), body).Code)
@@ -461,12 +558,12 @@ func TestHandlerDedupStoreFailureDelivers(t *testing.T) {
 
 func TestHandlerPanickingHandlerStillAnswers(t *testing.T) {
 	t.Parallel()
-	d := event.NewDispatcher()
+	d := newDispatcher(t)
 	var after atomic.Bool
 	event.On(d, func(context.Context, *event.GroupAfterSendMsg) { panic("boom") })
 	event.On(d, func(context.Context, *event.ReceivedMessage) { panic(errors.New("derived boom")) })
 	event.On(d, func(context.Context, *event.GroupAfterSendMsg) { after.Store(true) })
-	h := newTestHandler(d)
+	h := newTestHandler(t, d)
 	rec := post(h, callbackURL(event.CmdGroupAfterSendMsg), readCallback(t, event.CmdGroupAfterSendMsg))
 	assert.Equal(t, 200, rec.Code)
 	assert.JSONEq(t, okJSON, rec.Body.String())
@@ -481,9 +578,9 @@ func (panickingStore) SeenOrAdd(context.Context, string, time.Duration) (bool, e
 
 func TestHandlerInternalPanicStillAnswers(t *testing.T) {
 	t.Parallel()
-	d := event.NewDispatcher()
+	d := newDispatcher(t)
 	event.On(d, func(context.Context, *event.ReceivedMessage) {})
-	h := newTestHandler(d, event.WithDedupStore(panickingStore{}))
+	h := newTestHandler(t, d, event.WithDedupStore(panickingStore{}))
 	rec := post(h, callbackURL(event.CmdGroupAfterSendMsg), readCallback(t, event.CmdGroupAfterSendMsg))
 	assert.Equal(t, 200, rec.Code)
 	assert.JSONEq(t, okJSON, rec.Body.String())
@@ -491,10 +588,10 @@ func TestHandlerInternalPanicStillAnswers(t *testing.T) {
 
 func TestHandlerUnknownCommandSurfacedRaw(t *testing.T) {
 	t.Parallel()
-	d := event.NewDispatcher()
+	d := newDispatcher(t)
 	var got []*event.UnknownCallback
 	event.On(d, func(_ context.Context, e *event.UnknownCallback) { got = append(got, e) })
-	h := newTestHandler(d)
+	h := newTestHandler(t, d)
 	body := []byte(`{"CallbackCommand":"Future.CallbackAfterTeleport","Where":"Mars"}`)
 	rec := post(h, callbackURL("Future.CallbackAfterTeleport"), body)
 	assert.Equal(t, 200, rec.Code)
@@ -543,7 +640,7 @@ func TestHandlerDecisions(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			d := event.NewDispatcher()
+			d := newDispatcher(t)
 			dec := func(context.Context, event.Event) event.Decision { return tt.decision }
 			switch tt.cmd {
 			case event.CmdC2CBeforeSendMsg:
@@ -559,7 +656,7 @@ func TestHandlerDecisions(t *testing.T) {
 			case event.CmdGroupBeforeCreateTopic:
 				event.Decide(d, func(ctx context.Context, e *event.GroupBeforeCreateTopic) event.Decision { return dec(ctx, e) })
 			}
-			rec := post(newTestHandler(d), callbackURL(tt.cmd), readCallback(t, tt.cmd))
+			rec := post(newTestHandler(t, d), callbackURL(tt.cmd), readCallback(t, tt.cmd))
 			require.Equal(t, 200, rec.Code)
 			assert.JSONEq(t, tt.want, rec.Body.String())
 		})
@@ -585,7 +682,7 @@ func TestRejectWithCodeRange(t *testing.T) {
 
 func TestDeciderSeesTheCallback(t *testing.T) {
 	t.Parallel()
-	d := event.NewDispatcher()
+	d := newDispatcher(t)
 	event.Decide(d, func(ctx context.Context, m *event.C2CBeforeSendMsg) event.Decision {
 		if _, ok := ctx.Deadline(); !ok {
 			return event.Reject("no deadline")
@@ -595,7 +692,7 @@ func TestDeciderSeesTheCallback(t *testing.T) {
 		}
 		return event.Allow()
 	})
-	rec := post(newTestHandler(d), callbackURL(event.CmdC2CBeforeSendMsg), readCallback(t, event.CmdC2CBeforeSendMsg))
+	rec := post(newTestHandler(t, d), callbackURL(event.CmdC2CBeforeSendMsg), readCallback(t, event.CmdC2CBeforeSendMsg))
 	assert.JSONEq(t, `{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":2}`, rec.Body.String())
 }
 
@@ -613,7 +710,7 @@ func TestHandlerBeforeTimeout(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			d := event.NewDispatcher()
+			d := newDispatcher(t)
 			release := make(chan struct{})
 			observed := make(chan struct{})
 			event.Decide(d, func(ctx context.Context, _ *event.GroupBeforeSendMsg) event.Decision {
@@ -622,7 +719,7 @@ func TestHandlerBeforeTimeout(t *testing.T) {
 			})
 			event.On(d, func(context.Context, *event.GroupBeforeSendMsg) { close(observed) })
 			const budget = 50 * time.Millisecond
-			h := newTestHandler(d, append([]event.HandlerOption{event.WithBeforeBudget(budget)}, tt.fallback...)...)
+			h := newTestHandler(t, d, append([]event.HandlerOption{event.WithBeforeBudget(budget)}, tt.fallback...)...)
 			start := time.Now()
 			rec := post(h, callbackURL(event.CmdGroupBeforeSendMsg), readCallback(t, event.CmdGroupBeforeSendMsg))
 			elapsed := time.Since(start)
@@ -645,14 +742,14 @@ func TestHandlerBeforeTimeout(t *testing.T) {
 // Tencent waits, room left for the answer's trip back.
 func TestHandlerDefaultBudgetFitsTencent(t *testing.T) {
 	t.Parallel()
-	d := event.NewDispatcher()
+	d := newDispatcher(t)
 	release := make(chan struct{})
 	defer close(release)
 	event.Decide(d, func(context.Context, *event.C2CBeforeSendMsg) event.Decision {
 		<-release // blocks past any budget, ignoring its context
 		return event.Reject("never answered")
 	})
-	h := newTestHandler(d) // the token and the clock only: default budget and fallback
+	h := newTestHandler(t, d) // the token and the clock only: default budget and fallback
 	start := time.Now()
 	rec := post(h, callbackURL(event.CmdC2CBeforeSendMsg), readCallback(t, event.CmdC2CBeforeSendMsg))
 	elapsed := time.Since(start)
@@ -667,12 +764,12 @@ func TestHandlerDefaultBudgetFitsTencent(t *testing.T) {
 // the same moment (a 1 ns budget makes that the common case).
 func TestHandlerDecisionAtTheDeadlineIsNotAnswered(t *testing.T) {
 	t.Parallel()
-	d := event.NewDispatcher()
+	d := newDispatcher(t)
 	event.Decide(d, func(ctx context.Context, _ *event.C2CBeforeSendMsg) event.Decision {
 		<-ctx.Done()
 		return event.Reject("decided after the budget")
 	})
-	h := newTestHandler(d, event.WithBeforeBudget(time.Nanosecond), event.WithFallback(event.Drop()))
+	h := newTestHandler(t, d, event.WithBeforeBudget(time.Nanosecond), event.WithFallback(event.Drop()))
 	body := readCallback(t, event.CmdC2CBeforeSendMsg)
 	const n = 500
 	answers := map[string]int{}
@@ -684,9 +781,9 @@ func TestHandlerDecisionAtTheDeadlineIsNotAnswered(t *testing.T) {
 
 func TestHandlerDeciderPanicAnswersFallback(t *testing.T) {
 	t.Parallel()
-	d := event.NewDispatcher()
+	d := newDispatcher(t)
 	event.Decide(d, func(context.Context, *event.C2CBeforeSendMsg) event.Decision { panic("decider bug") })
-	h := newTestHandler(d, event.WithFallback(event.Reject("fallback")))
+	h := newTestHandler(t, d, event.WithFallback(event.Reject("fallback")))
 	start := time.Now()
 	rec := post(h, callbackURL(event.CmdC2CBeforeSendMsg), readCallback(t, event.CmdC2CBeforeSendMsg))
 	assert.Less(t, time.Since(start), event.DefaultBeforeBudget, "a panic does not wait for the budget")
@@ -696,10 +793,10 @@ func TestHandlerDeciderPanicAnswersFallback(t *testing.T) {
 
 func TestHandlerBeforeWithoutDeciderAllowsAndNotifies(t *testing.T) {
 	t.Parallel()
-	d := event.NewDispatcher()
+	d := newDispatcher(t)
 	seen := make(chan *event.C2CBeforeSendMsg, 1)
 	event.On(d, func(_ context.Context, e *event.C2CBeforeSendMsg) { seen <- e })
-	rec := post(newTestHandler(d, event.WithFallback(event.Reject("x"))), callbackURL(event.CmdC2CBeforeSendMsg),
+	rec := post(newTestHandler(t, d, event.WithFallback(event.Reject("x"))), callbackURL(event.CmdC2CBeforeSendMsg),
 		readCallback(t, event.CmdC2CBeforeSendMsg))
 	assert.JSONEq(t, okJSON, rec.Body.String(), "no decider: allow, not the fallback")
 	select {
@@ -712,7 +809,7 @@ func TestHandlerBeforeWithoutDeciderAllowsAndNotifies(t *testing.T) {
 
 func TestDecideOnePerCommand(t *testing.T) {
 	t.Parallel()
-	d := event.NewDispatcher()
+	d := newDispatcher(t)
 	off := event.Decide(d, func(context.Context, *event.C2CBeforeSendMsg) event.Decision { return event.Drop() })
 	assert.Panics(t, func() {
 		event.Decide(d, func(context.Context, *event.C2CBeforeSendMsg) event.Decision { return event.Allow() })
@@ -722,7 +819,7 @@ func TestDecideOnePerCommand(t *testing.T) {
 	off()
 	off() // idempotent
 	event.Decide(d, func(context.Context, *event.C2CBeforeSendMsg) event.Decision { return event.Reject("r") })
-	rec := post(newTestHandler(d), callbackURL(event.CmdC2CBeforeSendMsg), readCallback(t, event.CmdC2CBeforeSendMsg))
+	rec := post(newTestHandler(t, d), callbackURL(event.CmdC2CBeforeSendMsg), readCallback(t, event.CmdC2CBeforeSendMsg))
 	assert.JSONEq(t, `{"ActionStatus":"OK","ErrorInfo":"r","ErrorCode":1}`, rec.Body.String())
 }
 
@@ -736,14 +833,14 @@ func TestHandlerDerivedEvents(t *testing.T) {
 	}
 	run := func(t *testing.T, cmd event.Command, body []byte) []event.Event {
 		t.Helper()
-		d := event.NewDispatcher()
+		d := newDispatcher(t)
 		var r result
 		d.OnAny(func(_ context.Context, e event.Event) {
 			if e.EventName() != event.CallbackReceived {
 				r.events = append(r.events, e)
 			}
 		})
-		rec := post(newTestHandler(d), callbackURL(cmd), body)
+		rec := post(newTestHandler(t, d), callbackURL(cmd), body)
 		require.Equal(t, 200, rec.Code, rec.Body.String())
 		return r.events
 	}
@@ -771,14 +868,14 @@ func TestHandlerDerivedEvents(t *testing.T) {
 		require.Len(t, evs, 1)
 		r := evs[0].(*event.RevokedMessage)
 		assert.Equal(t, event.MessageRevoked, r.EventName())
-		assert.Equal(t, event.ConvC2C, r.ConversationType)
+		assert.Equal(t, message.ConvC2C, r.ConversationType)
 		assert.Equal(t, "48374_2837546_1557481126", r.MsgKey)
 	})
 	t.Run("group recall", func(t *testing.T) {
 		evs := run(t, event.CmdGroupAfterRecallMsg, readCallback(t, event.CmdGroupAfterRecallMsg))
 		require.Len(t, evs, 1)
 		r := evs[0].(*event.RevokedMessage)
-		assert.Equal(t, event.ConvGroup, r.ConversationType)
+		assert.Equal(t, message.ConvGroup, r.ConversationType)
 		assert.Equal(t, []uint64{123, 124}, r.MsgSeqs)
 	})
 	t.Run("read report", func(t *testing.T) {
@@ -854,10 +951,10 @@ func TestHandlerDerivedEvents(t *testing.T) {
 // Every golden body goes through the handler with a 200.
 func TestHandlerAcceptsEveryGoldenCallback(t *testing.T) {
 	t.Parallel()
-	d := event.NewDispatcher()
+	d := newDispatcher(t)
 	var n atomic.Int32
 	d.OnName(event.CallbackReceived, func(context.Context, event.Event) { n.Add(1) })
-	h := newTestHandler(d)
+	h := newTestHandler(t, d)
 	cmds := event.Commands()
 	for _, cmd := range cmds {
 		rec := post(h, callbackURL(cmd), readCallback(t, cmd))
@@ -870,18 +967,18 @@ func TestHandlerAcceptsEveryGoldenCallback(t *testing.T) {
 // The lifecycle events share the dispatcher with the callback events.
 func TestLifecycleAndCallbacksShareOneDispatcher(t *testing.T) {
 	t.Parallel()
-	d := event.NewDispatcher()
+	d := newDispatcher(t)
 	var names []event.Name
 	d.OnAny(func(_ context.Context, e event.Event) { names = append(names, e.EventName()) })
-	d.Emit(context.Background(), &event.Ready{SDKAppID: testutil.AppID})
-	post(newTestHandler(d), callbackURL(event.CmdC2CAfterMsgReport), readCallback(t, event.CmdC2CAfterMsgReport))
-	d.Emit(context.Background(), &event.NotReady{SDKAppID: testutil.AppID, Code: 70009})
+	d.Emit(context.Background(), &event.Ready{SDKAppID: testkit.AppID})
+	post(newTestHandler(t, d), callbackURL(event.CmdC2CAfterMsgReport), readCallback(t, event.CmdC2CAfterMsgReport))
+	d.Emit(context.Background(), &event.NotReady{SDKAppID: testkit.AppID, Code: 70009})
 	assert.Equal(t, []event.Name{event.SDKReady, event.CallbackReceived, event.MessageReadByPeer, event.SDKNotReady}, names)
 }
 
 func TestHandlerQueryParsingMatchesNetURL(t *testing.T) {
 	t.Parallel()
-	h := newTestHandler(event.NewDispatcher())
+	h := newTestHandler(t, newDispatcher(t))
 	body := readCallback(t, event.CmdGroupAfterSendMsg)
 	base := callbackURL(event.CmdGroupAfterSendMsg)
 	for _, tt := range []struct {
@@ -904,14 +1001,14 @@ func TestHandlerQueryParsingMatchesNetURL(t *testing.T) {
 
 func TestDecisionReplacementsOnlyWhenAllowing(t *testing.T) {
 	t.Parallel()
-	d := event.NewDispatcher()
+	d := newDispatcher(t)
 	event.Decide(d, func(context.Context, *event.C2CBeforeSendMsg) event.Decision {
 		return event.Reject("no").WithCloudCustomData("x")
 	})
 	event.Decide(d, func(context.Context, *event.GroupBeforeSendMsg) event.Decision {
 		return event.AllowModified(nil)
 	})
-	h := newTestHandler(d)
+	h := newTestHandler(t, d)
 	rec := post(h, callbackURL(event.CmdC2CBeforeSendMsg), readCallback(t, event.CmdC2CBeforeSendMsg))
 	assert.JSONEq(t, `{"ActionStatus":"OK","ErrorInfo":"no","ErrorCode":1}`, rec.Body.String())
 	rec = post(h, callbackURL(event.CmdGroupBeforeSendMsg), readCallback(t, event.CmdGroupBeforeSendMsg))

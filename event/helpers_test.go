@@ -7,12 +7,24 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/timkit/tim/event"
 )
+
+// newDispatcher is event.NewDispatcher for options that must be valid.
+func newDispatcher(t testing.TB, opts ...event.Option) *event.Dispatcher {
+	t.Helper()
+	d, err := event.NewDispatcher(opts...)
+	require.NoError(t, err)
+	return d
+}
 
 func reflectTypeName(v any) string { return fmt.Sprintf("%T", v) }
 
 // assertGolden compares JSON with a golden file (both re-indented); with
-// UPDATE_GOLDEN=1 it writes the file. (testutil.AssertGolden keeps the
+// UPDATE_GOLDEN=1 it writes the file. (testkit.AssertGolden keeps the
 // file's trailing newline and so never matches a file it wrote itself.)
 func assertGolden(t testing.TB, path string, got []byte) {
 	t.Helper()

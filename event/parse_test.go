@@ -5,7 +5,9 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -69,15 +71,14 @@ func TestParseEventTimeBothForms(t *testing.T) {
 		ja, _ := json.Marshal(a)
 		jb, _ := json.Marshal(b)
 		assert.JSONEq(t, string(ja), string(jb), cmd)
-		assert.NotZero(t, metaOf(a).EventTime, cmd)
+		assert.Equal(t, metaOf(b).EventTime, metaOf(a).EventTime, cmd)
+		assert.Equal(t, m[2], []byte(strconv.FormatInt(metaOf(a).EventTime.UnixMilli(), 10)), cmd)
 	}
 }
 
+// metaOf returns the Meta every callback type embeds.
 func metaOf(cb event.Callback) *event.Meta {
-	v, _ := json.Marshal(cb)
-	var m event.Meta
-	_ = json.Unmarshal(v, &m)
-	return &m
+	return reflect.ValueOf(cb).Elem().FieldByName("Meta").Addr().Interface().(*event.Meta)
 }
 
 func TestParseFullFields(t *testing.T) {
@@ -96,15 +97,15 @@ func TestParseFullFields(t *testing.T) {
 		require.Len(t, c.KickedDevice, 2)
 		assert.Equal(t, event.Platform("IOS"), c.KickedDevice[1].Platform)
 		assert.Equal(t, event.PlatformIOS, c.KickedDevice[1].Platform.Canonical())
-		assert.Equal(t, time.UnixMilli(1629883332497), c.EventTime.Time())
+		assert.Equal(t, time.UnixMilli(1629883332497), c.EventTime)
 	})
 	t.Run("C2CBeforeSendMsg", func(t *testing.T) {
 		c := parse(t, event.CmdC2CBeforeSendMsg).(*event.C2CBeforeSendMsg)
 		assert.Equal(t, "patient_1001", c.FromAccount)
 		assert.Equal(t, "doctor_42", c.ToAccount)
-		assert.Equal(t, uint32(48374), c.MsgSeq)
+		assert.Equal(t, uint64(48374), c.MsgSeq)
 		assert.Equal(t, uint32(2837546), c.MsgRandom)
-		assert.Equal(t, int64(1557481126), c.MsgTime)
+		assert.Equal(t, time.Unix(1557481126, 0), c.MsgTime)
 		assert.Equal(t, "48374_2837546_1557481126", c.MsgKey)
 		assert.Equal(t, "144115217363870632-1557481126-2837546", c.MsgID)
 		require.Len(t, c.MsgBody, 2)
@@ -123,7 +124,7 @@ func TestParseFullFields(t *testing.T) {
 		c := parse(t, event.CmdC2CAfterMsgReport).(*event.C2CAfterMsgReport)
 		assert.Equal(t, "doctor_42", c.ReportAccount)
 		assert.Equal(t, "patient_1001", c.PeerAccount)
-		assert.Equal(t, int64(1614754606), c.LastReadTime)
+		assert.Equal(t, time.Unix(1614754606, 0), c.LastReadTime)
 		assert.Equal(t, 3, c.UnreadMsgNum)
 	})
 	t.Run("C2CAfterMsgWithDraw", func(t *testing.T) {
@@ -137,7 +138,7 @@ func TestParseFullFields(t *testing.T) {
 		assert.Equal(t, "Dr. Li(Wang)", c.Name)
 		assert.Equal(t, 12, c.CreateGroupNum)
 		assert.Equal(t, []event.Member{{MemberAccount: "patient_1001"}, {MemberAccount: "nurse_7"}}, c.MemberList)
-		assert.Equal(t, time.UnixMilli(1670574414123), c.EventTime.Time())
+		assert.Equal(t, time.UnixMilli(1670574414123), c.EventTime)
 	})
 	t.Run("GroupAfterCreateGroup", func(t *testing.T) {
 		c := parse(t, event.CmdGroupAfterCreateGroup).(*event.GroupAfterCreateGroup)
@@ -154,7 +155,7 @@ func TestParseFullFields(t *testing.T) {
 	t.Run("GroupAfterSendMsg", func(t *testing.T) {
 		c := parse(t, event.CmdGroupAfterSendMsg).(*event.GroupAfterSendMsg)
 		assert.Equal(t, uint64(123), c.MsgSeq)
-		assert.Equal(t, int64(1490686222), c.MsgTime)
+		assert.Equal(t, time.Unix(1490686222, 0), c.MsgTime)
 		assert.Equal(t, "administrator", c.OperatorAccount)
 		assert.Equal(t, []event.GroupAt{{GroupAtAllFlag: 0, GroupAtAccount: "doctor_42"}}, c.GroupAtInfo)
 	})
@@ -235,9 +236,9 @@ func TestParseTolerance(t *testing.T) {
 				c := cb.(*event.GroupAfterSendMsg)
 				assert.Equal(t, uint64(77), c.MsgSeq)
 				assert.Equal(t, uint32(4294967295), c.Random)
-				assert.Equal(t, int64(1490686222), c.MsgTime)
+				assert.Equal(t, time.Unix(1490686222, 0), c.MsgTime)
 				assert.Equal(t, 1, c.OnlineOnlyFlag)
-				assert.Equal(t, event.UnixMilli(1670574414123), c.EventTime)
+				assert.Equal(t, time.UnixMilli(1670574414123), c.EventTime)
 			}},
 		{"strings as numbers", event.CmdGroupAfterSendMsg, `{"GroupId":12345,"From_Account":1001,"MsgSeq":1}`,
 			func(t *testing.T, cb event.Callback) {
@@ -253,7 +254,7 @@ func TestParseTolerance(t *testing.T) {
 		{"float-looking integer", event.CmdC2CAfterMsgReport, `{"LastReadTime":1614754606.0,"UnreadMsgNum":"-1"}`,
 			func(t *testing.T, cb event.Callback) {
 				c := cb.(*event.C2CAfterMsgReport)
-				assert.Equal(t, int64(1614754606), c.LastReadTime)
+				assert.Equal(t, time.Unix(1614754606, 0), c.LastReadTime)
 				assert.Equal(t, -1, c.UnreadMsgNum)
 			}},
 		{"null fields", event.CmdStateChange, `{"Info":null,"KickedDevice":null,"EventTime":null}`,
@@ -351,20 +352,113 @@ func TestCommandsAreDistinctTypes(t *testing.T) {
 	}
 }
 
-func TestUnixMilliForms(t *testing.T) {
+// EventTime, in Unix milliseconds, decodes from a number or a numeric
+// string; 0, "", null and absence all mean the zero Time.
+func TestParseEventTimeForms(t *testing.T) {
 	t.Parallel()
-	for in, want := range map[string]event.UnixMilli{
+	for in, want := range map[string]int64{
 		`1670574414123`: 1670574414123, `"1670574414123"`: 1670574414123, `""`: 0, `null`: 0, `0`: 0,
 		`"-5"`: -5, `1.6e12`: 1600000000000, `"1670574414123.0"`: 1670574414123,
 		`9223372036854775807`: 9223372036854775807,
 	} {
-		var got event.UnixMilli
-		require.NoError(t, json.Unmarshal([]byte(in), &got), in)
-		assert.Equal(t, want, got, in)
+		cb, err := event.Parse(string(event.CmdStateChange), []byte(`{"EventTime":`+in+`}`))
+		require.NoError(t, err, in)
+		if want == 0 {
+			assert.True(t, cb.(*event.StateChange).EventTime.IsZero(), in)
+			continue
+		}
+		assert.Equal(t, time.UnixMilli(want), cb.(*event.StateChange).EventTime, in)
 	}
 	for _, in := range []string{`"soon"`, `true`, `{}`, `[]`} {
-		var got event.UnixMilli
-		assert.Error(t, json.Unmarshal([]byte(in), &got), in)
+		_, err := event.Parse(string(event.CmdStateChange), []byte(`{"EventTime":`+in+`}`))
+		assert.ErrorIs(t, err, event.ErrMalformedBody, in)
 	}
-	assert.True(t, event.UnixMilli(0).Time().IsZero())
+	cb, err := event.Parse(string(event.CmdStateChange), []byte(`{}`))
+	require.NoError(t, err)
+	assert.True(t, cb.(*event.StateChange).EventTime.IsZero(), "absent")
+}
+
+// Every callback type decodes with json.Unmarshal to what Parse gives (the
+// raw body and the origin aside), and re-encodes to the same JSON: code
+// that stores or forwards callbacks as JSON keeps the instants.
+func TestCallbackJSONRoundTrip(t *testing.T) {
+	t.Parallel()
+	for _, cmd := range event.Commands() {
+		t.Run(string(cmd), func(t *testing.T) {
+			t.Parallel()
+			parsed, err := event.Parse(string(cmd), readCallback(t, cmd))
+			require.NoError(t, err)
+			out, err := json.Marshal(parsed)
+			require.NoError(t, err)
+			decoded := reflect.New(reflect.TypeOf(parsed).Elem()).Interface().(event.Callback)
+			require.NoError(t, json.Unmarshal(out, decoded))
+			m := metaOf(parsed)
+			*m = event.Meta{CallbackCommand: m.CallbackCommand, EventTime: m.EventTime} // drop raw and origin
+			assert.Equal(t, parsed, decoded)
+			again, err := json.Marshal(decoded)
+			require.NoError(t, err)
+			assert.JSONEq(t, string(out), string(again))
+		})
+	}
+}
+
+// The instants are time.Time both ways: seconds for MsgTime and
+// LastReadTime, milliseconds for EventTime, 0 for the zero Time.
+func TestCallbackTimesJSON(t *testing.T) {
+	t.Parallel()
+	eventTime := time.UnixMilli(1670574414123)
+	sent := time.Unix(1557481126, 0)
+	c2c := &event.C2CAfterSendMsg{
+		Meta:       event.Meta{CallbackCommand: event.CmdC2CAfterSendMsg, EventTime: eventTime},
+		C2CMessage: event.C2CMessage{FromAccount: "a", MsgSeq: 1 << 40, MsgTime: sent},
+	}
+	before := *c2c
+	b, err := json.Marshal(c2c)
+	require.NoError(t, err)
+	assert.Equal(t, before, *c2c, "marshalling leaves the value alone")
+	var wire map[string]any
+	require.NoError(t, json.Unmarshal(b, &wire))
+	assert.InDelta(t, 1670574414123, wire["EventTime"], 0)
+	assert.InDelta(t, 1557481126, wire["MsgTime"], 0)
+	assert.InDelta(t, float64(1<<40), wire["MsgSeq"], 0, "MsgSeq is 64-bit")
+
+	group := &event.GroupAfterSendMsg{MsgSeq: 7, MsgTime: sent}
+	b, err = json.Marshal(group)
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `"MsgTime":1557481126`)
+	assert.NotContains(t, string(b), `"EventTime"`, "a zero EventTime is left out, as Tencent's older callbacks do")
+
+	report := event.C2CAfterMsgReport{LastReadTime: sent}
+	b, err = json.Marshal(report) // a value, not a pointer
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `"LastReadTime":1557481126`)
+
+	zero, err := json.Marshal(&event.C2CAfterSendMsg{})
+	require.NoError(t, err)
+	assert.Contains(t, string(zero), `"MsgTime":0`)
+
+	var got event.C2CAfterMsgReport
+	require.NoError(t, json.Unmarshal([]byte(`{"LastReadTime":0,"EventTime":"1670574414123"}`), &got))
+	assert.True(t, got.LastReadTime.IsZero(), "0 is the zero Time")
+	assert.Equal(t, eventTime, got.EventTime, "EventTime as a string")
+
+	// Like encoding/json, UnmarshalJSON keeps what the JSON does not mention.
+	kept := event.GroupAfterSendMsg{Meta: event.Meta{EventTime: eventTime}, MsgTime: sent}
+	require.NoError(t, json.Unmarshal([]byte(`{"GroupId":"g"}`), &kept))
+	assert.Equal(t, eventTime, kept.EventTime)
+	assert.Equal(t, sent, kept.MsgTime)
+	assert.Equal(t, "g", kept.GroupID)
+	require.NoError(t, json.Unmarshal([]byte(`{"MsgTime":0}`), &kept))
+	assert.True(t, kept.MsgTime.IsZero(), "a 0 in the JSON clears it")
+
+	// A callback inside another value.
+	var wrapped struct {
+		CB  event.GroupAfterSendMsg
+		Ptr *event.C2CAfterSendMsg
+	}
+	require.NoError(t, json.Unmarshal([]byte(`{"CB":{"MsgTime":1557481126,"EventTime":1670574414123},"Ptr":{"MsgTime":1557481126}}`), &wrapped))
+	assert.Equal(t, sent, wrapped.CB.MsgTime)
+	assert.Equal(t, eventTime, wrapped.CB.EventTime)
+	require.NotNil(t, wrapped.Ptr)
+	assert.Equal(t, sent, wrapped.Ptr.MsgTime)
 }

@@ -49,7 +49,7 @@ func coerce(v any, t reflect.Type, path string) (any, error) {
 		return nil, nil
 	}
 	if reflect.PointerTo(t).Implements(unmarshalerType) || t.Implements(unmarshalerType) {
-		return v, nil // the type decodes itself (UnixMilli, message.Body, RawMessage)
+		return v, nil // the type decodes itself (unixMilli, message.Body, RawMessage)
 	}
 	switch t.Kind() {
 	case reflect.Pointer:

@@ -7,15 +7,9 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/timkit/tim/internal/wire"
-)
+	"github.com/timkit/tim/api"
 
-// REST paths of group attributes. Reading lives in a service of its own.
-const (
-	pathGetAttr    = "group_open_attr_http_svc/get_group_attr"
-	pathModifyAttr = "group_open_http_svc/modify_group_attr"
-	pathClearAttr  = "group_open_http_svc/clear_group_attr"
-	pathSetAttr    = "group_open_http_svc/set_group_attr"
+	"github.com/timkit/tim/internal/wire"
 )
 
 // Group attribute limits (set_group_attr documentation).
@@ -33,6 +27,9 @@ type attrWire struct {
 	Value string `json:"value"`
 }
 
+// A read: a resend changes nothing.
+var epGetAttr = catalog.Declare(api.Endpoint{Path: "group_open_attr_http_svc/get_group_attr", Safety: api.Idempotent})
+
 // Attrs reads a group's custom attributes (群自定义属性): key/value pairs
 // every member can read, which need no console declaration (unlike
 // AppDefinedData).
@@ -49,7 +46,7 @@ func (s *Service) Attrs(ctx context.Context, groupID string) (map[string]string,
 		envelope
 		GroupAttrAry []attrWire `json:"GroupAttrAry"`
 	}
-	if err := s.d.Do(ctx, pathGetAttr, &req, &resp); err != nil {
+	if err := s.d.Do(ctx, epGetAttr, &req, &resp); err != nil {
 		return nil, err
 	}
 	out := make(map[string]string, len(resp.GroupAttrAry))
@@ -59,21 +56,32 @@ func (s *Service) Attrs(ctx context.Context, groupID string) (map[string]string,
 	return out, nil
 }
 
+// Writes the state given (or an operation Tencent applies once): a resend
+// leaves the same result.
+var epModifyAttr = catalog.Declare(api.Endpoint{Path: "group_open_http_svc/modify_group_attr", Safety: api.Idempotent})
+
 // ModifyAttrs adds or changes the given attributes, leaving the others as
 // they are. Keys are sent in sorted order.
 //
 // REST: v4/group_open_http_svc/modify_group_attr
 func (s *Service) ModifyAttrs(ctx context.Context, groupID string, attrs map[string]string) error {
-	return s.writeAttrs(ctx, pathModifyAttr, groupID, attrs)
+	return s.writeAttrs(ctx, epModifyAttr, groupID, attrs)
 }
+
+// Writes the state given (or an operation Tencent applies once): a resend
+// leaves the same result.
+var epSetAttr = catalog.Declare(api.Endpoint{Path: "group_open_http_svc/set_group_attr", Safety: api.Idempotent})
 
 // SetAttrs replaces all of a group's attributes with attrs (an empty map
 // is rejected: use ClearAttrs).
 //
 // REST: v4/group_open_http_svc/set_group_attr
 func (s *Service) SetAttrs(ctx context.Context, groupID string, attrs map[string]string) error {
-	return s.writeAttrs(ctx, pathSetAttr, groupID, attrs)
+	return s.writeAttrs(ctx, epSetAttr, groupID, attrs)
 }
+
+// Removing what is already gone changes nothing: a resend is harmless.
+var epClearAttr = catalog.Declare(api.Endpoint{Path: "group_open_http_svc/clear_group_attr", Safety: api.Idempotent})
 
 // ClearAttrs removes all of a group's attributes (not supported by
 // Community groups).
@@ -87,10 +95,10 @@ func (s *Service) ClearAttrs(ctx context.Context, groupID string) error {
 		GroupID string `json:"GroupId"`
 	}{groupID}
 	var resp envelope
-	return s.d.Do(ctx, pathClearAttr, &req, &resp)
+	return s.d.Do(ctx, epClearAttr, &req, &resp)
 }
 
-func (s *Service) writeAttrs(ctx context.Context, path, groupID string, attrs map[string]string) error {
+func (s *Service) writeAttrs(ctx context.Context, e api.Endpoint, groupID string, attrs map[string]string) error {
 	if err := checkGroupRef("GroupId", groupID); err != nil {
 		return err
 	}
@@ -103,7 +111,7 @@ func (s *Service) writeAttrs(ctx context.Context, path, groupID string, attrs ma
 		GroupAttr []attrWire `json:"GroupAttr"`
 	}{groupID, list}
 	var resp envelope
-	return s.d.Do(ctx, path, &req, &resp)
+	return s.d.Do(ctx, e, &req, &resp)
 }
 
 func attrList(attrs map[string]string) ([]attrWire, error) {

@@ -9,7 +9,7 @@ import (
 
 	tim "github.com/timkit/tim"
 	"github.com/timkit/tim/group"
-	"github.com/timkit/tim/internal/testutil"
+	"github.com/timkit/tim/internal/testkit"
 )
 
 const (
@@ -26,8 +26,8 @@ func TestAttrsGolden(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	svc, srv := newService(t)
-	srv.Handle(pGetAttr, func(r testutil.Request) any {
-		return testutil.With(map[string]any{"GroupAttrAry": []map[string]any{{"key": "stage", "value": "triage"}, {"key": "room", "value": "3"}}})
+	srv.Handle(pGetAttr, func(r testkit.Request) any {
+		return testkit.With(map[string]any{"GroupAttrAry": []map[string]any{{"key": "stage", "value": "triage"}, {"key": "room", "value": "3"}}})
 	})
 	got, err := svc.Attrs(ctx, "@TGS#aC5SZEAEF")
 	require.NoError(t, err)
@@ -42,7 +42,7 @@ func TestAttrsGolden(t *testing.T) {
 	require.NoError(t, svc.ClearAttrs(ctx, "@TGS#aC5SZEAEF"))
 	golden(t, srv, pClearAttr, "clear_group_attr")
 
-	srv.Handle(pClearAttr, func(testutil.Request) any { return testutil.Fail(10007, "group type does not support attributes") })
+	srv.Handle(pClearAttr, func(testkit.Request) any { return testkit.Fail(10007, "group type does not support attributes") })
 	require.ErrorIs(t, svc.ClearAttrs(ctx, "@TGS#_community"), tim.ErrPermission)
 }
 
@@ -50,8 +50,8 @@ func TestCountersGolden(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	svc, srv := newService(t)
-	srv.Handle(pGetCounter, func(r testutil.Request) any {
-		return testutil.With(map[string]any{"GroupCounter": []map[string]any{{"Key": "likes", "Value": 9007199254740993}, {"Key": "views", "Value": "-2"}}})
+	srv.Handle(pGetCounter, func(r testkit.Request) any {
+		return testkit.With(map[string]any{"GroupCounter": []map[string]any{{"Key": "likes", "Value": 9007199254740993}, {"Key": "views", "Value": "-2"}}})
 	})
 	got, err := svc.Counters(ctx, "@TGS#_live", "likes", "views")
 	require.NoError(t, err)
@@ -61,8 +61,8 @@ func TestCountersGolden(t *testing.T) {
 	require.NoError(t, err)
 	golden(t, srv, pGetCounter, "get_group_counter_all")
 
-	srv.Handle(pUpdCounter, func(r testutil.Request) any {
-		return testutil.With(map[string]any{"GroupCounter": []map[string]any{{"Key": "likes", "Value": 11}}})
+	srv.Handle(pUpdCounter, func(r testkit.Request) any {
+		return testkit.With(map[string]any{"GroupCounter": []map[string]any{{"Key": "likes", "Value": 11}}})
 	})
 	got, err = svc.UpdateCounters(ctx, "@TGS#_live", group.CounterIncrease, []group.Counter{{"likes", 2}})
 	require.NoError(t, err)
@@ -105,9 +105,9 @@ func TestCounterIncreaseNotResent(t *testing.T) {
 			t.Parallel()
 			svc, srv := newRetryingService(t)
 			n := 0
-			srv.Handle(pUpdCounter, func(testutil.Request) any {
+			srv.Handle(pUpdCounter, func(testkit.Request) any {
 				if n++; n == 1 {
-					return testutil.Fail(10002, "internal error") // transient: the update may have happened
+					return testkit.Fail(10002, "internal error") // transient: the update may have happened
 				}
 				return nil
 			})

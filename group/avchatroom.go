@@ -7,20 +7,10 @@ import (
 	"slices"
 	"time"
 
-	"github.com/timkit/tim/internal/wire"
-)
+	"github.com/timkit/tim/api"
 
-// REST paths of the live-streaming (AVChatRoom) helpers.
-const (
-	pathOnlineNum   = "group_open_http_svc/get_online_member_num"
-	pathBanMember   = "group_open_http_svc/ban_group_member"
-	pathUnbanMember = "group_open_http_svc/unban_group_member"
-	pathBanList     = "group_open_http_svc/get_group_ban_member"
-	pathLiveMembers = "group_open_avchatroom_http_svc/get_members"
-	pathLiveMarks   = "group_open_avchatroom_http_svc/modify_user_info"
-	pathLiveAdmin   = "group_open_avchatroom_http_svc/modify_admin"
-	pathLiveAdmins  = "group_open_avchatroom_http_svc/get_admin_list"
-	pathLiveCheck   = "group_open_avchatroom_http_svc/check_members"
+	"github.com/timkit/tim/internal/pager"
+	"github.com/timkit/tim/internal/wire"
 )
 
 // AVChatRoom limits.
@@ -39,6 +29,9 @@ const (
 	MaxMarkKinds = 10
 )
 
+// A read: a resend changes nothing.
+var epOnlineNum = catalog.Declare(api.Endpoint{Path: "group_open_http_svc/get_online_member_num", Safety: api.Idempotent})
+
 // OnlineMemberCount returns the number of members online in a
 // live-streaming (AVChatRoom) group.
 //
@@ -54,11 +47,15 @@ func (s *Service) OnlineMemberCount(ctx context.Context, groupID string) (int, e
 		envelope
 		OnlineMemberNum wire.FlexInt `json:"OnlineMemberNum"`
 	}
-	if err := s.d.Do(ctx, pathOnlineNum, &req, &resp); err != nil {
+	if err := s.d.Do(ctx, epOnlineNum, &req, &resp); err != nil {
 		return 0, err
 	}
 	return int(resp.OnlineMemberNum), nil
 }
+
+// Writes the state given (or an operation Tencent applies once): a resend
+// leaves the same result.
+var epBanMember = catalog.Declare(api.Endpoint{Path: "group_open_http_svc/ban_group_member", Safety: api.Idempotent})
 
 // Ban bans members from a live-streaming group for d (rounded up to
 // seconds, at most 4294967295 s): they leave it, cannot rejoin and receive
@@ -93,9 +90,12 @@ func (s *Service) Ban(ctx context.Context, groupID string, userIDs []string, d t
 			Description    string   `json:"Description,omitempty"`
 		}{groupID, slices.Clip(ids[lo:hi]), secs, description}
 		var resp envelope
-		return batchErr(s.d.Do(ctx, pathBanMember, &req, &resp), "members", lo, hi, len(ids), MaxBanPerCall)
+		return batchErr(s.d.Do(ctx, epBanMember, &req, &resp), "members", lo, hi, len(ids), MaxBanPerCall)
 	})
 }
+
+// Removing what is already gone changes nothing: a resend is harmless.
+var epUnbanMember = catalog.Declare(api.Endpoint{Path: "group_open_http_svc/unban_group_member", Safety: api.Idempotent})
 
 // Unban lifts the ban of members of a live-streaming group, in calls of
 // MaxBanPerCall.
@@ -115,7 +115,7 @@ func (s *Service) Unban(ctx context.Context, groupID string, userIDs []string) e
 			MembersAccount []string `json:"Members_Account"`
 		}{groupID, slices.Clip(ids[lo:hi])}
 		var resp envelope
-		return batchErr(s.d.Do(ctx, pathUnbanMember, &req, &resp), "members", lo, hi, len(ids), MaxBanPerCall)
+		return batchErr(s.d.Do(ctx, epUnbanMember, &req, &resp), "members", lo, hi, len(ids), MaxBanPerCall)
 	})
 }
 
@@ -132,6 +132,9 @@ type BannedPage struct {
 	// NextOffset is the Offset of the following page; 0 means done.
 	NextOffset int
 }
+
+// A read: a resend changes nothing.
+var epBanList = catalog.Declare(api.Endpoint{Path: "group_open_http_svc/get_group_ban_member", Safety: api.Idempotent})
 
 // BannedPage reads one page of a live-streaming group's banned members
 // from offset (0 first); pageSize 0 means MaxBanPageSize.
@@ -163,47 +166,29 @@ func (s *Service) BannedPage(ctx context.Context, groupID string, offset, pageSi
 		} `json:"BannedAccountList"`
 		NextOffset wire.FlexInt `json:"NextOffset"`
 	}
-	if err := s.d.Do(ctx, pathBanList, &req, &resp); err != nil {
+	if err := s.d.Do(ctx, epBanList, &req, &resp); err != nil {
 		return nil, err
 	}
 	p := &BannedPage{NextOffset: int(resp.NextOffset), Members: make([]BannedMember, len(resp.BannedAccountList))}
 	for i, m := range resp.BannedAccountList {
-		p.Members[i] = BannedMember{UserID: string(m.MemberAccount), Until: unix(int64(m.BannedUntil))}
+		p.Members[i] = BannedMember{UserID: string(m.MemberAccount), Until: wire.UnixTime(int64(m.BannedUntil))}
 	}
 	return p, nil
 }
 
 // Banned iterates over all banned members of a live-streaming group,
-// following NextOffset until it is 0.
+// following NextOffset until it is 0. A NextOffset that does not grow ends
+// the iteration with an error matching api.ErrCursorStuck.
 //
 // REST: v4/group_open_http_svc/get_group_ban_member
 func (s *Service) Banned(ctx context.Context, groupID string) iter.Seq2[BannedMember, error] {
-	return func(yield func(BannedMember, error) bool) {
-		offset := 0
-		for page := 1; ; page++ {
-			p, err := s.BannedPage(ctx, groupID, offset, 0)
-			if err != nil {
-				if page > 1 {
-					err = fmt.Errorf("group: banned members page %d: %w", page, err)
-				}
-				yield(BannedMember{}, err)
-				return
-			}
-			for _, m := range p.Members {
-				if !yield(m, nil) {
-					return
-				}
-			}
-			if p.NextOffset == 0 {
-				return
-			}
-			if p.NextOffset == offset {
-				yield(BannedMember{}, fmt.Errorf("%w (banned members page %d)", ErrCursorStuck, page))
-				return
-			}
-			offset = p.NextOffset
+	return pager.WalkIncreasing("group: banned members", 0, func(offset int) (pager.Page[BannedMember, int], error) {
+		p, err := s.BannedPage(ctx, groupID, offset, 0)
+		if err != nil {
+			return pager.Page[BannedMember, int]{}, err
 		}
-	}
+		return pager.Page[BannedMember, int]{Items: p.Members, Next: p.NextOffset, Done: p.NextOffset == 0}, nil
+	})
 }
 
 // OnlineMember is an online member of a live-streaming group.
@@ -217,9 +202,13 @@ type OnlineMember struct {
 // OnlinePage is one get_members answer.
 type OnlinePage struct {
 	Members []OnlineMember
-	// Next is the Timestamp of the following page; 0 means done.
+	// Next is the Timestamp cursor of the following page (0 means done):
+	// an opaque value to pass back to OnlineMembersPage, not a time.
 	Next int64
 }
+
+// A read: a resend changes nothing.
+var epLiveMembers = catalog.Declare(api.Endpoint{Path: "group_open_avchatroom_http_svc/get_members", Safety: api.Idempotent})
 
 // OnlineMembersPage reads one page of a live-streaming group's online
 // members from the cursor next (0 first). Listing online members is a
@@ -247,12 +236,12 @@ func (s *Service) OnlineMembersPage(ctx context.Context, groupID string, next in
 		} `json:"MemberList"`
 		NextTimestamp wire.FlexInt `json:"NextTimestamp"`
 	}
-	if err := s.d.Do(ctx, pathLiveMembers, &req, &resp); err != nil {
+	if err := s.d.Do(ctx, epLiveMembers, &req, &resp); err != nil {
 		return nil, err
 	}
 	p := &OnlinePage{Next: int64(resp.NextTimestamp), Members: make([]OnlineMember, len(resp.MemberList))}
 	for i, m := range resp.MemberList {
-		om := OnlineMember{UserID: string(m.MemberAccount), JoinTime: unix(int64(m.JoinTime))}
+		om := OnlineMember{UserID: string(m.MemberAccount), JoinTime: wire.UnixTime(int64(m.JoinTime))}
 		for _, k := range m.Marks {
 			om.Marks = append(om.Marks, uint32(k))
 		}
@@ -262,36 +251,19 @@ func (s *Service) OnlineMembersPage(ctx context.Context, groupID string, next in
 }
 
 // OnlineMembers iterates over the online members of a live-streaming
-// group, following the Timestamp cursor until Tencent answers 0.
+// group, following the Timestamp cursor until Tencent answers 0. A page
+// that repeats the cursor it was fetched with ends the iteration with an
+// error matching api.ErrCursorStuck.
 //
 // REST: v4/group_open_avchatroom_http_svc/get_members
 func (s *Service) OnlineMembers(ctx context.Context, groupID string) iter.Seq2[OnlineMember, error] {
-	return func(yield func(OnlineMember, error) bool) {
-		var next int64
-		for page := 1; ; page++ {
-			p, err := s.OnlineMembersPage(ctx, groupID, next)
-			if err != nil {
-				if page > 1 {
-					err = fmt.Errorf("group: online members page %d: %w", page, err)
-				}
-				yield(OnlineMember{}, err)
-				return
-			}
-			for _, m := range p.Members {
-				if !yield(m, nil) {
-					return
-				}
-			}
-			if p.Next == 0 {
-				return
-			}
-			if p.Next == next {
-				yield(OnlineMember{}, fmt.Errorf("%w (online members page %d)", ErrCursorStuck, page))
-				return
-			}
-			next = p.Next
+	return pager.Walk("group: online members", int64(0), func(next int64) (pager.Page[OnlineMember, int64], error) {
+		p, err := s.OnlineMembersPage(ctx, groupID, next)
+		if err != nil {
+			return pager.Page[OnlineMember, int64]{}, err
 		}
-	}
+		return pager.Page[OnlineMember, int64]{Items: p.Members, Next: p.Next, Done: p.Next == 0}, nil
+	})
 }
 
 // MemberMarks are marks to set on (or remove from) one online member.
@@ -318,6 +290,10 @@ func (s *Service) SetMarks(ctx context.Context, groupID string, members []Member
 func (s *Service) DeleteMarks(ctx context.Context, groupID string, members []MemberMarks) error {
 	return s.modifyMarks(ctx, groupID, 2, members)
 }
+
+// Writes the state given (or an operation Tencent applies once): a resend
+// leaves the same result.
+var epLiveMarks = catalog.Declare(api.Endpoint{Path: "group_open_avchatroom_http_svc/modify_user_info", Safety: api.Idempotent})
 
 func (s *Service) modifyMarks(ctx context.Context, groupID string, command int, members []MemberMarks) error {
 	if err := checkGroupRef("GroupId", groupID); err != nil {
@@ -354,7 +330,7 @@ func (s *Service) modifyMarks(ctx context.Context, groupID string, command int, 
 		MemberList  []item `json:"MemberList"`
 	}{groupID, command, items}
 	var resp envelope
-	return s.d.Do(ctx, pathLiveMarks, &req, &resp)
+	return s.d.Do(ctx, epLiveMarks, &req, &resp)
 }
 
 // AddLiveAdmins makes users admins of a live-streaming group (at most
@@ -373,6 +349,10 @@ func (s *Service) RemoveLiveAdmins(ctx context.Context, groupID string, userIDs 
 	return s.modifyAdmins(ctx, groupID, 2, userIDs)
 }
 
+// Writes the state given (or an operation Tencent applies once): a resend
+// leaves the same result.
+var epLiveAdmin = catalog.Declare(api.Endpoint{Path: "group_open_avchatroom_http_svc/modify_admin", Safety: api.Idempotent})
+
 func (s *Service) modifyAdmins(ctx context.Context, groupID string, command int, userIDs []string) error {
 	if err := checkGroupRef("GroupId", groupID); err != nil {
 		return err
@@ -390,7 +370,7 @@ func (s *Service) modifyAdmins(ctx context.Context, groupID string, command int,
 		AdminAccount []string `json:"Admin_Account"`
 	}{groupID, command, ids}
 	var resp envelope
-	return s.d.Do(ctx, pathLiveAdmin, &req, &resp)
+	return s.d.Do(ctx, epLiveAdmin, &req, &resp)
 }
 
 // LiveAdmin is an admin of a live-streaming group.
@@ -400,6 +380,9 @@ type LiveAdmin struct {
 	Nick   string
 	Avatar string
 }
+
+// A read: a resend changes nothing.
+var epLiveAdmins = catalog.Declare(api.Endpoint{Path: "group_open_avchatroom_http_svc/get_admin_list", Safety: api.Idempotent})
 
 // LiveAdmins lists the admins of a live-streaming group.
 //
@@ -419,7 +402,7 @@ func (s *Service) LiveAdmins(ctx context.Context, groupID string) ([]LiveAdmin, 
 			Avatar       string          `json:"Avatar"`
 		} `json:"Admin_List"`
 	}
-	if err := s.d.Do(ctx, pathLiveAdmins, &req, &resp); err != nil {
+	if err := s.d.Do(ctx, epLiveAdmins, &req, &resp); err != nil {
 		return nil, err
 	}
 	out := make([]LiveAdmin, len(resp.AdminList))
@@ -428,6 +411,9 @@ func (s *Service) LiveAdmins(ctx context.Context, groupID string) ([]LiveAdmin, 
 	}
 	return out, nil
 }
+
+// A read: a resend changes nothing.
+var epLiveCheck = catalog.Declare(api.Endpoint{Path: "group_open_avchatroom_http_svc/check_members", Safety: api.Idempotent})
 
 // CheckLiveMembers reports which of the users are in a live-streaming
 // group: the map has an entry for every user asked, true when present.
@@ -449,7 +435,7 @@ func (s *Service) CheckLiveMembers(ctx context.Context, groupID string, userIDs 
 		envelope
 		MemberAccount []wire.FlexString `json:"Member_Account"`
 	}
-	if err := s.d.Do(ctx, pathLiveCheck, &req, &resp); err != nil {
+	if err := s.d.Do(ctx, epLiveCheck, &req, &resp); err != nil {
 		return nil, err
 	}
 	out := make(map[string]bool, len(ids))

@@ -11,7 +11,7 @@ import (
 
 	tim "github.com/timkit/tim"
 	"github.com/timkit/tim/group"
-	"github.com/timkit/tim/internal/testutil"
+	"github.com/timkit/tim/internal/testkit"
 )
 
 const (
@@ -29,13 +29,13 @@ const (
 func TestOnlineMemberCount(t *testing.T) {
 	t.Parallel()
 	svc, srv := newService(t)
-	srv.Handle(pOnlineNum, func(testutil.Request) any { return testutil.With(map[string]any{"OnlineMemberNum": 1234}) })
+	srv.Handle(pOnlineNum, func(testkit.Request) any { return testkit.With(map[string]any{"OnlineMemberNum": 1234}) })
 	n, err := svc.OnlineMemberCount(context.Background(), "@TGS#aLIVE")
 	require.NoError(t, err)
 	assert.Equal(t, 1234, n)
 	golden(t, srv, pOnlineNum, "get_online_member_num")
 
-	srv.Handle(pOnlineNum, func(testutil.Request) any { return testutil.Fail(10010, "group not found") })
+	srv.Handle(pOnlineNum, func(testkit.Request) any { return testkit.Fail(10010, "group not found") })
 	_, err = svc.OnlineMemberCount(context.Background(), "@TGS#gone")
 	require.ErrorIs(t, err, tim.ErrGroupNotFound)
 }
@@ -63,7 +63,7 @@ func TestBanGolden(t *testing.T) {
 func TestBannedPaging(t *testing.T) {
 	t.Parallel()
 	svc, srv := newService(t)
-	srv.Handle(pBanList, func(r testutil.Request) any {
+	srv.Handle(pBanList, func(r testkit.Request) any {
 		var req struct{ Offset, Limit int }
 		r.Decode(t, &req)
 		var list []map[string]any
@@ -74,7 +74,7 @@ func TestBannedPaging(t *testing.T) {
 		if next >= 230 {
 			next = 0
 		}
-		return testutil.With(map[string]any{"BannedAccountList": list, "NextOffset": next})
+		return testkit.With(map[string]any{"BannedAccountList": list, "NextOffset": next})
 	})
 	var got []group.BannedMember
 	for m, err := range svc.Banned(context.Background(), "@TGS#aLIVE") {
@@ -85,26 +85,26 @@ func TestBannedPaging(t *testing.T) {
 	assert.Equal(t, group.BannedMember{UserID: "b229", Until: time.Unix(1700000229, 0)}, got[229])
 	calls := srv.Calls(pBanList)
 	require.Len(t, calls, 3)
-	testutil.AssertGolden(t, "testdata/golden/get_group_ban_member.json", calls[0].Body)
-	testutil.AssertGolden(t, "testdata/golden/get_group_ban_member_page3.json", calls[2].Body)
+	testkit.AssertGolden(t, "testdata/golden/get_group_ban_member.json", calls[0].Body)
+	testkit.AssertGolden(t, "testdata/golden/get_group_ban_member_page3.json", calls[2].Body)
 }
 
 func TestOnlineMembersPaging(t *testing.T) {
 	t.Parallel()
 	svc, srv := newService(t)
-	srv.Handle(pLiveMember, func(r testutil.Request) any {
+	srv.Handle(pLiveMember, func(r testkit.Request) any {
 		var req struct {
 			Timestamp int64 `json:"Timestamp"`
 		}
 		r.Decode(t, &req)
 		switch req.Timestamp {
 		case 0:
-			return testutil.With(map[string]any{"MemberList": []map[string]any{{"Member_Account": "a", "JoinTime": 1700000000, "Marks": []int{1000}}}, "NextTimestamp": 1700000100})
+			return testkit.With(map[string]any{"MemberList": []map[string]any{{"Member_Account": "a", "JoinTime": 1700000000, "Marks": []int{1000}}}, "NextTimestamp": 1700000100})
 		case 1700000100:
-			return testutil.With(map[string]any{"MemberList": []map[string]any{{"Member_Account": "b", "JoinTime": "1700000200"}}, "NextTimestamp": 0})
+			return testkit.With(map[string]any{"MemberList": []map[string]any{{"Member_Account": "b", "JoinTime": "1700000200"}}, "NextTimestamp": 0})
 		}
 		t.Errorf("unexpected Timestamp %d", req.Timestamp)
-		return testutil.Fail(10004, "bad timestamp")
+		return testkit.Fail(10004, "bad timestamp")
 	})
 	var got []group.OnlineMember
 	for m, err := range svc.OnlineMembers(context.Background(), "@TGS#aLIVE") {
@@ -117,8 +117,8 @@ func TestOnlineMembersPaging(t *testing.T) {
 	}, got)
 	calls := srv.Calls(pLiveMember)
 	require.Len(t, calls, 2)
-	testutil.AssertGolden(t, "testdata/golden/get_members.json", calls[0].Body)
-	testutil.AssertGolden(t, "testdata/golden/get_members_page2.json", calls[1].Body)
+	testkit.AssertGolden(t, "testdata/golden/get_members.json", calls[0].Body)
+	testkit.AssertGolden(t, "testdata/golden/get_members_page2.json", calls[1].Body)
 }
 
 func TestLiveMarksAndAdminsGolden(t *testing.T) {
@@ -136,16 +136,16 @@ func TestLiveMarksAndAdminsGolden(t *testing.T) {
 	require.NoError(t, svc.RemoveLiveAdmins(ctx, "@TGS#aLIVE", []string{"host_2"}))
 	golden(t, srv, pLiveAdmin, "modify_admin_remove")
 
-	srv.Handle(pLiveAdmins, func(testutil.Request) any {
-		return testutil.With(map[string]any{"Admin_List": []map[string]any{{"Admin_Account": "host_1", "NickName": "Host", "Avatar": "https://a"}, {"Admin_Account": "host_3"}}})
+	srv.Handle(pLiveAdmins, func(testkit.Request) any {
+		return testkit.With(map[string]any{"Admin_List": []map[string]any{{"Admin_Account": "host_1", "NickName": "Host", "Avatar": "https://a"}, {"Admin_Account": "host_3"}}})
 	})
 	admins, err := svc.LiveAdmins(ctx, "@TGS#aLIVE")
 	require.NoError(t, err)
 	golden(t, srv, pLiveAdmins, "get_admin_list")
 	assert.Equal(t, []group.LiveAdmin{{UserID: "host_1", Nick: "Host", Avatar: "https://a"}, {UserID: "host_3"}}, admins)
 
-	srv.Handle(pLiveCheck, func(testutil.Request) any {
-		return testutil.With(map[string]any{"Member_Account": []string{"viewer_1"}})
+	srv.Handle(pLiveCheck, func(testkit.Request) any {
+		return testkit.With(map[string]any{"Member_Account": []string{"viewer_1"}})
 	})
 	in, err := svc.CheckLiveMembers(ctx, "@TGS#aLIVE", []string{"viewer_1", "viewer_2", "viewer_1"})
 	require.NoError(t, err)

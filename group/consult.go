@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/timkit/tim/account"
+
 	"github.com/timkit/tim/internal/wire"
 )
 
@@ -111,13 +113,6 @@ func (s *Service) recordOf(in *Info) (Record, bool, error) {
 	return decodeRecord(in.Introduction)
 }
 
-func (s *Service) checkRecordKey() error {
-	if s.recordKey == "" {
-		return nil
-	}
-	return checkText("AppDefinedData.Key", s.recordKey, MaxAppDataKeyBytes)
-}
-
 func (s *Service) recordMax() int {
 	if s.recordKey != "" {
 		return MaxAppDataValueBytes
@@ -139,23 +134,18 @@ func (f AccountImporterFunc) ImportAccounts(ctx context.Context, userIDs []strin
 	return f(ctx, userIDs)
 }
 
-// doerImporter imports with multiaccount_import (UserIDs only, so existing
-// profiles are left untouched).
-type doerImporter struct{ d Doer }
+// accountImporter imports with the account package's ImportMany
+// (multiaccount_import: UserIDs only, so existing profiles are left
+// untouched).
+type accountImporter struct{ a *account.Service }
 
-func (i doerImporter) ImportAccounts(ctx context.Context, userIDs []string) error {
-	req := struct {
-		Accounts []string `json:"Accounts"`
-	}{userIDs}
-	var resp struct {
-		envelope
-		FailAccounts []string `json:"FailAccounts"`
-	}
-	if err := i.d.Do(ctx, pathImport, &req, &resp); err != nil {
+func (i accountImporter) ImportAccounts(ctx context.Context, userIDs []string) error {
+	res, err := i.a.ImportMany(ctx, userIDs)
+	if err != nil {
 		return err
 	}
-	if len(resp.FailAccounts) > 0 {
-		return fmt.Errorf("group: importing accounts failed for %v", resp.FailAccounts)
+	if len(res.Failed) > 0 {
+		return fmt.Errorf("group: importing accounts failed for %v", res.Failed)
 	}
 	return nil
 }
@@ -211,9 +201,6 @@ func (s *Service) checkParticipants(r *ConsultationRequest) error {
 //
 // REST: v4/group_open_http_svc/create_group, v4/im_open_login_svc/multiaccount_import
 func (s *Service) CreateConsultation(ctx context.Context, req ConsultationRequest) (*Consultation, error) {
-	if err := s.checkRecordKey(); err != nil {
-		return nil, err
-	}
 	if err := s.checkParticipants(&req); err != nil {
 		return nil, err
 	}
@@ -346,9 +333,6 @@ func (s *Service) SetConsultationAvatar(ctx context.Context, userID, faceURL str
 // REST: v4/group_open_http_svc/get_joined_group_list, v4/group_open_http_svc/get_group_info, v4/group_open_http_svc/modify_group_base_info
 func (s *Service) UpdateParticipant(ctx context.Context, userID string, u ParticipantUpdate) ([]SyncResult, error) {
 	if err := wire.CheckUserID("Member_Account", userID); err != nil {
-		return nil, err
-	}
-	if err := s.checkRecordKey(); err != nil {
 		return nil, err
 	}
 	if u.Name == nil && u.FaceURL == nil {

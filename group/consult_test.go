@@ -3,6 +3,7 @@ package group_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -15,7 +16,7 @@ import (
 
 	tim "github.com/timkit/tim"
 	"github.com/timkit/tim/group"
-	"github.com/timkit/tim/internal/testutil"
+	"github.com/timkit/tim/internal/testkit"
 )
 
 const pImport = "im_open_login_svc/multiaccount_import"
@@ -38,7 +39,7 @@ type fakeGroup struct {
 	AppData                     map[string]string
 }
 
-func newFake(t *testing.T, srv *testutil.Server) *fakeGroups {
+func newFake(t *testing.T, srv *testkit.Server) *fakeGroups {
 	f := &fakeGroups{t: t, groups: map[string]*fakeGroup{}, joined: map[string][]string{}, failModify: map[string]bool{}}
 	srv.Handle(pCreate, f.create)
 	srv.Handle(pJoined, f.listJoined)
@@ -65,7 +66,7 @@ func (f *fakeGroups) get(id string) fakeGroup {
 	return *f.groups[id]
 }
 
-func (f *fakeGroups) create(r testutil.Request) any {
+func (f *fakeGroups) create(r testkit.Request) any {
 	var req struct {
 		Owner          string `json:"Owner_Account"`
 		Type           string
@@ -95,10 +96,10 @@ func (f *fakeGroups) create(r testutil.Request) any {
 		members = append(members, m.MemberAccount)
 	}
 	f.add(id, g, members...)
-	return testutil.With(map[string]any{"GroupId": id})
+	return testkit.With(map[string]any{"GroupId": id})
 }
 
-func (f *fakeGroups) listJoined(r testutil.Request) any {
+func (f *fakeGroups) listJoined(r testkit.Request) any {
 	var req struct {
 		MemberAccount      string `json:"Member_Account"`
 		Limit, Offset      int
@@ -115,10 +116,10 @@ func (f *fakeGroups) listJoined(r testutil.Request) any {
 	for _, id := range ids[min(req.Offset, len(ids)):min(req.Offset+req.Limit, len(ids))] {
 		list = append(list, map[string]any{"GroupId": id})
 	}
-	return testutil.With(map[string]any{"TotalCount": len(ids), "GroupIdList": list})
+	return testkit.With(map[string]any{"TotalCount": len(ids), "GroupIdList": list})
 }
 
-func (f *fakeGroups) getInfo(r testutil.Request) any {
+func (f *fakeGroups) getInfo(r testkit.Request) any {
 	var req struct {
 		GroupIDList    []string `json:"GroupIdList"`
 		ResponseFilter struct {
@@ -144,10 +145,10 @@ func (f *fakeGroups) getInfo(r testutil.Request) any {
 		out = append(out, map[string]any{"GroupId": id, "ErrorCode": 0, "Type": "Private", "Name": g.Name,
 			"Introduction": g.Introduction, "FaceUrl": g.FaceURL, "AppDefinedData": app})
 	}
-	return testutil.With(map[string]any{"GroupInfo": out})
+	return testkit.With(map[string]any{"GroupInfo": out})
 }
 
-func (f *fakeGroups) modify(r testutil.Request) any {
+func (f *fakeGroups) modify(r testkit.Request) any {
 	var req struct {
 		GroupID        string  `json:"GroupId"`
 		Name           *string `json:"Name"`
@@ -159,7 +160,7 @@ func (f *fakeGroups) modify(r testutil.Request) any {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.failModify[req.GroupID] {
-		return testutil.Fail(10007, "no permission")
+		return testkit.Fail(10007, "no permission")
 	}
 	g := f.groups[req.GroupID]
 	if req.Name != nil {
@@ -177,9 +178,9 @@ func (f *fakeGroups) modify(r testutil.Request) any {
 	return nil
 }
 
-func modifyFor(t *testing.T, srv *testutil.Server, groupID string) []testutil.Request {
+func modifyFor(t *testing.T, srv *testkit.Server, groupID string) []testkit.Request {
 	t.Helper()
-	var out []testutil.Request
+	var out []testkit.Request
 	for _, c := range srv.Calls(pModifyBase) {
 		var req struct {
 			GroupID string `json:"GroupId"`
@@ -245,13 +246,42 @@ func TestCreateConsultationAppData(t *testing.T) {
 func TestCreateConsultationImportFails(t *testing.T) {
 	t.Parallel()
 	svc, srv := newService(t)
-	srv.Handle(pImport, func(r testutil.Request) any { return testutil.With(map[string]any{"FailAccounts": []string{"p1"}}) })
+	srv.Handle(pImport, func(r testkit.Request) any { return testkit.With(map[string]any{"FailAccounts": []string{"p1"}}) })
 	_, err := svc.CreateConsultation(context.Background(), group.ConsultationRequest{
 		Doctor: group.Participant{UserID: "d1", Name: "D"}, Patient: group.Participant{UserID: "p1", Name: "P"}, ImportAccounts: true,
 	})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "p1")
 	assert.Empty(t, srv.Calls(pCreate))
+}
+
+// A failed import call, through the default importer (account.ImportMany)
+// or one given with WithAccountImporter, stops the creation and keeps the
+// cause.
+func TestCreateConsultationImportCallFails(t *testing.T) {
+	t.Parallel()
+	boom := errors.New("directory down")
+	for _, tc := range []struct {
+		name string
+		opts []group.Option
+		want error
+	}{
+		{"default importer", nil, tim.ErrServerBusy},
+		{"custom importer", []group.Option{group.WithAccountImporter(group.AccountImporterFunc(func(context.Context, []string) error { return boom }))}, boom},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			svc, srv := newService(t, tc.opts...)
+			srv.Handle(pImport, func(testkit.Request) any { return testkit.Fail(10002, "busy") })
+			c, err := svc.CreateConsultation(context.Background(), group.ConsultationRequest{
+				Doctor: group.Participant{UserID: "d1", Name: "D"}, Patient: group.Participant{UserID: "p1", Name: "P"}, ImportAccounts: true,
+			})
+			assert.Nil(t, c)
+			require.ErrorIs(t, err, tc.want)
+			assert.Contains(t, err.Error(), "importing consultation accounts")
+			assert.Empty(t, srv.Calls(pCreate))
+		})
+	}
 }
 
 // Long names under the legacy 30-byte limit: the group name and the
@@ -356,7 +386,7 @@ func TestRenameParticipantAcrossPages(t *testing.T) {
 	assert.Len(t, srv.Calls(pModifyBase), 22)
 	calls := modifyFor(t, srv, "@TGS#c01")
 	require.Len(t, calls, 1)
-	testutil.AssertGolden(t, "testdata/golden/modify_consult_rename.json", calls[0].Body)
+	testkit.AssertGolden(t, "testdata/golden/modify_consult_rename.json", calls[0].Body)
 	var rec map[string]any
 	require.NoError(t, json.Unmarshal([]byte(f.get("as-patient").Introduction), &rec))
 	assert.Equal(t, map[string]any{"id": "doc", "name": "张主任"}, rec["patient"])
@@ -406,9 +436,10 @@ func TestRecordMigratesToAppData(t *testing.T) {
 		Doctor: group.Participant{UserID: "d", Name: "Doc"}, Patient: group.Participant{UserID: "p", Name: "Pat"},
 	})
 	require.NoError(t, err)
-	c2, err := tim.New(testutil.AppID, testutil.Key, tim.WithBaseURL(srv.URL), tim.WithoutRetry())
+	c2, err := tim.New(testkit.AppID, testkit.Key, tim.WithBaseURL(srv.URL), tim.WithoutRetry())
 	require.NoError(t, err)
-	svc := group.NewService(c2, group.WithRecordInAppDefinedData("consult"))
+	svc, err := group.NewService(c2, group.WithRecordInAppDefinedData("consult"))
+	require.NoError(t, err)
 	res, err := svc.RenameParticipant(context.Background(), "d", "Doctor")
 	require.NoError(t, err)
 	require.Len(t, res, 1)
@@ -421,7 +452,7 @@ func TestRecordMigratesToAppData(t *testing.T) {
 func TestUpdateParticipantListingFails(t *testing.T) {
 	t.Parallel()
 	svc, srv := newService(t)
-	srv.Handle(pJoined, func(r testutil.Request) any { return testutil.Fail(70107, "not imported") })
+	srv.Handle(pJoined, func(r testkit.Request) any { return testkit.Fail(70107, "not imported") })
 	_, err := svc.RenameParticipant(context.Background(), "ghost", "G")
 	require.ErrorIs(t, err, tim.ErrAccountNotFound)
 	assert.Empty(t, srv.Calls(pModifyBase))
@@ -430,10 +461,10 @@ func TestUpdateParticipantListingFails(t *testing.T) {
 func TestUpdateParticipantGetInfoFails(t *testing.T) {
 	t.Parallel()
 	svc, srv := newService(t)
-	srv.Handle(pJoined, func(r testutil.Request) any {
-		return testutil.With(map[string]any{"TotalCount": 2, "GroupIdList": []map[string]any{{"GroupId": "a"}, {"GroupId": "b"}}})
+	srv.Handle(pJoined, func(r testkit.Request) any {
+		return testkit.With(map[string]any{"TotalCount": 2, "GroupIdList": []map[string]any{{"GroupId": "a"}, {"GroupId": "b"}}})
 	})
-	srv.Handle(pGetInfo, func(r testutil.Request) any { return testutil.Fail(10002, "busy") })
+	srv.Handle(pGetInfo, func(r testkit.Request) any { return testkit.Fail(10002, "busy") })
 	res, err := svc.RenameParticipant(context.Background(), "d", "D")
 	require.NoError(t, err)
 	require.Len(t, res, 2)

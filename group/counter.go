@@ -5,15 +5,9 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/timkit/tim/internal/transport"
-	"github.com/timkit/tim/internal/wire"
-)
+	"github.com/timkit/tim/api"
 
-// REST paths of group counters.
-const (
-	pathGetCounter    = "group_open_http_svc/get_group_counter"
-	pathUpdateCounter = "group_open_http_svc/update_group_counter"
-	pathDeleteCounter = "group_open_http_svc/delete_group_counter"
+	"github.com/timkit/tim/internal/wire"
 )
 
 // Group counter limits.
@@ -58,6 +52,9 @@ func counters(in []counterOut) []Counter {
 	return out
 }
 
+// A read: a resend changes nothing.
+var epGetCounter = catalog.Declare(api.Endpoint{Path: "group_open_http_svc/get_group_counter", Safety: api.Idempotent})
+
 // Counters reads a group's counters: the given keys (asked
 // MaxCountersPerCall at a time), or all of them when none is given.
 //
@@ -78,7 +75,7 @@ func (s *Service) Counters(ctx context.Context, groupID string, keys ...string) 
 			envelope
 			GroupCounter []counterOut `json:"GroupCounter"`
 		}
-		if err := s.d.Do(ctx, pathGetCounter, &req, &resp); err != nil {
+		if err := s.d.Do(ctx, epGetCounter, &req, &resp); err != nil {
 			return nil, err
 		}
 		return counters(resp.GroupCounter), nil
@@ -99,6 +96,10 @@ func (s *Service) Counters(ctx context.Context, groupID string, keys ...string) 
 	return out, err
 }
 
+// Increase and Decrease would count twice if resent: Unsafe. Mode Set
+// writes values, and the method declares those calls Idempotent.
+var epUpdateCounter = catalog.Declare(api.Endpoint{Path: "group_open_http_svc/update_group_counter", Safety: api.Unsafe})
+
 // UpdateCounters sets, increases or decreases group counters (a counter
 // that does not exist starts at 0), in calls of MaxCountersPerCall, and
 // returns their new values. Increase and Decrease are not idempotent: the
@@ -109,10 +110,11 @@ func (s *Service) UpdateCounters(ctx context.Context, groupID string, mode Count
 	if err := checkGroupRef("GroupId", groupID); err != nil {
 		return nil, err
 	}
+	ep := epUpdateCounter
 	switch mode {
 	case CounterSet:
+		ep.Safety = api.Idempotent
 	case CounterIncrease, CounterDecrease:
-		ctx = transport.WithSafety(ctx, transport.Unsafe)
 	default:
 		return nil, wire.Invalid("Mode", "must be %q, %q or %q, got %q", CounterSet, CounterIncrease, CounterDecrease, string(mode))
 	}
@@ -141,7 +143,7 @@ func (s *Service) UpdateCounters(ctx context.Context, groupID string, mode Count
 			envelope
 			GroupCounter []counterOut `json:"GroupCounter"`
 		}
-		if err := s.d.Do(ctx, pathUpdateCounter, &req, &resp); err != nil {
+		if err := s.d.Do(ctx, ep, &req, &resp); err != nil {
 			return batchErr(err, "counters", lo, hi, len(cs), MaxCountersPerCall)
 		}
 		out = append(out, counters(resp.GroupCounter)...)
@@ -149,6 +151,9 @@ func (s *Service) UpdateCounters(ctx context.Context, groupID string, mode Count
 	})
 	return out, err
 }
+
+// Removing what is already gone changes nothing: a resend is harmless.
+var epDeleteCounter = catalog.Declare(api.Endpoint{Path: "group_open_http_svc/delete_group_counter", Safety: api.Idempotent})
 
 // DeleteCounters deletes the given counters of a group (in calls of
 // MaxCountersPerCall), or all of them when no key is given.
@@ -167,7 +172,7 @@ func (s *Service) DeleteCounters(ctx context.Context, groupID string, keys ...st
 			GroupCounterKeys []string `json:"GroupCounterKeys,omitempty"`
 		}{groupID, ks}
 		var resp envelope
-		return s.d.Do(ctx, pathDeleteCounter, &req, &resp)
+		return s.d.Do(ctx, epDeleteCounter, &req, &resp)
 	}
 	if len(keys) == 0 {
 		return call(nil)

@@ -6,7 +6,8 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/timkit/tim/internal/transport"
+	"github.com/timkit/tim/api"
+
 	"github.com/timkit/tim/internal/wire"
 )
 
@@ -150,6 +151,10 @@ func (s *Service) checkCreate(r *CreateRequest) error {
 	return nil
 }
 
+// Without a custom GroupId a resend creates a second group; with one, the
+// call is idempotent (a resend finds the group, 10025) and the method says so.
+var epCreate = catalog.Declare(api.Endpoint{Path: "group_open_http_svc/create_group", Safety: api.Unsafe})
+
 // Create creates a group. Members beyond MaxCreateMembers are added with
 // add_group_member after creation (members with a role or custom data go
 // first into create_group, which is the only call that sets them at once;
@@ -181,11 +186,11 @@ func (s *Service) Create(ctx context.Context, req CreateRequest) (*CreateResult,
 	for _, m := range first {
 		w.MemberList = append(w.MemberList, memberIn{MemberAccount: m.UserID, Role: m.Role, AppMemberDefinedData: m.AppMemberDefinedData})
 	}
-	cctx := ctx
+	ep := epCreate
 	if req.GroupID != "" {
 		// A custom id makes creation idempotent: a resend either creates the
 		// group or finds it (10025), never a second group, however late.
-		cctx = transport.WithSafety(ctx, transport.Idempotent)
+		ep.Safety = api.Idempotent
 	}
 	var resp struct {
 		envelope
@@ -193,8 +198,8 @@ func (s *Service) Create(ctx context.Context, req CreateRequest) (*CreateResult,
 	}
 	res := &CreateResult{GroupID: req.GroupID}
 	later := members[len(first):]
-	if err := s.d.Do(cctx, pathCreate, &w, &resp); err != nil {
-		var ae *wire.APIError
+	if err := s.d.Do(ctx, ep, &w, &resp); err != nil {
+		var ae *api.Error
 		switch {
 		case errors.As(err, &ae) && ae.Code == 10025 && req.GroupID != "":
 			res.Existed = true
@@ -208,7 +213,7 @@ func (s *Service) Create(ctx context.Context, req CreateRequest) (*CreateResult,
 		res.GroupID = resp.GroupID
 	}
 	if res.GroupID == "" {
-		return nil, fmt.Errorf("group: %s: answer carries no GroupId", pathCreate)
+		return nil, fmt.Errorf("group: %s: answer carries no GroupId", epCreate.Path)
 	}
 	if len(later) == 0 {
 		return res, nil
@@ -234,6 +239,9 @@ func (s *Service) Create(ctx context.Context, req CreateRequest) (*CreateResult,
 	return res, nil
 }
 
+// Removing what is already gone changes nothing: a resend is harmless.
+var epDestroy = catalog.Declare(api.Endpoint{Path: "group_open_http_svc/destroy_group", Safety: api.Idempotent})
+
 // Destroy dissolves a group.
 //
 // REST: v4/group_open_http_svc/destroy_group
@@ -245,5 +253,5 @@ func (s *Service) Destroy(ctx context.Context, groupID string) error {
 		GroupID string `json:"GroupId"`
 	}{groupID}
 	var resp envelope
-	return s.d.Do(ctx, pathDestroy, &req, &resp)
+	return s.d.Do(ctx, epDestroy, &req, &resp)
 }

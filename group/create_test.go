@@ -10,7 +10,7 @@ import (
 
 	tim "github.com/timkit/tim"
 	"github.com/timkit/tim/group"
-	"github.com/timkit/tim/internal/testutil"
+	"github.com/timkit/tim/internal/testkit"
 )
 
 const (
@@ -47,8 +47,8 @@ func TestCreateGolden(t *testing.T) {
 			if id == "" {
 				id = "@TGS#2J4SZEAEL"
 			}
-			srv.Handle(pCreate, func(r testutil.Request) any {
-				return testutil.With(map[string]any{"GroupId": id, "Type": string(tc.req.Type)})
+			srv.Handle(pCreate, func(r testkit.Request) any {
+				return testkit.With(map[string]any{"GroupId": id, "Type": string(tc.req.Type)})
 			})
 			res, err := svc.Create(context.Background(), tc.req)
 			require.NoError(t, err)
@@ -64,8 +64,8 @@ func TestCreateGolden(t *testing.T) {
 func TestCreateManyMembers(t *testing.T) {
 	t.Parallel()
 	svc, srv := newService(t)
-	srv.Handle(pCreate, func(r testutil.Request) any { return testutil.With(map[string]any{"GroupId": "@TGS#big"}) })
-	srv.Handle(pAdd, func(r testutil.Request) any {
+	srv.Handle(pCreate, func(r testkit.Request) any { return testkit.With(map[string]any{"GroupId": "@TGS#big"}) })
+	srv.Handle(pAdd, func(r testkit.Request) any {
 		var req struct {
 			MemberList []struct {
 				MemberAccount string `json:"Member_Account"`
@@ -76,7 +76,7 @@ func TestCreateManyMembers(t *testing.T) {
 		for _, m := range req.MemberList {
 			out = append(out, map[string]any{"Member_Account": m.MemberAccount, "Result": 1})
 		}
-		return testutil.With(map[string]any{"MemberList": out})
+		return testkit.With(map[string]any{"MemberList": out})
 	})
 	var members []group.NewMember
 	for i := range 450 {
@@ -112,7 +112,7 @@ func TestCreateManyMembers(t *testing.T) {
 		assert.Equal(t, "@TGS#big", req.GroupID)
 		assert.Len(t, req.MemberList, want)
 	}
-	testutil.AssertGolden(t, "testdata/golden/create_overflow_add.json", adds[1].Body)
+	testkit.AssertGolden(t, "testdata/golden/create_overflow_add.json", adds[1].Body)
 	assert.Empty(t, srv.Calls(pModifyMember))
 }
 
@@ -121,7 +121,7 @@ func TestCreateManyMembers(t *testing.T) {
 func TestCreateOverflowRoles(t *testing.T) {
 	t.Parallel()
 	svc, srv := newService(t)
-	srv.Handle(pCreate, func(r testutil.Request) any { return testutil.With(map[string]any{"GroupId": "@TGS#roles"}) })
+	srv.Handle(pCreate, func(r testkit.Request) any { return testkit.With(map[string]any{"GroupId": "@TGS#roles"}) })
 	var members []group.NewMember
 	for i := range 102 {
 		members = append(members, group.NewMember{UserID: fmt.Sprintf("a%03d", i), Role: group.RoleAdmin})
@@ -131,7 +131,7 @@ func TestCreateOverflowRoles(t *testing.T) {
 	assert.Len(t, srv.Calls(pAdd), 1)
 	mods := srv.Calls(pModifyMember)
 	require.Len(t, mods, 2)
-	testutil.AssertGolden(t, "testdata/golden/create_overflow_role.json", mods[0].Body)
+	testkit.AssertGolden(t, "testdata/golden/create_overflow_role.json", mods[0].Body)
 }
 
 // 10025: the custom id exists and is ours. Create reports Existed and
@@ -139,9 +139,9 @@ func TestCreateOverflowRoles(t *testing.T) {
 func TestCreateExistedIsIdempotent(t *testing.T) {
 	t.Parallel()
 	svc, srv := newService(t)
-	srv.Handle(pCreate, func(r testutil.Request) any { return testutil.Fail(10025, "group id has been used by yourself") })
-	srv.Handle(pAdd, func(r testutil.Request) any {
-		return testutil.With(map[string]any{"MemberList": []map[string]any{{"Member_Account": "patient_7", "Result": 2}}})
+	srv.Handle(pCreate, func(r testkit.Request) any { return testkit.Fail(10025, "group id has been used by yourself") })
+	srv.Handle(pAdd, func(r testkit.Request) any {
+		return testkit.With(map[string]any{"MemberList": []map[string]any{{"Member_Account": "patient_7", "Result": 2}}})
 	})
 	res, err := svc.Create(context.Background(), group.CreateRequest{
 		Type: group.Private, GroupID: "consult-0001", Name: "n", Owner: "doctor_1", Members: []group.NewMember{{UserID: "patient_7"}},
@@ -157,7 +157,7 @@ func TestCreateExistedIsIdempotent(t *testing.T) {
 func TestCreateIDTaken(t *testing.T) {
 	t.Parallel()
 	svc, srv := newService(t)
-	srv.Handle(pCreate, func(r testutil.Request) any { return testutil.Fail(10021, "group id has been used") })
+	srv.Handle(pCreate, func(r testkit.Request) any { return testkit.Fail(10021, "group id has been used") })
 	_, err := svc.Create(context.Background(), group.CreateRequest{Type: group.Private, GroupID: "taken", Name: "n"})
 	require.ErrorIs(t, err, group.ErrGroupIDTaken)
 	require.ErrorIs(t, err, tim.ErrConflict)
@@ -183,12 +183,12 @@ func TestCreateRetrySafety(t *testing.T) {
 			t.Parallel()
 			svc, srv := newRetryingService(t)
 			n := 0
-			srv.Handle(pCreate, func(r testutil.Request) any {
+			srv.Handle(pCreate, func(r testkit.Request) any {
 				n++
 				if n == 1 {
-					return testutil.Fail(10002, "internal error")
+					return testkit.Fail(10002, "internal error")
 				}
-				return testutil.With(map[string]any{"GroupId": "@TGS#x"})
+				return testkit.With(map[string]any{"GroupId": "@TGS#x"})
 			})
 			_, err := svc.Create(context.Background(), group.CreateRequest{Type: group.Private, GroupID: tc.groupID, Name: "n"})
 			if tc.ok {
@@ -204,8 +204,8 @@ func TestCreateRetrySafety(t *testing.T) {
 func TestCreateAddFailureKeepsGroupID(t *testing.T) {
 	t.Parallel()
 	svc, srv := newService(t)
-	srv.Handle(pCreate, func(r testutil.Request) any { return testutil.With(map[string]any{"GroupId": "@TGS#half"}) })
-	srv.Handle(pAdd, func(r testutil.Request) any { return testutil.Fail(10014, "group is full") })
+	srv.Handle(pCreate, func(r testkit.Request) any { return testkit.With(map[string]any{"GroupId": "@TGS#half"}) })
+	srv.Handle(pAdd, func(r testkit.Request) any { return testkit.Fail(10014, "group is full") })
 	members := make([]group.NewMember, 101)
 	for i := range members {
 		members[i].UserID = fmt.Sprintf("m%d", i)

@@ -9,7 +9,8 @@
 // top of that it keeps doctor–patient consultation groups, the first
 // user's case, named and true.
 //
-//	svc := group.NewService(client) // *tim.Client implements Doer
+//	svc, err := group.NewService(client) // *tim.Client implements api.Doer
+//	if err != nil { … } // a nil Doer or a bad option: *api.InvalidInputError
 //	res, err := svc.Create(ctx, group.CreateRequest{
 //		Type: group.Private, Name: "Ward 3", Owner: "doctor_1",
 //		Members: []group.NewMember{{UserID: "nurse_2"}},
@@ -98,6 +99,7 @@
 // profiles are untouched), or with any AccountImporter given to
 // WithAccountImporter — e.g. an AccountImporterFunc around the root
 // client's Account.ImportMany.
+//
 // # Extras
 //
 // Members: MembersByID (by UserID, 50 per call), Roles (Owner, Admin,
@@ -118,6 +120,20 @@
 // Read receipts (Pro plans, enabled in the console; messages sent with
 // message.WithReadReceipt): ReportRead on behalf of a member, Receipts for
 // read/unread counts, ReceiptDetail for who has (not) read, page by page.
+//
+// # Paging, sequence numbers and times
+//
+// Every paged list has a page method (MembersPage, JoinedPage,
+// AppGroupsPage, BannedPage, OnlineMembersPage, ReceiptDetailPage) and an
+// iterator over all items (Members, Joined, AppGroups, Banned,
+// OnlineMembers, ReceiptDetail). An iterator yields a failure once and
+// stops, naming the page when it is not the first; when Tencent answers a
+// page that is not the last with a cursor that does not move on, it stops
+// with an error matching api.ErrCursorStuck (tim.ErrCursorStuck) instead of
+// fetching the same page forever. Message and profile sequence numbers
+// (MsgSeq, InfoSeq, NextMsgSeq) are uint64; instants (CreateTime,
+// JoinTime, MutedUntil, …) are time.Time, zero when Tencent sends 0 or
+// nothing; mute and ban lengths are time.Duration.
 //
 // Live-streaming groups: OnlineMemberCount, OnlineMembers (paged by
 // Tencent's Timestamp cursor), Ban/Unban/Banned, SetMarks/DeleteMarks,

@@ -14,7 +14,7 @@ import (
 	"github.com/timkit/tim"
 	"github.com/timkit/tim/event"
 	"github.com/timkit/tim/group"
-	"github.com/timkit/tim/internal/e2e"
+	"github.com/timkit/tim/internal/testkit/e2e"
 	"github.com/timkit/tim/timtest"
 )
 

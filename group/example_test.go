@@ -48,7 +48,10 @@ func ExampleService_CreateConsultation() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	svc := group.NewService(client, group.WithNameFormat(group.FormatFullWidth))
+	svc, err := group.NewService(client, group.WithNameFormat(group.FormatFullWidth))
+	if err != nil {
+		log.Fatal(err)
+	}
 	c, err := svc.CreateConsultation(context.Background(), group.ConsultationRequest{
 		Doctor:         group.Participant{UserID: "doctor_1", Name: "王医生"},
 		Patient:        group.Participant{UserID: "patient_7", Name: "李雷"},
@@ -69,7 +72,10 @@ func ExampleService_Create() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	svc := group.NewService(client)
+	svc, err := group.NewService(client)
+	if err != nil {
+		log.Fatal(err)
+	}
 	res, err := svc.Create(context.Background(), group.CreateRequest{
 		Type:    group.Private, // the front end's Work group
 		GroupID: "ward-3",

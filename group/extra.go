@@ -6,18 +6,9 @@ import (
 	"slices"
 	"time"
 
-	"github.com/timkit/tim/internal/wire"
-)
+	"github.com/timkit/tim/api"
 
-// REST paths of the member and history extras.
-const (
-	pathSpecifiedMembers = "group_open_http_svc/get_specified_group_member_info"
-	pathRoleInGroup      = "group_open_http_svc/get_role_in_group"
-	pathMutedAccounts    = "group_open_http_svc/get_group_muted_account"
-	pathImportMember     = "group_open_http_svc/import_group_member"
-	pathSetUnread        = "group_open_http_svc/set_unread_msg_num"
-	pathDeleteBySender   = "group_open_http_svc/delete_group_msg_by_sender"
-	pathClearMsg         = "group_open_http_svc/clear_group_msg"
+	"github.com/timkit/tim/internal/wire"
 )
 
 // Per-call caps of the member extras.
@@ -46,6 +37,9 @@ type MemberFilter struct {
 	// AppMemberDefinedData lists member custom-field keys to return.
 	AppMemberDefinedData []string
 }
+
+// A read: a resend changes nothing.
+var epSpecifiedMembers = catalog.Declare(api.Endpoint{Path: "group_open_http_svc/get_specified_group_member_info", Safety: api.Idempotent})
 
 // MembersByID reads the profiles of the given members of a group, in
 // calls of MaxSpecifiedMembersPerCall (duplicates are asked once). Users
@@ -77,7 +71,7 @@ func (s *Service) MembersByID(ctx context.Context, groupID string, userIDs []str
 			envelope
 			MemberList []memberOut `json:"MemberList"`
 		}
-		if err := s.d.Do(ctx, pathSpecifiedMembers, &req, &resp); err != nil {
+		if err := s.d.Do(ctx, epSpecifiedMembers, &req, &resp); err != nil {
 			return batchErr(err, "members", lo, hi, len(ids), MaxSpecifiedMembersPerCall)
 		}
 		for i := range resp.MemberList {
@@ -94,6 +88,9 @@ type MemberRole struct {
 	UserID string
 	Role   Role
 }
+
+// A read: a resend changes nothing.
+var epRoleInGroup = catalog.Declare(api.Endpoint{Path: "group_open_http_svc/get_role_in_group", Safety: api.Idempotent})
 
 // Roles reports the role of each user in a group (Owner, Admin, Member or
 // NotMember), in calls of MaxRolesPerCall, in Tencent's order.
@@ -120,7 +117,7 @@ func (s *Service) Roles(ctx context.Context, groupID string, userIDs []string) (
 				Role          Role            `json:"Role"`
 			} `json:"UserIdList"`
 		}
-		if err := s.d.Do(ctx, pathRoleInGroup, &req, &resp); err != nil {
+		if err := s.d.Do(ctx, epRoleInGroup, &req, &resp); err != nil {
 			return batchErr(err, "users", lo, hi, len(ids), MaxRolesPerCall)
 		}
 		for _, u := range resp.UserIDList {
@@ -137,6 +134,9 @@ type MutedMember struct {
 	// Until is when the mute ends.
 	Until time.Time
 }
+
+// A read: a resend changes nothing.
+var epMutedAccounts = catalog.Declare(api.Endpoint{Path: "group_open_http_svc/get_group_muted_account", Safety: api.Idempotent})
 
 // MutedMembers lists the members muted in a group (or, with topicID, in a
 // community topic).
@@ -168,7 +168,7 @@ func (s *Service) MutedMembers(ctx context.Context, groupID, topicID string) ([]
 		MutedAccountList []muted `json:"MutedAccountList"`
 		ShuttedUinList   []muted `json:"ShuttedUinList"`
 	}
-	if err := s.d.Do(ctx, pathMutedAccounts, &req, &resp); err != nil {
+	if err := s.d.Do(ctx, epMutedAccounts, &req, &resp); err != nil {
 		return nil, err
 	}
 	list := append(resp.MutedAccountList, resp.ShuttedUinList...)
@@ -178,7 +178,7 @@ func (s *Service) MutedMembers(ctx context.Context, groupID, topicID string) ([]
 		if until == 0 {
 			until = m.ShuttedUntil
 		}
-		out[i] = MutedMember{UserID: string(m.MemberAccount), Until: unix(int64(until))}
+		out[i] = MutedMember{UserID: string(m.MemberAccount), Until: wire.UnixTime(int64(until))}
 	}
 	return out, nil
 }
@@ -214,6 +214,10 @@ type ImportedMember struct {
 	UserID string
 	Result ImportResult
 }
+
+// Adding what is already there is refused or ignored per item: a resend
+// adds nothing twice.
+var epImportMember = catalog.Declare(api.Endpoint{Path: "group_open_http_svc/import_group_member", Safety: api.Idempotent})
 
 // ImportMembers imports members into a group (migration from another
 // system) without callbacks or notifications, in calls of
@@ -271,7 +275,7 @@ func (s *Service) ImportMembers(ctx context.Context, groupID string, members []I
 				Result        wire.FlexInt    `json:"Result"`
 			} `json:"MemberList"`
 		}
-		if err := s.d.Do(ctx, pathImportMember, &req, &resp); err != nil {
+		if err := s.d.Do(ctx, epImportMember, &req, &resp); err != nil {
 			return batchErr(err, "members", lo, hi, len(items), MaxImportMembersPerCall)
 		}
 		for _, m := range resp.MemberList {
@@ -281,6 +285,10 @@ func (s *Service) ImportMembers(ctx context.Context, groupID string, members []I
 	})
 	return out, err
 }
+
+// Writes the state given (or an operation Tencent applies once): a resend
+// leaves the same result.
+var epSetUnread = catalog.Declare(api.Endpoint{Path: "group_open_http_svc/set_unread_msg_num", Safety: api.Idempotent})
 
 // SetUnread sets a member's unread message count in a group (e.g. after a
 // migration). Tencent caps it at the group's message count.
@@ -302,8 +310,11 @@ func (s *Service) SetUnread(ctx context.Context, groupID, userID string, unread 
 		UnreadMsgNum  int    `json:"UnreadMsgNum"`
 	}{groupID, userID, unread}
 	var resp envelope
-	return s.d.Do(ctx, pathSetUnread, &req, &resp)
+	return s.d.Do(ctx, epSetUnread, &req, &resp)
 }
+
+// Removing what is already gone changes nothing: a resend is harmless.
+var epDeleteBySender = catalog.Declare(api.Endpoint{Path: "group_open_http_svc/delete_group_msg_by_sender", Safety: api.Idempotent})
 
 // DeleteMessagesBySender deletes every message a user sent in a group, for
 // all members (e.g. after banning a spammer).
@@ -321,24 +332,27 @@ func (s *Service) DeleteMessagesBySender(ctx context.Context, groupID, senderID 
 		SenderAccount string `json:"Sender_Account"`
 	}{groupID, senderID}
 	var resp envelope
-	return s.d.Do(ctx, pathDeleteBySender, &req, &resp)
+	return s.d.Do(ctx, epDeleteBySender, &req, &resp)
 }
+
+// Removing what is already gone changes nothing: a resend is harmless.
+var epClearMsg = catalog.Declare(api.Endpoint{Path: "group_open_http_svc/clear_group_msg", Safety: api.Idempotent})
 
 // ClearHistory deletes a group's message history on the server: the
 // messages with a sequence number up to and including upTo, or all of them
 // when upTo is 0.
 //
 // REST: v4/group_open_http_svc/clear_group_msg
-func (s *Service) ClearHistory(ctx context.Context, groupID string, upTo uint32) error {
+func (s *Service) ClearHistory(ctx context.Context, groupID string, upTo uint64) error {
 	if err := checkGroupRef("GroupId", groupID); err != nil {
 		return err
 	}
 	req := struct {
 		GroupID string `json:"GroupId"`
-		MsgSeq  uint32 `json:"MsgSeq,omitempty"`
+		MsgSeq  uint64 `json:"MsgSeq,omitempty"`
 	}{groupID, upTo}
 	var resp envelope
-	return s.d.Do(ctx, pathClearMsg, &req, &resp)
+	return s.d.Do(ctx, epClearMsg, &req, &resp)
 }
 
 // batchErr names the failed batch when the input was split.

@@ -33,7 +33,11 @@ func extrasService(url string) *group.Service {
 	if err != nil {
 		log.Fatal(err)
 	}
-	return group.NewService(client)
+	svc, err := group.NewService(client)
+	if err != nil {
+		log.Fatal(err)
+	}
+	return svc
 }
 
 func ExampleService_UpdateCounters() {

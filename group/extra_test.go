@@ -11,7 +11,7 @@ import (
 
 	tim "github.com/timkit/tim"
 	"github.com/timkit/tim/group"
-	"github.com/timkit/tim/internal/testutil"
+	"github.com/timkit/tim/internal/testkit"
 )
 
 const (
@@ -33,7 +33,7 @@ func userIDs(n int) []string {
 }
 
 // listSizes returns the length of the list under key in each call's body.
-func listSizes(t *testing.T, srv *testutil.Server, path, key string) []int {
+func listSizes(t *testing.T, srv *testkit.Server, path, key string) []int {
 	t.Helper()
 	var sizes []int
 	for _, c := range srv.Calls(path) {
@@ -48,8 +48,8 @@ func listSizes(t *testing.T, srv *testutil.Server, path, key string) []int {
 func TestMembersByIDGolden(t *testing.T) {
 	t.Parallel()
 	svc, srv := newService(t)
-	srv.Handle(pSpecified, func(r testutil.Request) any {
-		return testutil.With(map[string]any{"GroupId": "@TGS#2J4SZEAEL", "MemberList": []map[string]any{
+	srv.Handle(pSpecified, func(r testkit.Request) any {
+		return testkit.With(map[string]any{"GroupId": "@TGS#2J4SZEAEL", "MemberList": []map[string]any{
 			{"Member_Account": "bob", "Role": "Admin", "JoinTime": 1700000000, "NameCard": "护士长", "AppMemberDefinedData": []map[string]any{{"Key": "title", "Value": "RN"}}},
 			{"Member_Account": "peter", "Role": "Member", "ShutUpUntil": "1800000000"},
 		}})
@@ -102,11 +102,11 @@ func TestExtraBatchesSplit(t *testing.T) {
 		t.Parallel()
 		svc, srv := newService(t)
 		n := 0
-		srv.Handle(pRole, func(r testutil.Request) any {
+		srv.Handle(pRole, func(r testkit.Request) any {
 			if n++; n == 2 {
-				return testutil.Fail(10010, "group not found")
+				return testkit.Fail(10010, "group not found")
 			}
-			return testutil.With(map[string]any{"UserIdList": []map[string]any{{"Member_Account": "x", "Role": "Member"}}})
+			return testkit.With(map[string]any{"UserIdList": []map[string]any{{"Member_Account": "x", "Role": "Member"}}})
 		})
 		got, err := svc.Roles(ctx, "@TGS#g", userIDs(600))
 		require.ErrorIs(t, err, tim.ErrGroupNotFound)
@@ -118,8 +118,8 @@ func TestExtraBatchesSplit(t *testing.T) {
 func TestRolesGolden(t *testing.T) {
 	t.Parallel()
 	svc, srv := newService(t)
-	srv.Handle(pRole, func(r testutil.Request) any {
-		return testutil.With(map[string]any{"UserIdList": []map[string]any{
+	srv.Handle(pRole, func(r testkit.Request) any {
+		return testkit.With(map[string]any{"UserIdList": []map[string]any{
 			{"Member_Account": "doctor_1", "Role": "Owner"}, {"Member_Account": "nurse_2", "Role": "Admin"},
 			{"Member_Account": "patient_7", "Role": "Member"}, {"Member_Account": "stranger", "Role": "NotMember"},
 		}})
@@ -133,15 +133,15 @@ func TestRolesGolden(t *testing.T) {
 func TestMutedMembers(t *testing.T) {
 	t.Parallel()
 	svc, srv := newService(t)
-	srv.Handle(pMuted, func(r testutil.Request) any {
+	srv.Handle(pMuted, func(r testkit.Request) any {
 		var req struct {
 			TopicID string `json:"TopicId"`
 		}
 		r.Decode(t, &req)
 		if req.TopicID != "" { // the older answer shape
-			return testutil.With(map[string]any{"GroupId": "@TGS#_c", "ShuttedUinList": []map[string]any{{"Member_Account": "old", "ShuttedUntil": 1700000001}}})
+			return testkit.With(map[string]any{"GroupId": "@TGS#_c", "ShuttedUinList": []map[string]any{{"Member_Account": "old", "ShuttedUntil": 1700000001}}})
 		}
-		return testutil.With(map[string]any{"MutedAccountList": []map[string]any{
+		return testkit.With(map[string]any{"MutedAccountList": []map[string]any{
 			{"Member_Account": "tommy", "MutedUntil": 1700000000}, {"Member_Account": "jared", "MutedUntil": "4294967295"},
 		}})
 	})
@@ -159,8 +159,8 @@ func TestMutedMembers(t *testing.T) {
 func TestImportMembersGolden(t *testing.T) {
 	t.Parallel()
 	svc, srv := newService(t)
-	srv.Handle(pImportMember, func(r testutil.Request) any {
-		return testutil.With(map[string]any{"MemberList": []map[string]any{
+	srv.Handle(pImportMember, func(r testkit.Request) any {
+		return testkit.With(map[string]any{"MemberList": []map[string]any{
 			{"Member_Account": "tommy", "Result": 1}, {"Member_Account": "jared", "Result": 2}, {"Member_Account": "ghost", "Result": "0"},
 		}})
 	})
@@ -194,6 +194,6 @@ func TestHistoryOpsGolden(t *testing.T) {
 	require.NoError(t, svc.ClearHistory(ctx, "@TGS#2J4SZEAEL", 1024))
 	golden(t, srv, pClearMsg, "clear_group_msg_upto")
 
-	srv.Handle(pBySender, func(testutil.Request) any { return testutil.Fail(10007, "no permission") })
+	srv.Handle(pBySender, func(testkit.Request) any { return testkit.Fail(10007, "no permission") })
 	require.ErrorIs(t, svc.DeleteMessagesBySender(ctx, "@TGS#2J4SZEAEL", "spammer"), tim.ErrPermission)
 }

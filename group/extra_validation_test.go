@@ -86,8 +86,8 @@ func TestExtraValidation(t *testing.T) {
 		{"counter get empty key", "GroupCounterKeys[1]", "empty", func(s *group.Service) error { _, e := s.Counters(ctx, "g", "a", ""); return e }},
 
 		{"receipt no seqs", "MsgSeqList", "no MsgSeq", func(s *group.Service) error { return s.ReportRead(ctx, "g", "u", nil) }},
-		{"receipt seq 0", "MsgSeqList[1].MsgSeq", "start at 1", func(s *group.Service) error { _, e := s.Receipts(ctx, "g", []uint32{1, 0}); return e }},
-		{"receipt no reader", "From_Account", "empty", func(s *group.Service) error { return s.ReportRead(ctx, "g", "", []uint32{1}) }},
+		{"receipt seq 0", "MsgSeqList[1].MsgSeq", "start at 1", func(s *group.Service) error { _, e := s.Receipts(ctx, "g", []uint64{1, 0}); return e }},
+		{"receipt no reader", "From_Account", "empty", func(s *group.Service) error { return s.ReportRead(ctx, "g", "", []uint64{1}) }},
 		{"detail seq 0", "MsgSeq", "start at 1", func(s *group.Service) error {
 			_, e := s.ReceiptDetailPage(ctx, group.ReceiptDetailRequest{GroupID: "g"}, "")
 			return e
@@ -144,6 +144,10 @@ func TestExtraValidation(t *testing.T) {
 		}},
 		{"import topic no time", "CreateTime", "required", func(s *group.Service) error {
 			_, e := s.ImportTopic(ctx, group.TopicRequest{GroupID: community, Name: "n"}, time.Time{})
+			return e
+		}},
+		{"import topic before 1970", "CreateTime", "before 1970", func(s *group.Service) error {
+			_, e := s.ImportTopic(ctx, group.TopicRequest{GroupID: community, Name: "n"}, time.Unix(-5, 0))
 			return e
 		}},
 		{"topics foreign id", "TopicIdList[1]", "does not belong", func(s *group.Service) error {

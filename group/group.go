@@ -1,34 +1,25 @@
 package group
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"github.com/timkit/tim/account"
+	"github.com/timkit/tim/api"
+
 	"github.com/timkit/tim/internal/wire"
 )
 
-type envelope = wire.Envelope
+var catalog api.Catalog
 
-// REST paths used by this package.
-const (
-	pathCreate        = "group_open_http_svc/create_group"
-	pathGetInfo       = "group_open_http_svc/get_group_info"
-	pathModifyBase    = "group_open_http_svc/modify_group_base_info"
-	pathAddMember     = "group_open_http_svc/add_group_member"
-	pathDeleteMember  = "group_open_http_svc/delete_group_member"
-	pathModifyMember  = "group_open_http_svc/modify_group_member_info"
-	pathMemberInfo    = "group_open_http_svc/get_group_member_info"
-	pathChangeOwner   = "group_open_http_svc/change_group_owner"
-	pathForbidSendMsg = "group_open_http_svc/forbid_send_msg"
-	pathDestroy       = "group_open_http_svc/destroy_group"
-	pathJoined        = "group_open_http_svc/get_joined_group_list"
-	pathAppGroups     = "group_open_http_svc/get_appid_group_list"
-	pathImport        = "im_open_login_svc/multiaccount_import"
-)
+// Endpoints returns the REST commands this package calls, as declared
+// beside the methods that call them.
+func Endpoints() []api.Endpoint { return catalog.Endpoints() }
+
+type envelope = api.Envelope
 
 // Tencent's fixed limits and per-call caps (the text limits that the
 // documentation disagrees on are in Limits).
@@ -68,11 +59,6 @@ const (
 	communityPrefix = "@TGS#_"
 	reservedPrefix  = "@TGS#"
 )
-
-// Doer is what the service needs from a client; *tim.Client implements it.
-type Doer interface {
-	Do(ctx context.Context, path string, req, resp any) error
-}
 
 // Limits are the UTF-8 byte limits of group text fields, validated before
 // any request. Tencent counts bytes, not characters (a CJK character is 3
@@ -116,7 +102,7 @@ func (l Limits) orDefault() Limits {
 // Service manages groups: create, read, update, members, lists, and
 // doctor–patient consultation groups. It is safe for concurrent use.
 type Service struct {
-	d           Doer
+	d           api.Doer
 	limits      Limits
 	format      NameFormat
 	recordKey   string // AppDefinedData key of the consultation record; "" = Introduction
@@ -125,76 +111,113 @@ type Service struct {
 	joinedPage  int
 }
 
-// Option configures a Service.
-type Option func(*Service)
+// Option configures a Service. NewService reports a bad one as an
+// *api.InvalidInputError naming the option.
+type Option func(*Service) error
 
-// WithLimits sets the text byte limits; zero fields keep DefaultLimits.
-func WithLimits(l Limits) Option { return func(s *Service) { s.limits = l.orDefault() } }
+// WithLimits sets the text byte limits; zero fields keep DefaultLimits,
+// negative ones are refused.
+func WithLimits(l Limits) Option {
+	return func(s *Service) error {
+		if l.Name < 0 || l.Introduction < 0 || l.Notification < 0 || l.FaceURL < 0 {
+			return wire.Invalid("WithLimits", "negative limit in %+v", l)
+		}
+		s.limits = l.orDefault()
+		return nil
+	}
+}
 
 // WithNameFormat sets how consultation groups are named (default
-// FormatASCII, "Doctor(Patient)").
+// FormatASCII, "Doctor(Patient)"). The zero NameFormat is refused: build
+// one with ParseNameFormat or use a predefined one.
 func WithNameFormat(f NameFormat) Option {
-	return func(s *Service) {
-		if !f.zero() {
-			s.format = f
+	return func(s *Service) error {
+		if f.zero() {
+			return wire.Invalid("WithNameFormat", "the zero NameFormat names nothing")
 		}
+		s.format = f
+		return nil
 	}
 }
 
 // WithRecordInAppDefinedData records consultation participants in the
-// group custom field key (≤16 bytes; "" means DefaultRecordKey) instead of
-// the group Introduction. The field must first be declared for Work
+// group custom field key (1..16 bytes; "" means DefaultRecordKey) instead
+// of the group Introduction. The field must first be declared for Work
 // (Private) groups in the IM console; see the package documentation.
 func WithRecordInAppDefinedData(key string) Option {
-	return func(s *Service) {
+	return func(s *Service) error {
 		if key == "" {
 			key = DefaultRecordKey
 		}
+		if !utf8.ValidString(key) {
+			return wire.Invalid("WithRecordInAppDefinedData", "key %q is not valid UTF-8", key)
+		}
+		if len(key) > MaxAppDataKeyBytes {
+			return wire.Invalid("WithRecordInAppDefinedData", "key %q is %d bytes, limit is %d", key, len(key), MaxAppDataKeyBytes)
+		}
 		s.recordKey = key
+		return nil
 	}
 }
 
 // WithAccountImporter sets what CreateConsultation uses to make sure the
-// doctor's and patient's accounts exist (default: multiaccount_import
-// through the service's Doer).
+// doctor's and patient's accounts exist (default: the account package's
+// ImportMany, multiaccount_import, through the service's Doer).
 func WithAccountImporter(imp AccountImporter) Option {
-	return func(s *Service) {
-		if imp != nil {
-			s.importer = imp
+	return func(s *Service) error {
+		if imp == nil {
+			return wire.Invalid("WithAccountImporter", "nil importer")
 		}
+		s.importer = imp
+		return nil
 	}
 }
 
 // WithSyncConcurrency sets how many modify calls UpdateParticipant runs at
 // once (default 4; the client's rate limiter still applies).
 func WithSyncConcurrency(n int) Option {
-	return func(s *Service) {
-		if n > 0 {
-			s.concurrency = n
+	return func(s *Service) error {
+		if n <= 0 {
+			return wire.Invalid("WithSyncConcurrency", "%d must be positive", n)
 		}
+		s.concurrency = n
+		return nil
 	}
 }
 
 // WithJoinedPageSize sets the page size UpdateParticipant uses to list a
 // user's groups (default 50).
 func WithJoinedPageSize(n int) Option {
-	return func(s *Service) {
-		if n > 0 {
-			s.joinedPage = n
+	return func(s *Service) error {
+		if n <= 0 {
+			return wire.Invalid("WithJoinedPageSize", "%d must be positive", n)
 		}
+		s.joinedPage = n
+		return nil
 	}
 }
 
-// NewService returns a Service sending its calls through d.
-func NewService(d Doer, opts ...Option) *Service {
+// NewService returns a Service sending its calls through d, or an
+// *api.InvalidInputError for a nil d or a bad option.
+func NewService(d api.Doer, opts ...Option) (*Service, error) {
+	if d == nil {
+		return nil, wire.Invalid("group.NewService", "nil Doer")
+	}
+	acc, err := account.NewService(d)
+	if err != nil {
+		return nil, err
+	}
 	s := &Service{d: d, limits: DefaultLimits(), format: FormatASCII, concurrency: 4, joinedPage: 50}
-	s.importer = doerImporter{d}
-	for _, o := range opts {
-		if o != nil {
-			o(s)
+	s.importer = accountImporter{acc}
+	for i, o := range opts {
+		if o == nil {
+			return nil, wire.Invalid(fmt.Sprintf("opts[%d]", i), "is a nil Option")
+		}
+		if err := o(s); err != nil {
+			return nil, err
 		}
 	}
-	return s
+	return s, nil
 }
 
 // Limits returns the text limits the service validates against.
@@ -379,10 +402,3 @@ func onOff(b *bool) string {
 
 // isCommunityID reports whether id is a community group's id (or topic).
 func isCommunityID(id string) bool { return strings.HasPrefix(id, communityPrefix) }
-
-func unix(n int64) time.Time {
-	if n <= 0 {
-		return time.Time{}
-	}
-	return time.Unix(n, 0)
-}

@@ -6,7 +6,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/timkit/tim/internal/transport"
+	"github.com/timkit/tim/api"
+
 	"github.com/timkit/tim/internal/wire"
 )
 
@@ -48,6 +49,10 @@ type importWire struct {
 	CreateTime      int64      `json:"CreateTime,omitempty"`
 }
 
+// Without a custom GroupId a resend imports a second group; with one, the
+// call is idempotent (a resend finds the group, 10025) and the method says so.
+var epImportGroup = catalog.Declare(api.Endpoint{Path: "group_open_http_svc/import_group", Safety: api.Unsafe})
+
 // Import creates a group migrated from another system, keeping its
 // creation time, without callbacks. It returns the group id (the custom
 // one, or the one Tencent assigned). A custom id you already own (10025,
@@ -77,18 +82,18 @@ func (s *Service) Import(ctx context.Context, req ImportRequest) (string, error)
 	if !req.CreatedAt.IsZero() {
 		w.CreateTime = req.CreatedAt.Unix()
 	}
-	cctx := ctx
+	ep := epImportGroup
 	if req.GroupID != "" {
 		// A custom id makes the import idempotent: a resend finds the group
 		// (10025) instead of importing a second one, however late it comes.
-		cctx = transport.WithSafety(ctx, transport.Idempotent)
+		ep.Safety = api.Idempotent
 	}
 	var resp struct {
 		envelope
 		GroupID string `json:"GroupId"`
 	}
-	if err := s.d.Do(cctx, pathImportGroup, &w, &resp); err != nil {
-		var ae *wire.APIError
+	if err := s.d.Do(ctx, ep, &w, &resp); err != nil {
+		var ae *api.Error
 		switch {
 		case errors.As(err, &ae) && ae.Code == 10025 && req.GroupID != "":
 			return req.GroupID, nil
@@ -101,9 +106,7 @@ func (s *Service) Import(ctx context.Context, req ImportRequest) (string, error)
 		return resp.GroupID, nil
 	}
 	if req.GroupID == "" {
-		return "", fmt.Errorf("group: %s: answer carries no GroupId", pathImportGroup)
+		return "", fmt.Errorf("group: %s: answer carries no GroupId", epImportGroup.Path)
 	}
 	return req.GroupID, nil
 }
-
-const pathImportGroup = "group_open_http_svc/import_group"

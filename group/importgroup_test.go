@@ -10,24 +10,25 @@ import (
 
 	"github.com/timkit/tim"
 	"github.com/timkit/tim/group"
-	"github.com/timkit/tim/internal/testutil"
+	"github.com/timkit/tim/internal/testkit"
 )
 
 func TestImportGroup(t *testing.T) {
 	t.Parallel()
-	srv := testutil.NewServer(t)
-	srv.Handle("group_open_http_svc/import_group", func(r testutil.Request) any {
-		return testutil.With(map[string]any{"GroupId": "old_group_1"})
+	srv := testkit.NewServer(t)
+	srv.Handle("group_open_http_svc/import_group", func(r testkit.Request) any {
+		return testkit.With(map[string]any{"GroupId": "old_group_1"})
 	})
-	c, err := tim.New(testutil.AppID, testutil.Key, tim.WithBaseURL(srv.URL))
+	c, err := tim.New(testkit.AppID, testkit.Key, tim.WithBaseURL(srv.URL))
 	require.NoError(t, err)
-	s := group.NewService(c)
+	s, err := group.NewService(c)
+	require.NoError(t, err)
 	ctx := context.Background()
 	id, err := s.Import(ctx, group.ImportRequest{Type: group.Private, GroupID: "old_group_1", Name: "张医生(李患者)", Owner: "doctor_1",
 		FaceURL: "https://x/g.png", MaxMemberCount: 200, CreatedAt: time.Unix(1600000000, 0)})
 	require.NoError(t, err)
 	assert.Equal(t, "old_group_1", id)
-	testutil.AssertGolden(t, "testdata/golden/import_group.json", srv.Last("group_open_http_svc/import_group").Body)
+	testkit.AssertGolden(t, "testdata/golden/import_group.json", srv.Last("group_open_http_svc/import_group").Body)
 
 	for _, bad := range []group.ImportRequest{
 		{Type: group.AVChatRoom, Name: "x"},
@@ -40,12 +41,12 @@ func TestImportGroup(t *testing.T) {
 	}
 	assert.Len(t, srv.Requests(), 1)
 
-	srv.Handle("group_open_http_svc/import_group", func(testutil.Request) any { return testutil.Fail(10025, "yours") })
+	srv.Handle("group_open_http_svc/import_group", func(testkit.Request) any { return testkit.Fail(10025, "yours") })
 	id, err = s.Import(ctx, group.ImportRequest{Type: group.Public, GroupID: "mine", Name: "x"})
 	require.NoError(t, err, "an id already imported by us (a retry whose answer was lost) is a success")
 	assert.Equal(t, "mine", id)
 
-	srv.Handle("group_open_http_svc/import_group", func(testutil.Request) any { return testutil.Fail(10021, "taken") })
+	srv.Handle("group_open_http_svc/import_group", func(testkit.Request) any { return testkit.Fail(10021, "taken") })
 	_, err = s.Import(ctx, group.ImportRequest{Type: group.Public, GroupID: "taken", Name: "x"})
 	assert.ErrorIs(t, err, group.ErrGroupIDTaken)
 	assert.ErrorIs(t, err, tim.ErrConflict)

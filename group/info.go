@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/timkit/tim/api"
+
 	"github.com/timkit/tim/internal/wire"
 )
 
@@ -30,8 +32,9 @@ type Member struct {
 	UserID   string
 	Role     Role
 	JoinTime time.Time
-	MsgSeq   int64
-	MsgFlag  MsgFlag
+	// MsgSeq is the sequence number of the last message the member read.
+	MsgSeq  uint64
+	MsgFlag MsgFlag
 	// LastSendMsgTime is when the member last spoke (zero if never).
 	LastSendMsgTime time.Time
 	// MutedUntil is when the member's mute ends (zero if not muted).
@@ -55,11 +58,14 @@ type Info struct {
 	FaceURL      string
 	Owner        string
 	CreateTime   time.Time
-	InfoSeq      int64
+	// InfoSeq is the version of the group profile; it grows with every
+	// change.
+	InfoSeq      uint64
 	LastInfoTime time.Time
 	LastMsgTime  time.Time
-	NextMsgSeq   int64
-	MemberNum    int
+	// NextMsgSeq is the sequence number the group's next message gets.
+	NextMsgSeq uint64
+	MemberNum  int
 	// MaxMemberNum is the member cap (get_group_info and modify call it
 	// MaxMemberNum; create_group calls it MaxMemberCount).
 	MaxMemberNum     int
@@ -71,13 +77,16 @@ type Info struct {
 	Members        []Member
 }
 
+// A read: a resend changes nothing.
+var epGetInfo = catalog.Declare(api.Endpoint{Path: "group_open_http_svc/get_group_info", Safety: api.Idempotent})
+
 // Err returns nil when the group was found, else an *APIError with the
 // per-group code (10010 matches tim.ErrGroupNotFound).
 func (i *Info) Err() error {
 	if i.ErrorCode == 0 {
 		return nil
 	}
-	return &wire.APIError{Op: pathGetInfo, HTTPStatus: 200, Code: i.ErrorCode, Info: i.ErrorInfo}
+	return &api.Error{Op: epGetInfo.Path, HTTPStatus: 200, Code: i.ErrorCode, Info: i.ErrorInfo}
 }
 
 // AppData returns the value of the group custom field key and whether it
@@ -95,7 +104,7 @@ type memberOut struct {
 	MemberAccount        wire.FlexString `json:"Member_Account"`
 	Role                 Role            `json:"Role"`
 	JoinTime             wire.FlexInt    `json:"JoinTime"`
-	MsgSeq               wire.FlexInt    `json:"MsgSeq"`
+	MsgSeq               wire.FlexUint64 `json:"MsgSeq"`
 	MsgFlag              MsgFlag         `json:"MsgFlag"`
 	LastSendMsgTime      wire.FlexInt    `json:"LastSendMsgTime"`
 	ShutUpUntil          wire.FlexInt    `json:"ShutUpUntil"`
@@ -105,8 +114,8 @@ type memberOut struct {
 
 func (m *memberOut) member() Member {
 	return Member{
-		UserID: string(m.MemberAccount), Role: m.Role, JoinTime: unix(int64(m.JoinTime)), MsgSeq: int64(m.MsgSeq),
-		MsgFlag: m.MsgFlag, LastSendMsgTime: unix(int64(m.LastSendMsgTime)), MutedUntil: unix(int64(m.ShutUpUntil)),
+		UserID: string(m.MemberAccount), Role: m.Role, JoinTime: wire.UnixTime(int64(m.JoinTime)), MsgSeq: uint64(m.MsgSeq),
+		MsgFlag: m.MsgFlag, LastSendMsgTime: wire.UnixTime(int64(m.LastSendMsgTime)), MutedUntil: wire.UnixTime(int64(m.ShutUpUntil)),
 		NameCard: m.NameCard, AppMemberDefinedData: m.AppMemberDefinedData,
 	}
 }
@@ -122,10 +131,10 @@ type infoOut struct {
 	FaceURL          string          `json:"FaceUrl"`
 	OwnerAccount     string          `json:"Owner_Account"`
 	CreateTime       wire.FlexInt    `json:"CreateTime"`
-	InfoSeq          wire.FlexInt    `json:"InfoSeq"`
+	InfoSeq          wire.FlexUint64 `json:"InfoSeq"`
 	LastInfoTime     wire.FlexInt    `json:"LastInfoTime"`
 	LastMsgTime      wire.FlexInt    `json:"LastMsgTime"`
-	NextMsgSeq       wire.FlexInt    `json:"NextMsgSeq"`
+	NextMsgSeq       wire.FlexUint64 `json:"NextMsgSeq"`
 	MemberNum        wire.FlexInt    `json:"MemberNum"`
 	MaxMemberNum     wire.FlexInt    `json:"MaxMemberNum"`
 	ApplyJoinOption  JoinOption      `json:"ApplyJoinOption"`
@@ -140,8 +149,8 @@ func (o *infoOut) info() Info {
 	in := Info{
 		GroupID: string(o.GroupID), ErrorCode: int(o.ErrorCode), ErrorInfo: o.ErrorInfo, Type: o.Type,
 		Name: o.Name, Introduction: o.Introduction, Notification: o.Notification, FaceURL: o.FaceURL,
-		Owner: o.OwnerAccount, CreateTime: unix(int64(o.CreateTime)), InfoSeq: int64(o.InfoSeq),
-		LastInfoTime: unix(int64(o.LastInfoTime)), LastMsgTime: unix(int64(o.LastMsgTime)), NextMsgSeq: int64(o.NextMsgSeq),
+		Owner: o.OwnerAccount, CreateTime: wire.UnixTime(int64(o.CreateTime)), InfoSeq: uint64(o.InfoSeq),
+		LastInfoTime: wire.UnixTime(int64(o.LastInfoTime)), LastMsgTime: wire.UnixTime(int64(o.LastMsgTime)), NextMsgSeq: uint64(o.NextMsgSeq),
 		MemberNum: int(o.MemberNum), MaxMemberNum: int(o.MaxMemberNum),
 		ApplyJoinOption: o.ApplyJoinOption, InviteJoinOption: o.InviteJoinOption,
 		MuteAll:        o.ShutUpAllMember == "On" || o.MuteAllMember == "On",
@@ -181,7 +190,7 @@ func (s *Service) Get(ctx context.Context, groupIDs []string, filter *ResponseFi
 			envelope
 			GroupInfo []infoOut `json:"GroupInfo"`
 		}
-		if err := s.d.Do(ctx, pathGetInfo, &req, &resp); err != nil {
+		if err := s.d.Do(ctx, epGetInfo, &req, &resp); err != nil {
 			if len(groupIDs) > MaxGroupInfoPerCall {
 				return fmt.Errorf("group: groups %d..%d of %d: %w", lo, hi-1, len(groupIDs), err)
 			}
@@ -279,6 +288,10 @@ func (s *Service) checkUpdate(r *UpdateRequest) error {
 	return nil
 }
 
+// Writes the state given (or an operation Tencent applies once): a resend
+// leaves the same result.
+var epModifyBase = catalog.Declare(api.Endpoint{Path: "group_open_http_svc/modify_group_base_info", Safety: api.Idempotent})
+
 // Update changes a group's profile (the front end's updateGroupProfile):
 // name, introduction, notification, avatar, member cap, join options,
 // mute-all, custom data.
@@ -295,5 +308,5 @@ func (s *Service) Update(ctx context.Context, req UpdateRequest) error {
 		HistoryMsgBeforeJoin: onOff(req.HistoryMsgBeforeJoin), AppDefinedData: req.AppDefinedData, FromAccount: req.Operator,
 	}
 	var resp envelope
-	return s.d.Do(ctx, pathModifyBase, &w, &resp)
+	return s.d.Do(ctx, epModifyBase, &w, &resp)
 }

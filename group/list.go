@@ -2,11 +2,12 @@ package group
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"iter"
 	"time"
 
+	"github.com/timkit/tim/api"
+
+	"github.com/timkit/tim/internal/pager"
 	"github.com/timkit/tim/internal/wire"
 )
 
@@ -22,10 +23,6 @@ func pageDone(n, limit, nextOffset, total int) bool {
 	}
 	return n < limit
 }
-
-// ErrCursorStuck is returned by the iterators when Tencent answers an
-// unfinished page whose next cursor equals the one sent.
-var ErrCursorStuck = errors.New("group: paging cursor did not advance")
 
 // JoinedOptions tune Joined and JoinedPage.
 type JoinedOptions struct {
@@ -83,6 +80,9 @@ type joinedOut struct {
 	} `json:"SelfInfo"`
 }
 
+// A read: a resend changes nothing.
+var epJoined = catalog.Declare(api.Endpoint{Path: "group_open_http_svc/get_joined_group_list", Safety: api.Idempotent})
+
 // JoinedPage reads one page of the groups userID is a member of, from
 // offset.
 //
@@ -127,14 +127,14 @@ func (s *Service) JoinedPage(ctx context.Context, userID string, offset int, opt
 		TotalCount  wire.FlexInt `json:"TotalCount"`
 		GroupIDList []joinedOut  `json:"GroupIdList"`
 	}
-	if err := s.d.Do(ctx, pathJoined, &req, &resp); err != nil {
+	if err := s.d.Do(ctx, epJoined, &req, &resp); err != nil {
 		return nil, err
 	}
 	p := &JoinedPage{Total: int(resp.TotalCount), Groups: make([]JoinedGroup, len(resp.GroupIDList))}
 	for i := range resp.GroupIDList {
 		g := &resp.GroupIDList[i]
 		p.Groups[i] = JoinedGroup{Info: g.info(), Self: SelfInfo{
-			Role: g.SelfInfo.Role, JoinTime: unix(int64(g.SelfInfo.JoinTime)), MsgFlag: g.SelfInfo.MsgFlag,
+			Role: g.SelfInfo.Role, JoinTime: wire.UnixTime(int64(g.SelfInfo.JoinTime)), MsgFlag: g.SelfInfo.MsgFlag,
 			UnreadMsgNum: int(g.SelfInfo.UnreadMsgNum),
 		}}
 	}
@@ -143,34 +143,21 @@ func (s *Service) JoinedPage(ctx context.Context, userID string, offset int, opt
 	return p, nil
 }
 
-// Joined iterates over all groups userID is a member of, page by page.
+// Joined iterates over all groups userID is a member of, page by page. An
+// error ends the iteration (yielded once, with a zero JoinedGroup); an
+// offset that does not grow ends it with api.ErrCursorStuck.
 // See JoinedOptions.WithNoActiveGroups: without it Tencent hides Work
 // groups in which nobody has spoken yet.
 //
 // REST: v4/group_open_http_svc/get_joined_group_list
 func (s *Service) Joined(ctx context.Context, userID string, opts JoinedOptions) iter.Seq2[JoinedGroup, error] {
-	return func(yield func(JoinedGroup, error) bool) {
-		offset := 0
-		for page := 1; ; page++ {
-			p, err := s.JoinedPage(ctx, userID, offset, opts)
-			if err != nil {
-				if page > 1 {
-					err = fmt.Errorf("group: joined groups page %d: %w", page, err)
-				}
-				yield(JoinedGroup{}, err)
-				return
-			}
-			for _, g := range p.Groups {
-				if !yield(g, nil) {
-					return
-				}
-			}
-			if p.Done {
-				return
-			}
-			offset = p.NextOffset
+	return pager.WalkIncreasing("group: joined groups", 0, func(offset int) (pager.Page[JoinedGroup, int], error) {
+		p, err := s.JoinedPage(ctx, userID, offset, opts)
+		if err != nil {
+			return pager.Page[JoinedGroup, int]{}, err
 		}
-	}
+		return pager.Page[JoinedGroup, int]{Items: p.Groups, Next: p.NextOffset, Done: p.Done}, nil
+	})
 }
 
 // AppGroupsOptions tune AppGroups and AppGroupsPage.
@@ -190,6 +177,9 @@ type AppGroupsPage struct {
 	// Next is the cursor of the following page; 0 means done.
 	Next uint64
 }
+
+// A read: a resend changes nothing.
+var epAppGroups = catalog.Declare(api.Endpoint{Path: "group_open_http_svc/get_appid_group_list", Safety: api.Idempotent})
 
 // AppGroupsPage reads one page of the app's groups, from next (0 first).
 // The cursor is a 64-bit value: never pass it through a 32-bit type.
@@ -219,7 +209,7 @@ func (s *Service) AppGroupsPage(ctx context.Context, next uint64, opts AppGroups
 		} `json:"GroupIdList"`
 		Next wire.FlexUint64 `json:"Next"`
 	}
-	if err := s.d.Do(ctx, pathAppGroups, &req, &resp); err != nil {
+	if err := s.d.Do(ctx, epAppGroups, &req, &resp); err != nil {
 		return nil, err
 	}
 	p := &AppGroupsPage{Total: int(resp.TotalCount), Next: uint64(resp.Next), GroupIDs: make([]string, len(resp.GroupIDList))}
@@ -230,34 +220,17 @@ func (s *Service) AppGroupsPage(ctx context.Context, next uint64, opts AppGroups
 }
 
 // AppGroups iterates over the ids of all the app's groups, following the
-// 64-bit Next cursor until it is 0.
+// 64-bit Next cursor until it is 0. A page that is not the last but
+// repeats the cursor it was fetched with ends the iteration with an error
+// matching api.ErrCursorStuck.
 //
 // REST: v4/group_open_http_svc/get_appid_group_list
 func (s *Service) AppGroups(ctx context.Context, opts AppGroupsOptions) iter.Seq2[string, error] {
-	return func(yield func(string, error) bool) {
-		var next uint64
-		for page := 1; ; page++ {
-			p, err := s.AppGroupsPage(ctx, next, opts)
-			if err != nil {
-				if page > 1 {
-					err = fmt.Errorf("group: app groups page %d: %w", page, err)
-				}
-				yield("", err)
-				return
-			}
-			for _, id := range p.GroupIDs {
-				if !yield(id, nil) {
-					return
-				}
-			}
-			if p.Next == 0 {
-				return
-			}
-			if p.Next == next {
-				yield("", fmt.Errorf("%w (app groups page %d, Next %d)", ErrCursorStuck, page, next))
-				return
-			}
-			next = p.Next
+	return pager.Walk("group: app groups", uint64(0), func(next uint64) (pager.Page[string, uint64], error) {
+		p, err := s.AppGroupsPage(ctx, next, opts)
+		if err != nil {
+			return pager.Page[string, uint64]{}, err
 		}
-	}
+		return pager.Page[string, uint64]{Items: p.GroupIDs, Next: p.Next, Done: p.Next == 0}, nil
+	})
 }

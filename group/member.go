@@ -8,6 +8,9 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/timkit/tim/api"
+
+	"github.com/timkit/tim/internal/pager"
 	"github.com/timkit/tim/internal/wire"
 )
 
@@ -37,6 +40,10 @@ type AddOptions struct {
 	// Silence adds without notifying the group (Silence = 1).
 	Silence bool
 }
+
+// Adding what is already there is refused or ignored per item: a resend
+// adds nothing twice.
+var epAddMember = catalog.Declare(api.Endpoint{Path: "group_open_http_svc/add_group_member", Safety: api.Idempotent})
 
 // AddMembers adds users to a group, in calls of MaxAddMembersPerCall
 // (duplicates are sent once). Adding an existing member is not an error:
@@ -72,7 +79,7 @@ func (s *Service) AddMembers(ctx context.Context, groupID string, userIDs []stri
 				Result        wire.FlexInt    `json:"Result"`
 			} `json:"MemberList"`
 		}
-		if err := s.d.Do(ctx, pathAddMember, &req, &resp); err != nil {
+		if err := s.d.Do(ctx, epAddMember, &req, &resp); err != nil {
 			if len(ids) > MaxAddMembersPerCall {
 				return fmt.Errorf("group: members %d..%d of %d: %w", lo, hi-1, len(ids), err)
 			}
@@ -93,6 +100,9 @@ type DeleteOptions struct {
 	// Reason is shown to the removed members.
 	Reason string
 }
+
+// Removing what is already gone changes nothing: a resend is harmless.
+var epDeleteMember = catalog.Declare(api.Endpoint{Path: "group_open_http_svc/delete_group_member", Safety: api.Idempotent})
 
 // DeleteMembers removes users from a group, in calls of
 // MaxDeleteMembersPerCall. Removing a non-member succeeds.
@@ -117,7 +127,7 @@ func (s *Service) DeleteMembers(ctx context.Context, groupID string, userIDs []s
 			MemberToDelAccount []string `json:"MemberToDel_Account"`
 		}{groupID, wire.BoolInt(opts.Silence), opts.Reason, slices.Clip(ids[lo:hi])}
 		var resp envelope
-		if err := s.d.Do(ctx, pathDeleteMember, &req, &resp); err != nil {
+		if err := s.d.Do(ctx, epDeleteMember, &req, &resp); err != nil {
 			if len(ids) > MaxDeleteMembersPerCall {
 				return fmt.Errorf("group: members %d..%d of %d: %w", lo, hi-1, len(ids), err)
 			}
@@ -142,6 +152,10 @@ type ModifyMemberRequest struct {
 	Mute                 *time.Duration
 	AppMemberDefinedData []KV
 }
+
+// Writes the state given (or an operation Tencent applies once): a resend
+// leaves the same result.
+var epModifyMember = catalog.Declare(api.Endpoint{Path: "group_open_http_svc/modify_group_member_info", Safety: api.Idempotent})
 
 // ModifyMember changes a member's role, message flag, name card, mute or
 // custom data.
@@ -193,7 +207,7 @@ func (s *Service) ModifyMember(ctx context.Context, req ModifyMemberRequest) err
 		AppMemberDefinedData []KV    `json:"AppMemberDefinedData,omitempty"`
 	}{req.GroupID, req.UserID, req.Role, req.MsgFlag, req.NameCard, mute, req.AppMemberDefinedData}
 	var resp envelope
-	return s.d.Do(ctx, pathModifyMember, &w, &resp)
+	return s.d.Do(ctx, epModifyMember, &w, &resp)
 }
 
 func muteSeconds(field string, d time.Duration) (uint32, error) {
@@ -206,6 +220,10 @@ func muteSeconds(field string, d time.Duration) (uint32, error) {
 	secs := (d + time.Second - 1) / time.Second
 	return uint32(secs), nil
 }
+
+// Writes the state given (or an operation Tencent applies once): a resend
+// leaves the same result.
+var epForbidSendMsg = catalog.Declare(api.Endpoint{Path: "group_open_http_svc/forbid_send_msg", Safety: api.Idempotent})
 
 // Mute mutes users in a group for d (rounded up to seconds; MuteForever
 // for good), in calls of MaxMutePerCall. Mute with d = 0 unmutes.
@@ -230,7 +248,7 @@ func (s *Service) Mute(ctx context.Context, groupID string, userIDs []string, d 
 			MuteTime       uint32   `json:"MuteTime"`
 		}{groupID, slices.Clip(ids[lo:hi]), secs}
 		var resp envelope
-		if err := s.d.Do(ctx, pathForbidSendMsg, &req, &resp); err != nil {
+		if err := s.d.Do(ctx, epForbidSendMsg, &req, &resp); err != nil {
 			if len(ids) > MaxMutePerCall {
 				return fmt.Errorf("group: members %d..%d of %d: %w", lo, hi-1, len(ids), err)
 			}
@@ -247,6 +265,10 @@ func (s *Service) Unmute(ctx context.Context, groupID string, userIDs []string) 
 	return s.Mute(ctx, groupID, userIDs, 0)
 }
 
+// Writes the state given (or an operation Tencent applies once): a resend
+// leaves the same result.
+var epChangeOwner = catalog.Declare(api.Endpoint{Path: "group_open_http_svc/change_group_owner", Safety: api.Idempotent})
+
 // ChangeOwner makes newOwner, a member, the owner of the group.
 //
 // REST: v4/group_open_http_svc/change_group_owner
@@ -262,7 +284,7 @@ func (s *Service) ChangeOwner(ctx context.Context, groupID, newOwner string) err
 		NewOwnerAccount string `json:"NewOwner_Account"`
 	}{groupID, newOwner}
 	var resp envelope
-	return s.d.Do(ctx, pathChangeOwner, &req, &resp)
+	return s.d.Do(ctx, epChangeOwner, &req, &resp)
 }
 
 // MemberListOptions tune Members and MembersPage.
@@ -295,6 +317,9 @@ type MemberPage struct {
 	// Done is true when there are no more pages.
 	Done bool
 }
+
+// A read: a resend changes nothing.
+var epMemberInfo = catalog.Declare(api.Endpoint{Path: "group_open_http_svc/get_group_member_info", Safety: api.Idempotent})
 
 // MembersPage reads one page of a group's members from cur (the zero
 // cursor first). Community groups (ids starting "@TGS#_") page with Next,
@@ -341,7 +366,7 @@ func (s *Service) MembersPage(ctx context.Context, groupID string, cur MemberCur
 		MemberList []memberOut      `json:"MemberList"`
 		Next       *wire.FlexString `json:"Next"`
 	}
-	if err := s.d.Do(ctx, pathMemberInfo, &req, &resp); err != nil {
+	if err := s.d.Do(ctx, epMemberInfo, &req, &resp); err != nil {
 		return nil, err
 	}
 	p := &MemberPage{MemberNum: int(resp.MemberNum), Members: make([]Member, len(resp.MemberList))}
@@ -361,36 +386,19 @@ func (s *Service) MembersPage(ctx context.Context, groupID string, cur MemberCur
 }
 
 // Members iterates over all members of a group, page by page. An error
-// ends the iteration (yielded once, with a zero Member).
+// ends the iteration (yielded once, with a zero Member); a page that is not
+// the last but repeats the cursor it was fetched with ends it with an
+// error matching api.ErrCursorStuck.
 //
 // REST: v4/group_open_http_svc/get_group_member_info
 func (s *Service) Members(ctx context.Context, groupID string, opts MemberListOptions) iter.Seq2[Member, error] {
-	return func(yield func(Member, error) bool) {
-		var cur MemberCursor
-		for page := 1; ; page++ {
-			p, err := s.MembersPage(ctx, groupID, cur, opts)
-			if err != nil {
-				if page > 1 {
-					err = fmt.Errorf("group: members page %d: %w", page, err)
-				}
-				yield(Member{}, err)
-				return
-			}
-			for _, m := range p.Members {
-				if !yield(m, nil) {
-					return
-				}
-			}
-			if p.Done {
-				return
-			}
-			if p.Next == cur {
-				yield(Member{}, fmt.Errorf("%w (members page %d)", ErrCursorStuck, page))
-				return
-			}
-			cur = p.Next
+	return pager.Walk("group: members", MemberCursor{}, func(cur MemberCursor) (pager.Page[Member, MemberCursor], error) {
+		p, err := s.MembersPage(ctx, groupID, cur, opts)
+		if err != nil {
+			return pager.Page[Member, MemberCursor]{}, err
 		}
-	}
+		return pager.Page[Member, MemberCursor]{Items: p.Members, Next: p.Next, Done: p.Done}, nil
+	})
 }
 
 func dedupe(ids []string) []string {

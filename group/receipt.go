@@ -5,14 +5,10 @@ import (
 	"fmt"
 	"iter"
 
-	"github.com/timkit/tim/internal/wire"
-)
+	"github.com/timkit/tim/api"
 
-// REST paths of group read receipts.
-const (
-	pathReceipt       = "group_open_http_svc/group_msg_receipt"
-	pathGetReceipt    = "group_open_http_svc/get_group_msg_receipt"
-	pathReceiptDetail = "group_open_http_svc/get_group_msg_receipt_detail"
+	"github.com/timkit/tim/internal/pager"
+	"github.com/timkit/tim/internal/wire"
 )
 
 // Read-receipt limits.
@@ -24,10 +20,10 @@ const (
 )
 
 type msgSeq struct {
-	MsgSeq uint32 `json:"MsgSeq"`
+	MsgSeq uint64 `json:"MsgSeq"`
 }
 
-func seqList(field string, seqs []uint32) ([]msgSeq, error) {
+func seqList(field string, seqs []uint64) ([]msgSeq, error) {
 	if len(seqs) == 0 {
 		return nil, wire.Invalid(field, "no MsgSeq given")
 	}
@@ -41,12 +37,16 @@ func seqList(field string, seqs []uint32) ([]msgSeq, error) {
 	return out, nil
 }
 
+// Writes the state given (or an operation Tencent applies once): a resend
+// leaves the same result.
+var epReceipt = catalog.Declare(api.Endpoint{Path: "group_open_http_svc/group_msg_receipt", Safety: api.Idempotent})
+
 // ReportRead sends read receipts for group messages on behalf of reader,
 // a member, in calls of MaxReceiptsPerCall (the messages must have asked
 // for a receipt). Reporting a message twice is harmless.
 //
 // REST: v4/group_open_http_svc/group_msg_receipt
-func (s *Service) ReportRead(ctx context.Context, groupID, reader string, msgSeqs []uint32) error {
+func (s *Service) ReportRead(ctx context.Context, groupID, reader string, msgSeqs []uint64) error {
 	if err := checkGroupRef("GroupId", groupID); err != nil {
 		return err
 	}
@@ -64,13 +64,13 @@ func (s *Service) ReportRead(ctx context.Context, groupID, reader string, msgSeq
 			MsgSeqList  []msgSeq `json:"MsgSeqList"`
 		}{groupID, reader, list[lo:hi]}
 		var resp envelope
-		return batchErr(s.d.Do(ctx, pathReceipt, &req, &resp), "messages", lo, hi, len(list), MaxReceiptsPerCall)
+		return batchErr(s.d.Do(ctx, epReceipt, &req, &resp), "messages", lo, hi, len(list), MaxReceiptsPerCall)
 	})
 }
 
 // Receipt is the read count of one group message.
 type Receipt struct {
-	MsgSeq    uint32
+	MsgSeq    uint64
 	ReadNum   int
 	UnreadNum int
 	// Code is Tencent's per-message result (0 = found; 10062: the message
@@ -78,13 +78,16 @@ type Receipt struct {
 	Code int
 }
 
+// A read: a resend changes nothing.
+var epGetReceipt = catalog.Declare(api.Endpoint{Path: "group_open_http_svc/get_group_msg_receipt", Safety: api.Idempotent})
+
 // Err returns nil when the receipt was found, else an *APIError with the
 // per-message code.
 func (r *Receipt) Err() error {
 	if r.Code == 0 {
 		return nil
 	}
-	return &wire.APIError{Op: pathGetReceipt, HTTPStatus: 200, Code: r.Code}
+	return &api.Error{Op: epGetReceipt.Path, HTTPStatus: 200, Code: r.Code}
 }
 
 // Receipts reads how many members have and have not read each of the
@@ -92,7 +95,7 @@ func (r *Receipt) Err() error {
 // through its Receipt.Code, not as an error.
 //
 // REST: v4/group_open_http_svc/get_group_msg_receipt
-func (s *Service) Receipts(ctx context.Context, groupID string, msgSeqs []uint32) ([]Receipt, error) {
+func (s *Service) Receipts(ctx context.Context, groupID string, msgSeqs []uint64) ([]Receipt, error) {
 	if err := checkGroupRef("GroupId", groupID); err != nil {
 		return nil, err
 	}
@@ -107,18 +110,18 @@ func (s *Service) Receipts(ctx context.Context, groupID string, msgSeqs []uint32
 	var resp struct {
 		envelope
 		GroupMsgReceiptList []struct {
-			MsgSeq    wire.FlexInt `json:"MsgSeq"`
-			ReadNum   wire.FlexInt `json:"ReadNum"`
-			UnreadNum wire.FlexInt `json:"UnreadNum"`
-			Code      wire.FlexInt `json:"Code"`
+			MsgSeq    wire.FlexUint64 `json:"MsgSeq"`
+			ReadNum   wire.FlexInt    `json:"ReadNum"`
+			UnreadNum wire.FlexInt    `json:"UnreadNum"`
+			Code      wire.FlexInt    `json:"Code"`
 		} `json:"GroupMsgReceiptList"`
 	}
-	if err := s.d.Do(ctx, pathGetReceipt, &req, &resp); err != nil {
+	if err := s.d.Do(ctx, epGetReceipt, &req, &resp); err != nil {
 		return nil, err
 	}
 	out := make([]Receipt, len(resp.GroupMsgReceiptList))
 	for i, r := range resp.GroupMsgReceiptList {
-		out[i] = Receipt{MsgSeq: uint32(r.MsgSeq), ReadNum: int(r.ReadNum), UnreadNum: int(r.UnreadNum), Code: int(r.Code)}
+		out[i] = Receipt{MsgSeq: uint64(r.MsgSeq), ReadNum: int(r.ReadNum), UnreadNum: int(r.UnreadNum), Code: int(r.Code)}
 	}
 	return out, nil
 }
@@ -138,7 +141,7 @@ const (
 // to list.
 type ReceiptDetailRequest struct {
 	GroupID string
-	MsgSeq  uint32
+	MsgSeq  uint64
 	Filter  ReceiptFilter
 	// PageSize is the Count of each call (default and maximum
 	// MaxReceiptDetailPageSize).
@@ -156,6 +159,9 @@ type ReceiptDetailPage struct {
 	// Cursor to continue from).
 	Done bool
 }
+
+// A read: a resend changes nothing.
+var epReceiptDetail = catalog.Declare(api.Endpoint{Path: "group_open_http_svc/get_group_msg_receipt_detail", Safety: api.Idempotent})
 
 // ReceiptDetailPage reads one page of a message's readers or non-readers
 // from cursor ("" first).
@@ -180,7 +186,7 @@ func (s *Service) ReceiptDetailPage(ctx context.Context, r ReceiptDetailRequest,
 	}
 	req := struct {
 		GroupID string        `json:"GroupId"`
-		MsgSeq  uint32        `json:"MsgSeq"`
+		MsgSeq  uint64        `json:"MsgSeq"`
 		Filter  ReceiptFilter `json:"Filter"`
 		Cursor  string        `json:"Cursor"`
 		Count   int           `json:"Count"`
@@ -196,7 +202,7 @@ func (s *Service) ReceiptDetailPage(ctx context.Context, r ReceiptDetailRequest,
 			UnreadAccount wire.FlexString `json:"Unread_Account"`
 		} `json:"UnreadList"`
 	}
-	if err := s.d.Do(ctx, pathReceiptDetail, &req, &resp); err != nil {
+	if err := s.d.Do(ctx, epReceiptDetail, &req, &resp); err != nil {
 		return nil, err
 	}
 	// Finished when Tencent says so, or when it gives no cursor to go on.
@@ -212,34 +218,16 @@ func (s *Service) ReceiptDetailPage(ctx context.Context, r ReceiptDetailRequest,
 
 // ReceiptDetail iterates over all readers (or non-readers) of a group
 // message, page by page. An error ends the iteration (yielded once, with
-// an empty UserID).
+// an empty UserID); a page that is not the last but repeats the cursor it
+// was fetched with ends it with an error matching api.ErrCursorStuck.
 //
 // REST: v4/group_open_http_svc/get_group_msg_receipt_detail
 func (s *Service) ReceiptDetail(ctx context.Context, r ReceiptDetailRequest) iter.Seq2[string, error] {
-	return func(yield func(string, error) bool) {
-		cursor := ""
-		for page := 1; ; page++ {
-			p, err := s.ReceiptDetailPage(ctx, r, cursor)
-			if err != nil {
-				if page > 1 {
-					err = fmt.Errorf("group: receipt detail page %d: %w", page, err)
-				}
-				yield("", err)
-				return
-			}
-			for _, id := range p.Members {
-				if !yield(id, nil) {
-					return
-				}
-			}
-			if p.Done {
-				return
-			}
-			if p.Cursor == cursor {
-				yield("", fmt.Errorf("%w (receipt detail page %d)", ErrCursorStuck, page))
-				return
-			}
-			cursor = p.Cursor
+	return pager.Walk("group: receipt detail", "", func(cursor string) (pager.Page[string, string], error) {
+		p, err := s.ReceiptDetailPage(ctx, r, cursor)
+		if err != nil {
+			return pager.Page[string, string]{}, err
 		}
-	}
+		return pager.Page[string, string]{Items: p.Members, Next: p.Cursor, Done: p.Done}, nil
+	})
 }

@@ -7,19 +7,13 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/timkit/tim/internal/transport"
+	"github.com/timkit/tim/api"
+
 	"github.com/timkit/tim/internal/wire"
 )
 
 // REST paths of community topics. import_topic lives in the ordinary group
 // service, the others in the community one.
-const (
-	pathCreateTopic  = "million_group_open_http_svc/create_topic"
-	pathGetTopic     = "million_group_open_http_svc/get_topic"
-	pathModifyTopic  = "million_group_open_http_svc/modify_topic"
-	pathDestroyTopic = "million_group_open_http_svc/destroy_topic"
-	pathImportTopic  = "group_open_http_svc/import_topic"
-)
 
 // TopicSeparator joins a community's GroupId and the custom part of a
 // topic id: "@TGS#_clinic" + "@TOPIC#_" + "cardio".
@@ -160,14 +154,19 @@ func (s *Service) checkTopicTexts(name, intro, notification, face, custom *strin
 	return nil
 }
 
-// topicSafety marks a topic creation with a custom id as deduplicated by
-// the id, and one without as unsafe to resend.
-func topicSafety(ctx context.Context, topicID string) context.Context {
+// withTopicID is e for a topic request: a custom TopicId lets Tencent drop
+// a resend by the id (Deduped within the group window); without one the
+// call stays as declared, Unsafe, since a resend could make a second topic.
+func withTopicID(e api.Endpoint, topicID string) api.Endpoint {
 	if topicID != "" {
-		return transport.WithSafety(ctx, transport.Deduped)
+		e.Safety, e.DedupWindow = api.Deduped, api.GroupDedupWindow
 	}
-	return transport.WithSafety(ctx, transport.Unsafe)
+	return e
 }
+
+// Without a custom TopicId a resend creates a second topic; with one,
+// Tencent drops the resend by the id (withTopicID).
+var epCreateTopic = catalog.Declare(api.Endpoint{Path: "million_group_open_http_svc/create_topic", Safety: api.Unsafe})
 
 // CreateTopic creates a topic in a community and returns its id. Without a
 // custom TopicID a call whose answer is lost is not resent (it could
@@ -183,11 +182,15 @@ func (s *Service) CreateTopic(ctx context.Context, r TopicRequest) (string, erro
 		envelope
 		TopicID wire.FlexString `json:"TopicId"`
 	}
-	if err := s.d.Do(topicSafety(ctx, r.TopicID), pathCreateTopic, w, &resp); err != nil {
+	if err := s.d.Do(ctx, withTopicID(epCreateTopic, r.TopicID), w, &resp); err != nil {
 		return "", err
 	}
 	return string(resp.TopicID), nil
 }
+
+// Without a custom TopicId a resend imports a second topic; with one,
+// Tencent drops the resend by the id (withTopicID).
+var epImportTopic = catalog.Declare(api.Endpoint{Path: "group_open_http_svc/import_topic", Safety: api.Unsafe})
 
 // ImportTopic imports a topic with its original creation time (migration
 // from another system) and returns its id.
@@ -201,13 +204,16 @@ func (s *Service) ImportTopic(ctx context.Context, r TopicRequest, created time.
 	if created.IsZero() {
 		return "", wire.Invalid("CreateTime", "is required: the topic's original creation time")
 	}
+	if created.Unix() <= 0 {
+		return "", wire.Invalid("CreateTime", "%v is before 1970", created)
+	}
 	w.Type = string(Community)
 	w.CreateTime = created.Unix()
 	var resp struct {
 		envelope
 		TopicID wire.FlexString `json:"TopicId"`
 	}
-	if err := s.d.Do(topicSafety(ctx, r.TopicID), pathImportTopic, w, &resp); err != nil {
+	if err := s.d.Do(ctx, withTopicID(epImportTopic, r.TopicID), w, &resp); err != nil {
 		return "", err
 	}
 	return string(resp.TopicID), nil
@@ -227,11 +233,11 @@ type TopicQuery struct {
 
 // TopicSelf is a user's state in a topic.
 type TopicSelf struct {
-	// MuteTime is the user's mute in the topic (ShutUpTime) as Tencent
-	// reports it.
-	MuteTime int64
+	// MutedUntil is when the user's mute in the topic ends (ShutUpTime;
+	// zero if not muted).
+	MutedUntil time.Time
 	// MsgSeq is the sequence number of the last message the user read.
-	MsgSeq  int64
+	MsgSeq  uint64
 	MsgFlag MsgFlag
 }
 
@@ -249,12 +255,16 @@ type Topic struct {
 	CustomString string
 	CreateTime   time.Time
 	LastMsgTime  time.Time
-	NextMsgSeq   int64
+	// NextMsgSeq is the sequence number the topic's next message gets.
+	NextMsgSeq uint64
 	// MuteAll reports whether everyone but admins is muted (ShutUpAllFlag).
 	MuteAll bool
 	// Self is TopicQuery.User's state, when asked for.
 	Self *TopicSelf
 }
+
+// A read: a resend changes nothing.
+var epGetTopic = catalog.Declare(api.Endpoint{Path: "million_group_open_http_svc/get_topic", Safety: api.Idempotent})
 
 // Err returns nil when the topic was read, else an *APIError with the
 // per-topic code.
@@ -262,7 +272,7 @@ func (t *Topic) Err() error {
 	if t.ErrorCode == 0 {
 		return nil
 	}
-	return &wire.APIError{Op: pathGetTopic, HTTPStatus: 200, Code: t.ErrorCode, Info: t.ErrorInfo}
+	return &api.Error{Op: epGetTopic.Path, HTTPStatus: 200, Code: t.ErrorCode, Info: t.ErrorInfo}
 }
 
 // Topics reads the topics of a community. A topic that cannot be read is
@@ -304,17 +314,17 @@ func (s *Service) Topics(ctx context.Context, groupID string, q TopicQuery) ([]T
 				CustomString  string          `json:"CustomString"`
 				CreateTime    wire.FlexInt    `json:"CreateTime"`
 				LastMsgTime   wire.FlexInt    `json:"LastMsgTime"`
-				NextMsgSeq    wire.FlexInt    `json:"NextMsgSeq"`
+				NextMsgSeq    wire.FlexUint64 `json:"NextMsgSeq"`
 				ShutUpAllFlag wire.FlexInt    `json:"ShutUpAllFlag"`
 			} `json:"TopicInfo"`
 			SelfInfo *struct {
-				ShutUpTime wire.FlexInt `json:"ShutUpTime"`
-				MsgSeq     wire.FlexInt `json:"MsgSeq"`
-				MsgFlag    MsgFlag      `json:"MsgFlag"`
+				ShutUpTime wire.FlexInt    `json:"ShutUpTime"`
+				MsgSeq     wire.FlexUint64 `json:"MsgSeq"`
+				MsgFlag    MsgFlag         `json:"MsgFlag"`
 			} `json:"SelfInfo"`
 		} `json:"TopicAndSelfInfo"`
 	}
-	if err := s.d.Do(ctx, pathGetTopic, &req, &resp); err != nil {
+	if err := s.d.Do(ctx, epGetTopic, &req, &resp); err != nil {
 		return nil, err
 	}
 	out := make([]Topic, len(resp.TopicAndSelfInfo))
@@ -323,11 +333,11 @@ func (s *Service) Topics(ctx context.Context, groupID string, q TopicQuery) ([]T
 		t := Topic{
 			TopicID: string(ti.TopicID), ErrorCode: int(it.ErrorCode), ErrorInfo: it.ErrorInfo, GroupID: string(ti.GroupID),
 			Name: ti.TopicName, FaceURL: ti.FaceURL, Notification: ti.Notification, Introduction: ti.Introduction,
-			CustomString: ti.CustomString, CreateTime: unix(int64(ti.CreateTime)), LastMsgTime: unix(int64(ti.LastMsgTime)),
-			NextMsgSeq: int64(ti.NextMsgSeq), MuteAll: ti.ShutUpAllFlag != 0,
+			CustomString: ti.CustomString, CreateTime: wire.UnixTime(int64(ti.CreateTime)), LastMsgTime: wire.UnixTime(int64(ti.LastMsgTime)),
+			NextMsgSeq: uint64(ti.NextMsgSeq), MuteAll: ti.ShutUpAllFlag != 0,
 		}
 		if it.SelfInfo != nil {
-			t.Self = &TopicSelf{MuteTime: int64(it.SelfInfo.ShutUpTime), MsgSeq: int64(it.SelfInfo.MsgSeq), MsgFlag: it.SelfInfo.MsgFlag}
+			t.Self = &TopicSelf{MutedUntil: wire.UnixTime(int64(it.SelfInfo.ShutUpTime)), MsgSeq: uint64(it.SelfInfo.MsgSeq), MsgFlag: it.SelfInfo.MsgFlag}
 		}
 		out[i] = t
 	}
@@ -348,6 +358,10 @@ type UpdateTopicRequest struct {
 	// MuteAll mutes everyone in the topic but admins (MuteAllMember On/Off).
 	MuteAll *bool
 }
+
+// Writes the state given (or an operation Tencent applies once): a resend
+// leaves the same result.
+var epModifyTopic = catalog.Declare(api.Endpoint{Path: "million_group_open_http_svc/modify_topic", Safety: api.Idempotent})
 
 // UpdateTopic changes a topic's profile.
 //
@@ -385,7 +399,7 @@ func (s *Service) UpdateTopic(ctx context.Context, r UpdateTopicRequest) error {
 		MuteAllMember string  `json:"MuteAllMember,omitempty"`
 	}{r.GroupID, r.TopicID, r.Name, r.Operator, r.CustomString, r.FaceURL, r.Notification, r.Introduction, onOff(r.MuteAll)}
 	var resp envelope
-	return s.d.Do(ctx, pathModifyTopic, &req, &resp)
+	return s.d.Do(ctx, epModifyTopic, &req, &resp)
 }
 
 // TopicResult is one topic's outcome of DestroyTopics.
@@ -395,13 +409,16 @@ type TopicResult struct {
 	ErrorInfo string
 }
 
+// Removing what is already gone changes nothing: a resend is harmless.
+var epDestroyTopic = catalog.Declare(api.Endpoint{Path: "million_group_open_http_svc/destroy_topic", Safety: api.Idempotent})
+
 // Err returns nil when the topic was destroyed, else an *APIError with
 // the per-topic code.
 func (r *TopicResult) Err() error {
 	if r.ErrorCode == 0 {
 		return nil
 	}
-	return &wire.APIError{Op: pathDestroyTopic, HTTPStatus: 200, Code: r.ErrorCode, Info: r.ErrorInfo}
+	return &api.Error{Op: epDestroyTopic.Path, HTTPStatus: 200, Code: r.ErrorCode, Info: r.ErrorInfo}
 }
 
 // DestroyTopics destroys topics of a community and returns one result per
@@ -432,7 +449,7 @@ func (s *Service) DestroyTopics(ctx context.Context, groupID string, topicIDs []
 			ErrorInfo string          `json:"ErrorInfo"`
 		} `json:"DestroyResultItem"`
 	}
-	if err := s.d.Do(ctx, pathDestroyTopic, &req, &resp); err != nil {
+	if err := s.d.Do(ctx, epDestroyTopic, &req, &resp); err != nil {
 		return nil, err
 	}
 	out := make([]TopicResult, len(resp.DestroyResultItem))

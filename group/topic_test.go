@@ -10,7 +10,7 @@ import (
 
 	tim "github.com/timkit/tim"
 	"github.com/timkit/tim/group"
-	"github.com/timkit/tim/internal/testutil"
+	"github.com/timkit/tim/internal/testkit"
 )
 
 const (
@@ -32,7 +32,7 @@ func TestCreateTopicGolden(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	svc, srv := newService(t)
-	srv.Handle(pCreateTopic, func(r testutil.Request) any {
+	srv.Handle(pCreateTopic, func(r testkit.Request) any {
 		var req struct {
 			TopicID string `json:"TopicId"`
 		}
@@ -40,7 +40,7 @@ func TestCreateTopicGolden(t *testing.T) {
 		if req.TopicID == "" {
 			req.TopicID = community + "@TOPIC#_@TOPIC#cUQDJQTH6"
 		}
-		return testutil.With(map[string]any{"TopicId": req.TopicID})
+		return testkit.With(map[string]any{"TopicId": req.TopicID})
 	})
 	id, err := svc.CreateTopic(ctx, group.TopicRequest{GroupID: community, Name: "TestTopic"})
 	require.NoError(t, err)
@@ -70,11 +70,11 @@ func TestCreateTopicRetrySafety(t *testing.T) {
 			t.Parallel()
 			svc, srv := newRetryingService(t)
 			n := 0
-			srv.Handle(pCreateTopic, func(testutil.Request) any {
+			srv.Handle(pCreateTopic, func(testkit.Request) any {
 				if n++; n == 1 {
-					return testutil.Fail(10002, "internal error")
+					return testkit.Fail(10002, "internal error")
 				}
-				return testutil.With(map[string]any{"TopicId": "t"})
+				return testkit.With(map[string]any{"TopicId": "t"})
 			})
 			_, err := svc.CreateTopic(context.Background(), group.TopicRequest{GroupID: community, TopicID: tc.topicID, Name: "n"})
 			if tc.calls == 1 {
@@ -90,7 +90,7 @@ func TestCreateTopicRetrySafety(t *testing.T) {
 func TestImportTopicGolden(t *testing.T) {
 	t.Parallel()
 	svc, srv := newService(t)
-	srv.Handle(pImportTopic, func(testutil.Request) any { return testutil.With(map[string]any{"TopicId": community + "@TOPIC#_old"}) })
+	srv.Handle(pImportTopic, func(testkit.Request) any { return testkit.With(map[string]any{"TopicId": community + "@TOPIC#_old"}) })
 	id, err := svc.ImportTopic(context.Background(), group.TopicRequest{GroupID: community, TopicID: group.TopicID(community, "old"), Name: "Old", Operator: "admin_1"}, time.Unix(1648000000, 0))
 	require.NoError(t, err)
 	assert.Equal(t, community+"@TOPIC#_old", id)
@@ -101,15 +101,15 @@ func TestTopicsGolden(t *testing.T) {
 	t.Parallel()
 	svc, srv := newService(t)
 	t1 := group.TopicID(community, "a")
-	srv.Handle(pGetTopic, func(testutil.Request) any {
-		return testutil.With(map[string]any{"TopicAndSelfInfo": []map[string]any{
+	srv.Handle(pGetTopic, func(testkit.Request) any {
+		return testkit.With(map[string]any{"TopicAndSelfInfo": []map[string]any{
 			{
 				"ErrorCode": 0,
 				"TopicInfo": map[string]any{
 					"TopicId": t1, "GroupID": community, "TopicName": "A", "FaceUrl": "https://f", "Notification": "n", "Introduction": "i",
 					"CustomString": "c", "CreateTime": 1648000000, "LastMsgTime": "1648000100", "NextMsgSeq": 12, "ShutUpAllFlag": 1,
 				},
-				"SelfInfo": map[string]any{"ShutUpTime": 0, "MsgSeq": 11, "MsgFlag": "AcceptNotNotify"},
+				"SelfInfo": map[string]any{"ShutUpTime": 1648003600, "MsgSeq": "9007199254740993", "MsgFlag": "AcceptNotNotify"},
 			},
 			{"ErrorCode": 10010, "ErrorInfo": "topic not found", "TopicInfo": map[string]any{"TopicId": community + "@TOPIC#_gone"}},
 		}})
@@ -121,7 +121,7 @@ func TestTopicsGolden(t *testing.T) {
 	assert.Equal(t, group.Topic{
 		TopicID: t1, GroupID: community, Name: "A", FaceURL: "https://f", Notification: "n", Introduction: "i", CustomString: "c",
 		CreateTime: time.Unix(1648000000, 0), LastMsgTime: time.Unix(1648000100, 0), NextMsgSeq: 12, MuteAll: true,
-		Self: &group.TopicSelf{MsgSeq: 11, MsgFlag: group.AcceptNotNotify},
+		Self: &group.TopicSelf{MutedUntil: time.Unix(1648003600, 0), MsgSeq: 1<<53 + 1, MsgFlag: group.AcceptNotNotify},
 	}, got[0])
 	require.NoError(t, got[0].Err())
 	require.ErrorIs(t, got[1].Err(), tim.ErrGroupNotFound)
@@ -141,8 +141,8 @@ func TestUpdateAndDestroyTopicsGolden(t *testing.T) {
 	}))
 	golden(t, srv, pModifyTopic, "modify_topic")
 
-	srv.Handle(pDestroyTopic, func(testutil.Request) any {
-		return testutil.With(map[string]any{"DestroyResultItem": []map[string]any{
+	srv.Handle(pDestroyTopic, func(testkit.Request) any {
+		return testkit.With(map[string]any{"DestroyResultItem": []map[string]any{
 			{"TopicId": t1, "ErrorCode": 0}, {"TopicId": t2, "ErrorCode": 10007, "ErrorInfo": "no permission"},
 		}})
 	})
@@ -153,7 +153,7 @@ func TestUpdateAndDestroyTopicsGolden(t *testing.T) {
 	require.NoError(t, res[0].Err())
 	require.ErrorIs(t, res[1].Err(), tim.ErrPermission)
 
-	srv.Handle(pDestroyTopic, func(testutil.Request) any { return testutil.Fail(10010, "group not found") })
+	srv.Handle(pDestroyTopic, func(testkit.Request) any { return testkit.Fail(10010, "group not found") })
 	_, err = svc.DestroyTopics(ctx, community, []string{t1})
 	require.ErrorIs(t, err, tim.ErrGroupNotFound)
 }

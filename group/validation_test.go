@@ -130,11 +130,6 @@ func TestValidation(t *testing.T) {
 			_, e := s.SetConsultationAvatar(ctx, "u", strings.Repeat("f", 101))
 			return e
 		}},
-		{"record key too long", "AppDefinedData.Key", "limit is 16", []group.Option{group.WithRecordInAppDefinedData("consultation_record")}, consult(group.ConsultationRequest{Doctor: doc, Patient: pat})},
-		{"sync record key too long", "AppDefinedData.Key", "limit is 16", []group.Option{group.WithRecordInAppDefinedData("consultation_record")}, func(s *group.Service) error {
-			_, e := s.RenameParticipant(ctx, "u", "x")
-			return e
-		}},
 		{"sync no user", "Member_Account", "empty", nil, func(s *group.Service) error { _, e := s.RenameParticipant(ctx, "", "x"); return e }},
 	}
 	for _, tc := range tests {

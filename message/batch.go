@@ -8,7 +8,8 @@ import (
 	"strconv"
 	"sync"
 
-	"github.com/timkit/tim/internal/transport"
+	"github.com/timkit/tim/api"
+
 	"github.com/timkit/tim/internal/wire"
 )
 
@@ -55,7 +56,7 @@ func (f Failures) Accounts() []string {
 }
 
 func recipientError(op, account string, code int) RecipientError {
-	return RecipientError{Account: account, Code: code, Err: &wire.APIError{Op: op, HTTPStatus: 200, Code: code}}
+	return RecipientError{Account: account, Code: code, Err: &api.Error{Op: op, HTTPStatus: 200, Code: code}}
 }
 
 // BatchPart is the outcome of one batchsendmsg call.
@@ -76,9 +77,9 @@ type BatchPart struct {
 
 // BatchResult is what SendBatch returns.
 type BatchResult struct {
-	// Random and Seq are the message's dedup keys. Every call carried Seq
-	// as its MsgSeq and a MsgRandom of its own derived from Random (in
-	// Parts).
+	// Random and Seq are the message's dedup keys (uint32 keys, as on
+	// Message). Every call carried Seq as its MsgSeq and a MsgRandom of its
+	// own derived from Random (in Parts).
 	Random uint32
 	Seq    uint32
 	// Calls is the number of batchsendmsg calls made.
@@ -194,7 +195,6 @@ func (s *Service) SendBatch(ctx context.Context, m *Message, recipients []string
 	sent := make([]bool, n)
 	sem := make(chan struct{}, cfg.concurrency)
 	var wg sync.WaitGroup
-	ctx = deduped(ctx)
 	for i := range n {
 		lo, hi := i*MaxBatchRecipients, min((i+1)*MaxBatchRecipients, len(to))
 		chunk := to[lo:hi]
@@ -240,6 +240,10 @@ func (s *Service) SendBatch(ctx context.Context, m *Message, recipients []string
 	return res, nil
 }
 
+// Resent with the same MsgSeq/MsgRandom, like sendmsg; each call also spends one
+// unit per recipient of the batch budget (Spending).
+var epBatchSend = catalog.Declare(api.Endpoint{Path: "openim/batchsendmsg", Safety: api.Deduped, DedupWindow: api.C2CDedupWindow, Budget: api.BatchRecipientsKey})
+
 func (s *Service) batchCall(ctx context.Context, m *Message, chunk []string, body json.RawMessage) (BatchPart, Failures) {
 	part := BatchPart{To: chunk, Random: m.Random}
 	req, err := appendC2C(make([]byte, 0, 256+len(body)+16*len(chunk)), m, "", chunk, body)
@@ -248,21 +252,20 @@ func (s *Service) batchCall(ctx context.Context, m *Message, chunk []string, bod
 		return part, nil
 	}
 	var resp batchResponse
-	ctx = transport.WithExtraLimit(ctx, transport.BatchRecipientsKey, len(chunk))
-	if err := s.d.Do(ctx, pathBatchSend, json.RawMessage(req), &resp); err != nil {
+	if err := s.d.Do(ctx, epBatchSend.Spending(len(chunk)), json.RawMessage(req), &resp); err != nil {
 		part.Err = err
 		return part, nil
 	}
 	part.MsgKey, part.MsgID = string(resp.MsgKey), string(resp.MsgID)
 	var f Failures
 	for _, e := range resp.ErrorList {
-		f = append(f, recipientError(pathBatchSend, string(e.To), int(e.Code)))
+		f = append(f, recipientError(epBatchSend.Path, string(e.To), int(e.Code)))
 	}
 	return part, f
 }
 
 func codeOf(err error) int {
-	var ae *wire.APIError
+	var ae *api.Error
 	if errors.As(err, &ae) {
 		return ae.Code
 	}

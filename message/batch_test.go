@@ -15,7 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/timkit/tim"
-	"github.com/timkit/tim/internal/testutil"
+	"github.com/timkit/tim/internal/testkit"
 	"github.com/timkit/tim/message"
 )
 
@@ -54,7 +54,7 @@ func TestBatchSplitsAndMergesFailures(t *testing.T) {
 	lim := &countingLimiter{}
 	svc, srv := newService(t, tim.WithLimiter(lim))
 	var inFlight, maxInFlight atomic.Int32
-	srv.Handle(pathBatch, func(r testutil.Request) any {
+	srv.Handle(pathBatch, func(r testkit.Request) any {
 		cur := inFlight.Add(1)
 		defer inFlight.Add(-1)
 		for {
@@ -72,7 +72,7 @@ func TestBatchSplitsAndMergesFailures(t *testing.T) {
 				errs = append(errs, map[string]any{"To_Account": to, "ErrorCode": 70107})
 			}
 		}
-		return testutil.With(map[string]any{"MsgKey": "k" + req.To[0], "ErrorList": errs})
+		return testkit.With(map[string]any{"MsgKey": "k" + req.To[0], "ErrorList": errs})
 	})
 
 	m := &message.Message{Body: message.Body{&message.Text{Text: "clinic closed"}}}
@@ -129,13 +129,13 @@ func TestBatchSplitsAndMergesFailures(t *testing.T) {
 func TestBatchWholeCallFailure(t *testing.T) {
 	t.Parallel()
 	svc, srv := newService(t, tim.WithoutRetry())
-	srv.Handle(pathBatch, func(r testutil.Request) any {
+	srv.Handle(pathBatch, func(r testkit.Request) any {
 		var req batchReq
 		r.Decode(t, &req)
 		if req.To[0] == "user00500" {
-			return testutil.Fail(90011, "too many targets")
+			return testkit.Fail(90011, "too many targets")
 		}
-		return testutil.With(map[string]any{"MsgKey": "k"})
+		return testkit.With(map[string]any{"MsgKey": "k"})
 	})
 	res, err := svc.SendBatch(context.Background(), &message.Message{Body: message.Body{&message.Text{Text: "x"}}}, users(1100))
 	require.Error(t, err)
@@ -154,7 +154,7 @@ func TestBatchCancelledContextReportsUnsent(t *testing.T) {
 	t.Parallel()
 	svc, srv := newService(t)
 	ctx, cancel := context.WithCancel(context.Background())
-	srv.Handle(pathBatch, func(testutil.Request) any {
+	srv.Handle(pathBatch, func(testkit.Request) any {
 		cancel()
 		return nil
 	})
@@ -168,7 +168,7 @@ func TestBatchCancelledContextReportsUnsent(t *testing.T) {
 func TestBatchChunkKeysAreDeterministic(t *testing.T) {
 	t.Parallel()
 	svc, srv := newService(t)
-	srv.Handle(pathBatch, func(testutil.Request) any { return testutil.With(map[string]any{"MsgKey": "k"}) })
+	srv.Handle(pathBatch, func(testkit.Request) any { return testkit.With(map[string]any{"MsgKey": "k"}) })
 	bodies := func(from int) map[string]string {
 		out := map[string]string{}
 		for _, c := range srv.Calls(pathBatch)[from:] {

@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/timkit/tim"
-	"github.com/timkit/tim/internal/testutil"
+	"github.com/timkit/tim/internal/testkit"
 	"github.com/timkit/tim/message"
 	"github.com/timkit/tim/usersig"
 )
@@ -83,11 +83,14 @@ func BenchmarkSendC2CRatio(b *testing.B) {
 // sdkSend returns one C2C text send through the SDK.
 func sdkSend(b *testing.B, base string) func() {
 	ctx := context.Background()
-	c, err := tim.New(testutil.AppID, testutil.Key, tim.WithBaseURL(base), tim.WithRateLimit(0))
+	c, err := tim.New(testkit.AppID, testkit.Key, tim.WithBaseURL(base), tim.WithRateLimit(0))
 	if err != nil {
 		b.Fatal(err)
 	}
-	svc := message.NewService(c)
+	svc, err := message.NewService(c)
+	if err != nil {
+		b.Fatal(err)
+	}
 	return func() {
 		m := message.NewText(message.ConvC2C, "patient1", "Your prescription is ready.", message.WithSender("doctor1"))
 		if _, err := svc.Send(ctx, m); err != nil {
@@ -101,7 +104,7 @@ func sdkSend(b *testing.B, base string) func() {
 // json.Unmarshal, check the envelope.
 func bareSend(b *testing.B, base string) func() {
 	ctx := context.Background()
-	gen, err := usersig.New(testutil.AppID, testutil.Key)
+	gen, err := usersig.New(testkit.AppID, testkit.Key)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -110,7 +113,7 @@ func bareSend(b *testing.B, base string) func() {
 		b.Fatal(err)
 	}
 	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
-	prefix := base + "/v4/openim/sendmsg?sdkappid=" + strconv.Itoa(testutil.AppID) +
+	prefix := base + "/v4/openim/sendmsg?sdkappid=" + strconv.Itoa(testkit.AppID) +
 		"&identifier=administrator&usersig=" + url.QueryEscape(sig) + "&random="
 	type text struct {
 		Text string `json:"Text"`
@@ -174,11 +177,14 @@ func bareSend(b *testing.B, base string) func() {
 //	go test -run '^$' -bench 'SendBatch10k' -benchmem ./message/
 func BenchmarkSendBatch10k(b *testing.B) {
 	srv, calls := cannedServer(b, `{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0,"MsgKey":"k","MsgId":"i","ErrorList":[]}`)
-	c, err := tim.New(testutil.AppID, testutil.Key, tim.WithBaseURL(srv.URL), tim.WithRateLimit(0), tim.WithLimiter(noLimit{}))
+	c, err := tim.New(testkit.AppID, testkit.Key, tim.WithBaseURL(srv.URL), tim.WithRateLimit(0), tim.WithLimiter(noLimit{}))
 	if err != nil {
 		b.Fatal(err)
 	}
-	svc := message.NewService(c)
+	svc, err := message.NewService(c)
+	if err != nil {
+		b.Fatal(err)
+	}
 	recipients := make([]string, 10000)
 	for i := range recipients {
 		recipients[i] = fmt.Sprintf("patient%05d", i)

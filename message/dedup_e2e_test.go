@@ -19,7 +19,7 @@ import (
 
 	"github.com/timkit/tim"
 	"github.com/timkit/tim/group"
-	"github.com/timkit/tim/internal/e2e"
+	"github.com/timkit/tim/internal/testkit/e2e"
 	"github.com/timkit/tim/message"
 	"github.com/timkit/tim/timtest"
 )
@@ -293,7 +293,7 @@ func TestE2EExplicitKeysAreHonoured(t *testing.T) {
 	r2, err := e.Client.Message.Send(ctx, m)
 	require.NoError(t, err)
 	assert.Equal(t, uint32(4242), r2.Random)
-	assert.Equal(t, uint32(77), r2.MsgSeq)
+	assert.Equal(t, uint64(77), r2.MsgSeq)
 	assert.Equal(t, r1.MsgKey, r2.MsgKey)
 	assert.Len(t, e.Fake.MessagesTo("bob"), 0)
 
@@ -307,7 +307,7 @@ func TestE2EExplicitKeysAreHonoured(t *testing.T) {
 	r3, err := e.Client.Message.Send(ctx, m2)
 	require.NoError(t, err)
 	assert.Equal(t, uint32(999), r3.Random)
-	assert.Equal(t, seq, r3.MsgSeq)
+	assert.Equal(t, uint64(seq), r3.MsgSeq)
 }
 
 func TestE2EGroupTemplateReuse(t *testing.T) {

@@ -15,7 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/timkit/tim"
-	"github.com/timkit/tim/internal/testutil"
+	"github.com/timkit/tim/internal/testkit"
 	"github.com/timkit/tim/message"
 )
 
@@ -35,7 +35,7 @@ func newIMServer(drop func(int, http.ResponseWriter) bool) *imServer {
 	return &imServer{seen: map[string]time.Time{}, inbox: map[string][]string{}, window: 2 * time.Minute, drop: drop}
 }
 
-func (s *imServer) handle(w http.ResponseWriter, r testutil.Request) {
+func (s *imServer) handle(w http.ResponseWriter, r testkit.Request) {
 	var req struct {
 		From      string          `json:"From_Account"`
 		To        string          `json:"To_Account"`
@@ -71,7 +71,7 @@ func (s *imServer) handle(w http.ResponseWriter, r testutil.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(testutil.With(answer))
+	_ = json.NewEncoder(w).Encode(testkit.With(answer))
 }
 
 func (s *imServer) messages(to string) []string {
@@ -193,14 +193,14 @@ func TestRetryableCodeResendsIdenticalRequest(t *testing.T) {
 	svc, srv := newService(t)
 	var n int
 	var mu sync.Mutex
-	srv.Handle(pathSend, func(testutil.Request) any {
+	srv.Handle(pathSend, func(testkit.Request) any {
 		mu.Lock()
 		defer mu.Unlock()
 		n++
 		if n == 1 {
-			return testutil.Fail(20004, "network error, retry")
+			return testkit.Fail(20004, "network error, retry")
 		}
-		return testutil.With(map[string]any{"MsgKey": "k"})
+		return testkit.With(map[string]any{"MsgKey": "k"})
 	})
 	_, err := svc.Send(context.Background(), message.NewText(message.ConvC2C, "p", "x"))
 	require.NoError(t, err)
@@ -231,7 +231,7 @@ func TestNotificationWithoutDedupKeyIsNotResent(t *testing.T) {
 	// the SDK must not resend it (it could show twice).
 	svc, srv := newService(t)
 	const path = "group_open_http_svc/send_group_system_notification"
-	srv.HandleRaw(path, func(w http.ResponseWriter, _ testutil.Request) {
+	srv.HandleRaw(path, func(w http.ResponseWriter, _ testkit.Request) {
 		conn, _, err := w.(http.Hijacker).Hijack()
 		if err == nil {
 			_ = conn.Close()

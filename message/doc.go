@@ -49,6 +49,18 @@
 // unread counts (SetC2CRead, C2CUnread), and history as iterators over all
 // pages (C2CHistory, GroupHistory).
 //
+// # Times, sequence numbers, paging
+//
+// Every instant this package reports or takes is a time.Time (zero when
+// Tencent sends none), every sequence number it reports is a uint64
+// (SendResult.MsgSeq, RecallGroupRequest.MsgSeqs, GroupMsgRef.MsgSeq,
+// history, extensions, imports). The dedup keys the sender chooses stay
+// uint32, as openim sends them: Random, Message.Seq (C2C MsgSeq) and
+// ImportC2CRequest.Seq. Each iterator over pages (C2CHistory,
+// GroupHistory, C2CExtensions, GroupExtensions) yields its first error
+// and stops; a server that answers without moving the cursor ends the walk
+// with an error wrapping api.ErrCursorStuck (tim.ErrCursorStuck).
+//
 // # Extensions, receipts, broadcast
 //
 // Message extensions (SupportMessageExtension; send WithExtension) are
@@ -65,5 +77,5 @@
 // request may have arrived.
 //
 // The root package wires a Service into tim.Client; standalone, build one
-// with NewService around anything that implements Doer.
+// with NewService around anything that implements api.Doer.
 package message

@@ -17,7 +17,7 @@ import (
 	"github.com/timkit/tim"
 	"github.com/timkit/tim/event"
 	"github.com/timkit/tim/group"
-	"github.com/timkit/tim/internal/e2e"
+	"github.com/timkit/tim/internal/testkit/e2e"
 	"github.com/timkit/tim/message"
 	"github.com/timkit/tim/timtest"
 )
@@ -56,7 +56,7 @@ func TestE2EC2CTextBecomesMessageReceived(t *testing.T) {
 	require.Len(t, typed.All(), 1)
 	require.Len(t, got.All(), 1)
 	rm := got.All()[0]
-	assert.Equal(t, event.ConvC2C, rm.ConversationType)
+	assert.Equal(t, message.ConvC2C, rm.ConversationType)
 	assert.Equal(t, "doctor", rm.From)
 	assert.Equal(t, "patient", rm.To)
 	assert.Equal(t, "How are you feeling?", rm.Body.Text())
@@ -65,7 +65,8 @@ func TestE2EC2CTextBecomesMessageReceived(t *testing.T) {
 	assert.Equal(t, uint64(m.Seq), rm.MsgSeq)
 	assert.Equal(t, m.Random, rm.MsgRandom)
 	assert.Equal(t, 1, rm.UnreadCount)
-	assert.Equal(t, res.MsgTime, rm.Time.Unix())
+	assert.Equal(t, res.MsgTime.Unix(), rm.Time.Unix())
+	assert.False(t, res.MsgTime.IsZero())
 	assert.Equal(t, "C2Cdoctor", rm.ConversationID("patient"))
 	assert.Same(t, typed.All()[0], rm.Callback)
 }
@@ -90,16 +91,16 @@ func TestE2EGroupTextWithMentions(t *testing.T) {
 
 	stored := e.Fake.GroupMessages(cons.GroupID)
 	require.Len(t, stored, 2)
-	assert.Equal(t, uint64(res.MsgSeq), stored[0].MsgSeq)
-	assert.Equal(t, uint64(admin.MsgSeq), stored[1].MsgSeq)
+	assert.Equal(t, res.MsgSeq, stored[0].MsgSeq)
+	assert.Equal(t, admin.MsgSeq, stored[1].MsgSeq)
 
 	rms := got.All()
 	require.Len(t, rms, 2)
-	assert.Equal(t, event.ConvGroup, rms[0].ConversationType)
+	assert.Equal(t, message.ConvGroup, rms[0].ConversationType)
 	assert.Equal(t, cons.GroupID, rms[0].GroupID)
 	assert.Equal(t, event.GroupType("Private"), rms[0].GroupType)
 	assert.Equal(t, "patient", rms[0].From)
-	assert.Equal(t, uint64(res.MsgSeq), rms[0].MsgSeq)
+	assert.Equal(t, res.MsgSeq, rms[0].MsgSeq)
 	assert.Equal(t, res.Random, rms[0].MsgRandom)
 	require.Len(t, rms[0].AtInfo, 1)
 	assert.Equal(t, "doctor", rms[0].AtInfo[0].GroupAtAccount)
@@ -121,22 +122,22 @@ func TestE2ERecallBecomesMessageRevoked(t *testing.T) {
 	revoked := e2e.Record[*event.RevokedMessage](e.Dispatcher)
 
 	require.NoError(t, e.Client.Message.RecallC2C(ctx, "doctor", "patient", res.MsgKey))
-	out, err := e.Client.Message.RecallGroup(ctx, message.RecallGroupRequest{GroupID: g.GroupID, MsgSeqs: []uint32{gres.MsgSeq, 999}})
+	out, err := e.Client.Message.RecallGroup(ctx, message.RecallGroupRequest{GroupID: g.GroupID, MsgSeqs: []uint64{gres.MsgSeq, 999}})
 	require.NoError(t, err)
 	assert.ElementsMatch(t, []message.RecallResult{{MsgSeq: gres.MsgSeq, Code: 0}, {MsgSeq: 999, Code: 10030}}, out)
 	e.Settle(t)
 
 	assert.True(t, e.Fake.Messages("doctor", "patient")[0].Recalled)
 	assert.True(t, e.Fake.GroupMessages(g.GroupID)[0].Recalled)
-	byType := map[event.ConversationType]*event.RevokedMessage{}
+	byType := map[message.ConversationType]*event.RevokedMessage{}
 	for _, r := range revoked.All() {
 		byType[r.ConversationType] = r
 	}
 	require.Len(t, byType, 2)
-	assert.Equal(t, res.MsgKey, byType[event.ConvC2C].MsgKey)
-	assert.Equal(t, "doctor", byType[event.ConvC2C].From)
-	assert.Equal(t, g.GroupID, byType[event.ConvGroup].GroupID)
-	assert.Equal(t, []uint64{uint64(gres.MsgSeq)}, byType[event.ConvGroup].MsgSeqs)
+	assert.Equal(t, res.MsgKey, byType[message.ConvC2C].MsgKey)
+	assert.Equal(t, "doctor", byType[message.ConvC2C].From)
+	assert.Equal(t, g.GroupID, byType[message.ConvGroup].GroupID)
+	assert.Equal(t, []uint64{gres.MsgSeq}, byType[message.ConvGroup].MsgSeqs)
 
 	// A second recall meets Tencent's "already recalled" (20023), which
 	// RecallC2C reports as done; nothing is recalled twice.

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/timkit/tim/internal/jsonenc"
 	"github.com/timkit/tim/internal/wire"
@@ -150,15 +151,72 @@ type Relay struct {
 	MsgList        []RelayedMsg `json:"MsgList,omitempty"`
 }
 
-// RelayedMsg is one forwarded message inside a Relay.
+// RelayedMsg is one forwarded message inside a Relay. It encodes to and
+// decodes from Tencent's JSON (MarshalJSON, UnmarshalJSON): MsgTimeStamp
+// as Unix seconds, omitted when zero, like MsgSeq and the other empty
+// fields.
 type RelayedMsg struct {
+	From    string // From_Account
+	GroupID string // GroupId
+	// MsgSeq is the forwarded message's sequence number.
+	MsgSeq uint64
+	// MsgRandom is the forwarded message's MsgRandom (a dedup key).
+	MsgRandom uint32
+	// MsgTimeStamp is the forwarded message's time (whole seconds on the
+	// wire).
+	MsgTimeStamp    time.Time
+	CloudCustomData string
+	MsgBody         Body
+}
+
+// relayedWire is RelayedMsg as encoded.
+type relayedWire struct {
 	From            string `json:"From_Account,omitempty"`
 	GroupID         string `json:"GroupId,omitempty"`
-	MsgSeq          uint32 `json:"MsgSeq,omitempty"`
+	MsgSeq          uint64 `json:"MsgSeq,omitempty"`
 	MsgRandom       uint32 `json:"MsgRandom,omitempty"`
 	MsgTimeStamp    int64  `json:"MsgTimeStamp,omitempty"`
 	CloudCustomData string `json:"CloudCustomData,omitempty"`
 	MsgBody         Body   `json:"MsgBody"`
+}
+
+// relayedIn is RelayedMsg as decoded, tolerant of numbers sent as strings.
+type relayedIn struct {
+	From            wire.FlexString `json:"From_Account"`
+	GroupID         wire.FlexString `json:"GroupId"`
+	MsgSeq          wire.FlexUint64 `json:"MsgSeq"`
+	MsgRandom       wire.FlexInt    `json:"MsgRandom"`
+	MsgTimeStamp    wire.FlexInt    `json:"MsgTimeStamp"`
+	CloudCustomData wire.FlexString `json:"CloudCustomData"`
+	MsgBody         Body            `json:"MsgBody"`
+}
+
+func (w *relayedIn) msg() RelayedMsg {
+	return RelayedMsg{
+		From: string(w.From), GroupID: string(w.GroupID), MsgSeq: uint64(w.MsgSeq), MsgRandom: uint32(w.MsgRandom),
+		MsgTimeStamp: wire.UnixTime(int64(w.MsgTimeStamp)), CloudCustomData: string(w.CloudCustomData), MsgBody: w.MsgBody,
+	}
+}
+
+// MarshalJSON implements json.Marshaler: Tencent's keys, MsgTimeStamp in
+// Unix seconds.
+func (m RelayedMsg) MarshalJSON() ([]byte, error) {
+	w := relayedWire{m.From, m.GroupID, m.MsgSeq, m.MsgRandom, 0, m.CloudCustomData, m.MsgBody}
+	if !m.MsgTimeStamp.IsZero() {
+		w.MsgTimeStamp = m.MsgTimeStamp.Unix()
+	}
+	return json.Marshal(&w)
+}
+
+// UnmarshalJSON implements json.Unmarshaler: Tencent's keys, numbers sent
+// as numbers or strings, MsgTimeStamp in Unix seconds (0: the zero time).
+func (m *RelayedMsg) UnmarshalJSON(b []byte) error {
+	var w relayedIn
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	*m = w.msg()
+	return nil
 }
 
 // Unknown is an element whose MsgType this package does not know (or whose
@@ -536,15 +594,7 @@ func decodeKnown(t Type, content []byte) Element {
 			MsgNum         wire.FlexInt      `json:"MsgNum"`
 			CompatibleText wire.FlexString   `json:"CompatibleText"`
 			AbstractList   []wire.FlexString `json:"AbstractList"`
-			MsgList        []struct {
-				From            wire.FlexString `json:"From_Account"`
-				GroupID         wire.FlexString `json:"GroupId"`
-				MsgSeq          wire.FlexInt    `json:"MsgSeq"`
-				MsgRandom       wire.FlexInt    `json:"MsgRandom"`
-				MsgTimeStamp    wire.FlexInt    `json:"MsgTimeStamp"`
-				CloudCustomData wire.FlexString `json:"CloudCustomData"`
-				MsgBody         Body            `json:"MsgBody"`
-			} `json:"MsgList"`
+			MsgList        []relayedIn       `json:"MsgList"`
 		}
 		if json.Unmarshal(content, &w) != nil {
 			return nil
@@ -553,11 +603,8 @@ func decodeKnown(t Type, content []byte) Element {
 		for _, a := range w.AbstractList {
 			r.AbstractList = append(r.AbstractList, string(a))
 		}
-		for _, m := range w.MsgList {
-			r.MsgList = append(r.MsgList, RelayedMsg{
-				From: string(m.From), GroupID: string(m.GroupID), MsgSeq: uint32(m.MsgSeq), MsgRandom: uint32(m.MsgRandom),
-				MsgTimeStamp: int64(m.MsgTimeStamp), CloudCustomData: string(m.CloudCustomData), MsgBody: m.MsgBody,
-			})
+		for i := range w.MsgList {
+			r.MsgList = append(r.MsgList, w.MsgList[i].msg())
 		}
 		return r
 	}

@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/timkit/tim"
-	"github.com/timkit/tim/internal/testutil"
+	"github.com/timkit/tim/internal/testkit"
 	"github.com/timkit/tim/message"
 )
 
@@ -45,7 +45,7 @@ func TestErrorMapping(t *testing.T) {
 			if tc.conv == message.ConvGroup {
 				path = pathGroup
 			}
-			srv.Handle(path, func(testutil.Request) any { return testutil.Fail(tc.code, "nope") })
+			srv.Handle(path, func(testkit.Request) any { return testkit.Fail(tc.code, "nope") })
 			res, err := svc.Send(context.Background(), message.NewText(tc.conv, "x", "hi"))
 			require.Error(t, err)
 			assert.Nil(t, res)
@@ -61,7 +61,7 @@ func TestErrorMapping(t *testing.T) {
 func TestNonRetryableCodeIsSentOnce(t *testing.T) {
 	t.Parallel()
 	svc, srv := newService(t)
-	srv.Handle(pathSend, func(testutil.Request) any { return testutil.Fail(90012, "To_Account not imported") })
+	srv.Handle(pathSend, func(testkit.Request) any { return testkit.Fail(90012, "To_Account not imported") })
 	_, err := svc.Send(context.Background(), message.NewText(message.ConvC2C, "ghost", "hi"))
 	require.ErrorIs(t, err, tim.ErrAccountNotFound)
 	assert.Len(t, srv.Calls(pathSend), 1)
@@ -70,8 +70,8 @@ func TestNonRetryableCodeIsSentOnce(t *testing.T) {
 func TestGroupDropReason(t *testing.T) {
 	t.Parallel()
 	svc, srv := newService(t)
-	srv.Handle(pathGroup, func(testutil.Request) any {
-		return testutil.With(map[string]any{"MsgTime": 1, "MsgSeq": 0, "MsgDropReason": "MsgFreqCtrl"})
+	srv.Handle(pathGroup, func(testkit.Request) any {
+		return testkit.With(map[string]any{"MsgTime": 1, "MsgSeq": 0, "MsgDropReason": "MsgFreqCtrl"})
 	})
 	res, err := svc.Send(context.Background(), message.NewText(message.ConvGroup, "g", "hi"))
 	require.Error(t, err)
@@ -86,9 +86,9 @@ func TestGroupDropReason(t *testing.T) {
 func TestRecallC2CAlreadyRecalledIsSuccess(t *testing.T) {
 	t.Parallel()
 	svc, srv := newService(t)
-	srv.Handle("openim/admin_msgwithdraw", func(testutil.Request) any { return testutil.Fail(20023, "already recalled") })
+	srv.Handle("openim/admin_msgwithdraw", func(testkit.Request) any { return testkit.Fail(20023, "already recalled") })
 	require.NoError(t, svc.RecallC2C(context.Background(), "a", "b", "k"))
-	srv.Handle("openim/admin_msgwithdraw", func(testutil.Request) any { return testutil.Fail(20022, "not found") })
+	srv.Handle("openim/admin_msgwithdraw", func(testkit.Request) any { return testkit.Fail(20022, "not found") })
 	err := svc.RecallC2C(context.Background(), "a", "b", "k")
 	var ae *tim.APIError
 	require.ErrorAs(t, err, &ae)
@@ -197,8 +197,12 @@ func TestValidationOfOtherCalls(t *testing.T) {
 			_, err := s.RecallGroup(ctx, message.RecallGroupRequest{GroupID: "g"})
 			return err
 		}, "MsgSeqList"},
+		{"recall_group_seq0", func(s *message.Service) error {
+			_, err := s.RecallGroup(ctx, message.RecallGroupRequest{GroupID: "g", MsgSeqs: []uint64{5, 0}})
+			return err
+		}, "MsgSeqList[1].MsgSeq"},
 		{"recall_group_long_reason", func(s *message.Service) error {
-			_, err := s.RecallGroup(ctx, message.RecallGroupRequest{GroupID: "g", MsgSeqs: []uint32{1}, Reason: strings.Repeat("r", 101)})
+			_, err := s.RecallGroup(ctx, message.RecallGroupRequest{GroupID: "g", MsgSeqs: []uint64{1}, Reason: strings.Repeat("r", 101)})
 			return err
 		}, "Reason"},
 		{"modify_nothing", func(s *message.Service) error {

@@ -59,7 +59,11 @@ func exampleService(url string) *message.Service {
 	if err != nil {
 		panic(err)
 	}
-	return message.NewService(c)
+	svc, err := message.NewService(c)
+	if err != nil {
+		panic(err)
+	}
+	return svc
 }
 
 // NewText mirrors the front end's createTextMessage({to, conversationType,
@@ -81,7 +85,7 @@ func ExampleNewText() {
 		return
 	}
 	// Keep MsgKey to recall or modify the message later.
-	fmt.Println(res.MsgKey, res.Time().UTC().Format(time.DateTime))
+	fmt.Println(res.MsgKey, res.MsgTime.UTC().Format(time.DateTime))
 	// Output: 1_2_1700000000 2023-11-14 22:13:20
 }
 

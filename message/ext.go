@@ -7,15 +7,10 @@ import (
 	"strconv"
 	"unicode/utf8"
 
-	"github.com/timkit/tim/internal/wire"
-)
+	"github.com/timkit/tim/api"
 
-// REST paths of message extensions.
-const (
-	pathGetExt      = "openim_msg_ext_http_svc/get_key_values"
-	pathSetExt      = "openim_msg_ext_http_svc/set_key_values"
-	pathGroupGetExt = "openim_msg_ext_http_svc/group_get_key_values"
-	pathGroupSetExt = "openim_msg_ext_http_svc/group_set_key_values"
+	"github.com/timkit/tim/internal/pager"
+	"github.com/timkit/tim/internal/wire"
 )
 
 // Message-extension limits.
@@ -55,7 +50,7 @@ func (r *ExtensionResult) Err() error {
 	if r.Code == 0 {
 		return nil
 	}
-	return &wire.APIError{Op: "openim_msg_ext_http_svc", HTTPStatus: 200, Code: r.Code}
+	return &api.Error{Op: "openim_msg_ext_http_svc", HTTPStatus: 200, Code: r.Code}
 }
 
 // ExtensionPage is one answer of a get_key_values call.
@@ -96,8 +91,8 @@ func (r C2CMsgRef) check() error {
 
 // GroupMsgRef names a sent group message: its group and MsgSeq.
 type GroupMsgRef struct {
-	GroupID string
-	MsgSeq  uint32
+	GroupID string // GroupId
+	MsgSeq  uint64 // the message's group sequence number (SendResult.MsgSeq)
 }
 
 func (r GroupMsgRef) check() error {
@@ -128,7 +123,7 @@ type extWire struct {
 type extOut struct {
 	Key   wire.FlexString `json:"Key"`
 	Value wire.FlexString `json:"Value"`
-	Seq   wire.FlexInt    `json:"Seq"`
+	Seq   wire.FlexUint64 `json:"Seq"`
 }
 
 func (e extOut) ext() Extension {
@@ -137,10 +132,10 @@ func (e extOut) ext() Extension {
 
 type getExtResponse struct {
 	envelope
-	CompleteFlag  wire.FlexInt `json:"CompleteFlag"`
-	LatestSeq     wire.FlexInt `json:"LatestSeq"`
-	ClearSeq      wire.FlexInt `json:"ClearSeq"`
-	ExtensionList []extOut     `json:"ExtensionList"`
+	CompleteFlag  wire.FlexInt    `json:"CompleteFlag"`
+	LatestSeq     wire.FlexUint64 `json:"LatestSeq"`
+	ClearSeq      wire.FlexUint64 `json:"ClearSeq"`
+	ExtensionList []extOut        `json:"ExtensionList"`
 }
 
 func (r *getExtResponse) page(start uint64) *ExtensionPage {
@@ -168,6 +163,9 @@ type setExtResponse struct {
 	} `json:"ExtensionList"`
 }
 
+// A read: a resend changes nothing.
+var epGetExt = catalog.Declare(api.Endpoint{Path: "openim_msg_ext_http_svc/get_key_values", Safety: api.Idempotent})
+
 // C2CExtensionsPage reads the extensions of a one-to-one message with Seq
 // at or above startSeq (0 first; Tencent returns up to 200 per call).
 //
@@ -183,18 +181,25 @@ func (s *Service) C2CExtensionsPage(ctx context.Context, ref C2CMsgRef, startSeq
 		StartSeq uint64 `json:"StartSeq"`
 	}{ref.From, ref.To, ref.MsgKey, startSeq}
 	var resp getExtResponse
-	if err := s.d.Do(ctx, pathGetExt, &req, &resp); err != nil {
+	if err := s.d.Do(ctx, epGetExt, &req, &resp); err != nil {
 		return nil, err
 	}
 	return resp.page(startSeq), nil
 }
 
-// C2CExtensions iterates over all extensions of a one-to-one message.
+// C2CExtensions iterates over all extensions of a one-to-one message,
+// page after page (each from the highest Seq seen + 1). It stops at the
+// first error, which it yields (a later page's error names the page); a
+// page that does not advance the Seq ends the walk with an error wrapping
+// api.ErrCursorStuck (tim.ErrCursorStuck).
 //
 // REST: v4/openim_msg_ext_http_svc/get_key_values
 func (s *Service) C2CExtensions(ctx context.Context, ref C2CMsgRef) iter.Seq2[Extension, error] {
 	return extensions(func(start uint64) (*ExtensionPage, error) { return s.C2CExtensionsPage(ctx, ref, start) })
 }
+
+// A read: a resend changes nothing.
+var epGroupGetExt = catalog.Declare(api.Endpoint{Path: "openim_msg_ext_http_svc/group_get_key_values", Safety: api.Idempotent})
 
 // GroupExtensionsPage reads the extensions of a group message with Seq at
 // or above startSeq (0 first).
@@ -206,17 +211,18 @@ func (s *Service) GroupExtensionsPage(ctx context.Context, ref GroupMsgRef, star
 	}
 	req := struct {
 		GroupID  string `json:"GroupId"`
-		MsgSeq   uint32 `json:"MsgSeq"`
+		MsgSeq   uint64 `json:"MsgSeq"`
 		StartSeq uint64 `json:"StartSeq"`
 	}{ref.GroupID, ref.MsgSeq, startSeq}
 	var resp getExtResponse
-	if err := s.d.Do(ctx, pathGroupGetExt, &req, &resp); err != nil {
+	if err := s.d.Do(ctx, epGroupGetExt, &req, &resp); err != nil {
 		return nil, err
 	}
 	return resp.page(startSeq), nil
 }
 
-// GroupExtensions iterates over all extensions of a group message.
+// GroupExtensions iterates over all extensions of a group message, as
+// C2CExtensions does for a one-to-one message.
 //
 // REST: v4/openim_msg_ext_http_svc/group_get_key_values
 func (s *Service) GroupExtensions(ctx context.Context, ref GroupMsgRef) iter.Seq2[Extension, error] {
@@ -224,32 +230,13 @@ func (s *Service) GroupExtensions(ctx context.Context, ref GroupMsgRef) iter.Seq
 }
 
 func extensions(page func(start uint64) (*ExtensionPage, error)) iter.Seq2[Extension, error] {
-	return func(yield func(Extension, error) bool) {
-		var start uint64
-		for n := 1; ; n++ {
-			p, err := page(start)
-			if err != nil {
-				if n > 1 {
-					err = fmt.Errorf("tim: extensions page %d: %w", n, err)
-				}
-				yield(Extension{}, err)
-				return
-			}
-			for _, e := range p.Extensions {
-				if !yield(e, nil) {
-					return
-				}
-			}
-			if p.Complete {
-				return
-			}
-			if p.NextStartSeq == start {
-				yield(Extension{}, fmt.Errorf("tim: extensions page %d: the server did not advance past Seq %d", n, start))
-				return
-			}
-			start = p.NextStartSeq
+	return pager.WalkIncreasing("tim: extensions", 0, func(start uint64) (pager.Page[Extension, uint64], error) {
+		p, err := page(start)
+		if err != nil {
+			return pager.Page[Extension, uint64]{}, err
 		}
-	}
+		return pager.Page[Extension, uint64]{Items: p.Extensions, Next: p.NextStartSeq, Done: p.Complete}, nil
+	})
 }
 
 // SetC2CExtensions sets keys on a one-to-one message (in calls of
@@ -276,6 +263,10 @@ func (s *Service) ClearC2CExtensions(ctx context.Context, ref C2CMsgRef) error {
 	return err
 }
 
+// Writes the state given (or an operation Tencent applies once): a resend
+// leaves the same result.
+var epSetExt = catalog.Declare(api.Endpoint{Path: "openim_msg_ext_http_svc/set_key_values", Safety: api.Idempotent})
+
 func (s *Service) setC2C(ctx context.Context, ref C2CMsgRef, op extOp, exts []Extension) ([]ExtensionResult, error) {
 	if err := ref.check(); err != nil {
 		return nil, err
@@ -289,7 +280,7 @@ func (s *Service) setC2C(ctx context.Context, ref C2CMsgRef, op extOp, exts []Ex
 			ExtensionList []extWire `json:"ExtensionList,omitempty"`
 		}{ref.From, ref.To, ref.MsgKey, op, list}
 		var resp setExtResponse
-		return &resp, s.d.Do(ctx, pathSetExt, &req, &resp)
+		return &resp, s.d.Do(ctx, epSetExt, &req, &resp)
 	})
 }
 
@@ -316,6 +307,10 @@ func (s *Service) ClearGroupExtensions(ctx context.Context, ref GroupMsgRef) err
 	return err
 }
 
+// Writes the state given (or an operation Tencent applies once): a resend
+// leaves the same result.
+var epGroupSetExt = catalog.Declare(api.Endpoint{Path: "openim_msg_ext_http_svc/group_set_key_values", Safety: api.Idempotent})
+
 func (s *Service) setGroup(ctx context.Context, ref GroupMsgRef, op extOp, exts []Extension) ([]ExtensionResult, error) {
 	if err := ref.check(); err != nil {
 		return nil, err
@@ -323,12 +318,12 @@ func (s *Service) setGroup(ctx context.Context, ref GroupMsgRef, op extOp, exts 
 	return setExtensions(op, exts, func(list []extWire) (*setExtResponse, error) {
 		req := struct {
 			GroupID       string    `json:"GroupId"`
-			MsgSeq        uint32    `json:"MsgSeq"`
+			MsgSeq        uint64    `json:"MsgSeq"`
 			OperateType   extOp     `json:"OperateType"`
 			ExtensionList []extWire `json:"ExtensionList,omitempty"`
 		}{ref.GroupID, ref.MsgSeq, op, list}
 		var resp setExtResponse
-		return &resp, s.d.Do(ctx, pathGroupSetExt, &req, &resp)
+		return &resp, s.d.Do(ctx, epGroupSetExt, &req, &resp)
 	})
 }
 

@@ -11,7 +11,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/timkit/tim"
-	"github.com/timkit/tim/internal/testutil"
+	"github.com/timkit/tim/api"
+	"github.com/timkit/tim/internal/testkit"
 	"github.com/timkit/tim/message"
 )
 
@@ -48,7 +49,7 @@ func TestExtensionsPaging(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			svc, srv := newService(t)
-			srv.Handle(tc.path, func(r testutil.Request) any {
+			srv.Handle(tc.path, func(r testkit.Request) any {
 				var req struct {
 					StartSeq int `json:"StartSeq"`
 				}
@@ -61,7 +62,7 @@ func TestExtensionsPaging(t *testing.T) {
 				if len(list) == 0 || list[len(list)-1]["Seq"] == 450 {
 					complete = 1
 				}
-				return testutil.With(map[string]any{"CompleteFlag": complete, "LatestSeq": 450, "ClearSeq": 0, "ExtensionList": list})
+				return testkit.With(map[string]any{"CompleteFlag": complete, "LatestSeq": 450, "ClearSeq": 0, "ExtensionList": list})
 			})
 			var got []message.Extension
 			for e, err := range tc.iter(svc) {
@@ -78,11 +79,83 @@ func TestExtensionsPaging(t *testing.T) {
 	}
 }
 
+// A page that is not complete but does not raise the Seq (here: the same
+// keys again) would be fetched forever: the walk stops with
+// api.ErrCursorStuck; a later page's error names the page.
+func TestExtensionsPagingStops(t *testing.T) {
+	t.Parallel()
+	t.Run("stuck", func(t *testing.T) {
+		t.Parallel()
+		svc, srv := newService(t)
+		srv.Handle(pathGroupGetExt, func(testkit.Request) any {
+			return testkit.With(map[string]any{"CompleteFlag": 0, "LatestSeq": 9, "ExtensionList": []map[string]any{{"Key": "k", "Value": "v", "Seq": 3}}})
+		})
+		var got []message.Extension
+		var errs []error
+		for e, err := range svc.GroupExtensions(context.Background(), groupRef) {
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			if got = append(got, e); len(got) > 10 {
+				break
+			}
+		}
+		assert.Len(t, got, 2, "the first page and the repeated one")
+		require.Len(t, errs, 1)
+		assert.ErrorIs(t, errs[0], api.ErrCursorStuck)
+		assert.Contains(t, errs[0].Error(), "tim: extensions page 2")
+		assert.Len(t, srv.Calls(pathGroupGetExt), 2)
+	})
+	t.Run("later page fails", func(t *testing.T) {
+		t.Parallel()
+		svc, srv := newService(t, tim.WithoutRetry())
+		srv.Handle(pathGetExt, func(r testkit.Request) any {
+			var req struct{ StartSeq int }
+			r.Decode(t, &req)
+			if req.StartSeq > 0 {
+				return testkit.Fail(70107, "gone")
+			}
+			return testkit.With(map[string]any{"CompleteFlag": 0, "ExtensionList": []map[string]any{{"Key": "k", "Value": "v", "Seq": 1}}})
+		})
+		var errs []error
+		for _, err := range svc.C2CExtensions(context.Background(), c2cRef) {
+			if err != nil {
+				errs = append(errs, err)
+			}
+		}
+		require.Len(t, errs, 1)
+		assert.ErrorIs(t, errs[0], tim.ErrAccountNotFound)
+		assert.Contains(t, errs[0].Error(), "tim: extensions page 2: ")
+	})
+}
+
+// A group MsgSeq beyond 32 bits is sent whole; Seq values beyond 2⁵³ are
+// read without going through float64.
+func TestExtensionsWideSeqs(t *testing.T) {
+	t.Parallel()
+	svc, srv := newService(t)
+	const msgSeq, seq = uint64(1)<<33 + 1, uint64(1)<<60 + 3
+	srv.Handle(pathGroupGetExt, func(testkit.Request) any {
+		return testkit.With(map[string]any{"CompleteFlag": 1, "LatestSeq": fmt.Sprint(seq), "ExtensionList": []map[string]any{{"Key": "k", "Value": "v", "Seq": fmt.Sprint(seq)}}})
+	})
+	p, err := svc.GroupExtensionsPage(context.Background(), message.GroupMsgRef{GroupID: "g", MsgSeq: msgSeq}, 0)
+	require.NoError(t, err)
+	assert.Equal(t, seq, p.LatestSeq)
+	assert.Equal(t, seq, p.Extensions[0].Seq)
+	assert.Equal(t, seq+1, p.NextStartSeq)
+	var req struct {
+		MsgSeq uint64 `json:"MsgSeq"`
+	}
+	srv.Last(pathGroupGetExt).Decode(t, &req)
+	assert.Equal(t, msgSeq, req.MsgSeq)
+}
+
 func TestExtensionsPageFields(t *testing.T) {
 	t.Parallel()
 	svc, srv := newService(t)
-	srv.Handle(pathGetExt, func(testutil.Request) any {
-		return testutil.With(map[string]any{"CompleteFlag": 1, "LatestSeq": "9", "ClearSeq": 3, "ExtensionList": []map[string]any{{"Key": "vote", "Value": "3", "Seq": 9}}})
+	srv.Handle(pathGetExt, func(testkit.Request) any {
+		return testkit.With(map[string]any{"CompleteFlag": 1, "LatestSeq": "9", "ClearSeq": 3, "ExtensionList": []map[string]any{{"Key": "vote", "Value": "3", "Seq": 9}}})
 	})
 	p, err := svc.C2CExtensionsPage(context.Background(), c2cRef, 4)
 	require.NoError(t, err)
@@ -93,7 +166,7 @@ func TestSetExtensionsGolden(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	svc, srv := newService(t)
-	answer := func(r testutil.Request) any {
+	answer := func(r testkit.Request) any {
 		var req struct {
 			ExtensionList []struct {
 				Key, Value string
@@ -109,7 +182,7 @@ func TestSetExtensionsGolden(t *testing.T) {
 			}
 			out = append(out, map[string]any{"ErrorCode": code, "Extension": map[string]any{"Key": e.Key, "Value": e.Value, "Seq": e.Seq + i + 1}})
 		}
-		return testutil.With(map[string]any{"ExtensionList": out})
+		return testkit.With(map[string]any{"ExtensionList": out})
 	}
 	srv.Handle(pathSetExt, answer)
 	srv.Handle(pathGroupSetExt, answer)
@@ -148,9 +221,9 @@ func TestSetExtensionsSplitBy20(t *testing.T) {
 		exts = append(exts, message.Extension{Key: fmt.Sprint("k", i), Value: "v"})
 	}
 	n := 0
-	srv.Handle(pathGroupSetExt, func(testutil.Request) any {
+	srv.Handle(pathGroupSetExt, func(testkit.Request) any {
 		if n++; n == 3 {
-			return testutil.Fail(10010, "group not found")
+			return testkit.Fail(10010, "group not found")
 		}
 		return nil
 	})
@@ -239,14 +312,14 @@ func TestC2CExtrasGolden(t *testing.T) {
 	require.NoError(t, svc.SendC2CReadReceipts(ctx, "patient1", "doctor1", "1287657_827092_1700000000"))
 	assertGolden(t, "testdata/golden/call_c2c_msg_read_receipt.json", srv.Last(pathC2CReceipt).Body)
 
-	srv.Handle(pathC2CReceipt, func(testutil.Request) any { return testutil.Fail(70107, "account not imported") })
+	srv.Handle(pathC2CReceipt, func(testkit.Request) any { return testkit.Fail(70107, "account not imported") })
 	require.ErrorIs(t, svc.SendC2CReadReceipts(ctx, "ghost", "doctor1", "k"), tim.ErrAccountNotFound)
 }
 
 func TestBroadcastGolden(t *testing.T) {
 	t.Parallel()
 	svc, srv := newService(t)
-	srv.Handle(pathBroadcast, func(testutil.Request) any { return testutil.With(map[string]any{"MsgSeq": 7}) })
+	srv.Handle(pathBroadcast, func(testkit.Request) any { return testkit.With(map[string]any{"MsgSeq": 7}) })
 	b := &message.Broadcast{From: "admin_bot", Body: message.Body{&message.Text{Text: "直播即将开始"}}, CloudCustomData: `{"kind":"notice"}`, Random: 1287657}
 	res, err := svc.SendBroadcast(context.Background(), b)
 	require.NoError(t, err)
@@ -291,7 +364,7 @@ func TestBroadcastGolden(t *testing.T) {
 func TestBroadcastNotResent(t *testing.T) {
 	t.Parallel()
 	svc, srv := newService(t)
-	srv.Handle(pathBroadcast, func(testutil.Request) any { return testutil.Fail(10002, "internal error") })
+	srv.Handle(pathBroadcast, func(testkit.Request) any { return testkit.Fail(10002, "internal error") })
 	_, err := svc.SendBroadcast(context.Background(), &message.Broadcast{Body: message.Body{&message.Text{Text: "hi"}}})
 	require.ErrorIs(t, err, tim.ErrServerBusy)
 	assert.Len(t, srv.Calls(pathBroadcast), 1)

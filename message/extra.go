@@ -5,15 +5,13 @@ import (
 	"encoding/json"
 	"strconv"
 
+	"github.com/timkit/tim/api"
+
 	"github.com/timkit/tim/internal/dedupkey"
 	"github.com/timkit/tim/internal/wire"
 )
 
-// REST paths of the one-to-one extras and the live-group broadcast.
 const (
-	pathDeleteC2C   = "openim/delete_c2c_msg_ramble"
-	pathC2CReceipt  = "openim/c2c_msg_read_receipt"
-	pathBroadcast   = "group_open_http_svc/send_broadcast_msg"
 	maxMsgKeyLength = 256 // a sanity bound, far above Tencent's "seq_random_time" keys
 )
 
@@ -28,6 +26,9 @@ func checkMsgKeys(field string, keys []string) error {
 	}
 	return nil
 }
+
+// Removing what is already gone changes nothing: a resend is harmless.
+var epDeleteC2C = catalog.Declare(api.Endpoint{Path: "openim/delete_c2c_msg_ramble", Safety: api.Idempotent})
 
 // DeleteC2CMessages deletes one-to-one messages from owner's history of
 // the conversation with peer, by MsgKey. The deletion is one-sided: peer
@@ -51,8 +52,12 @@ func (s *Service) DeleteC2CMessages(ctx context.Context, owner, peer string, msg
 		MsgKeyList []string `json:"MsgKeyList"`
 	}{owner, peer, msgKeys}
 	var resp envelope
-	return s.d.Do(ctx, pathDeleteC2C, &req, &resp)
+	return s.d.Do(ctx, epDeleteC2C, &req, &resp)
 }
+
+// Writes the state given (or an operation Tencent applies once): a resend
+// leaves the same result.
+var epC2CReceipt = catalog.Declare(api.Endpoint{Path: "openim/c2c_msg_read_receipt", Safety: api.Idempotent})
 
 // SendC2CReadReceipts sends read receipts for one-to-one messages that
 // sender sent to reader (the messages must have asked for one:
@@ -83,7 +88,7 @@ func (s *Service) SendC2CReadReceipts(ctx context.Context, reader, sender string
 		req.Info[i] = info{sender, reader, k}
 	}
 	var resp envelope
-	return s.d.Do(ctx, pathC2CReceipt, &req, &resp)
+	return s.d.Do(ctx, epC2CReceipt, &req, &resp)
 }
 
 // Broadcast is a message to every live-streaming (AVChatRoom) group of the
@@ -107,15 +112,18 @@ type Broadcast struct {
 // BroadcastResult is what SendBroadcast returns.
 type BroadcastResult struct {
 	// MsgSeq identifies the broadcast message.
-	MsgSeq uint32
+	MsgSeq uint64
 	// Random is the Random that was sent.
 	Random uint32
 }
 
+// No dedup key: a resend would broadcast the message twice.
+var epBroadcast = catalog.Declare(api.Endpoint{Path: "group_open_http_svc/send_broadcast_msg", Safety: api.Unsafe})
+
 // SendBroadcast sends a message to every live-streaming group of the app
 // (a Pro-plan feature enabled in the console). Tencent's page for this
 // API documents no dedup rule, so a call whose answer is lost is not
-// resent automatically (the transport treats the path as unsafe).
+// resent automatically (its endpoint is declared Unsafe).
 //
 // REST: v4/group_open_http_svc/send_broadcast_msg
 func (s *Service) SendBroadcast(ctx context.Context, b *Broadcast) (*BroadcastResult, error) {
@@ -140,10 +148,10 @@ func (s *Service) SendBroadcast(ctx context.Context, b *Broadcast) (*BroadcastRe
 	}{b.From, b.Random, body, b.CloudCustomData}
 	var resp struct {
 		envelope
-		MsgSeq wire.FlexInt `json:"MsgSeq"`
+		MsgSeq wire.FlexUint64 `json:"MsgSeq"`
 	}
-	if err := s.d.Do(ctx, pathBroadcast, &req, &resp); err != nil {
+	if err := s.d.Do(ctx, epBroadcast, &req, &resp); err != nil {
 		return nil, err
 	}
-	return &BroadcastResult{MsgSeq: uint32(resp.MsgSeq), Random: b.Random}, nil
+	return &BroadcastResult{MsgSeq: uint64(resp.MsgSeq), Random: b.Random}, nil
 }

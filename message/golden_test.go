@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/timkit/tim/internal/testutil"
+	"github.com/timkit/tim/internal/testkit"
 	"github.com/timkit/tim/message"
 )
 
@@ -45,8 +45,8 @@ func TestGoldenElements(t *testing.T) {
 		}}},
 		{"relay", message.Body{&message.Relay{Title: "Chat history", MsgNum: 2, CompatibleText: "upgrade to view", AbstractList: []string{"a: hi", "b: hello"},
 			MsgList: []message.RelayedMsg{
-				{From: "a", MsgSeq: 1, MsgRandom: 2, MsgTimeStamp: 1700000000, MsgBody: message.Body{&message.Text{Text: "hi"}}},
-				{From: "b", MsgSeq: 3, MsgRandom: 4, MsgTimeStamp: 1700000001, MsgBody: message.Body{&message.Text{Text: "hello"}}},
+				{From: "a", MsgSeq: 1, MsgRandom: 2, MsgTimeStamp: time.Unix(1700000000, 0), MsgBody: message.Body{&message.Text{Text: "hi"}}},
+				{From: "b", MsgSeq: 3, MsgRandom: 4, MsgTimeStamp: time.Unix(1700000001, 0), MsgBody: message.Body{&message.Text{Text: "hello"}}},
 			}}}},
 		{"combined", message.Body{&message.Text{Text: "see "}, &message.Face{Index: 1, Data: "smile"}, &message.Custom{Data: "d"}}},
 		{"unknown_kept", message.Body{&message.Unknown{Type: "TIMNewElem", Content: []byte(`{"Future":[1,2]}`)}}},
@@ -111,23 +111,23 @@ func TestGoldenOptions(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			svc, srv := newService(t)
-			srv.Handle(pathSend, func(testutil.Request) any {
-				return testutil.With(map[string]any{"MsgTime": 1700000000, "MsgKey": "827092_1287657_1700000000", "MsgId": "144115_827092_1287657"})
+			srv.Handle(pathSend, func(testkit.Request) any {
+				return testkit.With(map[string]any{"MsgTime": 1700000000, "MsgKey": "827092_1287657_1700000000", "MsgId": "144115_827092_1287657"})
 			})
-			srv.Handle(pathGroup, func(testutil.Request) any {
-				return testutil.With(map[string]any{"MsgTime": 1700000000, "MsgSeq": 7})
+			srv.Handle(pathGroup, func(testkit.Request) any {
+				return testkit.With(map[string]any{"MsgTime": 1700000000, "MsgSeq": 7})
 			})
 			res, err := svc.Send(context.Background(), tc.msg)
 			require.NoError(t, err)
 			assertGolden(t, "testdata/golden/opt_"+tc.name+".json", srv.Last(tc.path).Body)
 			assert.Equal(t, uint32(1287657), res.Random)
-			assert.Equal(t, int64(1700000000), res.MsgTime)
+			assert.Equal(t, time.Unix(1700000000, 0), res.MsgTime)
 			if tc.path == pathSend {
 				assert.Equal(t, "827092_1287657_1700000000", res.MsgKey)
 				assert.Equal(t, "144115_827092_1287657", res.MsgID)
-				assert.Equal(t, uint32(827092), res.MsgSeq)
+				assert.Equal(t, uint64(827092), res.MsgSeq)
 			} else {
-				assert.Equal(t, uint32(7), res.MsgSeq)
+				assert.Equal(t, uint64(7), res.MsgSeq)
 				assert.Empty(t, res.MsgKey)
 			}
 		})
@@ -152,7 +152,7 @@ func TestGoldenOtherCalls(t *testing.T) {
 			return s.RecallC2C(ctx, "doctor1", "patient1", "31906_833502_1572869830")
 		}},
 		{"recall_group", "group_open_http_svc/group_msg_recall", func(s *message.Service) error {
-			_, err := s.RecallGroup(ctx, message.RecallGroupRequest{GroupID: "g1", MsgSeqs: []uint32{100, 101}, Reason: "sent by mistake"})
+			_, err := s.RecallGroup(ctx, message.RecallGroupRequest{GroupID: "g1", MsgSeqs: []uint64{100, 101}, Reason: "sent by mistake"})
 			return err
 		}},
 		{"modify_c2c", "openim/modify_c2c_msg", func(s *message.Service) error {

@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/timkit/tim"
-	"github.com/timkit/tim/internal/testutil"
+	"github.com/timkit/tim/internal/testkit"
 	"github.com/timkit/tim/message"
 )
 
@@ -26,23 +26,25 @@ func (noLimit) Wait(ctx context.Context, _ string, _ int) error { return ctx.Err
 var fastRetry = tim.RetryPolicy{MaxAttempts: 4, BaseDelay: 5 * time.Millisecond, MaxDelay: 20 * time.Millisecond, RateLimitDelay: 5 * time.Millisecond}
 
 // newService starts a recording server and a service talking to it.
-func newService(t testing.TB, opts ...tim.Option) (*message.Service, *testutil.Server) {
+func newService(t testing.TB, opts ...tim.Option) (*message.Service, *testkit.Server) {
 	t.Helper()
-	srv := testutil.NewServer(t)
+	srv := testkit.NewServer(t)
 	base := []tim.Option{tim.WithBaseURL(srv.URL), tim.WithRetry(fastRetry), tim.WithLimiter(noLimit{})}
-	c, err := tim.New(testutil.AppID, testutil.Key, append(base, opts...)...)
+	c, err := tim.New(testkit.AppID, testkit.Key, append(base, opts...)...)
 	require.NoError(t, err)
-	return message.NewService(c), srv
+	svc, err := message.NewService(c)
+	require.NoError(t, err)
+	return svc, srv
 }
 
-// assertGolden is testutil.AssertGolden, except that it tolerates the
+// assertGolden is testkit.AssertGolden, except that it tolerates the
 // trailing newline AssertGolden itself writes: json.Indent keeps trailing
-// whitespace, so testutil.AssertGolden fails on every file it wrote.
-// (Reported; drop this wrapper once testutil trims the file.)
+// whitespace, so testkit.AssertGolden fails on every file it wrote.
+// (Reported; drop this wrapper once testkit trims the file.)
 func assertGolden(t testing.TB, path string, got []byte) {
 	t.Helper()
 	if os.Getenv("UPDATE_GOLDEN") == "1" {
-		testutil.AssertGolden(t, path, got)
+		testkit.AssertGolden(t, path, got)
 		return
 	}
 	want, err := os.ReadFile(path)

@@ -9,7 +9,10 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/timkit/tim/api"
+
 	"github.com/timkit/tim/internal/dedupkey"
+	"github.com/timkit/tim/internal/pager"
 	"github.com/timkit/tim/internal/wire"
 )
 
@@ -36,7 +39,10 @@ type ImportC2CRequest struct {
 	Body Body
 	// CloudCustomData is stored with the message.
 	CloudCustomData string
-	// Seq and Random are MsgSeq and MsgRandom. Tencent treats two imports
+	// Seq and Random are MsgSeq and MsgRandom: dedup keys, sent as
+	// openim's 32-bit MsgSeq and MsgRandom, so both stay uint32 (as
+	// Message.Seq; HistoryMessage reports the MsgSeq back widened to
+	// uint64). Tencent treats two imports
 	// with the same Seq, Random and Time in one conversation as the same
 	// message (whatever the content), so keep the originals' values, or let
 	// ImportC2C draw them (it writes them back here). Keys ImportC2C drew
@@ -49,6 +55,10 @@ type ImportC2CRequest struct {
 
 	keys dedupkey.Binding
 }
+
+// Resent with the same MsgRandom and MsgTimeStamp, by which Tencent
+// recognises an imported message.
+var epImportC2C = catalog.Declare(api.Endpoint{Path: "openim/importmsg", Safety: api.Deduped, DedupWindow: api.C2CDedupWindow})
 
 // ImportC2C imports one C2C message into history (migration from another
 // system). It triggers no callbacks. Resends are deduplicated by Tencent on
@@ -93,7 +103,7 @@ func (s *Service) ImportC2C(ctx context.Context, r *ImportC2CRequest) error {
 		CloudCustomData   string          `json:"CloudCustomData,omitempty"`
 	}{mode, r.From, r.To, r.Seq, r.Random, r.Time.Unix(), body, r.CloudCustomData}
 	var resp envelope
-	return s.d.Do(deduped(ctx), pathImportC2C, &req, &resp)
+	return s.d.Do(ctx, epImportC2C, &req, &resp)
 }
 
 // MaxImportGroupPerCall is import_group_msg's cap per call.
@@ -124,11 +134,18 @@ type ImportGroupRequest struct {
 
 // ImportGroupResult is Tencent's answer for one imported message.
 type ImportGroupResult struct {
-	MsgSeq  uint32
-	MsgTime int64
+	// MsgSeq is the group sequence number the message got.
+	MsgSeq uint64
+	// MsgTime is the message's time (Unix seconds on the wire); zero when
+	// Tencent sent none.
+	MsgTime time.Time
 	// Result is 0 on success (Tencent's per-message result code).
 	Result int
 }
+
+// Tencent documents no dedup for imported group messages: a resend could
+// import them twice.
+var epImportGroupMsgs = catalog.Declare(api.Endpoint{Path: "group_open_http_svc/import_group_msg", Safety: api.Unsafe})
 
 // ImportGroup imports group messages, 7 per call (Tencent's cap), in
 // order. A call failure stops the import and returns what was imported so
@@ -165,7 +182,7 @@ func (s *Service) ImportGroup(ctx context.Context, r ImportGroupRequest) ([]Impo
 		prev = m.Time
 		body, err := checkBody(m.Body)
 		if err != nil {
-			var ie *wire.InvalidInputError
+			var ie *api.InvalidInputError
 			if errors.As(err, &ie) {
 				return nil, wire.Invalid(field+"."+ie.Field, "%s", ie.Reason)
 			}
@@ -185,16 +202,16 @@ func (s *Service) ImportGroup(ctx context.Context, r ImportGroupRequest) ([]Impo
 		var resp struct {
 			envelope
 			ImportMsgResult []struct {
-				MsgSeq  wire.FlexInt `json:"MsgSeq"`
-				MsgTime wire.FlexInt `json:"MsgTime"`
-				Result  wire.FlexInt `json:"Result"`
+				MsgSeq  wire.FlexUint64 `json:"MsgSeq"`
+				MsgTime wire.FlexInt    `json:"MsgTime"`
+				Result  wire.FlexInt    `json:"Result"`
 			} `json:"ImportMsgResult"`
 		}
-		if err := s.d.Do(ctx, pathImportGroupMsgs, &req, &resp); err != nil {
+		if err := s.d.Do(ctx, epImportGroupMsgs, &req, &resp); err != nil {
 			return out, fmt.Errorf("tim: importing messages %d..%d of %d: %w", lo, hi-1, len(items), err)
 		}
 		for _, it := range resp.ImportMsgResult {
-			out = append(out, ImportGroupResult{MsgSeq: uint32(it.MsgSeq), MsgTime: int64(it.MsgTime), Result: int(it.Result)})
+			out = append(out, ImportGroupResult{MsgSeq: uint64(it.MsgSeq), MsgTime: wire.UnixTime(int64(it.MsgTime)), Result: int(it.Result)})
 		}
 	}
 	return out, nil
@@ -202,11 +219,16 @@ func (s *Service) ImportGroup(ctx context.Context, r ImportGroupRequest) ([]Impo
 
 // HistoryMessage is one C2C message from roaming history.
 type HistoryMessage struct {
-	From            string
-	To              string
-	MsgSeq          uint32
-	MsgRandom       uint32
-	MsgTimeStamp    int64 // Unix seconds
+	From string
+	To   string
+	// MsgSeq is the MsgSeq the message was sent with (for a message sent
+	// by this package, its Message.Seq).
+	MsgSeq uint64
+	// MsgRandom is the message's MsgRandom (a dedup key).
+	MsgRandom uint32
+	// MsgTimeStamp is the message's time (Unix seconds on the wire); zero
+	// when Tencent sent none.
+	MsgTimeStamp    time.Time
 	MsgFlagBits     int
 	IsPeerRead      bool
 	MsgKey          string
@@ -217,7 +239,7 @@ type HistoryMessage struct {
 type historyWire struct {
 	From            wire.FlexString `json:"From_Account"`
 	To              wire.FlexString `json:"To_Account"`
-	MsgSeq          wire.FlexInt    `json:"MsgSeq"`
+	MsgSeq          wire.FlexUint64 `json:"MsgSeq"`
 	MsgRandom       wire.FlexInt    `json:"MsgRandom"`
 	MsgTimeStamp    wire.FlexInt    `json:"MsgTimeStamp"`
 	MsgFlagBits     wire.FlexInt    `json:"MsgFlagBits"`
@@ -247,13 +269,17 @@ type HistoryPage struct {
 	// Complete is true when no older message is left in the range.
 	Complete bool
 	// LastMsgTime and LastMsgKey continue the walk: the next request uses
-	// Until = LastMsgTime and LastMsgKey = LastMsgKey.
-	LastMsgTime int64
+	// Until = LastMsgTime and LastMsgKey = LastMsgKey. LastMsgTime is
+	// whole seconds (Unix seconds on the wire), zero when Tencent sent none.
+	LastMsgTime time.Time
 	LastMsgKey  string
 }
 
 // DefaultHistoryPerPage is the default MaxCnt of a C2C history page.
 const DefaultHistoryPerPage = 100
+
+// A read: a resend changes nothing.
+var epRoam = catalog.Declare(api.Endpoint{Path: "openim/admin_getroammsg", Safety: api.Idempotent})
 
 // C2CHistoryPage fetches one page of roaming C2C messages.
 //
@@ -298,31 +324,37 @@ func (s *Service) C2CHistoryPage(ctx context.Context, r HistoryRequest) (*Histor
 		LastMsgKey  wire.FlexString `json:"LastMsgKey"`
 		MsgList     []historyWire   `json:"MsgList"`
 	}
-	if err := s.d.Do(ctx, pathRoam, &req, &resp); err != nil {
+	if err := s.d.Do(ctx, epRoam, &req, &resp); err != nil {
 		return nil, err
 	}
 	p := &HistoryPage{
 		Complete:    resp.Complete == 1,
-		LastMsgTime: int64(resp.LastMsgTime),
+		LastMsgTime: wire.UnixTime(int64(resp.LastMsgTime)),
 		LastMsgKey:  string(resp.LastMsgKey),
 		Messages:    make([]HistoryMessage, len(resp.MsgList)),
 	}
 	for i, w := range resp.MsgList {
 		p.Messages[i] = HistoryMessage{
-			From: string(w.From), To: string(w.To), MsgSeq: uint32(w.MsgSeq), MsgRandom: uint32(w.MsgRandom),
-			MsgTimeStamp: int64(w.MsgTimeStamp), MsgFlagBits: int(w.MsgFlagBits), IsPeerRead: w.IsPeerRead == 1,
+			From: string(w.From), To: string(w.To), MsgSeq: uint64(w.MsgSeq), MsgRandom: uint32(w.MsgRandom),
+			MsgTimeStamp: wire.UnixTime(int64(w.MsgTimeStamp)), MsgFlagBits: int(w.MsgFlagBits), IsPeerRead: w.IsPeerRead == 1,
 			MsgKey: string(w.MsgKey), Body: w.MsgBody, CloudCustomData: string(w.CloudCustomData),
 		}
 	}
 	return p, nil
 }
 
-// errNoProgress stops an iterator whose server repeats a cursor.
-var errNoProgress = errors.New("tim: history: the server returned the same cursor twice")
+// roamCursor is where a C2C history page starts: MaxTime (Unix seconds)
+// and LastMsgKey.
+type roamCursor struct {
+	until int64
+	key   string
+}
 
 // C2CHistory iterates over every roaming C2C message of the request's
 // range, newest first, fetching pages as needed (LastMsgKey continuation).
-// It stops at the first error, which it yields.
+// It stops at the first error, which it yields (a later page's error names
+// the page); a page that repeats the cursor it was asked with ends the walk
+// with an error wrapping api.ErrCursorStuck (tim.ErrCursorStuck).
 //
 // REST: v4/openim/admin_getroammsg
 func (s *Service) C2CHistory(ctx context.Context, r HistoryRequest) iter.Seq2[*HistoryMessage, error] {
@@ -330,27 +362,31 @@ func (s *Service) C2CHistory(ctx context.Context, r HistoryRequest) iter.Seq2[*H
 		if r.Until.IsZero() {
 			r.Until = s.now()
 		}
-		for {
-			p, err := s.C2CHistoryPage(ctx, r)
+		first := roamCursor{until: r.Until.Unix(), key: r.LastMsgKey}
+		fetch := func(c roamCursor) (pager.Page[*HistoryMessage, roamCursor], error) {
+			q := r // the first page as asked (Until keeps its sub-second part)
+			if c != first {
+				q.Until, q.LastMsgKey = time.Unix(c.until, 0), c.key
+			}
+			p, err := s.C2CHistoryPage(ctx, q)
 			if err != nil {
-				yield(nil, err)
-				return
+				return pager.Page[*HistoryMessage, roamCursor]{}, err
 			}
+			items := make([]*HistoryMessage, len(p.Messages))
 			for i := range p.Messages {
-				if !yield(&p.Messages[i], nil) {
-					return
-				}
+				items[i] = &p.Messages[i]
 			}
-			if p.Complete || len(p.Messages) == 0 {
-				return
+			var until int64
+			if !p.LastMsgTime.IsZero() {
+				until = p.LastMsgTime.Unix()
 			}
-			next := time.Unix(p.LastMsgTime, 0)
-			if p.LastMsgKey == r.LastMsgKey && next.Equal(r.Until) {
-				yield(nil, errNoProgress)
-				return
-			}
-			r.Until, r.LastMsgKey = next, p.LastMsgKey
+			return pager.Page[*HistoryMessage, roamCursor]{
+				Items: items,
+				Next:  roamCursor{until: until, key: p.LastMsgKey},
+				Done:  p.Complete || len(p.Messages) == 0,
+			}, nil
 		}
+		pager.Walk("tim: c2c history", first, fetch)(yield)
 	}
 }
 
@@ -362,7 +398,7 @@ type GroupHistoryRequest struct {
 	GroupID string // GroupId
 	// FromSeq is the newest MsgSeq to return (ReqMsgSeq); 0 starts from the
 	// group's latest message.
-	FromSeq uint32
+	FromSeq uint64
 	// PerPage is ReqMsgNumber (1..20, default 20).
 	PerPage int
 	// WithRecalled also returns recalled messages (WithRecalledMsg 1).
@@ -373,10 +409,14 @@ type GroupHistoryRequest struct {
 
 // GroupHistoryMessage is one group message from history.
 type GroupHistoryMessage struct {
-	From    string
-	MsgSeq  uint32
-	Random  uint32
-	MsgTime int64 // MsgTimeStamp, Unix seconds
+	From string
+	// MsgSeq is the message's group sequence number.
+	MsgSeq uint64
+	// Random is the message's Random (a dedup key).
+	Random uint32
+	// MsgTime is MsgTimeStamp (Unix seconds on the wire); zero when Tencent
+	// sent none.
+	MsgTime time.Time
 	// Priority is MsgPriority; Tencent may send it as a name or a number.
 	Priority string
 	// Placeholder (IsPlaceMsg) marks a message that was deleted or expired:
@@ -396,6 +436,9 @@ type GroupHistoryPage struct {
 	Finished int
 }
 
+// A read: a resend changes nothing.
+var epGroupHistory = catalog.Declare(api.Endpoint{Path: "group_open_http_svc/group_msg_get_simple", Safety: api.Idempotent})
+
 // GroupHistoryPage fetches up to 20 messages at or below r.FromSeq.
 //
 // REST: v4/group_open_http_svc/group_msg_get_simple
@@ -411,7 +454,7 @@ func (s *Service) GroupHistoryPage(ctx context.Context, r GroupHistoryRequest) (
 	}
 	req := struct {
 		GroupID         string `json:"GroupId"`
-		ReqMsgSeq       uint32 `json:"ReqMsgSeq,omitempty"`
+		ReqMsgSeq       uint64 `json:"ReqMsgSeq,omitempty"`
 		ReqMsgNumber    int    `json:"ReqMsgNumber"`
 		WithRecalledMsg int    `json:"WithRecalledMsg,omitempty"`
 		TopicID         string `json:"TopicId,omitempty"`
@@ -425,19 +468,19 @@ func (s *Service) GroupHistoryPage(ctx context.Context, r GroupHistoryRequest) (
 			IsSystemMsg  wire.FlexInt    `json:"IsSystemMsg"`
 			MsgPriority  wire.FlexString `json:"MsgPriority"`
 			MsgRandom    wire.FlexInt    `json:"MsgRandom"`
-			MsgSeq       wire.FlexInt    `json:"MsgSeq"`
+			MsgSeq       wire.FlexUint64 `json:"MsgSeq"`
 			MsgTimeStamp wire.FlexInt    `json:"MsgTimeStamp"`
 			MsgKey       wire.FlexString `json:"MsgKey"`
 			MsgBody      Body            `json:"MsgBody"`
 		} `json:"RspMsgList"`
 	}
-	if err := s.d.Do(ctx, pathGroupHistory, &req, &resp); err != nil {
+	if err := s.d.Do(ctx, epGroupHistory, &req, &resp); err != nil {
 		return nil, err
 	}
 	p := &GroupHistoryPage{Finished: int(resp.IsFinished), Messages: make([]GroupHistoryMessage, len(resp.RspMsgList))}
 	for i, w := range resp.RspMsgList {
 		p.Messages[i] = GroupHistoryMessage{
-			From: string(w.From), MsgSeq: uint32(w.MsgSeq), Random: uint32(w.MsgRandom), MsgTime: int64(w.MsgTimeStamp),
+			From: string(w.From), MsgSeq: uint64(w.MsgSeq), Random: uint32(w.MsgRandom), MsgTime: wire.UnixTime(int64(w.MsgTimeStamp)),
 			Priority: string(w.MsgPriority), Placeholder: w.IsPlaceMsg == 1, System: w.IsSystemMsg == 1,
 			MsgKey: string(w.MsgKey), Body: w.MsgBody,
 		}
@@ -448,35 +491,34 @@ func (s *Service) GroupHistoryPage(ctx context.Context, r GroupHistoryRequest) (
 // GroupHistory iterates over a group's messages from r.FromSeq (0: the
 // latest) down to the first, 20 per call: each next call asks for the
 // sequence below the lowest one seen. Deleted or expired messages come as
-// placeholders. It stops at the first error, which it yields.
+// placeholders. It stops at the first error, which it yields (a later
+// page's error names the page); a page with nothing at or below the
+// sequence asked for ends the walk with an error wrapping
+// api.ErrCursorStuck (tim.ErrCursorStuck).
 //
 // REST: v4/group_open_http_svc/group_msg_get_simple
 func (s *Service) GroupHistory(ctx context.Context, r GroupHistoryRequest) iter.Seq2[*GroupHistoryMessage, error] {
-	return func(yield func(*GroupHistoryMessage, error) bool) {
-		for {
-			p, err := s.GroupHistoryPage(ctx, r)
-			if err != nil {
-				yield(nil, err)
-				return
-			}
-			if len(p.Messages) == 0 {
-				return
-			}
-			lowest := p.Messages[0].MsgSeq
-			for i := range p.Messages {
-				lowest = min(lowest, p.Messages[i].MsgSeq)
-				if !yield(&p.Messages[i], nil) {
-					return
-				}
-			}
-			if lowest <= 1 {
-				return
-			}
-			if r.FromSeq != 0 && lowest > r.FromSeq {
-				yield(nil, errNoProgress)
-				return
-			}
-			r.FromSeq = lowest - 1
+	fetch := func(from uint64) (pager.Page[*GroupHistoryMessage, uint64], error) {
+		q := r
+		q.FromSeq = from
+		p, err := s.GroupHistoryPage(ctx, q)
+		if err != nil {
+			return pager.Page[*GroupHistoryMessage, uint64]{}, err
 		}
+		if len(p.Messages) == 0 {
+			return pager.Page[*GroupHistoryMessage, uint64]{Done: true}, nil
+		}
+		items := make([]*GroupHistoryMessage, len(p.Messages))
+		lowest := p.Messages[0].MsgSeq
+		for i := range p.Messages {
+			items[i] = &p.Messages[i]
+			lowest = min(lowest, p.Messages[i].MsgSeq)
+		}
+		next := lowest - 1
+		if from != 0 && lowest > from {
+			next = from // nothing at or below from: the walk did not move
+		}
+		return pager.Page[*GroupHistoryMessage, uint64]{Items: items, Next: next, Done: lowest <= 1}, nil
 	}
+	return pager.Walk("tim: group history", r.FromSeq, fetch)
 }

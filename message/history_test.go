@@ -10,7 +10,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/timkit/tim"
-	"github.com/timkit/tim/internal/testutil"
+	"github.com/timkit/tim/api"
+	"github.com/timkit/tim/internal/testkit"
 	"github.com/timkit/tim/message"
 )
 
@@ -37,19 +38,19 @@ func TestC2CHistoryIteratesAllPages(t *testing.T) {
 		MaxTime    int64  `json:"MaxTime"`
 		LastMsgKey string `json:"LastMsgKey"`
 	}
-	srv.Handle(pathRoam, func(r testutil.Request) any {
+	srv.Handle(pathRoam, func(r testkit.Request) any {
 		var req roamReq
 		r.Decode(t, &req)
 		page := map[string]string{"": "0", "key2": "1", "key5": "2"}[req.LastMsgKey]
 		switch page {
 		case "0":
-			return testutil.With(map[string]any{"Complete": 0, "MsgCnt": 3, "LastMsgTime": 1699999998, "LastMsgKey": "key2",
+			return testkit.With(map[string]any{"Complete": 0, "MsgCnt": 3, "LastMsgTime": 1699999998, "LastMsgKey": "key2",
 				"MsgList": []any{roamMsg(0), roamMsg(1), roamMsg(2)}})
 		case "1":
-			return testutil.With(map[string]any{"Complete": 0, "MsgCnt": 3, "LastMsgTime": 1699999995, "LastMsgKey": "key5",
+			return testkit.With(map[string]any{"Complete": 0, "MsgCnt": 3, "LastMsgTime": 1699999995, "LastMsgKey": "key5",
 				"MsgList": []any{roamMsg(3), roamMsg(4), roamMsg(5)}})
 		default:
-			return testutil.With(map[string]any{"Complete": 1, "MsgCnt": 1, "MsgList": []any{roamMsg(6)}})
+			return testkit.With(map[string]any{"Complete": 1, "MsgCnt": 1, "MsgList": []any{roamMsg(6)}})
 		}
 	})
 	until := time.Unix(1700000100, 0)
@@ -77,27 +78,27 @@ func TestC2CHistoryIteratesAllPages(t *testing.T) {
 func TestC2CHistoryPageFields(t *testing.T) {
 	t.Parallel()
 	svc, srv := newService(t)
-	srv.Handle(pathRoam, func(testutil.Request) any {
-		return testutil.With(map[string]any{"Complete": 1, "MsgList": []any{roamMsg(1)}})
+	srv.Handle(pathRoam, func(testkit.Request) any {
+		return testkit.With(map[string]any{"Complete": 1, "MsgList": []any{roamMsg(1)}})
 	})
 	p, err := svc.C2CHistoryPage(context.Background(), message.HistoryRequest{Operator: "a", Peer: "b"})
 	require.NoError(t, err)
 	require.Len(t, p.Messages, 1)
 	assert.True(t, p.Complete)
-	assert.Equal(t, message.HistoryMessage{From: "a", To: "b", MsgSeq: 1, MsgRandom: 1001, MsgTimeStamp: 1699999999,
+	assert.Equal(t, message.HistoryMessage{From: "a", To: "b", MsgSeq: 1, MsgRandom: 1001, MsgTimeStamp: time.Unix(1699999999, 0),
 		IsPeerRead: true, MsgKey: "key1", Body: message.Body{&message.Text{Text: "m1"}}}, p.Messages[0])
 }
 
 func TestHistoryIteratorStopsEarlyAndOnError(t *testing.T) {
 	t.Parallel()
 	svc, srv := newService(t, tim.WithoutRetry())
-	srv.Handle(pathRoam, func(r testutil.Request) any {
+	srv.Handle(pathRoam, func(r testkit.Request) any {
 		var req struct{ LastMsgKey string }
 		r.Decode(t, &req)
 		if req.LastMsgKey != "" {
-			return testutil.Fail(70107, "gone")
+			return testkit.Fail(70107, "gone")
 		}
-		return testutil.With(map[string]any{"Complete": 0, "LastMsgTime": 1, "LastMsgKey": "k", "MsgList": []any{roamMsg(0), roamMsg(1)}})
+		return testkit.With(map[string]any{"Complete": 0, "LastMsgTime": 1, "LastMsgKey": "k", "MsgList": []any{roamMsg(0), roamMsg(1)}})
 	})
 	n := 0
 	for range svc.C2CHistory(context.Background(), message.HistoryRequest{Operator: "a", Peer: "b"}) {
@@ -125,19 +126,95 @@ func TestHistoryIteratorStopsEarlyAndOnError(t *testing.T) {
 func TestC2CHistoryStopsOnRepeatedCursor(t *testing.T) {
 	t.Parallel()
 	svc, srv := newService(t)
-	srv.Handle(pathRoam, func(testutil.Request) any {
-		return testutil.With(map[string]any{"Complete": 0, "LastMsgTime": 100, "LastMsgKey": "same", "MsgList": []any{roamMsg(0)}})
+	srv.Handle(pathRoam, func(testkit.Request) any {
+		return testkit.With(map[string]any{"Complete": 0, "LastMsgTime": 100, "LastMsgKey": "same", "MsgList": []any{roamMsg(0)}})
 	})
-	var last error
+	var errs []error
 	n := 0
 	for _, err := range svc.C2CHistory(context.Background(), message.HistoryRequest{Operator: "a", Peer: "b"}) {
-		last = err
+		if err != nil {
+			errs = append(errs, err)
+		}
 		if n++; n > 10 {
 			break
 		}
 	}
-	require.Error(t, last)
+	require.Len(t, errs, 1)
+	assert.ErrorIs(t, errs[0], api.ErrCursorStuck)
+	assert.ErrorIs(t, errs[0], tim.ErrCursorStuck)
+	assert.Contains(t, errs[0].Error(), "c2c history page 2")
 	assert.Len(t, srv.Calls(pathRoam), 2)
+}
+
+// A later page's error names the page; the first page's comes as is.
+func TestC2CHistoryLaterPageErrorNamed(t *testing.T) {
+	t.Parallel()
+	svc, srv := newService(t, tim.WithoutRetry())
+	srv.Handle(pathRoam, func(r testkit.Request) any {
+		var req struct{ LastMsgKey string }
+		r.Decode(t, &req)
+		if req.LastMsgKey == "kk" {
+			return testkit.Fail(70107, "gone")
+		}
+		return testkit.With(map[string]any{"Complete": 0, "LastMsgTime": 50, "LastMsgKey": req.LastMsgKey + "k", "MsgList": []any{roamMsg(0)}})
+	})
+	var errs []error
+	for _, err := range svc.C2CHistory(context.Background(), message.HistoryRequest{Operator: "a", Peer: "b", LastMsgKey: "k"}) {
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	require.Len(t, errs, 1)
+	assert.ErrorIs(t, errs[0], tim.ErrAccountNotFound)
+	assert.Contains(t, errs[0].Error(), "c2c history page 2:")
+
+	// The request's own LastMsgKey is where the walk starts.
+	calls := srv.Calls(pathRoam)
+	require.Len(t, calls, 2)
+	var first struct{ LastMsgKey string }
+	calls[0].Decode(t, &first)
+	assert.Equal(t, "k", first.LastMsgKey)
+}
+
+// Wire numbers become the exported types: sequence numbers above 2³² keep
+// every bit, Unix seconds become time.Time, and 0 (absent) the zero time.
+func TestHistoryConversions(t *testing.T) {
+	t.Parallel()
+	svc, srv := newService(t)
+	const big = uint64(1)<<40 + 7
+	srv.Handle(pathRoam, func(testkit.Request) any {
+		return testkit.With(map[string]any{"Complete": 0, "LastMsgTime": 1700000000, "LastMsgKey": "k", "MsgList": []any{
+			map[string]any{"From_Account": "a", "MsgSeq": fmt.Sprint(big), "MsgTimeStamp": 1700000001, "MsgBody": []any{}},
+			map[string]any{"From_Account": "a", "MsgSeq": 4294967295, "MsgBody": []any{}},
+		}})
+	})
+	srv.Handle(pathGroupHistory, func(testkit.Request) any {
+		return testkit.With(map[string]any{"IsFinished": 1, "RspMsgList": []any{
+			map[string]any{"MsgSeq": big, "MsgTimeStamp": "1700000002", "MsgRandom": 4294967295},
+			map[string]any{"MsgSeq": 1},
+		}})
+	})
+	p, err := svc.C2CHistoryPage(context.Background(), message.HistoryRequest{Operator: "a", Peer: "b"})
+	require.NoError(t, err)
+	require.Len(t, p.Messages, 2)
+	assert.Equal(t, big, p.Messages[0].MsgSeq)
+	assert.Equal(t, time.Unix(1700000001, 0), p.Messages[0].MsgTimeStamp)
+	assert.Equal(t, uint64(4294967295), p.Messages[1].MsgSeq)
+	assert.True(t, p.Messages[1].MsgTimeStamp.IsZero(), "absent: the zero time, not 1970")
+	assert.Equal(t, time.Unix(1700000000, 0), p.LastMsgTime)
+
+	g, err := svc.GroupHistoryPage(context.Background(), message.GroupHistoryRequest{GroupID: "g", FromSeq: big})
+	require.NoError(t, err)
+	require.Len(t, g.Messages, 2)
+	assert.Equal(t, big, g.Messages[0].MsgSeq)
+	assert.Equal(t, uint32(4294967295), g.Messages[0].Random)
+	assert.Equal(t, time.Unix(1700000002, 0), g.Messages[0].MsgTime)
+	assert.True(t, g.Messages[1].MsgTime.IsZero())
+	var req struct {
+		ReqMsgSeq uint64 `json:"ReqMsgSeq"`
+	}
+	srv.Last(pathGroupHistory).Decode(t, &req)
+	assert.Equal(t, big, req.ReqMsgSeq, "a 64-bit FromSeq is sent whole")
 }
 
 func groupMsg(seq int) map[string]any {
@@ -157,7 +234,7 @@ func TestGroupHistoryWalksDown(t *testing.T) {
 	t.Parallel()
 	svc, srv := newService(t)
 	const latest = 45
-	srv.Handle(pathGroupHistory, func(r testutil.Request) any {
+	srv.Handle(pathGroupHistory, func(r testkit.Request) any {
 		var req struct {
 			ReqMsgSeq    int `json:"ReqMsgSeq"`
 			ReqMsgNumber int `json:"ReqMsgNumber"`
@@ -171,9 +248,9 @@ func TestGroupHistoryWalksDown(t *testing.T) {
 		for s := top; s > top-req.ReqMsgNumber && s >= 1; s-- {
 			list = append(list, groupMsg(s))
 		}
-		return testutil.With(map[string]any{"GroupId": "g", "IsFinished": 1, "RspMsgList": list})
+		return testkit.With(map[string]any{"GroupId": "g", "IsFinished": 1, "RspMsgList": list})
 	})
-	var seqs []uint32
+	var seqs []uint64
 	for m, err := range svc.GroupHistory(context.Background(), message.GroupHistoryRequest{GroupID: "g"}) {
 		require.NoError(t, err)
 		seqs = append(seqs, m.MsgSeq)
@@ -186,8 +263,8 @@ func TestGroupHistoryWalksDown(t *testing.T) {
 		}
 	}
 	require.Len(t, seqs, latest)
-	assert.Equal(t, uint32(latest), seqs[0])
-	assert.Equal(t, uint32(1), seqs[latest-1])
+	assert.Equal(t, uint64(latest), seqs[0])
+	assert.Equal(t, uint64(1), seqs[latest-1])
 
 	calls := srv.Calls(pathGroupHistory)
 	require.Len(t, calls, 3, "45 messages at 20 per call")
@@ -202,11 +279,55 @@ func TestGroupHistoryWalksDown(t *testing.T) {
 	assert.EqualValues(t, 5, firstReqs[2]["ReqMsgSeq"])
 }
 
+// A server that answers with messages above the sequence asked for (here:
+// it ignores ReqMsgSeq) would be walked forever: the walk stops with
+// api.ErrCursorStuck after the repeated page.
+func TestGroupHistoryStuck(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name  string
+		list  func(req int) []any
+		calls int
+	}{
+		{"ignores ReqMsgSeq", func(int) []any { return []any{groupMsg(30), groupMsg(29)} }, 2},
+		{"answers above it", func(req int) []any {
+			if req == 0 {
+				return []any{groupMsg(30), groupMsg(29)}
+			}
+			return []any{groupMsg(req + 5)}
+		}, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			svc, srv := newService(t)
+			srv.Handle(pathGroupHistory, func(r testkit.Request) any {
+				var req struct{ ReqMsgSeq int }
+				r.Decode(t, &req)
+				return testkit.With(map[string]any{"IsFinished": 1, "RspMsgList": tc.list(req.ReqMsgSeq)})
+			})
+			var errs []error
+			n := 0
+			for _, err := range svc.GroupHistory(context.Background(), message.GroupHistoryRequest{GroupID: "g"}) {
+				if err != nil {
+					errs = append(errs, err)
+				}
+				if n++; n > 100 {
+					break
+				}
+			}
+			require.Len(t, errs, 1)
+			assert.ErrorIs(t, errs[0], api.ErrCursorStuck)
+			assert.Contains(t, errs[0].Error(), "group history page 2")
+			assert.Len(t, srv.Calls(pathGroupHistory), tc.calls)
+		})
+	}
+}
+
 func TestGroupHistoryEmptyGroup(t *testing.T) {
 	t.Parallel()
 	svc, srv := newService(t)
-	srv.Handle(pathGroupHistory, func(testutil.Request) any {
-		return testutil.With(map[string]any{"IsFinished": 1, "RspMsgList": []any{}})
+	srv.Handle(pathGroupHistory, func(testkit.Request) any {
+		return testkit.With(map[string]any{"IsFinished": 1, "RspMsgList": []any{}})
 	})
 	n := 0
 	for range svc.GroupHistory(context.Background(), message.GroupHistoryRequest{GroupID: "g", FromSeq: 10}) {
@@ -219,7 +340,7 @@ func TestGroupHistoryEmptyGroup(t *testing.T) {
 func TestRecallGroupSplitsByTen(t *testing.T) {
 	t.Parallel()
 	svc, srv := newService(t)
-	srv.Handle("group_open_http_svc/group_msg_recall", func(r testutil.Request) any {
+	srv.Handle("group_open_http_svc/group_msg_recall", func(r testkit.Request) any {
 		var req struct {
 			MsgSeqList []struct{ MsgSeq uint32 }
 		}
@@ -232,11 +353,11 @@ func TestRecallGroupSplitsByTen(t *testing.T) {
 			}
 			list = append(list, map[string]any{"MsgSeq": s.MsgSeq, "RetCode": code})
 		}
-		return testutil.With(map[string]any{"RecallRetList": list})
+		return testkit.With(map[string]any{"RecallRetList": list})
 	})
-	seqs := make([]uint32, 23)
+	seqs := make([]uint64, 23)
 	for i := range seqs {
-		seqs[i] = uint32(i + 1)
+		seqs[i] = uint64(i + 1)
 	}
 	res, err := svc.RecallGroup(context.Background(), message.RecallGroupRequest{GroupID: "g", MsgSeqs: seqs})
 	require.NoError(t, err)
@@ -248,7 +369,7 @@ func TestRecallGroupSplitsByTen(t *testing.T) {
 func TestImportGroupSplitsBySeven(t *testing.T) {
 	t.Parallel()
 	svc, srv := newService(t)
-	srv.Handle("group_open_http_svc/import_group_msg", func(r testutil.Request) any {
+	srv.Handle("group_open_http_svc/import_group_msg", func(r testkit.Request) any {
 		var req struct {
 			MsgList []struct{ SendTime int64 }
 		}
@@ -257,7 +378,7 @@ func TestImportGroupSplitsBySeven(t *testing.T) {
 		for _, m := range req.MsgList {
 			list = append(list, map[string]any{"MsgSeq": m.SendTime - 100, "MsgTime": m.SendTime, "Result": 0})
 		}
-		return testutil.With(map[string]any{"ImportMsgResult": list})
+		return testkit.With(map[string]any{"ImportMsgResult": list})
 	})
 	var msgs []message.ImportGroupMsg
 	for i := range 15 {
@@ -267,7 +388,7 @@ func TestImportGroupSplitsBySeven(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, srv.Calls("group_open_http_svc/import_group_msg"), 3)
 	require.Len(t, res, 15)
-	assert.Equal(t, message.ImportGroupResult{MsgSeq: 15, MsgTime: 115}, res[14])
+	assert.Equal(t, message.ImportGroupResult{MsgSeq: 15, MsgTime: time.Unix(115, 0)}, res[14])
 }
 
 func TestImportC2CFixesKeysOnce(t *testing.T) {
@@ -286,13 +407,13 @@ func TestImportC2CFixesKeysOnce(t *testing.T) {
 func TestC2CUnread(t *testing.T) {
 	t.Parallel()
 	svc, srv := newService(t)
-	srv.Handle("openim/get_c2c_unread_msg_num", func(r testutil.Request) any {
+	srv.Handle("openim/get_c2c_unread_msg_num", func(r testkit.Request) any {
 		var req struct {
 			Peers []string `json:"Peer_Account"`
 		}
 		r.Decode(t, &req)
 		if len(req.Peers) == 0 {
-			return testutil.With(map[string]any{"AllC2CUnreadMsgNum": 12})
+			return testkit.With(map[string]any{"AllC2CUnreadMsgNum": 12})
 		}
 		var list, errs []any
 		for _, p := range req.Peers {
@@ -302,7 +423,7 @@ func TestC2CUnread(t *testing.T) {
 			}
 			list = append(list, map[string]any{"Peer_Account": p, "C2CUnreadMsgNum": fmt.Sprint(len(p))}) // drift: a string
 		}
-		return testutil.With(map[string]any{"C2CUnreadMsgNumList": list, "ErrorList": errs})
+		return testkit.With(map[string]any{"C2CUnreadMsgNumList": list, "ErrorList": errs})
 	})
 	total, err := svc.C2CUnread(context.Background(), "u")
 	require.NoError(t, err)
@@ -320,4 +441,44 @@ func TestC2CUnread(t *testing.T) {
 	require.Len(t, res.Failed, 1)
 	assert.Equal(t, "ghost", res.Failed[0].Account)
 	assert.ErrorIs(t, res.Failed[0], tim.ErrAccountNotFound)
+}
+
+// A peer listed twice is asked once, in the order of its first occurrence.
+func TestC2CUnreadAsksDuplicatesOnce(t *testing.T) {
+	t.Parallel()
+	svc, srv := newService(t)
+	srv.Handle("openim/get_c2c_unread_msg_num", func(r testkit.Request) any {
+		var req struct {
+			Peers []string `json:"Peer_Account"`
+		}
+		r.Decode(t, &req)
+		var list []any
+		for _, p := range req.Peers {
+			list = append(list, map[string]any{"Peer_Account": p, "C2CUnreadMsgNum": len(p)})
+		}
+		return testkit.With(map[string]any{"C2CUnreadMsgNumList": list})
+	})
+	peers := []string{"d", "b", "d", "a", "b"}
+	for i := range 10 {
+		peers = append(peers, fmt.Sprintf("p%02d", i), "a")
+	}
+	res, err := svc.C2CUnread(context.Background(), "u", peers...)
+	require.NoError(t, err)
+	calls := srv.Calls("openim/get_c2c_unread_msg_num")
+	require.Len(t, calls, 2, "13 distinct peers: 10 + 3")
+	var asked []string
+	for _, c := range calls {
+		var req struct {
+			Peers []string `json:"Peer_Account"`
+		}
+		c.Decode(t, &req)
+		asked = append(asked, req.Peers...)
+	}
+	want := []string{"d", "b", "a"}
+	for i := range 10 {
+		want = append(want, fmt.Sprintf("p%02d", i))
+	}
+	assert.Equal(t, want, asked)
+	assert.Len(t, res.ByPeer, 13)
+	assert.Equal(t, int64(3), res.ByPeer["p09"])
 }

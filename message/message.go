@@ -171,7 +171,10 @@ type Message struct {
 	Random uint32
 	// Seq is the C2C MsgSeq: part of the dedup key; within one second
 	// Tencent orders a conversation's history by it (see FixKeys). Unused
-	// for groups (their MsgSeq is assigned by Tencent).
+	// for groups (their MsgSeq is assigned by Tencent). Unlike the sequence
+	// numbers this package reports (uint64: SendResult.MsgSeq,
+	// HistoryMessage.MsgSeq, …), it stays uint32: it is a key the sender
+	// chooses, sent as openim's 32-bit MsgSeq, like Random.
 	Seq uint32
 
 	// keys records the keys the SDK drew and what they were drawn for.

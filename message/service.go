@@ -8,93 +8,83 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/timkit/tim/api"
+
 	"github.com/timkit/tim/internal/jsonenc"
-	"github.com/timkit/tim/internal/transport"
 	"github.com/timkit/tim/internal/wire"
 )
 
-// Doer is what the service needs from a client; *tim.Client implements it.
-type Doer interface {
-	Do(ctx context.Context, path string, req, resp any) error
-}
-
 // Service sends and manages messages. It is safe for concurrent use.
 type Service struct {
-	d   Doer
+	d   api.Doer
 	now func() time.Time
 }
 
-// ServiceOption configures a Service.
-type ServiceOption func(*Service)
+// ServiceOption configures a Service. NewService reports a bad one as an
+// *api.InvalidInputError naming it. (Option configures a Message.)
+type ServiceOption func(*Service) error
 
 // WithClock sets the clock the service reads "now" from (the end of a
 // history request without an Until); default time.Now. tim.New passes the
 // client's clock (tim.WithClock).
 func WithClock(now func() time.Time) ServiceOption {
-	return func(s *Service) {
-		if now != nil {
-			s.now = now
+	return func(s *Service) error {
+		if now == nil {
+			return wire.Invalid("WithClock", "nil clock")
+		}
+		s.now = now
+		return nil
+	}
+}
+
+// NewService returns a Service that makes its calls through d, or an
+// *api.InvalidInputError for a nil d or a bad option.
+func NewService(d api.Doer, opts ...ServiceOption) (*Service, error) {
+	if d == nil {
+		return nil, wire.Invalid("message.NewService", "nil Doer")
+	}
+	s := &Service{d: d, now: time.Now}
+	for i, o := range opts {
+		if o == nil {
+			return nil, wire.Invalid(fmt.Sprintf("opts[%d]", i), "is a nil ServiceOption")
+		}
+		if err := o(s); err != nil {
+			return nil, err
 		}
 	}
+	return s, nil
 }
 
-// NewService returns a Service that makes its calls through d.
-func NewService(d Doer, opts ...ServiceOption) *Service {
-	s := &Service{d: d, now: time.Now}
-	for _, o := range opts {
-		o(s)
-	}
-	return s
-}
+var catalog api.Catalog
 
-type envelope = wire.Envelope
+// Endpoints returns the REST commands this package calls, as declared
+// beside the methods that call them.
+func Endpoints() []api.Endpoint { return catalog.Endpoints() }
 
-// REST paths used by this package.
-const (
-	pathSendC2C         = "openim/sendmsg"
-	pathBatchSend       = "openim/batchsendmsg"
-	pathImportC2C       = "openim/importmsg"
-	pathRoam            = "openim/admin_getroammsg"
-	pathWithdraw        = "openim/admin_msgwithdraw"
-	pathSetRead         = "openim/admin_set_msg_read"
-	pathUnread          = "openim/get_c2c_unread_msg_num"
-	pathModifyC2C       = "openim/modify_c2c_msg"
-	pathModifyGroup     = "openim/modify_group_msg"
-	pathSendGroup       = "group_open_http_svc/send_group_msg"
-	pathGroupNotify     = "group_open_http_svc/send_group_system_notification"
-	pathGroupRecall     = "group_open_http_svc/group_msg_recall"
-	pathGroupHistory    = "group_open_http_svc/group_msg_get_simple"
-	pathImportGroupMsgs = "group_open_http_svc/import_group_msg"
-)
-
-// deduped marks a call whose resend Tencent absorbs by its dedup keys.
-func deduped(ctx context.Context) context.Context {
-	return transport.WithSafety(ctx, transport.Deduped)
-}
+type envelope = api.Envelope
 
 // SendResult is what a send returns: the handles later calls need and the
 // dedup keys that were sent, so an application-level retry can reuse them.
 type SendResult struct {
 	// Conversation is the message's conversation type.
 	Conversation ConversationType
-	// MsgTime is the server time of the message (Unix seconds).
-	MsgTime int64
+	// MsgTime is the server time of the message (MsgTime, Unix seconds on
+	// the wire); zero when Tencent sent none.
+	MsgTime time.Time
 	// MsgKey (C2C) identifies the message for recall and modify.
 	MsgKey string
 	// MsgID (C2C) is Tencent's MsgId.
 	MsgID string
 	// MsgSeq is the group's server-assigned sequence number (the handle for
-	// recall and modify), or for C2C the MsgSeq that was sent.
-	MsgSeq uint32
+	// recall, modify and extensions), or for C2C the MsgSeq that was sent
+	// (Message.Seq, widened).
+	MsgSeq uint64
 	// DropReason (group) is set when frequency control dropped the message;
 	// Send then also returns a *DroppedError.
 	DropReason string
 	// Random is the MsgRandom (C2C) or Random (group) that was sent.
 	Random uint32
 }
-
-// Time returns MsgTime as a time.Time.
-func (r *SendResult) Time() time.Time { return time.Unix(r.MsgTime, 0) }
 
 // DroppedError reports a group message that Tencent accepted but dropped
 // under frequency control (MsgDropReason). It matches ErrRateLimited:
@@ -109,8 +99,8 @@ func (e *DroppedError) Error() string {
 	return "tim: group message to " + strconv.Quote(e.GroupID) + " dropped: " + e.Reason
 }
 
-// Is matches wire.ErrRateLimited (tim.ErrRateLimited).
-func (e *DroppedError) Is(target error) bool { return target == wire.ErrRateLimited }
+// Is matches api.ErrRateLimited (tim.ErrRateLimited).
+func (e *DroppedError) Is(target error) bool { return target == api.ErrRateLimited }
 
 // appendC2C encodes the body of sendmsg (to) or batchsendmsg (tos), with
 // the keys in the order of Tencent's documentation. It is written by hand
@@ -234,9 +224,13 @@ type groupRequest struct {
 type groupResponse struct {
 	envelope
 	MsgTime       wire.FlexInt    `json:"MsgTime"`
-	MsgSeq        wire.FlexInt    `json:"MsgSeq"`
+	MsgSeq        wire.FlexUint64 `json:"MsgSeq"`
 	MsgDropReason wire.FlexString `json:"MsgDropReason"`
 }
+
+// Tencent drops a resend with the same sender, MsgSeq, MsgRandom and content
+// within 120 s; the message keeps its keys across attempts.
+var epSendC2C = catalog.Declare(api.Endpoint{Path: "openim/sendmsg", Safety: api.Deduped, DedupWindow: api.C2CDedupWindow})
 
 // Send validates m, settles its dedup keys (see Message and FixKeys) and
 // sends it to its user or group. A timeout or a transient failure is
@@ -273,18 +267,22 @@ func (s *Service) Send(ctx context.Context, m *Message) (*SendResult, error) {
 		return nil, err
 	}
 	var resp c2cResponse
-	if err := s.d.Do(deduped(ctx), pathSendC2C, json.RawMessage(req), &resp); err != nil {
+	if err := s.d.Do(ctx, epSendC2C, json.RawMessage(req), &resp); err != nil {
 		return nil, err
 	}
 	return &SendResult{
 		Conversation: ConvC2C,
-		MsgTime:      int64(resp.MsgTime),
+		MsgTime:      wire.UnixTime(int64(resp.MsgTime)),
 		MsgKey:       string(resp.MsgKey),
 		MsgID:        string(resp.MsgID),
-		MsgSeq:       m.Seq,
+		MsgSeq:       uint64(m.Seq),
 		Random:       m.Random,
 	}, nil
 }
+
+// Tencent drops a resend with the same Random and content within 5 minutes;
+// the message keeps its Random across attempts.
+var epSendGroup = catalog.Declare(api.Endpoint{Path: "group_open_http_svc/send_group_msg", Safety: api.Deduped, DedupWindow: api.GroupDedupWindow})
 
 func (s *Service) sendGroup(ctx context.Context, m *Message, body json.RawMessage) (*SendResult, error) {
 	r := &groupRequest{
@@ -314,13 +312,13 @@ func (s *Service) sendGroup(ctx context.Context, m *Message, body json.RawMessag
 		return nil, err
 	}
 	var resp groupResponse
-	if err := s.d.Do(deduped(ctx), pathSendGroup, json.RawMessage(req), &resp); err != nil {
+	if err := s.d.Do(ctx, epSendGroup, json.RawMessage(req), &resp); err != nil {
 		return nil, err
 	}
 	res := &SendResult{
 		Conversation: ConvGroup,
-		MsgTime:      int64(resp.MsgTime),
-		MsgSeq:       uint32(resp.MsgSeq),
+		MsgTime:      wire.UnixTime(int64(resp.MsgTime)),
+		MsgSeq:       uint64(resp.MsgSeq),
 		DropReason:   string(resp.MsgDropReason),
 		Random:       m.Random,
 	}
@@ -343,9 +341,12 @@ type GroupNotification struct {
 	TopicID string `json:"TopicId,omitempty"`
 }
 
+// No dedup key: a resend would show the notification twice.
+var epGroupNotify = catalog.Declare(api.Endpoint{Path: "group_open_http_svc/send_group_system_notification", Safety: api.Unsafe})
+
 // SendGroupNotification sends a group system notification. The API has no
 // dedup key, so an attempt whose answer is lost is not resent (the
-// transport treats this path as unsafe).
+// endpoint is declared Unsafe).
 //
 // REST: v4/group_open_http_svc/send_group_system_notification
 func (s *Service) SendGroupNotification(ctx context.Context, n GroupNotification) error {
@@ -361,12 +362,16 @@ func (s *Service) SendGroupNotification(ctx context.Context, n GroupNotification
 		}
 	}
 	var resp envelope
-	return s.d.Do(ctx, pathGroupNotify, &n, &resp)
+	return s.d.Do(ctx, epGroupNotify, &n, &resp)
 }
 
 // CodeAlreadyRecalled is Tencent's answer to recalling a C2C message that
 // was already recalled (20023).
 const CodeAlreadyRecalled = 20023
+
+// Writes the state given (or an operation Tencent applies once): a resend
+// leaves the same result.
+var epWithdraw = catalog.Declare(api.Endpoint{Path: "openim/admin_msgwithdraw", Safety: api.Idempotent})
 
 // RecallC2C recalls a one-to-one message by the MsgKey its send returned
 // (or a callback or history carried). Recalling an already recalled message
@@ -389,8 +394,8 @@ func (s *Service) RecallC2C(ctx context.Context, from, to, msgKey string) error 
 		MsgKey string `json:"MsgKey"`
 	}{from, to, msgKey}
 	var resp envelope
-	err := s.d.Do(ctx, pathWithdraw, &req, &resp)
-	var ae *wire.APIError
+	err := s.d.Do(ctx, epWithdraw, &req, &resp)
+	var ae *api.Error
 	if errors.As(err, &ae) && ae.Code == CodeAlreadyRecalled {
 		return nil
 	}
@@ -404,9 +409,9 @@ const MaxRecallPerCall = 10
 type RecallGroupRequest struct {
 	// GroupID is the group (GroupId).
 	GroupID string
-	// MsgSeqs are the messages' group sequence numbers; any number, sent
-	// 10 per call.
-	MsgSeqs []uint32
+	// MsgSeqs are the messages' group sequence numbers
+	// (SendResult.MsgSeq); any number, sent 10 per call.
+	MsgSeqs []uint64
 	// TopicID is the community topic (TopicId), if any.
 	TopicID string
 	// Reason is shown to members (≤100 bytes).
@@ -415,7 +420,8 @@ type RecallGroupRequest struct {
 
 // RecallResult is Tencent's answer for one recalled MsgSeq.
 type RecallResult struct {
-	MsgSeq uint32
+	// MsgSeq is the message's group sequence number.
+	MsgSeq uint64
 	// Code is RetCode: 0 recalled, else Tencent's reason (e.g. 10030
 	// message not found).
 	Code int
@@ -423,6 +429,10 @@ type RecallResult struct {
 
 // MaxRecallReasonBytes caps RecallGroupRequest.Reason.
 const MaxRecallReasonBytes = 100
+
+// Writes the state given (or an operation Tencent applies once): a resend
+// leaves the same result.
+var epGroupRecall = catalog.Declare(api.Endpoint{Path: "group_open_http_svc/group_msg_recall", Safety: api.Idempotent})
 
 // RecallGroup recalls group messages by MsgSeq, 10 per call (Tencent's
 // cap), and returns the per-message outcome. A call failure stops the walk
@@ -436,11 +446,16 @@ func (s *Service) RecallGroup(ctx context.Context, r RecallGroupRequest) ([]Reca
 	if len(r.MsgSeqs) == 0 {
 		return nil, wire.Invalid("MsgSeqList", "is empty")
 	}
+	for i, q := range r.MsgSeqs {
+		if q == 0 {
+			return nil, wire.Invalid("MsgSeqList["+strconv.Itoa(i)+"].MsgSeq", "is 0: group sequence numbers start at 1")
+		}
+	}
 	if len(r.Reason) > MaxRecallReasonBytes {
 		return nil, wire.Invalid("Reason", "is %d bytes, limit is %d", len(r.Reason), MaxRecallReasonBytes)
 	}
 	type seq struct {
-		MsgSeq uint32 `json:"MsgSeq"`
+		MsgSeq uint64 `json:"MsgSeq"`
 	}
 	var out []RecallResult
 	for lo := 0; lo < len(r.MsgSeqs); lo += MaxRecallPerCall {
@@ -457,15 +472,15 @@ func (s *Service) RecallGroup(ctx context.Context, r RecallGroupRequest) ([]Reca
 		var resp struct {
 			envelope
 			RecallRetList []struct {
-				MsgSeq  wire.FlexInt `json:"MsgSeq"`
-				RetCode wire.FlexInt `json:"RetCode"`
+				MsgSeq  wire.FlexUint64 `json:"MsgSeq"`
+				RetCode wire.FlexInt    `json:"RetCode"`
 			} `json:"RecallRetList"`
 		}
-		if err := s.d.Do(ctx, pathGroupRecall, &req, &resp); err != nil {
+		if err := s.d.Do(ctx, epGroupRecall, &req, &resp); err != nil {
 			return out, fmt.Errorf("tim: recalling messages %d..%d of %d: %w", lo, hi-1, len(r.MsgSeqs), err)
 		}
 		for _, it := range resp.RecallRetList {
-			out = append(out, RecallResult{MsgSeq: uint32(it.MsgSeq), Code: int(it.RetCode)})
+			out = append(out, RecallResult{MsgSeq: uint64(it.MsgSeq), Code: int(it.RetCode)})
 		}
 	}
 	return out, nil
@@ -481,6 +496,10 @@ type ModifyC2CRequest struct {
 	// CloudCustomData replaces the custom data ("" keeps it).
 	CloudCustomData string
 }
+
+// Writes the state given (or an operation Tencent applies once): a resend
+// leaves the same result.
+var epModifyC2C = catalog.Declare(api.Endpoint{Path: "openim/modify_c2c_msg", Safety: api.Idempotent})
 
 // ModifyC2C changes the body and/or cloud custom data of a sent C2C message.
 //
@@ -507,13 +526,13 @@ func (s *Service) ModifyC2C(ctx context.Context, r ModifyC2CRequest) error {
 		CloudCustomData string          `json:"CloudCustomData,omitempty"`
 	}{r.From, r.To, r.MsgKey, body, r.CloudCustomData}
 	var resp envelope
-	return s.d.Do(ctx, pathModifyC2C, &req, &resp)
+	return s.d.Do(ctx, epModifyC2C, &req, &resp)
 }
 
 // ModifyGroupRequest changes a sent group message.
 type ModifyGroupRequest struct {
 	GroupID string // GroupId
-	MsgSeq  uint32 // the message's group MsgSeq
+	MsgSeq  uint64 // the message's group MsgSeq
 	// Body replaces the elements (nil keeps them).
 	Body Body
 	// CloudCustomData replaces the custom data ("" keeps it).
@@ -521,6 +540,10 @@ type ModifyGroupRequest struct {
 	// TopicID is the community topic (TopicId), if any.
 	TopicID string
 }
+
+// Writes the state given (or an operation Tencent applies once): a resend
+// leaves the same result.
+var epModifyGroup = catalog.Declare(api.Endpoint{Path: "openim/modify_group_msg", Safety: api.Idempotent})
 
 // ModifyGroup changes the body and/or cloud custom data of a sent group
 // message.
@@ -539,13 +562,13 @@ func (s *Service) ModifyGroup(ctx context.Context, r ModifyGroupRequest) error {
 	}
 	req := struct {
 		GroupID         string          `json:"GroupId"`
-		MsgSeq          uint32          `json:"MsgSeq"`
+		MsgSeq          uint64          `json:"MsgSeq"`
 		MsgBody         json.RawMessage `json:"MsgBody,omitempty"`
 		CloudCustomData string          `json:"CloudCustomData,omitempty"`
 		TopicID         string          `json:"TopicId,omitempty"`
 	}{r.GroupID, r.MsgSeq, body, r.CloudCustomData, r.TopicID}
 	var resp envelope
-	return s.d.Do(ctx, pathModifyGroup, &req, &resp)
+	return s.d.Do(ctx, epModifyGroup, &req, &resp)
 }
 
 func modifiedBody(b Body, cloud string) (json.RawMessage, error) {
@@ -557,6 +580,10 @@ func modifiedBody(b Body, cloud string) (json.RawMessage, error) {
 	}
 	return checkBody(b)
 }
+
+// Writes the state given (or an operation Tencent applies once): a resend
+// leaves the same result.
+var epSetRead = catalog.Declare(api.Endpoint{Path: "openim/admin_set_msg_read", Safety: api.Idempotent})
 
 // SetC2CRead marks user's one-to-one messages from peer as read up to
 // readAt (the zero time means now).
@@ -578,7 +605,7 @@ func (s *Service) SetC2CRead(ctx context.Context, user, peer string, readAt time
 		req.MsgRead = readAt.Unix()
 	}
 	var resp envelope
-	return s.d.Do(ctx, pathSetRead, &req, &resp)
+	return s.d.Do(ctx, epSetRead, &req, &resp)
 }
 
 // MaxUnreadPeersPerCall is get_c2c_unread_msg_num's cap on Peer_Account.
@@ -596,9 +623,14 @@ type Unread struct {
 	Failed []RecipientError
 }
 
+// A read: a resend changes nothing.
+var epUnread = catalog.Declare(api.Endpoint{Path: "openim/get_c2c_unread_msg_num", Safety: api.Idempotent})
+
 // C2CUnread returns user's unread C2C message count: the total when no
 // peers are given, else per conversation with each peer (any number, asked
-// 10 per call).
+// 10 per call; a peer listed twice is asked once, in the order of its first
+// occurrence). On a call failure it returns what it has so far and an error
+// naming the peers of that call (their indices among the distinct peers).
 //
 // REST: v4/openim/get_c2c_unread_msg_num
 func (s *Service) C2CUnread(ctx context.Context, user string, peers ...string) (*Unread, error) {
@@ -610,6 +642,7 @@ func (s *Service) C2CUnread(ctx context.Context, user string, peers ...string) (
 			return nil, err
 		}
 	}
+	peers = distinct(peers)
 	out := &Unread{}
 	call := func(ps []string) error {
 		req := struct {
@@ -628,7 +661,7 @@ func (s *Service) C2CUnread(ctx context.Context, user string, peers ...string) (
 				Code wire.FlexInt    `json:"ErrorCode"`
 			} `json:"ErrorList"`
 		}
-		if err := s.d.Do(ctx, pathUnread, &req, &resp); err != nil {
+		if err := s.d.Do(ctx, epUnread, &req, &resp); err != nil {
 			return err
 		}
 		out.Total += int64(resp.All)
@@ -639,7 +672,7 @@ func (s *Service) C2CUnread(ctx context.Context, user string, peers ...string) (
 			out.ByPeer[string(it.Peer)] = int64(it.Num)
 		}
 		for _, e := range resp.Errors {
-			out.Failed = append(out.Failed, recipientError(pathUnread, string(e.Peer), int(e.Code)))
+			out.Failed = append(out.Failed, recipientError(epUnread.Path, string(e.Peer), int(e.Code)))
 		}
 		return nil
 	}
@@ -656,4 +689,17 @@ func (s *Service) C2CUnread(ctx context.Context, user string, peers ...string) (
 		}
 	}
 	return out, nil
+}
+
+// distinct returns ids without repeats, in the order of first occurrence.
+func distinct(ids []string) []string {
+	out := make([]string, 0, len(ids))
+	seen := make(map[string]struct{}, len(ids))
+	for _, id := range ids {
+		if _, ok := seen[id]; !ok {
+			seen[id] = struct{}{}
+			out = append(out, id)
+		}
+	}
+	return out
 }

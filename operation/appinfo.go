@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/timkit/tim/api"
 	"github.com/timkit/tim/internal/wire"
 )
 
@@ -56,19 +57,11 @@ const (
 // DailyStats are one day's operating statistics. Tencent sends the figures
 // as strings ("2014"); Int reads them as numbers.
 type DailyStats struct {
-	// Date is the day, "YYYYMMDD" (Beijing time).
-	Date string
+	// Date is the day (the answer's "YYYYMMDD") at midnight Beijing time
+	// (UTC+8); zero when the answer has no readable date.
+	Date time.Time
 	// Fields holds every figure by name, as text.
 	Fields map[StatField]string
-}
-
-// Day returns Date as midnight Beijing time (zero if unparsable).
-func (d DailyStats) Day() time.Time {
-	t, err := time.ParseInLocation("20060102", d.Date, beijing)
-	if err != nil {
-		return time.Time{}
-	}
-	return t
 }
 
 // Get returns one figure as text.
@@ -99,7 +92,9 @@ func decodeStats(raw []map[string]json.RawMessage) []DailyStats {
 				continue
 			}
 			if k == "Date" {
-				d.Date = s
+				if t, err := time.ParseInLocation("20060102", s, beijing); err == nil {
+					d.Date = t
+				}
 				continue
 			}
 			d.Fields[StatField(k)] = s
@@ -131,6 +126,9 @@ func scalar(v json.RawMessage) (string, bool) {
 	return "", false
 }
 
+// A read: a resend changes nothing.
+var epGetAppInfo = catalog.Declare(api.Endpoint{Path: "openconfigsvr/getappinfo", Safety: api.Idempotent})
+
 // AppInfo reads the app's operating statistics of the last 30 days, one
 // DailyStats per day; fields restricts the figures (none: all).
 //
@@ -149,7 +147,7 @@ func (s *Service) AppInfo(ctx context.Context, fields ...StatField) ([]DailyStat
 		envelope
 		Result []map[string]json.RawMessage `json:"Result"`
 	}
-	if err := s.d.Do(ctx, pathGetAppInfo, &req, &resp); err != nil {
+	if err := s.d.Do(ctx, epGetAppInfo, &req, &resp); err != nil {
 		return nil, err
 	}
 	return decodeStats(resp.Result), nil

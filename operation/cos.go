@@ -5,8 +5,12 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/timkit/tim/api"
 	"github.com/timkit/tim/internal/wire"
 )
+
+// A read: a resend changes nothing.
+var epGetIPList = catalog.Declare(api.Endpoint{Path: "ConfigSvc/GetIPList", Safety: api.Idempotent})
 
 // IPList returns the addresses (and ranges) Tencent's IM servers call from,
 // for the app's firewall allow list of callback sources.
@@ -17,7 +21,7 @@ func (s *Service) IPList(ctx context.Context) ([]string, error) {
 		envelope
 		IPList []wire.FlexString `json:"IPList"`
 	}
-	if err := s.d.Do(ctx, pathGetIPList, struct{}{}, &resp); err != nil {
+	if err := s.d.Do(ctx, epGetIPList, struct{}{}, &resp); err != nil {
 		return nil, err
 	}
 	out := make([]string, 0, len(resp.IPList))
@@ -37,6 +41,10 @@ func checkRawURL(field, u string) error {
 	return nil
 }
 
+// Writes the state given (or an operation Tencent applies once): a resend
+// leaves the same result.
+var epForbid = catalog.Declare(api.Endpoint{Path: "im_cos_msg/forbid_illegal_object", Safety: api.Idempotent})
+
 // ForbidObject bans a chat file (image, voice, video, file) stored by IM:
 // the SDKs can no longer download it. rawURL is the URL field of the rich
 // message element.
@@ -50,8 +58,12 @@ func (s *Service) ForbidObject(ctx context.Context, rawURL string) error {
 		RawURL string `json:"RawURL"`
 	}{rawURL}
 	var resp envelope
-	return s.d.Do(ctx, pathForbid, &req, &resp)
+	return s.d.Do(ctx, epForbid, &req, &resp)
 }
+
+// Writes the state given (or an operation Tencent applies once): a resend
+// leaves the same result.
+var epAllow = catalog.Declare(api.Endpoint{Path: "im_cos_msg/allow_banned_object", Safety: api.Idempotent})
 
 // AllowObject lifts the ban of a chat file.
 //
@@ -64,7 +76,7 @@ func (s *Service) AllowObject(ctx context.Context, rawURL string) error {
 		RawURL string `json:"RawURL"`
 	}{rawURL}
 	var resp envelope
-	return s.d.Do(ctx, pathAllow, &req, &resp)
+	return s.d.Do(ctx, epAllow, &req, &resp)
 }
 
 // ObjectStatus is a chat file's state.
@@ -90,12 +102,15 @@ type CosObject struct {
 	Status    ObjectStatus
 }
 
+// A read: a resend changes nothing.
+var epCosSig = catalog.Declare(api.Endpoint{Path: "im_cos_msg/get_cos_sig", Safety: api.Idempotent})
+
 // Err returns nil for a successful query, else a *tim.APIError.
 func (o CosObject) Err() error {
 	if o.Code == 0 {
 		return nil
 	}
-	return &wire.APIError{Op: pathCosSig, HTTPStatus: 200, Code: o.Code, Info: o.Desc}
+	return &api.Error{Op: epCosSig.Path, HTTPStatus: 200, Code: o.Code, Info: o.Desc}
 }
 
 // CosSignatures returns the state and a signed download URL of chat files,
@@ -129,7 +144,7 @@ func (s *Service) CosSignatures(ctx context.Context, rawURLs []string) ([]CosObj
 			Status     wire.FlexInt    `json:"Status"`
 		} `json:"PreSigURLs"`
 	}
-	if err := s.d.Do(ctx, pathCosSig, &req, &resp); err != nil {
+	if err := s.d.Do(ctx, epCosSig, &req, &resp); err != nil {
 		return nil, err
 	}
 	out := make([]CosObject, len(rawURLs))

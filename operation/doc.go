@@ -7,7 +7,10 @@
 //     and 10017 (group) before any callback;
 //   - operating statistics of the last 30 days (openconfigsvr/getappinfo);
 //   - hourly message-history files (open_msg_svc/get_history) and a
-//     streaming reader for the downloaded files (ReadHistory);
+//     streaming reader for the downloaded files (ReadHistory). The kind of
+//     messages is a message.ConversationType (message.ConvC2C,
+//     message.ConvGroup), sent as get_history's "C2C" / "Group"; the hour is
+//     a time.Time, named in Beijing time (UTC+8) on the wire;
 //   - the IP list of Tencent's IM servers (ConfigSvc/GetIPList);
 //   - chat-file moderation (im_cos_msg/*): ban and unban a stored file,
 //     read files' state with a signed URL.
@@ -15,6 +18,12 @@
 // The openconfigsvr answers carry no ActionStatus; the transport decides
 // success by ErrorCode, and getappinfo's "ErrorInfo": "OK" is success.
 //
-// The root package wires a Service into tim.Client; standalone, build one
-// with NewService around anything that implements Doer.
+// Times are time.Time (history hours and expiries, the statistics' days,
+// all read in Beijing time), mute lengths time.Duration, sequence numbers
+// uint64 and random keys uint32.
+//
+// The root package wires a Service into tim.Client (tim.Client.Operation);
+// standalone, build one with NewService around anything that implements
+// api.Doer. Endpoints lists the commands the package calls, each declared
+// once beside its method.
 package operation

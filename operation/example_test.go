@@ -10,6 +10,7 @@ import (
 	"time"
 
 	tim "github.com/timkit/tim"
+	"github.com/timkit/tim/message"
 	"github.com/timkit/tim/operation"
 )
 
@@ -27,7 +28,11 @@ func ExampleService_SetGlobalMute() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	ops := operation.NewService(client)
+	defer client.Close()
+	ops, err := operation.NewService(client)
+	if err != nil {
+		log.Fatal(err)
+	}
 	err = ops.SetGlobalMute(context.Background(), operation.MuteRequest{
 		UserID: "spammer_1",
 		C2C:    new(operation.MuteForever),
@@ -54,8 +59,8 @@ func ExampleReadHistory() {
 		if err != nil {
 			log.Fatal(err)
 		}
-		fmt.Println(rec.From, "→", rec.To, rec.Body.Text())
+		fmt.Println(rec.ChatType == message.ConvC2C, rec.MsgTime.Format("2006-01-02 15:04 -0700"), rec.From, "→", rec.To, rec.Body.Text())
 	}
 	// Output:
-	// doctor_1 → patient_7 您好
+	// true 2026-01-01 09:00 +0800 doctor_1 → patient_7 您好
 }

@@ -5,6 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"testing"
+	"time"
+
+	"github.com/timkit/tim/api"
+	"github.com/timkit/tim/message"
 )
 
 // FuzzReadHistory feeds arbitrary files to the streaming history reader: it
@@ -37,7 +41,9 @@ func FuzzReadHistory(f *testing.F) {
 // bodyDoer answers every call by decoding one canned body into the response.
 type bodyDoer []byte
 
-func (b bodyDoer) Do(_ context.Context, _ string, _, resp any) error { return json.Unmarshal(b, resp) }
+func (b bodyDoer) Do(_ context.Context, _ api.Endpoint, _, resp any) error {
+	return json.Unmarshal(b, resp)
+}
 
 // FuzzAnswers feeds arbitrary answers to every decoder of the service.
 func FuzzAnswers(f *testing.F) {
@@ -52,11 +58,16 @@ func FuzzAnswers(f *testing.F) {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		svc := NewService(bodyDoer(body))
+		svc, err := NewService(bodyDoer(body))
+		if err != nil {
+			t.Fatal(err)
+		}
 		ctx := context.Background()
 		if stats, err := svc.AppInfo(ctx); err == nil {
 			for _, d := range stats {
-				_ = d.Day()
+				if !d.Date.IsZero() && d.Date.Hour() != 0 {
+					t.Fatalf("Date %v is not a midnight in Beijing time", d.Date)
+				}
 				for k := range d.Fields {
 					_, _ = d.Int(k)
 				}
@@ -65,7 +76,7 @@ func FuzzAnswers(f *testing.F) {
 		if m, err := svc.GlobalMute(ctx, "a"); err == nil && (m.C2C < 0 || m.C2C > MuteForever || m.Group < 0 || m.Group > MuteForever) {
 			t.Fatalf("mute out of range: %+v", m)
 		}
-		_, _ = svc.HistoryFiles(ctx, HistoryRequest{ChatType: ChatC2C, MsgTime: "2015120121"})
+		_, _ = svc.HistoryFiles(ctx, HistoryRequest{ChatType: message.ConvC2C, Hour: time.Unix(1448974806, 0)})
 		_, _ = svc.IPList(ctx)
 		if objs, err := svc.CosSignatures(ctx, []string{"https://a", "https://b"}); err == nil && len(objs) != 2 {
 			t.Fatalf("got %d objects for 2 URLs", len(objs))

@@ -9,20 +9,40 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"strings"
 	"time"
 
+	"github.com/timkit/tim/api"
 	"github.com/timkit/tim/internal/wire"
 	"github.com/timkit/tim/message"
 )
 
-// ChatType selects which messages get_history returns.
-type ChatType string
+// chatType is get_history's ChatType for c: "C2C" or "Group" (not
+// message.ConvGroup's "GROUP"); any other value is invalid input.
+func chatType(c message.ConversationType) (string, error) {
+	switch c {
+	case message.ConvC2C:
+		return "C2C", nil
+	case message.ConvGroup:
+		return "Group", nil
+	}
+	return "", wire.Invalid("ChatType", "must be message.ConvC2C or message.ConvGroup, got %q", string(c))
+}
 
-// Chat types.
-const (
-	ChatC2C   ChatType = "C2C"
-	ChatGroup ChatType = "Group"
-)
+// conversationOf reads a history file's ChatType ("C2C", "Group", in any
+// case); other values are kept as they are.
+func conversationOf(s string) message.ConversationType {
+	switch {
+	case strings.EqualFold(s, "C2C"):
+		return message.ConvC2C
+	case strings.EqualFold(s, "Group"):
+		return message.ConvGroup
+	}
+	return message.ConversationType(s)
+}
+
+// hourLayout is how get_history names an hour bucket (MsgTime).
+const hourLayout = "2006010215"
 
 // ErrHistoryNotReady matches get_history's 1004: the hour's file is not
 // generated yet (files are made hourly, usually within an hour after it
@@ -31,28 +51,27 @@ var ErrHistoryNotReady = errors.New("operation: message history file not ready o
 
 // HistoryRequest names one hour of one kind of messages.
 type HistoryRequest struct {
-	ChatType ChatType
-	// Hour is any time within the hour wanted; it is formatted in Beijing
-	// time (UTC+8), the zone of Tencent's hour buckets.
+	// ChatType is message.ConvC2C or message.ConvGroup (sent as "C2C" or
+	// "Group").
+	ChatType message.ConversationType
+	// Hour is any time within the hour wanted (MsgTime). It is sent as
+	// the hour's bucket name in Beijing time (UTC+8), the zone of
+	// Tencent's hour buckets: 13:30 UTC asks for "YYYYMMDD21". To ask for
+	// a bucket by its name, give that hour in UTC+8, e.g.
+	// time.Date(2015, 12, 1, 0, 0, 0, 0, time.FixedZone("CST", 8*3600))
+	// for "2015120100".
 	Hour time.Time
-	// MsgTime, when set, is sent as is instead of Hour ("YYYYMMDDHH").
-	MsgTime string
 }
 
 func (r HistoryRequest) msgTime() (string, error) {
-	if r.MsgTime != "" {
-		if len(r.MsgTime) != 10 {
-			return "", wire.Invalid("MsgTime", "%q is not YYYYMMDDHH", r.MsgTime)
-		}
-		if _, err := time.ParseInLocation("2006010215", r.MsgTime, beijing); err != nil {
-			return "", wire.Invalid("MsgTime", "%q is not YYYYMMDDHH", r.MsgTime)
-		}
-		return r.MsgTime, nil
-	}
 	if r.Hour.IsZero() {
 		return "", wire.Invalid("MsgTime", "no hour given")
 	}
-	return r.Hour.In(beijing).Format("2006010215"), nil
+	mt := r.Hour.In(beijing).Format(hourLayout)
+	if len(mt) != len(hourLayout) {
+		return "", wire.Invalid("MsgTime", "%v is outside the years 0000..9999", r.Hour)
+	}
+	return mt, nil
 }
 
 // HistoryFile is one downloadable message-history file: gzip-compressed
@@ -69,25 +88,27 @@ type HistoryFile struct {
 	GzipMD5  string
 }
 
+// A read: a resend changes nothing.
+var epGetHistory = catalog.Declare(api.Endpoint{Path: "open_msg_svc/get_history", Safety: api.Idempotent})
+
 // HistoryFiles returns the download addresses of one hour's message
 // history. A file not made yet (or an hour without messages) is
 // ErrHistoryNotReady. Read a downloaded file with ReadHistory.
 //
 // REST: v4/open_msg_svc/get_history
 func (s *Service) HistoryFiles(ctx context.Context, r HistoryRequest) ([]HistoryFile, error) {
-	switch r.ChatType {
-	case ChatC2C, ChatGroup:
-	default:
-		return nil, wire.Invalid("ChatType", "must be %q or %q, got %q", ChatC2C, ChatGroup, string(r.ChatType))
+	ct, err := chatType(r.ChatType)
+	if err != nil {
+		return nil, err
 	}
 	mt, err := r.msgTime()
 	if err != nil {
 		return nil, err
 	}
 	req := struct {
-		ChatType ChatType `json:"ChatType"`
-		MsgTime  string   `json:"MsgTime"`
-	}{r.ChatType, mt}
+		ChatType string `json:"ChatType"`
+		MsgTime  string `json:"MsgTime"`
+	}{ct, mt}
 	var resp struct {
 		envelope
 		File []struct {
@@ -99,8 +120,8 @@ func (s *Service) HistoryFiles(ctx context.Context, r HistoryRequest) ([]History
 			GzipMD5    wire.FlexString `json:"GzipMD5"`
 		} `json:"File"`
 	}
-	if err := s.d.Do(ctx, pathGetHistory, &req, &resp); err != nil {
-		var ae *wire.APIError
+	if err := s.d.Do(ctx, epGetHistory, &req, &resp); err != nil {
+		var ae *api.Error
 		if errors.As(err, &ae) && ae.Code == 1004 {
 			return nil, fmt.Errorf("%w: %w", ErrHistoryNotReady, err)
 		}
@@ -119,16 +140,20 @@ func (s *Service) HistoryFiles(ctx context.Context, r HistoryRequest) ([]History
 
 // HistoryRecord is one message of a history file.
 type HistoryRecord struct {
-	// ChatType and MsgTime come from the file's header.
-	ChatType ChatType
-	MsgTime  string
-	From     string // From_Account
-	To       string // To_Account (C2C)
-	GroupID  string // GroupId (Group)
+	// ChatType comes from the file's header: message.ConvC2C or
+	// message.ConvGroup (a value Tencent does not document is kept as it
+	// is).
+	ChatType message.ConversationType
+	// MsgTime is the file's hour (its header's "YYYYMMDDHH", read in
+	// Beijing time); zero when the header has none or it is unreadable.
+	MsgTime time.Time
+	From    string // From_Account
+	To      string // To_Account (C2C)
+	GroupID string // GroupId (Group)
 	// Timestamp is MsgTimestamp.
 	Timestamp time.Time
 	MsgSeq    uint64
-	MsgRandom uint64
+	MsgRandom uint32
 	Body      message.Body
 	// Raw is the record as it appears in the file.
 	Raw json.RawMessage
@@ -139,7 +164,7 @@ type historyRecordWire struct {
 	To        wire.FlexString `json:"To_Account"`
 	GroupID   wire.FlexString `json:"GroupId"`
 	Timestamp wire.FlexInt    `json:"MsgTimestamp"`
-	MsgSeq    wire.FlexInt    `json:"MsgSeq"`
+	MsgSeq    wire.FlexUint64 `json:"MsgSeq"`
 	MsgRandom wire.FlexInt    `json:"MsgRandom"`
 	MsgBody   message.Body    `json:"MsgBody"`
 }
@@ -177,8 +202,8 @@ func ReadHistory(r io.Reader) iter.Seq2[HistoryRecord, error] {
 			return
 		}
 		var hdr struct {
-			ChatType ChatType
-			MsgTime  string
+			ChatType message.ConversationType
+			MsgTime  time.Time
 		}
 		sawList := false
 		for dec.More() {
@@ -196,9 +221,9 @@ func ReadHistory(r io.Reader) iter.Seq2[HistoryRecord, error] {
 					return
 				}
 				if key == "ChatType" {
-					hdr.ChatType = ChatType(v)
-				} else {
-					hdr.MsgTime = string(v)
+					hdr.ChatType = conversationOf(string(v))
+				} else if t, err := time.ParseInLocation(hourLayout, string(v), beijing); err == nil {
+					hdr.MsgTime = t
 				}
 			case "MsgList":
 				if tok, err := dec.Token(); err != nil || tok != json.Delim('[') {
@@ -223,7 +248,7 @@ func ReadHistory(r io.Reader) iter.Seq2[HistoryRecord, error] {
 						continue
 					}
 					rec := HistoryRecord{ChatType: hdr.ChatType, MsgTime: hdr.MsgTime, From: string(w.From), To: string(w.To),
-						GroupID: string(w.GroupID), MsgSeq: uint64(w.MsgSeq), MsgRandom: uint64(w.MsgRandom), Body: w.MsgBody, Raw: raw}
+						GroupID: string(w.GroupID), MsgSeq: uint64(w.MsgSeq), MsgRandom: uint32(w.MsgRandom), Body: w.MsgBody, Raw: raw}
 					if w.Timestamp > 0 {
 						rec.Timestamp = time.Unix(int64(w.Timestamp), 0)
 					}

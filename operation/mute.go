@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/timkit/tim/api"
 	"github.com/timkit/tim/internal/wire"
 )
 
@@ -30,6 +31,10 @@ func muteSeconds(field string, d time.Duration) (uint32, error) {
 	secs := (d + time.Second - 1) / time.Second
 	return uint32(secs), nil
 }
+
+// Writes the state given (or an operation Tencent applies once): a resend
+// leaves the same result.
+var epSetNoSpeaking = catalog.Declare(api.Endpoint{Path: "openconfigsvr/setnospeaking", Safety: api.Idempotent})
 
 // SetGlobalMute mutes or unmutes a user's one-to-one and/or group messages
 // app-wide. At least one of C2C and Group must be set.
@@ -62,7 +67,7 @@ func (s *Service) SetGlobalMute(ctx context.Context, req MuteRequest) error {
 		w.GroupmsgNospeakingTime = &n
 	}
 	var resp envelope // the answer carries no ActionStatus: ErrorCode decides
-	return s.d.Do(ctx, pathSetNoSpeaking, &w, &resp)
+	return s.d.Do(ctx, epSetNoSpeaking, &w, &resp)
 }
 
 // Mute is a user's global mute as getnospeaking reports it: how long each
@@ -77,6 +82,9 @@ func (m Mute) C2CMuted() bool { return m.C2C > 0 }
 
 // GroupMuted reports whether group messages are muted.
 func (m Mute) GroupMuted() bool { return m.Group > 0 }
+
+// A read: a resend changes nothing.
+var epGetNoSpeaking = catalog.Declare(api.Endpoint{Path: "openconfigsvr/getnospeaking", Safety: api.Idempotent})
 
 // GlobalMute reads a user's global mute. Tencent reports an account that
 // does not exist as permanently muted.
@@ -95,7 +103,7 @@ func (s *Service) GlobalMute(ctx context.Context, userID string) (*Mute, error) 
 		C2CmsgNospeakingTime   wire.FlexInt `json:"C2CmsgNospeakingTime"`
 		GroupmsgNospeakingTime wire.FlexInt `json:"GroupmsgNospeakingTime"`
 	}
-	if err := s.d.Do(ctx, pathGetNoSpeaking, &req, &resp); err != nil {
+	if err := s.d.Do(ctx, epGetNoSpeaking, &req, &resp); err != nil {
 		return nil, err
 	}
 	return &Mute{C2C: muteDuration(int64(resp.C2CmsgNospeakingTime)), Group: muteDuration(int64(resp.GroupmsgNospeakingTime))}, nil

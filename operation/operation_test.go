@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	tim "github.com/timkit/tim"
-	"github.com/timkit/tim/internal/testutil"
+	"github.com/timkit/tim/internal/testkit"
 	"github.com/timkit/tim/message"
 	"github.com/timkit/tim/operation"
 )
@@ -29,17 +29,33 @@ const (
 	pCosSig  = "im_cos_msg/get_cos_sig"
 )
 
-func newService(t *testing.T) (*operation.Service, *testutil.Server) {
+func newService(t *testing.T) (*operation.Service, *testkit.Server) {
 	t.Helper()
-	srv := testutil.NewServer(t)
-	c, err := tim.New(testutil.AppID, testutil.Key, tim.WithBaseURL(srv.URL), tim.WithoutRetry(), tim.WithRateLimit(0))
+	srv := testkit.NewServer(t)
+	c, err := tim.New(testkit.AppID, testkit.Key, tim.WithBaseURL(srv.URL), tim.WithoutRetry(), tim.WithRateLimit(0))
 	require.NoError(t, err)
-	return operation.NewService(c), srv
+	t.Cleanup(func() { _ = c.Close() })
+	svc, err := operation.NewService(c)
+	require.NoError(t, err)
+	return svc, srv
 }
 
-func golden(t *testing.T, srv *testutil.Server, path, name string) {
+// cst is Beijing time, the zone of Tencent's hour buckets and dates.
+var cst = time.FixedZone("CST", 8*3600)
+
+func TestNewServiceRefusesNilDoer(t *testing.T) {
+	t.Parallel()
+	s, err := operation.NewService(nil)
+	assert.Nil(t, s)
+	var inv *tim.InvalidInputError
+	require.ErrorAs(t, err, &inv)
+	assert.Equal(t, "operation.NewService", inv.Field)
+	assert.ErrorIs(t, err, tim.ErrInvalidParameter)
+}
+
+func golden(t *testing.T, srv *testkit.Server, path, name string) {
 	t.Helper()
-	testutil.AssertGolden(t, "testdata/golden/"+name+".json", srv.Last(path).Body)
+	testkit.AssertGolden(t, "testdata/golden/"+name+".json", srv.Last(path).Body)
 }
 
 // bare is an openconfigsvr answer: ErrorCode and ErrorInfo, no ActionStatus.
@@ -54,7 +70,7 @@ func bare(code int, info string, fields map[string]any) map[string]any {
 func TestSetGlobalMuteGolden(t *testing.T) {
 	t.Parallel()
 	svc, srv := newService(t)
-	srv.Handle(pSet, func(testutil.Request) any { return bare(0, "", nil) })
+	srv.Handle(pSet, func(testkit.Request) any { return bare(0, "", nil) })
 	require.NoError(t, svc.SetGlobalMute(context.Background(), operation.MuteRequest{
 		UserID: "lumotuwe", C2C: new(operation.MuteForever), Group: new(7200 * time.Second),
 	}))
@@ -66,12 +82,12 @@ func TestSetGlobalMuteGolden(t *testing.T) {
 	golden(t, srv, pSet, "setnospeaking_unmute_group")
 
 	// A failure without ActionStatus is still a failure.
-	srv.Handle(pSet, func(testutil.Request) any { return bare(130004, "no Set_Account", nil) })
+	srv.Handle(pSet, func(testkit.Request) any { return bare(130004, "no Set_Account", nil) })
 	err := svc.SetGlobalMute(context.Background(), operation.MuteRequest{UserID: "x", C2C: new(time.Second)})
 	var ae *tim.APIError
 	require.ErrorAs(t, err, &ae)
 	assert.Equal(t, 130004, ae.Code)
-	srv.Handle(pSet, func(testutil.Request) any { return bare(70107, "account not imported", nil) })
+	srv.Handle(pSet, func(testkit.Request) any { return bare(70107, "account not imported", nil) })
 	err = svc.SetGlobalMute(context.Background(), operation.MuteRequest{UserID: "x", C2C: new(time.Second)})
 	assert.ErrorIs(t, err, tim.ErrAccountNotFound)
 }
@@ -79,7 +95,7 @@ func TestSetGlobalMuteGolden(t *testing.T) {
 func TestGlobalMuteGolden(t *testing.T) {
 	t.Parallel()
 	svc, srv := newService(t)
-	srv.Handle(pGet, func(testutil.Request) any {
+	srv.Handle(pGet, func(testkit.Request) any {
 		return bare(0, "", map[string]any{"C2CmsgNospeakingTime": 4294967295, "GroupmsgNospeakingTime": "7196"})
 	})
 	m, err := svc.GlobalMute(context.Background(), "lumotuwe")
@@ -89,7 +105,7 @@ func TestGlobalMuteGolden(t *testing.T) {
 	assert.True(t, m.C2CMuted())
 	assert.True(t, m.GroupMuted())
 
-	srv.Handle(pGet, func(testutil.Request) any { return bare(0, "", nil) })
+	srv.Handle(pGet, func(testkit.Request) any { return bare(0, "", nil) })
 	m, err = svc.GlobalMute(context.Background(), "lumotuwe")
 	require.NoError(t, err)
 	assert.False(t, m.C2CMuted())
@@ -99,7 +115,7 @@ func TestGlobalMuteGolden(t *testing.T) {
 func TestAppInfoGolden(t *testing.T) {
 	t.Parallel()
 	svc, srv := newService(t)
-	srv.Handle(pAppInfo, func(testutil.Request) any {
+	srv.Handle(pAppInfo, func(testkit.Request) any {
 		return bare(0, "OK", map[string]any{"Result": []map[string]any{
 			{"APNSMsgNum": "84", "ActiveUserNum": "2014", "AppId": "1104620500", "AppName": "实时通信场景体验版",
 				"ChainDecrease": 16, "Company": "林野", "Date": "20160607", "MaxOnlineNum": "62", "Odd": map[string]any{"x": 1}},
@@ -111,8 +127,11 @@ func TestAppInfoGolden(t *testing.T) {
 	golden(t, srv, pAppInfo, "getappinfo_all")
 	require.Len(t, stats, 2)
 	d := stats[0]
-	assert.Equal(t, "20160607", d.Date)
-	assert.Equal(t, time.Date(2016, 6, 7, 0, 0, 0, 0, time.FixedZone("CST", 8*3600)).Unix(), d.Day().Unix())
+	assert.True(t, time.Date(2016, 6, 7, 0, 0, 0, 0, cst).Equal(d.Date), "Date is midnight Beijing time: %v", d.Date)
+	assert.Equal(t, time.Date(2016, 6, 6, 16, 0, 0, 0, time.UTC), d.Date.UTC())
+	_, ok := d.Get("Date")
+	assert.False(t, ok, "the date is not a figure")
+	assert.True(t, time.Date(2016, 6, 5, 0, 0, 0, 0, cst).Equal(stats[1].Date))
 	n, ok := d.Int(operation.StatActiveUserNum)
 	assert.True(t, ok)
 	assert.Equal(t, int64(2014), n)
@@ -130,7 +149,22 @@ func TestAppInfoGolden(t *testing.T) {
 	require.NoError(t, err)
 	golden(t, srv, pAppInfo, "getappinfo_fields")
 
-	srv.Handle(pAppInfo, func(testutil.Request) any { return bare(130011, "SQL query error", nil) })
+	// A day without a readable Date keeps its figures and a zero Date.
+	srv.Handle(pAppInfo, func(testkit.Request) any {
+		return bare(0, "OK", map[string]any{"Result": []map[string]any{
+			{"Date": "2016-06-07", "LoginTimes": "3"}, {"LoginTimes": 4},
+		}})
+	})
+	stats, err = svc.AppInfo(context.Background())
+	require.NoError(t, err)
+	require.Len(t, stats, 2)
+	for i, d := range stats {
+		assert.True(t, d.Date.IsZero(), "day %d: %v", i, d.Date)
+		_, ok := d.Int(operation.StatLoginTimes)
+		assert.True(t, ok, "day %d", i)
+	}
+
+	srv.Handle(pAppInfo, func(testkit.Request) any { return bare(130011, "SQL query error", nil) })
 	_, err = svc.AppInfo(context.Background())
 	assert.Error(t, err)
 }
@@ -138,14 +172,14 @@ func TestAppInfoGolden(t *testing.T) {
 func TestHistoryFilesGolden(t *testing.T) {
 	t.Parallel()
 	svc, srv := newService(t)
-	srv.Handle(pHistory, func(testutil.Request) any {
-		return testutil.With(map[string]any{"File": []map[string]any{{
+	srv.Handle(pHistory, func(testkit.Request) any {
+		return testkit.With(map[string]any{"File": []map[string]any{{
 			"URL": "https://download.tim.qq.com/msg_history/2/9b8f.gz", "ExpireTime": "2015-12-02 16:45:23",
 			"FileSize": 65207, "FileMD5": "cceece008bb7f469a47cf8c4b7acb84e", "GzipSize": "1815", "GzipMD5": "c3a0269dde393fd7a8bb18bfdeaeee2e",
 		}}})
 	})
 	// 13:30 UTC is 21:30 in Beijing: the 21:00 bucket.
-	files, err := svc.HistoryFiles(context.Background(), operation.HistoryRequest{ChatType: operation.ChatC2C, Hour: time.Date(2015, 12, 1, 13, 30, 0, 0, time.UTC)})
+	files, err := svc.HistoryFiles(context.Background(), operation.HistoryRequest{ChatType: message.ConvC2C, Hour: time.Date(2015, 12, 1, 13, 30, 0, 0, time.UTC)})
 	require.NoError(t, err)
 	golden(t, srv, pHistory, "get_history")
 	require.Len(t, files, 1)
@@ -154,12 +188,14 @@ func TestHistoryFilesGolden(t *testing.T) {
 	assert.Equal(t, int64(1815), f.GzipSize)
 	assert.Equal(t, time.Date(2015, 12, 2, 8, 45, 23, 0, time.UTC), f.Expires.UTC())
 
-	_, err = svc.HistoryFiles(context.Background(), operation.HistoryRequest{ChatType: operation.ChatGroup, MsgTime: "2015120100"})
+	// message.ConvGroup ("GROUP") is "Group" on this command's wire; a
+	// bucket named by its Beijing hour is sent under that name.
+	_, err = svc.HistoryFiles(context.Background(), operation.HistoryRequest{ChatType: message.ConvGroup, Hour: time.Date(2015, 12, 1, 0, 59, 59, 0, cst)})
 	require.NoError(t, err)
 	golden(t, srv, pHistory, "get_history_group")
 
-	srv.Handle(pHistory, func(testutil.Request) any { return testutil.Fail(1004, "file not generated") })
-	_, err = svc.HistoryFiles(context.Background(), operation.HistoryRequest{ChatType: operation.ChatGroup, MsgTime: "2015120100"})
+	srv.Handle(pHistory, func(testkit.Request) any { return testkit.Fail(1004, "file not generated") })
+	_, err = svc.HistoryFiles(context.Background(), operation.HistoryRequest{ChatType: message.ConvGroup, Hour: time.Date(2015, 12, 1, 0, 0, 0, 0, cst)})
 	assert.ErrorIs(t, err, operation.ErrHistoryNotReady)
 	var ae *tim.APIError
 	require.ErrorAs(t, err, &ae)
@@ -187,12 +223,15 @@ func TestReadHistory(t *testing.T) {
 			}
 			require.Len(t, got, 2)
 			r := got[0]
-			assert.Equal(t, operation.ChatC2C, r.ChatType)
-			assert.Equal(t, "2015120121", r.MsgTime)
+			assert.Equal(t, message.ConvC2C, r.ChatType)
+			assert.True(t, time.Date(2015, 12, 1, 21, 0, 0, 0, cst).Equal(r.MsgTime), "MsgTime %v", r.MsgTime)
 			assert.Equal(t, "peakerdong", r.From)
 			assert.Equal(t, "qiyueliuhuo2018", r.To)
 			assert.Equal(t, time.Unix(1448974806, 0), r.Timestamp)
 			assert.Equal(t, uint64(3452069198), r.MsgSeq)
+			assert.Equal(t, uint32(45838), r.MsgRandom)
+			assert.Equal(t, uint64(462709847), got[1].MsgSeq)
+			assert.Equal(t, uint32(19196437), got[1].MsgRandom)
 			assert.Equal(t, "四等分", r.Body.Text())
 			assert.Equal(t, time.Unix(1448974808, 0), got[1].Timestamp)
 			require.Len(t, got[1].Body, 2)
@@ -204,7 +243,7 @@ func TestReadHistory(t *testing.T) {
 	for rec, err := range operation.ReadHistory(strings.NewReader(group)) {
 		require.NoError(t, err)
 		assert.Equal(t, "@TGS#1FDFVPAE2", rec.GroupID)
-		assert.Equal(t, operation.ChatGroup, rec.ChatType)
+		assert.Equal(t, message.ConvGroup, rec.ChatType)
 	}
 	for _, bad := range []string{``, `[]`, `{"MsgList":{}}`, `{"ChatType":"C2C"}`, `{"MsgList":[{"From_Account":`} {
 		var err error
@@ -220,10 +259,68 @@ func TestReadHistory(t *testing.T) {
 	assert.True(t, errors.Is(err, operation.ErrNotHistoryFile))
 }
 
+func TestReadHistoryHeader(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		header   string
+		wantType message.ConversationType
+		wantTime time.Time
+	}{
+		{"c2c", `"ChatType":"C2C","MsgTime":"2015120121"`, message.ConvC2C, time.Date(2015, 12, 1, 13, 0, 0, 0, time.UTC)},
+		{"group", `"ChatType":"Group","MsgTime":"2026010100"`, message.ConvGroup, time.Date(2025, 12, 31, 16, 0, 0, 0, time.UTC)},
+		{"group in another case", `"ChatType":"GROUP"`, message.ConvGroup, time.Time{}},
+		{"undocumented type kept", `"ChatType":"Robot","MsgTime":"2015-12-01"`, "Robot", time.Time{}},
+		{"no header", ``, "", time.Time{}},
+		{"hour out of range", `"MsgTime":"2015120125"`, "", time.Time{}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			sep := ""
+			if tc.header != "" {
+				sep = ","
+			}
+			file := `{` + tc.header + sep + `"MsgList":[{"From_Account":"a","To_Account":"b","MsgSeq":"18446744073709551615","MsgRandom":4294967295,"MsgBody":[]}]}`
+			n := 0
+			for rec, err := range operation.ReadHistory(strings.NewReader(file)) {
+				require.NoError(t, err)
+				n++
+				assert.Equal(t, tc.wantType, rec.ChatType)
+				assert.True(t, tc.wantTime.Equal(rec.MsgTime), "MsgTime %v, want %v", rec.MsgTime, tc.wantTime)
+				assert.Equal(t, uint64(18446744073709551615), rec.MsgSeq, "the full 64 bits, not through float64")
+				assert.Equal(t, uint32(4294967295), rec.MsgRandom)
+				assert.True(t, rec.Timestamp.IsZero(), "no MsgTimestamp: zero time")
+			}
+			assert.Equal(t, 1, n)
+		})
+	}
+}
+
+func TestReadHistoryBadSequenceIsARecordError(t *testing.T) {
+	t.Parallel()
+	file := `{"ChatType":"C2C","MsgList":[{"From_Account":"a","MsgSeq":-1},{"From_Account":"b","MsgSeq":7}]}`
+	var errs []error
+	var got []operation.HistoryRecord
+	for rec, err := range operation.ReadHistory(strings.NewReader(file)) {
+		if err != nil {
+			errs = append(errs, err)
+			assert.JSONEq(t, `{"From_Account":"a","MsgSeq":-1}`, string(rec.Raw), "the bad record comes with its text")
+			continue
+		}
+		got = append(got, rec)
+	}
+	require.Len(t, errs, 1, "a negative sequence does not wrap around to a huge one")
+	assert.ErrorContains(t, errs[0], "history record 0")
+	require.Len(t, got, 1, "reading goes on after a bad record")
+	assert.Equal(t, "b", got[0].From)
+	assert.Equal(t, uint64(7), got[0].MsgSeq)
+}
+
 func TestIPListGolden(t *testing.T) {
 	t.Parallel()
 	svc, srv := newService(t)
-	srv.Handle(pIPList, func(testutil.Request) any {
+	srv.Handle(pIPList, func(testkit.Request) any {
 		return map[string]any{"ErrorCode": 0, "errorInfo": "", "IPList": []string{"1.1.1.0/24", "2.2.2.2"}}
 	})
 	ips, err := svc.IPList(context.Background())
@@ -241,8 +338,8 @@ func TestCosGolden(t *testing.T) {
 	require.NoError(t, svc.AllowObject(context.Background(), u1))
 	golden(t, srv, pAllow, "allow_banned_object")
 
-	srv.Handle(pCosSig, func(testutil.Request) any {
-		return testutil.With(map[string]any{"PreSigURLs": []map[string]any{
+	srv.Handle(pCosSig, func(testkit.Request) any {
+		return testkit.With(map[string]any{"PreSigURLs": []map[string]any{
 			{"Code": 0, "Desc": "", "ResourceID": 2, "PreSigURL": "https://signed/b", "Status": 2},
 			{"Code": 0, "ResourceID": "1", "PreSigURL": "https://signed/a", "Status": 1},
 			{"Code": 0, "ResourceID": 9, "PreSigURL": "https://stray"},
@@ -258,7 +355,7 @@ func TestCosGolden(t *testing.T) {
 	assert.Equal(t, -1, objs[2].Code, "a file without an answer is reported")
 	assert.Error(t, objs[2].Err())
 
-	srv.Handle(pForbid, func(testutil.Request) any { return testutil.Fail(60010, "needs admin") })
+	srv.Handle(pForbid, func(testkit.Request) any { return testkit.Fail(60010, "needs admin") })
 	assert.ErrorIs(t, svc.ForbidObject(context.Background(), u1), tim.ErrPermission)
 }
 
@@ -281,17 +378,25 @@ func TestValidation(t *testing.T) {
 		}},
 		{"get mute", "Get_Account", func() error { _, err := svc.GlobalMute(ctx, ""); return err }},
 		{"stat field", "RequestField[0]", func() error { _, err := svc.AppInfo(ctx, ""); return err }},
-		{"chat type", "ChatType", func() error { _, err := svc.HistoryFiles(ctx, operation.HistoryRequest{Hour: time.Now()}); return err }},
+		{"no chat type", "ChatType", func() error { _, err := svc.HistoryFiles(ctx, operation.HistoryRequest{Hour: time.Now()}); return err }},
+		{"wire spelling is not a conversation type", "ChatType", func() error {
+			_, err := svc.HistoryFiles(ctx, operation.HistoryRequest{ChatType: "Group", Hour: time.Now()})
+			return err
+		}},
+		{"unknown chat type", "ChatType", func() error {
+			_, err := svc.HistoryFiles(ctx, operation.HistoryRequest{ChatType: "c2c", Hour: time.Now()})
+			return err
+		}},
 		{"no hour", "MsgTime", func() error {
-			_, err := svc.HistoryFiles(ctx, operation.HistoryRequest{ChatType: operation.ChatC2C})
+			_, err := svc.HistoryFiles(ctx, operation.HistoryRequest{ChatType: message.ConvC2C})
 			return err
 		}},
-		{"bad msgtime", "MsgTime", func() error {
-			_, err := svc.HistoryFiles(ctx, operation.HistoryRequest{ChatType: operation.ChatC2C, MsgTime: "2015-12-01"})
+		{"hour beyond year 9999", "MsgTime", func() error {
+			_, err := svc.HistoryFiles(ctx, operation.HistoryRequest{ChatType: message.ConvC2C, Hour: time.Date(10000, 1, 1, 0, 0, 0, 0, cst)})
 			return err
 		}},
-		{"bad hour", "MsgTime", func() error {
-			_, err := svc.HistoryFiles(ctx, operation.HistoryRequest{ChatType: operation.ChatC2C, MsgTime: "2015120125"})
+		{"hour before year 0", "MsgTime", func() error {
+			_, err := svc.HistoryFiles(ctx, operation.HistoryRequest{ChatType: message.ConvGroup, Hour: time.Date(-1, 1, 1, 0, 0, 0, 0, cst)})
 			return err
 		}},
 		{"forbid", "RawURL", func() error { return svc.ForbidObject(ctx, "a.jpg") }},

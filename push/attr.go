@@ -5,8 +5,13 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/timkit/tim/api"
 	"github.com/timkit/tim/internal/wire"
 )
+
+// Writes the state given (or an operation Tencent applies once): a resend
+// leaves the same result.
+var epSetAttrName = catalog.Declare(api.Endpoint{Path: "all_member_push/im_set_attr_name", Safety: api.Idempotent})
 
 // SetAttrNames names the app's push attributes: slot (0..9) → name
 // (≤ MaxAttrBytes). Slots left out keep their names.
@@ -31,8 +36,11 @@ func (s *Service) SetAttrNames(ctx context.Context, names map[int]string) error 
 		AttrNames map[string]string `json:"AttrNames"`
 	}{wireNames}
 	var resp envelope
-	return s.d.Do(ctx, pathSetAttrName, &req, &resp)
+	return s.d.Do(ctx, epSetAttrName, &req, &resp)
 }
+
+// A read: a resend changes nothing.
+var epGetAttrName = catalog.Declare(api.Endpoint{Path: "all_member_push/im_get_attr_name", Safety: api.Idempotent})
 
 // AttrNames reads the app's push attribute names, slot → name.
 //
@@ -42,7 +50,7 @@ func (s *Service) AttrNames(ctx context.Context) (map[int]string, error) {
 		envelope
 		AttrNames map[string]wire.FlexString `json:"AttrNames"`
 	}
-	if err := s.d.Do(ctx, pathGetAttrName, struct{}{}, &resp); err != nil {
+	if err := s.d.Do(ctx, epGetAttrName, struct{}{}, &resp); err != nil {
 		return nil, err
 	}
 	out := make(map[int]string, len(resp.AttrNames))
@@ -68,6 +76,9 @@ type UserAttrNames struct {
 	Attrs  []string `json:"Attrs"`
 }
 
+// A read: a resend changes nothing.
+var epGetAttr = catalog.Declare(api.Endpoint{Path: "all_member_push/im_get_attr", Safety: api.Idempotent})
+
 // UserAttrs reads the push attributes of users, in calls of
 // MaxUsersPerCall. A user without attributes comes back with an empty map.
 //
@@ -81,7 +92,7 @@ func (s *Service) UserAttrs(ctx context.Context, userIDs []string) ([]UserAttrs,
 		} `json:"UserAttrs"`
 	}
 	var out []UserAttrs
-	err := readUsers(ctx, s.d, pathGetAttr, userIDs, func(resp *answer) {
+	err := readUsers(ctx, s.d, epGetAttr, userIDs, func(resp *answer) {
 		for _, u := range resp.UserAttrs {
 			a := UserAttrs{UserID: string(u.ToAccount), Attrs: make(map[string]string, len(u.Attrs))}
 			for k, v := range u.Attrs {
@@ -92,6 +103,10 @@ func (s *Service) UserAttrs(ctx context.Context, userIDs []string) ([]UserAttrs,
 	})
 	return out, err
 }
+
+// Writes the state given (or an operation Tencent applies once): a resend
+// leaves the same result.
+var epSetAttr = catalog.Declare(api.Endpoint{Path: "all_member_push/im_set_attr", Safety: api.Idempotent})
 
 // SetUserAttrs sets push attributes of users (name the attributes first
 // with SetAttrNames), in calls of MaxUsersPerCall.
@@ -119,11 +134,14 @@ func (s *Service) SetUserAttrs(ctx context.Context, users []UserAttrs) error {
 		}
 	}
 	return inUserRuns(users, func(run []UserAttrs) error {
-		return s.write(ctx, pathSetAttr, &struct {
+		return s.write(ctx, epSetAttr, &struct {
 			UserAttrs []UserAttrs `json:"UserAttrs"`
 		}{run})
 	})
 }
+
+// Removing what is already gone changes nothing: a resend is harmless.
+var epRemoveAttr = catalog.Declare(api.Endpoint{Path: "all_member_push/im_remove_attr", Safety: api.Idempotent})
 
 // RemoveUserAttrs removes push attributes of users, in calls of
 // MaxUsersPerCall.
@@ -148,7 +166,7 @@ func (s *Service) RemoveUserAttrs(ctx context.Context, users []UserAttrNames) er
 		}
 	}
 	return inUserRuns(users, func(run []UserAttrNames) error {
-		return s.write(ctx, pathRemoveAttr, &struct {
+		return s.write(ctx, epRemoveAttr, &struct {
 			UserAttrs []UserAttrNames `json:"UserAttrs"`
 		}{run})
 	})

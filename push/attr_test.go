@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	tim "github.com/timkit/tim"
-	"github.com/timkit/tim/internal/testutil"
+	"github.com/timkit/tim/internal/testkit"
 	"github.com/timkit/tim/push"
 )
 
@@ -28,8 +28,8 @@ func TestAttrNamesGolden(t *testing.T) {
 	require.NoError(t, svc.SetAttrNames(context.Background(), map[int]string{0: "sex", 1: "city", 2: "country"}))
 	golden(t, srv, pSetName, "im_set_attr_name")
 
-	srv.Handle(pGetName, func(testutil.Request) any {
-		return testutil.With(map[string]any{"AttrNames": map[string]any{"0": "sex", "1": "city", "2": "会员等级", "x": "ignored"}})
+	srv.Handle(pGetName, func(testkit.Request) any {
+		return testkit.With(map[string]any{"AttrNames": map[string]any{"0": "sex", "1": "city", "2": "会员等级", "x": "ignored"}})
 	})
 	names, err := svc.AttrNames(context.Background())
 	require.NoError(t, err)
@@ -40,7 +40,7 @@ func TestAttrNamesGolden(t *testing.T) {
 func TestUserAttrsGolden(t *testing.T) {
 	t.Parallel()
 	svc, srv := newService(t, false)
-	srv.Handle(pGetAttr, func(r testutil.Request) any {
+	srv.Handle(pGetAttr, func(r testkit.Request) any {
 		var req struct {
 			ToAccount []string `json:"To_Account"`
 		}
@@ -50,7 +50,7 @@ func TestUserAttrsGolden(t *testing.T) {
 		for _, u := range req.ToAccount {
 			out = append(out, map[string]any{"To_Account": u, "Attrs": map[string]any{"city": "深圳", "level": 3}})
 		}
-		return testutil.With(map[string]any{"UserAttrs": out})
+		return testkit.With(map[string]any{"UserAttrs": out})
 	})
 	got, err := svc.UserAttrs(context.Background(), users(150))
 	require.NoError(t, err)
@@ -76,8 +76,8 @@ func TestUserAttrsGolden(t *testing.T) {
 func TestTagsGolden(t *testing.T) {
 	t.Parallel()
 	svc, srv := newService(t, false)
-	srv.Handle(pGetTag, func(testutil.Request) any {
-		return testutil.With(map[string]any{"UserTags": []map[string]any{
+	srv.Handle(pGetTag, func(testkit.Request) any {
+		return testkit.With(map[string]any{"UserTags": []map[string]any{
 			{"To_Account": "xiaojun012", "Tags": []any{"a", "b"}}, {"To_Account": "xiaojun013", "Tags": []any{"a", 7}},
 		}})
 	})
@@ -98,7 +98,7 @@ func TestAddUserTagsSpreadsOverCalls(t *testing.T) {
 	t.Parallel()
 	svc, srv := newService(t, false)
 	got := map[string][]string{}
-	srv.Handle(pAddTag, func(r testutil.Request) any {
+	srv.Handle(pAddTag, func(r testkit.Request) any {
 		var req struct {
 			UserTags []push.UserTags `json:"UserTags"`
 		}
@@ -132,7 +132,7 @@ func TestAddUserTagsSpreadsOverCalls(t *testing.T) {
 		assert.Equal(t, u.Tags, got[u.UserID])
 	}
 
-	srv.Handle(pAddTag, func(testutil.Request) any { return testutil.Fail(90046, "too many tags") })
+	srv.Handle(pAddTag, func(testkit.Request) any { return testkit.Fail(90046, "too many tags") })
 	err := svc.AddUserTags(context.Background(), in)
 	var ae *tim.APIError
 	require.ErrorAs(t, err, &ae)

@@ -6,14 +6,16 @@
 //
 // A Push carries a message.Body (built like any message), an optional
 // Condition (TagsOr, TagsAnd, AttrsOr, AttrsAnd; tags and attributes cannot
-// be combined), an offline lifetime (MsgLifeTime, 0 = online users only, at
-// most 7 days) and optional offline-push settings (message.OfflinePushInfo).
+// be combined), an offline lifetime (Lifetime, a time.Duration in whole
+// seconds sent as MsgLifeTime; 0 = online users only, at most 7 days) and
+// optional offline-push settings (message.OfflinePushInfo).
 //
 // Tencent deduplicates pushes by MsgRandom alone for 7 days, whatever
 // their content. Service.Send settles the Push's Random (Push.FixRandom)
-// and the call is marked as deduplicated, so a timeout or transient
-// failure is resent byte for byte and Tencent counts it as the same push
-// task. A Random the SDK drew is bound to what the Push sends (From, Body,
+// and im_push is declared api.Deduped with api.PushDedupWindow, so a
+// timeout or transient failure is resent byte for byte and Tencent counts
+// it as the same push task; the SDK stops resending before a resend could
+// arrive after the window. A Random the SDK drew is bound to what the Push sends (From, Body,
 // Condition, Lifetime, OfflinePush): the same unchanged *Push sent again
 // keeps it, a *Push changed since gets a fresh one, so a reused Push is
 // not silently swallowed as a duplicate. A Random you set is always sent
@@ -30,6 +32,7 @@
 //
 // All-member push needs the Pro, Pro Plus or Enterprise edition and is
 // switched on in the IM console. The root package wires a Service into
-// tim.Client; standalone, build one with NewService around anything that
-// implements Doer.
+// tim.Client (tim.Client.Push); standalone, build one with NewService
+// around anything that implements api.Doer. Endpoints lists the commands
+// the package calls, each declared once beside its method.
 package push

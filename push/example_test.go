@@ -23,7 +23,11 @@ func ExampleService_Send() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	svc := push.NewService(client)
+	defer client.Close()
+	svc, err := push.NewService(client)
+	if err != nil {
+		log.Fatal(err)
+	}
 
 	p := &push.Push{
 		Body:      message.Body{&message.Text{Text: "Clinic closed on Friday"}},

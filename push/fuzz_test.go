@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"testing"
 
+	"github.com/timkit/tim/api"
 	"github.com/timkit/tim/message"
 	"github.com/timkit/tim/push"
 )
@@ -12,7 +13,7 @@ import (
 // bodyDoer answers every call by decoding one canned body into the response.
 type bodyDoer []byte
 
-func (b bodyDoer) Do(_ context.Context, _ string, req, resp any) error {
+func (b bodyDoer) Do(_ context.Context, _ api.Endpoint, req, resp any) error {
 	if _, err := json.Marshal(req); err != nil {
 		return err
 	}
@@ -33,7 +34,10 @@ func FuzzAnswers(f *testing.F) {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		svc := push.NewService(bodyDoer(body))
+		svc, err := push.NewService(bodyDoer(body))
+		if err != nil {
+			t.Fatal(err)
+		}
 		ctx := context.Background()
 		if names, err := svc.AttrNames(ctx); err == nil && names == nil {
 			t.Fatal("a decoded answer gives a non-nil map")

@@ -9,41 +9,34 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/timkit/tim/api"
 	"github.com/timkit/tim/internal/dedupkey"
-	"github.com/timkit/tim/internal/transport"
 	"github.com/timkit/tim/internal/wire"
 	"github.com/timkit/tim/message"
 )
 
-// Doer is what the service needs from a client; *tim.Client implements it.
-type Doer interface {
-	Do(ctx context.Context, path string, req, resp any) error
-}
-
 // Service sends all-member pushes and manages the user attributes and tags
 // they target. It is safe for concurrent use.
 type Service struct {
-	d Doer
+	d api.Doer
 }
 
-// NewService returns a Service that makes its calls through d.
-func NewService(d Doer) *Service { return &Service{d: d} }
+// NewService returns a Service that makes its calls through d, or an
+// *api.InvalidInputError for a nil d.
+func NewService(d api.Doer) (*Service, error) {
+	if d == nil {
+		return nil, wire.Invalid("push.NewService", "nil Doer")
+	}
+	return &Service{d: d}, nil
+}
 
-type envelope = wire.Envelope
+var catalog api.Catalog
 
-// REST paths used by this package.
-const (
-	pathPush          = "all_member_push/im_push"
-	pathSetAttrName   = "all_member_push/im_set_attr_name"
-	pathGetAttrName   = "all_member_push/im_get_attr_name"
-	pathGetAttr       = "all_member_push/im_get_attr"
-	pathSetAttr       = "all_member_push/im_set_attr"
-	pathRemoveAttr    = "all_member_push/im_remove_attr"
-	pathGetTag        = "all_member_push/im_get_tag"
-	pathAddTag        = "all_member_push/im_add_tag"
-	pathRemoveTag     = "all_member_push/im_remove_tag"
-	pathRemoveAllTags = "all_member_push/im_remove_all_tags"
-)
+// Endpoints returns the REST commands this package calls, as declared
+// beside the methods that call them.
+func Endpoints() []api.Endpoint { return catalog.Endpoints() }
+
+type envelope = api.Envelope
 
 // Limits checked before any network call (sources in NOTES.md).
 const (
@@ -51,8 +44,9 @@ const (
 	// 604800 s).
 	MaxLifetime = 7 * 24 * time.Hour
 	// DedupWindow is how long Tencent remembers a MsgRandom: a push sent
-	// again with the same MsgRandom within it is the same push task.
-	DedupWindow = 7 * 24 * time.Hour
+	// again with the same MsgRandom within it is the same push task. It is
+	// api.PushDedupWindow, the window im_push is declared with.
+	DedupWindow = api.PushDedupWindow
 	// MaxConditionTags caps TagsOr and TagsAnd (each).
 	MaxConditionTags = 10
 	// MaxTagBytes is the longest tag.
@@ -254,6 +248,10 @@ type pushRequest struct {
 	OfflinePushInfo *message.OfflinePushInfo `json:"OfflinePushInfo,omitempty"`
 }
 
+// Tencent drops a push whose MsgRandom it has seen within 7 days; the push
+// keeps its MsgRandom across attempts.
+var epPush = catalog.Declare(api.Endpoint{Path: "all_member_push/im_push", Safety: api.Deduped, DedupWindow: api.PushDedupWindow})
+
 // Send validates p, settles its MsgRandom (FixRandom) and starts the push.
 // A timeout or a transient failure is retried with the byte-identical
 // request: Tencent's 7-day MsgRandom dedup absorbs the resend. Sending the
@@ -306,7 +304,7 @@ func (s *Service) Send(ctx context.Context, p *Push) (*Result, error) {
 		envelope
 		TaskID wire.FlexString `json:"TaskId"`
 	}
-	if err := s.d.Do(transport.WithSafety(ctx, transport.Deduped), pathPush, &req, &resp); err != nil {
+	if err := s.d.Do(ctx, epPush, &req, &resp); err != nil {
 		return nil, err
 	}
 	return &Result{TaskID: string(resp.TaskID), Random: req.MsgRandom}, nil

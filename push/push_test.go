@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -12,28 +13,75 @@ import (
 	"github.com/stretchr/testify/require"
 
 	tim "github.com/timkit/tim"
-	"github.com/timkit/tim/internal/testutil"
+	"github.com/timkit/tim/api"
+	"github.com/timkit/tim/internal/testkit"
 	"github.com/timkit/tim/message"
 	"github.com/timkit/tim/push"
 )
 
-func newService(t *testing.T, retry bool) (*push.Service, *testutil.Server) {
+func newService(t *testing.T, retry bool, extra ...tim.Option) (*push.Service, *testkit.Server) {
 	t.Helper()
-	srv := testutil.NewServer(t)
+	srv := testkit.NewServer(t)
 	opts := []tim.Option{tim.WithBaseURL(srv.URL), tim.WithRateLimit(0)}
 	if retry {
 		opts = append(opts, tim.WithRetry(tim.RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond, RateLimitDelay: time.Millisecond}))
 	} else {
 		opts = append(opts, tim.WithoutRetry())
 	}
-	c, err := tim.New(testutil.AppID, testutil.Key, opts...)
+	c, err := tim.New(testkit.AppID, testkit.Key, append(opts, extra...)...)
 	require.NoError(t, err)
-	return push.NewService(c), srv
+	t.Cleanup(func() { _ = c.Close() })
+	svc, err := push.NewService(c)
+	require.NoError(t, err)
+	return svc, srv
 }
 
-func golden(t *testing.T, srv *testutil.Server, path, name string) {
+func TestNewServiceRefusesNilDoer(t *testing.T) {
+	t.Parallel()
+	s, err := push.NewService(nil)
+	assert.Nil(t, s)
+	var inv *tim.InvalidInputError
+	require.ErrorAs(t, err, &inv)
+	assert.Equal(t, "push.NewService", inv.Field)
+	assert.ErrorIs(t, err, tim.ErrInvalidParameter)
+}
+
+func TestEndpointDeclarations(t *testing.T) {
+	t.Parallel()
+	eps := push.Endpoints()
+	seen := map[string]bool{}
+	for _, e := range eps {
+		require.NoError(t, e.Validate(), e.Path)
+		assert.False(t, seen[e.Path], "%s declared twice", e.Path)
+		seen[e.Path] = true
+		if e.Path == pPush {
+			assert.Equal(t, api.Deduped, e.Safety, "im_push is resent only with its MsgRandom, inside the window")
+			assert.Equal(t, api.PushDedupWindow, e.DedupWindow)
+			continue
+		}
+		assert.Equal(t, api.Idempotent, e.Safety, e.Path)
+	}
+	for _, p := range []string{pPush, pSetName, pGetName, pGetAttr, pSetAttr, pRemoveAttr, pGetTag, pAddTag, pRemoveTag, pRemoveAll} {
+		assert.True(t, seen[p], "%s is not declared", p)
+	}
+	assert.Len(t, eps, 10)
+	assert.Equal(t, api.PushDedupWindow, push.DedupWindow)
+}
+
+// loseAnswers makes srv read every request to path and hang up without an
+// answer: the push arrived, whether it started is unknown.
+func loseAnswers(srv *testkit.Server, path string) {
+	srv.HandleRaw(path, func(w http.ResponseWriter, _ testkit.Request) {
+		conn, _, err := w.(http.Hijacker).Hijack()
+		if err == nil {
+			_ = conn.Close()
+		}
+	})
+}
+
+func golden(t *testing.T, srv *testkit.Server, path, name string) {
 	t.Helper()
-	testutil.AssertGolden(t, "testdata/golden/"+name+".json", srv.Last(path).Body)
+	testkit.AssertGolden(t, "testdata/golden/"+name+".json", srv.Last(path).Body)
 }
 
 const (
@@ -69,8 +117,8 @@ func TestSendGolden(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			svc, srv := newService(t, false)
-			srv.Handle(pPush, func(testutil.Request) any {
-				return testutil.With(map[string]any{"TaskId": "123456789_201621292_2016020204"})
+			srv.Handle(pPush, func(testkit.Request) any {
+				return testkit.With(map[string]any{"TaskId": "123456789_201621292_2016020204"})
 			})
 			p := tc.push
 			res, err := svc.Send(context.Background(), &p)
@@ -82,32 +130,110 @@ func TestSendGolden(t *testing.T) {
 	}
 }
 
-func TestSendFixesRandomOnceAndResendsIdentically(t *testing.T) {
+func TestSendResendsALostAnswerWithTheSameRandom(t *testing.T) {
 	t.Parallel()
-	svc, srv := newService(t, true)
-	n := 0
-	srv.HandleRaw(pPush, func(w http.ResponseWriter, r testutil.Request) {
-		n++
-		if n == 1 {
-			w.WriteHeader(http.StatusBadGateway) // the push may or may not have started
-			return
-		}
-		fmt.Fprint(w, `{"ActionStatus":"OK","ErrorCode":0,"TaskId":"t1"}`)
-	})
-	p := &push.Push{Body: message.Body{&message.Text{Text: "hi"}}}
-	res, err := svc.Send(context.Background(), p)
-	require.NoError(t, err)
-	require.NotZero(t, p.Random, "Send fixes the dedup key on the Push")
-	assert.Equal(t, p.Random, res.Random)
-	calls := srv.Calls(pPush)
-	require.Len(t, calls, 2, "the deduplicated call is retried")
-	assert.Equal(t, string(calls[0].Body), string(calls[1].Body), "the resend is byte-identical")
+	tests := []struct {
+		name string
+		fail func(w http.ResponseWriter)
+	}{
+		{"answer lost", func(w http.ResponseWriter) {
+			if conn, _, err := w.(http.Hijacker).Hijack(); err == nil {
+				_ = conn.Close()
+			}
+		}},
+		{"gateway error", func(w http.ResponseWriter) { w.WriteHeader(http.StatusBadGateway) }},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			svc, srv := newService(t, true)
+			var n atomic.Int32
+			srv.HandleRaw(pPush, func(w http.ResponseWriter, r testkit.Request) {
+				if n.Add(1) == 1 {
+					tc.fail(w) // the push may or may not have started
+					return
+				}
+				fmt.Fprint(w, `{"ActionStatus":"OK","ErrorCode":0,"TaskId":"t1"}`)
+			})
+			p := &push.Push{Body: message.Body{&message.Text{Text: "hi"}}, Lifetime: time.Hour}
+			res, err := svc.Send(context.Background(), p)
+			require.NoError(t, err)
+			require.NotZero(t, p.Random, "Send fixes the dedup key on the Push")
+			assert.Equal(t, p.Random, res.Random)
+			assert.Equal(t, "t1", res.TaskID)
+			calls := srv.Calls(pPush)
+			require.Len(t, calls, 2, "the deduplicated call is resent")
+			assert.Equal(t, string(calls[0].Body), string(calls[1].Body), "the resend is byte-identical")
+			var sent struct{ MsgRandom uint32 }
+			calls[1].Decode(t, &sent)
+			assert.Equal(t, p.Random, sent.MsgRandom, "the resend carries the same MsgRandom")
 
-	// Sending the same Push again (an application-level retry) keeps the key.
-	_, err = svc.Send(context.Background(), p)
-	require.NoError(t, err)
-	assert.Equal(t, string(calls[0].Body), string(srv.Last(pPush).Body))
-	assert.Equal(t, p.Random, p.FixRandom())
+			// Sending the same Push again (an application-level retry) keeps the key.
+			_, err = svc.Send(context.Background(), p)
+			require.NoError(t, err)
+			assert.Equal(t, string(calls[0].Body), string(srv.Last(pPush).Body))
+			assert.Equal(t, p.Random, p.FixRandom())
+		})
+	}
+}
+
+// holdResends lets the first Wait of key through and holds later ones for
+// an hour (or until their context ends).
+type holdResends struct {
+	key string
+	n   atomic.Int32
+}
+
+func (h *holdResends) Wait(ctx context.Context, key string, _ int) error {
+	if key != h.key || h.n.Add(1) == 1 {
+		return nil
+	}
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(time.Hour):
+		return nil
+	}
+}
+
+func TestSendIsNotResentAfterTheDedupWindow(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	p := func() *push.Push { return &push.Push{Random: 99, Body: message.Body{&message.Text{Text: "hi"}}} }
+
+	t.Run("an attempt as long as the window", func(t *testing.T) {
+		t.Parallel()
+		// Each attempt may take the whole 7 days: a resend could arrive
+		// after Tencent forgot the MsgRandom, so there is none.
+		svc, srv := newService(t, true, tim.WithTimeout(push.DedupWindow))
+		loseAnswers(srv, pPush)
+		_, err := svc.Send(ctx, p())
+		require.Error(t, err)
+		assert.Len(t, srv.Calls(pPush), 1, "resent where Tencent's dedup window no longer covers it")
+
+		// The same fault on an idempotent command of the package is
+		// resent: the fault reaches the retry path.
+		loseAnswers(srv, pGetTag)
+		_, err = svc.UserTags(ctx, []string{"a"})
+		require.Error(t, err)
+		assert.Len(t, srv.Calls(pGetTag), 3)
+	})
+	t.Run("a resend held past the window", func(t *testing.T) {
+		t.Parallel()
+		// Attempts may take the window less 2 s, and the limiter holds the
+		// resend for an hour: it is dropped when the window would close
+		// (2 s after the first attempt), not sent late.
+		svc, srv := newService(t, true, tim.WithTimeout(push.DedupWindow-2*time.Second), tim.WithLimiter(&holdResends{key: pPush}))
+		loseAnswers(srv, pPush)
+		// A resend that waits out the limiter would end at this deadline.
+		cctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+		defer cancel()
+		_, err := svc.Send(cctx, p())
+		require.Error(t, err)
+		assert.NoError(t, cctx.Err(), "the wait was cut where the window closes, not by the deadline")
+		assert.ErrorContains(t, err, "dedup window")
+		assert.Len(t, srv.Calls(pPush), 1)
+	})
 }
 
 func TestSendRedrawsRandomForAChangedPush(t *testing.T) {
@@ -192,14 +318,14 @@ func TestFixRandomBeforeSend(t *testing.T) {
 func TestSendErrors(t *testing.T) {
 	t.Parallel()
 	svc, srv := newService(t, false)
-	srv.Handle(pPush, func(testutil.Request) any { return testutil.Fail(90039, "tags and attributes both set") })
+	srv.Handle(pPush, func(testkit.Request) any { return testkit.Fail(90039, "tags and attributes both set") })
 	_, err := svc.Send(context.Background(), &push.Push{Body: message.Body{&message.Text{Text: "x"}}})
 	var ae *tim.APIError
 	require.ErrorAs(t, err, &ae)
 	assert.Equal(t, 90039, ae.Code)
 	assert.Equal(t, pPush, ae.Op)
 
-	srv.Handle(pPush, func(testutil.Request) any { return testutil.Fail(60007, "too many requests") })
+	srv.Handle(pPush, func(testkit.Request) any { return testkit.Fail(60007, "too many requests") })
 	_, err = svc.Send(context.Background(), &push.Push{Body: message.Body{&message.Text{Text: "x"}}})
 	assert.ErrorIs(t, err, tim.ErrRateLimited)
 }

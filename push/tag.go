@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/timkit/tim/api"
 	"github.com/timkit/tim/internal/wire"
 )
 
@@ -12,6 +13,9 @@ type UserTags struct {
 	UserID string   `json:"To_Account"`
 	Tags   []string `json:"Tags"`
 }
+
+// A read: a resend changes nothing.
+var epGetTag = catalog.Declare(api.Endpoint{Path: "all_member_push/im_get_tag", Safety: api.Idempotent})
 
 // UserTags reads the push tags of users, in calls of MaxUsersPerCall.
 //
@@ -25,7 +29,7 @@ func (s *Service) UserTags(ctx context.Context, userIDs []string) ([]UserTags, e
 		} `json:"UserTags"`
 	}
 	var out []UserTags
-	err := readUsers(ctx, s.d, pathGetTag, userIDs, func(resp *answer) {
+	err := readUsers(ctx, s.d, epGetTag, userIDs, func(resp *answer) {
 		for _, u := range resp.UserTags {
 			t := UserTags{UserID: string(u.ToAccount), Tags: make([]string, 0, len(u.Tags))}
 			for _, tag := range u.Tags {
@@ -81,6 +85,10 @@ func tagRounds(users []UserTags) [][]UserTags {
 	}
 }
 
+// Adding what is already there is refused or ignored per item: a resend
+// adds nothing twice.
+var epAddTag = catalog.Declare(api.Endpoint{Path: "all_member_push/im_add_tag", Safety: api.Idempotent})
+
 // AddUserTags adds push tags to users. Tencent takes at most
 // MaxUsersPerCall users and MaxTagsPerUserPerCall tags per user in one
 // call; larger inputs are spread over several calls. A user holds at most
@@ -102,7 +110,7 @@ func (s *Service) AddUserTags(ctx context.Context, users []UserTags) error {
 			UserTags []UserTags `json:"UserTags"`
 		}{batch}
 		var resp envelope
-		if err := s.d.Do(ctx, pathAddTag, &req, &resp); err != nil {
+		if err := s.d.Do(ctx, epAddTag, &req, &resp); err != nil {
 			if len(rounds) > 1 {
 				return fmt.Errorf("push: add tags call %d of %d: %w", i+1, len(rounds), err)
 			}
@@ -111,6 +119,9 @@ func (s *Service) AddUserTags(ctx context.Context, users []UserTags) error {
 	}
 	return nil
 }
+
+// Removing what is already gone changes nothing: a resend is harmless.
+var epRemoveTag = catalog.Declare(api.Endpoint{Path: "all_member_push/im_remove_tag", Safety: api.Idempotent})
 
 // RemoveUserTags removes push tags from users, in calls of
 // MaxUsersPerCall.
@@ -121,11 +132,14 @@ func (s *Service) RemoveUserTags(ctx context.Context, users []UserTags) error {
 		return err
 	}
 	return inUserRuns(users, func(run []UserTags) error {
-		return s.write(ctx, pathRemoveTag, &struct {
+		return s.write(ctx, epRemoveTag, &struct {
 			UserTags []UserTags `json:"UserTags"`
 		}{run})
 	})
 }
+
+// Removing what is already gone changes nothing: a resend is harmless.
+var epRemoveAllTags = catalog.Declare(api.Endpoint{Path: "all_member_push/im_remove_all_tags", Safety: api.Idempotent})
 
 // RemoveAllUserTags removes every push tag of users, in calls of
 // MaxUsersPerCall.
@@ -136,6 +150,6 @@ func (s *Service) RemoveAllUserTags(ctx context.Context, userIDs []string) error
 		return err
 	}
 	return inUserRuns(userIDs, func(run []string) error {
-		return s.write(ctx, pathRemoveAllTags, &toAccounts{run})
+		return s.write(ctx, epRemoveAllTags, &toAccounts{run})
 	})
 }

@@ -3,6 +3,7 @@ package push
 import (
 	"context"
 
+	"github.com/timkit/tim/api"
 	"github.com/timkit/tim/internal/wire"
 )
 
@@ -19,15 +20,15 @@ func inUserRuns[T any](items []T, fn func(run []T) error) error {
 	})
 }
 
-// readUsers checks userIDs, makes the call path for each run of them
+// readUsers checks userIDs, makes the call e for each run of them
 // (To_Account) and hands each answer to each.
-func readUsers[R any](ctx context.Context, d Doer, path string, userIDs []string, each func(resp *R)) error {
+func readUsers[R any](ctx context.Context, d api.Doer, e api.Endpoint, userIDs []string, each func(resp *R)) error {
 	if err := wire.CheckUserIDs("To_Account", userIDs); err != nil {
 		return err
 	}
 	return inUserRuns(userIDs, func(run []string) error {
 		var resp R
-		if err := d.Do(ctx, path, &toAccounts{run}, &resp); err != nil {
+		if err := d.Do(ctx, e, &toAccounts{run}, &resp); err != nil {
 			return err
 		}
 		each(&resp)
@@ -36,7 +37,7 @@ func readUsers[R any](ctx context.Context, d Doer, path string, userIDs []string
 }
 
 // write makes a call whose answer is only the envelope.
-func (s *Service) write(ctx context.Context, path string, req any) error {
+func (s *Service) write(ctx context.Context, e api.Endpoint, req any) error {
 	var resp envelope
-	return s.d.Do(ctx, path, req, &resp)
+	return s.d.Do(ctx, e, req, &resp)
 }

@@ -2,10 +2,11 @@ package relation
 
 import (
 	"context"
-	"fmt"
 	"iter"
 	"time"
 
+	"github.com/timkit/tim/api"
+	"github.com/timkit/tim/internal/pager"
 	"github.com/timkit/tim/internal/wire"
 )
 
@@ -32,20 +33,27 @@ const (
 // DefaultBlacklistPageSize is the MaxLimited the iterator asks for.
 const DefaultBlacklistPageSize = 100
 
+// Adding what is already there is refused or ignored per item: a resend
+// adds nothing twice.
+var epBlackAdd = catalog.Declare(api.Endpoint{Path: "sns/black_list_add", Safety: api.Idempotent})
+
 // AddToBlacklist puts accounts on from's blacklist, in calls of
 // MaxBlacklistPerCall.
 //
 // REST: v4/sns/black_list_add
 func (s *Service) AddToBlacklist(ctx context.Context, from string, userIDs []string) (Results, error) {
-	return s.fromToBatch(ctx, pathBlackAdd, MaxBlacklistPerCall, from, userIDs)
+	return s.fromToBatch(ctx, epBlackAdd, MaxBlacklistPerCall, from, userIDs)
 }
+
+// Removing what is already gone changes nothing: a resend is harmless.
+var epBlackDelete = catalog.Declare(api.Endpoint{Path: "sns/black_list_delete", Safety: api.Idempotent})
 
 // RemoveFromBlacklist takes accounts off from's blacklist, in calls of
 // MaxBlacklistPerCall.
 //
 // REST: v4/sns/black_list_delete
 func (s *Service) RemoveFromBlacklist(ctx context.Context, from string, userIDs []string) (Results, error) {
-	return s.fromToBatch(ctx, pathBlackDelete, MaxBlacklistPerCall, from, userIDs)
+	return s.fromToBatch(ctx, epBlackDelete, MaxBlacklistPerCall, from, userIDs)
 }
 
 // Blocked is one blacklist entry.
@@ -62,7 +70,7 @@ type BlacklistPage struct {
 	// list has been read to the end.
 	NextStartIndex int
 	// Sequence is the blacklist's current version (CurrentSequence).
-	Sequence int64
+	Sequence uint64
 }
 
 // Done reports whether the list has been read to the end.
@@ -76,23 +84,26 @@ type blackGetResp struct {
 	} `json:"BlackListItem"`
 	StartIndex wire.FlexInt `json:"StartIndex"`
 	// The documented answer spells it CurruentSequence; accept both.
-	CurrentSequence  *wire.FlexInt `json:"CurrentSequence"`
-	CurruentSequence *wire.FlexInt `json:"CurruentSequence"`
+	CurrentSequence  *wire.FlexUint64 `json:"CurrentSequence"`
+	CurruentSequence *wire.FlexUint64 `json:"CurruentSequence"`
 }
 
 func (r *blackGetResp) page() *BlacklistPage {
 	p := &BlacklistPage{Entries: make([]Blocked, len(r.BlackListItem)), NextStartIndex: int(r.StartIndex)}
 	switch {
 	case r.CurrentSequence != nil:
-		p.Sequence = int64(*r.CurrentSequence)
+		p.Sequence = uint64(*r.CurrentSequence)
 	case r.CurruentSequence != nil:
-		p.Sequence = int64(*r.CurruentSequence)
+		p.Sequence = uint64(*r.CurruentSequence)
 	}
 	for i, b := range r.BlackListItem {
-		p.Entries[i] = Blocked{UserID: string(b.ToAccount), Since: unixTime(int64(b.AddBlackTimeStamp))}
+		p.Entries[i] = Blocked{UserID: string(b.ToAccount), Since: wire.UnixTime(int64(b.AddBlackTimeStamp))}
 	}
 	return p
 }
+
+// A read: a resend changes nothing.
+var epBlackGet = catalog.Declare(api.Endpoint{Path: "sns/black_list_get", Safety: api.Idempotent})
 
 // BlacklistPage reads one page of from's blacklist from startIndex (0
 // first), at most pageSize entries (MaxLimited; 0 means
@@ -100,7 +111,7 @@ func (r *blackGetResp) page() *BlacklistPage {
 // read, or 0.
 //
 // REST: v4/sns/black_list_get
-func (s *Service) BlacklistPage(ctx context.Context, from string, startIndex, pageSize int, lastSequence int64) (*BlacklistPage, error) {
+func (s *Service) BlacklistPage(ctx context.Context, from string, startIndex, pageSize int, lastSequence uint64) (*BlacklistPage, error) {
 	if err := wire.CheckUserID("From_Account", from); err != nil {
 		return nil, err
 	}
@@ -117,46 +128,30 @@ func (s *Service) BlacklistPage(ctx context.Context, from string, startIndex, pa
 		From         string `json:"From_Account"`
 		StartIndex   int    `json:"StartIndex"`
 		MaxLimited   int    `json:"MaxLimited"`
-		LastSequence int64  `json:"LastSequence"`
+		LastSequence uint64 `json:"LastSequence"`
 	}{from, startIndex, pageSize, lastSequence}
 	var resp blackGetResp
-	if err := s.d.Do(ctx, pathBlackGet, &req, &resp); err != nil {
+	if err := s.d.Do(ctx, epBlackGet, &req, &resp); err != nil {
 		return nil, err
 	}
 	return resp.page(), nil
 }
 
 // Blacklist iterates over from's whole blacklist, pageSize entries a call
-// (0: DefaultBlacklistPageSize).
+// (0: DefaultBlacklistPageSize). An error ends the iteration (yielded once;
+// a later page's error names the page); an unfinished page whose StartIndex
+// does not grow ends it with an error matching api.ErrCursorStuck
+// (tim.ErrCursorStuck).
 //
 // REST: v4/sns/black_list_get
 func (s *Service) Blacklist(ctx context.Context, from string, pageSize int) iter.Seq2[Blocked, error] {
-	return func(yield func(Blocked, error) bool) {
-		start := 0
-		for page := 1; ; page++ {
-			p, err := s.BlacklistPage(ctx, from, start, pageSize, 0)
-			if err != nil {
-				if page > 1 {
-					err = fmt.Errorf("relation: blacklist page %d: %w", page, err)
-				}
-				yield(Blocked{}, err)
-				return
-			}
-			for _, b := range p.Entries {
-				if !yield(b, nil) {
-					return
-				}
-			}
-			if p.Done() || len(p.Entries) == 0 {
-				return
-			}
-			if p.NextStartIndex <= start {
-				yield(Blocked{}, fmt.Errorf("%w (blacklist page %d, StartIndex %d)", ErrCursorStuck, page, start))
-				return
-			}
-			start = p.NextStartIndex
+	return pager.WalkIncreasing("relation: blacklist", 0, func(start int) (pager.Page[Blocked, int], error) {
+		p, err := s.BlacklistPage(ctx, from, start, pageSize, 0)
+		if err != nil {
+			return pager.Page[Blocked, int]{}, err
 		}
-	}
+		return pager.Page[Blocked, int]{Items: p.Entries, Next: p.NextStartIndex, Done: p.Done() || len(p.Entries) == 0}, nil
+	})
 }
 
 // BlacklistCheck is black_list_check's answer for one account.
@@ -164,6 +159,9 @@ type BlacklistCheck struct {
 	ItemResult
 	Relation BlackRelation
 }
+
+// A resend leaves the same result.
+var epBlackCheck = catalog.Declare(api.Endpoint{Path: "sns/black_list_check", Safety: api.Idempotent})
 
 // CheckBlacklist tells how each account relates to from's (and, with
 // BlackCheckBoth, its own) blacklist, in calls of MaxBlacklistPerCall.
@@ -193,18 +191,18 @@ func (s *Service) CheckBlacklist(ctx context.Context, from string, userIDs []str
 			} `json:"BlackListCheckItem"`
 			InvalidAccount []wire.FlexString `json:"Invalid_Account"`
 		}
-		if err := s.d.Do(ctx, pathBlackCheck, &req, &resp); err != nil {
+		if err := s.d.Do(ctx, epBlackCheck, &req, &resp); err != nil {
 			return err
 		}
 		seen := map[string]bool{}
 		for _, it := range resp.BlackListCheckItem {
-			r := it.result(pathBlackCheck)
+			r := it.result(epBlackCheck.Path)
 			seen[r.UserID] = true
 			out = append(out, BlacklistCheck{ItemResult: r, Relation: BlackRelation(it.Relation)})
 		}
 		for _, id := range resp.InvalidAccount {
 			if s := string(id); s != "" && !seen[s] {
-				out = append(out, BlacklistCheck{ItemResult: ItemResult{UserID: s, ResultCode: CodeInvalidAccount, ResultInfo: "listed in Invalid_Account", op: pathBlackCheck}})
+				out = append(out, BlacklistCheck{ItemResult: ItemResult{UserID: s, ResultCode: CodeInvalidAccount, ResultInfo: "listed in Invalid_Account", op: epBlackCheck.Path}})
 			}
 		}
 		return nil

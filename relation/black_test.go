@@ -8,7 +8,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/timkit/tim/internal/testutil"
+	tim "github.com/timkit/tim"
+	"github.com/timkit/tim/api"
+	"github.com/timkit/tim/internal/testkit"
 	"github.com/timkit/tim/relation"
 )
 
@@ -35,8 +37,8 @@ func TestBlacklistAddDeleteGolden(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			svc, srv := newService(t)
-			srv.Handle(tc.path, func(r testutil.Request) any {
-				return testutil.With(map[string]any{"ResultItem": []map[string]any{
+			srv.Handle(tc.path, func(r testkit.Request) any {
+				return testkit.With(map[string]any{"ResultItem": []map[string]any{
 					{"To_Account": "patient_7", "ResultCode": 0, "ResultInfo": ""},
 					{"To_Account": "patient_8", "ResultCode": 30001, "ResultInfo": "Err_SNS_BlackListAdd_Already_Exist"},
 				}, "Fail_Account": []string{"patient_8"}})
@@ -53,13 +55,13 @@ func TestBlacklistAddDeleteGolden(t *testing.T) {
 func TestBlacklistSplitsBy1000(t *testing.T) {
 	t.Parallel()
 	svc, srv := newService(t)
-	srv.Handle(pBlackAdd, func(r testutil.Request) any {
+	srv.Handle(pBlackAdd, func(r testkit.Request) any {
 		var req struct {
 			ToAccount []string `json:"To_Account"`
 		}
 		r.Decode(t, &req)
 		assert.LessOrEqual(t, len(req.ToAccount), relation.MaxBlacklistPerCall)
-		return testutil.With(map[string]any{"ResultItem": okItems(req.ToAccount)})
+		return testkit.With(map[string]any{"ResultItem": okItems(req.ToAccount)})
 	})
 	res, err := svc.AddToBlacklist(context.Background(), "doctor_1", ids("p", 2001))
 	require.NoError(t, err)
@@ -70,7 +72,7 @@ func TestBlacklistSplitsBy1000(t *testing.T) {
 func TestBlacklistIteratesPages(t *testing.T) {
 	t.Parallel()
 	svc, srv := newService(t)
-	srv.Handle(pBlackGet, func(r testutil.Request) any {
+	srv.Handle(pBlackGet, func(r testkit.Request) any {
 		var req struct {
 			StartIndex int `json:"StartIndex"`
 			MaxLimited int `json:"MaxLimited"`
@@ -80,12 +82,12 @@ func TestBlacklistIteratesPages(t *testing.T) {
 		switch req.StartIndex {
 		case 0:
 			// The documented answer spells the sequence "CurruentSequence".
-			return testutil.With(map[string]any{"BlackListItem": []map[string]any{
+			return testkit.With(map[string]any{"BlackListItem": []map[string]any{
 				{"To_Account": "id1", "AddBlackTimeStamp": 1430000001},
 				{"To_Account": "id2", "AddBlackTimeStamp": "1430000002"},
 			}, "StartIndex": 2, "CurruentSequence": 13})
 		default:
-			return testutil.With(map[string]any{"BlackListItem": []map[string]any{{"To_Account": "id3", "AddBlackTimeStamp": 1430000003}},
+			return testkit.With(map[string]any{"BlackListItem": []map[string]any{{"To_Account": "id3", "AddBlackTimeStamp": 1430000003}},
 				"StartIndex": 0, "CurrentSequence": 13})
 		}
 	})
@@ -94,26 +96,66 @@ func TestBlacklistIteratesPages(t *testing.T) {
 		require.NoError(t, err)
 		got = append(got, b)
 	}
-	testutil.AssertGolden(t, "testdata/golden/black_list_get.json", srv.Calls(pBlackGet)[0].Body)
+	testkit.AssertGolden(t, "testdata/golden/black_list_get.json", srv.Calls(pBlackGet)[0].Body)
 	require.Len(t, got, 3)
 	assert.Equal(t, relation.Blocked{UserID: "id2", Since: time.Unix(1430000002, 0)}, got[1])
 
 	p, err := svc.BlacklistPage(context.Background(), "doctor_1", 0, 2, 12)
 	require.NoError(t, err)
-	assert.Equal(t, int64(13), p.Sequence)
+	assert.Equal(t, uint64(13), p.Sequence)
 	assert.False(t, p.Done())
-	testutil.AssertGolden(t, "testdata/golden/black_list_get_seq.json", srv.Last(pBlackGet).Body)
+	testkit.AssertGolden(t, "testdata/golden/black_list_get_seq.json", srv.Last(pBlackGet).Body)
 	p, err = svc.BlacklistPage(context.Background(), "doctor_1", 2, 2, 13)
 	require.NoError(t, err)
-	assert.Equal(t, int64(13), p.Sequence)
+	assert.Equal(t, uint64(13), p.Sequence)
 	assert.True(t, p.Done())
+}
+
+// A StartIndex that does not grow ends Blacklist with the shared
+// cursor-stuck error after yielding the page's entries.
+func TestBlacklistStopsOnAStuckCursor(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name  string
+		next  []int
+		calls int
+	}{
+		{"same index", []int{3, 3}, 2},
+		{"index goes back", []int{3, 1}, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			svc, srv := newService(t)
+			n := 0
+			srv.Handle(pBlackGet, func(r testkit.Request) any {
+				next := tc.next[min(n, len(tc.next)-1)]
+				n++
+				return testkit.With(map[string]any{"BlackListItem": []map[string]any{{"To_Account": "x"}}, "StartIndex": next})
+			})
+			var errs []error
+			entries := 0
+			for _, err := range svc.Blacklist(context.Background(), "doctor_1", 0) {
+				if err != nil {
+					errs = append(errs, err)
+					continue
+				}
+				entries++
+			}
+			require.Len(t, errs, 1)
+			assert.ErrorIs(t, errs[0], api.ErrCursorStuck)
+			assert.ErrorIs(t, errs[0], tim.ErrCursorStuck)
+			assert.Contains(t, errs[0].Error(), "relation: blacklist page 2")
+			assert.Equal(t, tc.calls, entries)
+			assert.Len(t, srv.Calls(pBlackGet), tc.calls)
+		})
+	}
 }
 
 func TestCheckBlacklistGolden(t *testing.T) {
 	t.Parallel()
 	svc, srv := newService(t)
-	srv.Handle(pBlackCheck, func(r testutil.Request) any {
-		return testutil.With(map[string]any{"BlackListCheckItem": []map[string]any{
+	srv.Handle(pBlackCheck, func(r testkit.Request) any {
+		return testkit.With(map[string]any{"BlackListCheckItem": []map[string]any{
 			{"To_Account": "id1", "Relation": "BlackCheckResult_Type_BothWay", "ResultCode": 0},
 			{"To_Account": "id2", "Relation": "BlackCheckResult_Type_AWithB", "ResultCode": 0},
 			{"To_Account": "id3", "Relation": "BlackCheckResult_Type_BWithA", "ResultCode": 0},

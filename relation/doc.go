@@ -22,12 +22,23 @@
 //
 // The friend list (friend_get), the blacklist (black_list_get) and the
 // follow lists (follow_get) have a page method and an iterator over every
-// entry (Friends, Blacklist, FollowList). Field values (remarks, groups,
-// custom fields, profile fields) come as Items of Tag and Value; Value
-// reads Tencent's loosely typed values tolerantly.
+// entry (Friends, Blacklist, FollowList). An iterator yields an error once
+// and stops; a page that is not the last but does not move the cursor (a
+// StartIndex that does not grow, a NextCursor equal to the one sent) ends
+// it with an error matching api.ErrCursorStuck (tim.ErrCursorStuck). Field
+// values (remarks, groups, custom fields, profile fields) come as Items of
+// Tag and Value; Value reads Tencent's loosely typed values tolerantly.
+//
+// # Sequences and times
+//
+// Data versions (StandardSequence, CustomSequence, the blacklist's and the
+// friend groups' CurrentSequence, LastSequence) are uint64. Instants
+// (AddBlackTimeStamp, FollowTime, an imported friend's AddTime and
+// RemarkTime, Tag_SNS_IM_AddTime) are time.Time: Unix seconds on the wire,
+// the zero time for 0 or absent.
 //
 // # Wiring
 //
 // The root package wires a Service into tim.Client; standalone, build one
-// with NewService around anything that implements Doer.
+// with NewService around anything that implements api.Doer.
 package relation

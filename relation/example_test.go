@@ -36,7 +36,10 @@ func ExampleService_AddFriends() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	rel := relation.NewService(client)
+	rel, err := relation.NewService(client)
+	if err != nil {
+		log.Fatal(err)
+	}
 	res, err := rel.AddFriends(context.Background(), "doctor_1", []relation.AddFriend{
 		{UserID: "patient_7", AddSource: "AddSource_Type_Consult", Remark: "李雷", Group: "患者"},
 		{UserID: "patient_8", AddSource: "AddSource_Type_Consult"},
@@ -58,7 +61,10 @@ func ExampleService_Friends() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	rel := relation.NewService(client)
+	rel, err := relation.NewService(client)
+	if err != nil {
+		log.Fatal(err)
+	}
 	for f, err := range rel.Friends(context.Background(), "doctor_1") {
 		if err != nil {
 			log.Fatal(err)

@@ -2,10 +2,11 @@ package relation
 
 import (
 	"context"
-	"fmt"
 	"iter"
 	"time"
 
+	"github.com/timkit/tim/api"
+	"github.com/timkit/tim/internal/pager"
 	"github.com/timkit/tim/internal/wire"
 )
 
@@ -40,6 +41,10 @@ const (
 // DefaultFollowPageSize is the WantNum Tencent uses when none is sent.
 const DefaultFollowPageSize = 100
 
+// Adding what is already there is refused or ignored per item: a resend
+// adds nothing twice.
+var epFollowAdd = catalog.Declare(api.Endpoint{Path: "follow/follow_add", Safety: api.Idempotent})
+
 // Follow makes from follow the accounts, in calls of MaxFollowPerCall.
 //
 // REST: v4/follow/follow_add
@@ -67,21 +72,24 @@ func (s *Service) Follow(ctx context.Context, from string, userIDs []string) (Re
 			envelope
 			batchWire
 		}
-		if err := s.d.Do(ctx, pathFollowAdd, &req, &resp); err != nil {
+		if err := s.d.Do(ctx, epFollowAdd, &req, &resp); err != nil {
 			return err
 		}
-		out = append(out, resp.results(pathFollowAdd)...)
+		out = append(out, resp.results(epFollowAdd.Path)...)
 		return nil
 	})
 	return out, err
 }
+
+// Removing what is already gone changes nothing: a resend is harmless.
+var epFollowDelete = catalog.Declare(api.Endpoint{Path: "follow/follow_delete", Safety: api.Idempotent})
 
 // Unfollow makes from stop following the accounts, in calls of
 // MaxFollowPerCall.
 //
 // REST: v4/follow/follow_delete
 func (s *Service) Unfollow(ctx context.Context, from string, userIDs []string) (Results, error) {
-	return s.fromToBatch(ctx, pathFollowDelete, MaxFollowPerCall, from, userIDs)
+	return s.fromToBatch(ctx, epFollowDelete, MaxFollowPerCall, from, userIDs)
 }
 
 // FollowCheck is follow_check's answer for one account.
@@ -89,6 +97,9 @@ type FollowCheck struct {
 	ItemResult
 	Relation FollowRelation
 }
+
+// A resend leaves the same result.
+var epFollowCheck = catalog.Declare(api.Endpoint{Path: "follow/follow_check", Safety: api.Idempotent})
 
 // CheckFollow tells who follows whom between from and each account, in
 // calls of MaxFollowCheckPerCall.
@@ -108,11 +119,11 @@ func (s *Service) CheckFollow(ctx context.Context, from string, userIDs []string
 				FollowType wire.FlexInt `json:"FollowType"`
 			} `json:"ResultItem"`
 		}
-		if err := s.d.Do(ctx, pathFollowCheck, &req, &resp); err != nil {
+		if err := s.d.Do(ctx, epFollowCheck, &req, &resp); err != nil {
 			return err
 		}
 		for _, it := range resp.ResultItem {
-			out = append(out, FollowCheck{ItemResult: it.result(pathFollowCheck), Relation: FollowRelation(it.FollowType)})
+			out = append(out, FollowCheck{ItemResult: it.result(epFollowCheck.Path), Relation: FollowRelation(it.FollowType)})
 		}
 		return nil
 	})
@@ -149,10 +160,13 @@ type followGetResp struct {
 func (r *followGetResp) page() *FollowPage {
 	p := &FollowPage{Entries: make([]FollowEntry, len(r.FollowItem)), NextCursor: string(r.NextCursor)}
 	for i, f := range r.FollowItem {
-		p.Entries[i] = FollowEntry{UserID: string(f.ToAccount), Since: unixTime(int64(f.FollowTime)), Profile: f.ProfileItem}
+		p.Entries[i] = FollowEntry{UserID: string(f.ToAccount), Since: wire.UnixTime(int64(f.FollowTime)), Profile: f.ProfileItem}
 	}
 	return p
 }
+
+// A read: a resend changes nothing.
+var epFollowGet = catalog.Declare(api.Endpoint{Path: "follow/follow_get", Safety: api.Idempotent})
 
 // FollowPage reads one page of from's followers, followings or mutual
 // follows from cursor ("" first), at most pageSize entries (WantNum; 0
@@ -179,43 +193,27 @@ func (s *Service) FollowPage(ctx context.Context, from string, list FollowListTy
 		WantNum     int            `json:"WantNum,omitempty"`
 	}{from, list, cursor, pageSize}
 	var resp followGetResp
-	if err := s.d.Do(ctx, pathFollowGet, &req, &resp); err != nil {
+	if err := s.d.Do(ctx, epFollowGet, &req, &resp); err != nil {
 		return nil, err
 	}
 	return resp.page(), nil
 }
 
 // FollowList iterates over a whole follow list of from, following the
-// cursor until it is empty.
+// cursor until it is empty. An error ends the iteration (yielded once; a
+// later page's error names the page); a page whose NextCursor equals the
+// cursor it was read at ends it with an error matching api.ErrCursorStuck
+// (tim.ErrCursorStuck).
 //
 // REST: v4/follow/follow_get
 func (s *Service) FollowList(ctx context.Context, from string, list FollowListType, pageSize int) iter.Seq2[FollowEntry, error] {
-	return func(yield func(FollowEntry, error) bool) {
-		cursor := ""
-		for page := 1; ; page++ {
-			p, err := s.FollowPage(ctx, from, list, cursor, pageSize)
-			if err != nil {
-				if page > 1 {
-					err = fmt.Errorf("relation: follow list page %d: %w", page, err)
-				}
-				yield(FollowEntry{}, err)
-				return
-			}
-			for _, e := range p.Entries {
-				if !yield(e, nil) {
-					return
-				}
-			}
-			if p.NextCursor == "" {
-				return
-			}
-			if p.NextCursor == cursor {
-				yield(FollowEntry{}, fmt.Errorf("%w (follow list page %d, cursor %q)", ErrCursorStuck, page, cursor))
-				return
-			}
-			cursor = p.NextCursor
+	return pager.Walk("relation: follow list", "", func(cursor string) (pager.Page[FollowEntry, string], error) {
+		p, err := s.FollowPage(ctx, from, list, cursor, pageSize)
+		if err != nil {
+			return pager.Page[FollowEntry, string]{}, err
 		}
-	}
+		return pager.Page[FollowEntry, string]{Items: p.Entries, Next: p.NextCursor, Done: p.NextCursor == ""}, nil
+	})
 }
 
 // FollowCount is follow_get_info's answer for one account.
@@ -225,6 +223,9 @@ type FollowCount struct {
 	Following int64 // FollowingCount
 	Mutual    int64 // MutualFollowingCount
 }
+
+// A read: a resend changes nothing.
+var epFollowGetInfo = catalog.Declare(api.Endpoint{Path: "follow/follow_get_info", Safety: api.Idempotent})
 
 // FollowCounts reads the follower, following and mutual counts of the
 // accounts, in calls of MaxFollowPerCall.
@@ -246,11 +247,11 @@ func (s *Service) FollowCounts(ctx context.Context, from string, userIDs []strin
 				MutualFollowingCount wire.FlexInt `json:"MutualFollowingCount"`
 			} `json:"FollowInfo"`
 		}
-		if err := s.d.Do(ctx, pathFollowGetInfo, &req, &resp); err != nil {
+		if err := s.d.Do(ctx, epFollowGetInfo, &req, &resp); err != nil {
 			return err
 		}
 		for _, it := range resp.FollowInfo {
-			out = append(out, FollowCount{ItemResult: it.result(pathFollowGetInfo),
+			out = append(out, FollowCount{ItemResult: it.result(epFollowGetInfo.Path),
 				Followers: int64(it.FollowerCount), Following: int64(it.FollowingCount), Mutual: int64(it.MutualFollowingCount)})
 		}
 		return nil

@@ -8,7 +8,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/timkit/tim/internal/testutil"
+	tim "github.com/timkit/tim"
+	"github.com/timkit/tim/api"
+	"github.com/timkit/tim/internal/testkit"
 	"github.com/timkit/tim/relation"
 )
 
@@ -23,7 +25,7 @@ const (
 func TestFollowSplitsBy20(t *testing.T) {
 	t.Parallel()
 	svc, srv := newService(t)
-	srv.Handle(pFollowAdd, func(r testutil.Request) any {
+	srv.Handle(pFollowAdd, func(r testkit.Request) any {
 		var req struct {
 			FollowItem []struct {
 				ToAccount string `json:"To_Account"`
@@ -35,7 +37,7 @@ func TestFollowSplitsBy20(t *testing.T) {
 		for _, it := range req.FollowItem {
 			accs = append(accs, it.ToAccount)
 		}
-		return testutil.With(map[string]any{"ResultItem": okItems(accs)})
+		return testkit.With(map[string]any{"ResultItem": okItems(accs)})
 	})
 	res, err := svc.Follow(context.Background(), "fan_1", ids("star", 45))
 	require.NoError(t, err)
@@ -49,8 +51,8 @@ func TestFollowSplitsBy20(t *testing.T) {
 func TestUnfollowGolden(t *testing.T) {
 	t.Parallel()
 	svc, srv := newService(t)
-	srv.Handle(pFollowDelete, func(r testutil.Request) any {
-		return testutil.With(map[string]any{"ResultItem": []map[string]any{
+	srv.Handle(pFollowDelete, func(r testkit.Request) any {
+		return testkit.With(map[string]any{"ResultItem": []map[string]any{
 			{"To_Account": "star_1", "ResultCode": 0}, {"To_Account": "star_2", "ResultCode": 30001, "ResultInfo": "not following"},
 		}})
 	})
@@ -63,8 +65,8 @@ func TestUnfollowGolden(t *testing.T) {
 func TestCheckFollowGolden(t *testing.T) {
 	t.Parallel()
 	svc, srv := newService(t)
-	srv.Handle(pFollowCheck, func(r testutil.Request) any {
-		return testutil.With(map[string]any{"ResultItem": []map[string]any{
+	srv.Handle(pFollowCheck, func(r testkit.Request) any {
+		return testkit.With(map[string]any{"ResultItem": []map[string]any{
 			{"To_Account": "a", "FollowType": 0, "ResultCode": 0}, {"To_Account": "b", "FollowType": 1, "ResultCode": 0},
 			{"To_Account": "c", "FollowType": "2", "ResultCode": 0}, {"To_Account": "d", "FollowType": 3, "ResultCode": 0},
 		}})
@@ -81,18 +83,18 @@ func TestCheckFollowGolden(t *testing.T) {
 func TestFollowListIteratesCursor(t *testing.T) {
 	t.Parallel()
 	svc, srv := newService(t)
-	srv.Handle(pFollowGet, func(r testutil.Request) any {
+	srv.Handle(pFollowGet, func(r testkit.Request) any {
 		var req struct {
 			StartCursor string `json:"StartCursor"`
 		}
 		r.Decode(t, &req)
 		if req.StartCursor == "" {
-			return testutil.With(map[string]any{"FollowItem": []map[string]any{
+			return testkit.With(map[string]any{"FollowItem": []map[string]any{
 				{"To_Account": "fan_1", "FollowTime": 1700000000, "ProfileItem": []map[string]any{{"Tag": "Tag_Profile_IM_Nick", "Value": "Fan"}}},
 				{"To_Account": "fan_2", "FollowTime": "1700000001"},
 			}, "NextCursor": "c2"})
 		}
-		return testutil.With(map[string]any{"FollowItem": []map[string]any{{"To_Account": "fan_3"}}, "NextCursor": ""})
+		return testkit.With(map[string]any{"FollowItem": []map[string]any{{"To_Account": "fan_3"}}, "NextCursor": ""})
 	})
 	var got []relation.FollowEntry
 	for e, err := range svc.FollowList(context.Background(), "star_1", relation.Followers, 2) {
@@ -101,19 +103,50 @@ func TestFollowListIteratesCursor(t *testing.T) {
 	}
 	require.Len(t, got, 3)
 	calls := srv.Calls(pFollowGet)
-	testutil.AssertGolden(t, "testdata/golden/follow_get.json", calls[0].Body)
-	testutil.AssertGolden(t, "testdata/golden/follow_get_next.json", calls[1].Body)
+	testkit.AssertGolden(t, "testdata/golden/follow_get.json", calls[0].Body)
+	testkit.AssertGolden(t, "testdata/golden/follow_get_next.json", calls[1].Body)
 	assert.Equal(t, time.Unix(1700000001, 0), got[1].Since)
 	nick, _ := got[0].Profile.Get("Tag_Profile_IM_Nick")
 	s, _ := nick.Str()
 	assert.Equal(t, "Fan", s)
 }
 
+// A NextCursor equal to the cursor a page was read at ends FollowList with
+// the shared cursor-stuck error; a cursor that changes but is not "" goes
+// on (string cursors need not grow).
+func TestFollowListStopsOnAStuckCursor(t *testing.T) {
+	t.Parallel()
+	svc, srv := newService(t)
+	srv.Handle(pFollowGet, func(r testkit.Request) any {
+		var req struct {
+			StartCursor string `json:"StartCursor"`
+		}
+		r.Decode(t, &req)
+		next := map[string]string{"": "zz", "zz": "aa", "aa": "aa"}[req.StartCursor]
+		return testkit.With(map[string]any{"FollowItem": []map[string]any{{"To_Account": "fan_" + req.StartCursor}}, "NextCursor": next})
+	})
+	var got []string
+	var errs []error
+	for e, err := range svc.FollowList(context.Background(), "star_1", relation.Following, 0) {
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		got = append(got, e.UserID)
+	}
+	assert.Equal(t, []string{"fan_", "fan_zz", "fan_aa"}, got)
+	require.Len(t, errs, 1)
+	assert.ErrorIs(t, errs[0], api.ErrCursorStuck)
+	assert.ErrorIs(t, errs[0], tim.ErrCursorStuck)
+	assert.Contains(t, errs[0].Error(), "relation: follow list page 3")
+	assert.Len(t, srv.Calls(pFollowGet), 3)
+}
+
 func TestFollowCountsGolden(t *testing.T) {
 	t.Parallel()
 	svc, srv := newService(t)
-	srv.Handle(pFollowInfo, func(r testutil.Request) any {
-		return testutil.With(map[string]any{"FollowInfo": []map[string]any{
+	srv.Handle(pFollowInfo, func(r testkit.Request) any {
+		return testkit.With(map[string]any{"FollowInfo": []map[string]any{
 			{"To_Account": "star_1", "FollowerCount": 120, "FollowingCount": "3", "MutualFollowingCount": 1, "ResultCode": 0},
 			{"To_Account": "ghost", "ResultCode": 30003, "ResultInfo": "account not found"},
 		}})

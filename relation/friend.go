@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/timkit/tim/api"
+	"github.com/timkit/tim/internal/pager"
 	"github.com/timkit/tim/internal/wire"
 )
 
@@ -109,6 +111,10 @@ type addItemWire struct {
 	AddWording string `json:"AddWording,omitempty"`
 }
 
+// Adding what is already there is refused or ignored per item: a resend
+// adds nothing twice.
+var epFriendAdd = catalog.Declare(api.Endpoint{Path: "sns/friend_add", Safety: api.Idempotent})
+
 // AddFriends adds friends to from's list, in calls of MaxAddPerCall. Each
 // account gets a result: a friend that could not be added (blacklisted,
 // refused, CodePending, …) does not fail the call. On a failed call it
@@ -150,10 +156,10 @@ func (s *Service) AddFriends(ctx context.Context, from string, friends []AddFrie
 			envelope
 			batchWire
 		}
-		if err := s.d.Do(ctx, pathFriendAdd, &req, &resp); err != nil {
+		if err := s.d.Do(ctx, epFriendAdd, &req, &resp); err != nil {
 			return err
 		}
-		out = append(out, resp.results(pathFriendAdd)...)
+		out = append(out, resp.results(epFriendAdd.Path)...)
 		return nil
 	})
 	return out, err
@@ -162,13 +168,17 @@ func (s *Service) AddFriends(ctx context.Context, from string, friends []AddFrie
 // ImportFriend is one friend to import (an AddFriendItem of friend_import):
 // a one-way friendship with its history.
 type ImportFriend struct {
-	UserID     string
-	AddSource  string // required: AddSourcePrefix plus a keyword
-	Remark     string
+	UserID    string
+	AddSource string // required: AddSourcePrefix plus a keyword
+	Remark    string
+	// RemarkTime is when the remark was set (sent as Unix seconds; the
+	// zero time sends none).
 	RemarkTime time.Time
 	Groups     []string
 	AddWording string
-	AddTime    time.Time
+	// AddTime is when the friendship began (sent as Unix seconds; the zero
+	// time sends none, and Tencent uses the time of the import).
+	AddTime time.Time
 	// Custom holds custom friend fields (Tag_SNS_Custom_…).
 	Custom []Item
 }
@@ -184,12 +194,9 @@ type importItemWire struct {
 	CustomItem []Item   `json:"CustomItem,omitempty"`
 }
 
-func unixOrZero(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.Unix()
-}
+// Adding what is already there is refused or ignored per item: a resend
+// adds nothing twice.
+var epFriendImport = catalog.Declare(api.Endpoint{Path: "sns/friend_import", Safety: api.Idempotent})
 
 // ImportFriends imports one-way friends into from's list (e.g. from an
 // older system), in calls of MaxAddPerCall. Import all of one user's
@@ -229,7 +236,15 @@ func (s *Service) ImportFriends(ctx context.Context, from string, friends []Impo
 				return nil, wire.Invalid(fmt.Sprintf("%s.CustomItem[%d].Tag", field, j), "must start with %q, got %q", CustomTagPrefix, c.Tag)
 			}
 		}
-		items[i] = importItemWire{f.UserID, f.Remark, unixOrZero(f.RemarkTime), f.Groups, f.AddSource, f.AddWording, unixOrZero(f.AddTime), f.Custom}
+		remarkTime, err := wire.UnixSeconds(field+".RemarkTime", f.RemarkTime)
+		if err != nil {
+			return nil, err
+		}
+		addTime, err := wire.UnixSeconds(field+".AddTime", f.AddTime)
+		if err != nil {
+			return nil, err
+		}
+		items[i] = importItemWire{f.UserID, f.Remark, remarkTime, f.Groups, f.AddSource, f.AddWording, addTime, f.Custom}
 	}
 	var out Results
 	err := wire.ChunksNamed(len(items), MaxAddPerCall, "relation: friends", func(lo, hi int) error {
@@ -241,10 +256,10 @@ func (s *Service) ImportFriends(ctx context.Context, from string, friends []Impo
 			envelope
 			batchWire
 		}
-		if err := s.d.Do(ctx, pathFriendImport, &req, &resp); err != nil {
+		if err := s.d.Do(ctx, epFriendImport, &req, &resp); err != nil {
 			return err
 		}
-		out = append(out, resp.results(pathFriendImport)...)
+		out = append(out, resp.results(epFriendImport.Path)...)
 		return nil
 	})
 	return out, err
@@ -292,6 +307,10 @@ func checkUpdateItem(field string, it Item) error {
 	return wire.Invalid(field+".Tag", "%q cannot be updated: only %s, %s and %s… can", it.Tag, TagRemark, TagGroup, CustomTagPrefix)
 }
 
+// Writes the state given (or an operation Tencent applies once): a resend
+// leaves the same result.
+var epFriendUpdate = catalog.Declare(api.Endpoint{Path: "sns/friend_update", Safety: api.Idempotent})
+
 // UpdateFriends changes fields of from's friends, in calls of
 // MaxAddPerCall. Update many friends of one user in one call rather than
 // concurrent calls (30008 write conflicts).
@@ -334,10 +353,10 @@ func (s *Service) UpdateFriends(ctx context.Context, from string, updates []Frie
 			envelope
 			batchWire
 		}
-		if err := s.d.Do(ctx, pathFriendUpdate, &req, &resp); err != nil {
+		if err := s.d.Do(ctx, epFriendUpdate, &req, &resp); err != nil {
 			return err
 		}
-		out = append(out, resp.results(pathFriendUpdate)...)
+		out = append(out, resp.results(epFriendUpdate.Path)...)
 		return nil
 	})
 	return out, err
@@ -355,6 +374,9 @@ func checkDeleteType(t DeleteType, required bool) error {
 	}
 	return wire.Invalid("DeleteType", "unknown value %q", string(t))
 }
+
+// Removing what is already gone changes nothing: a resend is harmless.
+var epFriendDelete = catalog.Declare(api.Endpoint{Path: "sns/friend_delete", Safety: api.Idempotent})
 
 // DeleteFriends removes friends from from's list (DeleteSingle) or the
 // friendships altogether (DeleteBoth), in calls of MaxDeletePerCall.
@@ -378,14 +400,17 @@ func (s *Service) DeleteFriends(ctx context.Context, from string, userIDs []stri
 			envelope
 			batchWire
 		}
-		if err := s.d.Do(ctx, pathFriendDelete, &req, &resp); err != nil {
+		if err := s.d.Do(ctx, epFriendDelete, &req, &resp); err != nil {
 			return err
 		}
-		out = append(out, resp.results(pathFriendDelete)...)
+		out = append(out, resp.results(epFriendDelete.Path)...)
 		return nil
 	})
 	return out, err
 }
+
+// Removing what is already gone changes nothing: a resend is harmless.
+var epFriendDeleteAll = catalog.Declare(api.Endpoint{Path: "sns/friend_delete_all", Safety: api.Idempotent})
 
 // DeleteAllFriends clears from's friend list (standard and custom friend
 // data). t may be empty (Tencent's default, one-way).
@@ -403,7 +428,7 @@ func (s *Service) DeleteAllFriends(ctx context.Context, from string, t DeleteTyp
 		DeleteType DeleteType `json:"DeleteType,omitempty"`
 	}{from, t}
 	var resp envelope
-	return s.d.Do(ctx, pathFriendDeleteAll, &req, &resp)
+	return s.d.Do(ctx, epFriendDeleteAll, &req, &resp)
 }
 
 // FriendCheck is friend_check's answer for one account.
@@ -411,6 +436,9 @@ type FriendCheck struct {
 	ItemResult
 	Relation Relation
 }
+
+// A resend leaves the same result.
+var epFriendCheck = catalog.Declare(api.Endpoint{Path: "sns/friend_check", Safety: api.Idempotent})
 
 // CheckFriends tells how each account relates to from, in calls of
 // MaxCheckPerCall.
@@ -440,11 +468,11 @@ func (s *Service) CheckFriends(ctx context.Context, from string, userIDs []strin
 			} `json:"InfoItem"`
 			FailAccount []wire.FlexString `json:"Fail_Account"`
 		}
-		if err := s.d.Do(ctx, pathFriendCheck, &req, &resp); err != nil {
+		if err := s.d.Do(ctx, epFriendCheck, &req, &resp); err != nil {
 			return err
 		}
 		for _, it := range resp.InfoItem {
-			out = append(out, FriendCheck{ItemResult: it.result(pathFriendCheck), Relation: Relation(it.Relation)})
+			out = append(out, FriendCheck{ItemResult: it.result(epFriendCheck.Path), Relation: Relation(it.Relation)})
 		}
 		return nil
 	})
@@ -462,8 +490,8 @@ type Friend struct {
 // versions of an earlier full read makes Tencent leave out the standard
 // (or custom) fields when they have not changed since.
 type Sequences struct {
-	Standard int64 // StandardSequence
-	Custom   int64 // CustomSequence
+	Standard uint64 // StandardSequence
+	Custom   uint64 // CustomSequence
 }
 
 // FriendsPage is one friend_get answer.
@@ -486,18 +514,18 @@ type friendGetResp struct {
 		ToAccount wire.FlexString `json:"To_Account"`
 		ValueItem Items           `json:"ValueItem"`
 	} `json:"UserDataItem"`
-	StandardSequence wire.FlexInt `json:"StandardSequence"`
-	CustomSequence   wire.FlexInt `json:"CustomSequence"`
-	FriendNum        wire.FlexInt `json:"FriendNum"`
-	CompleteFlag     wire.FlexInt `json:"CompleteFlag"`
-	NextStartIndex   wire.FlexInt `json:"NextStartIndex"`
+	StandardSequence wire.FlexUint64 `json:"StandardSequence"`
+	CustomSequence   wire.FlexUint64 `json:"CustomSequence"`
+	FriendNum        wire.FlexInt    `json:"FriendNum"`
+	CompleteFlag     wire.FlexInt    `json:"CompleteFlag"`
+	NextStartIndex   wire.FlexInt    `json:"NextStartIndex"`
 }
 
 func (r *friendGetResp) page() *FriendsPage {
 	p := &FriendsPage{
 		Friends:        make([]Friend, len(r.UserDataItem)),
 		Total:          int(r.FriendNum),
-		Sequences:      Sequences{Standard: int64(r.StandardSequence), Custom: int64(r.CustomSequence)},
+		Sequences:      Sequences{Standard: uint64(r.StandardSequence), Custom: uint64(r.CustomSequence)},
 		NextStartIndex: int(r.NextStartIndex),
 		Done:           r.CompleteFlag != 0,
 	}
@@ -506,6 +534,9 @@ func (r *friendGetResp) page() *FriendsPage {
 	}
 	return p
 }
+
+// A read: a resend changes nothing.
+var epFriendGet = catalog.Declare(api.Endpoint{Path: "sns/friend_get", Safety: api.Idempotent})
 
 // FriendsPage reads one page of from's friends with their friend fields
 // (not their profiles: use GetFriends with profile tags for those),
@@ -523,52 +554,32 @@ func (s *Service) FriendsPage(ctx context.Context, from string, startIndex int, 
 	req := struct {
 		From             string `json:"From_Account"`
 		StartIndex       int    `json:"StartIndex"`
-		StandardSequence int64  `json:"StandardSequence"`
-		CustomSequence   int64  `json:"CustomSequence"`
+		StandardSequence uint64 `json:"StandardSequence"`
+		CustomSequence   uint64 `json:"CustomSequence"`
 	}{from, startIndex, seq.Standard, seq.Custom}
 	var resp friendGetResp
-	if err := s.d.Do(ctx, pathFriendGet, &req, &resp); err != nil {
+	if err := s.d.Do(ctx, epFriendGet, &req, &resp); err != nil {
 		return nil, err
 	}
 	return resp.page(), nil
 }
 
-// ErrCursorStuck is returned by the iterators when Tencent answers an
-// unfinished page whose next cursor does not advance.
-var ErrCursorStuck = fmt.Errorf("relation: paging cursor did not advance")
-
 // Friends iterates over all of from's friends, page by page. Every page
 // asks for all fields (zero Sequences): feeding a page's sequences into the
-// next request would make Tencent leave the fields out of later pages.
+// next request would make Tencent leave the fields out of later pages. An
+// error ends the iteration (yielded once; a later page's error names the
+// page); an unfinished page whose NextStartIndex does not grow ends it with
+// an error matching api.ErrCursorStuck (tim.ErrCursorStuck).
 //
 // REST: v4/sns/friend_get
 func (s *Service) Friends(ctx context.Context, from string) iter.Seq2[Friend, error] {
-	return func(yield func(Friend, error) bool) {
-		start := 0
-		for page := 1; ; page++ {
-			p, err := s.FriendsPage(ctx, from, start, Sequences{})
-			if err != nil {
-				if page > 1 {
-					err = fmt.Errorf("relation: friends page %d: %w", page, err)
-				}
-				yield(Friend{}, err)
-				return
-			}
-			for _, f := range p.Friends {
-				if !yield(f, nil) {
-					return
-				}
-			}
-			if p.Done || len(p.Friends) == 0 {
-				return
-			}
-			if p.NextStartIndex <= start {
-				yield(Friend{}, fmt.Errorf("%w (friends page %d, StartIndex %d)", ErrCursorStuck, page, start))
-				return
-			}
-			start = p.NextStartIndex
+	return pager.WalkIncreasing("relation: friends", 0, func(start int) (pager.Page[Friend, int], error) {
+		p, err := s.FriendsPage(ctx, from, start, Sequences{})
+		if err != nil {
+			return pager.Page[Friend, int]{}, err
 		}
-	}
+		return pager.Page[Friend, int]{Items: p.Friends, Next: p.NextStartIndex, Done: p.Done || len(p.Friends) == 0}, nil
+	})
 }
 
 // FriendResult is friend_get_list's answer for one account: its result and
@@ -577,6 +588,9 @@ type FriendResult struct {
 	ItemResult
 	Items Items
 }
+
+// A read: a resend changes nothing.
+var epFriendGetList = catalog.Declare(api.Endpoint{Path: "sns/friend_get_list", Safety: api.Idempotent})
 
 // GetFriends reads the given fields of some of from's friends, in calls of
 // MaxGetListPerCall. tags may name friend fields (Tag_SNS_IM_Remark,
@@ -610,11 +624,11 @@ func (s *Service) GetFriends(ctx context.Context, from string, userIDs []string,
 				SnsProfileItem Items `json:"SnsProfileItem"`
 			} `json:"InfoItem"`
 		}
-		if err := s.d.Do(ctx, pathFriendGetList, &req, &resp); err != nil {
+		if err := s.d.Do(ctx, epFriendGetList, &req, &resp); err != nil {
 			return err
 		}
 		for _, it := range resp.InfoItem {
-			out = append(out, FriendResult{ItemResult: it.result(pathFriendGetList), Items: it.SnsProfileItem})
+			out = append(out, FriendResult{ItemResult: it.result(epFriendGetList.Path), Items: it.SnsProfileItem})
 		}
 		return nil
 	})

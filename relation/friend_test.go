@@ -3,6 +3,8 @@ package relation_test
 import (
 	"context"
 	"errors"
+	"math"
+	"net/http"
 	"testing"
 	"time"
 
@@ -10,7 +12,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	tim "github.com/timkit/tim"
-	"github.com/timkit/tim/internal/testutil"
+	"github.com/timkit/tim/api"
+	"github.com/timkit/tim/internal/testkit"
 	"github.com/timkit/tim/relation"
 )
 
@@ -28,8 +31,8 @@ const (
 func TestAddFriendsGolden(t *testing.T) {
 	t.Parallel()
 	svc, srv := newService(t)
-	srv.Handle(pAdd, func(r testutil.Request) any {
-		return testutil.With(map[string]any{
+	srv.Handle(pAdd, func(r testkit.Request) any {
+		return testkit.With(map[string]any{
 			"ResultItem": []map[string]any{
 				{"To_Account": "patient_7", "ResultCode": 0, "ResultInfo": ""},
 				{"To_Account": "patient_8", "ResultCode": "30539", "ResultInfo": "Err_SNS_FriendAdd_Pending"},
@@ -78,7 +81,7 @@ func TestAddFriendsSplitsAndReportsTheFailedBatch(t *testing.T) {
 	t.Parallel()
 	svc, srv := newService(t)
 	calls := 0
-	srv.Handle(pAdd, func(r testutil.Request) any {
+	srv.Handle(pAdd, func(r testkit.Request) any {
 		calls++
 		var req struct {
 			AddFriendItem []struct {
@@ -88,13 +91,13 @@ func TestAddFriendsSplitsAndReportsTheFailedBatch(t *testing.T) {
 		r.Decode(t, &req)
 		assert.LessOrEqual(t, len(req.AddFriendItem), relation.MaxAddPerCall)
 		if calls == 3 {
-			return testutil.Fail(70107, "account not imported")
+			return testkit.Fail(70107, "account not imported")
 		}
 		var accs []string
 		for _, it := range req.AddFriendItem {
 			accs = append(accs, it.ToAccount)
 		}
-		return testutil.With(map[string]any{"ResultItem": okItems(accs)})
+		return testkit.With(map[string]any{"ResultItem": okItems(accs)})
 	})
 	var friends []relation.AddFriend
 	for _, id := range ids("p", 250) {
@@ -111,8 +114,8 @@ func TestAddFriendsSplitsAndReportsTheFailedBatch(t *testing.T) {
 func TestImportFriendsGolden(t *testing.T) {
 	t.Parallel()
 	svc, srv := newService(t)
-	srv.Handle(pImport, func(r testutil.Request) any {
-		return testutil.With(map[string]any{"ResultItem": okItems([]string{"patient_7", "patient_8"}), "Fail_Account": []string{}})
+	srv.Handle(pImport, func(r testkit.Request) any {
+		return testkit.With(map[string]any{"ResultItem": okItems([]string{"patient_7", "patient_8"}), "Fail_Account": []string{}})
 	})
 	added := time.Unix(1420000001, 0)
 	res, err := svc.ImportFriends(context.Background(), "doctor_1", []relation.ImportFriend{
@@ -129,8 +132,8 @@ func TestImportFriendsGolden(t *testing.T) {
 func TestUpdateFriendsGolden(t *testing.T) {
 	t.Parallel()
 	svc, srv := newService(t)
-	srv.Handle(pUpdate, func(r testutil.Request) any {
-		return testutil.With(map[string]any{"ResultItem": []map[string]any{
+	srv.Handle(pUpdate, func(r testkit.Request) any {
+		return testkit.With(map[string]any{"ResultItem": []map[string]any{
 			{"To_Account": "patient_7", "ResultCode": 0},
 			{"To_Account": "patient_8", "ResultCode": 30001, "ResultInfo": "Err_SNS_FriendUpdate_Friend_Not_Exist"},
 		}})
@@ -148,12 +151,12 @@ func TestUpdateFriendsGolden(t *testing.T) {
 func TestDeleteFriendsSplitsBy1000(t *testing.T) {
 	t.Parallel()
 	svc, srv := newService(t)
-	srv.Handle(pDelete, func(r testutil.Request) any {
+	srv.Handle(pDelete, func(r testkit.Request) any {
 		var req struct {
 			ToAccount []string `json:"To_Account"`
 		}
 		r.Decode(t, &req)
-		return testutil.With(map[string]any{"ResultItem": okItems(req.ToAccount)})
+		return testkit.With(map[string]any{"ResultItem": okItems(req.ToAccount)})
 	})
 	list := append(ids("p", 2100), "p0000") // the repeat is sent once
 	res, err := svc.DeleteFriends(context.Background(), "doctor_1", list, relation.DeleteBoth)
@@ -174,7 +177,7 @@ func TestDeleteAllFriendsGolden(t *testing.T) {
 	require.NoError(t, svc.DeleteAllFriends(context.Background(), "doctor_1", ""))
 	golden(t, srv, pDeleteAll, "friend_delete_all_default")
 
-	srv.Handle(pDeleteAll, func(testutil.Request) any { return testutil.Fail(30003, "Err_Sns_Invalid_Account") })
+	srv.Handle(pDeleteAll, func(testkit.Request) any { return testkit.Fail(30003, "Err_Sns_Invalid_Account") })
 	err := svc.DeleteAllFriends(context.Background(), "ghost", "")
 	var ae *tim.APIError
 	require.ErrorAs(t, err, &ae)
@@ -184,7 +187,7 @@ func TestDeleteAllFriendsGolden(t *testing.T) {
 func TestCheckFriendsGolden(t *testing.T) {
 	t.Parallel()
 	svc, srv := newService(t)
-	srv.Handle(pCheck, func(r testutil.Request) any {
+	srv.Handle(pCheck, func(r testkit.Request) any {
 		var req struct {
 			ToAccount []string `json:"To_Account"`
 		}
@@ -199,13 +202,13 @@ func TestCheckFriendsGolden(t *testing.T) {
 			}
 			items = append(items, it)
 		}
-		return testutil.With(map[string]any{"InfoItem": items, "Fail_Account": []string{"p0004"}})
+		return testkit.With(map[string]any{"InfoItem": items, "Fail_Account": []string{"p0004"}})
 	})
 	res, err := svc.CheckFriends(context.Background(), "doctor_1", ids("p", 150), relation.CheckBoth)
 	require.NoError(t, err)
 	require.Len(t, res, 150)
 	require.Len(t, srv.Calls(pCheck), 2)
-	testutil.AssertGolden(t, "testdata/golden/friend_check.json", srv.Calls(pCheck)[1].Body)
+	testkit.AssertGolden(t, "testdata/golden/friend_check.json", srv.Calls(pCheck)[1].Body)
 	assert.Equal(t, relation.RelationBoth, res[0].Relation)
 	assert.Equal(t, relation.RelationAWithB, res[1].Relation)
 	assert.Equal(t, relation.RelationBWithA, res[2].Relation)
@@ -216,7 +219,7 @@ func TestCheckFriendsGolden(t *testing.T) {
 func TestFriendsIteratesPages(t *testing.T) {
 	t.Parallel()
 	svc, srv := newService(t)
-	srv.Handle(pGet, func(r testutil.Request) any {
+	srv.Handle(pGet, func(r testkit.Request) any {
 		var req struct {
 			StartIndex       int   `json:"StartIndex"`
 			StandardSequence int64 `json:"StandardSequence"`
@@ -238,7 +241,7 @@ func TestFriendsIteratesPages(t *testing.T) {
 			2: {"UserDataItem": []map[string]any{{"To_Account": "patient_3"}},
 				"StandardSequence": 88, "CustomSequence": 3, "FriendNum": 3, "CompleteFlag": 1, "NextStartIndex": 0},
 		}
-		return testutil.With(pages[req.StartIndex])
+		return testkit.With(pages[req.StartIndex])
 	})
 	var got []relation.Friend
 	for f, err := range svc.Friends(context.Background(), "doctor_1") {
@@ -247,9 +250,9 @@ func TestFriendsIteratesPages(t *testing.T) {
 	}
 	require.Len(t, got, 3)
 	require.Len(t, srv.Calls(pGet), 2)
-	testutil.AssertGolden(t, "testdata/golden/friend_get.json", srv.Calls(pGet)[0].Body)
+	testkit.AssertGolden(t, "testdata/golden/friend_get.json", srv.Calls(pGet)[0].Body)
 	// Every page asks for all fields (zero sequences).
-	testutil.AssertGolden(t, "testdata/golden/friend_get_page2.json", srv.Calls(pGet)[1].Body)
+	testkit.AssertGolden(t, "testdata/golden/friend_get_page2.json", srv.Calls(pGet)[1].Body)
 	f := got[0]
 	assert.Equal(t, "李雷", f.Items.Remark())
 	assert.Equal(t, []string{"患者", "VIP"}, f.Items.Groups())
@@ -275,8 +278,8 @@ func TestFriendsIteratesPages(t *testing.T) {
 func TestFriendsStopsOnAStuckCursor(t *testing.T) {
 	t.Parallel()
 	svc, srv := newService(t)
-	srv.Handle(pGet, func(r testutil.Request) any {
-		return testutil.With(map[string]any{"UserDataItem": []map[string]any{{"To_Account": "x"}}, "CompleteFlag": 0, "NextStartIndex": 0})
+	srv.Handle(pGet, func(r testkit.Request) any {
+		return testkit.With(map[string]any{"UserDataItem": []map[string]any{{"To_Account": "x"}}, "CompleteFlag": 0, "NextStartIndex": 0})
 	})
 	var err error
 	n := 0
@@ -287,15 +290,123 @@ func TestFriendsStopsOnAStuckCursor(t *testing.T) {
 		}
 		n++
 	}
-	assert.ErrorIs(t, err, relation.ErrCursorStuck)
+	assert.ErrorIs(t, err, api.ErrCursorStuck)
+	assert.ErrorIs(t, err, tim.ErrCursorStuck)
+	assert.Contains(t, err.Error(), "relation: friends page 1")
 	assert.Equal(t, 1, n)
+	assert.Len(t, srv.Calls(pGet), 1)
+}
+
+// Sequences are uint64 end to end: values above 2^63 and 2^53 go out and
+// come back exactly.
+func TestFriendsPageSequencesAreUint64(t *testing.T) {
+	t.Parallel()
+	svc, srv := newService(t)
+	srv.HandleRaw(pGet, func(w http.ResponseWriter, r testkit.Request) {
+		_, _ = w.Write([]byte(`{"ActionStatus":"OK","ErrorCode":0,"UserDataItem":[],
+			"StandardSequence":18446744073709551615,"CustomSequence":"9007199254740993","FriendNum":0,"CompleteFlag":1,"NextStartIndex":0}`))
+	})
+	seq := relation.Sequences{Standard: 1<<63 + 5, Custom: 9007199254740993}
+	p, err := svc.FriendsPage(context.Background(), "doctor_1", 0, seq)
+	require.NoError(t, err)
+	assert.Equal(t, relation.Sequences{Standard: math.MaxUint64, Custom: 9007199254740993}, p.Sequences)
+	assert.JSONEq(t, `{"From_Account":"doctor_1","StartIndex":0,"StandardSequence":9223372036854775813,"CustomSequence":9007199254740993}`,
+		string(srv.Last(pGet).Body))
+}
+
+func TestFriendsNamesTheFailingPage(t *testing.T) {
+	t.Parallel()
+	svc, srv := newService(t)
+	srv.Handle(pGet, func(r testkit.Request) any {
+		var req struct {
+			StartIndex int `json:"StartIndex"`
+		}
+		r.Decode(t, &req)
+		if req.StartIndex > 0 {
+			return testkit.Fail(30003, "Err_Sns_Invalid_Account")
+		}
+		return testkit.With(map[string]any{"UserDataItem": []map[string]any{{"To_Account": "x"}}, "CompleteFlag": 0, "NextStartIndex": 1})
+	})
+	var errs []error
+	n := 0
+	for _, err := range svc.Friends(context.Background(), "doctor_1") {
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		n++
+	}
+	require.Len(t, errs, 1, "the error is yielded once")
+	assert.Contains(t, errs[0].Error(), "relation: friends page 2")
+	var ae *tim.APIError
+	require.ErrorAs(t, errs[0], &ae)
+	assert.Equal(t, 30003, ae.Code)
+	assert.Equal(t, 1, n)
+}
+
+func TestNewServiceRejectsNilDoer(t *testing.T) {
+	t.Parallel()
+	svc, err := relation.NewService(nil)
+	assert.Nil(t, svc)
+	require.ErrorIs(t, err, tim.ErrInvalidParameter)
+	var ie *api.InvalidInputError
+	require.ErrorAs(t, err, &ie)
+	assert.Equal(t, "relation.NewService", ie.Field)
+}
+
+// Instants go out as Unix seconds; the zero time sends nothing; times in
+// other zones are the same second; Tag_SNS_IM_RemarkTime reads back as an
+// instant.
+func TestImportFriendsTimes(t *testing.T) {
+	t.Parallel()
+	svc, srv := newService(t)
+	srv.Handle(pImport, func(r testkit.Request) any {
+		return testkit.With(map[string]any{"ResultItem": okItems([]string{"a", "b"})})
+	})
+	cst := time.FixedZone("CST", 8*3600)
+	_, err := svc.ImportFriends(context.Background(), "doctor_1", []relation.ImportFriend{
+		{UserID: "a", AddSource: "AddSource_Type_X", AddTime: time.Unix(1420000001, 500).In(cst), RemarkTime: time.Unix(1420000002, 0)},
+		{UserID: "b", AddSource: "AddSource_Type_X"},
+	})
+	require.NoError(t, err)
+	var req struct {
+		AddFriendItem []map[string]any `json:"AddFriendItem"`
+	}
+	srv.Last(pImport).Decode(t, &req)
+	require.Len(t, req.AddFriendItem, 2)
+	assert.Equal(t, float64(1420000001), req.AddFriendItem[0]["AddTime"])
+	assert.Equal(t, float64(1420000002), req.AddFriendItem[0]["RemarkTime"])
+	assert.NotContains(t, req.AddFriendItem[1], "AddTime")
+	assert.NotContains(t, req.AddFriendItem[1], "RemarkTime")
+
+	before1970 := time.Date(1969, 7, 20, 20, 17, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		field string
+		f     relation.ImportFriend
+	}{
+		{"AddFriendItem[0].AddTime", relation.ImportFriend{UserID: "a", AddSource: "AddSource_Type_X", AddTime: before1970}},
+		{"AddFriendItem[0].RemarkTime", relation.ImportFriend{UserID: "a", AddSource: "AddSource_Type_X", RemarkTime: before1970}},
+	} {
+		_, err := svc.ImportFriends(context.Background(), "doctor_1", []relation.ImportFriend{tc.f})
+		var ie *api.InvalidInputError
+		require.ErrorAs(t, err, &ie, tc.field)
+		assert.Equal(t, tc.field, ie.Field)
+	}
+	assert.Len(t, srv.Calls(pImport), 1, "no request leaves on invalid input")
+
+	items := relation.Items{
+		{Tag: relation.TagRemarkTime, Value: relation.String("1420000002")},
+		{Tag: relation.TagAddTime, Value: relation.Int(0)},
+	}
+	assert.Equal(t, time.Unix(1420000002, 0), items.RemarkTime())
+	assert.True(t, items.AddTime().IsZero(), "0 on the wire is the zero time")
 }
 
 func TestGetFriendsGolden(t *testing.T) {
 	t.Parallel()
 	svc, srv := newService(t)
-	srv.Handle(pGetList, func(r testutil.Request) any {
-		return testutil.With(map[string]any{"InfoItem": []map[string]any{
+	srv.Handle(pGetList, func(r testkit.Request) any {
+		return testkit.With(map[string]any{"InfoItem": []map[string]any{
 			{"To_Account": "patient_7", "SnsProfileItem": []map[string]any{
 				{"Tag": "Tag_SNS_IM_Remark", "Value": "remark_2"},
 				{"Tag": "Tag_SNS_IM_Group", "Value": []string{"group1", "group2"}},

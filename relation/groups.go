@@ -4,7 +4,8 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/timkit/tim/internal/transport"
+	"github.com/timkit/tim/api"
+
 	"github.com/timkit/tim/internal/wire"
 )
 
@@ -34,10 +35,14 @@ func checkGroupNames(names []string) ([]string, error) {
 type GroupsResult struct {
 	// Sequence is the friend groups' version after the change
 	// (CurrentSequence).
-	Sequence int64
+	Sequence uint64
 	// Results has one entry per friend asked to join the groups.
 	Results Results
 }
+
+// A resend could try to create the groups a second time: not resent once
+// the request may have arrived.
+var epGroupAdd = catalog.Declare(api.Endpoint{Path: "sns/group_add", Safety: api.Unsafe})
 
 // AddFriendGroups creates friend groups for from and puts the given friends
 // (optional, at most MaxGroupMembersPerCall) in all of them. More than
@@ -63,7 +68,6 @@ func (s *Service) AddFriendGroups(ctx context.Context, from string, names, frien
 	if len(friends) > MaxGroupMembersPerCall {
 		return nil, wire.Invalid("To_Account", "%d friends, limit is %d per call (add the rest with UpdateFriends and SetGroups)", len(friends), MaxGroupMembersPerCall)
 	}
-	ctx = transport.WithSafety(ctx, transport.Unsafe)
 	out := &GroupsResult{}
 	err = wire.ChunksNamed(len(names), MaxGroupNamesPerCall, "relation: group names", func(lo, hi int) error {
 		req := struct {
@@ -74,14 +78,14 @@ func (s *Service) AddFriendGroups(ctx context.Context, from string, names, frien
 		var resp struct {
 			envelope
 			batchWire
-			CurrentSequence wire.FlexInt `json:"CurrentSequence"`
+			CurrentSequence wire.FlexUint64 `json:"CurrentSequence"`
 		}
-		if err := s.d.Do(ctx, pathGroupAdd, &req, &resp); err != nil {
+		if err := s.d.Do(ctx, epGroupAdd, &req, &resp); err != nil {
 			return err
 		}
-		out.Sequence = int64(resp.CurrentSequence)
+		out.Sequence = uint64(resp.CurrentSequence)
 		if lo == 0 {
-			out.Results = resp.results(pathGroupAdd)
+			out.Results = resp.results(epGroupAdd.Path)
 		}
 		return nil
 	})
@@ -91,12 +95,15 @@ func (s *Service) AddFriendGroups(ctx context.Context, from string, names, frien
 	return out, nil
 }
 
+// Removing what is already gone changes nothing: a resend is harmless.
+var epGroupDelete = catalog.Declare(api.Endpoint{Path: "sns/group_delete", Safety: api.Idempotent})
+
 // DeleteFriendGroups deletes friend groups of from (the friends stay
 // friends), in calls of MaxGroupNamesPerCall. It returns the friend
 // groups' version after the change.
 //
 // REST: v4/sns/group_delete
-func (s *Service) DeleteFriendGroups(ctx context.Context, from string, names []string) (int64, error) {
+func (s *Service) DeleteFriendGroups(ctx context.Context, from string, names []string) (uint64, error) {
 	if err := wire.CheckUserID("From_Account", from); err != nil {
 		return 0, err
 	}
@@ -104,7 +111,7 @@ func (s *Service) DeleteFriendGroups(ctx context.Context, from string, names []s
 	if err != nil {
 		return 0, err
 	}
-	var seq int64
+	var seq uint64
 	err = wire.ChunksNamed(len(names), MaxGroupNamesPerCall, "relation: group names", func(lo, hi int) error {
 		req := struct {
 			From      string   `json:"From_Account"`
@@ -112,12 +119,12 @@ func (s *Service) DeleteFriendGroups(ctx context.Context, from string, names []s
 		}{from, names[lo:hi]}
 		var resp struct {
 			envelope
-			CurrentSequence wire.FlexInt `json:"CurrentSequence"`
+			CurrentSequence wire.FlexUint64 `json:"CurrentSequence"`
 		}
-		if err := s.d.Do(ctx, pathGroupDelete, &req, &resp); err != nil {
+		if err := s.d.Do(ctx, epGroupDelete, &req, &resp); err != nil {
 			return err
 		}
-		seq = int64(resp.CurrentSequence)
+		seq = uint64(resp.CurrentSequence)
 		return nil
 	})
 	return seq, err
@@ -131,7 +138,7 @@ type GroupsOptions struct {
 	WithFriends bool
 	// LastSequence is the Sequence of an earlier read (used only when Names
 	// is empty): an unchanged list then comes back empty.
-	LastSequence int64
+	LastSequence uint64
 }
 
 // FriendGroup is one friend group.
@@ -145,12 +152,16 @@ type FriendGroup struct {
 
 // FriendGroupsResult is what FriendGroups returns.
 type FriendGroupsResult struct {
-	Sequence int64
+	// Sequence is the friend groups' current version (CurrentSequence).
+	Sequence uint64
 	Groups   []FriendGroup
 }
 
 // NeedFriendYes is group_get's NeedFriend value that asks for the friends.
 const NeedFriendYes = "Need_Friend_Type_Yes"
+
+// A read: a resend changes nothing.
+var epGroupGet = catalog.Declare(api.Endpoint{Path: "sns/group_get", Safety: api.Idempotent})
 
 // FriendGroups lists from's friend groups. More than MaxGroupNamesPerCall
 // names are asked in several calls.
@@ -167,14 +178,11 @@ func (s *Service) FriendGroups(ctx context.Context, from string, opts GroupsOpti
 			return nil, err
 		}
 	}
-	if opts.LastSequence < 0 {
-		return nil, wire.Invalid("LastSequence", "must not be negative")
-	}
 	out := &FriendGroupsResult{}
 	call := func(batch []string) error {
 		req := struct {
 			From         string   `json:"From_Account"`
-			LastSequence int64    `json:"LastSequence"`
+			LastSequence uint64   `json:"LastSequence"`
 			NeedFriend   string   `json:"NeedFriend,omitempty"`
 			GroupName    []string `json:"GroupName,omitempty"`
 		}{From: from, LastSequence: opts.LastSequence, GroupName: batch}
@@ -183,17 +191,17 @@ func (s *Service) FriendGroups(ctx context.Context, from string, opts GroupsOpti
 		}
 		var resp struct {
 			envelope
-			CurrentSequence wire.FlexInt `json:"CurrentSequence"`
+			CurrentSequence wire.FlexUint64 `json:"CurrentSequence"`
 			ResultItem      []struct {
 				GroupName    wire.FlexString   `json:"GroupName"`
 				FriendNumber wire.FlexInt      `json:"FriendNumber"`
 				ToAccount    []wire.FlexString `json:"To_Account"`
 			} `json:"ResultItem"`
 		}
-		if err := s.d.Do(ctx, pathGroupGet, &req, &resp); err != nil {
+		if err := s.d.Do(ctx, epGroupGet, &req, &resp); err != nil {
 			return err
 		}
-		out.Sequence = int64(resp.CurrentSequence)
+		out.Sequence = uint64(resp.CurrentSequence)
 		for _, g := range resp.ResultItem {
 			fg := FriendGroup{Name: string(g.GroupName), Count: int(g.FriendNumber)}
 			for _, id := range g.ToAccount {

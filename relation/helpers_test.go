@@ -8,31 +8,35 @@ import (
 	"github.com/stretchr/testify/require"
 
 	tim "github.com/timkit/tim"
-	"github.com/timkit/tim/internal/testutil"
+	"github.com/timkit/tim/internal/testkit"
 	"github.com/timkit/tim/relation"
 )
 
-func newService(t *testing.T) (*relation.Service, *testutil.Server) {
+func newService(t *testing.T) (*relation.Service, *testkit.Server) {
 	t.Helper()
-	srv := testutil.NewServer(t)
-	c, err := tim.New(testutil.AppID, testutil.Key, tim.WithBaseURL(srv.URL), tim.WithoutRetry(), tim.WithRateLimit(0))
+	srv := testkit.NewServer(t)
+	c, err := tim.New(testkit.AppID, testkit.Key, tim.WithBaseURL(srv.URL), tim.WithoutRetry(), tim.WithRateLimit(0))
 	require.NoError(t, err)
-	return relation.NewService(c), srv
+	svc, err := relation.NewService(c)
+	require.NoError(t, err)
+	return svc, srv
 }
 
 // newRetryingService retries quickly, to observe the retry decisions.
-func newRetryingService(t *testing.T) (*relation.Service, *testutil.Server) {
+func newRetryingService(t *testing.T) (*relation.Service, *testkit.Server) {
 	t.Helper()
-	srv := testutil.NewServer(t)
-	c, err := tim.New(testutil.AppID, testutil.Key, tim.WithBaseURL(srv.URL), tim.WithRateLimit(0),
+	srv := testkit.NewServer(t)
+	c, err := tim.New(testkit.AppID, testkit.Key, tim.WithBaseURL(srv.URL), tim.WithRateLimit(0),
 		tim.WithRetry(tim.RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond, RateLimitDelay: time.Millisecond}))
 	require.NoError(t, err)
-	return relation.NewService(c), srv
+	svc, err := relation.NewService(c)
+	require.NoError(t, err)
+	return svc, srv
 }
 
-func golden(t *testing.T, srv *testutil.Server, path, name string) {
+func golden(t *testing.T, srv *testkit.Server, path, name string) {
 	t.Helper()
-	testutil.AssertGolden(t, "testdata/golden/"+name+".json", srv.Last(path).Body)
+	testkit.AssertGolden(t, "testdata/golden/"+name+".json", srv.Last(path).Body)
 }
 
 func ids(prefix string, n int) []string {

@@ -9,48 +9,33 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/timkit/tim/api"
+
 	"github.com/timkit/tim/internal/wire"
 )
-
-// Doer is what the service needs from a client; *tim.Client implements it.
-type Doer interface {
-	Do(ctx context.Context, path string, req, resp any) error
-}
 
 // Service manages the relationship chain: friends, friend groups, the
 // blacklist and follows. It is safe for concurrent use.
 type Service struct {
-	d Doer
+	d api.Doer
 }
 
-// NewService returns a Service that makes its calls through d.
-func NewService(d Doer) *Service { return &Service{d: d} }
+// NewService returns a Service that makes its calls through d, or an
+// *api.InvalidInputError for a nil d.
+func NewService(d api.Doer) (*Service, error) {
+	if d == nil {
+		return nil, wire.Invalid("relation.NewService", "nil Doer")
+	}
+	return &Service{d: d}, nil
+}
 
-type envelope = wire.Envelope
+var catalog api.Catalog
 
-// REST paths used by this package.
-const (
-	pathFriendAdd       = "sns/friend_add"
-	pathFriendImport    = "sns/friend_import"
-	pathFriendUpdate    = "sns/friend_update"
-	pathFriendDelete    = "sns/friend_delete"
-	pathFriendDeleteAll = "sns/friend_delete_all"
-	pathFriendCheck     = "sns/friend_check"
-	pathFriendGet       = "sns/friend_get"
-	pathFriendGetList   = "sns/friend_get_list"
-	pathBlackAdd        = "sns/black_list_add"
-	pathBlackDelete     = "sns/black_list_delete"
-	pathBlackGet        = "sns/black_list_get"
-	pathBlackCheck      = "sns/black_list_check"
-	pathGroupAdd        = "sns/group_add"
-	pathGroupDelete     = "sns/group_delete"
-	pathGroupGet        = "sns/group_get"
-	pathFollowAdd       = "follow/follow_add"
-	pathFollowDelete    = "follow/follow_delete"
-	pathFollowGet       = "follow/follow_get"
-	pathFollowCheck     = "follow/follow_check"
-	pathFollowGetInfo   = "follow/follow_get_info"
-)
+// Endpoints returns the REST commands this package calls, as declared
+// beside the methods that call them.
+func Endpoints() []api.Endpoint { return catalog.Endpoints() }
+
+type envelope = api.Envelope
 
 // Per-call caps. Calls given more split into several requests; see NOTES.md
 // for the sources and where they disagree (the smaller figure is used).
@@ -128,7 +113,7 @@ func (r ItemResult) Err() error {
 	if r.ResultCode == 0 {
 		return nil
 	}
-	return &wire.APIError{Op: r.op, HTTPStatus: 200, Code: r.ResultCode, Info: r.ResultInfo}
+	return &api.Error{Op: r.op, HTTPStatus: 200, Code: r.ResultCode, Info: r.ResultInfo}
 }
 
 // Results are the per-account outcomes of a batch call, in Tencent's order.
@@ -376,14 +361,18 @@ func (it Items) AddSource() string { return it.str(TagAddSource) }
 // AddWording returns Tag_SNS_IM_AddWording.
 func (it Items) AddWording() string { return it.str(TagAddWording) }
 
-// AddTime returns Tag_SNS_IM_AddTime (zero when absent).
-func (it Items) AddTime() time.Time {
-	v, _ := it.Get(TagAddTime)
-	n, ok := v.Int64()
-	if !ok || n <= 0 {
-		return time.Time{}
-	}
-	return time.Unix(n, 0)
+// AddTime returns Tag_SNS_IM_AddTime, Unix seconds on the wire (the zero
+// time when absent).
+func (it Items) AddTime() time.Time { return it.time(TagAddTime) }
+
+// RemarkTime returns Tag_SNS_IM_RemarkTime, Unix seconds on the wire (the
+// zero time when absent).
+func (it Items) RemarkTime() time.Time { return it.time(TagRemarkTime) }
+
+func (it Items) time(tag string) time.Time {
+	v, _ := it.Get(tag)
+	n, _ := v.Int64()
+	return wire.UnixTime(n)
 }
 
 // validation helpers
@@ -417,7 +406,7 @@ func eachFromTo(from string, ids []string, size int, what string, fn func(req fr
 
 // fromToBatch makes a call that takes a fromTo and answers a ResultItem
 // batch, in calls of at most size accounts.
-func (s *Service) fromToBatch(ctx context.Context, path string, size int, from string, userIDs []string) (Results, error) {
+func (s *Service) fromToBatch(ctx context.Context, e api.Endpoint, size int, from string, userIDs []string) (Results, error) {
 	ids, err := checkFromTo(from, userIDs)
 	if err != nil {
 		return nil, err
@@ -428,10 +417,10 @@ func (s *Service) fromToBatch(ctx context.Context, path string, size int, from s
 			envelope
 			batchWire
 		}
-		if err := s.d.Do(ctx, path, &req, &resp); err != nil {
+		if err := s.d.Do(ctx, e, &req, &resp); err != nil {
 			return err
 		}
-		out = append(out, resp.results(path)...)
+		out = append(out, resp.results(e.Path)...)
 		return nil
 	})
 	return out, err
@@ -458,11 +447,4 @@ func dedupe(ids []string) []string {
 		}
 	}
 	return out
-}
-
-func unixTime(n int64) time.Time {
-	if n <= 0 {
-		return time.Time{}
-	}
-	return time.Unix(n, 0)
 }

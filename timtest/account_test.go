@@ -8,6 +8,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/timkit/tim"
+	"github.com/timkit/tim/account"
+	"github.com/timkit/tim/profile"
 	"github.com/timkit/tim/timtest"
 )
 
@@ -17,14 +19,14 @@ func TestAccounts(t *testing.T) {
 	c := newClient(t, srv)
 	ctx := ctxT(t)
 
-	require.NoError(t, c.Account.Import(ctx, tim.Account{UserID: "doctor", Nick: "Dr. Li", FaceURL: "https://x/a.png"}))
+	require.NoError(t, c.Account.Import(ctx, account.Account{UserID: "doctor", Nick: "Dr. Li", FaceURL: "https://x/a.png"}))
 	res, err := c.Account.ImportMany(ctx, []string{"p1", "p2"})
 	require.NoError(t, err)
 	assert.Empty(t, res.Failed)
 	assert.Equal(t, []string{"administrator", "doctor", "p1", "p2"}, srv.Accounts())
 
 	// Re-importing succeeds (and keeps the account).
-	require.NoError(t, c.Account.Import(ctx, tim.Account{UserID: "p1"}))
+	require.NoError(t, c.Account.Import(ctx, account.Account{UserID: "p1"}))
 
 	st, err := c.Account.Check(ctx, "doctor", "ghost", "administrator")
 	require.NoError(t, err)
@@ -39,13 +41,13 @@ func TestAccounts(t *testing.T) {
 		FailAccounts []string `json:"FailAccounts"`
 	}
 	long := "0123456789012345678901234567890123"
-	require.NoError(t, c.Do(ctx, "im_open_login_svc/multiaccount_import", map[string]any{"Accounts": []string{"ok1", long}}, &multi))
+	require.NoError(t, c.Do(ctx, ep("im_open_login_svc/multiaccount_import"), map[string]any{"Accounts": []string{"ok1", long}}, &multi))
 	assert.Equal(t, []string{long}, multi.FailAccounts)
 	over := make([]string, 101)
 	for i := range over {
 		over[i] = "u"
 	}
-	err = c.Do(ctx, "im_open_login_svc/multiaccount_import", map[string]any{"Accounts": over}, nil)
+	err = c.Do(ctx, ep("im_open_login_svc/multiaccount_import"), map[string]any{"Accounts": over}, nil)
 	assert.Equal(t, 70402, codeOf(err))
 
 	del, err := c.Account.Delete(ctx, "p2", "ghost", "administrator")
@@ -58,7 +60,7 @@ func TestAccounts(t *testing.T) {
 
 	// A deleted account is gone for messages too.
 	var out sendResp
-	err = c.Do(ctx, "openim/sendmsg", sendReq{ToAccount: "p2", MsgRandom: 1, MsgBody: text("hi")}, &out)
+	err = c.Do(ctx, ep("openim/sendmsg"), sendReq{ToAccount: "p2", MsgRandom: 1, MsgBody: text("hi")}, &out)
 	assert.Equal(t, 90012, codeOf(err))
 	assert.ErrorIs(t, err, tim.ErrAccountNotFound)
 }
@@ -77,13 +79,13 @@ func TestOnlineStateAndKick(t *testing.T) {
 	require.NoError(t, srv.SimulateDisconnect("u2", timtest.PlatformAndroid))
 	assert.ErrorIs(t, srv.SimulateLogin("ghost", timtest.PlatformWeb), timtest.ErrNotImported)
 
-	got, err := c.Account.QueryOnlineStatus(ctx, []string{"u1", "u2", "ghost"}, tim.OnlineStatusOptions{Detail: true})
+	got, err := c.Account.QueryOnlineStatus(ctx, []string{"u1", "u2", "ghost"}, account.OnlineStatusOptions{Detail: true})
 	require.NoError(t, err)
 	require.Len(t, got.Statuses, 2)
-	assert.Equal(t, tim.StateOnline, got.Statuses[0].Status)
-	assert.Equal(t, []tim.DeviceState{{Platform: "Web", Status: "Online"}, {Platform: "iPhone", Status: "Online"}}, got.Statuses[0].Detail)
-	assert.Equal(t, tim.StatePushOnline, got.Statuses[1].Status)
-	assert.Equal(t, []tim.AccountError{{UserID: "ghost", ErrorCode: 70107}}, got.Errors)
+	assert.Equal(t, account.StateOnline, got.Statuses[0].Status)
+	assert.Equal(t, []account.DeviceState{{Platform: "Web", Status: "Online"}, {Platform: "iPhone", Status: "Online"}}, got.Statuses[0].Detail)
+	assert.Equal(t, account.StatePushOnline, got.Statuses[1].Status)
+	assert.Equal(t, []account.ItemError{{UserID: "ghost", ErrorCode: 70107}}, got.Errors)
 
 	require.NoError(t, c.Account.Kick(ctx, "u1"))
 	st, _ := srv.OnlineStatus("u1")
@@ -140,24 +142,24 @@ func TestProfiles(t *testing.T) {
 	srv := timtest.NewServer(t)
 	c := newClient(t, srv)
 	ctx := ctxT(t)
-	require.NoError(t, c.Account.Import(ctx, tim.Account{UserID: "doc", Nick: "Dr. Wang"}))
+	require.NoError(t, c.Account.Import(ctx, account.Account{UserID: "doc", Nick: "Dr. Wang"}))
 
-	require.NoError(t, c.Profile.Set(ctx, "doc", tim.Avatar("https://x/y.png"), tim.CustomItem("Title", "Chief"), tim.CustomItem("Years", 12)))
-	err := c.Profile.Set(ctx, "ghost", tim.Nick("x"))
+	require.NoError(t, c.Profile.Set(ctx, "doc", profile.Avatar("https://x/y.png"), profile.CustomItem("Title", "Chief"), profile.CustomItem("Years", 12)))
+	err := c.Profile.Set(ctx, "ghost", profile.Nick("x"))
 	assert.Equal(t, 70107, codeOf(err))
 
-	ps, err := c.Profile.Get(ctx, []string{"doc", "ghost"}, tim.TagNick, tim.TagImage, tim.CustomTag("Title"), tim.CustomTag("Years"), tim.TagGender)
+	ps, err := c.Profile.Get(ctx, []string{"doc", "ghost"}, profile.TagNick, profile.TagImage, profile.CustomTag("Title"), profile.CustomTag("Years"), profile.TagGender)
 	require.NoError(t, err)
 	require.Len(t, ps, 2)
 	assert.Equal(t, "Dr. Wang", ps[0].Nick())
 	assert.Equal(t, "https://x/y.png", ps[0].AvatarURL())
-	assert.Equal(t, "Chief", ps[0].Values[tim.CustomTag("Title")].String())
-	assert.Equal(t, int64(12), ps[0].Values[tim.CustomTag("Years")].Int())
-	_, hasGender := ps[0].Values[tim.TagGender]
+	assert.Equal(t, "Chief", ps[0].Values[profile.CustomTag("Title")].String())
+	assert.Equal(t, int64(12), ps[0].Values[profile.CustomTag("Years")].Int())
+	_, hasGender := ps[0].Values[profile.TagGender]
 	assert.False(t, hasGender, "unset tags are left out")
 	assert.Equal(t, 70107, ps[1].ResultCode)
 
-	err = c.Do(ctx, "profile/portrait_set", map[string]any{"From_Account": "doc",
+	err = c.Do(ctx, ep("profile/portrait_set"), map[string]any{"From_Account": "doc",
 		"ProfileItem": []map[string]any{{"Tag": "Nick", "Value": "x"}}}, nil)
 	assert.Equal(t, 40008, codeOf(err))
 	assert.Equal(t, `"Chief"`, string(srv.Profile("doc")["Tag_Profile_Custom_Title"]))

@@ -45,7 +45,7 @@ func TestSendMsgChecks(t *testing.T) {
 			t.Run(tt.name, func(t *testing.T) {
 				t.Parallel()
 				var resp sendResp
-				err := c.Do(ctxT(t), "openim/sendmsg", tt.req, &resp)
+				err := c.Do(ctxT(t), ep("openim/sendmsg"), tt.req, &resp)
 				assert.Equal(t, tt.code, codeOf(err), "err: %v", err)
 			})
 		}
@@ -64,14 +64,14 @@ func TestSendMsgKeysAndDedup(t *testing.T) {
 
 	req := sendReq{FromAccount: "a", ToAccount: "b", MsgSeq: 31906, MsgRandom: 833502, MsgBody: text("hello"), CloudCustomData: "cc"}
 	var first, second sendResp
-	require.NoError(t, c.Do(ctx, "openim/sendmsg", req, &first))
+	require.NoError(t, c.Do(ctx, ep("openim/sendmsg"), req, &first))
 	assert.Equal(t, "31906_833502_1700000000", first.MsgKey)
 	assert.Equal(t, int64(1700000000), first.MsgTime)
 	assert.NotEmpty(t, first.MsgID)
 
 	// The same request inside 120 s is a duplicate: original identifiers, nothing stored.
 	clk.Advance(100 * time.Second)
-	require.NoError(t, c.Do(ctx, "openim/sendmsg", req, &second))
+	require.NoError(t, c.Do(ctx, ep("openim/sendmsg"), req, &second))
 	assert.Equal(t, first.MsgKey, second.MsgKey)
 	assert.Equal(t, first.MsgTime, second.MsgTime)
 	msgs := srv.Messages("a", "b")
@@ -83,17 +83,17 @@ func TestSendMsgKeysAndDedup(t *testing.T) {
 	// Another body is another message.
 	other := req
 	other.MsgBody = text("hello!")
-	require.NoError(t, c.Do(ctx, "openim/sendmsg", other, &second))
+	require.NoError(t, c.Do(ctx, ep("openim/sendmsg"), other, &second))
 	assert.Len(t, srv.Messages("a", "b"), 2)
 
 	// After the window the same request is new again.
 	clk.Advance(21 * time.Second)
-	require.NoError(t, c.Do(ctx, "openim/sendmsg", req, &second))
+	require.NoError(t, c.Do(ctx, ep("openim/sendmsg"), req, &second))
 	assert.NotEqual(t, first.MsgKey, second.MsgKey)
 	assert.Len(t, srv.Messages("a", "b"), 3)
 
 	// Without MsgSeq the server picks one; the MsgKey is still seq_random_time.
-	require.NoError(t, c.Do(ctx, "openim/sendmsg", sendReq{FromAccount: "b", ToAccount: "a", MsgRandom: 7, MsgBody: text("yo")}, &second))
+	require.NoError(t, c.Do(ctx, ep("openim/sendmsg"), sendReq{FromAccount: "b", ToAccount: "a", MsgRandom: 7, MsgBody: text("yo")}, &second))
 	assert.Regexp(t, regexp.MustCompile(`^[1-9][0-9]*_7_1700000121$`), second.MsgKey)
 
 	// Both sides see the conversation.
@@ -118,7 +118,7 @@ func TestBatchSendMsg(t *testing.T) {
 		} `json:"ErrorList"`
 	}
 	req := sendReq{FromAccount: "a", ToAccount: []string{"b", "ghost", "c"}, MsgRandom: 9, MsgBody: text("all")}
-	require.NoError(t, c.Do(ctx, "openim/batchsendmsg", req, &resp))
+	require.NoError(t, c.Do(ctx, ep("openim/batchsendmsg"), req, &resp))
 	require.Len(t, resp.ErrorList, 1)
 	assert.Equal(t, "ghost", resp.ErrorList[0].ToAccount)
 	assert.Equal(t, 70107, resp.ErrorList[0].ErrorCode)
@@ -128,14 +128,14 @@ func TestBatchSendMsg(t *testing.T) {
 	assert.Equal(t, resp.MsgKey, srv.MessagesTo("c")[0].MsgKey)
 
 	// A resend is absorbed.
-	require.NoError(t, c.Do(ctx, "openim/batchsendmsg", req, &resp))
+	require.NoError(t, c.Do(ctx, ep("openim/batchsendmsg"), req, &resp))
 	assert.Len(t, srv.MessagesTo("b"), 1)
 
 	over := make([]string, 501)
 	for i := range over {
 		over[i] = fmt.Sprint("u", i)
 	}
-	err := c.Do(ctx, "openim/batchsendmsg", sendReq{ToAccount: over, MsgRandom: 1, MsgBody: text("x")}, nil)
+	err := c.Do(ctx, ep("openim/batchsendmsg"), sendReq{ToAccount: over, MsgRandom: 1, MsgBody: text("x")}, nil)
 	assert.Equal(t, 90011, codeOf(err))
 
 	require.NoError(t, srv.WaitCallbacks(ctx))
@@ -184,7 +184,7 @@ func TestRoamMsgPagingWithdrawModify(t *testing.T) {
 	for page := 0; ; page++ {
 		require.Less(t, page, 5)
 		var r roamResp
-		require.NoError(t, c.Do(ctx, "openim/admin_getroammsg", req, &r))
+		require.NoError(t, c.Do(ctx, ep("openim/admin_getroammsg"), req, &r))
 		var texts []string
 		for _, m := range r.MsgList {
 			texts = append(texts, m.MsgBody[0]["MsgContent"].(map[string]any)["Text"].(string))
@@ -200,7 +200,7 @@ func TestRoamMsgPagingWithdrawModify(t *testing.T) {
 
 	// Recall: 20022 unknown, 20023 twice, 90054 malformed; the history flags it.
 	withdraw := func(from, to, key string) error {
-		return c.Do(ctx, "openim/admin_msgwithdraw", map[string]any{"From_Account": from, "To_Account": to, "MsgKey": key}, nil)
+		return c.Do(ctx, ep("openim/admin_msgwithdraw"), map[string]any{"From_Account": from, "To_Account": to, "MsgKey": key}, nil)
 	}
 	require.NoError(t, withdraw("a", "b", keys[0]))
 	assert.Equal(t, 20023, codeOf(withdraw("a", "b", keys[0])))
@@ -209,16 +209,16 @@ func TestRoamMsgPagingWithdrawModify(t *testing.T) {
 	assert.Equal(t, 90054, codeOf(withdraw("a", "b", "bogus")))
 	assert.True(t, srv.Messages("a", "b")[0].Recalled)
 	var r roamResp
-	require.NoError(t, c.Do(ctx, "openim/admin_getroammsg", map[string]any{"Operator_Account": "a", "Peer_Account": "b",
+	require.NoError(t, c.Do(ctx, ep("openim/admin_getroammsg"), map[string]any{"Operator_Account": "a", "Peer_Account": "b",
 		"MaxCnt": 100, "MinTime": 0, "MaxTime": clk.Now().Unix()}, &r))
 	require.Len(t, r.MsgList, 7)
 	assert.Equal(t, timtest.MsgFlagRecalled, r.MsgList[0].MsgFlagBits)
 
 	// Modify a message body.
-	require.NoError(t, c.Do(ctx, "openim/modify_c2c_msg", map[string]any{"From_Account": "b", "To_Account": "a",
+	require.NoError(t, c.Do(ctx, ep("openim/modify_c2c_msg"), map[string]any{"From_Account": "b", "To_Account": "a",
 		"MsgKey": keys[1], "MsgBody": text("edited")}, nil))
 	assert.Equal(t, "edited", srv.Messages("a", "b")[1].Text())
-	assert.Equal(t, 20023, codeOf(c.Do(ctx, "openim/modify_c2c_msg", map[string]any{"From_Account": "a", "To_Account": "b",
+	assert.Equal(t, 20023, codeOf(c.Do(ctx, ep("openim/modify_c2c_msg"), map[string]any{"From_Account": "a", "To_Account": "b",
 		"MsgKey": keys[0], "MsgBody": text("x")}, nil)))
 }
 
@@ -233,7 +233,7 @@ func TestUnreadAndImport(t *testing.T) {
 	send(t, c, "a", "c", "2", 2)
 	send(t, c, "b", "c", "3", 3)
 	var noUnread sendResp
-	require.NoError(t, c.Do(ctx, "openim/sendmsg", sendReq{FromAccount: "b", ToAccount: "c", MsgRandom: 4,
+	require.NoError(t, c.Do(ctx, ep("openim/sendmsg"), sendReq{FromAccount: "b", ToAccount: "c", MsgRandom: 4,
 		MsgBody: text("silent"), SendMsgControl: []string{"NoUnread"}}, &noUnread))
 
 	type unread struct {
@@ -249,7 +249,7 @@ func TestUnreadAndImport(t *testing.T) {
 		} `json:"ErrorList"`
 	}
 	var u unread
-	require.NoError(t, c.Do(ctx, "openim/get_c2c_unread_msg_num", map[string]any{"To_Account": "c", "Peer_Account": []string{"a", "b", "ghost"}}, &u))
+	require.NoError(t, c.Do(ctx, ep("openim/get_c2c_unread_msg_num"), map[string]any{"To_Account": "c", "Peer_Account": []string{"a", "b", "ghost"}}, &u))
 	assert.Equal(t, 3, u.All)
 	require.Len(t, u.List, 2)
 	assert.Equal(t, 2, u.List[0].N)
@@ -257,18 +257,18 @@ func TestUnreadAndImport(t *testing.T) {
 	require.Len(t, u.ErrorList, 1)
 	assert.Equal(t, 70107, u.ErrorList[0].Code)
 
-	require.NoError(t, c.Do(ctx, "openim/admin_set_msg_read", map[string]any{"Report_Account": "c", "Peer_Account": "a"}, nil))
-	require.NoError(t, c.Do(ctx, "openim/get_c2c_unread_msg_num", map[string]any{"To_Account": "c"}, &u))
+	require.NoError(t, c.Do(ctx, ep("openim/admin_set_msg_read"), map[string]any{"Report_Account": "c", "Peer_Account": "a"}, nil))
+	require.NoError(t, c.Do(ctx, ep("openim/get_c2c_unread_msg_num"), map[string]any{"To_Account": "c"}, &u))
 	assert.Equal(t, 1, u.All)
 
 	// History import: no unread, no callbacks, kept with its own time.
 	imp := sendReq{SyncFromOldSystem: 2, FromAccount: "a", ToAccount: "b", MsgSeq: 5, MsgRandom: 5, MsgTimeStamp: 1600000000, MsgBody: text("old")}
-	require.NoError(t, c.Do(ctx, "openim/importmsg", imp, nil))
-	require.NoError(t, c.Do(ctx, "openim/importmsg", imp, nil))
+	require.NoError(t, c.Do(ctx, ep("openim/importmsg"), imp, nil))
+	require.NoError(t, c.Do(ctx, ep("openim/importmsg"), imp, nil))
 	msgs := srv.Messages("a", "b")
 	require.Len(t, msgs, 1)
 	assert.True(t, msgs[0].Imported)
 	assert.Equal(t, "5_5_1600000000", msgs[0].MsgKey)
 	assert.Equal(t, 0, srv.Unread("b", "a"))
-	assert.Equal(t, 90006, codeOf(c.Do(ctx, "openim/importmsg", sendReq{FromAccount: "a", ToAccount: "b", MsgRandom: 1, MsgBody: text("x")}, nil)))
+	assert.Equal(t, 90006, codeOf(c.Do(ctx, ep("openim/importmsg"), sendReq{FromAccount: "a", ToAccount: "b", MsgRandom: 1, MsgBody: text("x")}, nil)))
 }

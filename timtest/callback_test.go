@@ -86,8 +86,8 @@ func TestC2CCallbacks(t *testing.T) {
 	assert.JSONEq(t, string(after.Body), string(sent[0].Body))
 
 	// A recall notifies too; batchsendmsg and ForbidCallbackControl do not.
-	require.NoError(t, c.Do(ctx, "openim/admin_msgwithdraw", map[string]any{"From_Account": "a", "To_Account": "b", "MsgKey": r.MsgKey}, nil))
-	require.NoError(t, c.Do(ctx, "openim/sendmsg", sendReq{FromAccount: "a", ToAccount: "b", MsgRandom: 43, MsgBody: text("quiet"),
+	require.NoError(t, c.Do(ctx, ep("openim/admin_msgwithdraw"), map[string]any{"From_Account": "a", "To_Account": "b", "MsgKey": r.MsgKey}, nil))
+	require.NoError(t, c.Do(ctx, ep("openim/sendmsg"), sendReq{FromAccount: "a", ToAccount: "b", MsgRandom: 43, MsgBody: text("quiet"),
 		ForbidCallbackControl: []string{"ForbidBeforeSendMsgCallback", "ForbidAfterSendMsgCallback"}}, nil))
 	require.NoError(t, srv.WaitCallbacks(ctx))
 	assert.Len(t, rcv.commands("C2C.CallbackAfterMsgWithDraw"), 1)
@@ -150,7 +150,7 @@ func TestBeforeSendDecisions(t *testing.T) {
 				return max(tt.status, 200), tt.answer
 			})
 			var resp sendResp
-			err := c.Do(ctxT(t), "openim/sendmsg", sendReq{FromAccount: "a", ToAccount: "b", MsgRandom: 5, MsgBody: text("original")}, &resp)
+			err := c.Do(ctxT(t), ep("openim/sendmsg"), sendReq{FromAccount: "a", ToAccount: "b", MsgRandom: 5, MsgBody: text("original")}, &resp)
 			assert.Equal(t, tt.code, codeOf(err), "err %v", err)
 			if tt.code == 20006 {
 				assert.ErrorIs(t, err, tim.ErrRejectedByCallback)
@@ -186,12 +186,12 @@ func TestGroupCallbacks(t *testing.T) {
 	srv, rcv, c := setup(t)
 	ctx := ctxT(t)
 	id := createGroup(t, c, map[string]any{"Owner_Account": "a", "Type": "Public", "Name": "g"})
-	require.NoError(t, c.Do(ctx, "group_open_http_svc/add_group_member", map[string]any{"GroupId": id,
+	require.NoError(t, c.Do(ctx, ep("group_open_http_svc/add_group_member"), map[string]any{"GroupId": id,
 		"MemberList": []map[string]any{{"Member_Account": "b"}, {"Member_Account": "c"}}}, nil))
-	require.NoError(t, c.Do(ctx, "group_open_http_svc/modify_group_base_info", map[string]any{"GroupId": id, "Name": "renamed"}, nil))
+	require.NoError(t, c.Do(ctx, ep("group_open_http_svc/modify_group_base_info"), map[string]any{"GroupId": id, "Name": "renamed"}, nil))
 
 	var gr groupSendResp
-	require.NoError(t, c.Do(ctx, "group_open_http_svc/send_group_msg", groupSendReq{GroupID: id, FromAccount: "b", Random: 7, MsgBody: text("hi all")}, &gr))
+	require.NoError(t, c.Do(ctx, ep("group_open_http_svc/send_group_msg"), groupSendReq{GroupID: id, FromAccount: "b", Random: 7, MsgBody: text("hi all")}, &gr))
 
 	// Before-callback decisions for groups.
 	rcv.setAnswer(func(cmd string, body []byte) (int, string) {
@@ -212,18 +212,18 @@ func TestGroupCallbacks(t *testing.T) {
 		}
 		return 200, `{"ActionStatus":"OK","ErrorCode":0}`
 	})
-	err := c.Do(ctx, "group_open_http_svc/send_group_msg", groupSendReq{GroupID: id, FromAccount: "b", Random: 8, MsgBody: text("bad")}, nil)
+	err := c.Do(ctx, ep("group_open_http_svc/send_group_msg"), groupSendReq{GroupID: id, FromAccount: "b", Random: 8, MsgBody: text("bad")}, nil)
 	assert.Equal(t, 10016, codeOf(err))
-	require.NoError(t, c.Do(ctx, "group_open_http_svc/send_group_msg", groupSendReq{GroupID: id, FromAccount: "b", Random: 9, MsgBody: text("dropped")}, nil))
-	require.NoError(t, c.Do(ctx, "group_open_http_svc/send_group_msg", groupSendReq{GroupID: id, FromAccount: "b", Random: 10, MsgBody: text("rude")}, &gr))
+	require.NoError(t, c.Do(ctx, ep("group_open_http_svc/send_group_msg"), groupSendReq{GroupID: id, FromAccount: "b", Random: 9, MsgBody: text("dropped")}, nil))
+	require.NoError(t, c.Do(ctx, ep("group_open_http_svc/send_group_msg"), groupSendReq{GroupID: id, FromAccount: "b", Random: 10, MsgBody: text("rude")}, &gr))
 	assert.Equal(t, uint64(2), gr.MsgSeq)
 	msgs := srv.GroupMessages(id)
 	require.Len(t, msgs, 2)
 	assert.Equal(t, "[filtered]", msgs[1].Text())
 
-	require.NoError(t, c.Do(ctx, "group_open_http_svc/group_msg_recall", map[string]any{"GroupId": id, "MsgSeqList": []map[string]any{{"MsgSeq": 1}}}, nil))
-	require.NoError(t, c.Do(ctx, "group_open_http_svc/delete_group_member", map[string]any{"GroupId": id, "MemberToDel_Account": []string{"c"}}, nil))
-	require.NoError(t, c.Do(ctx, "group_open_http_svc/destroy_group", map[string]any{"GroupId": id}, nil))
+	require.NoError(t, c.Do(ctx, ep("group_open_http_svc/group_msg_recall"), map[string]any{"GroupId": id, "MsgSeqList": []map[string]any{{"MsgSeq": 1}}}, nil))
+	require.NoError(t, c.Do(ctx, ep("group_open_http_svc/delete_group_member"), map[string]any{"GroupId": id, "MemberToDel_Account": []string{"c"}}, nil))
+	require.NoError(t, c.Do(ctx, ep("group_open_http_svc/destroy_group"), map[string]any{"GroupId": id}, nil))
 	require.NoError(t, srv.WaitCallbacks(ctx))
 
 	var order []string

@@ -36,7 +36,7 @@ func listAll(t *testing.T, c *tim.Client, user string, flags int) ([]string, int
 	for pages := 1; ; pages++ {
 		require.Less(t, pages, 50)
 		var p contactPage
-		require.NoError(t, c.Do(ctxT(t), "recentcontact/get_list", req, &p))
+		require.NoError(t, c.Do(ctxT(t), ep("recentcontact/get_list"), req, &p))
 		for _, it := range p.SessionItem {
 			peer := it.ToAccount
 			if it.Type == 2 {
@@ -69,7 +69,7 @@ func TestContactListPaging(t *testing.T) {
 			clk.Advance(time.Second)
 		}
 	}
-	require.NoError(t, c.Do(ctx, "group_open_http_svc/send_group_msg", groupSendReq{GroupID: gid, FromAccount: "me", Random: 1, MsgBody: text("g")}, nil))
+	require.NoError(t, c.Do(ctx, ep("group_open_http_svc/send_group_msg"), groupSendReq{GroupID: gid, FromAccount: "me", Random: 1, MsgBody: text("g")}, nil))
 	require.NoError(t, srv.PinConversation("me", timtest.ConvC2C, "p1", true))
 	require.NoError(t, srv.PinConversation("me", timtest.ConvC2C, "p4", true))
 	assert.Error(t, srv.PinConversation("me", timtest.ConvC2C, "nobody", true))
@@ -84,18 +84,18 @@ func TestContactListPaging(t *testing.T) {
 	assert.Equal(t, []string{"G:" + gid + "/0", "p6/0", "p5/0", "p4/0", "p3/0", "p2/0", "p1/0", "p0/0"}, got)
 
 	// delete (ToGroupid key) removes it; ClearRamble hides the history from that side.
-	require.NoError(t, c.Do(ctx, "recentcontact/delete", map[string]any{"From_Account": "me", "Type": 2, "ToGroupid": gid}, nil))
-	require.NoError(t, c.Do(ctx, "recentcontact/delete", map[string]any{"From_Account": "me", "Type": 1, "To_Account": "p6", "ClearRamble": 1}, nil))
+	require.NoError(t, c.Do(ctx, ep("recentcontact/delete"), map[string]any{"From_Account": "me", "Type": 2, "ToGroupid": gid}, nil))
+	require.NoError(t, c.Do(ctx, ep("recentcontact/delete"), map[string]any{"From_Account": "me", "Type": 1, "To_Account": "p6", "ClearRamble": 1}, nil))
 	got, _ = listAll(t, c, "me", 7)
 	assert.Equal(t, []string{"p4/1", "p1/1", "p5/0", "p3/0", "p2/0", "p0/0"}, got)
 	var r roamResp
-	require.NoError(t, c.Do(ctx, "openim/admin_getroammsg", map[string]any{"Operator_Account": "me", "Peer_Account": "p6",
+	require.NoError(t, c.Do(ctx, ep("openim/admin_getroammsg"), map[string]any{"Operator_Account": "me", "Peer_Account": "p6",
 		"MaxCnt": 10, "MinTime": 0, "MaxTime": clk.Now().Unix()}, &r))
 	assert.Empty(t, r.MsgList)
-	require.NoError(t, c.Do(ctx, "openim/admin_getroammsg", map[string]any{"Operator_Account": "p6", "Peer_Account": "me",
+	require.NoError(t, c.Do(ctx, ep("openim/admin_getroammsg"), map[string]any{"Operator_Account": "p6", "Peer_Account": "me",
 		"MaxCnt": 10, "MinTime": 0, "MaxTime": clk.Now().Unix()}, &r))
 	assert.Len(t, r.MsgList, 1, "the other side keeps its history")
 
-	assert.Equal(t, 70107, codeOf(c.Do(ctx, "recentcontact/get_list", map[string]any{"From_Account": "ghost"}, nil)))
-	assert.Equal(t, 60003, codeOf(c.Do(ctx, "recentcontact/delete", map[string]any{"From_Account": "me", "Type": 3, "To_Account": "x"}, nil)))
+	assert.Equal(t, 70107, codeOf(c.Do(ctx, ep("recentcontact/get_list"), map[string]any{"From_Account": "ghost"}, nil)))
+	assert.Equal(t, 60003, codeOf(c.Do(ctx, ep("recentcontact/delete"), map[string]any{"From_Account": "me", "Type": 3, "To_Account": "x"}, nil)))
 }

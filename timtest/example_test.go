@@ -35,7 +35,7 @@ func ExampleStart() {
 		"From_Account": "doctor", "To_Account": "patient", "MsgRandom": 1234,
 		"MsgBody": []any{map[string]any{"MsgType": "TIMTextElem", "MsgContent": map[string]any{"Text": "How are you feeling?"}}},
 	}
-	if err := c.Do(ctx, "openim/sendmsg", req, nil); err != nil {
+	if err := c.Do(ctx, tim.Endpoint{Path: "openim/sendmsg"}, req, nil); err != nil {
 		panic(err)
 	}
 	for _, m := range srv.MessagesTo("patient") {
@@ -60,13 +60,13 @@ func ExampleServer_DropNext() {
 	srv.DropNext("openim/sendmsg", 1)
 	req := map[string]any{"From_Account": "a", "To_Account": "b", "MsgSeq": 1, "MsgRandom": 99,
 		"MsgBody": []any{map[string]any{"MsgType": "TIMTextElem", "MsgContent": map[string]any{"Text": "once"}}}}
-	err := c.Do(ctx, "openim/sendmsg", req, nil)
+	err := c.Do(ctx, tim.Endpoint{Path: "openim/sendmsg"}, req, nil)
 	fmt.Println("first attempt failed:", err != nil)
 
 	var resp struct {
 		MsgKey string `json:"MsgKey"`
 	}
-	_ = c.Do(ctx, "openim/sendmsg", req, &resp)
+	_ = c.Do(ctx, tim.Endpoint{Path: "openim/sendmsg"}, req, &resp)
 	fmt.Println("stored:", len(srv.Messages("a", "b")), "key matches:", resp.MsgKey == srv.Messages("a", "b")[0].MsgKey)
 	// Output:
 	// first attempt failed: true

@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/timkit/tim"
-	"github.com/timkit/tim/internal/transport"
+	"github.com/timkit/tim/account"
 	"github.com/timkit/tim/timtest"
 )
 
@@ -44,9 +44,9 @@ func TestRateLimits(t *testing.T) {
 	}
 	for _, call := range calls {
 		for i := range 3 {
-			require.NoError(t, c.Do(ctx, call.path, call.req(i), nil), call.path)
+			require.NoError(t, c.Do(ctx, ep(call.path), call.req(i), nil), call.path)
 		}
-		err := c.Do(ctx, call.path, call.req(99), nil)
+		err := c.Do(ctx, ep(call.path), call.req(99), nil)
 		assert.Equal(t, call.code, codeOf(err), call.path)
 		assert.ErrorIs(t, err, tim.ErrRateLimited)
 	}
@@ -54,7 +54,7 @@ func TestRateLimits(t *testing.T) {
 	assert.Len(t, srv.GroupMessages(gid), 3)
 
 	srv.SetRateLimit("openim/sendmsg", timtest.Rate{})
-	require.NoError(t, c.Do(ctx, "openim/sendmsg", sendReq{ToAccount: "b", MsgRandom: 100, MsgBody: text("x")}, nil))
+	require.NoError(t, c.Do(ctx, ep("openim/sendmsg"), sendReq{ToAccount: "b", MsgRandom: 100, MsgBody: text("x")}, nil))
 }
 
 func TestDefaultRateLimit(t *testing.T) {
@@ -88,10 +88,10 @@ func TestFailNextAndHTTPFaults(t *testing.T) {
 
 	c := newClient(t, srv)
 	srv.FailNext("im_open_login_svc/account_import", 1, 70402)
-	err := c.Account.Import(ctx, tim.Account{UserID: "x"})
+	err := c.Account.Import(ctx, account.Account{UserID: "x"})
 	assert.Equal(t, 70402, codeOf(err))
 	assert.False(t, srv.HasAccount("x"), "an injected failure changes nothing")
-	require.NoError(t, c.Account.Import(ctx, tim.Account{UserID: "x"}))
+	require.NoError(t, c.Account.Import(ctx, account.Account{UserID: "x"}))
 
 	// Retryable codes and gateway faults are resent by the client.
 	r := newClient(t, srv, fastRetry)
@@ -125,13 +125,13 @@ func TestLatency(t *testing.T) {
 	c := newClient(t, srv, tim.WithTimeout(50*time.Millisecond))
 	srv.SetLatency("im_open_login_svc/account_import", 500*time.Millisecond)
 	start := time.Now()
-	err := c.Account.Import(ctxT(t), tim.Account{UserID: "slow"})
+	err := c.Account.Import(ctxT(t), account.Account{UserID: "slow"})
 	require.Error(t, err)
 	assert.NotRegexp(t, `usersig=[^R&]`, err.Error())
 	assert.Less(t, time.Since(start), 400*time.Millisecond)
 	srv.SetLatency("im_open_login_svc/account_import", 20*time.Millisecond)
 	start = time.Now()
-	require.NoError(t, c.Account.Import(ctxT(t), tim.Account{UserID: "slow"}))
+	require.NoError(t, c.Account.Import(ctxT(t), account.Account{UserID: "slow"}))
 	assert.GreaterOrEqual(t, time.Since(start), 20*time.Millisecond)
 }
 
@@ -147,7 +147,7 @@ func TestCommitThenDrop(t *testing.T) {
 	srv.DropNext("openim/sendmsg", 2)
 	var resp sendResp
 	req := sendReq{FromAccount: "a", ToAccount: "b", MsgSeq: 5, MsgRandom: 777, MsgBody: text("exactly once")}
-	require.NoError(t, c.Do(transport.WithSafety(ctx, transport.Deduped), "openim/sendmsg", req, &resp))
+	require.NoError(t, c.Do(ctx, ep("openim/sendmsg"), req, &resp))
 	msgs := srv.Messages("a", "b")
 	require.Len(t, msgs, 1)
 	assert.Equal(t, msgs[0].MsgKey, resp.MsgKey)
@@ -161,15 +161,15 @@ func TestCommitThenDrop(t *testing.T) {
 	gid := createGroup(t, c, map[string]any{"Owner_Account": "a", "Type": "Public", "Name": "g"})
 	srv.DropNext("group_open_http_svc/send_group_msg", 1)
 	var gr groupSendResp
-	require.NoError(t, c.Do(transport.WithSafety(ctx, transport.Deduped), "group_open_http_svc/send_group_msg",
+	require.NoError(t, c.Do(ctx, ep("group_open_http_svc/send_group_msg"),
 		groupSendReq{GroupID: gid, FromAccount: "a", Random: 4242, MsgBody: text("once")}, &gr))
 	assert.Equal(t, uint64(1), gr.MsgSeq)
 	assert.Len(t, srv.GroupMessages(gid), 1)
 
-	// An Unsafe call (the default for sendmsg) is not resent: the caller gets
-	// an error although the message was stored.
+	// An Unsafe call (a raw path declares nothing) is not resent: the caller
+	// gets an error although the message was stored.
 	srv.DropNext("openim/sendmsg", 1)
-	err := c.Do(ctx, "openim/sendmsg", sendReq{FromAccount: "a", ToAccount: "b", MsgRandom: 1, MsgBody: text("lost answer")}, &resp)
+	err := c.Do(ctx, tim.Endpoint{Path: "openim/sendmsg"}, sendReq{FromAccount: "a", ToAccount: "b", MsgRandom: 1, MsgBody: text("lost answer")}, &resp)
 	require.Error(t, err)
 	assert.NotRegexp(t, `usersig=[^R&]`, err.Error(), "the transport error must not leak the usersig")
 	assert.Len(t, srv.Messages("a", "b"), 2)
@@ -178,7 +178,7 @@ func TestCommitThenDrop(t *testing.T) {
 func TestDropRatioSoak(t *testing.T) {
 	t.Parallel()
 	srv := timtest.NewServer(t)
-	ctx := transport.WithSafety(ctxT(t), transport.Deduped)
+	ctx := ctxT(t)
 	c := newClient(t, srv, tim.WithRetry(tim.RetryPolicy{MaxAttempts: 20, BaseDelay: time.Millisecond, MaxDelay: 2 * time.Millisecond}))
 	importUsers(t, c, "a", "b")
 	srv.DropRatio("openim/sendmsg", 0.3)
@@ -188,7 +188,7 @@ func TestDropRatioSoak(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			assert.NoError(t, c.Do(ctx, "openim/sendmsg", sendReq{FromAccount: "a", ToAccount: "b", MsgRandom: uint32(i + 1), MsgBody: text(fmt.Sprint(i))}, nil))
+			assert.NoError(t, c.Do(ctx, ep("openim/sendmsg"), sendReq{FromAccount: "a", ToAccount: "b", MsgRandom: uint32(i + 1), MsgBody: text(fmt.Sprint(i))}, nil))
 		}()
 	}
 	wg.Wait()

@@ -59,16 +59,16 @@ func TestCreateGroupRules(t *testing.T) {
 			"MemberList": []map[string]any{{"Member_Account": "pat"}, {"Member_Account": "nurse"}}}, 10014},
 	}
 	for _, tt := range tests {
-		err := c.Do(ctx, "group_open_http_svc/create_group", tt.req, nil)
+		err := c.Do(ctx, ep("group_open_http_svc/create_group"), tt.req, nil)
 		assert.Equal(t, tt.code, codeOf(err), "%s: %v", tt.name, err)
 	}
-	assert.ErrorIs(t, c.Do(ctx, "group_open_http_svc/create_group", tests[0].req, nil), tim.ErrConflict)
+	assert.ErrorIs(t, c.Do(ctx, ep("group_open_http_svc/create_group"), tests[0].req, nil), tim.ErrConflict)
 
 	big := make([]map[string]any, 101)
 	for i := range big {
 		big[i] = map[string]any{"Member_Account": "pat"}
 	}
-	err := c.Do(ctx, "group_open_http_svc/create_group", map[string]any{"Type": "Public", "Name": "x", "MemberList": big}, nil)
+	err := c.Do(ctx, ep("group_open_http_svc/create_group"), map[string]any{"Type": "Public", "Name": "x", "MemberList": big}, nil)
 	assert.Equal(t, 10005, codeOf(err))
 	assert.Len(t, srv.Groups(), 3)
 }
@@ -106,15 +106,15 @@ func TestGroupInfoMembersAndOwner(t *testing.T) {
 			Result        int    `json:"Result"`
 		} `json:"MemberList"`
 	}
-	require.NoError(t, c.Do(ctx, "group_open_http_svc/add_group_member", map[string]any{"GroupId": id,
+	require.NoError(t, c.Do(ctx, ep("group_open_http_svc/add_group_member"), map[string]any{"GroupId": id,
 		"MemberList": []map[string]any{{"Member_Account": "u1"}, {"Member_Account": "u2"}, {"Member_Account": "owner"}}}, &add))
 	require.Len(t, add.MemberList, 3)
 	assert.Equal(t, 1, add.MemberList[0].Result)
 	assert.Equal(t, 2, add.MemberList[2].Result)
-	assert.Equal(t, 10019, codeOf(c.Do(ctx, "group_open_http_svc/add_group_member", map[string]any{"GroupId": id,
+	assert.Equal(t, 10019, codeOf(c.Do(ctx, ep("group_open_http_svc/add_group_member"), map[string]any{"GroupId": id,
 		"MemberList": []map[string]any{{"Member_Account": "ghost"}}}, nil)))
 	for _, u := range users[3:] {
-		require.NoError(t, c.Do(ctx, "group_open_http_svc/add_group_member", map[string]any{"GroupId": id,
+		require.NoError(t, c.Do(ctx, ep("group_open_http_svc/add_group_member"), map[string]any{"GroupId": id,
 			"MemberList": []map[string]any{{"Member_Account": u}}}, nil))
 	}
 
@@ -123,7 +123,7 @@ func TestGroupInfoMembersAndOwner(t *testing.T) {
 		env
 		GroupInfo []groupInfo `json:"GroupInfo"`
 	}
-	require.NoError(t, c.Do(ctx, "group_open_http_svc/get_group_info", map[string]any{"GroupIdList": []string{id, "nope"}}, &info))
+	require.NoError(t, c.Do(ctx, ep("group_open_http_svc/get_group_info"), map[string]any{"GroupIdList": []string{id, "nope"}}, &info))
 	require.Len(t, info.GroupInfo, 2)
 	assert.Equal(t, "g", info.GroupInfo[0].Name)
 	assert.Equal(t, "hi", info.GroupInfo[0].Notification)
@@ -132,7 +132,7 @@ func TestGroupInfoMembersAndOwner(t *testing.T) {
 	assert.Equal(t, uint64(1), info.GroupInfo[0].NextMsgSeq)
 	assert.Equal(t, 10010, info.GroupInfo[1].ErrorCode)
 	info.GroupInfo = nil
-	require.NoError(t, c.Do(ctx, "group_open_http_svc/get_group_info", map[string]any{"GroupIdList": []string{id},
+	require.NoError(t, c.Do(ctx, ep("group_open_http_svc/get_group_info"), map[string]any{"GroupIdList": []string{id},
 		"ResponseFilter": map[string]any{"GroupBaseInfoFilter": []string{"Name"}, "MemberInfoFilter": []string{"Role"}}}, &info))
 	assert.Equal(t, "g", info.GroupInfo[0].Name)
 	assert.Empty(t, info.GroupInfo[0].Type)
@@ -141,15 +141,15 @@ func TestGroupInfoMembersAndOwner(t *testing.T) {
 	assert.Nil(t, info.GroupInfo[0].MemberList[0].NameCard)
 
 	// modify_group_base_info
-	require.NoError(t, c.Do(ctx, "group_open_http_svc/modify_group_base_info", map[string]any{"GroupId": id,
+	require.NoError(t, c.Do(ctx, ep("group_open_http_svc/modify_group_base_info"), map[string]any{"GroupId": id,
 		"Name": "Dr. Li(Wang)", "FaceUrl": "https://x/f.png", "MaxMemberNum": 50}, nil))
 	g, _ := srv.Group(id)
 	assert.Equal(t, "Dr. Li(Wang)", g.Name)
 	assert.Equal(t, 50, g.MaxMemberNum)
 	assert.Equal(t, uint64(2), g.InfoSeq)
-	assert.Equal(t, 10004, codeOf(c.Do(ctx, "group_open_http_svc/modify_group_base_info", map[string]any{"GroupId": id, "Name": ""}, nil)))
-	assert.Equal(t, 10007, codeOf(c.Do(ctx, "group_open_http_svc/modify_group_base_info", map[string]any{"GroupId": id, "Name": "n", "From_Account": "u1"}, nil)))
-	assert.Equal(t, 10010, codeOf(c.Do(ctx, "group_open_http_svc/modify_group_base_info", map[string]any{"GroupId": "nope", "Name": "n"}, nil)))
+	assert.Equal(t, 10004, codeOf(c.Do(ctx, ep("group_open_http_svc/modify_group_base_info"), map[string]any{"GroupId": id, "Name": ""}, nil)))
+	assert.Equal(t, 10007, codeOf(c.Do(ctx, ep("group_open_http_svc/modify_group_base_info"), map[string]any{"GroupId": id, "Name": "n", "From_Account": "u1"}, nil)))
+	assert.Equal(t, 10010, codeOf(c.Do(ctx, ep("group_open_http_svc/modify_group_base_info"), map[string]any{"GroupId": "nope", "Name": "n"}, nil)))
 
 	// get_group_member_info pages with Limit/Offset.
 	var seen []string
@@ -161,7 +161,7 @@ func TestGroupInfoMembersAndOwner(t *testing.T) {
 				MemberAccount string `json:"Member_Account"`
 			} `json:"MemberList"`
 		}
-		require.NoError(t, c.Do(ctx, "group_open_http_svc/get_group_member_info", map[string]any{"GroupId": id, "Limit": 4, "Offset": off}, &m))
+		require.NoError(t, c.Do(ctx, ep("group_open_http_svc/get_group_member_info"), map[string]any{"GroupId": id, "Limit": 4, "Offset": off}, &m))
 		assert.Equal(t, 6, m.MemberNum)
 		for _, x := range m.MemberList {
 			seen = append(seen, x.MemberAccount)
@@ -173,17 +173,17 @@ func TestGroupInfoMembersAndOwner(t *testing.T) {
 	assert.Equal(t, users, seen)
 
 	// modify_group_member_info, change_group_owner, delete_group_member.
-	require.NoError(t, c.Do(ctx, "group_open_http_svc/modify_group_member_info", map[string]any{"GroupId": id,
+	require.NoError(t, c.Do(ctx, ep("group_open_http_svc/modify_group_member_info"), map[string]any{"GroupId": id,
 		"Member_Account": "u1", "Role": "Admin", "NameCard": "Nurse Z"}, nil))
-	assert.Equal(t, 10007, codeOf(c.Do(ctx, "group_open_http_svc/modify_group_member_info", map[string]any{"GroupId": id,
+	assert.Equal(t, 10007, codeOf(c.Do(ctx, ep("group_open_http_svc/modify_group_member_info"), map[string]any{"GroupId": id,
 		"Member_Account": "ghost", "Role": "Admin"}, nil)))
-	assert.Equal(t, 10004, codeOf(c.Do(ctx, "group_open_http_svc/modify_group_member_info", map[string]any{"GroupId": id,
+	assert.Equal(t, 10004, codeOf(c.Do(ctx, ep("group_open_http_svc/modify_group_member_info"), map[string]any{"GroupId": id,
 		"Member_Account": "owner", "Role": "Member"}, nil)))
-	require.NoError(t, c.Do(ctx, "group_open_http_svc/change_group_owner", map[string]any{"GroupId": id, "NewOwner_Account": "u2"}, nil))
-	assert.Equal(t, 10007, codeOf(c.Do(ctx, "group_open_http_svc/change_group_owner", map[string]any{"GroupId": id, "NewOwner_Account": "administrator"}, nil)))
-	require.NoError(t, c.Do(ctx, "group_open_http_svc/delete_group_member", map[string]any{"GroupId": id,
+	require.NoError(t, c.Do(ctx, ep("group_open_http_svc/change_group_owner"), map[string]any{"GroupId": id, "NewOwner_Account": "u2"}, nil))
+	assert.Equal(t, 10007, codeOf(c.Do(ctx, ep("group_open_http_svc/change_group_owner"), map[string]any{"GroupId": id, "NewOwner_Account": "administrator"}, nil)))
+	require.NoError(t, c.Do(ctx, ep("group_open_http_svc/delete_group_member"), map[string]any{"GroupId": id,
 		"MemberToDel_Account": []string{"u5", "ghost"}}, nil))
-	assert.Equal(t, 10004, codeOf(c.Do(ctx, "group_open_http_svc/delete_group_member", map[string]any{"GroupId": id,
+	assert.Equal(t, 10004, codeOf(c.Do(ctx, ep("group_open_http_svc/delete_group_member"), map[string]any{"GroupId": id,
 		"MemberToDel_Account": []string{"u2"}}, nil)), "the owner cannot be deleted")
 	g, _ = srv.Group(id)
 	assert.Equal(t, "u2", g.Owner)
@@ -194,9 +194,9 @@ func TestGroupInfoMembersAndOwner(t *testing.T) {
 	assert.Equal(t, map[string]string{"owner": "Member/", "u1": "Admin/Nurse Z", "u2": "Owner/", "u3": "Member/", "u4": "Member/"}, roles)
 
 	// destroy_group, then 10010 everywhere.
-	require.NoError(t, c.Do(ctx, "group_open_http_svc/destroy_group", map[string]any{"GroupId": id}, nil))
-	assert.Equal(t, 10010, codeOf(c.Do(ctx, "group_open_http_svc/destroy_group", map[string]any{"GroupId": id}, nil)))
-	err := c.Do(ctx, "group_open_http_svc/send_group_msg", groupSendReq{GroupID: id, Random: 1, MsgBody: text("x")}, nil)
+	require.NoError(t, c.Do(ctx, ep("group_open_http_svc/destroy_group"), map[string]any{"GroupId": id}, nil))
+	assert.Equal(t, 10010, codeOf(c.Do(ctx, ep("group_open_http_svc/destroy_group"), map[string]any{"GroupId": id}, nil)))
+	err := c.Do(ctx, ep("group_open_http_svc/send_group_msg"), groupSendReq{GroupID: id, Random: 1, MsgBody: text("x")}, nil)
 	assert.Equal(t, 10010, codeOf(err))
 	assert.ErrorIs(t, err, tim.ErrGroupNotFound)
 }
@@ -232,7 +232,7 @@ func TestJoinedAndAppGroupLists(t *testing.T) {
 	var got []string
 	for off := 0; off < 10; off += 2 {
 		var j joined
-		require.NoError(t, c.Do(ctx, "group_open_http_svc/get_joined_group_list", map[string]any{"Member_Account": "u", "Limit": 2, "Offset": off,
+		require.NoError(t, c.Do(ctx, ep("group_open_http_svc/get_joined_group_list"), map[string]any{"Member_Account": "u", "Limit": 2, "Offset": off,
 			"ResponseFilter": map[string]any{"GroupBaseInfoFilter": []string{"Name"}, "SelfInfoFilter": []string{"Role"}}}, &j))
 		assert.Equal(t, 5, j.TotalCount, "AVChatRoom left out without WithHugeGroups")
 		for _, g := range j.GroupIDList {
@@ -244,7 +244,7 @@ func TestJoinedAndAppGroupLists(t *testing.T) {
 	}
 	assert.Equal(t, ids, got)
 	var j joined
-	require.NoError(t, c.Do(ctx, "group_open_http_svc/get_joined_group_list", map[string]any{"Member_Account": "u", "WithHugeGroups": 1, "GroupType": "AVChatRoom"}, &j))
+	require.NoError(t, c.Do(ctx, ep("group_open_http_svc/get_joined_group_list"), map[string]any{"Member_Account": "u", "WithHugeGroups": 1, "GroupType": "AVChatRoom"}, &j))
 	require.Equal(t, 1, j.TotalCount)
 	assert.Equal(t, live, j.GroupIDList[0].GroupID)
 
@@ -260,7 +260,7 @@ func TestJoinedAndAppGroupLists(t *testing.T) {
 			} `json:"GroupIdList"`
 			Next uint64 `json:"Next"`
 		}
-		require.NoError(t, c.Do(ctx, "group_open_http_svc/get_appid_group_list", map[string]any{"Limit": 3, "Next": next}, &r))
+		require.NoError(t, c.Do(ctx, ep("group_open_http_svc/get_appid_group_list"), map[string]any{"Limit": 3, "Next": next}, &r))
 		assert.Equal(t, 7, r.TotalCount)
 		for _, g := range r.GroupIDList {
 			all = append(all, g.GroupID)
@@ -287,7 +287,7 @@ func TestSendGroupMsg(t *testing.T) {
 
 	sendG := func(req groupSendReq) (groupSendResp, error) {
 		var r groupSendResp
-		err := c.Do(ctx, "group_open_http_svc/send_group_msg", req, &r)
+		err := c.Do(ctx, ep("group_open_http_svc/send_group_msg"), req, &r)
 		return r, err
 	}
 	r1, err := sendG(groupSendReq{GroupID: id, FromAccount: "doc", Random: 1, MsgBody: text("hello")})
@@ -320,7 +320,7 @@ func TestSendGroupMsg(t *testing.T) {
 	assert.Equal(t, uint64(4), fresh.MsgSeq)
 
 	// Muting.
-	require.NoError(t, c.Do(ctx, "group_open_http_svc/forbid_send_msg", map[string]any{"GroupId": id, "Members_Account": []string{"pat"}, "MuteTime": 60}, nil))
+	require.NoError(t, c.Do(ctx, ep("group_open_http_svc/forbid_send_msg"), map[string]any{"GroupId": id, "Members_Account": []string{"pat"}, "MuteTime": 60}, nil))
 	_, err = sendG(groupSendReq{GroupID: id, FromAccount: "pat", Random: 9, MsgBody: text("muted?")})
 	assert.Equal(t, 10017, codeOf(err))
 	clk.Advance(61 * time.Second)
@@ -335,7 +335,7 @@ func TestSendGroupMsg(t *testing.T) {
 			RetCode int    `json:"RetCode"`
 		} `json:"RecallRetList"`
 	}
-	require.NoError(t, c.Do(ctx, "group_open_http_svc/group_msg_recall", map[string]any{"GroupId": id,
+	require.NoError(t, c.Do(ctx, ep("group_open_http_svc/group_msg_recall"), map[string]any{"GroupId": id,
 		"MsgSeqList": []map[string]any{{"MsgSeq": 2}, {"MsgSeq": 99}}}, &rec))
 	require.Len(t, rec.RecallRetList, 2)
 	assert.Equal(t, 0, rec.RecallRetList[0].RetCode)
@@ -353,20 +353,20 @@ func TestSendGroupMsg(t *testing.T) {
 		} `json:"RspMsgList"`
 	}
 	var sm simple
-	require.NoError(t, c.Do(ctx, "group_open_http_svc/group_msg_get_simple", map[string]any{"GroupId": id, "ReqMsgNumber": 2}, &sm))
+	require.NoError(t, c.Do(ctx, ep("group_open_http_svc/group_msg_get_simple"), map[string]any{"GroupId": id, "ReqMsgNumber": 2}, &sm))
 	require.Len(t, sm.RspMsgList, 2)
 	assert.Equal(t, []uint64{5, 4}, []uint64{sm.RspMsgList[0].MsgSeq, sm.RspMsgList[1].MsgSeq})
 	assert.Equal(t, 0, sm.IsFinished)
-	require.NoError(t, c.Do(ctx, "group_open_http_svc/group_msg_get_simple", map[string]any{"GroupId": id, "ReqMsgNumber": 20, "ReqMsgSeq": 3}, &sm))
+	require.NoError(t, c.Do(ctx, ep("group_open_http_svc/group_msg_get_simple"), map[string]any{"GroupId": id, "ReqMsgNumber": 20, "ReqMsgSeq": 3}, &sm))
 	assert.Equal(t, 1, sm.IsFinished)
 	require.Len(t, sm.RspMsgList, 2, "the recalled seq 2 is left out")
-	require.NoError(t, c.Do(ctx, "group_open_http_svc/group_msg_get_simple", map[string]any{"GroupId": id, "ReqMsgNumber": 20, "ReqMsgSeq": 3, "WithRecalledMsg": 1}, &sm))
+	require.NoError(t, c.Do(ctx, ep("group_open_http_svc/group_msg_get_simple"), map[string]any{"GroupId": id, "ReqMsgNumber": 20, "ReqMsgSeq": 3, "WithRecalledMsg": 1}, &sm))
 	require.Len(t, sm.RspMsgList, 3)
 	assert.Equal(t, 1, sm.RspMsgList[1].IsPlaceMsg)
-	assert.Equal(t, 10004, codeOf(c.Do(ctx, "group_open_http_svc/group_msg_get_simple", map[string]any{"GroupId": id, "ReqMsgNumber": 21}, nil)))
+	assert.Equal(t, 10004, codeOf(c.Do(ctx, ep("group_open_http_svc/group_msg_get_simple"), map[string]any{"GroupId": id, "ReqMsgNumber": 21}, nil)))
 
 	// System notification: no seq, not in history.
-	require.NoError(t, c.Do(ctx, "group_open_http_svc/send_group_system_notification", map[string]any{"GroupId": id, "Content": "closing soon"}, nil))
+	require.NoError(t, c.Do(ctx, ep("group_open_http_svc/send_group_system_notification"), map[string]any{"GroupId": id, "Content": "closing soon"}, nil))
 	ns := srv.SystemNotifications(id)
 	require.Len(t, ns, 1)
 	assert.Equal(t, []string{"doc", "pat"}, ns[0].To)

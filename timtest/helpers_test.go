@@ -47,6 +47,16 @@ func codeOf(err error) int {
 	return -1
 }
 
+// ep is the SDK's declaration of path (its resend safety and budgets), so
+// a raw call to the fake behaves as the typed method would; a path the SDK
+// does not declare is Unsafe.
+func ep(path string) tim.Endpoint {
+	if e, ok := tim.Lookup(path); ok {
+		return e
+	}
+	return tim.Endpoint{Path: path}
+}
+
 func ctxT(t *testing.T) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	t.Cleanup(cancel)
@@ -230,7 +240,7 @@ func importUsers(t *testing.T, c *tim.Client, ids ...string) {
 func send(t *testing.T, c *tim.Client, from, to, msg string, random uint32) sendResp {
 	t.Helper()
 	var resp sendResp
-	require.NoError(t, c.Do(ctxT(t), "openim/sendmsg", sendReq{FromAccount: from, ToAccount: to, MsgRandom: random, MsgBody: text(msg)}, &resp))
+	require.NoError(t, c.Do(ctxT(t), ep("openim/sendmsg"), sendReq{FromAccount: from, ToAccount: to, MsgRandom: random, MsgBody: text(msg)}, &resp))
 	return resp
 }
 
@@ -240,7 +250,7 @@ func createGroup(t *testing.T, c *tim.Client, req map[string]any) string {
 		env
 		GroupID string `json:"GroupId"`
 	}
-	require.NoError(t, c.Do(ctxT(t), "group_open_http_svc/create_group", req, &resp))
+	require.NoError(t, c.Do(ctxT(t), ep("group_open_http_svc/create_group"), req, &resp))
 	require.NotEmpty(t, resp.GroupID)
 	return resp.GroupID
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/timkit/tim"
+	"github.com/timkit/tim/account"
 	"github.com/timkit/tim/group"
 	"github.com/timkit/tim/message"
 	"github.com/timkit/tim/operation"
@@ -22,9 +23,9 @@ func TestGlobalMuteBlocksSends(t *testing.T) {
 	ctx := ctxT(t)
 	_, err := c.Account.ImportMany(ctx, []string{"doc", "pat"})
 	require.NoError(t, err)
-	ops := operation.NewService(c)
-	msg := message.NewService(c)
-	grp := group.NewService(c)
+	ops := c.Operation
+	msg := c.Message
+	grp := c.Group
 	g, err := grp.Create(ctx, group.CreateRequest{Type: group.Private, Name: "consult", Owner: "doc", Members: []group.NewMember{{UserID: "pat"}}})
 	require.NoError(t, err)
 
@@ -72,16 +73,16 @@ func TestNoSpeakingWire(t *testing.T) {
 	srv := timtest.NewServer(t)
 	c := newClient(t, srv)
 	ctx := ctxT(t)
-	require.NoError(t, c.Account.Import(ctx, tim.Account{UserID: "u"}))
+	require.NoError(t, c.Account.Import(ctx, account.Account{UserID: "u"}))
 	var e env
-	require.NoError(t, c.Do(ctx, "openconfigsvr/setnospeaking", map[string]any{"Set_Account": "u", "C2CmsgNospeakingTime": 60}, &e))
+	require.NoError(t, c.Do(ctx, ep("openconfigsvr/setnospeaking"), map[string]any{"Set_Account": "u", "C2CmsgNospeakingTime": 60}, &e))
 	assert.Empty(t, e.ActionStatus, "openconfigsvr answers carry no ActionStatus")
 	var got struct {
 		env
 		C2C   *int64 `json:"C2CmsgNospeakingTime"`
 		Group *int64 `json:"GroupmsgNospeakingTime"`
 	}
-	require.NoError(t, c.Do(ctx, "openconfigsvr/getnospeaking", map[string]any{"Get_Account": "u"}, &got))
+	require.NoError(t, c.Do(ctx, ep("openconfigsvr/getnospeaking"), map[string]any{"Get_Account": "u"}, &got))
 	assert.Empty(t, got.ActionStatus)
 	require.NotNil(t, got.C2C)
 	assert.Equal(t, int64(60), *got.C2C)
@@ -98,9 +99,9 @@ func TestNoSpeakingWire(t *testing.T) {
 		{map[string]any{"Set_Account": "ghost", "GroupmsgNospeakingTime": 1}, 70107},
 	}
 	for _, tc := range tests {
-		err := c.Do(ctx, "openconfigsvr/setnospeaking", tc.body, &e)
+		err := c.Do(ctx, ep("openconfigsvr/setnospeaking"), tc.body, &e)
 		assert.Equal(t, tc.code, codeOf(err), "%v", tc.body)
 	}
-	err := c.Do(ctx, "openconfigsvr/getnospeaking", map[string]any{}, &e)
+	err := c.Do(ctx, ep("openconfigsvr/getnospeaking"), map[string]any{}, &e)
 	assert.Equal(t, 130002, codeOf(err))
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/timkit/tim"
+	"github.com/timkit/tim/profile"
 	"github.com/timkit/tim/relation"
 	"github.com/timkit/tim/timtest"
 )
@@ -23,7 +24,7 @@ func relFixture(t *testing.T, users ...string) (*timtest.Server, *tim.Client, *r
 		require.NoError(t, err)
 		require.Empty(t, res.Failed)
 	}
-	return srv, c, relation.NewService(c)
+	return srv, c, c.Relation
 }
 
 func src() string { return "AddSource_Type_Test" }
@@ -32,9 +33,9 @@ func TestFriendLifecycle(t *testing.T) {
 	t.Parallel()
 	srv, c, rel := relFixture(t, "doc", "p1", "p2", "p3", "p4", "p5")
 	ctx := ctxT(t)
-	require.NoError(t, c.Profile.Set(ctx, "p3", tim.ProfileItem{Tag: tim.TagAllowType, Value: "AllowType_Type_DenyAny"}))
-	require.NoError(t, c.Profile.Set(ctx, "p4", tim.ProfileItem{Tag: tim.TagAllowType, Value: "AllowType_Type_NeedConfirm"}))
-	require.NoError(t, c.Profile.Set(ctx, "p1", tim.Nick("Li Lei")))
+	require.NoError(t, c.Profile.Set(ctx, "p3", profile.Item{Tag: profile.TagAllowType, Value: "AllowType_Type_DenyAny"}))
+	require.NoError(t, c.Profile.Set(ctx, "p4", profile.Item{Tag: profile.TagAllowType, Value: "AllowType_Type_NeedConfirm"}))
+	require.NoError(t, c.Profile.Set(ctx, "p1", profile.Nick("Li Lei")))
 
 	res, err := rel.AddFriends(ctx, "doc", []relation.AddFriend{
 		{UserID: "p1", AddSource: src(), Remark: "李雷", Group: "患者"},
@@ -173,7 +174,7 @@ func TestBlacklistAgainstFake(t *testing.T) {
 	assert.Equal(t, []string{"b", "c", "d"}, got)
 	p, err := rel.BlacklistPage(ctx, "a", 0, 10, 0)
 	require.NoError(t, err)
-	assert.Equal(t, int64(3), p.Sequence, "the fake answers the documented CurruentSequence spelling")
+	assert.Equal(t, uint64(3), p.Sequence, "the fake answers the documented CurruentSequence spelling")
 	assert.True(t, p.Done())
 
 	checks, err := rel.CheckBlacklist(ctx, "a", []string{"c", "b", "e"}, relation.BlackCheckBoth)
@@ -237,7 +238,7 @@ func TestFollowAgainstFake(t *testing.T) {
 	ctx := ctxT(t)
 	_, err := c.Account.ImportMany(ctx, []string{"star", "f1", "f2", "f3"})
 	require.NoError(t, err)
-	rel := relation.NewService(c)
+	rel := c.Relation
 	for _, f := range []string{"f1", "f2", "f3"} {
 		clk.Advance(time.Second)
 		res, err := rel.Follow(ctx, f, []string{"star"})
@@ -289,15 +290,15 @@ func TestRelationCapsAndErrors(t *testing.T) {
 		items[i] = map[string]any{"To_Account": "b", "AddSource": src()}
 	}
 	var e env
-	err := c.Do(ctx, "sns/friend_add", map[string]any{"From_Account": "a", "AddFriendItem": items}, &e)
+	err := c.Do(ctx, ep("sns/friend_add"), map[string]any{"From_Account": "a", "AddFriendItem": items}, &e)
 	assert.Equal(t, 30001, codeOf(err), "more than 100 friends in one call")
-	err = c.Do(ctx, "sns/friend_check", map[string]any{"From_Account": "a", "To_Account": []string{"b"}, "CheckType": "x"}, &e)
+	err = c.Do(ctx, ep("sns/friend_check"), map[string]any{"From_Account": "a", "To_Account": []string{"b"}, "CheckType": "x"}, &e)
 	assert.Equal(t, 30001, codeOf(err))
-	err = c.Do(ctx, "sns/friend_get", map[string]any{"From_Account": "ghost", "StartIndex": 0}, &e)
+	err = c.Do(ctx, ep("sns/friend_get"), map[string]any{"From_Account": "ghost", "StartIndex": 0}, &e)
 	assert.Equal(t, 30003, codeOf(err))
-	err = c.Do(ctx, "sns/friend_add", `{"From_Account":1}`, &e)
+	err = c.Do(ctx, ep("sns/friend_add"), `{"From_Account":1}`, &e)
 	assert.Error(t, err)
-	err = c.Do(ctx, "follow/follow_get", map[string]any{"From_Account": "a", "FollowType": 1, "WantNum": 1001}, &e)
+	err = c.Do(ctx, ep("follow/follow_get"), map[string]any{"From_Account": "a", "FollowType": 1, "WantNum": 1001}, &e)
 	assert.Equal(t, 30001, codeOf(err))
 	for _, p := range []string{"sns/friend_add", "sns/black_list_get", "sns/group_get", "follow/follow_add", "openconfigsvr/getnospeaking"} {
 		assert.Contains(t, srv.APIs(), p)

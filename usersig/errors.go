@@ -54,6 +54,9 @@ var (
 	// signs it yet leaves it out of the document, so the sig could never be
 	// verified. Pass nil for "no userbuf".
 	ErrInvalidUserBuf = errors.New("usersig: invalid userbuf")
+	// ErrInvalidOption rejects a nil option or an option given a value it
+	// cannot use (a nil clock).
+	ErrInvalidOption = errors.New("usersig: invalid option")
 )
 
 // sigError carries one of the sentinels above and a message with the details.

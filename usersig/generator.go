@@ -22,16 +22,18 @@ type options struct {
 }
 
 // Option configures a [Generator] made by [New].
-type Option func(*options)
+type Option func(*options) error
 
 // WithClock sets the clock a Generator reads when it generates (TLS.time)
-// and verifies. The default is [time.Now]; nil keeps the default. Tests use
-// it to make sigs deterministic.
+// and verifies. The default is [time.Now]; a nil clock is an error
+// wrapping [ErrInvalidOption]. Tests use it to make sigs deterministic.
 func WithClock(now func() time.Time) Option {
-	return func(o *options) {
-		if now != nil {
-			o.now = now
+	return func(o *options) error {
+		if now == nil {
+			return newError(ErrInvalidOption, "usersig: WithClock: nil clock")
 		}
+		o.now = now
+		return nil
 	}
 }
 
@@ -56,9 +58,12 @@ func New(sdkAppID uint64, key string, opts ...Option) (*Generator, error) {
 		return nil, newError(ErrEmptyKey, "usersig: key is empty")
 	}
 	o := options{now: time.Now}
-	for _, opt := range opts {
-		if opt != nil {
-			opt(&o)
+	for i, opt := range opts {
+		if opt == nil {
+			return nil, newError(ErrInvalidOption, "usersig: New: option "+strconv.Itoa(i)+" is nil")
+		}
+		if err := opt(&o); err != nil {
+			return nil, err
 		}
 	}
 	k := []byte(key)

@@ -242,7 +242,12 @@ func TestGeneratorHidesKey(t *testing.T) {
 func TestGeneratorClock(t *testing.T) {
 	t.Parallel()
 	now := testT0
-	g := newTestGenerator(t, WithClock(func() time.Time { return now }), WithClock(nil))
+	g := newTestGenerator(t, WithClock(func() time.Time { return now }))
+	for name, opt := range map[string]Option{"nil clock": WithClock(nil), "nil option": nil} {
+		bad, err := New(testAppID, testKey, opt)
+		assert.Nil(t, bad, name)
+		assert.ErrorIs(t, err, ErrInvalidOption, name)
+	}
 	sig, err := g.Gen("user1", time.Minute)
 	require.NoError(t, err)
 	info, err := Decode(sig)

@@ -3,6 +3,7 @@ package usersig
 import (
 	"errors"
 	"math"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -15,14 +16,15 @@ type signerOptions struct {
 }
 
 // SignerOption configures a [Signer] made by [NewSigner].
-type SignerOption func(*signerOptions)
+type SignerOption func(*signerOptions) error
 
 // WithRenewBefore makes the Signer replace a cached sig once less than d of
 // its lifetime remains. d must be positive and shorter than the validity.
 // The default is a quarter of the validity (18h into a 24h sig).
 func WithRenewBefore(d time.Duration) SignerOption {
-	return func(o *signerOptions) {
+	return func(o *signerOptions) error {
 		o.renewBefore, o.renewBeforeSet = d, true
+		return nil
 	}
 }
 
@@ -87,9 +89,12 @@ func NewSigner(g *Generator, validity time.Duration, opts ...SignerOption) (*Sig
 		return nil, err
 	}
 	var o signerOptions
-	for _, opt := range opts {
-		if opt != nil {
-			opt(&o)
+	for i, opt := range opts {
+		if opt == nil {
+			return nil, newError(ErrInvalidOption, "usersig: NewSigner: option "+strconv.Itoa(i)+" is nil")
+		}
+		if err := opt(&o); err != nil {
+			return nil, err
 		}
 	}
 	rb := validity / 4

@@ -77,9 +77,12 @@ func TestNewSignerRules(t *testing.T) {
 	s, err := NewSigner(g, 24*time.Hour)
 	require.NoError(t, err)
 	assert.Equal(t, 6*time.Hour, s.renewBefore, "default: a quarter of the validity")
-	s, err = NewSigner(g, 24*time.Hour, WithRenewBefore(time.Hour), nil)
+	s, err = NewSigner(g, 24*time.Hour, WithRenewBefore(time.Hour))
 	require.NoError(t, err)
 	assert.Equal(t, time.Hour, s.renewBefore)
+	s, err = NewSigner(g, 24*time.Hour, WithRenewBefore(time.Hour), nil)
+	assert.Nil(t, s)
+	assert.ErrorIs(t, err, ErrInvalidOption, "a nil option is refused, not skipped")
 }
 
 func TestSignerCaches(t *testing.T) {

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/timkit/tim"
+	"github.com/timkit/tim/account"
 	"github.com/timkit/tim/timtest"
 )
 
@@ -36,7 +37,7 @@ func TestRunServesUntilCancelled(t *testing.T) {
 	require.NoError(t, err)
 	_, err = c.Login(ctx)
 	require.NoError(t, err)
-	require.NoError(t, c.Account.Import(ctx, tim.Account{UserID: "someone"}))
+	require.NoError(t, c.Account.Import(ctx, account.Account{UserID: "someone"}))
 
 	cancel()
 	assert.NoError(t, <-done)

@@ -3,9 +3,10 @@ package timredis_test
 import (
 	"context"
 
-	"github.com/redis/go-redis/v9"
 	"testing"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 
 	"github.com/timkit/tim"
 

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
 	"github.com/timkit/tim/event"
 )
 
@@ -18,27 +19,38 @@ type DedupStore struct {
 	prefix string // "<prefix>dedup:<appID>:"
 }
 
-// DedupOption configures NewDedupStore.
-type DedupOption func(*DedupStore)
+// DedupOption configures NewDedupStore, which reports a bad one as an
+// *tim.InvalidInputError naming it.
+type DedupOption func(*DedupStore) error
 
 // WithDedupPrefix sets the prefix of the store's Redis keys (default
 // DefaultKeyPrefix); keys are <prefix>dedup:<appID>:<event key>.
 func WithDedupPrefix(p string) DedupOption {
-	return func(s *DedupStore) { s.prefix = p }
+	return func(s *DedupStore) error { s.prefix = p; return nil }
 }
 
 // NewDedupStore returns a store for the app sdkAppID's callbacks in rdb (a
 // *redis.Client, *redis.ClusterClient or *redis.Ring). Hand it to
-// event.NewHandler with event.WithDedupStore.
-func NewDedupStore(rdb redis.Cmdable, sdkAppID uint64, opts ...DedupOption) *DedupStore {
+// event.NewHandler with event.WithDedupStore. A nil rdb, a zero app id or
+// a nil option is an *tim.InvalidInputError.
+func NewDedupStore(rdb redis.Cmdable, sdkAppID uint64, opts ...DedupOption) (*DedupStore, error) {
+	if rdb == nil {
+		return nil, invalid("NewDedupStore", "nil Redis client")
+	}
+	if sdkAppID == 0 {
+		return nil, invalid("NewDedupStore", "SDKAppID is zero")
+	}
 	s := &DedupStore{rdb: rdb, prefix: DefaultKeyPrefix}
-	for _, o := range opts {
-		if o != nil {
-			o(s)
+	for i, o := range opts {
+		if o == nil {
+			return nil, invalid(fmt.Sprintf("opts[%d]", i), "is a nil DedupOption")
+		}
+		if err := o(s); err != nil {
+			return nil, err
 		}
 	}
 	s.prefix += "dedup:" + strconv.FormatUint(sdkAppID, 10) + ":"
-	return s
+	return s, nil
 }
 
 // SeenOrAdd implements event.DedupStore: it reports whether key was already

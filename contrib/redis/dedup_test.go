@@ -10,6 +10,8 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/timkit/tim"
 	"github.com/timkit/tim/event"
 
 	timredis "github.com/timkit/tim/contrib/redis"
@@ -22,7 +24,8 @@ func TestDedupStore(t *testing.T) {
 	srv := sharedRedis(t)
 	rdb := srv.client(t)
 	ctx := context.Background()
-	s := timredis.NewDedupStore(rdb, appID, timredis.WithDedupPrefix(prefix(t)))
+	s, err := timredis.NewDedupStore(rdb, appID, timredis.WithDedupPrefix(prefix(t)))
+	require.NoError(t, err)
 
 	seen, err := s.SeenOrAdd(ctx, "MR|C2C|1_2_3", time.Minute)
 	require.NoError(t, err)
@@ -39,7 +42,8 @@ func TestDedupStore(t *testing.T) {
 	assert.LessOrEqual(t, ttl, time.Minute)
 
 	// Another app, another window.
-	other := timredis.NewDedupStore(rdb, appID+1, timredis.WithDedupPrefix(prefix(t)))
+	other, err := timredis.NewDedupStore(rdb, appID+1, timredis.WithDedupPrefix(prefix(t)))
+	require.NoError(t, err)
 	seen, err = other.SeenOrAdd(ctx, "MR|C2C|1_2_3", time.Minute)
 	require.NoError(t, err)
 	assert.False(t, seen)
@@ -62,7 +66,8 @@ func TestDedupStore(t *testing.T) {
 	assert.LessOrEqual(t, ttl, event.DefaultDedupTTL)
 
 	// The default prefix.
-	def := timredis.NewDedupStore(rdb, 1400000099)
+	def, err := timredis.NewDedupStore(rdb, 1400000099)
+	require.NoError(t, err)
 	_, err = def.SeenOrAdd(ctx, t.Name(), time.Second)
 	require.NoError(t, err)
 	assert.EqualValues(t, 1, rdb.Exists(ctx, "tim:dedup:1400000099:"+t.Name()).Val())
@@ -74,9 +79,24 @@ func TestDedupStoreUnreachable(t *testing.T) {
 	t.Parallel()
 	rdb := redis.NewClient(&redis.Options{Addr: closedAddr(t), MaxRetries: -1})
 	t.Cleanup(func() { _ = rdb.Close() })
-	s := timredis.NewDedupStore(rdb, appID)
+	s, err := timredis.NewDedupStore(rdb, appID)
+	require.NoError(t, err)
 	seen, err := s.SeenOrAdd(context.Background(), "k", time.Minute)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "timredis: dedup")
 	assert.False(t, seen)
+}
+
+func TestNewDedupStoreRefusesBadInput(t *testing.T) {
+	t.Parallel()
+	rdb := sharedRedis(t).client(t)
+	for name, call := range map[string]func() (*timredis.DedupStore, error){
+		"nil client": func() (*timredis.DedupStore, error) { return timredis.NewDedupStore(nil, appID) },
+		"zero app":   func() (*timredis.DedupStore, error) { return timredis.NewDedupStore(rdb, 0) },
+		"nil option": func() (*timredis.DedupStore, error) { return timredis.NewDedupStore(rdb, appID, nil) },
+	} {
+		s, err := call()
+		assert.Nil(t, s, name)
+		assert.ErrorIs(t, err, tim.ErrInvalidParameter, name)
+	}
 }

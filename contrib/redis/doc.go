@@ -53,8 +53,11 @@
 // [event.DedupStore] with SET key 1 NX PX ttl, so the replicas sharing it
 // dispatch each derived event (MESSAGE_RECEIVED, …) once:
 //
-//	store := timredis.NewDedupStore(rdb, sdkAppID)
-//	http.Handle("/tim/callback", event.NewHandler(d, sdkAppID, event.WithDedupStore(store)))
+//	store, err := timredis.NewDedupStore(rdb, sdkAppID)
+//	…
+//	hook, err := event.NewHandler(d, sdkAppID, event.WithToken(token), event.WithDedupStore(store))
+//	…
+//	http.Handle("/tim/callback", hook)
 //
 // Keys are prefixed ("tim:" by default, see [WithKeyPrefix] and
 // [WithDedupPrefix]) and carry the app id, so several apps can share one

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
 	"github.com/timkit/tim"
 	"github.com/timkit/tim/event"
 
@@ -41,9 +42,22 @@ func Example() {
 	}
 	_ = client
 
-	d := event.NewDispatcher(event.WithLogger(logger))
-	store := timredis.NewDedupStore(rdb, sdkAppID)
-	http.Handle("/tim/callback", event.NewHandler(d, sdkAppID, event.WithDedupStore(store)))
+	d, err := event.NewDispatcher(event.WithLogger(logger))
+	if err != nil {
+		logger.Error("dispatcher", "error", err)
+		return
+	}
+	store, err := timredis.NewDedupStore(rdb, sdkAppID)
+	if err != nil {
+		logger.Error("dedup store", "error", err)
+		return
+	}
+	hook, err := event.NewHandler(d, sdkAppID, event.WithToken(os.Getenv("TIM_CALLBACK_TOKEN")), event.WithDedupStore(store))
+	if err != nil {
+		logger.Error("webhook", "error", err)
+		return
+	}
+	http.Handle("/tim/callback", hook)
 }
 
 // During an outage every replica limits on its own; divide the budget by

@@ -12,6 +12,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
 	"github.com/timkit/tim"
 
 	timredis "github.com/timkit/tim/contrib/redis"
@@ -46,7 +47,7 @@ func TestFallbackAndRecovery(t *testing.T) {
 	for range 4 {
 		wg.Go(func() {
 			for ctx.Err() == nil {
-				if err := c.Do(ctx, "openim/querystate", map[string]any{}, nil); err == nil {
+				if err := c.Do(ctx, tim.Endpoint{Path: "openim/querystate"}, map[string]any{}, nil); err == nil {
 					ok.Add(1)
 				} else if ctx.Err() == nil {
 					failures.Add(1)

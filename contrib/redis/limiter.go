@@ -2,7 +2,6 @@ package timredis
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"strconv"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
 	"github.com/timkit/tim"
 )
 
@@ -93,7 +93,7 @@ type limiterConfig struct {
 func WithRate(r tim.Rate) LimiterOption {
 	return func(c *limiterConfig) error {
 		if err := checkRate(r); err != nil {
-			return fmt.Errorf("timredis: WithRate: %w", err)
+			return invalid("WithRate", "%v", err)
 		}
 		c.def = r
 		return nil
@@ -106,10 +106,10 @@ func WithRate(r tim.Rate) LimiterOption {
 func WithKeyRate(key string, r tim.Rate) LimiterOption {
 	return func(c *limiterConfig) error {
 		if key == "" {
-			return errors.New("timredis: WithKeyRate: empty key")
+			return invalid("WithKeyRate", "empty key")
 		}
 		if err := checkRate(r); err != nil {
-			return fmt.Errorf("timredis: WithKeyRate(%q): %w", key, err)
+			return invalid("WithKeyRate", "%q: %v", key, err)
 		}
 		c.overrides[key] = r
 		return nil
@@ -132,7 +132,7 @@ func WithKeyPrefix(p string) LimiterOption {
 func WithFallback(l tim.Limiter) LimiterOption {
 	return func(c *limiterConfig) error {
 		if l == nil {
-			return errors.New("timredis: WithFallback: nil limiter")
+			return invalid("WithFallback", "nil limiter")
 		}
 		c.fallback = l
 		return nil
@@ -144,7 +144,7 @@ func WithFallback(l tim.Limiter) LimiterOption {
 func WithLogger(l *slog.Logger) LimiterOption {
 	return func(c *limiterConfig) error {
 		if l == nil {
-			return errors.New("timredis: WithLogger: nil logger")
+			return invalid("WithLogger", "nil logger")
 		}
 		c.log = l
 		return nil
@@ -157,7 +157,7 @@ func WithLogger(l *slog.Logger) LimiterOption {
 func WithProbeInterval(d time.Duration) LimiterOption {
 	return func(c *limiterConfig) error {
 		if d <= 0 {
-			return fmt.Errorf("timredis: WithProbeInterval: %v must be positive", d)
+			return invalid("WithProbeInterval", "%v must be positive", d)
 		}
 		c.probe = d
 		return nil
@@ -179,10 +179,10 @@ func checkRate(r tim.Rate) error {
 // Every replica of the app must use the same rates and key prefix.
 func NewLimiter(rdb redis.Cmdable, sdkAppID uint64, opts ...LimiterOption) (*Limiter, error) {
 	if rdb == nil {
-		return nil, errors.New("timredis: NewLimiter: nil Redis client")
+		return nil, invalid("NewLimiter", "nil Redis client")
 	}
 	if sdkAppID == 0 {
-		return nil, errors.New("timredis: NewLimiter: SDKAppID is zero")
+		return nil, invalid("NewLimiter", "SDKAppID is zero")
 	}
 	cfg := limiterConfig{
 		prefix:    DefaultKeyPrefix,
@@ -190,9 +190,9 @@ func NewLimiter(rdb redis.Cmdable, sdkAppID uint64, opts ...LimiterOption) (*Lim
 		overrides: map[string]tim.Rate{tim.BatchRecipientsKey: tim.BatchRecipientsRate()},
 		probe:     DefaultProbeInterval,
 	}
-	for _, o := range opts {
+	for i, o := range opts {
 		if o == nil {
-			continue
+			return nil, invalid(fmt.Sprintf("opts[%d]", i), "is a nil LimiterOption")
 		}
 		if err := o(&cfg); err != nil {
 			return nil, err
@@ -332,3 +332,9 @@ func sleep(ctx context.Context, d time.Duration) error {
 }
 
 var _ tim.Limiter = (*Limiter)(nil)
+
+// invalid reports a bad option or argument as tim.New does: an
+// *tim.InvalidInputError naming it (it matches tim.ErrInvalidParameter).
+func invalid(field, format string, args ...any) error {
+	return &tim.InvalidInputError{Field: field, Reason: fmt.Sprintf(format, args...)}
+}

@@ -15,6 +15,7 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
 	"github.com/timkit/tim"
 
 	timredis "github.com/timkit/tim/contrib/redis"
@@ -53,7 +54,7 @@ func TestNewLimiterOptions(t *testing.T) {
 		wantErr string
 	}{
 		{"defaults", rdb, appID, nil, ""},
-		{"nil option ignored", rdb, appID, []timredis.LimiterOption{nil}, ""},
+		{"nil option", rdb, appID, []timredis.LimiterOption{nil}, "opts[0]: is a nil LimiterOption"},
 		{"nil client", nil, appID, nil, "nil Redis client"},
 		{"zero app", rdb, 0, nil, "SDKAppID is zero"},
 		{"negative rate", rdb, appID, []timredis.LimiterOption{timredis.WithRate(tim.Rate{N: -1, Per: time.Second})}, "negative"},
@@ -73,6 +74,7 @@ func TestNewLimiterOptions(t *testing.T) {
 			if tt.wantErr != "" {
 				require.Error(t, err)
 				assert.Contains(t, err.Error(), tt.wantErr)
+				assert.ErrorIs(t, err, tim.ErrInvalidParameter, "matchable like tim.New's errors")
 				assert.Nil(t, l)
 				return
 			}

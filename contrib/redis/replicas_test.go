@@ -16,6 +16,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
 	"github.com/timkit/tim"
 	"github.com/timkit/tim/event"
 
@@ -145,7 +146,7 @@ func hammer(t *testing.T, srv *redisServer, keyPrefix string, limit int) replica
 		for range workers {
 			wg.Go(func() {
 				for ctx.Err() == nil {
-					err := c.Do(ctx, "openim/querystate", req, nil)
+					err := c.Do(ctx, tim.Endpoint{Path: "openim/querystate"}, req, nil)
 					switch {
 					case err == nil:
 						ok.Add(1)
@@ -223,15 +224,18 @@ func TestReplicasDispatchOnce(t *testing.T) {
 	var received, raw atomic.Int64
 	handlers := make([]http.Handler, replicas)
 	for i := range handlers {
-		d := event.NewDispatcher()
+		d, err := event.NewDispatcher()
+		require.NoError(t, err)
 		event.On(d, func(_ context.Context, m *event.ReceivedMessage) {
 			if m.MsgKey == "48374_2837546_1557481126" {
 				received.Add(1)
 			}
 		})
 		event.On(d, func(context.Context, *event.C2CAfterSendMsg) { raw.Add(1) })
-		store := timredis.NewDedupStore(srv.client(t), appID, timredis.WithDedupPrefix(prefix(t)))
-		handlers[i] = event.NewHandler(d, appID, event.WithDedupStore(store))
+		store, err := timredis.NewDedupStore(srv.client(t), appID, timredis.WithDedupPrefix(prefix(t)))
+		require.NoError(t, err)
+		handlers[i], err = event.NewHandler(d, appID, event.WithoutSignature(), event.WithDedupStore(store))
+		require.NoError(t, err)
 	}
 
 	var wg sync.WaitGroup

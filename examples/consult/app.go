@@ -12,9 +12,11 @@ import (
 	"time"
 
 	"github.com/timkit/tim"
+	"github.com/timkit/tim/account"
 	"github.com/timkit/tim/event"
 	"github.com/timkit/tim/group"
 	"github.com/timkit/tim/message"
+	"github.com/timkit/tim/profile"
 )
 
 // App is the consultation backend: it owns the IM administrator client and
@@ -39,18 +41,22 @@ type App struct {
 // NewApp wires the routes. d is the dispatcher the webhook emits on (the
 // client's, so SDK_READY lands there too); hopts configure the webhook
 // (the callback token); logf receives one line per webhook event.
-func NewApp(im *tim.Client, d *event.Dispatcher, hopts []event.HandlerOption, sigTTL time.Duration, logf func(string, ...any)) *App {
+func NewApp(im *tim.Client, d *event.Dispatcher, hopts []event.HandlerOption, sigTTL time.Duration, logf func(string, ...any)) (*App, error) {
+	hook, err := event.NewHandler(d, im.SDKAppID(), hopts...)
+	if err != nil {
+		return nil, err
+	}
 	a := &App{im: im, appID: im.SDKAppID(), sigTTL: sigTTL, logf: logf, mux: http.NewServeMux(), counts: map[event.Name]int{}}
 	a.subscribe(d)
 	a.mux.HandleFunc("POST /consultations", a.startConsultation)
 	a.mux.HandleFunc("POST /consultations/{groupID}/messages", a.postMessage)
 	a.mux.HandleFunc("GET /users/{userID}/consultations", a.consultations)
 	a.mux.HandleFunc("PUT /users/{userID}/profile", a.updateProfile)
-	a.mux.Handle("POST /tim/callback", event.NewHandler(d, a.appID, hopts...))
+	a.mux.Handle("POST /tim/callback", hook)
 	a.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]bool{"ready": im.Ready()})
 	})
-	return a
+	return a, nil
 }
 
 // ServeHTTP serves the routes.
@@ -76,7 +82,7 @@ func (a *App) subscribe(d *event.Dispatcher) {
 		a.logf("webhook ← %s "+format, append([]any{n}, args...)...)
 	}
 	event.On(d, func(_ context.Context, m *event.ReceivedMessage) {
-		if m.ConversationType == event.ConvGroup {
+		if m.ConversationType == message.ConvGroup {
 			seen(m.EventName(), "in %s from %s: %q", m.GroupID, m.From, m.Body.Text())
 		} else {
 			seen(m.EventName(), "%s → %s: %q", m.From, m.To, m.Body.Text())
@@ -155,7 +161,7 @@ func (a *App) startConsultation(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	for _, p := range []person{req.Doctor, req.Patient} {
-		if err := a.im.Account.Import(ctx, tim.Account{UserID: p.ID, Nick: p.Name, FaceURL: p.Avatar}); err != nil {
+		if err := a.im.Account.Import(ctx, account.Account{UserID: p.ID, Nick: p.Name, FaceURL: p.Avatar}); err != nil {
 			a.fail(w, fmt.Errorf("importing %s: %w", p.ID, err))
 			return
 		}
@@ -194,7 +200,7 @@ type messageRequest struct {
 }
 
 type messageResponse struct {
-	MsgSeq  uint32    `json:"msgSeq"`
+	MsgSeq  uint64    `json:"msgSeq"`
 	MsgTime time.Time `json:"msgTime"`
 }
 
@@ -218,7 +224,7 @@ func (a *App) postMessage(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, fmt.Errorf("sending: %w", err))
 		return
 	}
-	writeJSON(w, http.StatusCreated, messageResponse{MsgSeq: res.MsgSeq, MsgTime: res.Time().UTC()})
+	writeJSON(w, http.StatusCreated, messageResponse{MsgSeq: res.MsgSeq, MsgTime: res.MsgTime.UTC()})
 }
 
 type groupSummary struct {
@@ -273,16 +279,16 @@ func (a *App) updateProfile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	userID := r.PathValue("userID")
-	var items []tim.ProfileItem
+	var items []profile.Item
 	if req.Name != nil {
 		if group.CleanName(*req.Name) == "" {
 			a.fail(w, badRequest("name must not be empty"))
 			return
 		}
-		items = append(items, tim.Nick(*req.Name))
+		items = append(items, profile.Nick(*req.Name))
 	}
 	if req.Avatar != nil {
-		items = append(items, tim.Avatar(*req.Avatar))
+		items = append(items, profile.Avatar(*req.Avatar))
 	}
 	if len(items) == 0 {
 		a.fail(w, badRequest("nothing to change: give name and/or avatar"))

@@ -91,17 +91,27 @@ func start(ctx context.Context, ln net.Listener, cfg setup.Config, sigTTL time.D
 	if err != nil {
 		return nil, err
 	}
-	d := event.NewDispatcher()
+	d, err := event.NewDispatcher()
+	if err != nil {
+		b.Close()
+		return nil, err
+	}
 	c, err := b.NewClient(tim.WithDispatcher(d))
 	if err != nil {
 		b.Close()
 		return nil, err
 	}
 	if _, err := c.Login(ctx); err != nil {
+		_ = c.Close()
 		b.Close()
 		return nil, fmt.Errorf("login to %s: %w", b.Describe(), err)
 	}
-	app := NewApp(c, d, b.HandlerOptions(), sigTTL, logf)
+	app, err := NewApp(c, d, b.HandlerOptions(), sigTTL, logf)
+	if err != nil {
+		_ = c.Close()
+		b.Close()
+		return nil, err
+	}
 	hs := &http.Server{Handler: app, ReadHeaderTimeout: 5 * time.Second}
 	go func() { _ = hs.Serve(ln) }()
 	return &server{backend: b, client: c, app: app, http: hs, url: base}, nil
@@ -116,6 +126,7 @@ func (s *server) close(grace time.Duration) {
 		_ = s.http.Shutdown(ctx)
 	}
 	_ = s.http.Close()
+	_ = s.client.Close()
 	s.backend.Close()
 }
 

@@ -212,7 +212,7 @@ func TestServe(t *testing.T) {
 	var m messageResponse
 	_, err = api.do(ctx, http.MethodPost, "/consultations/"+neturl.PathEscape(c.GroupID)+"/messages", messageRequest{From: "p", Text: "hi"}, &m)
 	require.NoError(t, err)
-	assert.Equal(t, uint32(1), m.MsgSeq)
+	assert.Equal(t, uint64(1), m.MsgSeq)
 	require.Eventually(t, func() bool { return strings.Contains(out.String(), `MESSAGE_RECEIVED in `+c.GroupID+` from p: "hi"`) },
 		5*time.Second, 10*time.Millisecond)
 

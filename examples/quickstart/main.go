@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"github.com/timkit/tim"
+	"github.com/timkit/tim/account"
 	"github.com/timkit/tim/event"
 	"github.com/timkit/tim/examples/internal/setup"
 	"github.com/timkit/tim/group"
@@ -80,14 +81,21 @@ func run(ctx context.Context, out io.Writer, cfg setup.Config) error {
 	}
 	defer b.Close()
 
-	d := event.NewDispatcher()
+	d, err := event.NewDispatcher()
+	if err != nil {
+		return err
+	}
 	in := newInbox(callbackWait)
 	event.On(d, func(ctx context.Context, e *event.ReceivedMessage) { in.put(ctx, e) })
 	event.On(d, func(ctx context.Context, e *event.NewGroup) { in.put(ctx, e) })
 	event.On(d, func(ctx context.Context, e *event.GroupProfile) { in.put(ctx, e) })
 
+	hook, err := event.NewHandler(d, b.SDKAppID, b.HandlerOptions()...)
+	if err != nil {
+		return err
+	}
 	mux := http.NewServeMux()
-	mux.Handle("POST /tim/callback", event.NewHandler(d, b.SDKAppID, b.HandlerOptions()...))
+	mux.Handle("POST /tim/callback", hook)
 	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	go func() { _ = hs.Serve(ln) }()
 	defer hs.Close()
@@ -104,6 +112,7 @@ func run(ctx context.Context, out io.Writer, cfg setup.Config) error {
 	if err != nil {
 		return fmt.Errorf("step 1, tim.New: %w", err)
 	}
+	defer c.Close()
 	p.Info("%s", c)
 
 	p.Step("Subscribe to SDK_READY on the event dispatcher")
@@ -131,7 +140,7 @@ func run(ctx context.Context, out io.Writer, cfg setup.Config) error {
 	}
 
 	p.Step("Import two users: the doctor and the patient")
-	for _, a := range []tim.Account{{UserID: doctorID, Nick: doctorName}, {UserID: patientID, Nick: patientName}} {
+	for _, a := range []account.Account{{UserID: doctorID, Nick: doctorName}, {UserID: patientID, Nick: patientName}} {
 		if err := c.Account.Import(ctx, a); err != nil {
 			return fmt.Errorf("step 4, importing %s: %w", a.UserID, err)
 		}

@@ -6,6 +6,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/timkit/tim/api"
 	"github.com/timkit/tim/internal/wire"
 )
 
@@ -33,7 +34,7 @@ func FuzzDecode(f *testing.F) {
 				if status != 200 {
 					t.Fatalf("success under HTTP %d", status)
 				}
-				var env wire.Envelope
+				var env api.Envelope
 				if json.Unmarshal(body, &env) == nil && env.Failed() {
 					t.Fatalf("failed envelope %q taken as success", body)
 				}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	"github.com/timkit/tim/api"
 )
 
 // Limiter decides when a request may go out. Key names the budget: an API
@@ -33,7 +35,7 @@ var (
 )
 
 // BatchRecipientsKey is the budget key of batchsendmsg's per-recipient limit.
-const BatchRecipientsKey = "openim/batchsendmsg#recipients"
+const BatchRecipientsKey = api.BatchRecipientsKey
 
 // LocalLimiter is an in-process limiter: one GCRA (generic cell rate
 // algorithm) schedule per key. Any window of Rate.Per admits at most Rate.N

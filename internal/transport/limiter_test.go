@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/timkit/tim/internal/testutil"
+	"github.com/timkit/tim/internal/testkit"
 )
 
 // maxInWindow returns the largest number of times inside any window of w.
@@ -77,7 +77,7 @@ func (r *recordingLimiter) Wait(ctx context.Context, key string, n int) error {
 
 func TestLimiterKeepsRealBurstUnderLimit(t *testing.T) {
 	t.Parallel()
-	srv := testutil.NewServer(t)
+	srv := testkit.NewServer(t)
 	lim := &recordingLimiter{Limiter: NewLocalLimiter(Rate{N: 40, Per: time.Second}, nil, nil)}
 	tr, _ := newTransport(t, srv.URL, func(c *Config) { c.Limiter = lim })
 	var wg sync.WaitGroup
@@ -86,7 +86,7 @@ func TestLimiterKeepsRealBurstUnderLimit(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if tr.Call(context.Background(), "a/b", nil, nil) != nil {
+			if tr.Do(context.Background(), idem("a/b"), nil, nil) != nil {
 				fails.Add(1)
 			}
 		}()

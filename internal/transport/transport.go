@@ -26,6 +26,7 @@ import (
 
 	"github.com/go-resty/resty/v2"
 
+	"github.com/timkit/tim/api"
 	"github.com/timkit/tim/internal/wire"
 )
 
@@ -60,6 +61,9 @@ type Config struct {
 	// OnAuth, when set, is told after every answered request whether
 	// Tencent accepted the credentials (nil) or rejected them (the error).
 	OnAuth func(err error)
+	// After, when set, runs when a call returns (the client delivers the
+	// lifecycle events OnAuth queued, outside the request path).
+	After func()
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 }
@@ -68,6 +72,9 @@ type Config struct {
 type Transport struct {
 	cfg        Config
 	rc         *resty.Client
+	hc         *http.Client // the client resty sends with (a copy of the caller's, or ours)
+	ownHTTP    bool         // hc's transport is ours to close
+	closed     atomic.Bool
 	retry      RetryPolicy
 	log        *slog.Logger
 	query      string // "?sdkappid=…&identifier=…&usersig="
@@ -114,7 +121,8 @@ func New(cfg Config) (*Transport, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	var hc *http.Client
-	if cfg.HTTPClient != nil {
+	own := cfg.HTTPClient == nil
+	if !own {
 		c := *cfg.HTTPClient // resty may fill in fields: never touch the caller's
 		hc = &c
 	} else {
@@ -144,6 +152,8 @@ func New(cfg Config) (*Transport, error) {
 	t := &Transport{
 		cfg:     cfg,
 		rc:      rc,
+		hc:      hc,
+		ownHTTP: own,
 		retry:   retry,
 		log:     log,
 		query:   q,
@@ -160,10 +170,37 @@ func (t *Transport) Limiter() Limiter { return t.cfg.Limiter }
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
-// Call sends req (marshalled to JSON; nil sends {}) to v4/<path> and decodes
-// the answer into resp (which may be nil). A failed envelope becomes an
-// *wire.APIError even under HTTP 200.
-func (t *Transport) Call(ctx context.Context, path string, req, resp any) error {
+// Close makes every later call fail with api.ErrClosed and closes the idle
+// connections of the HTTP transport the SDK made (a caller's WithHTTPClient
+// is the caller's to manage). Calls in flight finish.
+func (t *Transport) Close() {
+	t.closed.Store(true)
+	if t.ownHTTP {
+		t.hc.CloseIdleConnections()
+	}
+}
+
+// Do implements api.Doer: it sends req (marshalled to JSON; nil sends {})
+// to v4/<e.Path> and decodes the answer into resp (which may be nil). A
+// failed envelope becomes an *api.Error even under HTTP 200. Everything
+// about the call besides the request comes from e: the resend safety, the
+// dedup window, the limiter budgets.
+func (t *Transport) Do(ctx context.Context, e api.Endpoint, req, resp any) error {
+	err := t.call(ctx, e, req, resp)
+	if t.cfg.After != nil {
+		t.cfg.After()
+	}
+	return err
+}
+
+func (t *Transport) call(ctx context.Context, e api.Endpoint, req, resp any) error {
+	path := e.Path
+	if !api.ValidPath(path) {
+		return wire.Invalid("Endpoint.Path", "%q is not <service>/<command>", path)
+	}
+	if t.closed.Load() {
+		return fmt.Errorf("tim: %s: %w", path, api.ErrClosed)
+	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -171,17 +208,17 @@ func (t *Transport) Call(ctx context.Context, path string, req, resp any) error 
 	if err != nil {
 		return fmt.Errorf("tim: %s: encoding request: %w", path, err)
 	}
-	safety := safetyOf(ctx, path)
-	extra, _ := ctx.Value(extraLimitKey{}).(extraLimit)
+	safety := e.Resend()
+	limitKey := e.Limit()
 	renewed := false
 	var lastErr error
 	var first time.Time // when the first attempt went out
 	for attempt := 1; ; attempt++ {
-		if err := t.waitLimiter(ctx, path, safety, first); err != nil {
+		if err := t.waitLimiter(ctx, limitKey, safety, e.DedupWindow, first); err != nil {
 			return joinCtx(lastErr, err)
 		}
-		if extra.n > 0 && attempt == 1 {
-			if err := t.cfg.Limiter.Wait(ctx, extra.key, extra.n); err != nil {
+		if e.Units > 0 && e.Budget != "" && attempt == 1 {
+			if err := t.cfg.Limiter.Wait(ctx, e.Budget, e.Units); err != nil {
 				return joinCtx(lastErr, err)
 			}
 		}
@@ -201,10 +238,10 @@ func (t *Transport) Call(ctx context.Context, path string, req, resp any) error 
 			if ctx.Err() != nil {
 				return joinCtx(lastErr, ctx.Err())
 			}
-			if safety == Unsafe && sent {
+			if safety == api.Unsafe && sent {
 				return lastErr
 			}
-			if !t.wait(ctx, path, attempt, safety, first, false, lastErr) {
+			if !t.wait(ctx, e, attempt, first, false, lastErr) {
 				return lastErr
 			}
 			continue
@@ -226,14 +263,14 @@ func (t *Transport) Call(ctx context.Context, path string, req, resp any) error 
 		}
 		lastErr = apiErr
 		switch {
-		case errors.Is(apiErr, wire.ErrUserSigExpired) && !renewed:
+		case errors.Is(apiErr, api.ErrUserSigExpired) && !renewed:
 			// The cached sig is stale (clock skew, revoked key rotation):
 			// make a new one and try once more.
 			renewed = true
 			t.cfg.Signer.Invalidate(t.cfg.Admin)
 			attempt--
 			continue
-		case errors.Is(apiErr, wire.ErrUserSigExpired) || wire.CredentialRejected(apiErr):
+		case errors.Is(apiErr, api.ErrUserSigExpired) || wire.CredentialRejected(apiErr):
 			t.auth(apiErr)
 			return apiErr
 		}
@@ -245,18 +282,18 @@ func (t *Transport) Call(ctx context.Context, path string, req, resp any) error 
 		if !apiErr.Retryable() {
 			return apiErr
 		}
-		rateLimited := errors.Is(apiErr, wire.ErrRateLimited)
-		if safety == Unsafe && !rateLimited {
+		rateLimited := errors.Is(apiErr, api.ErrRateLimited)
+		if safety == api.Unsafe && !rateLimited {
 			return apiErr
 		}
-		if !t.wait(ctx, path, attempt, safety, first, rateLimited, apiErr) {
+		if !t.wait(ctx, e, attempt, first, rateLimited, apiErr) {
 			return joinCtx(apiErr, ctx.Err())
 		}
 	}
 }
 
 // wait sleeps before the next attempt; false means give up.
-func (t *Transport) wait(ctx context.Context, path string, attempt int, safety Safety, first time.Time, rateLimited bool, cause error) bool {
+func (t *Transport) wait(ctx context.Context, e api.Endpoint, attempt int, first time.Time, rateLimited bool, cause error) bool {
 	if attempt >= t.retry.MaxAttempts {
 		return false
 	}
@@ -264,12 +301,12 @@ func (t *Transport) wait(ctx context.Context, path string, attempt int, safety S
 	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < d {
 		return false // the context would end before the retry: stop now
 	}
-	if safety == Deduped && time.Since(first)+d+t.cfg.Timeout > DedupWindow(path) {
+	if e.Resend() == api.Deduped && time.Since(first)+d+t.cfg.Timeout > e.DedupWindow {
 		// The resend could arrive after Tencent forgot the first one and
 		// be delivered twice: stop while the dedup window still covers it.
 		return false
 	}
-	t.log.WarnContext(ctx, "tim: retrying", "op", path, "attempt", attempt+1, "after", d, "cause", cause)
+	t.log.WarnContext(ctx, "tim: retrying", "op", e.Path, "attempt", attempt+1, "after", d, "cause", cause)
 	return sleep(ctx, d) == nil
 }
 
@@ -277,17 +314,17 @@ func (t *Transport) wait(ctx context.Context, path string, attempt int, safety S
 // still go out inside Tencent's dedup window, so its wait is cut off where
 // the window (less one attempt's timeout) closes; past that, giving up is
 // safer than a resend Tencent would deliver a second time.
-func (t *Transport) waitLimiter(ctx context.Context, path string, safety Safety, first time.Time) error {
-	if safety != Deduped || first.IsZero() {
-		return t.cfg.Limiter.Wait(ctx, path, 1)
+func (t *Transport) waitLimiter(ctx context.Context, key string, safety api.Safety, window time.Duration, first time.Time) error {
+	if safety != api.Deduped || first.IsZero() {
+		return t.cfg.Limiter.Wait(ctx, key, 1)
 	}
-	last := first.Add(DedupWindow(path) - t.cfg.Timeout)
+	last := first.Add(window - t.cfg.Timeout)
 	if !time.Now().Before(last) {
 		return errDedupWindow
 	}
 	lctx, cancel := context.WithDeadline(ctx, last)
 	defer cancel()
-	if err := t.cfg.Limiter.Wait(lctx, path, 1); err != nil {
+	if err := t.cfg.Limiter.Wait(lctx, key, 1); err != nil {
 		if ctx.Err() == nil {
 			return errDedupWindow
 		}
@@ -335,7 +372,7 @@ func joinCtx(last, ctxErr error) error {
 	return fmt.Errorf("%w (gave up: %w)", last, ctxErr)
 }
 
-func codeOf(e *wire.APIError) int {
+func codeOf(e *api.Error) int {
 	if e == nil {
 		return 0
 	}
@@ -471,37 +508,37 @@ func marshal(req any) ([]byte, error) {
 
 // decode turns a response into (APIError, nil), (nil, nil) after filling
 // resp, or (nil, err) when the body cannot be decoded.
-func decode(path string, status int, body *bytes.Buffer, resp any) (*wire.APIError, error) {
+func decode(path string, status int, body *bytes.Buffer, resp any) (*api.Error, error) {
 	b := body.Bytes()
 	if status != http.StatusOK {
-		var env wire.Envelope
+		var env api.Envelope
 		if json.Unmarshal(b, &env) == nil && env.Failed() {
-			return &wire.APIError{Op: path, HTTPStatus: status, Code: env.ErrorCode, Info: env.ErrorInfo}, nil
+			return &api.Error{Op: path, HTTPStatus: status, Code: env.ErrorCode, Info: env.ErrorInfo}, nil
 		}
-		return &wire.APIError{Op: path, HTTPStatus: status}, nil
+		return &api.Error{Op: path, HTTPStatus: status}, nil
 	}
-	if e, ok := resp.(wire.Enveloped); ok {
+	if e, ok := resp.(api.Enveloped); ok {
 		err := json.Unmarshal(b, resp)
 		env := e.Env()
 		if err != nil {
 			// A field drifted in type; the envelope may still say why.
-			var only wire.Envelope
+			var only api.Envelope
 			if json.Unmarshal(b, &only) == nil && only.Failed() {
-				return &wire.APIError{Op: path, HTTPStatus: status, Code: only.ErrorCode, Info: only.ErrorInfo}, nil
+				return &api.Error{Op: path, HTTPStatus: status, Code: only.ErrorCode, Info: only.ErrorInfo}, nil
 			}
 			return nil, fmt.Errorf("tim: %s: decoding response: %w", path, err)
 		}
 		if env.Failed() {
-			return &wire.APIError{Op: path, HTTPStatus: status, Code: env.ErrorCode, Info: env.ErrorInfo}, nil
+			return &api.Error{Op: path, HTTPStatus: status, Code: env.ErrorCode, Info: env.ErrorInfo}, nil
 		}
 		return nil, nil
 	}
-	var env wire.Envelope
+	var env api.Envelope
 	if err := json.Unmarshal(b, &env); err != nil {
 		return nil, fmt.Errorf("tim: %s: decoding response: %w", path, err)
 	}
 	if env.Failed() {
-		return &wire.APIError{Op: path, HTTPStatus: status, Code: env.ErrorCode, Info: env.ErrorInfo}, nil
+		return &api.Error{Op: path, HTTPStatus: status, Code: env.ErrorCode, Info: env.ErrorInfo}, nil
 	}
 	if resp != nil {
 		if err := json.Unmarshal(b, resp); err != nil {

@@ -18,11 +18,11 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/timkit/tim/internal/testutil"
-	"github.com/timkit/tim/internal/wire"
+	"github.com/timkit/tim/api"
+	"github.com/timkit/tim/internal/testkit"
 )
 
-func TestMain(m *testing.M) { testutil.VerifyNoLeaks(m) }
+func TestMain(m *testing.M) { testkit.VerifyNoLeaks(m) }
 
 const testSig = "eAEAsecretsig-value_"
 
@@ -51,7 +51,7 @@ func newTransport(t *testing.T, base string, mod ...func(*Config)) (*Transport, 
 	t.Helper()
 	s := &fakeSigner{}
 	retry := fastRetry
-	cfg := Config{SDKAppID: testutil.AppID, Admin: "administrator", Signer: s, BaseURL: base, Retry: &retry, Limiter: NoLimit{}}
+	cfg := Config{SDKAppID: testkit.AppID, Admin: "administrator", Signer: s, BaseURL: base, Retry: &retry, Limiter: NoLimit{}}
 	for _, m := range mod {
 		m(&cfg)
 	}
@@ -60,8 +60,14 @@ func newTransport(t *testing.T, base string, mod ...func(*Config)) (*Transport, 
 	return tr, s
 }
 
+// sendC2C is openim/sendmsg as the message package declares it.
+var sendC2C = api.Endpoint{Path: "openim/sendmsg", Safety: api.Deduped, DedupWindow: api.C2CDedupWindow}
+
+// idem declares path as idempotent (retried on any transient failure).
+func idem(path string) api.Endpoint { return api.Endpoint{Path: path, Safety: api.Idempotent} }
+
 type checkResp struct {
-	wire.Envelope
+	api.Envelope
 	ResultItem []struct {
 		UserID string `json:"UserID"`
 	} `json:"ResultItem"`
@@ -69,14 +75,14 @@ type checkResp struct {
 
 func TestRequestShape(t *testing.T) {
 	t.Parallel()
-	srv := testutil.NewServer(t)
-	srv.Handle("im_open_login_svc/account_check", func(r testutil.Request) any {
-		return testutil.With(map[string]any{"ResultItem": []map[string]any{{"UserID": "u1"}}})
+	srv := testkit.NewServer(t)
+	srv.Handle("im_open_login_svc/account_check", func(r testkit.Request) any {
+		return testkit.With(map[string]any{"ResultItem": []map[string]any{{"UserID": "u1"}}})
 	})
 	tr, _ := newTransport(t, srv.URL)
 	var resp checkResp
 	req := map[string]any{"CheckItem": []map[string]string{{"UserID": "u1"}}}
-	require.NoError(t, tr.Call(context.Background(), "im_open_login_svc/account_check", req, &resp))
+	require.NoError(t, tr.Do(context.Background(), idem("im_open_login_svc/account_check"), req, &resp))
 	assert.Equal(t, "u1", resp.ResultItem[0].UserID)
 	assert.Equal(t, "OK", resp.ActionStatus)
 
@@ -92,16 +98,16 @@ func TestRequestShape(t *testing.T) {
 	assert.JSONEq(t, `{"CheckItem":[{"UserID":"u1"}]}`, string(r.Body))
 
 	// A nil request sends {} and a nil response is fine.
-	require.NoError(t, tr.Call(context.Background(), "openconfigsvr/getappinfo", nil, nil))
+	require.NoError(t, tr.Do(context.Background(), idem("openconfigsvr/getappinfo"), nil, nil))
 	assert.Equal(t, "{}", string(srv.Last("openconfigsvr/getappinfo").Body))
 }
 
 func TestRandomIsFreshPerRequest(t *testing.T) {
 	t.Parallel()
-	srv := testutil.NewServer(t)
+	srv := testkit.NewServer(t)
 	tr, _ := newTransport(t, srv.URL)
 	for i := 0; i < 20; i++ {
-		require.NoError(t, tr.Call(context.Background(), "a/b", nil, nil))
+		require.NoError(t, tr.Do(context.Background(), idem("a/b"), nil, nil))
 	}
 	seen := map[string]bool{}
 	for _, r := range srv.Calls("a/b") {
@@ -119,28 +125,28 @@ func TestEnvelopeErrors(t *testing.T) {
 		code   int
 		family error
 	}{
-		{"fail under 200", 200, `{"ActionStatus":"FAIL","ErrorCode":10004,"ErrorInfo":"bad"}`, 10004, wire.ErrInvalidParameter},
-		{"code without ActionStatus", 200, `{"ErrorCode":70107,"ErrorInfo":"not imported"}`, 70107, wire.ErrAccountNotFound},
-		{"group not found", 200, `{"ActionStatus":"FAIL","ErrorCode":10010,"ErrorInfo":"gone"}`, 10010, wire.ErrGroupNotFound},
-		{"wrong region", 200, `{"ActionStatus":"FAIL","ErrorCode":70020,"ErrorInfo":"x"}`, 70020, wire.ErrWrongRegion},
-		{"usersig invalid", 200, `{"ActionStatus":"FAIL","ErrorCode":70009,"ErrorInfo":"x"}`, 70009, wire.ErrUserSigInvalid},
-		{"permission", 200, `{"ActionStatus":"FAIL","ErrorCode":10007,"ErrorInfo":"x"}`, 10007, wire.ErrPermission},
-		{"callback reject", 200, `{"ActionStatus":"FAIL","ErrorCode":20006,"ErrorInfo":"x"}`, 20006, wire.ErrRejectedByCallback},
-		{"http 502", 502, `bad gateway`, 0, wire.ErrServerBusy},
-		{"http 404 with envelope", 404, `{"ActionStatus":"FAIL","ErrorCode":60009,"ErrorInfo":"x"}`, 60009, wire.ErrInvalidParameter},
-		{"70050 is rate limited and invalid", 200, `{"ActionStatus":"FAIL","ErrorCode":70050,"ErrorInfo":"x"}`, 70050, wire.ErrRateLimited},
+		{"fail under 200", 200, `{"ActionStatus":"FAIL","ErrorCode":10004,"ErrorInfo":"bad"}`, 10004, api.ErrInvalidParameter},
+		{"code without ActionStatus", 200, `{"ErrorCode":70107,"ErrorInfo":"not imported"}`, 70107, api.ErrAccountNotFound},
+		{"group not found", 200, `{"ActionStatus":"FAIL","ErrorCode":10010,"ErrorInfo":"gone"}`, 10010, api.ErrGroupNotFound},
+		{"wrong region", 200, `{"ActionStatus":"FAIL","ErrorCode":70020,"ErrorInfo":"x"}`, 70020, api.ErrWrongRegion},
+		{"usersig invalid", 200, `{"ActionStatus":"FAIL","ErrorCode":70009,"ErrorInfo":"x"}`, 70009, api.ErrUserSigInvalid},
+		{"permission", 200, `{"ActionStatus":"FAIL","ErrorCode":10007,"ErrorInfo":"x"}`, 10007, api.ErrPermission},
+		{"callback reject", 200, `{"ActionStatus":"FAIL","ErrorCode":20006,"ErrorInfo":"x"}`, 20006, api.ErrRejectedByCallback},
+		{"http 502", 502, `bad gateway`, 0, api.ErrServerBusy},
+		{"http 404 with envelope", 404, `{"ActionStatus":"FAIL","ErrorCode":60009,"ErrorInfo":"x"}`, 60009, api.ErrInvalidParameter},
+		{"70050 is rate limited and invalid", 200, `{"ActionStatus":"FAIL","ErrorCode":70050,"ErrorInfo":"x"}`, 70050, api.ErrRateLimited},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			srv := testutil.NewServer(t)
-			srv.HandleRaw("x/y", func(w http.ResponseWriter, _ testutil.Request) {
+			srv := testkit.NewServer(t)
+			srv.HandleRaw("x/y", func(w http.ResponseWriter, _ testkit.Request) {
 				w.WriteHeader(tc.status)
 				_, _ = w.Write([]byte(tc.body))
 			})
 			tr, _ := newTransport(t, srv.URL, func(c *Config) { c.Retry = &NoRetry })
-			err := tr.Call(context.Background(), "x/y", nil, &checkResp{})
-			var ae *wire.APIError
+			err := tr.Do(context.Background(), idem("x/y"), nil, &checkResp{})
+			var ae *api.Error
 			require.ErrorAs(t, err, &ae)
 			assert.Equal(t, tc.code, ae.Code)
 			assert.Equal(t, tc.status, ae.HTTPStatus)
@@ -152,29 +158,29 @@ func TestEnvelopeErrors(t *testing.T) {
 
 func TestDriftedFieldStillReportsEnvelopeError(t *testing.T) {
 	t.Parallel()
-	srv := testutil.NewServer(t)
-	srv.HandleRaw("x/y", func(w http.ResponseWriter, _ testutil.Request) {
+	srv := testkit.NewServer(t)
+	srv.HandleRaw("x/y", func(w http.ResponseWriter, _ testkit.Request) {
 		_, _ = w.Write([]byte(`{"ActionStatus":"FAIL","ErrorCode":10004,"ErrorInfo":"bad","ResultItem":"not-a-list"}`))
 	})
 	tr, _ := newTransport(t, srv.URL)
-	err := tr.Call(context.Background(), "x/y", nil, &checkResp{})
-	assert.ErrorIs(t, err, wire.ErrInvalidParameter)
+	err := tr.Do(context.Background(), idem("x/y"), nil, &checkResp{})
+	assert.ErrorIs(t, err, api.ErrInvalidParameter)
 }
 
 func TestUndecodableBody(t *testing.T) {
 	t.Parallel()
-	srv := testutil.NewServer(t)
-	srv.HandleRaw("x/y", func(w http.ResponseWriter, _ testutil.Request) { _, _ = w.Write([]byte(`<html>`)) })
+	srv := testkit.NewServer(t)
+	srv.HandleRaw("x/y", func(w http.ResponseWriter, _ testkit.Request) { _, _ = w.Write([]byte(`<html>`)) })
 	tr, _ := newTransport(t, srv.URL)
-	err := tr.Call(context.Background(), "x/y", nil, &checkResp{})
+	err := tr.Do(context.Background(), idem("x/y"), nil, &checkResp{})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "decoding response")
 }
 
 // flaky answers fails times with the given body, then OK.
-func flaky(srv *testutil.Server, path string, fails int, status int, body string) *atomic.Int32 {
+func flaky(srv *testkit.Server, path string, fails int, status int, body string) *atomic.Int32 {
 	var n atomic.Int32
-	srv.HandleRaw(path, func(w http.ResponseWriter, _ testutil.Request) {
+	srv.HandleRaw(path, func(w http.ResponseWriter, _ testkit.Request) {
 		if int(n.Add(1)) <= fails {
 			w.WriteHeader(status)
 			_, _ = w.Write([]byte(body))
@@ -189,37 +195,32 @@ func TestRetries(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
 		name    string
-		path    string
-		safety  *Safety
+		ep      api.Endpoint
 		status  int
 		body    string
 		fails   int
 		wantOK  bool
 		wantHit int32
 	}{
-		{"busy code then ok", "a/b", nil, 200, `{"ActionStatus":"FAIL","ErrorCode":10002}`, 2, true, 3},
-		{"http 500 then ok", "a/b", nil, 500, `oops`, 1, true, 2},
-		{"http 429 then ok", "a/b", nil, 429, ``, 1, true, 2},
-		{"rate limit code then ok", "a/b", nil, 200, `{"ActionStatus":"FAIL","ErrorCode":60007}`, 1, true, 2},
-		{"gives up after max attempts", "a/b", nil, 200, `{"ActionStatus":"FAIL","ErrorCode":20005}`, 10, false, 4},
-		{"no retry on invalid parameter", "a/b", nil, 200, `{"ActionStatus":"FAIL","ErrorCode":10004}`, 1, false, 1},
-		{"no blind retry on 70050", "a/b", nil, 200, `{"ActionStatus":"FAIL","ErrorCode":70050}`, 1, false, 1},
-		{"unsafe path not retried on busy", "group_open_http_svc/create_group", nil, 200, `{"ActionStatus":"FAIL","ErrorCode":10002}`, 1, false, 1},
-		{"unsafe path retried on rate limit", "group_open_http_svc/create_group", nil, 200, `{"ActionStatus":"FAIL","ErrorCode":10006}`, 1, true, 2},
-		{"deduped send retried on busy", "openim/sendmsg", ptr(Deduped), 200, `{"ActionStatus":"FAIL","ErrorCode":20004}`, 1, true, 2},
-		{"unsafe send not retried on 5xx", "openim/sendmsg", nil, 503, ``, 1, false, 1},
+		{"busy code then ok", idem("a/b"), 200, `{"ActionStatus":"FAIL","ErrorCode":10002}`, 2, true, 3},
+		{"http 500 then ok", idem("a/b"), 500, `oops`, 1, true, 2},
+		{"http 429 then ok", idem("a/b"), 429, ``, 1, true, 2},
+		{"rate limit code then ok", idem("a/b"), 200, `{"ActionStatus":"FAIL","ErrorCode":60007}`, 1, true, 2},
+		{"gives up after max attempts", idem("a/b"), 200, `{"ActionStatus":"FAIL","ErrorCode":20005}`, 10, false, 4},
+		{"no retry on invalid parameter", idem("a/b"), 200, `{"ActionStatus":"FAIL","ErrorCode":10004}`, 1, false, 1},
+		{"no blind retry on 70050", idem("a/b"), 200, `{"ActionStatus":"FAIL","ErrorCode":70050}`, 1, false, 1},
+		{"unsafe path not retried on busy", api.Endpoint{Path: "group_open_http_svc/create_group"}, 200, `{"ActionStatus":"FAIL","ErrorCode":10002}`, 1, false, 1},
+		{"unsafe path retried on rate limit", api.Endpoint{Path: "group_open_http_svc/create_group"}, 200, `{"ActionStatus":"FAIL","ErrorCode":10006}`, 1, true, 2},
+		{"deduped send retried on busy", sendC2C, 200, `{"ActionStatus":"FAIL","ErrorCode":20004}`, 1, true, 2},
+		{"unsafe send not retried on 5xx", api.Endpoint{Path: "openim/sendmsg"}, 503, ``, 1, false, 1},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			srv := testutil.NewServer(t)
-			hits := flaky(srv, tc.path, tc.fails, tc.status, tc.body)
+			srv := testkit.NewServer(t)
+			hits := flaky(srv, tc.ep.Path, tc.fails, tc.status, tc.body)
 			tr, _ := newTransport(t, srv.URL)
-			ctx := context.Background()
-			if tc.safety != nil {
-				ctx = WithSafety(ctx, *tc.safety)
-			}
-			err := tr.Call(ctx, tc.path, nil, nil)
+			err := tr.Do(context.Background(), tc.ep, nil, nil)
 			if tc.wantOK {
 				assert.NoError(t, err)
 			} else {
@@ -230,15 +231,13 @@ func TestRetries(t *testing.T) {
 	}
 }
 
-func ptr[T any](v T) *T { return &v }
-
 func TestRetryResendsIdenticalBody(t *testing.T) {
 	t.Parallel()
-	srv := testutil.NewServer(t)
+	srv := testkit.NewServer(t)
 	flaky(srv, "openim/sendmsg", 2, 200, `{"ActionStatus":"FAIL","ErrorCode":91000}`)
 	tr, _ := newTransport(t, srv.URL)
 	req := map[string]any{"MsgRandom": 12345, "MsgSeq": 7, "To_Account": "b"}
-	require.NoError(t, tr.Call(WithSafety(context.Background(), Deduped), "openim/sendmsg", req, nil))
+	require.NoError(t, tr.Do(context.Background(), sendC2C, req, nil))
 	calls := srv.Calls("openim/sendmsg")
 	require.Len(t, calls, 3)
 	for _, c := range calls[1:] {
@@ -248,9 +247,9 @@ func TestRetryResendsIdenticalBody(t *testing.T) {
 
 func TestTimeoutRetriedForIdempotentOnly(t *testing.T) {
 	t.Parallel()
-	srv := testutil.NewServer(t)
+	srv := testkit.NewServer(t)
 	var n atomic.Int32
-	slowFirst := func(w http.ResponseWriter, _ testutil.Request) {
+	slowFirst := func(w http.ResponseWriter, _ testkit.Request) {
 		if n.Add(1) == 1 {
 			time.Sleep(300 * time.Millisecond)
 		}
@@ -259,11 +258,11 @@ func TestTimeoutRetriedForIdempotentOnly(t *testing.T) {
 	srv.HandleRaw("a/b", slowFirst)
 	srv.HandleRaw("openim/sendmsg", slowFirst)
 	tr, _ := newTransport(t, srv.URL, func(c *Config) { c.Timeout = 100 * time.Millisecond })
-	require.NoError(t, tr.Call(context.Background(), "a/b", nil, nil))
+	require.NoError(t, tr.Do(context.Background(), idem("a/b"), nil, nil))
 	assert.Equal(t, int32(2), n.Load())
 
 	n.Store(0)
-	err := tr.Call(context.Background(), "openim/sendmsg", nil, nil)
+	err := tr.Do(context.Background(), api.Endpoint{Path: "openim/sendmsg"}, nil, nil)
 	require.Error(t, err, "an unsafe call that may have been processed is not resent")
 	assert.ErrorIs(t, err, context.DeadlineExceeded)
 	assert.Equal(t, int32(1), n.Load())
@@ -271,50 +270,50 @@ func TestTimeoutRetriedForIdempotentOnly(t *testing.T) {
 
 func TestContextCancelledMidBackoffReturnsPromptly(t *testing.T) {
 	t.Parallel()
-	srv := testutil.NewServer(t)
+	srv := testkit.NewServer(t)
 	flaky(srv, "a/b", 100, 200, `{"ActionStatus":"FAIL","ErrorCode":10002}`)
 	slow := RetryPolicy{MaxAttempts: 5, BaseDelay: 10 * time.Second, MaxDelay: 10 * time.Second}
 	tr, _ := newTransport(t, srv.URL, func(c *Config) { c.Retry = &slow })
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() { time.Sleep(100 * time.Millisecond); cancel() }()
 	start := time.Now()
-	err := tr.Call(ctx, "a/b", nil, nil)
+	err := tr.Do(ctx, idem("a/b"), nil, nil)
 	assert.Less(t, time.Since(start), 2*time.Second)
 	assert.ErrorIs(t, err, context.Canceled)
-	assert.ErrorIs(t, err, wire.ErrServerBusy, "the last failure is kept")
+	assert.ErrorIs(t, err, api.ErrServerBusy, "the last failure is kept")
 	assert.Len(t, srv.Calls("a/b"), 1)
 }
 
 func TestNoRetryWhenDeadlineTooClose(t *testing.T) {
 	t.Parallel()
-	srv := testutil.NewServer(t)
+	srv := testkit.NewServer(t)
 	flaky(srv, "a/b", 100, 200, `{"ActionStatus":"FAIL","ErrorCode":10002}`)
 	slow := RetryPolicy{MaxAttempts: 5, BaseDelay: 10 * time.Second, MaxDelay: 10 * time.Second}
 	tr, _ := newTransport(t, srv.URL, func(c *Config) { c.Retry = &slow })
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
 	start := time.Now()
-	err := tr.Call(ctx, "a/b", nil, nil)
+	err := tr.Do(ctx, idem("a/b"), nil, nil)
 	assert.Less(t, time.Since(start), 500*time.Millisecond)
-	assert.ErrorIs(t, err, wire.ErrServerBusy)
+	assert.ErrorIs(t, err, api.ErrServerBusy)
 }
 
 func TestCancelledContextMakesNoRequest(t *testing.T) {
 	t.Parallel()
-	srv := testutil.NewServer(t)
+	srv := testkit.NewServer(t)
 	tr, _ := newTransport(t, srv.URL)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	assert.ErrorIs(t, tr.Call(ctx, "a/b", nil, nil), context.Canceled)
+	assert.ErrorIs(t, tr.Do(ctx, idem("a/b"), nil, nil), context.Canceled)
 	assert.Empty(t, srv.Requests())
 }
 
 func TestExpiredSigRenewedOnce(t *testing.T) {
 	t.Parallel()
-	srv := testutil.NewServer(t)
-	srv.Handle("a/b", func(r testutil.Request) any {
+	srv := testkit.NewServer(t)
+	srv.Handle("a/b", func(r testkit.Request) any {
 		if r.Query.Get("usersig") == testSig+"0" {
-			return testutil.Fail(70001, "usersig expired")
+			return testkit.Fail(70001, "usersig expired")
 		}
 		return nil
 	})
@@ -324,7 +323,7 @@ func TestExpiredSigRenewedOnce(t *testing.T) {
 		c.Retry = &NoRetry // renewal does not depend on the retry budget
 		c.OnAuth = func(err error) { mu.Lock(); auth = append(auth, err); mu.Unlock() }
 	})
-	require.NoError(t, tr.Call(context.Background(), "a/b", nil, nil))
+	require.NoError(t, tr.Do(context.Background(), idem("a/b"), nil, nil))
 	assert.Equal(t, 1, s.invalidated)
 	calls := srv.Calls("a/b")
 	require.Len(t, calls, 2)
@@ -332,23 +331,23 @@ func TestExpiredSigRenewedOnce(t *testing.T) {
 	assert.Equal(t, []error{nil}, auth)
 
 	// Always expired: renew once, then report.
-	srv.Handle("a/c", func(testutil.Request) any { return testutil.Fail(70001, "expired") })
-	err := tr.Call(context.Background(), "a/c", nil, nil)
-	assert.ErrorIs(t, err, wire.ErrUserSigExpired)
+	srv.Handle("a/c", func(testkit.Request) any { return testkit.Fail(70001, "expired") })
+	err := tr.Do(context.Background(), idem("a/c"), nil, nil)
+	assert.ErrorIs(t, err, api.ErrUserSigExpired)
 	assert.Len(t, srv.Calls("a/c"), 2)
 	require.Len(t, auth, 2)
-	assert.ErrorIs(t, auth[1], wire.ErrUserSigExpired)
+	assert.ErrorIs(t, auth[1], api.ErrUserSigExpired)
 }
 
 func TestCredentialRejectionReported(t *testing.T) {
 	t.Parallel()
-	srv := testutil.NewServer(t)
-	srv.Handle("a/b", func(testutil.Request) any { return testutil.Fail(70009, "bad key") })
+	srv := testkit.NewServer(t)
+	srv.Handle("a/b", func(testkit.Request) any { return testkit.Fail(70009, "bad key") })
 	var got error
 	tr, _ := newTransport(t, srv.URL, func(c *Config) { c.OnAuth = func(err error) { got = err } })
-	err := tr.Call(context.Background(), "a/b", nil, nil)
-	assert.ErrorIs(t, err, wire.ErrUserSigInvalid)
-	assert.ErrorIs(t, got, wire.ErrUserSigInvalid)
+	err := tr.Do(context.Background(), idem("a/b"), nil, nil)
+	assert.ErrorIs(t, err, api.ErrUserSigInvalid)
+	assert.ErrorIs(t, got, api.ErrUserSigInvalid)
 	assert.Len(t, srv.Calls("a/b"), 1)
 }
 
@@ -363,7 +362,7 @@ func deadAddr(t *testing.T) string {
 
 func TestStandbyFailover(t *testing.T) {
 	t.Parallel()
-	standby := testutil.NewServer(t)
+	standby := testkit.NewServer(t)
 	now := time.Unix(1700000000, 0)
 	var clock atomic.Int64
 	clock.Store(now.UnixNano())
@@ -372,20 +371,20 @@ func TestStandbyFailover(t *testing.T) {
 		c.Retry = &NoRetry
 		c.Now = func() time.Time { return time.Unix(0, clock.Load()) }
 	})
-	require.NoError(t, tr.Call(context.Background(), "a/b", nil, nil), "a connect failure on the primary moves the same attempt to the standby")
-	require.NoError(t, tr.Call(context.Background(), "a/b", nil, nil))
+	require.NoError(t, tr.Do(context.Background(), idem("a/b"), nil, nil), "a connect failure on the primary moves the same attempt to the standby")
+	require.NoError(t, tr.Do(context.Background(), idem("a/b"), nil, nil))
 	assert.Len(t, standby.Calls("a/b"), 2)
 	assert.Positive(t, tr.preferStby.Load(), "standby preferred for a while")
 	clock.Add(int64(time.Minute))
-	require.NoError(t, tr.Call(context.Background(), "a/b", nil, nil), "after the window the primary is tried again, then the standby")
+	require.NoError(t, tr.Do(context.Background(), idem("a/b"), nil, nil), "after the window the primary is tried again, then the standby")
 	assert.Len(t, standby.Calls("a/b"), 3)
 }
 
 func TestStandbyNotUsedWhenRequestWasSent(t *testing.T) {
 	t.Parallel()
-	primary := testutil.NewServer(t)
-	standby := testutil.NewServer(t)
-	primary.HandleRaw("openim/sendmsg", func(w http.ResponseWriter, _ testutil.Request) {
+	primary := testkit.NewServer(t)
+	standby := testkit.NewServer(t)
+	primary.HandleRaw("openim/sendmsg", func(w http.ResponseWriter, _ testkit.Request) {
 		hj, ok := w.(http.Hijacker)
 		require.True(t, ok)
 		conn, _, err := hj.Hijack()
@@ -393,7 +392,7 @@ func TestStandbyNotUsedWhenRequestWasSent(t *testing.T) {
 		_ = conn.Close()
 	})
 	tr, _ := newTransport(t, primary.URL, func(c *Config) { c.StandbyURL = standby.URL })
-	err := tr.Call(context.Background(), "openim/sendmsg", nil, nil)
+	err := tr.Do(context.Background(), api.Endpoint{Path: "openim/sendmsg"}, nil, nil)
 	require.Error(t, err)
 	assert.Empty(t, standby.Requests())
 	assert.Len(t, primary.Calls("openim/sendmsg"), 1)
@@ -401,29 +400,29 @@ func TestStandbyNotUsedWhenRequestWasSent(t *testing.T) {
 
 func TestResponseCap(t *testing.T) {
 	t.Parallel()
-	srv := testutil.NewServer(t)
-	srv.HandleRaw("a/b", func(w http.ResponseWriter, _ testutil.Request) {
+	srv := testkit.NewServer(t)
+	srv.HandleRaw("a/b", func(w http.ResponseWriter, _ testkit.Request) {
 		_, _ = w.Write([]byte(`{"ActionStatus":"OK","ErrorCode":0,"X":"`))
 		_, _ = w.Write(bytes.Repeat([]byte("a"), 4096))
 		_, _ = w.Write([]byte(`"}`))
 	})
 	tr, _ := newTransport(t, srv.URL, func(c *Config) { c.MaxResponseBytes = 1024; c.Retry = &NoRetry })
-	err := tr.Call(context.Background(), "a/b", nil, nil)
+	err := tr.Do(context.Background(), idem("a/b"), nil, nil)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "larger than 1024 bytes")
 }
 
 func TestRedirectNotFollowed(t *testing.T) {
 	t.Parallel()
-	other := testutil.NewServer(t)
-	srv := testutil.NewServer(t)
-	srv.HandleRaw("a/b", func(w http.ResponseWriter, r testutil.Request) {
+	other := testkit.NewServer(t)
+	srv := testkit.NewServer(t)
+	srv.HandleRaw("a/b", func(w http.ResponseWriter, r testkit.Request) {
 		w.Header().Set("Location", other.URL+"/steal")
 		w.WriteHeader(http.StatusTemporaryRedirect)
 	})
 	tr, _ := newTransport(t, srv.URL, func(c *Config) { c.Retry = &NoRetry })
-	err := tr.Call(context.Background(), "a/b", nil, nil)
-	var ae *wire.APIError
+	err := tr.Do(context.Background(), idem("a/b"), nil, nil)
+	var ae *api.Error
 	require.ErrorAs(t, err, &ae)
 	assert.Equal(t, http.StatusTemporaryRedirect, ae.HTTPStatus)
 	assert.Empty(t, other.Requests(), "the usersig never travels to a redirect target")
@@ -434,21 +433,21 @@ func TestRedactionInErrorsAndLogs(t *testing.T) {
 	var logs bytes.Buffer
 	var mu sync.Mutex
 	logger := slog.New(slog.NewTextHandler(&lockedWriter{w: &logs, mu: &mu}, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	srv := testutil.NewServer(t)
-	srv.HandleRaw("hang/up", func(w http.ResponseWriter, _ testutil.Request) {
+	srv := testkit.NewServer(t)
+	srv.HandleRaw("hang/up", func(w http.ResponseWriter, _ testkit.Request) {
 		conn, _, _ := w.(http.Hijacker).Hijack()
 		_ = conn.Close()
 	})
-	srv.HandleRaw("slow/call", func(w http.ResponseWriter, _ testutil.Request) { time.Sleep(200 * time.Millisecond) })
-	srv.HandleRaw("bad/json", func(w http.ResponseWriter, _ testutil.Request) { _, _ = w.Write([]byte("{")) })
-	srv.Handle("fail/code", func(testutil.Request) any { return testutil.Fail(10002, "busy") })
+	srv.HandleRaw("slow/call", func(w http.ResponseWriter, _ testkit.Request) { time.Sleep(200 * time.Millisecond) })
+	srv.HandleRaw("bad/json", func(w http.ResponseWriter, _ testkit.Request) { _, _ = w.Write([]byte("{")) })
+	srv.Handle("fail/code", func(testkit.Request) any { return testkit.Fail(10002, "busy") })
 	targets := []struct{ base, path string }{
 		{srv.URL, "hang/up"}, {srv.URL, "slow/call"}, {srv.URL, "bad/json"}, {srv.URL, "fail/code"},
 		{deadAddr(t), "a/b"}, {"http://no-such-host.invalid", "a/b"}, {"http://[::1]:namedport", "a/b"},
 	}
 	for _, tg := range targets {
 		tr, _ := newTransport(t, tg.base, func(c *Config) { c.Logger = logger; c.Timeout = 50 * time.Millisecond })
-		err := tr.Call(context.Background(), tg.path, map[string]string{"k": "v"}, nil)
+		err := tr.Do(context.Background(), idem(tg.path), map[string]string{"k": "v"}, nil)
 		require.Error(t, err, tg.base)
 		assert.NotContains(t, err.Error(), testSig, tg.base)
 		var ue interface{ Unwrap() error }
@@ -480,10 +479,10 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 
 func TestDoesNotModifyCallersHTTPClient(t *testing.T) {
 	t.Parallel()
-	srv := testutil.NewServer(t)
+	srv := testkit.NewServer(t)
 	hc := &http.Client{}
 	tr, _ := newTransport(t, srv.URL, func(c *Config) { c.HTTPClient = hc })
-	require.NoError(t, tr.Call(context.Background(), "a/b", nil, nil))
+	require.NoError(t, tr.Do(context.Background(), idem("a/b"), nil, nil))
 	assert.Nil(t, hc.Transport)
 	assert.Nil(t, hc.CheckRedirect)
 }
@@ -509,22 +508,22 @@ func TestMarshal(t *testing.T) {
 
 func TestGateway5xxSaysNothingAboutCredentials(t *testing.T) {
 	t.Parallel()
-	srv := testutil.NewServer(t)
-	srv.HandleRaw("a/b", func(w http.ResponseWriter, _ testutil.Request) { w.WriteHeader(http.StatusBadGateway) })
-	srv.Handle("a/c", func(testutil.Request) any { return testutil.Fail(10004, "bad") })
+	srv := testkit.NewServer(t)
+	srv.HandleRaw("a/b", func(w http.ResponseWriter, _ testkit.Request) { w.WriteHeader(http.StatusBadGateway) })
+	srv.Handle("a/c", func(testkit.Request) any { return testkit.Fail(10004, "bad") })
 	calls := 0
 	tr, _ := newTransport(t, srv.URL, func(c *Config) { c.OnAuth = func(error) { calls++ } })
-	assert.Error(t, tr.Call(context.Background(), "a/b", nil, nil))
+	assert.Error(t, tr.Do(context.Background(), idem("a/b"), nil, nil))
 	assert.Zero(t, calls, "a proxy's 502 neither proves nor refutes the credentials")
-	assert.Error(t, tr.Call(context.Background(), "a/c", nil, nil))
+	assert.Error(t, tr.Do(context.Background(), idem("a/c"), nil, nil))
 	assert.Equal(t, 1, calls, "a business error from Tencent proves them")
 }
 
 func TestRetryDecodesIntoACleanValue(t *testing.T) {
 	t.Parallel()
-	srv := testutil.NewServer(t)
+	srv := testkit.NewServer(t)
 	n := 0
-	srv.HandleRaw("a/b", func(w http.ResponseWriter, _ testutil.Request) {
+	srv.HandleRaw("a/b", func(w http.ResponseWriter, _ testkit.Request) {
 		n++
 		if n == 1 {
 			_, _ = w.Write([]byte(`{"ActionStatus":"FAIL","ErrorCode":20004,"a":1}`))
@@ -534,31 +533,28 @@ func TestRetryDecodesIntoACleanValue(t *testing.T) {
 	})
 	tr, _ := newTransport(t, srv.URL)
 	var m map[string]any
-	require.NoError(t, tr.Call(context.Background(), "a/b", nil, &m))
+	require.NoError(t, tr.Do(context.Background(), idem("a/b"), nil, &m))
 	assert.Equal(t, map[string]any{"ActionStatus": "OK", "b": float64(2)}, m)
 
 	n = 0
 	var r checkResp
-	require.NoError(t, tr.Call(context.Background(), "a/b", nil, &r), "the first answer's ErrorCode must not survive")
+	require.NoError(t, tr.Do(context.Background(), idem("a/b"), nil, &r), "the first answer's ErrorCode must not survive")
 	assert.Zero(t, r.ErrorCode)
 }
 
 func TestDedupedRetriesStopBeforeTheWindowCloses(t *testing.T) {
 	t.Parallel()
-	assert.Equal(t, C2CDedupWindow, DedupWindow("openim/sendmsg"))
-	assert.Equal(t, GroupDedupWindow, DedupWindow("group_open_http_svc/send_group_msg"))
-	assert.Equal(t, PushDedupWindow, DedupWindow("all_member_push/im_push"))
-	srv := testutil.NewServer(t)
+	srv := testkit.NewServer(t)
 	hits := flaky(srv, "openim/sendmsg", 100, 200, `{"ActionStatus":"FAIL","ErrorCode":20004}`)
 	// A per-attempt timeout as long as the window leaves no room for a resend.
 	long := RetryPolicy{MaxAttempts: 5, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond}
-	tr, _ := newTransport(t, srv.URL, func(c *Config) { c.Retry = &long; c.Timeout = C2CDedupWindow })
-	err := tr.Call(WithSafety(context.Background(), Deduped), "openim/sendmsg", nil, nil)
-	assert.ErrorIs(t, err, wire.ErrServerBusy)
+	tr, _ := newTransport(t, srv.URL, func(c *Config) { c.Retry = &long; c.Timeout = api.C2CDedupWindow })
+	err := tr.Do(context.Background(), sendC2C, nil, nil)
+	assert.ErrorIs(t, err, api.ErrServerBusy)
 	assert.Equal(t, int32(1), hits.Load())
 	// The same policy on an idempotent call retries.
 	hits2 := flaky(srv, "a/b", 100, 200, `{"ActionStatus":"FAIL","ErrorCode":20004}`)
-	_ = tr.Call(context.Background(), "a/b", nil, nil)
+	_ = tr.Do(context.Background(), idem("a/b"), nil, nil)
 	assert.Equal(t, int32(5), hits2.Load())
 }
 
@@ -586,16 +582,16 @@ func (b *blockingLimiter) Wait(ctx context.Context, _ string, _ int) error {
 
 func TestDedupedResendNotHeldPastTheWindowByTheLimiter(t *testing.T) {
 	t.Parallel()
-	srv := testutil.NewServer(t)
+	srv := testkit.NewServer(t)
 	hits := flaky(srv, "openim/sendmsg", 100, 200, `{"ActionStatus":"FAIL","ErrorCode":20004}`)
 	lim := &blockingLimiter{d: time.Hour}
 	// Window 120 s, timeout 119.9 s: the resend must go within 100 ms or not at all.
-	tr, _ := newTransport(t, srv.URL, func(c *Config) { c.Limiter = lim; c.Timeout = C2CDedupWindow - 100*time.Millisecond })
+	tr, _ := newTransport(t, srv.URL, func(c *Config) { c.Limiter = lim; c.Timeout = api.C2CDedupWindow - 100*time.Millisecond })
 	start := time.Now()
-	err := tr.Call(WithSafety(context.Background(), Deduped), "openim/sendmsg", nil, nil)
+	err := tr.Do(context.Background(), sendC2C, nil, nil)
 	require.Error(t, err)
 	assert.Less(t, time.Since(start), 2*time.Second, "the limiter wait was cut at the window")
-	assert.ErrorIs(t, err, wire.ErrServerBusy, "the last real failure is reported")
+	assert.ErrorIs(t, err, api.ErrServerBusy, "the last real failure is reported")
 	assert.Contains(t, err.Error(), "dedup window")
 	assert.Equal(t, int32(1), hits.Load())
 }

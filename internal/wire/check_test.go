@@ -4,9 +4,12 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/timkit/tim/api"
 )
 
 func TestCheckUserID(t *testing.T) {
@@ -29,7 +32,7 @@ func TestCheckUserID(t *testing.T) {
 				assert.NoError(t, err)
 				return
 			}
-			require.ErrorIs(t, err, ErrInvalidParameter)
+			require.ErrorIs(t, err, api.ErrInvalidParameter)
 			assert.Contains(t, err.Error(), tc.want)
 		})
 	}
@@ -65,4 +68,21 @@ func TestBoolInt(t *testing.T) {
 	t.Parallel()
 	assert.Equal(t, 1, BoolInt(true))
 	assert.Equal(t, 0, BoolInt(false))
+}
+
+func TestUnixTime(t *testing.T) {
+	t.Parallel()
+	assert.True(t, UnixTime(0).IsZero())
+	assert.True(t, UnixTime(-5).IsZero())
+	assert.Equal(t, int64(1700000000), UnixTime(1700000000).Unix())
+
+	n, err := UnixSeconds("AddTime", time.Time{})
+	require.NoError(t, err)
+	assert.Zero(t, n)
+	n, err = UnixSeconds("AddTime", time.Unix(1700000000, 999))
+	require.NoError(t, err)
+	assert.Equal(t, int64(1700000000), n)
+	_, err = UnixSeconds("AddTime", time.Date(1969, 12, 31, 0, 0, 0, 0, time.UTC))
+	require.ErrorIs(t, err, api.ErrInvalidParameter)
+	assert.ErrorContains(t, err, "invalid AddTime: 1969-12-31T00:00:00Z is before 1970")
 }

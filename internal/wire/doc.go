@@ -1,6 +1,6 @@
-// Package wire holds the types every package of the SDK shares on the wire:
-// the response envelope, the API error and its sentinel families, and
-// tolerant scalar types for fields whose JSON type drifts between Tencent's
-// APIs and documentation versions. The root package re-exports what users
-// need with type aliases.
+// Package wire holds the SDK's internal wire helpers: tolerant scalar
+// types for fields whose JSON type drifts between Tencent's APIs and
+// documentation versions, the UserID checks, batching into per-call
+// chunks, and the constructor of input errors. The public types (the API
+// error, the envelope, endpoint declarations) live in package api.
 package wire

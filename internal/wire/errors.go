@@ -3,151 +3,23 @@ package wire
 import (
 	"errors"
 	"fmt"
-	"net/http"
+
+	"github.com/timkit/tim/api"
 )
-
-// Sentinel error families. An *APIError matches one or more of them with
-// errors.Is, decided by its Tencent error code (or its HTTP status).
-var (
-	// ErrRateLimited: Tencent's frequency controls (60007, 60011, 60018,
-	// 60019, 10006, 10023, 70050) or HTTP 429.
-	ErrRateLimited = errors.New("tim: rate limited")
-	// ErrUserSigExpired: the admin UserSig has expired (70001).
-	ErrUserSigExpired = errors.New("tim: usersig expired")
-	// ErrUserSigInvalid: the UserSig was rejected: unparsable (70003), wrong
-	// key (70009), identifier or SDKAppID mismatch (70013, 70014), account or
-	// signature wrong in the URL (60004, 60005), or too many failures (70050).
-	ErrUserSigInvalid = errors.New("tim: usersig invalid")
-	// ErrWrongRegion: the SDKAppID is unknown to this data centre (70016,
-	// 70020) or invalid (60006): check the region the app was created in.
-	ErrWrongRegion = errors.New("tim: app not found in this data centre")
-	// ErrAccountNotFound: an account is not imported (70107, 90012, 90048,
-	// 20003, 10019).
-	ErrAccountNotFound = errors.New("tim: account not found")
-	// ErrGroupNotFound: the group does not exist or was destroyed (10010,
-	// 10015).
-	ErrGroupNotFound = errors.New("tim: group not found")
-	// ErrPermission: the operation is not allowed for this caller (60010,
-	// 60016, 60017, 60020, 60021, 90009, 70403, 10007).
-	ErrPermission = errors.New("tim: permission denied")
-	// ErrInvalidParameter: Tencent rejected the request as malformed or out
-	// of range (60002, 60003, 60009, 60012, 60015, 90001–90011 but 90009,
-	// 90026, 90031, 90044, 90054, 93000, 10003, 10004, 10005, 20001, 70402,
-	// 80002). Local validation reports the same family before any call.
-	ErrInvalidParameter = errors.New("tim: invalid parameter")
-	// ErrServerBusy: a transient server-side failure worth retrying (10002,
-	// 20004, 20005, 60008, 60014, 90992, 91000, 70404) or HTTP 5xx.
-	ErrServerBusy = errors.New("tim: server busy")
-	// ErrRejectedByCallback: the app's own "before" callback rejected the
-	// operation (20006, 10016).
-	ErrRejectedByCallback = errors.New("tim: rejected by callback")
-	// ErrConflict: the thing already exists (10021 group id taken, 10025 group
-	// id taken by you, 10013 already a member).
-	ErrConflict = errors.New("tim: already exists")
-)
-
-// APIError is a failure reported by Tencent: either a non-zero ErrorCode in
-// the response envelope (usually under HTTP 200) or a non-200 HTTP status.
-type APIError struct {
-	// Op is the API path, "<service>/<command>".
-	Op string
-	// HTTPStatus is the HTTP status of the response (200 for most business errors).
-	HTTPStatus int
-	// Code is Tencent's ErrorCode (0 when only the HTTP status failed).
-	Code int
-	// Info is Tencent's ErrorInfo text.
-	Info string
-}
-
-// Error implements error. It never contains the usersig or the secret key.
-func (e *APIError) Error() string {
-	if e.Code == 0 {
-		return fmt.Sprintf("tim: %s: HTTP %d %s", e.Op, e.HTTPStatus, http.StatusText(e.HTTPStatus))
-	}
-	if e.Info == "" {
-		return fmt.Sprintf("tim: %s: error %d", e.Op, e.Code)
-	}
-	return fmt.Sprintf("tim: %s: error %d: %s", e.Op, e.Code, e.Info)
-}
-
-// Is matches the sentinel families.
-func (e *APIError) Is(target error) bool {
-	if e.Code == 0 {
-		switch {
-		case target == ErrRateLimited:
-			return e.HTTPStatus == http.StatusTooManyRequests
-		case target == ErrServerBusy:
-			return e.HTTPStatus >= 500 || e.HTTPStatus == http.StatusRequestTimeout
-		}
-		return false
-	}
-	fam, ok := families[target]
-	if !ok {
-		return false
-	}
-	_, in := fam[e.Code]
-	return in
-}
-
-// Retryable reports whether the failure is transient: resending the same
-// request later may succeed.
-func (e *APIError) Retryable() bool {
-	return e.Is(ErrServerBusy) || (e.Is(ErrRateLimited) && e.Code != 70050)
-}
-
-func set(codes ...int) map[int]struct{} {
-	m := make(map[int]struct{}, len(codes))
-	for _, c := range codes {
-		m[c] = struct{}{}
-	}
-	return m
-}
-
-var families = map[error]map[int]struct{}{
-	ErrRateLimited:        set(60007, 60011, 60018, 60019, 10006, 10023, 70050),
-	ErrUserSigExpired:     set(70001),
-	ErrUserSigInvalid:     set(70003, 70009, 70013, 70014, 60004, 60005, 70050),
-	ErrWrongRegion:        set(70016, 70020, 60006),
-	ErrAccountNotFound:    set(70107, 90012, 90048, 20003, 10019),
-	ErrGroupNotFound:      set(10010, 10015),
-	ErrPermission:         set(60010, 60016, 60017, 60020, 60021, 90009, 70403, 10007),
-	ErrInvalidParameter:   set(60002, 60003, 60009, 60012, 60015, 90001, 90002, 90003, 90004, 90005, 90006, 90007, 90008, 90010, 90011, 90026, 90031, 90044, 90054, 93000, 10003, 10004, 10005, 20001, 70402, 80002),
-	ErrServerBusy:         set(10002, 20004, 20005, 60008, 60014, 90992, 91000, 70404),
-	ErrRejectedByCallback: set(20006, 10016),
-	ErrConflict:           set(10021, 10025, 10013),
-}
 
 // CredentialRejected reports whether the error says the app's credentials
 // (key, app id, data centre, admin identifier) are wrong, as opposed to an
 // expired sig that renewal fixes. 60010 (the identifier is not an app
 // administrator) counts: no call can succeed as that identifier.
 func CredentialRejected(err error) bool {
-	if errors.Is(err, ErrUserSigInvalid) || errors.Is(err, ErrWrongRegion) {
+	if errors.Is(err, api.ErrUserSigInvalid) || errors.Is(err, api.ErrWrongRegion) {
 		return true
 	}
-	var ae *APIError
+	var ae *api.Error
 	return errors.As(err, &ae) && ae.Code == 60010
 }
 
-// InvalidInputError is returned before any network call when an argument
-// breaks a rule. It names the field and the limit, and matches
-// ErrInvalidParameter.
-type InvalidInputError struct {
-	// Field is the request field at fault, e.g. "GroupId" or "MsgBody[0].Text".
-	Field string
-	// Reason says what rule it breaks, with the limit.
-	Reason string
-}
-
-// Error implements error.
-func (e *InvalidInputError) Error() string {
-	return "tim: invalid " + e.Field + ": " + e.Reason
-}
-
-// Is matches ErrInvalidParameter.
-func (e *InvalidInputError) Is(target error) bool { return target == ErrInvalidParameter }
-
-// Invalid builds an *InvalidInputError with a formatted reason.
+// Invalid builds an *api.InvalidInputError with a formatted reason.
 func Invalid(field, format string, args ...any) error {
-	return &InvalidInputError{Field: field, Reason: fmt.Sprintf(format, args...)}
+	return &api.InvalidInputError{Field: field, Reason: fmt.Sprintf(format, args...)}
 }

@@ -120,7 +120,10 @@ func TestOpenARemoteServer(t *testing.T) {
 			assert.Equal(t, tt.callbacks, b.Callbacks)
 			assert.Empty(t, b.CallbackToken)
 			// No token: unsigned callbacks are accepted (explicitly, no panic).
-			h := event.NewHandler(event.NewDispatcher(), b.SDKAppID, b.HandlerOptions()...)
+			d, err := event.NewDispatcher()
+			require.NoError(t, err)
+			h, err := event.NewHandler(d, b.SDKAppID, b.HandlerOptions()...)
+			require.NoError(t, err)
 			rec := httptest.NewRecorder()
 			q := fmt.Sprintf("/?SdkAppid=%d&CallbackCommand=State.StateChange&contenttype=json", b.SDKAppID)
 			h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, q, strings.NewReader(`{"CallbackCommand":"State.StateChange"}`)))

@@ -3,6 +3,8 @@
 // chain with nothing mocked in between, plus helpers that wait for the
 // fake's callbacks and collect the dispatched events.
 //
-// It imports the root package tim, so only external test packages
-// (package xxx_test) may use it; package tim's own tests must not.
+// It is test-only, like its parent testkit: it imports the root package
+// tim (the one arrow that runs back up, allowed because no library package
+// imports it), so only external test packages (package xxx_test) may use
+// it; package tim's own tests must not.
 package e2e

@@ -1,4 +1,4 @@
-package testutil
+package testkit
 
 import (
 	"fmt"
@@ -40,7 +40,7 @@ func leaked() []string {
 	}
 	var out []string
 	for _, g := range strings.Split(string(buf), "\n\n") {
-		if strings.Contains(g, "testutil.leaked") || strings.Contains(g, "testing.(*M).") || strings.Contains(g, "TestMain") {
+		if strings.Contains(g, "testkit.leaked") || strings.Contains(g, "testing.(*M).") || strings.Contains(g, "TestMain") {
 			continue
 		}
 		for _, m := range interesting {
@@ -54,7 +54,7 @@ func leaked() []string {
 }
 
 // VerifyNoLeaks runs the tests, then fails the run when goroutines leaked.
-// Use it from TestMain: func TestMain(m *testing.M) { testutil.VerifyNoLeaks(m) }
+// Use it from TestMain: func TestMain(m *testing.M) { testkit.VerifyNoLeaks(m) }
 func VerifyNoLeaks(m *testing.M) {
 	code := m.Run()
 	if code == 0 {

@@ -1,7 +1,11 @@
-// Package testutil holds helpers for this module's own tests: a recording
-// httptest server that speaks the REST envelope, and golden-file checks.
-// It never imports the root package, so tests inside package tim can use it.
-package testutil
+// Package testkit holds helpers for this module's own tests, and only
+// them: a recording httptest server that speaks the REST envelope,
+// golden-file checks and the goroutine-leak check. Only _test.go files
+// import it (TestLibraryNeverImportsTestKit in the root package checks
+// that no library package links it). It never imports the root package,
+// so tests inside package tim can use it; the end-to-end harness that does
+// import the root lives below it, in testkit/e2e.
+package testkit
 
 import (
 	"bytes"

@@ -10,6 +10,7 @@ import (
 
 	"github.com/timkit/tim"
 	"github.com/timkit/tim/event"
+	"github.com/timkit/tim/internal/testkit"
 	"github.com/timkit/tim/timtest"
 )
 
@@ -79,7 +80,8 @@ func New(t testing.TB, opts ...Option) *Env {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	d := event.NewDispatcher()
+	d, err := event.NewDispatcher()
+	require.NoError(t, err)
 	hopts := []event.HandlerOption{event.WithToken(Token)}
 	fopts := []timtest.Option{}
 	copts := []tim.Option{}
@@ -87,7 +89,9 @@ func New(t testing.TB, opts ...Option) *Env {
 		hopts = append(hopts, event.WithHandlerClock(cfg.clock))
 		copts = append(copts, tim.WithClock(cfg.clock))
 	}
-	hook := httptest.NewServer(event.NewHandler(d, timtest.DefaultSDKAppID, append(hopts, cfg.handler...)...))
+	wh, err := event.NewHandler(d, timtest.DefaultSDKAppID, append(hopts, cfg.handler...)...)
+	require.NoError(t, err)
+	hook := httptest.NewServer(wh)
 	t.Cleanup(hook.Close)
 	fopts = append(fopts, timtest.WithCallback(hook.URL+cfg.path, cfg.fakeToken))
 	if cfg.clock != nil {
@@ -97,6 +101,7 @@ func New(t testing.TB, opts ...Option) *Env {
 	copts = append([]tim.Option{tim.WithBaseURL(srv.URL), tim.WithDispatcher(d), tim.WithRetry(cfg.retry)}, copts...)
 	c, err := tim.New(srv.SDKAppID, srv.SecretKey, append(copts, cfg.client...)...)
 	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Close() })
 	return &Env{Fake: srv, Client: c, Dispatcher: d, Hook: hook}
 }
 
@@ -132,4 +137,18 @@ func Context(t testing.TB) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	t.Cleanup(cancel)
 	return ctx
+}
+
+// FastRetry resends at once: test servers answer immediately.
+var FastRetry = tim.RetryPolicy{MaxAttempts: 3, BaseDelay: time.Millisecond, MaxDelay: 2 * time.Millisecond}
+
+// Client is a client with testkit's credentials (testkit.AppID and
+// testkit.Key) calling baseURL, with FastRetry unless opts say otherwise;
+// it is closed when t ends.
+func Client(t testing.TB, baseURL string, opts ...tim.Option) *tim.Client {
+	t.Helper()
+	c, err := tim.New(testkit.AppID, testkit.Key, append([]tim.Option{tim.WithBaseURL(baseURL), tim.WithRetry(FastRetry)}, opts...)...)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Close() })
+	return c
 }

@@ -1,22 +1,42 @@
-package tim
+package account
 
 import (
 	"context"
 	"fmt"
 
+	"github.com/timkit/tim/api"
 	"github.com/timkit/tim/internal/wire"
 )
 
-// Tencent's per-call caps for account APIs.
+// Tencent's per-call caps.
 const (
-	MaxAccountsPerCall     = 100 // multiaccount_import, account_check, account_delete, portrait_get
-	MaxOnlineStatusPerCall = 500 // query_online_status
+	// MaxPerCall caps multiaccount_import, account_check and account_delete.
+	MaxPerCall = 100
+	// MaxOnlineStatusPerCall caps query_online_status.
+	MaxOnlineStatusPerCall = 500
 )
 
-type envelope = wire.Envelope
+// MaxUserIDBytes is Tencent's limit on a UserID.
+const MaxUserIDBytes = wire.MaxUserIDBytes
 
-// AccountService manages accounts (v4/im_open_login_svc/*, v4/openim/query_online_status).
-type AccountService struct{ c *Client }
+var catalog api.Catalog
+
+// Endpoints returns the REST commands this package calls, as declared
+// beside the methods that call them.
+func Endpoints() []api.Endpoint { return catalog.Endpoints() }
+
+type envelope = api.Envelope
+
+// Service manages accounts. It is safe for concurrent use.
+type Service struct{ d api.Doer }
+
+// NewService returns a Service that makes its calls through d.
+func NewService(d api.Doer) (*Service, error) {
+	if d == nil {
+		return nil, wire.Invalid("account.NewService", "nil Doer")
+	}
+	return &Service{d: d}, nil
+}
 
 // Account is a user to import.
 type Account struct {
@@ -25,16 +45,20 @@ type Account struct {
 	FaceURL string `json:"FaceUrl,omitempty"`
 }
 
+// Importing sets the nick and avatar to the values given: a resend has the
+// same effect.
+var importOne = catalog.Declare(api.Endpoint{Path: "im_open_login_svc/account_import", Safety: api.Idempotent})
+
 // Import creates (or refreshes) one account so it can log in and receive
 // messages. Importing an existing account succeeds.
 //
 // REST: v4/im_open_login_svc/account_import
-func (s *AccountService) Import(ctx context.Context, a Account) error {
+func (s *Service) Import(ctx context.Context, a Account) error {
 	if err := wire.CheckUserID("UserID", a.UserID); err != nil {
 		return err
 	}
 	var resp envelope
-	return s.c.Do(ctx, "im_open_login_svc/account_import", &a, &resp)
+	return s.d.Do(ctx, importOne, &a, &resp)
 }
 
 // ImportResult lists the accounts Tencent failed to import.
@@ -43,17 +67,20 @@ type ImportResult struct {
 	Failed []string
 }
 
+// Importing an account that exists succeeds without a change.
+var importMany = catalog.Declare(api.Endpoint{Path: "im_open_login_svc/multiaccount_import", Safety: api.Idempotent})
+
 // ImportMany imports any number of accounts by UserID, in calls of 100
 // (Tencent's cap). On a call failure it stops and returns what was done so
 // far with an error naming the batch; per-account failures are in Failed.
 //
 // REST: v4/im_open_login_svc/multiaccount_import
-func (s *AccountService) ImportMany(ctx context.Context, userIDs []string) (*ImportResult, error) {
+func (s *Service) ImportMany(ctx context.Context, userIDs []string) (*ImportResult, error) {
 	if err := wire.CheckUserIDs("Accounts", userIDs); err != nil {
 		return nil, err
 	}
 	res := &ImportResult{}
-	err := wire.Chunks(len(userIDs), MaxAccountsPerCall, func(lo, hi int) error {
+	err := wire.Chunks(len(userIDs), MaxPerCall, func(lo, hi int) error {
 		req := struct {
 			Accounts []string `json:"Accounts"`
 		}{userIDs[lo:hi]}
@@ -61,7 +88,7 @@ func (s *AccountService) ImportMany(ctx context.Context, userIDs []string) (*Imp
 			envelope
 			FailAccounts []string `json:"FailAccounts"`
 		}
-		if err := s.c.Do(ctx, "im_open_login_svc/multiaccount_import", &req, &resp); err != nil {
+		if err := s.d.Do(ctx, importMany, &req, &resp); err != nil {
 			return fmt.Errorf("tim: importing accounts %d..%d of %d: %w", lo, hi-1, len(userIDs), err)
 		}
 		res.Failed = append(res.Failed, resp.FailAccounts...)
@@ -70,8 +97,8 @@ func (s *AccountService) ImportMany(ctx context.Context, userIDs []string) (*Imp
 	return res, err
 }
 
-// AccountStatus is one account's answer to Check.
-type AccountStatus struct {
+// Status is one account's answer to Check.
+type Status struct {
 	UserID string
 	// Imported is true when the account exists.
 	Imported bool
@@ -80,15 +107,18 @@ type AccountStatus struct {
 	ResultInfo string
 }
 
+// A read: a resend changes nothing.
+var check = catalog.Declare(api.Endpoint{Path: "im_open_login_svc/account_check", Safety: api.Idempotent})
+
 // Check reports for each UserID whether it is imported, in calls of 100.
 //
 // REST: v4/im_open_login_svc/account_check
-func (s *AccountService) Check(ctx context.Context, userIDs ...string) ([]AccountStatus, error) {
+func (s *Service) Check(ctx context.Context, userIDs ...string) ([]Status, error) {
 	if err := wire.CheckUserIDs("CheckItem", userIDs); err != nil {
 		return nil, err
 	}
-	out := make([]AccountStatus, 0, len(userIDs))
-	err := wire.Chunks(len(userIDs), MaxAccountsPerCall, func(lo, hi int) error {
+	out := make([]Status, 0, len(userIDs))
+	err := wire.Chunks(len(userIDs), MaxPerCall, func(lo, hi int) error {
 		type item struct {
 			UserID string `json:"UserID"`
 		}
@@ -107,11 +137,11 @@ func (s *AccountService) Check(ctx context.Context, userIDs ...string) ([]Accoun
 				AccountStatus string `json:"AccountStatus"`
 			} `json:"ResultItem"`
 		}
-		if err := s.c.Do(ctx, "im_open_login_svc/account_check", &req, &resp); err != nil {
+		if err := s.d.Do(ctx, check, &req, &resp); err != nil {
 			return err
 		}
 		for _, r := range resp.ResultItem {
-			out = append(out, AccountStatus{UserID: r.UserID, Imported: r.AccountStatus == "Imported",
+			out = append(out, Status{UserID: r.UserID, Imported: r.AccountStatus == "Imported",
 				ResultCode: r.ResultCode, ResultInfo: r.ResultInfo})
 		}
 		return nil
@@ -119,23 +149,27 @@ func (s *AccountService) Check(ctx context.Context, userIDs ...string) ([]Accoun
 	return out, err
 }
 
-// AccountResult is one account's outcome in a batch operation.
-type AccountResult struct {
+// Result is one account's outcome in a batch operation.
+type Result struct {
 	UserID     string
 	ResultCode int // 0 = done
 	ResultInfo string
 }
 
+// Deleting an account that is gone is answered per account, not applied
+// twice.
+var deleteAccounts = catalog.Declare(api.Endpoint{Path: "im_open_login_svc/account_delete", Safety: api.Idempotent})
+
 // Delete deletes accounts, in calls of 100. Per-account failures are
 // reported in the results, not as an error.
 //
 // REST: v4/im_open_login_svc/account_delete
-func (s *AccountService) Delete(ctx context.Context, userIDs ...string) ([]AccountResult, error) {
+func (s *Service) Delete(ctx context.Context, userIDs ...string) ([]Result, error) {
 	if err := wire.CheckUserIDs("DeleteItem", userIDs); err != nil {
 		return nil, err
 	}
-	out := make([]AccountResult, 0, len(userIDs))
-	err := wire.Chunks(len(userIDs), MaxAccountsPerCall, func(lo, hi int) error {
+	out := make([]Result, 0, len(userIDs))
+	err := wire.Chunks(len(userIDs), MaxPerCall, func(lo, hi int) error {
 		type item struct {
 			UserID string `json:"UserID"`
 		}
@@ -147,9 +181,9 @@ func (s *AccountService) Delete(ctx context.Context, userIDs ...string) ([]Accou
 		}
 		var resp struct {
 			envelope
-			ResultItem []AccountResult `json:"ResultItem"`
+			ResultItem []Result `json:"ResultItem"`
 		}
-		if err := s.c.Do(ctx, "im_open_login_svc/account_delete", &req, &resp); err != nil {
+		if err := s.d.Do(ctx, deleteAccounts, &req, &resp); err != nil {
 			return err
 		}
 		out = append(out, resp.ResultItem...)
@@ -158,11 +192,14 @@ func (s *AccountService) Delete(ctx context.Context, userIDs ...string) ([]Accou
 	return out, err
 }
 
+// A second kick finds no login left to invalidate.
+var kick = catalog.Declare(api.Endpoint{Path: "im_open_login_svc/kick", Safety: api.Idempotent})
+
 // Kick invalidates every device login of userID; its devices must log in
 // again with a new usersig. Tencent fires State.StateChange for it.
 //
 // REST: v4/im_open_login_svc/kick
-func (s *AccountService) Kick(ctx context.Context, userID string) error {
+func (s *Service) Kick(ctx context.Context, userID string) error {
 	if err := wire.CheckUserID("UserID", userID); err != nil {
 		return err
 	}
@@ -170,7 +207,7 @@ func (s *AccountService) Kick(ctx context.Context, userID string) error {
 		UserID string `json:"UserID"`
 	}{userID}
 	var resp envelope
-	return s.c.Do(ctx, "im_open_login_svc/kick", &req, &resp)
+	return s.d.Do(ctx, kick, &req, &resp)
 }
 
 // OnlineState is a user's or a device's state.
@@ -200,8 +237,8 @@ type OnlineStatus struct {
 	CustomStatus string        `json:"CustomStatus,omitempty"`
 }
 
-// AccountError is a per-account failure in a batch answer.
-type AccountError struct {
+// ItemError is a per-account failure in a batch answer.
+type ItemError struct {
 	UserID    string `json:"To_Account"`
 	ErrorCode int    `json:"ErrorCode"` // 70107 = not imported
 }
@@ -218,13 +255,16 @@ type OnlineStatusOptions struct {
 type OnlineStatusResult struct {
 	Statuses []OnlineStatus
 	// Errors lists the accounts Tencent could not answer for (e.g. 70107).
-	Errors []AccountError
+	Errors []ItemError
 }
+
+// A read: a resend changes nothing.
+var queryOnlineStatus = catalog.Declare(api.Endpoint{Path: "openim/query_online_status", Safety: api.Idempotent})
 
 // QueryOnlineStatus reads whether users are online, in calls of 500.
 //
 // REST: v4/openim/query_online_status
-func (s *AccountService) QueryOnlineStatus(ctx context.Context, userIDs []string, opts OnlineStatusOptions) (*OnlineStatusResult, error) {
+func (s *Service) QueryOnlineStatus(ctx context.Context, userIDs []string, opts OnlineStatusOptions) (*OnlineStatusResult, error) {
 	if err := wire.CheckUserIDs("To_Account", userIDs); err != nil {
 		return nil, err
 	}
@@ -238,9 +278,9 @@ func (s *AccountService) QueryOnlineStatus(ctx context.Context, userIDs []string
 		var resp struct {
 			envelope
 			QueryResult []OnlineStatus `json:"QueryResult"`
-			ErrorList   []AccountError `json:"ErrorList"`
+			ErrorList   []ItemError    `json:"ErrorList"`
 		}
-		if err := s.c.Do(ctx, "openim/query_online_status", &req, &resp); err != nil {
+		if err := s.d.Do(ctx, queryOnlineStatus, &req, &resp); err != nil {
 			return err
 		}
 		res.Statuses = append(res.Statuses, resp.QueryResult...)
