@@ -134,14 +134,26 @@ func commands(t *testing.T) []string {
 	return out
 }
 
+// TestEndpointsListsEveryPackage: every package whose source declares an
+// endpoint is in declaring, and tim.Endpoints returns exactly theirs.
 func TestEndpointsListsEveryPackage(t *testing.T) {
 	t.Parallel()
 	var want []api.Endpoint
+	listed := map[string]bool{}
 	for _, d := range declaring {
 		require.NotEmpty(t, d.endpoints, d.pkg)
 		want = append(want, d.endpoints...)
+		listed[d.pkg] = true
 	}
 	assert.Equal(t, want, tim.Endpoints())
+	declares := regexp.MustCompile(`(?m)^var \w+ = catalog\.Declare\(`)
+	dirs, err := os.ReadDir(".")
+	require.NoError(t, err)
+	for _, d := range dirs {
+		if d.IsDir() && declares.MatchString(packageSource(t, d.Name())) {
+			assert.True(t, listed[d.Name()], "package %s declares endpoints: add it to tim.Endpoints and to declaring", d.Name())
+		}
+	}
 }
 
 // TestEveryEndpointIsDeclaredOnce checks the declarations themselves: each

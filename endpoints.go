@@ -1,6 +1,8 @@
 package tim
 
 import (
+	"sync"
+
 	"github.com/timkit/tim/account"
 	"github.com/timkit/tim/api"
 	"github.com/timkit/tim/conversation"
@@ -65,10 +67,16 @@ func Endpoints() []Endpoint {
 // the typed method. ok is false for a command the SDK does not declare;
 // use Endpoint{Path: path} (Unsafe) for it.
 func Lookup(path string) (e Endpoint, ok bool) {
-	for _, d := range Endpoints() {
-		if d.Path == path {
-			return d, true
-		}
-	}
-	return Endpoint{}, false
+	e, ok = byPath()[path]
+	return e, ok
 }
+
+// byPath indexes the declarations once; they are fixed after package
+// initialisation.
+var byPath = sync.OnceValue(func() map[string]Endpoint {
+	m := make(map[string]Endpoint)
+	for _, e := range Endpoints() {
+		m[e.Path] = e
+	}
+	return m
+})

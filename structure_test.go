@@ -20,23 +20,36 @@ import (
 
 const module = "github.com/timkit/tim"
 
-// deps returns the module packages pkg links (itself excluded) and
-// whether it links resty.
-func deps(t *testing.T, pkg string) (ours []string, resty bool) {
+// moduleDeps runs one `go list` over the module's packages and returns,
+// for each (by path inside the module, "" for the root), the module
+// packages it links and whether it links resty.
+func moduleDeps(t *testing.T) map[string]linked {
 	t.Helper()
-	out, err := exec.Command("go", "list", "-deps", "-f", "{{.ImportPath}}", pkg).Output()
-	require.NoError(t, err, "go list %s", pkg)
-	for _, p := range strings.Fields(string(out)) {
-		switch {
-		case strings.HasPrefix(p, "github.com/go-resty/"):
-			resty = true
-		case p == pkg:
-		case p == module || strings.HasPrefix(p, module+"/"):
-			ours = append(ours, strings.TrimPrefix(strings.TrimPrefix(p, module), "/"))
+	out, err := exec.Command("go", "list", "-f", "{{.ImportPath}} {{join .Deps \" \"}}", module+"/...").Output()
+	require.NoError(t, err, "go list")
+	all := map[string]linked{}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		f := strings.Fields(line)
+		var l linked
+		for _, p := range f[1:] {
+			switch {
+			case strings.HasPrefix(p, "github.com/go-resty/"):
+				l.resty = true
+			case p == module || strings.HasPrefix(p, module+"/"):
+				l.ours = append(l.ours, rel(p))
+			}
 		}
+		all[rel(f[0])] = l
 	}
-	return ours, resty
+	return all
 }
+
+type linked struct {
+	ours  []string
+	resty bool
+}
+
+func rel(p string) string { return strings.TrimPrefix(strings.TrimPrefix(p, module), "/") }
 
 // TestImportsReadTopDown holds the layout of DESIGN.md: root → area
 // packages → leaves (api, usersig, internal helpers); area packages and
@@ -44,13 +57,13 @@ func deps(t *testing.T, pkg string) (ours []string, resty bool) {
 // helpers are linked by no library package.
 func TestImportsReadTopDown(t *testing.T) {
 	t.Parallel()
+	all := moduleDeps(t)
 	area := []string{"account", "profile", "message", "conversation", "group", "relation", "push", "operation", "event"}
 	for _, p := range append(area, "", "api", "usersig", "timtest", "internal/transport", "internal/wire", "internal/pager") {
-		pkg := module
-		if p != "" {
-			pkg += "/" + p
-		}
-		ours, resty := deps(t, pkg)
+		pkg := module + "/" + p
+		l, ok := all[p]
+		require.True(t, ok, "go list did not list %s", pkg)
+		ours, resty := l.ours, l.resty
 		for _, d := range ours {
 			assert.False(t, strings.HasPrefix(d, "internal/testkit"), "%s links the test-only %s", pkg, d)
 			if p != "" {

@@ -19,9 +19,7 @@ func TestNewServiceRefusesNilDoer(t *testing.T) {
 	t.Parallel()
 	s, err := account.NewService(nil)
 	assert.Nil(t, s)
-	var inv *tim.InvalidInputError
-	require.ErrorAs(t, err, &inv)
-	assert.Equal(t, "account.NewService", inv.Field)
+	testkit.AssertInvalid(t, err, "account.NewService")
 }
 
 func ids(prefix string, n int) []string {
@@ -170,10 +168,7 @@ func TestAccountValidationBeforeNetwork(t *testing.T) {
 	}
 	for _, tc := range cases {
 		err := tc.call()
-		var inv *tim.InvalidInputError
-		require.ErrorAs(t, err, &inv, tc.name)
-		assert.Equal(t, tc.field, inv.Field, tc.name)
-		assert.ErrorIs(t, err, tim.ErrInvalidParameter)
+		testkit.AssertInvalid(t, err, tc.field, tc.name)
 	}
 	assert.Empty(t, srv.Requests())
 }

@@ -21,7 +21,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/timkit/tim/api"
 	"github.com/timkit/tim/event"
 	"github.com/timkit/tim/internal/testkit"
 	"github.com/timkit/tim/message"
@@ -290,10 +289,7 @@ func TestNewHandlerErrors(t *testing.T) {
 			h, err := event.NewHandler(tt.d, tt.appID, tt.opts...)
 			require.Error(t, err)
 			assert.Nil(t, h)
-			var inv *api.InvalidInputError
-			require.ErrorAs(t, err, &inv)
-			assert.Equal(t, tt.field, inv.Field)
-			assert.ErrorIs(t, err, api.ErrInvalidParameter)
+			testkit.AssertInvalid(t, err, tt.field)
 			assert.Contains(t, err.Error(), tt.want)
 			assert.NotContains(t, err.Error(), testToken, "never the token")
 		})
@@ -335,10 +331,7 @@ func TestNewDispatcherErrors(t *testing.T) {
 			d, err := event.NewDispatcher(tt.opts...)
 			require.Error(t, err)
 			assert.Nil(t, d)
-			var inv *api.InvalidInputError
-			require.ErrorAs(t, err, &inv)
-			assert.Equal(t, tt.field, inv.Field)
-			assert.ErrorIs(t, err, api.ErrInvalidParameter)
+			testkit.AssertInvalid(t, err, tt.field)
 		})
 	}
 	d, err := event.NewDispatcher(event.WithLogger(slog.New(slog.DiscardHandler)))

@@ -2,7 +2,6 @@ package group_test
 
 import (
 	"context"
-	"iter"
 	"sync/atomic"
 	"testing"
 
@@ -14,19 +13,6 @@ import (
 	"github.com/timkit/tim/group"
 	"github.com/timkit/tim/internal/testkit"
 )
-
-// drain collects what an iterator yields: the items before the first
-// error, and every error.
-func drain[T any](seq iter.Seq2[T, error]) (items []T, errs []error) {
-	for it, err := range seq {
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		items = append(items, it)
-	}
-	return items, errs
-}
 
 // Every iterator goes through the one pager: a page that is not the last
 // but does not move the cursor on ends the walk with api.ErrCursorStuck,
@@ -49,7 +35,7 @@ func TestIteratorsReportCursorStuck(t *testing.T) {
 				return testkit.With(map[string]any{"MemberList": []map[string]any{{"Member_Account": "a"}}, "Next": "same"})
 			},
 			walk: func(s *group.Service) (int, []error) {
-				ms, errs := drain(s.Members(ctx, "@TGS#_clinic", group.MemberListOptions{}))
+				ms, errs := testkit.Drain(s.Members(ctx, "@TGS#_clinic", group.MemberListOptions{}), 0)
 				return len(ms), errs
 			},
 			what: "group: members page 2", calls: 2,
@@ -60,7 +46,7 @@ func TestIteratorsReportCursorStuck(t *testing.T) {
 				return testkit.With(map[string]any{"GroupIdList": []map[string]any{{"GroupId": "x"}}, "Next": 7})
 			},
 			walk: func(s *group.Service) (int, []error) {
-				ids, errs := drain(s.AppGroups(ctx, group.AppGroupsOptions{}))
+				ids, errs := testkit.Drain(s.AppGroups(ctx, group.AppGroupsOptions{}), 0)
 				return len(ids), errs
 			},
 			what: "group: app groups page 2", calls: 2,
@@ -71,7 +57,7 @@ func TestIteratorsReportCursorStuck(t *testing.T) {
 				return testkit.With(map[string]any{"BannedAccountList": []map[string]any{{"Member_Account": "b"}}, "NextOffset": 5})
 			},
 			walk: func(s *group.Service) (int, []error) {
-				ms, errs := drain(s.Banned(ctx, "@TGS#aLIVE"))
+				ms, errs := testkit.Drain(s.Banned(ctx, "@TGS#aLIVE"), 0)
 				return len(ms), errs
 			},
 			what: "group: banned members page 2", calls: 2,
@@ -87,7 +73,7 @@ func TestIteratorsReportCursorStuck(t *testing.T) {
 				return testkit.With(map[string]any{"BannedAccountList": []map[string]any{{"Member_Account": "b"}}, "NextOffset": next})
 			},
 			walk: func(s *group.Service) (int, []error) {
-				ms, errs := drain(s.Banned(ctx, "@TGS#aLIVE"))
+				ms, errs := testkit.Drain(s.Banned(ctx, "@TGS#aLIVE"), 0)
 				return len(ms), errs
 			},
 			what: "group: banned members page 2", calls: 2,
@@ -98,7 +84,7 @@ func TestIteratorsReportCursorStuck(t *testing.T) {
 				return testkit.With(map[string]any{"MemberList": []map[string]any{{"Member_Account": "a"}}, "NextTimestamp": 100})
 			},
 			walk: func(s *group.Service) (int, []error) {
-				ms, errs := drain(s.OnlineMembers(ctx, "@TGS#aLIVE"))
+				ms, errs := testkit.Drain(s.OnlineMembers(ctx, "@TGS#aLIVE"), 0)
 				return len(ms), errs
 			},
 			what: "group: online members page 2", calls: 2,
@@ -109,7 +95,7 @@ func TestIteratorsReportCursorStuck(t *testing.T) {
 				return testkit.With(map[string]any{"IsFinished": 0, "ReadList": []map[string]any{{"Read_Account": "a"}}, "Cursor": "same"})
 			},
 			walk: func(s *group.Service) (int, []error) {
-				ids, errs := drain(s.ReceiptDetail(ctx, group.ReceiptDetailRequest{GroupID: "@TGS#1", MsgSeq: 1}))
+				ids, errs := testkit.Drain(s.ReceiptDetail(ctx, group.ReceiptDetailRequest{GroupID: "@TGS#1", MsgSeq: 1}), 0)
 				return len(ids), errs
 			},
 			what: "group: receipt detail page 2", calls: 2,
@@ -150,7 +136,7 @@ func TestIteratorsNameFailingPage(t *testing.T) {
 		}
 		return testkit.With(map[string]any{"TotalCount": 3, "GroupIdList": []map[string]any{{"GroupId": "a"}, {"GroupId": "b"}}})
 	})
-	groups, errs := drain(svc.Joined(context.Background(), "u", group.JoinedOptions{PageSize: 2}))
+	groups, errs := testkit.Drain(svc.Joined(context.Background(), "u", group.JoinedOptions{PageSize: 2}), 0)
 	assert.Len(t, groups, 2)
 	require.Len(t, errs, 1)
 	require.ErrorIs(t, errs[0], tim.ErrServerBusy)

@@ -90,17 +90,7 @@ func TestExtensionsPagingStops(t *testing.T) {
 		srv.Handle(pathGroupGetExt, func(testkit.Request) any {
 			return testkit.With(map[string]any{"CompleteFlag": 0, "LatestSeq": 9, "ExtensionList": []map[string]any{{"Key": "k", "Value": "v", "Seq": 3}}})
 		})
-		var got []message.Extension
-		var errs []error
-		for e, err := range svc.GroupExtensions(context.Background(), groupRef) {
-			if err != nil {
-				errs = append(errs, err)
-				continue
-			}
-			if got = append(got, e); len(got) > 10 {
-				break
-			}
-		}
+		got, errs := testkit.Drain(svc.GroupExtensions(context.Background(), groupRef), 20)
 		assert.Len(t, got, 2, "the first page and the repeated one")
 		require.Len(t, errs, 1)
 		assert.ErrorIs(t, errs[0], api.ErrCursorStuck)
@@ -118,12 +108,7 @@ func TestExtensionsPagingStops(t *testing.T) {
 			}
 			return testkit.With(map[string]any{"CompleteFlag": 0, "ExtensionList": []map[string]any{{"Key": "k", "Value": "v", "Seq": 1}}})
 		})
-		var errs []error
-		for _, err := range svc.C2CExtensions(context.Background(), c2cRef) {
-			if err != nil {
-				errs = append(errs, err)
-			}
-		}
+		_, errs := testkit.Drain(svc.C2CExtensions(context.Background(), c2cRef), 0)
 		require.Len(t, errs, 1)
 		assert.ErrorIs(t, errs[0], tim.ErrAccountNotFound)
 		assert.Contains(t, errs[0].Error(), "tim: extensions page 2: ")

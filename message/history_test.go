@@ -108,17 +108,11 @@ func TestHistoryIteratorStopsEarlyAndOnError(t *testing.T) {
 	assert.Equal(t, 1, n)
 	assert.Len(t, srv.Calls(pathRoam), 1, "breaking stops fetching")
 
-	var errs []error
-	n = 0
-	for m, err := range svc.C2CHistory(context.Background(), message.HistoryRequest{Operator: "a", Peer: "b"}) {
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
+	msgs, errs := testkit.Drain(svc.C2CHistory(context.Background(), message.HistoryRequest{Operator: "a", Peer: "b"}), 0)
+	for _, m := range msgs {
 		require.NotNil(t, m)
-		n++
 	}
-	assert.Equal(t, 2, n)
+	assert.Len(t, msgs, 2)
 	require.Len(t, errs, 1)
 	assert.ErrorIs(t, errs[0], tim.ErrAccountNotFound)
 }
@@ -129,16 +123,7 @@ func TestC2CHistoryStopsOnRepeatedCursor(t *testing.T) {
 	srv.Handle(pathRoam, func(testkit.Request) any {
 		return testkit.With(map[string]any{"Complete": 0, "LastMsgTime": 100, "LastMsgKey": "same", "MsgList": []any{roamMsg(0)}})
 	})
-	var errs []error
-	n := 0
-	for _, err := range svc.C2CHistory(context.Background(), message.HistoryRequest{Operator: "a", Peer: "b"}) {
-		if err != nil {
-			errs = append(errs, err)
-		}
-		if n++; n > 10 {
-			break
-		}
-	}
+	_, errs := testkit.Drain(svc.C2CHistory(context.Background(), message.HistoryRequest{Operator: "a", Peer: "b"}), 10)
 	require.Len(t, errs, 1)
 	assert.ErrorIs(t, errs[0], api.ErrCursorStuck)
 	assert.ErrorIs(t, errs[0], tim.ErrCursorStuck)
@@ -158,12 +143,7 @@ func TestC2CHistoryLaterPageErrorNamed(t *testing.T) {
 		}
 		return testkit.With(map[string]any{"Complete": 0, "LastMsgTime": 50, "LastMsgKey": req.LastMsgKey + "k", "MsgList": []any{roamMsg(0)}})
 	})
-	var errs []error
-	for _, err := range svc.C2CHistory(context.Background(), message.HistoryRequest{Operator: "a", Peer: "b", LastMsgKey: "k"}) {
-		if err != nil {
-			errs = append(errs, err)
-		}
-	}
+	_, errs := testkit.Drain(svc.C2CHistory(context.Background(), message.HistoryRequest{Operator: "a", Peer: "b", LastMsgKey: "k"}), 0)
 	require.Len(t, errs, 1)
 	assert.ErrorIs(t, errs[0], tim.ErrAccountNotFound)
 	assert.Contains(t, errs[0].Error(), "c2c history page 2:")
@@ -305,16 +285,7 @@ func TestGroupHistoryStuck(t *testing.T) {
 				r.Decode(t, &req)
 				return testkit.With(map[string]any{"IsFinished": 1, "RspMsgList": tc.list(req.ReqMsgSeq)})
 			})
-			var errs []error
-			n := 0
-			for _, err := range svc.GroupHistory(context.Background(), message.GroupHistoryRequest{GroupID: "g"}) {
-				if err != nil {
-					errs = append(errs, err)
-				}
-				if n++; n > 100 {
-					break
-				}
-			}
+			_, errs := testkit.Drain(svc.GroupHistory(context.Background(), message.GroupHistoryRequest{GroupID: "g"}), 100)
 			require.Len(t, errs, 1)
 			assert.ErrorIs(t, errs[0], api.ErrCursorStuck)
 			assert.Contains(t, errs[0].Error(), "group history page 2")

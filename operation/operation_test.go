@@ -47,10 +47,7 @@ func TestNewServiceRefusesNilDoer(t *testing.T) {
 	t.Parallel()
 	s, err := operation.NewService(nil)
 	assert.Nil(t, s)
-	var inv *tim.InvalidInputError
-	require.ErrorAs(t, err, &inv)
-	assert.Equal(t, "operation.NewService", inv.Field)
-	assert.ErrorIs(t, err, tim.ErrInvalidParameter)
+	testkit.AssertInvalid(t, err, "operation.NewService")
 }
 
 func golden(t *testing.T, srv *testkit.Server, path, name string) {

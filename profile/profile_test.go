@@ -44,10 +44,7 @@ func TestProfileValidationBeforeNetwork(t *testing.T) {
 	}
 	for _, tc := range cases {
 		err := tc.call()
-		var inv *tim.InvalidInputError
-		require.ErrorAs(t, err, &inv, tc.name)
-		assert.Equal(t, tc.field, inv.Field, tc.name)
-		assert.ErrorIs(t, err, tim.ErrInvalidParameter)
+		testkit.AssertInvalid(t, err, tc.field, tc.name)
 	}
 	assert.Empty(t, srv.Requests())
 }

@@ -40,10 +40,7 @@ func TestNewServiceRefusesNilDoer(t *testing.T) {
 	t.Parallel()
 	s, err := push.NewService(nil)
 	assert.Nil(t, s)
-	var inv *tim.InvalidInputError
-	require.ErrorAs(t, err, &inv)
-	assert.Equal(t, "push.NewService", inv.Field)
-	assert.ErrorIs(t, err, tim.ErrInvalidParameter)
+	testkit.AssertInvalid(t, err, "push.NewService")
 }
 
 func TestEndpointDeclarations(t *testing.T) {

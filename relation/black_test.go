@@ -132,15 +132,8 @@ func TestBlacklistStopsOnAStuckCursor(t *testing.T) {
 				n++
 				return testkit.With(map[string]any{"BlackListItem": []map[string]any{{"To_Account": "x"}}, "StartIndex": next})
 			})
-			var errs []error
-			entries := 0
-			for _, err := range svc.Blacklist(context.Background(), "doctor_1", 0) {
-				if err != nil {
-					errs = append(errs, err)
-					continue
-				}
-				entries++
-			}
+			blocked, errs := testkit.Drain(svc.Blacklist(context.Background(), "doctor_1", 0), 0)
+			entries := len(blocked)
 			require.Len(t, errs, 1)
 			assert.ErrorIs(t, errs[0], api.ErrCursorStuck)
 			assert.ErrorIs(t, errs[0], tim.ErrCursorStuck)

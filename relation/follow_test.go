@@ -125,13 +125,9 @@ func TestFollowListStopsOnAStuckCursor(t *testing.T) {
 		next := map[string]string{"": "zz", "zz": "aa", "aa": "aa"}[req.StartCursor]
 		return testkit.With(map[string]any{"FollowItem": []map[string]any{{"To_Account": "fan_" + req.StartCursor}}, "NextCursor": next})
 	})
+	entries, errs := testkit.Drain(svc.FollowList(context.Background(), "star_1", relation.Following, 0), 0)
 	var got []string
-	var errs []error
-	for e, err := range svc.FollowList(context.Background(), "star_1", relation.Following, 0) {
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
+	for _, e := range entries {
 		got = append(got, e.UserID)
 	}
 	assert.Equal(t, []string{"fan_", "fan_zz", "fan_aa"}, got)

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/timkit/tim/api"
+	"github.com/timkit/tim/internal/testkit"
 )
 
 type cursor struct{ a, b int }
@@ -40,15 +41,7 @@ func TestWalk(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			var got []string
-			var errs []error
-			for it, err := range Walk("test: list", tc.first, fetch) {
-				if err != nil {
-					errs = append(errs, err)
-					continue
-				}
-				got = append(got, it)
-			}
+			got, errs := testkit.Drain(Walk("test: list", tc.first, fetch), 0)
 			assert.Equal(t, tc.want, got)
 			if tc.wantErr == nil {
 				assert.Empty(t, errs)
@@ -86,18 +79,10 @@ func TestWalkLaterPageErrorNamed(t *testing.T) {
 func TestWalkStuck(t *testing.T) {
 	t.Parallel()
 	calls := 0
-	var items []string
-	var errs []error
-	for it, err := range Walk("test: list", "c0", func(c string) (Page[string, string], error) {
+	items, errs := testkit.Drain(Walk("test: list", "c0", func(c string) (Page[string, string], error) {
 		calls++
 		return Page[string, string]{Items: []string{c}, Next: "c1"}, nil
-	}) {
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		items = append(items, it)
-	}
+	}), 0)
 	assert.Equal(t, []string{"c0", "c1"}, items, "each page's items are yielded once")
 	assert.Equal(t, 2, calls, "the stuck cursor is not fetched a third time")
 	require.Len(t, errs, 1)
