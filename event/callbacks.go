@@ -149,23 +149,83 @@ type BlackListDelete struct {
 	PairList []FriendPair `json:"PairList"`
 }
 
-// PrevFriendAdd is Sns.CallbackPrevFriendAdd (before a friend request).
-// Its answer format (per-pair ResultItem) is not modelled: the handler
-// acknowledges it, which lets the request proceed. Read Raw for the items.
-type PrevFriendAdd struct {
-	Meta
-	RequesterAccount string `json:"Requester_Account"`
-	FromAccount      string `json:"From_Account"`
-	AddType          string `json:"AddType"`
-	ForceFlag        int    `json:"ForceFlag"`
+// AddType is how a friendship is added: both ways or one way.
+type AddType string
+
+// Add types.
+const (
+	AddTypeBoth   AddType = "Add_Type_Both"   // two-way (the default)
+	AddTypeSingle AddType = "Add_Type_Single" // one-way
+)
+
+// FriendRequestItem is one FriendItem of Sns.CallbackPrevFriendAdd: a
+// user From_Account asks to befriend.
+type FriendRequestItem struct {
+	// ToAccount is the user to be added as a friend.
+	ToAccount string `json:"To_Account"`
+	// Remark is the remark From_Account set for ToAccount.
+	Remark string `json:"Remark,omitempty"`
+	// GroupName is the friend list From_Account files ToAccount under.
+	GroupName string `json:"GroupName,omitempty"`
+	// AddSource is where the request came from (AddSource_Type_…).
+	AddSource string `json:"AddSource,omitempty"`
+	// AddWording is the request's message.
+	AddWording string `json:"AddWording,omitempty"`
 }
 
-// PrevFriendResponse is Sns.CallbackPrevFriendResponse (before a friend
-// request is answered); acknowledged like PrevFriendAdd.
+// PrevFriendAdd is Sns.CallbackPrevFriendAdd: a user asks to add friends
+// (requests made through REST do not trigger it). Register a decider with
+// Decide to allow or refuse each requested friend: Allow lets every one
+// through, Reject refuses them all, RefuseFriends and FriendResults decide
+// one by one (the answer's ResultItem).
+type PrevFriendAdd struct {
+	Meta
+	// RequesterAccount sent the request.
+	RequesterAccount string `json:"Requester_Account"`
+	// FromAccount is the user who wants the friends.
+	FromAccount string `json:"From_Account"`
+	// FriendItem lists the requested friends.
+	FriendItem []FriendRequestItem `json:"FriendItem"`
+	AddType    AddType             `json:"AddType"`
+	// ForceAddFlags is 1 when an admin forces the friendship, else 0.
+	ForceAddFlags int `json:"ForceAddFlags"`
+}
+
+// ResponseAction is how a user answers a friend request.
+type ResponseAction string
+
+// Response actions.
+const (
+	// ResponseAgreeAndAdd agrees and adds the requester as a friend too.
+	ResponseAgreeAndAdd ResponseAction = "Response_Action_AgreeAndAdd"
+	// ResponseAgree lets the requester add the user.
+	ResponseAgree ResponseAction = "Response_Action_Agree"
+	// ResponseReject refuses the request.
+	ResponseReject ResponseAction = "Response_Action_Reject"
+)
+
+// FriendResponseItem is one ResponseFriendItem of
+// Sns.CallbackPrevFriendResponse.
+type FriendResponseItem struct {
+	// ToAccount is the user whose request is answered.
+	ToAccount string `json:"To_Account"`
+	// Remark is the remark From_Account sets for ToAccount.
+	Remark string `json:"Remark,omitempty"`
+	// TagName is the friend list From_Account files ToAccount under.
+	TagName        string         `json:"TagName,omitempty"`
+	ResponseAction ResponseAction `json:"ResponseAction"`
+}
+
+// PrevFriendResponse is Sns.CallbackPrevFriendResponse: a user is about
+// to answer friend requests. Decide like PrevFriendAdd (per ResultItem).
 type PrevFriendResponse struct {
 	Meta
+	// RequesterAccount sent the answer.
 	RequesterAccount string `json:"Requester_Account"`
-	FromAccount      string `json:"From_Account"`
+	// FromAccount is the user answering.
+	FromAccount string `json:"From_Account"`
+	// ResponseFriendItem lists the answers.
+	ResponseFriendItem []FriendResponseItem `json:"ResponseFriendItem"`
 }
 
 // ---------------------------------------------------------------------------
@@ -465,12 +525,16 @@ type GroupOnMemberStateChange struct {
 	MemberList []Member `json:"MemberList"`
 }
 
-// GroupSendMsgException is Group.CallbackSendMsgException. Little
-// documented: read Raw.
+// GroupSendMsgException is Group.CallbackSendMsgException: a group
+// message failed to send (ErrorCode says why, e.g. 10023 for too many
+// messages).
 type GroupSendMsgException struct {
 	Meta
-	GroupBase
-	FromAccount string `json:"From_Account"`
+	GroupMessage
+	// ErrorCode is the failure's group error code.
+	ErrorCode int `json:"ErrorCode"`
+	// ErrorInfo describes the failure.
+	ErrorInfo string `json:"ErrorInfo"`
 }
 
 // GroupOnDailyQuotaAlarm is Group.CallbackOnDailyGroupQuotaAlarm. Little
@@ -488,23 +552,37 @@ type GroupBeforeCreateTopic struct {
 	Name string `json:"Name,omitempty"`
 }
 
-// GroupAfterCreateTopic is Group.CallbackAfterCreateTopic.
+// GroupAfterCreateTopic is Group.CallbackAfterCreateTopic: a topic of a
+// community was created (TopicID names it).
 type GroupAfterCreateTopic struct {
 	Meta
 	GroupBase
+	// OwnerAccount owns the topic.
+	OwnerAccount string `json:"Owner_Account,omitempty"`
+	// Name is the topic's name.
 	Name string `json:"Name,omitempty"`
+	// UserDefinedData is the topic's custom data.
+	UserDefinedData []KeyValue `json:"UserDefinedDataList,omitempty"`
 }
 
-// GroupAfterTopicDestroyed is Group.CallbackAfterTopicDestroyed.
+// GroupAfterTopicDestroyed is Group.CallbackAfterTopicDestroyed: topics of
+// a community were dismissed.
 type GroupAfterTopicDestroyed struct {
 	Meta
 	GroupBase
+	// TopicIDList names the dismissed topics.
+	TopicIDList []string `json:"TopicIdList"`
 }
 
-// GroupAfterTopicInfoChanged is Group.CallbackAfterTopicInfoChanged.
+// GroupAfterTopicInfoChanged is Group.CallbackAfterTopicInfoChanged: only
+// the changed fields are present, hence the pointers.
 type GroupAfterTopicInfoChanged struct {
 	Meta
 	GroupBase
+	Name         *string `json:"Name,omitempty"`
+	Introduction *string `json:"Introduction,omitempty"`
+	Notification *string `json:"Notification,omitempty"`
+	FaceURL      *string `json:"FaceUrl,omitempty"`
 }
 
 // GroupAfterMemberFieldChanged is Group.CallbackAfterMemberFieldChanged.
