@@ -99,10 +99,18 @@ type PortraitSet struct {
 	ProfileItem []ProfileItem `json:"ProfileItem"`
 }
 
-// RequestOverLimit is Alert.RequestOverLimit: the app exceeded a REST
-// frequency limit. Its fields are little documented: read Raw.
+// RequestOverLimit is Alert.RequestOverLimit: a REST API's request rate
+// passed 80% of its limit (source: https://cloud.tencent.com/document/product/269/105418).
 type RequestOverLimit struct {
 	Meta
+	// ServiceName and APICommand name the API ("openim", "batchsendmsg").
+	ServiceName string `json:"ServiceName"`
+	// APICommand is the body's Command (the Go name avoids Meta.Command).
+	APICommand string `json:"Command"`
+	// Request is the API's request rate (QPS).
+	Request int `json:"Request"`
+	// Limit is the API's rate limit (QPS).
+	Limit int `json:"Limit"`
 }
 
 // ---------------------------------------------------------------------------
@@ -537,10 +545,15 @@ type GroupSendMsgException struct {
 	ErrorInfo string `json:"ErrorInfo"`
 }
 
-// GroupOnDailyQuotaAlarm is Group.CallbackOnDailyGroupQuotaAlarm. Little
-// documented: read Raw.
+// GroupOnDailyQuotaAlarm is Group.CallbackOnDailyGroupQuotaAlarm: the
+// day's net group increase passed 70% of the daily quota (source:
+// https://cloud.tencent.com/document/product/269/90841).
 type GroupOnDailyQuotaAlarm struct {
 	Meta
+	// QuotaUsed is today's net increase (groups created minus dismissed).
+	QuotaUsed int `json:"QuotaUsed"`
+	// Quota is the daily limit.
+	Quota int `json:"Quota"`
 }
 
 // GroupBeforeCreateTopic is Group.CallbackBeforeCreateTopic. Decide may
@@ -585,22 +598,65 @@ type GroupAfterTopicInfoChanged struct {
 	FaceURL      *string `json:"FaceUrl,omitempty"`
 }
 
-// GroupAfterMemberFieldChanged is Group.CallbackAfterMemberFieldChanged.
+// GroupAfterMemberFieldChanged is Group.CallbackAfterMemberFieldChanged:
+// a member's role or name card changed. Tencent's pages disagree on the
+// member's key (Member_Account on the international site, 1047/60393;
+// Modified_Account on cloud.tencent.com, 269/105353): both are read, and
+// Member returns whichever is set.
 type GroupAfterMemberFieldChanged struct {
 	Meta
 	GroupBase
+	MemberAccount   string `json:"Member_Account,omitempty"`
+	ModifiedAccount string `json:"Modified_Account,omitempty"`
+	// Role is the member's role after the change ("Admin", "Member").
+	Role string `json:"Role,omitempty"`
+	// NameCard is the member's name card after the change (nil when not
+	// sent).
+	NameCard *string `json:"NameCard,omitempty"`
 }
 
-// GroupAfterGroupAttrChanged is Group.CallbackAfterGroupAttrChanged.
+// Member is the member whose profile changed.
+func (c *GroupAfterMemberFieldChanged) Member() string {
+	if c.MemberAccount != "" {
+		return c.MemberAccount
+	}
+	return c.ModifiedAccount
+}
+
+// GroupAttr is one custom group attribute; Tencent spells these keys in
+// lower case.
+type GroupAttr struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+// GroupAfterGroupAttrChanged is Group.CallbackAfterGroupAttrChanged: custom
+// group attributes were set, modified, cleared or deleted (source:
+// https://cloud.tencent.com/document/product/269/105354).
 type GroupAfterGroupAttrChanged struct {
 	Meta
 	GroupBase
+	// OptionType is "set" (reset), "modify", "clear" or "delete".
+	OptionType string      `json:"OptionType"`
+	GroupAttr  []GroupAttr `json:"GroupAttr"`
 }
 
-// GroupAfterReadReceipt is Group.CallbackAfterReadReceipt.
+// GroupReceipt is one GroupMsgReceiptList item: the read state of a group
+// message.
+type GroupReceipt struct {
+	MsgSeq    uint64 `json:"MsgSeq"`
+	ReadNum   int    `json:"ReadNum"`
+	UnreadNum int    `json:"UnreadNum"`
+	// ReadReceiptMembers lists the members who read it.
+	ReadReceiptMembers []Member `json:"ReadReceiptMembers,omitempty"`
+}
+
+// GroupAfterReadReceipt is Group.CallbackAfterReadReceipt: read receipts
+// of group messages (source: https://cloud.tencent.com/document/product/269/105355).
 type GroupAfterReadReceipt struct {
 	Meta
 	GroupBase
+	GroupMsgReceiptList []GroupReceipt `json:"GroupMsgReceiptList"`
 }
 
 // GroupAfterChangeGroupOwner is Group.CallbackAfterChangeGroupOwner.

@@ -284,3 +284,36 @@ func FuzzFriendAnswer(f *testing.F) {
 		}
 	})
 }
+
+// Tencent's two sites spell the changed member differently; both reach
+// Member.
+func TestMemberFieldChangedReadsBothMemberSpellings(t *testing.T) {
+	t.Parallel()
+	for _, file := range []string{"request.json", "request-cn.json"} {
+		b, err := os.ReadFile(filepath.Join(conformanceDir, string(event.CmdGroupAfterMemberFieldChange), file))
+		require.NoError(t, err)
+		var f corpusFile
+		require.NoError(t, json.Unmarshal(b, &f))
+		cb, err := event.Parse("", f.Body)
+		require.NoError(t, err)
+		c := cb.(*event.GroupAfterMemberFieldChanged)
+		assert.Equal(t, "123456", c.Member(), file)
+		assert.Equal(t, "Admin", c.Role)
+		require.NotNil(t, c.NameCard)
+		assert.Equal(t, "jacky", *c.NameCard)
+	}
+}
+
+// The alarm callbacks carry their figures.
+func TestAlarmCallbacksCarryTheirFigures(t *testing.T) {
+	t.Parallel()
+	r := parseCorpus[*event.RequestOverLimit](t, event.CmdRequestOverLimit)
+	assert.Equal(t, event.CmdRequestOverLimit, r.Command(), "the body's Command does not hide the callback's")
+	assert.Equal(t, "openim", r.ServiceName)
+	assert.Equal(t, "batchsendmsg", r.APICommand)
+	assert.Equal(t, 510, r.Request)
+	assert.Equal(t, 200, r.Limit)
+	q := parseCorpus[*event.GroupOnDailyQuotaAlarm](t, event.CmdGroupOnDailyQuotaAlarm)
+	assert.Equal(t, 7321, q.QuotaUsed)
+	assert.Equal(t, 10000, q.Quota)
+}
