@@ -4,6 +4,7 @@ import (
 	"context"
 	"net"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -480,8 +481,8 @@ func (o *Observer) CallbackEnd(ctx context.Context, cb api.Callback, r api.Callb
 	o.callbacks.Add(ctx, 1, set.add...)
 	o.callbackDur.Record(ctx, r.Duration.Seconds(), set.rec...)
 	if cb.Before {
-		o.decisionDur.Record(ctx, r.Duration.Seconds(), o.measure(optKey{kind: kindDecision, a: cmd, b: r.Decision,
-			f: r.Fallback}, decisionAttrs).rec...)
+		o.decisionDur.Record(ctx, r.Duration.Seconds(), o.measure(optKey{kind: kindDecision, a: cmd,
+			b: decisionLabel(r.Decision), f: r.Fallback}, decisionAttrs).rec...)
 		if r.Fallback {
 			o.fallbacks.Add(ctx, 1, o.measure(optKey{kind: kindFallback, a: cmd}, commandAttrs).add...)
 		}
@@ -504,6 +505,38 @@ func startAt(t time.Time) trace.SpanStartOption {
 	}
 	return trace.WithTimestamp(t)
 }
+
+// decisionLabel is a decision's description without its details in
+// parentheses ("reject(120005)" → "reject", "allow+refused(3)" →
+// "allow+refused"), so that codes and counts do not multiply the metric's
+// series; spans keep the full text.
+func decisionLabel(d string) string {
+	if !strings.ContainsRune(d, '(') && len(d) <= maxDecisionLabel {
+		return d
+	}
+	var b strings.Builder
+	depth := 0
+	for _, r := range d {
+		switch {
+		case r == '(':
+			depth++
+		case r == ')':
+			if depth > 0 {
+				depth--
+			}
+		case depth == 0:
+			b.WriteRune(r)
+		}
+	}
+	out := b.String()
+	if len(out) > maxDecisionLabel {
+		out = out[:maxDecisionLabel]
+	}
+	return out
+}
+
+// maxDecisionLabel caps a decision label's length.
+const maxDecisionLabel = 48
 
 // errorDescription is a span status description: the family and code,
 // never the error's text (Tencent's ErrorInfo may echo request data).

@@ -480,3 +480,21 @@ func (m metrics) histSum(name string) float64 {
 	}
 	return sum
 }
+
+// Decision labels drop codes and counts; the span keeps them.
+func TestDecisionLabelIsBounded(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	for _, d := range []string{"reject(120005)", "reject(120006)", "allow+refused(3)", "allow+refused(4)"} {
+		cb := api.Callback{Command: "C2C.CallbackBeforeSendMsg", Before: true}
+		ctx := h.obs.CallbackStart(context.Background(), cb)
+		h.obs.CallbackEnd(ctx, cb, api.CallbackResult{Verdict: api.VerdictAccepted, Status: 200, Decision: d})
+	}
+	assert.Equal(t, map[string]uint64{
+		"tim.callback.command=C2C.CallbackBeforeSendMsg,tim.callback.decision=allow+refused,tim.callback.fallback=false": 2,
+		"tim.callback.command=C2C.CallbackBeforeSendMsg,tim.callback.decision=reject,tim.callback.fallback=false":        2,
+	}, collect(t, h.reader).counts(timotel.MetricDecisionTime))
+	spans := h.spans.Ended()
+	require.Len(t, spans, 4)
+	assertAttrs(t, spans[0].Attributes(), map[string]any{"tim.callback.decision": "reject(120005)"})
+}
