@@ -598,3 +598,32 @@ func jsonField(t reflect.Type, key string) (reflect.Type, bool) {
 	}
 	return nil, false
 }
+
+// FuzzConformanceBodies: Parse, seeded with every documented body (so the
+// fields added for issue 13 are fuzzed), never panics, and what it accepts
+// re-encodes and decodes to the same JSON.
+func FuzzConformanceBodies(f *testing.F) {
+	for _, e := range loadCorpus(f) {
+		if len(e.file.Body) > 0 {
+			f.Add(e.file.Command, []byte(e.file.Body))
+		}
+	}
+	f.Fuzz(func(t *testing.T, cmd string, body []byte) {
+		cb, err := event.Parse(cmd, body)
+		if err != nil {
+			return
+		}
+		out, err := json.Marshal(cb)
+		if err != nil {
+			t.Fatalf("accepted callback does not re-encode: %v", err)
+		}
+		again := reflect.New(reflect.TypeOf(cb).Elem()).Interface()
+		if err := json.Unmarshal(out, again); err != nil {
+			t.Fatalf("re-encoded callback does not decode: %v\n%s", err, out)
+		}
+		out2, err := json.Marshal(again)
+		if err != nil || !sameJSON(out, out2) {
+			t.Fatalf("JSON round trip differs (%v):\n%s\n%s", err, out, out2)
+		}
+	})
+}
