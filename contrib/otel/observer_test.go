@@ -445,7 +445,7 @@ func setKey(s attribute.Set) string {
 	kvs := s.ToSlice()
 	parts := make([]string, len(kvs))
 	for i, kv := range kvs {
-		parts[i] = string(kv.Key) + "=" + kv.Value.Emit()
+		parts[i] = string(kv.Key) + "=" + kv.Value.String()
 	}
 	sort.Strings(parts)
 	return strings.Join(parts, ",")

@@ -58,7 +58,7 @@ func TestNoSecretInSpansOrMetrics(t *testing.T) {
 	var texts []string
 	add := func(kvs []attribute.KeyValue) {
 		for _, kv := range kvs {
-			texts = append(texts, string(kv.Key)+"="+kv.Value.Emit())
+			texts = append(texts, string(kv.Key)+"="+kv.Value.String())
 		}
 	}
 	spans := h.spans.Ended()
