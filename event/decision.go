@@ -153,34 +153,52 @@ func RefuseMembers(accounts ...string) Decision {
 // friend by friend (the answer's ResultItem). Each ResultCode must be 0
 // (allow) or in [38000, 39000] (refuse) and each ToAccount non-empty; the
 // handler adds an allowing item for every requested friend not listed.
-// Other commands treat it as Allow.
+// Other commands treat it as Allow. On bad input the error names the item
+// and the returned Decision still refuses what was meant to be refused: a
+// code out of range becomes 38000, an item without an account is left out.
 func FriendResults(results ...FriendResult) (Decision, error) {
+	var err error
+	rs := make([]FriendResult, 0, len(results))
 	for i, r := range results {
-		if r.ToAccount == "" {
-			return Allow(), wire.Invalid(fmt.Sprintf("ResultItem[%d].To_Account", i), "is empty")
+		switch {
+		case r.ToAccount == "":
+			if err == nil {
+				err = wire.Invalid(fmt.Sprintf("ResultItem[%d].To_Account", i), "is empty")
+			}
+			continue
+		case r.ResultCode != 0 && !inRange(r.ResultCode, MinFriendRefuseCode, MaxFriendRefuseCode):
+			if err == nil {
+				err = wire.Invalid(fmt.Sprintf("ResultItem[%d].ResultCode", i),
+					"%d is neither 0 (allow) nor in the refusal range [%d, %d]", r.ResultCode,
+					MinFriendRefuseCode, MaxFriendRefuseCode)
+			}
+			r.ResultCode = MinFriendRefuseCode
 		}
-		if r.ResultCode != 0 && !inRange(r.ResultCode, MinFriendRefuseCode, MaxFriendRefuseCode) {
-			return Allow(), wire.Invalid(fmt.Sprintf("ResultItem[%d].ResultCode", i),
-				"%d is neither 0 (allow) nor in the refusal range [%d, %d]", r.ResultCode,
-				MinFriendRefuseCode, MaxFriendRefuseCode)
-		}
+		rs = append(rs, r)
 	}
-	return Decision{friends: slices.Clone(results)}, nil
+	return Decision{friends: rs}, err
 }
 
 // RefuseFriends refuses the listed friends of Sns.CallbackPrevFriendAdd or
 // PrevFriendResponse with code (in [38000, 39000]) and info, and allows
-// the others. Reject refuses them all.
+// the others; Reject refuses them all. A code out of range is an error,
+// and the returned Decision refuses the friends with 38000.
 func RefuseFriends(code int, info string, accounts ...string) (Decision, error) {
+	var err error
+	if !inRange(code, MinFriendRefuseCode, MaxFriendRefuseCode) {
+		err = wire.Invalid("ResultCode", "%d is outside the refusal range [%d, %d]", code,
+			MinFriendRefuseCode, MaxFriendRefuseCode)
+		code = MinFriendRefuseCode
+	}
 	rs := make([]FriendResult, len(accounts))
 	for i, a := range accounts {
 		rs[i] = FriendResult{ToAccount: a, ResultCode: code, ResultInfo: info}
 	}
-	if !inRange(code, MinFriendRefuseCode, MaxFriendRefuseCode) {
-		return Allow(), wire.Invalid("ResultCode", "%d is outside the refusal range [%d, %d]", code,
-			MinFriendRefuseCode, MaxFriendRefuseCode)
+	dec, err2 := FriendResults(rs...)
+	if err == nil {
+		err = err2
 	}
-	return FriendResults(rs...)
+	return dec, err
 }
 
 // Drop discards the message silently (ErrorCode 2): the sender sees

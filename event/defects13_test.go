@@ -223,15 +223,21 @@ func TestFriendRequestFallbackRejectRefusesEveryFriend(t *testing.T) {
 
 func TestFriendDecisionInputIsChecked(t *testing.T) {
 	t.Parallel()
-	_, err := event.RefuseFriends(1, "x", "id1")
+	// Bad input is an error, and the decision still refuses (fail closed).
+	dec, err := event.RefuseFriends(1, "x", "id1")
 	assert.ErrorContains(t, err, "ResultCode")
-	_, err = event.FriendResults(event.FriendResult{ToAccount: "", ResultCode: 0})
+	assert.Equal(t, []event.FriendResult{{ToAccount: "id1", ResultCode: 38000, ResultInfo: "x"}}, dec.FriendResults())
+	dec, err = event.FriendResults(event.FriendResult{ToAccount: "", ResultCode: 38001},
+		event.FriendResult{ToAccount: "b", ResultCode: 38002})
 	assert.ErrorContains(t, err, "ResultItem[0].To_Account")
-	_, err = event.FriendResults(event.FriendResult{ToAccount: "a", ResultCode: 20006})
+	assert.Equal(t, []event.FriendResult{{ToAccount: "b", ResultCode: 38002}}, dec.FriendResults())
+	dec, err = event.FriendResults(event.FriendResult{ToAccount: "a", ResultCode: 20006})
 	assert.ErrorContains(t, err, "ResultItem[0].ResultCode")
-	dec, err := event.FriendResults(event.FriendResult{ToAccount: "a", ResultCode: 39000})
+	assert.Equal(t, []event.FriendResult{{ToAccount: "a", ResultCode: 38000}}, dec.FriendResults())
+	dec, err = event.FriendResults(event.FriendResult{ToAccount: "a", ResultCode: 39000})
 	require.NoError(t, err)
 	assert.Equal(t, []event.FriendResult{{ToAccount: "a", ResultCode: 39000}}, dec.FriendResults())
+	assert.Equal(t, "allow+results(1)", dec.String())
 }
 
 // The group pass-through range [10100, 10200] reaches group callers; C2C
