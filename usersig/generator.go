@@ -77,6 +77,9 @@ func (g *Generator) SDKAppID() uint64 { return g.sdkAppID }
 
 // String describes the Generator without its key.
 func (g *Generator) String() string {
+	if g == nil {
+		return "usersig.Generator(nil)"
+	}
 	return "usersig.Generator(sdkappid=" + strconv.FormatUint(g.sdkAppID, 10) + ")"
 }
 
