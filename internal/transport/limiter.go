@@ -3,6 +3,7 @@ package transport
 import (
 	"context"
 	"fmt"
+	"math"
 	"sync"
 	"time"
 
@@ -45,6 +46,19 @@ const BatchRecipientsKey = api.BatchRecipientsKey
 // fraction of the rate: 200/s sustains 198/s.
 const WindowMargin = 100
 
+// Slack: when the process's timers fire late, the goroutines that send
+// after a release run late too, by a similar amount, and a bunch of them
+// can reach Tencent inside one window. The limiter therefore measures how
+// late its own wake-ups are and widens the window it counts releases in by
+// slackFactor times the recent worst lateness (decaying with a half-life of
+// slackHalfLife), up to Per/maxSlackFraction: a starved process sends
+// more slowly instead of in bursts.
+const (
+	slackFactor      = 2
+	slackHalfLife    = 5 * time.Second
+	maxSlackFraction = 4
+)
+
 // LocalLimiter is an in-process limiter. Its guarantee is stated where
 // Tencent counts: for every key, any window of Rate.Per (plus the margin,
 // see WindowMargin) holds at most Rate.N released units, measured at the
@@ -69,12 +83,47 @@ type LocalLimiter struct {
 
 	mu    sync.Mutex
 	cells map[string]*cell
+	// late is the worst recent lateness of a wake-up, noted at lateAt
+	// (both nanoseconds; decayed by slack).
+	late, lateAt int64
+}
+
+// noteLate records that a sleep meant to end at planned ended at now.
+// l.mu is held.
+func (l *LocalLimiter) noteLate(planned, now int64) {
+	if now <= planned {
+		return
+	}
+	l.late, l.lateAt = max(l.decayedLate(now), now-planned), now
+}
+
+// decayedLate is the recorded lateness halved every slackHalfLife since
+// it was noted. l.mu is held.
+func (l *LocalLimiter) decayedLate(now int64) int64 {
+	if l.late == 0 || now <= l.lateAt {
+		return l.late
+	}
+	return int64(float64(l.late) * math.Exp2(-float64(now-l.lateAt)/float64(slackHalfLife)))
+}
+
+// slack is the window's current widening. l.mu is held.
+func (l *LocalLimiter) slack(now int64) int64 { return slackFactor * l.decayedLate(now) }
+
+// Slack reports how much the limiter currently widens its windows
+// because its wake-ups have been late (see slackFactor).
+func (l *LocalLimiter) Slack() time.Duration {
+	now := l.clock()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return time.Duration(l.slack(now))
 }
 
 // cell is one key's state. Times are nanoseconds since the limiter's base.
 type cell struct {
 	limit     int   // N
 	window    int64 // Per plus the margin
+	maxWindow int64 // the window with the most slack (Per + Per/4)
+	extra     int64 // slack added to window now (set from the limiter's lateness)
 	interval  int64 // pacing: time per unit
 	tolerance int64 // pacing: burst allowance
 	tat       int64 // pacing: theoretical arrival time of the next unit
@@ -125,6 +174,7 @@ func newCell(r Rate) *cell {
 	return &cell{
 		limit:     r.N,
 		window:    w,
+		maxWindow: int64(r.Per + r.Per/maxSlackFraction),
 		interval:  interval,
 		tolerance: int64(burst-1) * interval,
 		recs:      make([]release, 8),
@@ -157,11 +207,15 @@ func (c *cell) unplan(now int64, n int, end int64) {
 	c.tat = max(c.tat-int64(n)*c.interval, now)
 }
 
-// prune drops the releases that left the window (now-window, now].
+// win is the window releases are counted in now: Per plus the margin plus
+// the slack, at most maxWindow.
+func (c *cell) win() int64 { return min(c.window+c.extra, c.maxWindow) }
+
+// prune drops the releases that left the largest window.
 func (c *cell) prune(now int64) {
 	for c.size > 0 {
 		r := c.recs[c.head]
-		if r.at > now-c.window {
+		if r.at > now-c.maxWindow {
 			return
 		}
 		c.used -= r.n
@@ -174,23 +228,32 @@ func (c *cell) prune(now int64) {
 // for n more units (now itself when it has room already).
 func (c *cell) roomAt(now int64, n int) int64 {
 	c.prune(now)
-	over := c.used + n - c.limit
+	w := c.win()
+	inWin, i := c.used, 0
+	for ; i < c.size; i++ {
+		r := c.recs[(c.head+i)%len(c.recs)]
+		if r.at > now-w {
+			break
+		}
+		inWin -= r.n
+	}
+	over := inWin + n - c.limit
 	if over <= 0 {
 		return now
 	}
-	for i := 0; i < c.size; i++ {
+	for ; i < c.size; i++ {
 		r := c.recs[(c.head+i)%len(c.recs)]
 		over -= r.n
 		if over <= 0 {
-			return r.at + c.window
+			return r.at + w
 		}
 	}
 	// n is more than the window can ever hold beside what is queued:
 	// the last release plus a window is as late as anything waits.
 	if c.size > 0 {
-		return c.recs[(c.head+c.size-1)%len(c.recs)].at + c.window
+		return c.recs[(c.head+c.size-1)%len(c.recs)].at + w
 	}
-	return now + c.window
+	return now + w
 }
 
 // admit releases n units at now when the window has room for them and
@@ -308,6 +371,7 @@ func (l *LocalLimiter) Wait(ctx context.Context, key string, n int) error {
 		r := l.rateOf(key)
 		return fmt.Errorf("transport: rate limit: %s: %d units can never fit a budget of %d per %v", key, n, r.N, r.Per)
 	}
+	c.extra = l.slack(now)
 	at, end, ok := c.plan(now, n, deadline)
 	if !ok {
 		l.mu.Unlock()
@@ -320,17 +384,19 @@ func (l *LocalLimiter) Wait(ctx context.Context, key string, n int) error {
 		}
 		at = c.queueAt(now, n)
 		l.mu.Unlock()
-		return l.waitWindow(ctx, c, key, n, at-now, deadline)
+		return l.waitWindow(ctx, c, key, n, at, deadline)
 	}
 	l.mu.Unlock()
-	if err := l.sleep(ctx, time.Duration(at-now)); err != nil {
-		l.mu.Lock()
-		c.unplan(l.clock(), n, end)
+	err := l.sleep(ctx, time.Duration(at-now))
+	now = l.clock()
+	l.mu.Lock()
+	if err != nil {
+		c.unplan(now, n, end)
 		l.mu.Unlock()
 		return err
 	}
-	now = l.clock()
-	l.mu.Lock()
+	l.noteLate(at, now)
+	c.extra = l.slack(now)
 	retry := c.admit(now, n)
 	if retry == 0 {
 		l.mu.Unlock()
@@ -338,20 +404,20 @@ func (l *LocalLimiter) Wait(ctx context.Context, key string, n int) error {
 	}
 	at = c.queueAt(now, n)
 	l.mu.Unlock()
-	return l.waitWindow(ctx, c, key, n, at-now, deadline)
+	return l.waitWindow(ctx, c, key, n, at, deadline)
 }
 
-// waitWindow sleeps d, then tries to release n units of c at the real
-// time, again and again; the caller's n units are pending on entry.
-func (l *LocalLimiter) waitWindow(ctx context.Context, c *cell, key string, n int, d, deadline int64) error {
+// waitWindow sleeps until at, then tries to release n units of c at the
+// real time, again and again; the caller's n units are pending on entry.
+func (l *LocalLimiter) waitWindow(ctx context.Context, c *cell, key string, n int, at, deadline int64) error {
 	for {
-		if deadline != 0 && l.clock()+d > deadline {
+		if deadline != 0 && at > deadline {
 			l.mu.Lock()
 			c.pending -= n
 			l.mu.Unlock()
-			return l.tooLate(key, d)
+			return l.tooLate(key, at-l.clock())
 		}
-		err := l.sleep(ctx, time.Duration(d))
+		err := l.sleep(ctx, time.Duration(at-l.clock()))
 		now := l.clock()
 		l.mu.Lock()
 		c.pending -= n
@@ -359,12 +425,13 @@ func (l *LocalLimiter) waitWindow(ctx context.Context, c *cell, key string, n in
 			l.mu.Unlock()
 			return err
 		}
-		retry := c.admit(now, n)
-		if retry == 0 {
+		l.noteLate(at, now)
+		c.extra = l.slack(now)
+		if c.admit(now, n) == 0 {
 			l.mu.Unlock()
 			return nil
 		}
-		d = c.queueAt(now, n) - now
+		at = c.queueAt(now, n)
 		l.mu.Unlock()
 	}
 }
