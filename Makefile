@@ -18,8 +18,17 @@ vet:
 race:
 	$(GO) test -race -count=1 $(PKGS)
 
-## test-contrib: contrib/redis (its tests start redis-server) and contrib/otel, each its own module.
+## test-contrib: the modules under contrib/ and cmd/, each its own (contrib/redis's tests start
+## redis-server: a missing one fails the run, TIM_SKIP_REDIS=1 skips them on purpose).
 test-contrib:
+	@if [ "$$TIM_SKIP_REDIS" = 1 ]; then \
+		echo "test-contrib: TIM_SKIP_REDIS=1: the contrib/redis tests that need redis-server are SKIPPED" >&2; \
+	elif ! command -v redis-server >/dev/null 2>&1; then \
+		echo "test-contrib: redis-server not found on PATH." >&2; \
+		echo "  The contrib/redis tests run a real redis-server: install it (Debian: apt-get install redis-server;" >&2; \
+		echo "  .ci/run does so) or set TIM_SKIP_REDIS=1 to skip them on purpose." >&2; \
+		exit 1; \
+	fi
 	cd contrib/redis && $(GO) vet ./... && $(GO) test -race -count=1 ./...
 	cd contrib/otel && $(GO) vet ./... && $(GO) test -race -count=1 ./...
 

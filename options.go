@@ -389,7 +389,9 @@ func WithConversationOptions(opts ...conversation.Option) Option {
 
 // NewLocalLimiter returns the in-process limiter the client uses by
 // default: per key (API path, or "openim/batchsendmsg#recipients"), any
-// window of Rate.Per admits at most Rate.N units, bursts queue. def applies
+// window of Rate.Per admits at most Rate.N units, counted at the times
+// requests are actually released (late timer wake-ups cannot release a
+// burst; a CPU-starved process sends more slowly instead), bursts queue. def applies
 // to every key not in overrides; a zero Rate disables limiting for a key.
 // The batch-recipient budget defaults to 12,000 a minute. Shared limiters
 // (contrib/redis) use it as their fallback.

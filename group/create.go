@@ -99,6 +99,9 @@ func (s *Service) checkCreate(r *CreateRequest) error {
 	if r.Name == "" {
 		return wire.Invalid("Name", "is empty")
 	}
+	if err := checkNameChars("Name", r.Name); err != nil {
+		return err
+	}
 	l := s.limits
 	for _, f := range [...]struct {
 		name, v string

@@ -10,6 +10,7 @@ import (
 	"github.com/timkit/tim/account"
 	"github.com/timkit/tim/api"
 
+	"github.com/timkit/tim/internal/ident"
 	"github.com/timkit/tim/internal/wire"
 )
 
@@ -344,6 +345,19 @@ func CheckGroupID(id string, t Type) error {
 	}
 	if strings.HasPrefix(id, reservedPrefix) {
 		return wire.Invalid(field, "must not start with %q (reserved for generated ids; only Community ids start with %q)", reservedPrefix, communityPrefix)
+	}
+	return nil
+}
+
+// checkNameChars refuses control characters (NUL, CR, LF, TAB, the rest
+// of C0 and C1, U+2028/U+2029) in a group or topic name: Tencent stores
+// them, and a NUL cuts the name short in clients written in C; a name is
+// one line. Invalid UTF-8 and the byte limit are checkText's.
+func checkNameChars(field, s string) error {
+	for i, r := range s {
+		if ident.IsControl(r) {
+			return wire.Invalid(field, "holds the control character U+%04X at byte %d", r, i)
+		}
 	}
 	return nil
 }

@@ -256,6 +256,11 @@ func (s *Service) checkUpdate(r *UpdateRequest) error {
 	if r.Name != nil && *r.Name == "" {
 		return wire.Invalid("Name", "is empty")
 	}
+	if r.Name != nil {
+		if err := checkNameChars("Name", *r.Name); err != nil {
+			return err
+		}
+	}
 	l := s.limits
 	for _, f := range [...]struct {
 		name  string

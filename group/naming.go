@@ -6,6 +6,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/timkit/tim/internal/ident"
 	"github.com/timkit/tim/internal/wire"
 )
 
@@ -129,12 +130,17 @@ func (f NameFormat) Fit(doctor, patient string, limit int) (string, error) {
 }
 
 // CleanName is the form in which a display name enters a group name:
-// invalid UTF-8 replaced by U+FFFD, control characters by spaces, and
-// surrounding white space trimmed.
+// invalid UTF-8 replaced by U+FFFD, control characters (C0, C1, U+2028,
+// U+2029) by spaces, bidirectional formatting characters (U+202A–U+202E,
+// U+2066–U+2069, U+200E, U+200F, U+061C) removed so that one name cannot
+// reorder the rest of the group name, and surrounding white space trimmed.
 func CleanName(s string) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	s = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
+		switch {
+		case ident.IsBidi(r):
+			return -1
+		case unicode.IsControl(r) || ident.IsControl(r):
 			return ' '
 		}
 		return r
@@ -143,30 +149,115 @@ func CleanName(s string) string {
 }
 
 // minCost is the fewest bytes s can be shown in: itself, or its first
-// character and the ellipsis.
+// character (grapheme cluster: a ZWJ emoji sequence or a letter with its
+// combining marks counts as one) and the ellipsis.
 func minCost(s string) int {
-	_, n := utf8.DecodeRuneInString(s)
-	return min(len(s), n+len(Ellipsis))
+	return min(len(s), firstCluster(s)+len(Ellipsis))
 }
 
 // shorten returns s if it fits in n bytes, else the longest prefix that
-// fits with the ellipsis after it, cut at a character boundary and without
-// trailing spaces. n must be at least minCost(s).
+// fits with the ellipsis after it, cut between two grapheme clusters (never
+// inside a ZWJ emoji sequence, a flag, or a letter and its combining marks)
+// and without trailing spaces. n must be at least minCost(s).
 func shorten(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
 	keep := n - len(Ellipsis)
-	for keep > 0 && !utf8.RuneStart(s[keep]) {
+	for keep > 0 && !clusterBoundary(s, keep) {
 		keep--
 	}
 	prefix := strings.TrimRightFunc(s[:keep], unicode.IsSpace)
 	if prefix == "" {
-		_, w := utf8.DecodeRuneInString(s)
-		prefix = s[:w]
+		prefix = s[:firstCluster(s)]
 	}
 	return prefix + Ellipsis
 }
+
+// firstCluster is the byte length of s's first grapheme cluster.
+func firstCluster(s string) int {
+	if s == "" {
+		return 0
+	}
+	_, i := utf8.DecodeRuneInString(s)
+	for i < len(s) && !clusterBoundary(s, i) {
+		_, w := utf8.DecodeRuneInString(s[i:])
+		i += w
+	}
+	return i
+}
+
+// clusterBoundary reports whether a grapheme cluster may end at byte i of
+// s (0 < i < len(s)), following the rules of Unicode's UAX #29 that matter
+// for names: no break inside a rune, before an extending character
+// (combining marks, ZWJ, ZWNJ, variation selectors, emoji modifiers, tag
+// characters), after a ZWJ, between the two regional indicators of a flag,
+// or inside a Hangul syllable written in jamo.
+func clusterBoundary(s string, i int) bool {
+	if i <= 0 || i >= len(s) {
+		return true
+	}
+	if !utf8.RuneStart(s[i]) {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	p, _ := utf8.DecodeLastRuneInString(s[:i])
+	switch {
+	case extends(r), p == 0x200d:
+		return false
+	case isRegionalIndicator(r) && isRegionalIndicator(p):
+		// Flags pair up from the start of a run of indicators.
+		n := 0
+		for j := i; j > 0; {
+			q, w := utf8.DecodeLastRuneInString(s[:j])
+			if !isRegionalIndicator(q) {
+				break
+			}
+			n++
+			j -= w
+		}
+		return n%2 == 0
+	case isHangulL(p) && (isHangulL(r) || isHangulV(r) || isHangulSyllable(r)):
+		return false
+	case (isHangulV(p) || isHangulLV(p)) && (isHangulV(r) || isHangulT(r)):
+		return false
+	case (isHangulT(p) || isHangulLVT(p)) && isHangulT(r):
+		return false
+	}
+	return true
+}
+
+// extends reports the characters that never start a grapheme cluster.
+func extends(r rune) bool {
+	switch {
+	case unicode.In(r, unicode.Mn, unicode.Me, unicode.Mc):
+		return true
+	case r == 0x200c || r == 0x200d: // ZWNJ, ZWJ
+		return true
+	case r >= 0xfe00 && r <= 0xfe0f, r >= 0xe0100 && r <= 0xe01ef: // variation selectors
+		return true
+	case r >= 0x1f3fb && r <= 0x1f3ff: // emoji skin-tone modifiers
+		return true
+	case r >= 0xe0020 && r <= 0xe007f: // tag characters (subdivision flags)
+		return true
+	case r == 0xff9e || r == 0xff9f: // halfwidth katakana voiced marks
+		return true
+	}
+	return false
+}
+
+func isRegionalIndicator(r rune) bool { return r >= 0x1f1e6 && r <= 0x1f1ff }
+
+func isHangulL(r rune) bool { return (r >= 0x1100 && r <= 0x115f) || (r >= 0xa960 && r <= 0xa97c) }
+func isHangulV(r rune) bool { return (r >= 0x1160 && r <= 0x11a7) || (r >= 0xd7b0 && r <= 0xd7c6) }
+func isHangulT(r rune) bool { return (r >= 0x11a8 && r <= 0x11ff) || (r >= 0xd7cb && r <= 0xd7fb) }
+
+func isHangulSyllable(r rune) bool { return r >= 0xac00 && r <= 0xd7a3 }
+
+// isHangulLV reports precomposed syllables without a final consonant.
+func isHangulLV(r rune) bool { return isHangulSyllable(r) && (r-0xac00)%28 == 0 }
+
+func isHangulLVT(r rune) bool { return isHangulSyllable(r) && (r-0xac00)%28 != 0 }
 
 // ConsultationName is the name the service gives a consultation group of
 // doctor and patient: its NameFormat fitted to Limits.Name.

@@ -104,8 +104,7 @@ func checkFit(t *testing.T, f group.NameFormat, doctor, patient string, limit in
 		// the format plus one character (and the ellipsis) of each name.
 		need := len(f.String()) - len(group.DoctorPlaceholder) - len(group.PatientPlaceholder)
 		for _, n := range []string{d, p} {
-			_, w := utf8.DecodeRuneInString(n)
-			need += min(len(n), w+len(group.Ellipsis))
+			need += min(len(n), group.FirstCluster(n)+len(group.Ellipsis))
 		}
 		if d != "" && p != "" && limit >= need {
 			t.Fatalf("Fit(%q, %q, %d) failed although it fits (need %d): %v", doctor, patient, limit, need, err)
@@ -119,9 +118,9 @@ func checkFit(t *testing.T, f group.NameFormat, doctor, patient string, limit in
 		t.Fatalf("Fit(%q, %q, %d) = %q: %d bytes", doctor, patient, limit, got, len(got))
 	}
 	for _, n := range []string{d, p} {
-		r, w := utf8.DecodeRuneInString(n)
-		if !strings.Contains(got, n[:w]) {
-			t.Fatalf("Fit(%q, %q, %d) = %q dropped the name %q (first rune %q)", doctor, patient, limit, got, n, r)
+		first := n[:group.FirstCluster(n)]
+		if !strings.Contains(got, first) {
+			t.Fatalf("Fit(%q, %q, %d) = %q dropped the name %q (first character %q)", doctor, patient, limit, got, n, first)
 		}
 	}
 	if len(f.String())-len(group.DoctorPlaceholder)-len(group.PatientPlaceholder)+len(d)+len(p) <= limit {

@@ -136,6 +136,11 @@ func (s *Service) topicWire(r *TopicRequest) (*topicWire, error) {
 }
 
 func (s *Service) checkTopicTexts(name, intro, notification, face, custom *string) error {
+	if name != nil {
+		if err := checkNameChars("TopicName", *name); err != nil {
+			return err
+		}
+	}
 	l := s.limits
 	for _, f := range [...]struct {
 		name  string

@@ -515,7 +515,7 @@ func checkElements(b Body) error {
 // checkUserIDAt checks element i of a list, naming it field[i]suffix only
 // when it fails (lists may hold thousands of ids).
 func checkUserIDAt(field string, i int, suffix, id string) error {
-	if id != "" && len(id) <= MaxUserIDBytes {
+	if wire.ValidUserID(id) {
 		return nil
 	}
 	return wire.CheckUserID(field+"["+strconv.Itoa(i)+"]"+suffix, id)

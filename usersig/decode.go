@@ -28,7 +28,9 @@ const (
 // 70003, 70009, 70013, 70014): nothing in it is verified.
 //
 // An Info holds every field of the sig, so it is as sensitive as the sig
-// itself; its String method leaves the signature out.
+// itself. Printing it with any fmt verb (%v %+v %#v %s %q) or logging it
+// through log/slog leaves the signature out; encoding/json keeps every
+// field, so marshal it only where the sig itself could go.
 type Info struct {
 	// Version is TLS.ver, "2.0" for sigs of this format ("" when absent).
 	Version string
@@ -59,8 +61,9 @@ func (i *Info) Expired(now time.Time) bool {
 }
 
 // String describes the sig for logs and error reports; the signature is left
-// out, so the result cannot be turned back into a working sig.
-func (i *Info) String() string {
+// out, so the result cannot be turned back into a working sig. The userbuf
+// shows as its length only.
+func (i Info) String() string {
 	b := make([]byte, 0, 160)
 	b = append(b, "usersig v"...)
 	b = append(b, i.Version...)

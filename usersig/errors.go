@@ -41,7 +41,8 @@ var (
 // "usersig: identifier is 40 bytes, limit is 32".
 var (
 	// ErrInvalidIdentifier rejects an identifier that is empty, longer than
-	// [MaxIdentifierLen] bytes, or not valid UTF-8.
+	// [MaxIdentifierLen] bytes, not valid UTF-8, blank, or holding a control
+	// or bidirectional formatting character (see [Generator.Gen]).
 	ErrInvalidIdentifier = errors.New("usersig: invalid identifier")
 	// ErrInvalidValidity rejects a validity shorter than one second (and a
 	// renew-before window of a [Signer] that is not shorter than its validity).

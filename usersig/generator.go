@@ -6,6 +6,8 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
+
+	"github.com/timkit/tim/internal/ident"
 )
 
 // Input limits of [Generator].
@@ -77,13 +79,19 @@ func (g *Generator) SDKAppID() uint64 { return g.sdkAppID }
 
 // String describes the Generator without its key.
 func (g *Generator) String() string {
+	if g == nil {
+		return "usersig.Generator(nil)"
+	}
 	return "usersig.Generator(sdkappid=" + strconv.FormatUint(g.sdkAppID, 10) + ")"
 }
 
 // Gen returns a UserSig for identifier, issued now and valid for validity
 // (whole seconds; the fraction is dropped). The identifier must be 1 to
-// [MaxIdentifierLen] bytes of valid UTF-8 (letters, digits, '_' and '-' are
-// recommended) and validity at least one second; otherwise the error wraps
+// [MaxIdentifierLen] bytes of valid UTF-8, not blank, without control
+// characters (NUL, CR, LF, the rest of C0 and C1) or bidirectional
+// formatting characters (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F,
+// U+061C) — the rule the REST calls apply to UserIDs; letters, digits, '_'
+// and '-' are recommended — and validity at least one second; otherwise the error wraps
 // [ErrInvalidIdentifier] or [ErrInvalidValidity]. Tencent's samples use 180
 // days; at least 24 hours is recommended.
 func (g *Generator) Gen(identifier string, validity time.Duration) (string, error) {
@@ -146,6 +154,9 @@ func checkIdentifier(identifier string) error {
 			" bytes, limit is "+strconv.Itoa(MaxIdentifierLen))
 	case !utf8.ValidString(identifier):
 		return newError(ErrInvalidIdentifier, "usersig: identifier is not valid UTF-8")
+	}
+	if p := ident.Problem(identifier); p != "" {
+		return newError(ErrInvalidIdentifier, "usersig: identifier "+p)
 	}
 	return nil
 }

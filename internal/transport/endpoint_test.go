@@ -49,7 +49,7 @@ func TestDeclarationDecidesBudgets(t *testing.T) {
 		{"rate key shared by two paths", api.Endpoint{Path: "a/b", RateKey: "shared", Safety: api.Idempotent}, 0, []string{"shared×1"}},
 		{"batch budget once, per-API unit per attempt",
 			api.Endpoint{Path: "a/b", Safety: api.Idempotent, Budget: api.BatchRecipientsKey}.Spending(500), 2,
-			[]string{"a/b×1", api.BatchRecipientsKey + "×500", "a/b×1", "a/b×1"}},
+			[]string{api.BatchRecipientsKey + "×500", "a/b×1", "a/b×1", "a/b×1"}},
 		{"units without a budget spend nothing more", api.Endpoint{Path: "a/b", Safety: api.Idempotent, Units: 9}, 0, []string{"a/b×1"}},
 	}
 	for _, tc := range tests {

@@ -118,10 +118,12 @@ func TestLimiterGivenUpWaitersDoNotStarveLaterCallers(t *testing.T) {
 	l := NewLocalLimiter(Rate{N: 200, Per: time.Second}, nil, nil)
 	var wg sync.WaitGroup
 	var refused atomic.Int32
+	start := make(chan struct{})
 	for i := 0; i < 4000; i++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			<-start
 			ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 			defer cancel()
 			if l.Wait(ctx, "k", 1) != nil {
@@ -129,11 +131,14 @@ func TestLimiterGivenUpWaitersDoNotStarveLaterCallers(t *testing.T) {
 			}
 		}()
 	}
+	close(start)
 	wg.Wait()
-	assert.Greater(t, refused.Load(), int32(3900), "most callers could not go within 50 ms")
-	start := time.Now()
+	// A precondition, loose because a loaded machine spreads 4,000
+	// goroutines' calls over a good part of a second.
+	require.Greater(t, refused.Load(), int32(3000), "most callers could not go within 50 ms")
+	begin := time.Now()
 	require.NoError(t, l.Wait(context.Background(), "k", 1))
-	assert.Less(t, time.Since(start), 200*time.Millisecond, "callers that gave up left no debt behind")
+	assert.Less(t, time.Since(begin), 200*time.Millisecond, "callers that gave up left no debt behind")
 }
 
 func TestLimiterRefusesAtOnceWhenDeadlineTooClose(t *testing.T) {
@@ -152,31 +157,31 @@ func TestLimiterRefusesAtOnceWhenDeadlineTooClose(t *testing.T) {
 // A refund must not hand back time that later bookings sit on.
 func TestLimiterCancelNeverOverAdmits(t *testing.T) {
 	t.Parallel()
-	base := time.Unix(1700000000, 0)
-	var now atomic.Int64
-	now.Store(base.UnixNano())
-	l := NewLocalLimiter(Rate{N: 100, Per: time.Second}, nil, func() time.Time { return time.Unix(0, now.Load()) })
-	var times []time.Time
-	book := func(n int) (time.Time, time.Time) {
-		d, end, ok := l.reserve("k", n, time.Time{})
+	c := newCell(Rate{N: 100, Per: time.Second})
+	var times []int64
+	book := func(n int) (int64, int64) {
+		at, end, ok := c.plan(0, n, 0)
 		require.True(t, ok)
-		return base.Add(d), end
+		return at, end
 	}
 	_, end := book(50) // a big booking that will be cancelled
 	for i := 0; i < 50; i++ {
 		at, _ := book(1)
 		times = append(times, at)
 	}
-	l.cancel("k", 50, end) // later bookings exist: nothing is handed back
+	c.unplan(0, 50, end) // later bookings exist: nothing is handed back
 	for i := 0; i < 200; i++ {
 		at, _ := book(1)
 		times = append(times, at)
 	}
-	assert.LessOrEqual(t, maxInWindow(times, time.Second), 100)
+	for i := 1; i < len(times); i++ {
+		assert.GreaterOrEqual(t, times[i], times[i-1]+c.interval-1, "the schedule never moved back")
+	}
 
 	// With nobody after it, the refund is taken.
-	l2 := NewLocalLimiter(Rate{N: 100, Per: time.Second}, nil, func() time.Time { return base })
-	_, end2, _ := l2.reserve("k", 500, time.Time{})
-	l2.cancel("k", 500, end2)
-	assert.Less(t, l2.Reserve("k", 1), 50*time.Millisecond)
+	c2 := newCell(Rate{N: 100, Per: time.Second})
+	_, end2, _ := c2.plan(0, 500, 0)
+	c2.unplan(0, 500, end2)
+	at, _, _ := c2.plan(0, 1, 0)
+	assert.Zero(t, at)
 }

@@ -214,13 +214,17 @@ func (t *Transport) call(ctx context.Context, e api.Endpoint, req, resp any) err
 	var lastErr error
 	var first time.Time // when the first attempt went out
 	for attempt := 1; ; attempt++ {
-		if err := t.waitLimiter(ctx, limitKey, safety, e.DedupWindow, first); err != nil {
-			return joinCtx(lastErr, err)
-		}
+		// The second budget (a minute's recipients) first, the per-API
+		// one last: each limiter counts its window at the time it
+		// releases, so the one with the short window must release right
+		// before the send.
 		if e.Units > 0 && e.Budget != "" && attempt == 1 {
 			if err := t.cfg.Limiter.Wait(ctx, e.Budget, e.Units); err != nil {
 				return joinCtx(lastErr, err)
 			}
+		}
+		if err := t.waitLimiter(ctx, limitKey, safety, e.DedupWindow, first); err != nil {
+			return joinCtx(lastErr, err)
 		}
 		var start time.Time
 		if t.debug(ctx) {

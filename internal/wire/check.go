@@ -1,22 +1,34 @@
 package wire
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/timkit/tim/internal/ident"
+)
 
 // MaxUserIDBytes is Tencent's limit on a UserID (32 bytes). The area
 // packages export it under their own names.
-const MaxUserIDBytes = 32
+const MaxUserIDBytes = ident.MaxBytes
 
-// CheckUserID checks one UserID: not empty and at most MaxUserIDBytes.
-// field names the JSON field in the error.
+// CheckUserID checks one UserID against the SDK's policy: 1 to
+// MaxUserIDBytes bytes of valid UTF-8, not blank, no control characters
+// (NUL, CR, LF, the rest of C0 and C1), no bidirectional formatting
+// characters (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C).
+// usersig applies the same rule to identifiers, so an id accepted here can
+// log in. field names the JSON field in the error.
 func CheckUserID(field, id string) error {
-	switch {
-	case id == "":
-		return Invalid(field, "is empty")
-	case len(id) > MaxUserIDBytes:
-		return Invalid(field, "%q is %d bytes, limit is %d", id, len(id), MaxUserIDBytes)
+	if ident.Valid(id) {
+		return nil
 	}
-	return nil
+	if id == "" {
+		return Invalid(field, "is empty")
+	}
+	return Invalid(field, "%q %s", id, ident.Problem(id))
 }
+
+// ValidUserID reports whether CheckUserID accepts id, without building an
+// error (for long lists).
+func ValidUserID(id string) bool { return ident.Valid(id) }
 
 // CheckUserIDs checks a list of UserIDs: at least one, each as CheckUserID
 // with the bad one named field[i].
@@ -25,7 +37,7 @@ func CheckUserIDs(field string, ids []string) error {
 		return Invalid(field, "no UserID given")
 	}
 	for i, id := range ids {
-		if id == "" || len(id) > MaxUserIDBytes {
+		if !ident.Valid(id) {
 			return CheckUserID(fmt.Sprintf("%s[%d]", field, i), id)
 		}
 	}

@@ -1,0 +1,4 @@
+package group
+
+// FirstCluster exposes firstCluster to the external tests.
+var FirstCluster = firstCluster
