@@ -1,7 +1,6 @@
 package transport
 
 import (
-	"bytes"
 	"encoding/json"
 	"math"
 	"testing"
@@ -26,7 +25,7 @@ func FuzzDecode(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, body []byte, status int) {
 		for _, resp := range []any{nil, &checkResp{}, &map[string]any{}} {
-			apiErr, err := decode("a/b", status, bytes.NewBuffer(body), resp)
+			apiErr, err := decode("a/b", status, body, resp, testSig)
 			if apiErr != nil && err != nil {
 				t.Fatalf("both an API error and a decode error")
 			}
