@@ -16,7 +16,7 @@ import (
 
 // Answers by command path; anything else gets the bare success envelope.
 var answers = map[string]string{
-	"openim/sendmsg":                   `{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0,"MsgTime":1700000000,"MsgKey":"827092_1287657_1700000000","MsgId":"144115212910394598-1700000000-1287657"}`,
+	"openim/sendmsg":                  `{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0,"MsgTime":1700000000,"MsgKey":"827092_1287657_1700000000","MsgId":"144115212910394598-1700000000-1287657"}`,
 	"im_open_login_svc/account_check": `{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","ResultItem":[{"UserID":"user_10086","ResultCode":0,"ResultInfo":"","AccountStatus":"Imported"}]}`,
 }
 
