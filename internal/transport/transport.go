@@ -280,8 +280,8 @@ func (t *Transport) call(ctx context.Context, e api.Endpoint, req, resp any, st 
 		if decoded {
 			resetResp(resp) // no field of an earlier answer survives into this one
 		}
-		out := t.roundTrip(ctx, e, attempt, payload, resp)
-		st.attempts++
+		st.attempts++ // round trips so far, renewals included: the observer's numbering
+		out := t.roundTrip(ctx, e, st.attempts, payload, resp)
 		st.status, st.code = out.status, codeOf(out.apiErr)
 		decoded = decoded || out.decoded
 		if out.err != nil {
@@ -292,7 +292,7 @@ func (t *Transport) call(ctx context.Context, e api.Endpoint, req, resp any, st 
 			if out.final || (safety == api.Unsafe && out.sent) {
 				return lastErr
 			}
-			if !t.wait(ctx, e, attempt, first, api.RetryTransport, 0, lastErr) {
+			if !t.wait(ctx, e, attempt, st.attempts, first, api.RetryTransport, 0, lastErr) {
 				return lastErr
 			}
 			continue
@@ -311,7 +311,7 @@ func (t *Transport) call(ctx context.Context, e api.Endpoint, req, resp any, st 
 			t.cfg.Signer.Invalidate(t.cfg.Admin)
 			if o := t.obs; o != nil {
 				o.Renewal(ctx, api.Renewal{Endpoint: e, Identifier: t.cfg.Admin})
-				o.Retry(ctx, api.Retry{Endpoint: e, Attempt: attempt + 1, Reason: api.RetryRenewal, Err: apiErr})
+				o.Retry(ctx, api.Retry{Endpoint: e, Attempt: st.attempts + 1, Reason: api.RetryRenewal, Err: apiErr})
 			}
 			attempt--
 			continue
@@ -335,7 +335,7 @@ func (t *Transport) call(ctx context.Context, e api.Endpoint, req, resp any, st 
 		if rateLimited {
 			reason = api.RetryRateLimited
 		}
-		if !t.wait(ctx, e, attempt, first, reason, out.retryAfter, apiErr) {
+		if !t.wait(ctx, e, attempt, st.attempts, first, reason, out.retryAfter, apiErr) {
 			return joinCtx(apiErr, ctx.Err())
 		}
 	}
@@ -345,7 +345,7 @@ func (t *Transport) call(ctx context.Context, e api.Endpoint, req, resp any, st 
 // the server's Retry-After (0 if none): the wait is never shorter, and a
 // Retry-After the context, the dedup window or MaxRetryAfter cannot cover
 // ends the call instead of resending early.
-func (t *Transport) wait(ctx context.Context, e api.Endpoint, attempt int, first time.Time, reason api.RetryReason, retryAfter time.Duration, cause error) bool {
+func (t *Transport) wait(ctx context.Context, e api.Endpoint, attempt, trips int, first time.Time, reason api.RetryReason, retryAfter time.Duration, cause error) bool {
 	if attempt >= t.retry.MaxAttempts {
 		return false
 	}
@@ -366,7 +366,7 @@ func (t *Transport) wait(ctx context.Context, e api.Endpoint, attempt int, first
 	}
 	t.log.WarnContext(ctx, "tim: retrying", "op", e.Path, "attempt", attempt+1, "after", d, "reason", string(reason), "cause", cause)
 	if o := t.obs; o != nil {
-		o.Retry(ctx, api.Retry{Endpoint: e, Attempt: attempt + 1, Reason: reason, Delay: d, Err: cause})
+		o.Retry(ctx, api.Retry{Endpoint: e, Attempt: trips + 1, Reason: reason, Delay: d, Err: cause})
 	}
 	return pause(ctx, d) == nil
 }
