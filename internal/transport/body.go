@@ -15,13 +15,11 @@ import (
 // buffer is a pooled response body.
 type buffer struct{ b []byte }
 
-// Sizes of the body buffers: the first read, the largest size a declared
-// Content-Length is trusted with up front, the largest buffer kept in the
-// pool.
+// Sizes of the body buffers: the first read, the largest buffer kept in
+// the pool.
 const (
-	minBuffer     = 4 << 10
-	presizeBuffer = 64 << 10
-	poolBuffer    = 1 << 20
+	minBuffer  = 4 << 10
+	poolBuffer = 1 << 20
 )
 
 var bufPool = sync.Pool{New: func() any { return &buffer{b: make([]byte, 0, minBuffer)} }}
@@ -39,14 +37,16 @@ func tooLarge(limit int64) error {
 
 // readCapped reads r (which declared size bytes, -1 if unknown) into a
 // pooled buffer, failing with ErrResponseTooLarge once more than limit
-// bytes arrive. The buffer grows by doubling but never beyond limit+1, so
-// the cap costs about the cap (issue 14 item 7: the old bytes.Buffer grew
-// to twice the cap); a declared size is trusted up to presizeBuffer only,
-// so a lying Content-Length costs nothing.
+// bytes arrive. A declared size (the caller refused one above limit) is
+// allocated once; an unknown one grows by doubling but never beyond
+// limit+1. Either way the buffer never exceeds the cap (issue 14 item 7:
+// the old bytes.Buffer grew to twice the cap): a declared size costs the
+// size, an undeclared one at most 1.5× the cap live while the last growth
+// copies.
 func readCapped(r io.Reader, size, limit int64) (*buffer, error) {
 	buf := bufPool.Get().(*buffer)
 	b := buf.b[:0]
-	if size >= 0 && size < presizeBuffer && int64(cap(b)) < size+1 {
+	if size >= 0 && size <= limit && int64(cap(b)) < size+1 {
 		b = make([]byte, 0, size+1) // +1: room to see EOF without growing
 	}
 	for {
