@@ -200,6 +200,11 @@ func WithHTTPClient(hc *http.Client) Option {
 	}
 }
 
+// ErrResponseTooLarge is matched (errors.Is) by a call whose answer was
+// larger than WithMaxResponseBytes allows. Such a call is not retried: the
+// same request would get the same answer.
+var ErrResponseTooLarge = transport.ErrResponseTooLarge
+
 // WithObserver sets the observer told about every call, attempt, retry,
 // limiter wait, usersig renewal and standby-host switch (contrib/otel
 // implements one for OpenTelemetry). Each hook receives the context of
@@ -377,6 +382,9 @@ func WithAdminSigValidity(d time.Duration) Option {
 }
 
 // WithMaxResponseBytes caps the size of a response body (default 16 MiB).
+// A larger answer (declared or read) fails the call at once with
+// ErrResponseTooLarge; it is not retried. Reading an answer costs at most
+// about the cap in memory.
 func WithMaxResponseBytes(n int64) Option {
 	return func(c *config) error {
 		if n < 1024 {
