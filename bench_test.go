@@ -10,8 +10,9 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"runtime"
+	"slices"
 	"strconv"
-	"sync/atomic"
+	"sync"
 	"testing"
 	"time"
 
@@ -251,13 +252,63 @@ func allocsPer(n int, f func()) (allocs, bytes float64) {
 	return float64(m1.Mallocs-m0.Mallocs) / float64(n), float64(m1.TotalAlloc-m0.TotalAlloc) / float64(n)
 }
 
-// reportRatios reports the time ratio of the interleaved loop and, from
-// blocks of calls measured after it, the allocation and byte ratios.
-func reportRatios(b *testing.B, sdkTime, bareTime time.Duration, calls int64, sdk, bare func()) {
-	b.ReportMetric(float64(bareTime.Nanoseconds())/float64(calls), "bare-ns/call")
-	b.ReportMetric(float64(sdkTime.Nanoseconds())/float64(calls), "sdk-ns/call")
-	b.ReportMetric(float64(sdkTime)/float64(bareTime), "x-bare")
+// timePair times one call of each side; which goes first alternates with
+// i, since the first of a pair pays for what the previous pair left (GC
+// assists, a cold cache).
+func timePair(i int, sdk, bare func()) (ds, db time.Duration) {
+	first, second := bare, sdk
+	if i%2 == 1 {
+		first, second = sdk, bare
+	}
+	t0 := time.Now()
+	first()
+	t1 := time.Now()
+	second()
+	d1, d2 := t1.Sub(t0), time.Since(t1)
+	if i%2 == 1 {
+		return d1, d2
+	}
+	return d2, d1
+}
+
+// pairTimes collects the single-call times of both sides.
+type pairTimes struct {
+	mu        sync.Mutex
+	sdk, bare []time.Duration
+}
+
+func (p *pairTimes) add(sdk, bare []time.Duration) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.sdk = append(p.sdk, sdk...)
+	p.bare = append(p.bare, bare...)
+}
+
+func median(d []time.Duration) time.Duration {
+	s := slices.Clone(d)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
+
+func sum(d []time.Duration) (t time.Duration) {
+	for _, x := range d {
+		t += x
+	}
+	return t
+}
+
+// reportRatios reports the time ratios of the interleaved calls (x-bare:
+// total time; x-bare-p50: median call, which a time slice lost to another
+// process on this shared machine does not move) and, from blocks of calls
+// measured after the loop, the allocation and byte ratios.
+func reportRatios(b *testing.B, p *pairTimes, sdk, bare func()) {
 	b.StopTimer()
+	st, bt := sum(p.sdk), sum(p.bare)
+	n := float64(len(p.sdk))
+	b.ReportMetric(float64(bt.Nanoseconds())/n, "bare-ns/call")
+	b.ReportMetric(float64(st.Nanoseconds())/n, "sdk-ns/call")
+	b.ReportMetric(float64(st)/float64(bt), "x-bare")
+	b.ReportMetric(float64(median(p.sdk))/float64(median(p.bare)), "x-bare-p50")
 	sa, sb := allocsPer(200, sdk)
 	ba, bb := allocsPer(200, bare)
 	b.ReportMetric(sa/ba, "allocs-x-bare")
@@ -273,16 +324,14 @@ func BenchmarkSendC2CRatio(b *testing.B) {
 	sdk, bare := sdkSend(b, base), bareSend(b, base)
 	sdk()
 	bare()
-	var sdkTime, bareTime time.Duration
-	for b.Loop() {
-		t0 := time.Now()
-		bare()
-		t1 := time.Now()
-		sdk()
-		sdkTime += time.Since(t1)
-		bareTime += t1.Sub(t0)
+	var st, bt []time.Duration
+	for i := 0; b.Loop(); i++ {
+		ds, db := timePair(i, sdk, bare)
+		st, bt = append(st, ds), append(bt, db)
 	}
-	reportRatios(b, sdkTime, bareTime, int64(b.N), sdk, bare)
+	var p pairTimes
+	p.add(st, bt)
+	reportRatios(b, &p, sdk, bare)
 }
 
 // BenchmarkSendC2CRatioParallel is SendC2CRatio with 16 goroutines, each
@@ -292,23 +341,15 @@ func BenchmarkSendC2CRatioParallel(b *testing.B) {
 	sdk, bare := sdkSend(b, base), bareSend(b, base)
 	sdk()
 	bare()
-	var sdkNanos, bareNanos, calls atomic.Int64
+	var p pairTimes
 	b.SetParallelism(max(1, 16/runtime.GOMAXPROCS(0)))
 	b.RunParallel(func(pb *testing.PB) {
-		var st, bt time.Duration
-		var n int64
-		for pb.Next() {
-			t0 := time.Now()
-			bare()
-			t1 := time.Now()
-			sdk()
-			st += time.Since(t1)
-			bt += t1.Sub(t0)
-			n++
+		var st, bt []time.Duration
+		for i := 0; pb.Next(); i++ {
+			ds, db := timePair(i, sdk, bare)
+			st, bt = append(st, ds), append(bt, db)
 		}
-		sdkNanos.Add(int64(st))
-		bareNanos.Add(int64(bt))
-		calls.Add(n)
+		p.add(st, bt)
 	})
-	reportRatios(b, time.Duration(sdkNanos.Load()), time.Duration(bareNanos.Load()), calls.Load(), sdk, bare)
+	reportRatios(b, &p, sdk, bare)
 }
