@@ -97,3 +97,23 @@ func median(d []time.Duration) time.Duration {
 	slices.Sort(s)
 	return s[len(s)/2]
 }
+
+// BenchmarkDoInMemory is one call without an observer over an in-memory
+// round tripper, reporting the median call; compared across builds (with
+// and without the observer hooks) it bounds what the unset hooks cost.
+func BenchmarkDoInMemory(b *testing.B) {
+	tr := benchTransport(b, nil)
+	ctx := context.Background()
+	req := map[string]string{"From_Account": "doctor1", "To_Account": "patient1"}
+	var resp benchResp
+	times := make([]time.Duration, 0, 1<<16)
+	b.ReportAllocs()
+	for b.Loop() {
+		t0 := time.Now()
+		if err := tr.Do(ctx, idem("openim/sendmsg"), req, &resp); err != nil {
+			b.Fatal(err)
+		}
+		times = append(times, time.Since(t0))
+	}
+	b.ReportMetric(float64(median(times).Nanoseconds()), "p50-ns")
+}
