@@ -191,3 +191,28 @@ func TestSecretsNeverPrinted(t *testing.T) {
 		assert.NotContains(t, s, "&identifier=", "a request query")
 	}
 }
+
+// TestWithHTTPClientNeverFollowsRedirects: a caller's client whose
+// CheckRedirect follows everything still never carries the usersig to the
+// host a 307 points at (issue 14 item 8); the 3xx is an *APIError.
+func TestWithHTTPClientNeverFollowsRedirects(t *testing.T) {
+	t.Parallel()
+	other := testkit.NewServer(t)
+	srv := testkit.NewServer(t)
+	srv.HandleRaw("im_open_login_svc/account_check", func(w http.ResponseWriter, r testkit.Request) {
+		w.Header().Set("Location", other.URL+"/v4/im_open_login_svc/account_check?"+r.Query.Encode())
+		w.WriteHeader(http.StatusTemporaryRedirect)
+	})
+	follows := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return nil }}
+	c, err := tim.New(testkit.AppID, testkit.Key, tim.WithBaseURL(srv.URL), tim.WithHTTPClient(follows))
+	require.NoError(t, err)
+	defer c.Close()
+	defer follows.CloseIdleConnections()
+	_, err = c.Account.Check(context.Background(), "u1")
+	var ae *tim.APIError
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, http.StatusTemporaryRedirect, ae.HTTPStatus)
+	assert.Empty(t, other.Requests(), "nothing reached the redirect target")
+	assert.Len(t, srv.Calls("im_open_login_svc/account_check"), 1, "a redirect is not retried")
+	assert.NotNil(t, follows.CheckRedirect, "the caller's client is not modified")
+}
