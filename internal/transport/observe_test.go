@@ -203,3 +203,26 @@ func TestNoObserverNoExtraAllocations(t *testing.T) {
 	assert.LessOrEqual(t, without, with, "an unset observer costs nothing a set one does not")
 	assert.InDelta(t, without, with, 0.5, "the hooks themselves allocate nothing")
 }
+
+// TestNoTimerContextUnderAnEarlierCallerDeadline: when the caller's
+// deadline ends the attempt first anyway, the attempt makes no timer
+// context of its own (issue 17: it is 5 allocations a call).
+func TestNoTimerContextUnderAnEarlierCallerDeadline(t *testing.T) {
+	rt := cannedRoundTripper(`{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":""}`)
+	tr, _ := newTransport(t, "http://tim.invalid", func(c *Config) { c.HTTPClient = &http.Client{Transport: rt} })
+	short, cancel := context.WithTimeout(context.Background(), time.Minute/2)
+	defer cancel()
+	long, cancelLong := context.WithTimeout(context.Background(), time.Hour)
+	defer cancelLong()
+	call := func(ctx context.Context) func() {
+		return func() {
+			if err := tr.Do(ctx, idem("a/b"), nil, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	tr.cfg.Timeout = time.Minute
+	own := testing.AllocsPerRun(200, call(long))
+	callers := testing.AllocsPerRun(200, call(short))
+	assert.GreaterOrEqual(t, own-callers, 4.0, "own timer context: %v allocs, caller's deadline: %v", own, callers)
+}
