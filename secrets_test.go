@@ -120,6 +120,11 @@ func TestSecretsNeverPrinted(t *testing.T) {
 		_, _ = w.Write([]byte(`{"ActionStatus":`))
 		panic(http.ErrAbortHandler)
 	})
+	// Expired even after the renewal: the renewal's error is returned.
+	srv.Handle("test_svc/always_expired", func(r testkit.Request) any {
+		count(r)
+		return testkit.Fail(70001, echo(r))
+	})
 	// Credentials rejected (the NotReady event carries the error).
 	srv.Handle("im_open_login_svc/account_delete", func(r testkit.Request) any {
 		count(r)
@@ -153,6 +158,9 @@ func TestSecretsNeverPrinted(t *testing.T) {
 	errs = append(errs, err)
 	_, err = c.Account.QueryOnlineStatus(ctx, []string{"u1"}, account.OnlineStatusOptions{})
 	require.Error(t, err)
+	errs = append(errs, err)
+	err = c.Do(ctx, tim.Endpoint{Path: "test_svc/always_expired", Safety: tim.Idempotent}, map[string]string{"k": "v"}, nil)
+	require.ErrorIs(t, err, tim.ErrUserSigExpired)
 	errs = append(errs, err)
 	_, err = c.Account.Delete(ctx, "u1")
 	require.Error(t, err)
