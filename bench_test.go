@@ -5,9 +5,14 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"runtime"
+	"slices"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -15,6 +20,8 @@ import (
 
 	"github.com/timkit/tim"
 	"github.com/timkit/tim/internal/testkit"
+	"github.com/timkit/tim/message"
+	"github.com/timkit/tim/usersig"
 )
 
 const checkAnswer = `{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","ResultItem":[{"UserID":"user_10086","ResultCode":0,"ResultInfo":"","AccountStatus":"Imported"}]}`
@@ -125,4 +132,224 @@ func BenchmarkAccountCheckRatio(b *testing.B) {
 	b.ReportMetric(float64(bareTime.Nanoseconds())/float64(b.N), "bare-ns/op")
 	b.ReportMetric(float64(sdkTime.Nanoseconds())/float64(b.N), "sdk-ns/op")
 	b.ReportMetric(float64(sdkTime)/float64(bareTime), "x-bare")
+}
+
+// The C2C send benchmarks of issue 17: the server runs in a process of its
+// own (testkit.ProcessServer), so time and allocations are the client's
+// alone. Run:
+//
+//	go test -run '^$' -bench 'SendC2C' -benchmem -count 7 .
+
+// sdkSend returns one C2C text send through the SDK.
+func sdkSend(b *testing.B, base string, opts ...tim.Option) func() {
+	c, err := tim.New(testkit.AppID, testkit.Key, append([]tim.Option{tim.WithBaseURL(base), tim.WithRateLimit(0)}, opts...)...)
+	require.NoError(b, err)
+	b.Cleanup(func() { _ = c.Close() })
+	ctx := context.Background()
+	return func() {
+		m := message.NewText(message.ConvC2C, "patient1", "Your prescription is ready.", message.WithSender("doctor1"))
+		if _, err := c.Message.Send(ctx, m); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// bareSend returns the identical request made by hand: a cached admin sig,
+// a fresh random in the URL, json.Marshal of the request, POST, read,
+// json.Unmarshal, check the envelope.
+func bareSend(b *testing.B, base string) func() {
+	gen, err := usersig.New(testkit.AppID, testkit.Key)
+	require.NoError(b, err)
+	sig, err := gen.Gen("administrator", 24*time.Hour)
+	require.NoError(b, err)
+	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+	b.Cleanup(hc.CloseIdleConnections)
+	prefix := base + "/v4/openim/sendmsg?sdkappid=" + strconv.Itoa(testkit.AppID) +
+		"&identifier=administrator&usersig=" + url.QueryEscape(sig) + "&random="
+	type text struct {
+		Text string `json:"Text"`
+	}
+	type elem struct {
+		MsgType    string `json:"MsgType"`
+		MsgContent text   `json:"MsgContent"`
+	}
+	type request struct {
+		From      string `json:"From_Account"`
+		To        string `json:"To_Account"`
+		MsgSeq    uint32 `json:"MsgSeq"`
+		MsgRandom uint32 `json:"MsgRandom"`
+		MsgBody   []elem `json:"MsgBody"`
+	}
+	type response struct {
+		ActionStatus string `json:"ActionStatus"`
+		ErrorCode    int    `json:"ErrorCode"`
+		ErrorInfo    string `json:"ErrorInfo"`
+		MsgTime      int64  `json:"MsgTime"`
+		MsgKey       string `json:"MsgKey"`
+		MsgID        string `json:"MsgId"`
+	}
+	ctx := context.Background()
+	return func() {
+		req := request{From: "doctor1", To: "patient1", MsgSeq: rand.Uint32(), MsgRandom: rand.Uint32(),
+			MsgBody: []elem{{"TIMTextElem", text{"Your prescription is ready."}}}}
+		body, err := json.Marshal(&req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		hr, err := http.NewRequestWithContext(ctx, http.MethodPost,
+			prefix+strconv.FormatUint(uint64(rand.Uint32()), 10)+"&contenttype=json", bytes.NewReader(body))
+		if err != nil {
+			b.Fatal(err)
+		}
+		hr.Header.Set("Content-Type", "application/json")
+		res, err := hc.Do(hr)
+		if err != nil {
+			b.Fatal(err)
+		}
+		raw, err := io.ReadAll(res.Body)
+		_ = res.Body.Close()
+		if err != nil {
+			b.Fatal(err)
+		}
+		var out response
+		if err := json.Unmarshal(raw, &out); err != nil {
+			b.Fatal(err)
+		}
+		if res.StatusCode != http.StatusOK || out.ErrorCode != 0 || out.MsgKey == "" {
+			b.Fatalf("bad answer %d %s", res.StatusCode, raw)
+		}
+	}
+}
+
+// BenchmarkSendC2C measures each client alone against the out-of-process
+// server, for allocations and bytes (this process holds only the client).
+func BenchmarkSendC2C(b *testing.B) {
+	base := testkit.ProcessServer(b)
+	b.Run("sdk", func(b *testing.B) {
+		send := sdkSend(b, base)
+		b.ReportAllocs()
+		for b.Loop() {
+			send()
+		}
+	})
+	b.Run("bare", func(b *testing.B) {
+		send := bareSend(b, base)
+		b.ReportAllocs()
+		for b.Loop() {
+			send()
+		}
+	})
+}
+
+// allocsPer returns the mean allocations and bytes of n calls of f.
+func allocsPer(n int, f func()) (allocs, bytes float64) {
+	var m0, m1 runtime.MemStats
+	runtime.ReadMemStats(&m0)
+	for range n {
+		f()
+	}
+	runtime.ReadMemStats(&m1)
+	return float64(m1.Mallocs-m0.Mallocs) / float64(n), float64(m1.TotalAlloc-m0.TotalAlloc) / float64(n)
+}
+
+// timePair times one call of each side; which goes first alternates with
+// i, since the first of a pair pays for what the previous pair left (GC
+// assists, a cold cache).
+func timePair(i int, sdk, bare func()) (ds, db time.Duration) {
+	first, second := bare, sdk
+	if i%2 == 1 {
+		first, second = sdk, bare
+	}
+	t0 := time.Now()
+	first()
+	t1 := time.Now()
+	second()
+	d1, d2 := t1.Sub(t0), time.Since(t1)
+	if i%2 == 1 {
+		return d1, d2
+	}
+	return d2, d1
+}
+
+// pairTimes collects the single-call times of both sides.
+type pairTimes struct {
+	mu        sync.Mutex
+	sdk, bare []time.Duration
+}
+
+func (p *pairTimes) add(sdk, bare []time.Duration) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.sdk = append(p.sdk, sdk...)
+	p.bare = append(p.bare, bare...)
+}
+
+func median(d []time.Duration) time.Duration {
+	s := slices.Clone(d)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
+
+func sum(d []time.Duration) (t time.Duration) {
+	for _, x := range d {
+		t += x
+	}
+	return t
+}
+
+// reportRatios reports the time ratios of the interleaved calls (x-bare:
+// total time; x-bare-p50: median call, which a time slice lost to another
+// process on this shared machine does not move) and, from blocks of calls
+// measured after the loop, the allocation and byte ratios.
+func reportRatios(b *testing.B, p *pairTimes, sdk, bare func()) {
+	b.StopTimer()
+	st, bt := sum(p.sdk), sum(p.bare)
+	n := float64(len(p.sdk))
+	b.ReportMetric(float64(bt.Nanoseconds())/n, "bare-ns/call")
+	b.ReportMetric(float64(st.Nanoseconds())/n, "sdk-ns/call")
+	b.ReportMetric(float64(st)/float64(bt), "x-bare")
+	b.ReportMetric(float64(median(p.sdk))/float64(median(p.bare)), "x-bare-p50")
+	sa, sb := allocsPer(200, sdk)
+	ba, bb := allocsPer(200, bare)
+	b.ReportMetric(sa/ba, "allocs-x-bare")
+	b.ReportMetric(sb/bb, "bytes-x-bare")
+}
+
+// BenchmarkSendC2CRatio alternates the SDK and the bare client call by
+// call in one loop, against the out-of-process server, so load on a shared
+// machine hits both alike; x-bare is the SDK's time as a multiple of the
+// bare client's.
+func BenchmarkSendC2CRatio(b *testing.B) {
+	base := testkit.ProcessServer(b)
+	sdk, bare := sdkSend(b, base), bareSend(b, base)
+	sdk()
+	bare()
+	var st, bt []time.Duration
+	for i := 0; b.Loop(); i++ {
+		ds, db := timePair(i, sdk, bare)
+		st, bt = append(st, ds), append(bt, db)
+	}
+	var p pairTimes
+	p.add(st, bt)
+	reportRatios(b, &p, sdk, bare)
+}
+
+// BenchmarkSendC2CRatioParallel is SendC2CRatio with 16 goroutines, each
+// alternating the two clients call by call.
+func BenchmarkSendC2CRatioParallel(b *testing.B) {
+	base := testkit.ProcessServer(b)
+	sdk, bare := sdkSend(b, base), bareSend(b, base)
+	sdk()
+	bare()
+	var p pairTimes
+	b.SetParallelism(max(1, 16/runtime.GOMAXPROCS(0)))
+	b.RunParallel(func(pb *testing.PB) {
+		var st, bt []time.Duration
+		for i := 0; pb.Next(); i++ {
+			ds, db := timePair(i, sdk, bare)
+			st, bt = append(st, ds), append(bt, db)
+		}
+		p.add(st, bt)
+	})
+	reportRatios(b, &p, sdk, bare)
 }

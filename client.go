@@ -43,7 +43,7 @@ type Client struct {
 	// Lifecycle events are queued by the request path and delivered after
 	// the call returns, outside any lock, in order (see flush).
 	pendingMu sync.Mutex
-	pending   []event.Event
+	pending   []pendingEvent
 	emitMu    sync.Mutex
 
 	// Account imports, checks, deletes and kicks accounts, and reads online state.
@@ -142,6 +142,7 @@ func New(sdkAppID uint64, secretKey string, opts ...Option) (*Client, error) {
 		Limiter:          limiter,
 		Logger:           log,
 		MaxResponseBytes: cfg.maxResponse,
+		Observer:         cfg.observer,
 		OnAuth:           c.onAuth,
 		After:            c.afterCall,
 		Now:              cfg.now,
@@ -241,18 +242,27 @@ func (c *Client) Login(ctx context.Context) (*LoginResult, error) {
 	return &LoginResult{Identifier: c.admin}, nil
 }
 
+// pendingEvent is a lifecycle event with the context of the call that
+// caused it: its values (trace ids) reach the handlers, its cancellation
+// does not (the call may be over when they run).
+type pendingEvent struct {
+	ctx context.Context
+	ev  event.Event
+}
+
 // onAuth follows Tencent's verdict on the credentials after every answered
 // request and queues the lifecycle events of the transitions; afterCall
 // delivers them once the call has returned.
-func (c *Client) onAuth(err error) {
+func (c *Client) onAuth(ctx context.Context, err error) {
 	// The state change and its event are recorded together, so the queue's
 	// order is the order of the transitions even when calls race.
 	c.pendingMu.Lock()
 	defer c.pendingMu.Unlock()
 	if err == nil {
 		if c.state.Swap(stateReady) != stateReady {
-			c.log.Info("tim: ready", "sdkappid", c.appID, "admin", c.admin)
-			c.pending = append(c.pending, &event.Ready{SDKAppID: c.appID, Identifier: c.admin, At: c.now()})
+			c.log.InfoContext(ctx, "tim: ready", "sdkappid", c.appID, "admin", c.admin)
+			c.pending = append(c.pending, pendingEvent{context.WithoutCancel(ctx),
+				&event.Ready{SDKAppID: c.appID, Identifier: c.admin, At: c.now()}})
 		}
 		return
 	}
@@ -262,20 +272,21 @@ func (c *Client) onAuth(err error) {
 		if errors.As(err, &ae) {
 			ev.Code = ae.Code
 		}
-		c.log.Warn("tim: credentials rejected", "sdkappid", c.appID, "admin", c.admin, "code", ev.Code, "err", err)
-		c.pending = append(c.pending, ev)
+		c.log.WarnContext(ctx, "tim: credentials rejected", "sdkappid", c.appID, "admin", c.admin, "code", ev.Code, "err", err)
+		c.pending = append(c.pending, pendingEvent{context.WithoutCancel(ctx), ev})
 	}
 }
 
-func (c *Client) pop() event.Event {
+func (c *Client) pop() (pendingEvent, bool) {
 	c.pendingMu.Lock()
 	defer c.pendingMu.Unlock()
 	if len(c.pending) == 0 {
-		return nil
+		return pendingEvent{}, false
 	}
 	e := c.pending[0]
+	c.pending[0] = pendingEvent{} // the queue keeps no context alive
 	c.pending = c.pending[1:]
-	return e
+	return e, true
 }
 
 func (c *Client) hasPending() bool {
@@ -285,22 +296,23 @@ func (c *Client) hasPending() bool {
 }
 
 // afterCall runs when any call returns, typed or raw.
-func (c *Client) afterCall() {
+func (c *Client) afterCall(context.Context) {
 	if c.hasPending() {
 		c.flush()
 	}
 }
 
-// flush delivers queued lifecycle events in order. One goroutine delivers
-// at a time; a handler that calls back into the client finds the delivery
-// busy and returns, and its own events are delivered by the loop below.
+// flush delivers queued lifecycle events in order, each with the context
+// of the call that caused it. One goroutine delivers at a time; a handler
+// that calls back into the client finds the delivery busy and returns, and
+// its own events are delivered by the loop below.
 func (c *Client) flush() {
 	for c.hasPending() {
 		if !c.emitMu.TryLock() {
 			return
 		}
-		for e := c.pop(); e != nil; e = c.pop() {
-			c.events.Emit(context.Background(), e)
+		for p, ok := c.pop(); ok; p, ok = c.pop() {
+			c.events.Emit(p.ctx, p.ev)
 		}
 		c.emitMu.Unlock()
 	}

@@ -3,12 +3,8 @@ module github.com/timkit/tim
 go 1.26
 
 require (
-	github.com/go-resty/resty/v2 v2.17.2
 	github.com/stretchr/testify v1.12.1
 	go.uber.org/goleak v1.3.0
 )
 
-require (
-	go.yaml.in/yaml/v3 v3.0.5 // indirect
-	golang.org/x/net v0.43.0 // indirect
-)
+require go.yaml.in/yaml/v3 v3.0.5 // indirect

@@ -92,6 +92,7 @@ type config struct {
 	standbySet    bool
 	admin         string
 	httpClient    *http.Client
+	observer      api.Observer
 	timeout       time.Duration
 	retry         RetryPolicy
 	limiter       Limiter
@@ -185,13 +186,35 @@ func WithAdmin(identifier string) Option {
 	}
 }
 
-// WithHTTPClient sets the HTTP client (it is copied, never modified).
+// WithHTTPClient sets the HTTP client (it is copied, never modified). The
+// copy's CheckRedirect is replaced: the SDK never follows a redirect, even
+// when hc would (it would carry the admin usersig to another host); a 3xx
+// answer is an *APIError with its HTTP status.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) error {
 		if hc == nil {
 			return wire.Invalid("WithHTTPClient", "nil client")
 		}
 		c.httpClient = hc
+		return nil
+	}
+}
+
+// ErrResponseTooLarge is matched (errors.Is) by a call whose answer was
+// larger than WithMaxResponseBytes allows. Such a call is not retried: the
+// same request would get the same answer.
+var ErrResponseTooLarge = transport.ErrResponseTooLarge
+
+// WithObserver sets the observer told about every call, attempt, retry,
+// limiter wait, usersig renewal and standby-host switch (contrib/otel
+// implements one for OpenTelemetry). Each hook receives the context of
+// the call. Without it nothing is observed and nothing is paid.
+func WithObserver(o api.Observer) Option {
+	return func(c *config) error {
+		if o == nil {
+			return wire.Invalid("WithObserver", "nil observer")
+		}
+		c.observer = o
 		return nil
 	}
 }
@@ -359,6 +382,9 @@ func WithAdminSigValidity(d time.Duration) Option {
 }
 
 // WithMaxResponseBytes caps the size of a response body (default 16 MiB).
+// A larger answer (declared or read) fails the call at once with
+// ErrResponseTooLarge; it is not retried. Reading an answer costs at most
+// about the cap in memory.
 func WithMaxResponseBytes(n int64) Option {
 	return func(c *config) error {
 		if n < 1024 {

@@ -22,7 +22,8 @@ const module = "github.com/timkit/tim"
 
 // moduleDeps runs one `go list` over the module's packages and returns,
 // for each (by path inside the module, "" for the root), the module
-// packages it links and whether it links resty.
+// packages it links and the packages outside the standard library and the
+// module that it links.
 func moduleDeps(t *testing.T) map[string]linked {
 	t.Helper()
 	out, err := exec.Command("go", "list", "-f", "{{.ImportPath}} {{join .Deps \" \"}}", module+"/...").Output()
@@ -33,10 +34,10 @@ func moduleDeps(t *testing.T) map[string]linked {
 		var l linked
 		for _, p := range f[1:] {
 			switch {
-			case strings.HasPrefix(p, "github.com/go-resty/"):
-				l.resty = true
 			case p == module || strings.HasPrefix(p, module+"/"):
 				l.ours = append(l.ours, rel(p))
+			case strings.Contains(strings.Split(p, "/")[0], "."):
+				l.foreign = append(l.foreign, p)
 			}
 		}
 		all[rel(f[0])] = l
@@ -45,16 +46,17 @@ func moduleDeps(t *testing.T) map[string]linked {
 }
 
 type linked struct {
-	ours  []string
-	resty bool
+	ours    []string
+	foreign []string // outside the standard library and this module
 }
 
 func rel(p string) string { return strings.TrimPrefix(strings.TrimPrefix(p, module), "/") }
 
 // TestImportsReadTopDown holds the layout of DESIGN.md: root → area
 // packages → leaves (api, usersig, internal helpers); area packages and
-// the webhook never reach the transport (so they do not link resty); test
-// helpers are linked by no library package.
+// the webhook never reach the transport; test helpers are linked by no
+// library package; the core links nothing outside the standard library
+// (the transport is net/http since issue 17 removed resty).
 func TestImportsReadTopDown(t *testing.T) {
 	t.Parallel()
 	all := moduleDeps(t)
@@ -63,18 +65,15 @@ func TestImportsReadTopDown(t *testing.T) {
 		pkg := module + "/" + p
 		l, ok := all[p]
 		require.True(t, ok, "go list did not list %s", pkg)
-		ours, resty := l.ours, l.resty
+		ours := l.ours
+		assert.Empty(t, l.foreign, "%s links packages outside the standard library", pkg)
 		for _, d := range ours {
 			assert.False(t, strings.HasPrefix(d, "internal/testkit"), "%s links the test-only %s", pkg, d)
 			if p != "" {
 				assert.NotEqual(t, "", d, "%s imports the root package", pkg)
 			}
 		}
-		switch p {
-		case "", "internal/transport":
-			assert.True(t, resty, "%s sends through resty", pkg)
-		default:
-			assert.False(t, resty, "%s links resty: only the transport may", pkg)
+		if p != "" && p != "internal/transport" {
 			assert.NotContains(t, ours, "internal/transport", "%s reaches the transport", pkg)
 		}
 		if p == "api" {

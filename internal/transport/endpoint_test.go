@@ -82,7 +82,7 @@ func TestAfterRunsOnEveryReturn(t *testing.T) {
 	srv := testkit.NewServer(t)
 	srv.Handle("fail/code", func(testkit.Request) any { return testkit.Fail(10004, "bad") })
 	var after atomic.Int32
-	tr, _ := newTransport(t, srv.URL, func(c *Config) { c.After = func() { after.Add(1) } })
+	tr, _ := newTransport(t, srv.URL, func(c *Config) { c.After = func(context.Context) { after.Add(1) } })
 	ctx := context.Background()
 	require.NoError(t, tr.Do(ctx, idem("a/b"), nil, nil))
 	require.Error(t, tr.Do(ctx, idem("fail/code"), nil, nil))

@@ -1,8 +1,14 @@
 // Package transport is the SDK's one request path to the Tencent Cloud IM
 // REST API: URL and query (cached admin usersig, fresh random), JSON body,
-// rate limiting, the HTTP round trip (resty, kept inside this package),
-// a capped body read, one decode of the envelope, error mapping, retries
-// with backoff, usersig renewal, standby-host failover and redaction.
+// rate limiting, the HTTP round trip (net/http directly), a capped body
+// read, one decode of the envelope, error mapping, retries with backoff
+// (Retry-After honoured), usersig renewal, standby-host failover,
+// redaction and the api.Observer hooks.
+//
+// resty was removed in issue 17: configured to do nothing but hand the
+// request to net/http it still cost ~8 µs and 14 allocations per call, more
+// than the whole budget of 1.15× a bare net/http client (see NOTES.md and
+// BENCHMARKS.md, "issue 17").
 package transport
 
 import (
@@ -11,7 +17,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"math/rand/v2"
 	"net"
@@ -20,11 +25,8 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/go-resty/resty/v2"
 
 	"github.com/timkit/tim/api"
 	"github.com/timkit/tim/internal/wire"
@@ -43,9 +45,12 @@ type Config struct {
 	Signer   Signer
 	// BaseURL is the primary endpoint, e.g. "https://console.tim.qq.com".
 	BaseURL string
-	// StandbyURL, when set, is tried when BaseURL fails at DNS or connect level.
+	// StandbyURL, when set, is tried when BaseURL fails at DNS, connect or
+	// TLS-certificate level (all prove the request was not sent).
 	StandbyURL string
 	// HTTPClient is copied, never modified. Nil: a pooled keep-alive client.
+	// Its CheckRedirect is replaced in the copy: a redirect is never
+	// followed (it would carry the usersig to another host).
 	HTTPClient *http.Client
 	// Timeout bounds one attempt (default 5 s; Tencent's own budget is 3 s).
 	Timeout time.Duration
@@ -56,31 +61,39 @@ type Config struct {
 	Limiter Limiter
 	// Logger receives debug and warning records; nil is silent.
 	Logger *slog.Logger
-	// MaxResponseBytes caps a response body (default 16 MiB).
+	// MaxResponseBytes caps a response body (default 16 MiB). A larger
+	// answer fails the call at once with ErrResponseTooLarge (not retried).
 	MaxResponseBytes int64
+	// Observer, when set, is told about every call, attempt, retry,
+	// limiter wait, renewal and host switch. Nil costs nothing.
+	Observer api.Observer
 	// OnAuth, when set, is told after every answered request whether
-	// Tencent accepted the credentials (nil) or rejected them (the error).
-	OnAuth func(err error)
-	// After, when set, runs when a call returns (the client delivers the
-	// lifecycle events OnAuth queued, outside the request path).
-	After func()
+	// Tencent accepted the credentials (nil) or rejected them (the error),
+	// with the context of the call that got the answer.
+	OnAuth func(ctx context.Context, err error)
+	// After, when set, runs when a call returns, with the call's context
+	// (the client delivers the lifecycle events OnAuth queued, outside the
+	// request path).
+	After func(ctx context.Context)
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 }
 
 // Transport sends REST calls. It is safe for concurrent use.
 type Transport struct {
-	cfg        Config
-	rc         *resty.Client
-	hc         *http.Client // the client resty sends with (a copy of the caller's, or ours)
-	ownHTTP    bool         // hc's transport is ours to close
-	closed     atomic.Bool
-	retry      RetryPolicy
-	log        *slog.Logger
-	query      string // "?sdkappid=…&identifier=…&usersig="
-	primary    string // BaseURL + "/v4/"
-	standby    string
-	preferStby atomic.Int64 // unix nanos until which the standby host goes first
+	cfg         Config
+	hc          *http.Client // a copy of the caller's, or ours
+	ownHTTP     bool         // hc's transport is ours to close
+	closed      atomic.Bool
+	retry       RetryPolicy
+	log         *slog.Logger
+	obs         api.Observer
+	query       string // "?sdkappid=…&identifier=…&usersig="
+	primary     string // BaseURL + "/v4/"
+	standby     string
+	primaryHost string // for the observer: host only
+	standbyHost string
+	preferStby  atomic.Int64 // unix nanos until which the standby host goes first
 }
 
 // DefaultTimeout is the per-attempt timeout: above Tencent's 3 s budget.
@@ -88,6 +101,21 @@ const DefaultTimeout = 5 * time.Second
 
 // DefaultMaxResponseBytes caps response bodies.
 const DefaultMaxResponseBytes = 16 << 20
+
+// MaxRetryAfter is the longest Retry-After the SDK waits for. A server
+// asking for more ends the call with its answer; so does one asking for
+// more than the context or, for a deduplicated send, Tencent's dedup
+// window leaves.
+const MaxRetryAfter = time.Minute
+
+// standbyStickiness is how long calls go to the standby host first after
+// the primary failed.
+const standbyStickiness = 30 * time.Second
+
+// ErrResponseTooLarge is matched (errors.Is) by a call whose answer is
+// larger than Config.MaxResponseBytes. Such a call is not retried: the
+// server answered, and the same request would get the same answer.
+var ErrResponseTooLarge = errors.New("response too large")
 
 // New validates cfg and builds a Transport.
 func New(cfg Config) (*Transport, error) {
@@ -123,7 +151,7 @@ func New(cfg Config) (*Transport, error) {
 	var hc *http.Client
 	own := cfg.HTTPClient == nil
 	if !own {
-		c := *cfg.HTTPClient // resty may fill in fields: never touch the caller's
+		c := *cfg.HTTPClient // never touch the caller's
 		hc = &c
 	} else {
 		hc = &http.Client{Transport: &http.Transport{
@@ -136,39 +164,43 @@ func New(cfg Config) (*Transport, error) {
 			TLSHandshakeTimeout: 5 * time.Second,
 		}}
 	}
-	if hc.CheckRedirect == nil {
-		// Tencent never redirects API calls; following one would resend the
-		// usersig somewhere else.
-		hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	}
-	rc := resty.NewWithClient(hc)
-	rc.SetLogger(silentLogger{})
-	rc.SetDebug(false)
-	rc.SetRetryCount(0) // resty would resend POSTs blindly: retries are ours
-	rc.SetHeader("Content-Type", "application/json")
+	// Tencent never redirects API calls; following one would resend the
+	// usersig somewhere else. A caller's own CheckRedirect is overridden in
+	// our copy (issue 14 item 8): the 3xx is answered as an *api.Error.
+	hc.CheckRedirect = noRedirect
 
 	q := "?sdkappid=" + strconv.FormatUint(cfg.SDKAppID, 10) +
 		"&identifier=" + url.QueryEscape(cfg.Admin) + "&usersig="
 	t := &Transport{
-		cfg:     cfg,
-		rc:      rc,
-		hc:      hc,
-		ownHTTP: own,
-		retry:   retry,
-		log:     log,
-		query:   q,
-		primary: strings.TrimRight(cfg.BaseURL, "/") + "/v4/",
+		cfg:         cfg,
+		hc:          hc,
+		ownHTTP:     own,
+		retry:       retry,
+		log:         log,
+		obs:         cfg.Observer,
+		query:       q,
+		primary:     strings.TrimRight(cfg.BaseURL, "/") + "/v4/",
+		primaryHost: hostOf(cfg.BaseURL),
 	}
 	if cfg.StandbyURL != "" {
 		t.standby = strings.TrimRight(cfg.StandbyURL, "/") + "/v4/"
+		t.standbyHost = hostOf(cfg.StandbyURL)
 	}
 	return t, nil
 }
 
+func noRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
+// hostOf returns the host of a base URL, for the observer (no path, no query).
+func hostOf(base string) string {
+	if u, err := url.Parse(base); err == nil && u.Host != "" {
+		return u.Host
+	}
+	return ""
+}
+
 // Limiter returns the limiter in use.
 func (t *Transport) Limiter() Limiter { return t.cfg.Limiter }
-
-var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // Close makes every later call fail with api.ErrClosed and closes the idle
 // connections of the HTTP transport the SDK made (a caller's WithHTTPClient
@@ -180,20 +212,40 @@ func (t *Transport) Close() {
 	}
 }
 
+// callStats is what the observer's CallEnd reports besides the error.
+type callStats struct {
+	attempts int
+	status   int
+	code     int
+}
+
 // Do implements api.Doer: it sends req (marshalled to JSON; nil sends {})
 // to v4/<e.Path> and decodes the answer into resp (which may be nil). A
 // failed envelope becomes an *api.Error even under HTTP 200. Everything
 // about the call besides the request comes from e: the resend safety, the
 // dedup window, the limiter budgets.
 func (t *Transport) Do(ctx context.Context, e api.Endpoint, req, resp any) error {
-	err := t.call(ctx, e, req, resp)
+	var st callStats
+	var err error
+	if o := t.obs; o != nil {
+		start := time.Now()
+		c := api.Call{Endpoint: e, Start: start}
+		ctx = o.CallStart(ctx, c)
+		err = t.call(ctx, e, req, resp, &st)
+		o.CallEnd(ctx, c, api.CallResult{
+			Attempts: st.attempts, HTTPStatus: st.status, Code: st.code,
+			Family: api.FamilyName(err), Err: err, Duration: time.Since(start),
+		})
+	} else {
+		err = t.call(ctx, e, req, resp, &st)
+	}
 	if t.cfg.After != nil {
-		t.cfg.After()
+		t.cfg.After(ctx)
 	}
 	return err
 }
 
-func (t *Transport) call(ctx context.Context, e api.Endpoint, req, resp any) error {
+func (t *Transport) call(ctx context.Context, e api.Endpoint, req, resp any, st *callStats) error {
 	path := e.Path
 	if !api.ValidPath(path) {
 		return wire.Invalid("Endpoint.Path", "%q is not <service>/<command>", path)
@@ -209,8 +261,8 @@ func (t *Transport) call(ctx context.Context, e api.Endpoint, req, resp any) err
 		return fmt.Errorf("tim: %s: encoding request: %w", path, err)
 	}
 	safety := e.Resend()
-	limitKey := e.Limit()
 	renewed := false
+	decoded := false // resp holds an earlier answer: clear it before the next
 	var lastErr error
 	var first time.Time // when the first attempt went out
 	for attempt := 1; ; attempt++ {
@@ -219,50 +271,39 @@ func (t *Transport) call(ctx context.Context, e api.Endpoint, req, resp any) err
 		// releases, so the one with the short window must release right
 		// before the send.
 		if e.Units > 0 && e.Budget != "" && attempt == 1 {
-			if err := t.cfg.Limiter.Wait(ctx, e.Budget, e.Units); err != nil {
+			if err := t.limit(ctx, e.Budget, e.Units); err != nil {
 				return joinCtx(lastErr, err)
 			}
 		}
-		if err := t.waitLimiter(ctx, limitKey, safety, e.DedupWindow, first); err != nil {
+		if err := t.waitLimiter(ctx, e, first); err != nil {
 			return joinCtx(lastErr, err)
-		}
-		var start time.Time
-		if t.debug(ctx) {
-			start = time.Now()
 		}
 		if first.IsZero() {
 			first = time.Now()
 		}
-		status, body, sent, err := t.roundTrip(ctx, path, payload)
-		if err != nil {
-			if t.debug(ctx) {
-				t.log.DebugContext(ctx, "tim: request failed", "op", path, "attempt", attempt, "err", err, "elapsed", time.Since(start))
-			}
-			lastErr = fmt.Errorf("tim: %s: %w", path, err)
+		if decoded {
+			resetResp(resp) // no field of an earlier answer survives into this one
+		}
+		st.attempts++ // round trips so far, renewals included: the observer's numbering
+		out := t.roundTrip(ctx, e, st.attempts, payload, resp)
+		st.status, st.code = out.status, codeOf(out.apiErr)
+		decoded = decoded || out.decoded
+		if out.err != nil {
+			lastErr = out.err
 			if ctx.Err() != nil {
 				return joinCtx(lastErr, ctx.Err())
 			}
-			if safety == api.Unsafe && sent {
+			if out.final || (safety == api.Unsafe && out.sent) {
 				return lastErr
 			}
-			if !t.wait(ctx, e, attempt, first, false, lastErr) {
+			if !t.wait(ctx, e, attempt, st.attempts, first, api.RetryTransport, 0, lastErr) {
 				return lastErr
 			}
 			continue
 		}
-		if attempt > 1 {
-			resetResp(resp) // no field of an earlier answer survives into this one
-		}
-		apiErr, decErr := decode(path, status, body, resp)
-		releaseBody(body)
-		if t.debug(ctx) {
-			t.log.DebugContext(ctx, "tim: request done", "op", path, "attempt", attempt, "status", status, "code", codeOf(apiErr), "elapsed", time.Since(start))
-		}
-		if decErr != nil {
-			return decErr
-		}
+		apiErr := out.apiErr
 		if apiErr == nil {
-			t.auth(nil)
+			t.auth(ctx, nil)
 			return nil
 		}
 		lastErr = apiErr
@@ -272,16 +313,20 @@ func (t *Transport) call(ctx context.Context, e api.Endpoint, req, resp any) err
 			// make a new one and try once more.
 			renewed = true
 			t.cfg.Signer.Invalidate(t.cfg.Admin)
+			if o := t.obs; o != nil {
+				o.Renewal(ctx, api.Renewal{Endpoint: e, Identifier: t.cfg.Admin})
+				o.Retry(ctx, api.Retry{Endpoint: e, Attempt: st.attempts + 1, Reason: api.RetryRenewal, Err: apiErr})
+			}
 			attempt--
 			continue
 		case errors.Is(apiErr, api.ErrUserSigExpired) || wire.CredentialRejected(apiErr):
-			t.auth(apiErr)
+			t.auth(ctx, apiErr)
 			return apiErr
 		}
 		if apiErr.HTTPStatus == http.StatusOK {
 			// Tencent answered with a business error: the credentials were
 			// accepted. A gateway's 5xx proves nothing either way.
-			t.auth(nil)
+			t.auth(ctx, nil)
 		}
 		if !apiErr.Retryable() {
 			return apiErr
@@ -290,18 +335,31 @@ func (t *Transport) call(ctx context.Context, e api.Endpoint, req, resp any) err
 		if safety == api.Unsafe && !rateLimited {
 			return apiErr
 		}
-		if !t.wait(ctx, e, attempt, first, rateLimited, apiErr) {
+		reason := api.RetryServerBusy
+		if rateLimited {
+			reason = api.RetryRateLimited
+		}
+		if !t.wait(ctx, e, attempt, st.attempts, first, reason, out.retryAfter, apiErr) {
 			return joinCtx(apiErr, ctx.Err())
 		}
 	}
 }
 
-// wait sleeps before the next attempt; false means give up.
-func (t *Transport) wait(ctx context.Context, e api.Endpoint, attempt int, first time.Time, rateLimited bool, cause error) bool {
+// wait sleeps before the next attempt; false means give up. retryAfter is
+// the server's Retry-After (0 if none): the wait is never shorter, and a
+// Retry-After the context, the dedup window or MaxRetryAfter cannot cover
+// ends the call instead of resending early.
+func (t *Transport) wait(ctx context.Context, e api.Endpoint, attempt, trips int, first time.Time, reason api.RetryReason, retryAfter time.Duration, cause error) bool {
 	if attempt >= t.retry.MaxAttempts {
 		return false
 	}
-	d := t.retry.backoff(attempt+1, rateLimited)
+	d := t.retry.backoff(attempt+1, reason == api.RetryRateLimited)
+	if retryAfter > 0 {
+		if retryAfter > MaxRetryAfter {
+			return false
+		}
+		d = max(d, retryAfter)
+	}
 	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < d {
 		return false // the context would end before the retry: stop now
 	}
@@ -310,25 +368,41 @@ func (t *Transport) wait(ctx context.Context, e api.Endpoint, attempt int, first
 		// be delivered twice: stop while the dedup window still covers it.
 		return false
 	}
-	t.log.WarnContext(ctx, "tim: retrying", "op", e.Path, "attempt", attempt+1, "after", d, "cause", cause)
-	return sleep(ctx, d) == nil
+	t.log.WarnContext(ctx, "tim: retrying", "op", e.Path, "attempt", attempt+1, "after", d, "reason", string(reason), "cause", cause)
+	if o := t.obs; o != nil {
+		o.Retry(ctx, api.Retry{Endpoint: e, Attempt: trips + 1, Reason: reason, Delay: d, Err: cause})
+	}
+	return pause(ctx, d) == nil
+}
+
+// limit is one Limiter.Wait, reported to the observer.
+func (t *Transport) limit(ctx context.Context, key string, n int) error {
+	o := t.obs
+	if o == nil {
+		return t.cfg.Limiter.Wait(ctx, key, n)
+	}
+	start := time.Now()
+	err := t.cfg.Limiter.Wait(ctx, key, n)
+	o.LimiterWait(ctx, api.LimiterWait{Key: key, Units: n, Waited: time.Since(start), Err: err})
+	return err
 }
 
 // waitLimiter waits for the request's turn. A resend of a Deduped call must
 // still go out inside Tencent's dedup window, so its wait is cut off where
 // the window (less one attempt's timeout) closes; past that, giving up is
 // safer than a resend Tencent would deliver a second time.
-func (t *Transport) waitLimiter(ctx context.Context, key string, safety api.Safety, window time.Duration, first time.Time) error {
-	if safety != api.Deduped || first.IsZero() {
-		return t.cfg.Limiter.Wait(ctx, key, 1)
+func (t *Transport) waitLimiter(ctx context.Context, e api.Endpoint, first time.Time) error {
+	key := e.Limit()
+	if e.Resend() != api.Deduped || first.IsZero() {
+		return t.limit(ctx, key, 1)
 	}
-	last := first.Add(window - t.cfg.Timeout)
+	last := first.Add(e.DedupWindow - t.cfg.Timeout)
 	if !time.Now().Before(last) {
 		return errDedupWindow
 	}
 	lctx, cancel := context.WithDeadline(ctx, last)
 	defer cancel()
-	if err := t.cfg.Limiter.Wait(lctx, key, 1); err != nil {
+	if err := t.limit(lctx, key, 1); err != nil {
 		if ctx.Err() == nil {
 			return errDedupWindow
 		}
@@ -360,9 +434,9 @@ func (t *Transport) debug(ctx context.Context) bool {
 	return t.log.Enabled(ctx, slog.LevelDebug)
 }
 
-func (t *Transport) auth(err error) {
+func (t *Transport) auth(ctx context.Context, err error) {
 	if t.cfg.OnAuth != nil {
-		t.cfg.OnAuth(err)
+		t.cfg.OnAuth(ctx, err)
 	}
 }
 
@@ -383,39 +457,105 @@ func codeOf(e *api.Error) int {
 	return e.Code
 }
 
+// outcome is how one attempt ended (on one host, or on the primary and
+// then the standby).
+type outcome struct {
+	status     int
+	apiErr     *api.Error    // Tencent's or a gateway's failure answer
+	retryAfter time.Duration // the server's Retry-After on 429/503
+	err        error         // transport or decode failure, wrapped and redacted
+	sent       bool          // err: the request may have reached a server
+	final      bool          // err: do not retry (oversize answer, TLS certificate, undecodable)
+	decoded    bool          // resp was written to
+}
+
 // roundTrip makes one attempt, on the standby host as well when the
-// primary cannot be reached. sent reports whether the request may have
-// reached a server.
-func (t *Transport) roundTrip(ctx context.Context, path string, payload []byte) (status int, body *bytes.Buffer, sent bool, err error) {
+// primary provably never got the request (DNS, connect, TLS certificate).
+func (t *Transport) roundTrip(ctx context.Context, e api.Endpoint, n int, payload []byte, resp any) outcome {
 	sig, err := t.cfg.Signer.Sig(t.cfg.Admin)
 	if err != nil {
-		return 0, nil, false, fmt.Errorf("making admin usersig: %w", err)
+		return outcome{err: fmt.Errorf("tim: %s: making admin usersig: %w", e.Path, err)}
 	}
 	first, second := t.primary, t.standby
 	if second != "" && t.preferStby.Load() > t.cfg.Now().UnixNano() {
 		first, second = second, first
 	}
-	status, body, err = t.send(ctx, first, path, sig, payload)
-	if err == nil || !notSent(err) {
-		return status, body, err != nil, redact(err, sig)
+	out, raw := t.attempt(ctx, e, n, first, sig, payload, resp)
+	if raw == nil || !notSent(raw) || second == "" || ctx.Err() != nil {
+		return out
 	}
-	if second == "" || ctx.Err() != nil {
-		return 0, nil, false, redact(err, sig)
-	}
+	certFailed := certError(raw)
+	var from, to string
 	if first == t.primary {
-		t.preferStby.Store(t.cfg.Now().Add(30 * time.Second).UnixNano())
-		t.log.WarnContext(ctx, "tim: primary host unreachable, using standby", "op", path, "err", redact(err, sig))
+		t.preferStby.Store(t.cfg.Now().Add(standbyStickiness).UnixNano())
+		t.log.WarnContext(ctx, "tim: primary host unreachable, using standby", "op", e.Path, "err", out.err)
+		from, to = t.primaryHost, t.standbyHost
 	} else {
 		t.preferStby.Store(0)
+		from, to = t.standbyHost, t.primaryHost
 	}
-	status, body, err = t.send(ctx, second, path, sig, payload)
-	if err == nil {
-		return status, body, false, nil
+	if o := t.obs; o != nil {
+		o.HostSwitch(ctx, api.HostSwitch{From: from, To: to, ToStandby: second == t.standby, Err: out.err})
 	}
-	return 0, nil, !notSent(err), redact(err, sig)
+	out, raw = t.attempt(ctx, e, n, second, sig, payload, resp)
+	if raw != nil && (certFailed || certError(raw)) {
+		// A certificate that does not verify will not verify on a resend:
+		// neither host is tried again.
+		out.final = true
+	}
+	return out
 }
 
-func (t *Transport) send(ctx context.Context, base, path, sig string, payload []byte) (int, *bytes.Buffer, error) {
+// attempt sends to one host and decodes the answer. raw is the transport
+// error before redaction, for classification only (nil on an answer).
+func (t *Transport) attempt(ctx context.Context, e api.Endpoint, n int, base, sig string, payload []byte, resp any) (out outcome, raw error) {
+	o := t.obs
+	var a api.Attempt
+	var start time.Time
+	if o != nil || t.debug(ctx) {
+		start = time.Now()
+	}
+	if o != nil {
+		a = api.Attempt{Endpoint: e, Number: n, Host: t.primaryHost, Standby: base == t.standby && base != t.primary}
+		if a.Standby {
+			a.Host = t.standbyHost
+		}
+		ctx = o.AttemptStart(ctx, a)
+	}
+	status, body, retryAfter, err := t.send(ctx, base, e.Path, sig, payload)
+	if err != nil {
+		out = outcome{err: fmt.Errorf("tim: %s: %w", e.Path, redact(err, sig)), sent: !notSent(err),
+			final: errors.Is(err, ErrResponseTooLarge) || certError(err)}
+		raw = err
+	} else {
+		out.status, out.retryAfter, out.decoded = status, retryAfter, true
+		out.apiErr, out.err = decode(e.Path, status, body.b, resp, sig)
+		out.final = out.err != nil
+		body.release()
+	}
+	if t.debug(ctx) {
+		if out.err != nil {
+			t.log.DebugContext(ctx, "tim: request failed", "op", e.Path, "attempt", n, "err", out.err, "elapsed", time.Since(start))
+		} else {
+			t.log.DebugContext(ctx, "tim: request done", "op", e.Path, "attempt", n, "status", status, "code", codeOf(out.apiErr), "elapsed", time.Since(start))
+		}
+	}
+	if o != nil {
+		r := api.AttemptResult{HTTPStatus: out.status, Code: codeOf(out.apiErr), Err: out.err, Duration: time.Since(start)}
+		if out.apiErr != nil {
+			r.Err = out.apiErr
+		}
+		o.AttemptEnd(ctx, a, r)
+	}
+	return out, raw
+}
+
+// jsonContentType is shared by every request: nothing in net/http writes
+// to a request's header values.
+var jsonContentType = []string{"application/json"}
+
+// send makes one HTTP round trip and reads the answer (capped).
+func (t *Transport) send(ctx context.Context, base, path, sig string, payload []byte) (int, *buffer, time.Duration, error) {
 	var sb strings.Builder
 	sb.Grow(len(base) + len(path) + len(t.query) + len(sig) + 40)
 	sb.WriteString(base)
@@ -423,71 +563,71 @@ func (t *Transport) send(ctx context.Context, base, path, sig string, payload []
 	sb.WriteString(t.query)
 	sb.WriteString(sig)
 	sb.WriteString("&random=")
-	sb.WriteString(strconv.FormatUint(uint64(rand.Uint32()), 10))
+	var num [10]byte
+	sb.Write(strconv.AppendUint(num[:0], uint64(rand.Uint32()), 10))
 	sb.WriteString("&contenttype=json")
 
-	actx, cancel := context.WithTimeout(ctx, t.cfg.Timeout)
+	actx, cancel := t.attemptContext(ctx)
 	defer cancel()
-	r := t.rc.R()
-	r.SetContext(actx)
-	// A fresh reader per attempt: resty's own retries are off, so the
-	// reader is read exactly once, and a resend (ours) gets a new one over
-	// the same bytes — TestRetryResendsIdenticalBody holds us to that. It
-	// spares resty's two copies of a []byte body.
-	r.SetBody(bytes.NewReader(payload))
-	r.SetDoNotParseResponse(true)
-	res, err := r.Execute(http.MethodPost, sb.String())
+	// A fresh reader per attempt: a resend gets a new one over the same
+	// bytes (TestRetryResendsIdenticalBody holds us to that).
+	req, err := http.NewRequestWithContext(actx, http.MethodPost, sb.String(), bytes.NewReader(payload))
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, 0, err
 	}
-	raw := res.RawBody()
-	defer raw.Close()
-	buf := bufPool.Get().(*bytes.Buffer)
-	buf.Reset()
-	if err := readCapped(buf, raw, t.cfg.MaxResponseBytes); err != nil {
-		releaseBody(buf)
-		return 0, nil, err
+	req.Header["Content-Type"] = jsonContentType
+	res, err := t.hc.Do(req)
+	if err != nil {
+		return 0, nil, 0, err
 	}
-	return res.StatusCode(), buf, nil
+	defer res.Body.Close()
+	if res.ContentLength > t.cfg.MaxResponseBytes {
+		return 0, nil, 0, tooLarge(t.cfg.MaxResponseBytes)
+	}
+	buf, err := readCapped(res.Body, res.ContentLength, t.cfg.MaxResponseBytes)
+	if err != nil {
+		return 0, nil, 0, err
+	}
+	var ra time.Duration
+	if res.StatusCode == http.StatusTooManyRequests || res.StatusCode == http.StatusServiceUnavailable {
+		ra = retryAfter(res.Header.Get("Retry-After"), t.cfg.Now())
+	}
+	return res.StatusCode, buf, ra, nil
 }
 
-// readCapped reads r into buf, failing once more than limit bytes arrive.
-func readCapped(buf *bytes.Buffer, r io.Reader, limit int64) error {
-	for {
-		if int64(buf.Len()) > limit {
-			return fmt.Errorf("response larger than %d bytes", limit)
-		}
-		buf.Grow(4096)
-		b := buf.AvailableBuffer()
-		n, err := r.Read(b[:cap(b)])
-		buf.Write(b[:n])
-		if err == io.EOF {
-			if int64(buf.Len()) > limit {
-				return fmt.Errorf("response larger than %d bytes", limit)
-			}
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("reading response: %w", err)
-		}
+// attemptContext bounds one attempt by Config.Timeout. When the caller's
+// deadline comes first anyway, the caller's context is used as it is: a
+// timer context costs allocations (issue 17) and would change nothing.
+func (t *Transport) attemptContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	if dl, ok := ctx.Deadline(); ok && time.Until(dl) <= t.cfg.Timeout {
+		return ctx, noCancel
 	}
+	return context.WithTimeout(ctx, t.cfg.Timeout)
 }
 
-func releaseBody(b *bytes.Buffer) {
-	if b != nil && b.Cap() <= 1<<20 {
-		bufPool.Put(b)
-	}
-}
+func noCancel() {}
 
-// notSent reports whether err proves the request never reached a server:
-// name resolution or connection set-up failed.
-func notSent(err error) bool {
-	var dnsErr *net.DNSError
-	if errors.As(err, &dnsErr) {
-		return true
+// retryAfter parses a Retry-After value: delay-seconds or an HTTP date
+// (RFC 9110 §10.2.3). Invalid or past values are 0.
+func retryAfter(v string, now time.Time) time.Duration {
+	if v == "" {
+		return 0
 	}
-	var opErr *net.OpError
-	return errors.As(err, &opErr) && opErr.Op == "dial"
+	if s, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64); err == nil {
+		if s <= 0 {
+			return 0
+		}
+		if s > int64(MaxRetryAfter/time.Second)*1000 {
+			return MaxRetryAfter * 1000 // far beyond any cap: no overflow
+		}
+		return time.Duration(s) * time.Second
+	}
+	if at, err := http.ParseTime(v); err == nil {
+		if d := at.Sub(now); d > 0 {
+			return d
+		}
+	}
+	return 0
 }
 
 func marshal(req any) ([]byte, error) {
@@ -510,16 +650,29 @@ func marshal(req any) ([]byte, error) {
 	return b, nil
 }
 
+// apiError builds the *api.Error of a failed answer. Tencent's ErrorInfo
+// is outside text: a gateway or server may echo the request URL into it,
+// so it is redacted (the usersig sent, anything shaped like one, any URL
+// query) before it is stored (issue 14 item 1).
+func apiError(path string, status int, env *api.Envelope, sig string) *api.Error {
+	e := &api.Error{Op: path, HTTPStatus: status}
+	if env != nil {
+		e.Code = env.ErrorCode
+		e.Info = redactString(env.ErrorInfo, sig)
+	}
+	return e
+}
+
 // decode turns a response into (APIError, nil), (nil, nil) after filling
-// resp, or (nil, err) when the body cannot be decoded.
-func decode(path string, status int, body *bytes.Buffer, resp any) (*api.Error, error) {
-	b := body.Bytes()
+// resp, or (nil, err) when the body cannot be decoded. sig is the usersig
+// the request carried, redacted from any text kept.
+func decode(path string, status int, b []byte, resp any, sig string) (*api.Error, error) {
 	if status != http.StatusOK {
 		var env api.Envelope
 		if json.Unmarshal(b, &env) == nil && env.Failed() {
-			return &api.Error{Op: path, HTTPStatus: status, Code: env.ErrorCode, Info: env.ErrorInfo}, nil
+			return apiError(path, status, &env, sig), nil
 		}
-		return &api.Error{Op: path, HTTPStatus: status}, nil
+		return apiError(path, status, nil, sig), nil
 	}
 	if e, ok := resp.(api.Enveloped); ok {
 		err := json.Unmarshal(b, resp)
@@ -528,33 +681,26 @@ func decode(path string, status int, body *bytes.Buffer, resp any) (*api.Error, 
 			// A field drifted in type; the envelope may still say why.
 			var only api.Envelope
 			if json.Unmarshal(b, &only) == nil && only.Failed() {
-				return &api.Error{Op: path, HTTPStatus: status, Code: only.ErrorCode, Info: only.ErrorInfo}, nil
+				return apiError(path, status, &only, sig), nil
 			}
-			return nil, fmt.Errorf("tim: %s: decoding response: %w", path, err)
+			return nil, fmt.Errorf("tim: %s: decoding response: %w", path, redact(err, sig))
 		}
 		if env.Failed() {
-			return &api.Error{Op: path, HTTPStatus: status, Code: env.ErrorCode, Info: env.ErrorInfo}, nil
+			return apiError(path, status, env, sig), nil
 		}
 		return nil, nil
 	}
 	var env api.Envelope
 	if err := json.Unmarshal(b, &env); err != nil {
-		return nil, fmt.Errorf("tim: %s: decoding response: %w", path, err)
+		return nil, fmt.Errorf("tim: %s: decoding response: %w", path, redact(err, sig))
 	}
 	if env.Failed() {
-		return &api.Error{Op: path, HTTPStatus: status, Code: env.ErrorCode, Info: env.ErrorInfo}, nil
+		return apiError(path, status, &env, sig), nil
 	}
 	if resp != nil {
 		if err := json.Unmarshal(b, resp); err != nil {
-			return nil, fmt.Errorf("tim: %s: decoding response: %w", path, err)
+			return nil, fmt.Errorf("tim: %s: decoding response: %w", path, redact(err, sig))
 		}
 	}
 	return nil, nil
 }
-
-// silentLogger keeps resty quiet: its messages may carry the request URL.
-type silentLogger struct{}
-
-func (silentLogger) Errorf(string, ...any) {}
-func (silentLogger) Warnf(string, ...any)  {}
-func (silentLogger) Debugf(string, ...any) {}

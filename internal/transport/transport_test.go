@@ -321,7 +321,7 @@ func TestExpiredSigRenewedOnce(t *testing.T) {
 	var mu sync.Mutex
 	tr, s := newTransport(t, srv.URL, func(c *Config) {
 		c.Retry = &NoRetry // renewal does not depend on the retry budget
-		c.OnAuth = func(err error) { mu.Lock(); auth = append(auth, err); mu.Unlock() }
+		c.OnAuth = func(_ context.Context, err error) { mu.Lock(); auth = append(auth, err); mu.Unlock() }
 	})
 	require.NoError(t, tr.Do(context.Background(), idem("a/b"), nil, nil))
 	assert.Equal(t, 1, s.invalidated)
@@ -344,7 +344,7 @@ func TestCredentialRejectionReported(t *testing.T) {
 	srv := testkit.NewServer(t)
 	srv.Handle("a/b", func(testkit.Request) any { return testkit.Fail(70009, "bad key") })
 	var got error
-	tr, _ := newTransport(t, srv.URL, func(c *Config) { c.OnAuth = func(err error) { got = err } })
+	tr, _ := newTransport(t, srv.URL, func(c *Config) { c.OnAuth = func(_ context.Context, err error) { got = err } })
 	err := tr.Do(context.Background(), idem("a/b"), nil, nil)
 	assert.ErrorIs(t, err, api.ErrUserSigInvalid)
 	assert.ErrorIs(t, got, api.ErrUserSigInvalid)
@@ -512,7 +512,7 @@ func TestGateway5xxSaysNothingAboutCredentials(t *testing.T) {
 	srv.HandleRaw("a/b", func(w http.ResponseWriter, _ testkit.Request) { w.WriteHeader(http.StatusBadGateway) })
 	srv.Handle("a/c", func(testkit.Request) any { return testkit.Fail(10004, "bad") })
 	calls := 0
-	tr, _ := newTransport(t, srv.URL, func(c *Config) { c.OnAuth = func(error) { calls++ } })
+	tr, _ := newTransport(t, srv.URL, func(c *Config) { c.OnAuth = func(context.Context, error) { calls++ } })
 	assert.Error(t, tr.Do(context.Background(), idem("a/b"), nil, nil))
 	assert.Zero(t, calls, "a proxy's 502 neither proves nor refutes the credentials")
 	assert.Error(t, tr.Do(context.Background(), idem("a/c"), nil, nil))
