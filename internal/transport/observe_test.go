@@ -123,7 +123,7 @@ func TestObserverSequences(t *testing.T) {
 				c.Retry = &RetryPolicy{MaxAttempts: 2, BaseDelay: time.Millisecond, RateLimitDelay: time.Millisecond}
 			},
 			err: true,
-			want: []string{"call openim/batchsendmsg", "limiter openim/batchsendmsg 1", "limiter " + api.BatchRecipientsKey + " 3",
+			want: []string{"call openim/batchsendmsg", "limiter " + api.BatchRecipientsKey + " 3", "limiter openim/batchsendmsg 1",
 				"attempt 1 standby=false", "attempt-end 1 status=200 code=60007 err=true", "retry 2 rate_limited",
 				"limiter openim/batchsendmsg 1", "attempt 2 standby=false", "attempt-end 2 status=200 code=60007 err=true",
 				"end attempts=2 status=200 code=60007 family=rate_limited err=true"},
