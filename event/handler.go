@@ -439,6 +439,15 @@ func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}()
 
+	// The read deadline is set at arrival, before any answer: whatever
+	// the answer, the server drains the body it leaves unread, and that
+	// too must end within the budget.
+	budget := h.afterBudget
+	if before {
+		budget = h.budget
+	}
+	deadlineSet := setReadDeadline(w, x.start.Add(budget))
+
 	if r.Method != http.MethodPost {
 		w.Header()["Allow"] = allowPost
 		x.fail(http.StatusMethodNotAllowed, api.VerdictBadRequest, nil)
@@ -469,11 +478,7 @@ func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// Verified (or unsigned by choice). From here on a before callback is
 	// always answered with a decision: the fallback when its body cannot
 	// be read or parsed, so WithFallback(Reject) fails closed.
-	budget := h.afterBudget
-	if before {
-		budget = h.budget
-	}
-	body, status, rerr := h.readBody(w, r, x.start.Add(budget))
+	body, status, rerr := h.readBody(w, r, x.start.Add(budget), deadlineSet)
 	if status != 0 {
 		if before {
 			h.failClosed(x, cmd, rerr)
@@ -606,18 +611,15 @@ func flushWriter(w http.ResponseWriter) {
 // Content-Length: the buffer starts small and grows by doubling up to the
 // cap, so a client declaring 1 GiB and sending 1 byte costs a few hundred
 // bytes.
-func (h *Webhook) readBody(w http.ResponseWriter, r *http.Request, deadline time.Time) ([]byte, int, error) {
+func (h *Webhook) readBody(w http.ResponseWriter, r *http.Request, deadline time.Time, deadlineSet bool) ([]byte, int, error) {
 	if r.Body == nil || r.Body == http.NoBody {
+		if deadlineSet {
+			setReadDeadline(w, time.Time{})
+		}
 		return nil, 0, nil
 	}
 	if r.ContentLength > h.maxBody {
 		return nil, http.StatusRequestEntityTooLarge, errBodyLarge
-	}
-	deadlineSet := setReadDeadline(w, deadline)
-	if deadlineSet {
-		// Clear it once read: the server's background read of the next
-		// request must not hit it while the handlers still run.
-		defer setReadDeadline(w, time.Time{})
 	}
 	size := int64(initialBody)
 	if r.ContentLength >= 0 && r.ContentLength < size {
@@ -638,6 +640,13 @@ func (h *Webhook) readBody(w http.ResponseWriter, r *http.Request, deadline time
 			return nil, http.StatusRequestEntityTooLarge, errBodyLarge
 		}
 		if err == io.EOF {
+			if deadlineSet {
+				// Clear it once read: the server's background read of
+				// the next request must not hit it while the handlers
+				// still run. On failure it stays, so that the server's
+				// own draining of the body is bounded too.
+				setReadDeadline(w, time.Time{})
+			}
 			return buf, 0, nil
 		}
 		if err != nil {
