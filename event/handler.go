@@ -363,6 +363,40 @@ type exchange struct {
 
 	mu   sync.Mutex
 	done bool
+
+	// The after-budget timer, made once per pooled exchange and re-armed
+	// per request; cmd and budget are for its log line.
+	timer  *time.Timer
+	armed  bool
+	cmd    Command
+	budget time.Duration
+}
+
+// exchanges recycles exchanges and their timers: an after callback costs
+// no timer allocation.
+var exchanges = sync.Pool{New: func() any {
+	x := new(exchange)
+	x.timer = time.AfterFunc(time.Hour, x.overrun)
+	x.timer.Stop()
+	return x
+}}
+
+// overrun answers Tencent when an after callback's handlers outlast the
+// budget; they go on.
+func (x *exchange) overrun() {
+	x.h.d.log.WarnContext(x.ctx, "tim/event: callback handlers exceeded the budget; answered, they go on",
+		"command", string(x.cmd), "budget", x.budget.String())
+	x.answer(http.StatusOK, okAnswer, api.CallbackResult{Verdict: api.VerdictFailed, Err: errBudget}, true)
+}
+
+// release returns x to the pool unless its timer may still fire.
+func (x *exchange) release() {
+	if x.armed && !x.timer.Stop() {
+		return // fired or firing: it keeps x (done is set, so it writes nothing)
+	}
+	timer := x.timer
+	*x = exchange{timer: timer}
+	exchanges.Put(x)
 }
 
 // answer writes status and body once, then tells the observer; flush
@@ -417,7 +451,9 @@ func (x *exchange) decide(cmd Command, dec Decision, verdict api.CallbackVerdict
 
 // ServeHTTP implements http.Handler.
 func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	x := &exchange{h: h, w: w, ctx: r.Context(), start: time.Now()}
+	x := exchanges.Get().(*exchange)
+	x.h, x.w, x.ctx, x.start = h, w, r.Context(), time.Now()
+	defer x.release()
 	var q callbackQuery
 	qok := q.parse(r.URL.RawQuery)
 	cmd := Command(q.command)
@@ -551,14 +587,13 @@ func (h *Webhook) serveAfter(x *exchange, hctx context.Context, cb Callback, bud
 	if wait <= 0 {
 		wait = time.Nanosecond
 	}
-	cmd := cb.Command()
-	t := time.AfterFunc(wait, func() {
-		h.d.log.WarnContext(x.ctx, "tim/event: callback handlers exceeded the budget; answered, they go on",
-			"command", string(cmd), "budget", budget.String())
-		x.answer(http.StatusOK, okAnswer, api.CallbackResult{Verdict: api.VerdictFailed, Err: errBudget}, true)
-	})
+	x.cmd, x.budget = cb.Command(), budget
+	x.armed = true
+	x.timer.Reset(wait)
 	dup, panicked := h.dispatch(hctx, cb)
-	t.Stop()
+	if x.timer.Stop() {
+		x.armed = false
+	}
 	res := api.CallbackResult{Verdict: api.VerdictAccepted}
 	switch {
 	case panicked > 0:
