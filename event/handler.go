@@ -245,17 +245,36 @@ type Webhook struct {
 // WithToken("") (an unset environment variable, typically), WithToken
 // together with WithoutSignature, or any other bad option.
 //
+// Time is counted from the request's arrival. A read deadline is set on
+// the connection then (through http.ResponseController's unwrapping; a
+// ResponseWriter that supports none reads without one), so a body that
+// trickles in is cut off within the budget. The body buffer grows with
+// the bytes that arrive, never sized by Content-Length.
+//
 // Accepted callbacks get Tencent's envelope
-// {"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0} after the handlers of
-// an "after" callback returned (keep them short, or hand work to a queue:
-// Tencent waits about 2 s). Unknown commands are acknowledged and
-// dispatched as *UnknownCallback. A panicking handler is recovered and the
-// request still answered.
+// {"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0} when the handlers of
+// an "after" callback have returned or, at the latest, when
+// WithAfterBudget (1.5 s from arrival) runs out; a body that has not
+// arrived by then gets 408. Handlers still running at that point go on,
+// on the request's goroutine, and ServeHTTP returns when they do.
+// Unknown commands are acknowledged and dispatched as *UnknownCallback. A
+// panicking handler or DedupStore is recovered and the request still
+// answered; a failing or panicking store counts as "not seen", so the
+// derived events are delivered rather than lost.
 //
 // "Before" callbacks (BeforeCallback) are answered with the decision of the
-// decider registered by Decide, within the WithBeforeBudget budget, else
-// with the fallback decision; their On handlers run after the answer, on
-// another goroutine.
+// decider registered by Decide, within the WithBeforeBudget budget (1.5 s
+// from arrival, the body's reading included), else with the fallback
+// decision. Once the signature has verified, a before callback is always
+// answered with a decision: a body that is too large, late, truncated or
+// unparsable gets the fallback too, so WithFallback(Reject(…)) fails
+// closed. Deciders run on goroutines bounded by WithMaxDeciders; their On
+// handlers run after the answer, on the decider's goroutine.
+//
+// Every handler and decider receives a context carrying the request's
+// values (and the observer's, see WithObserver) that is not cancelled when
+// the request ends: work may outlive the answer to Tencent. Deciders' own
+// context ends at their budget.
 func NewHandler(d *Dispatcher, sdkAppID uint64, opts ...HandlerOption) (*Webhook, error) {
 	if d == nil {
 		return nil, optionError("dispatcher", "nil Dispatcher")
