@@ -156,9 +156,11 @@ func WithObserver(o api.Observer) HandlerOption {
 	}
 }
 
-// WithFallback sets the decision answered when a decider runs out of time
-// or panics (default Allow: the same as Tencent's own behaviour when the
-// callback fails). Use Reject("…") to fail closed.
+// WithFallback sets the decision answered when a decider runs out of time,
+// panics or cannot start (WithMaxDeciders), and when a verified before
+// callback's body is too large, late, truncated or unparsable (default
+// Allow: the same as Tencent's own behaviour when the callback fails). Use
+// Reject("…") to fail closed.
 func WithFallback(d Decision) HandlerOption {
 	return func(h *Webhook) error { h.fallback = d; return nil }
 }
