@@ -565,7 +565,10 @@ func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	// Handlers get the request's values (trace ids, the observer's span)
 	// but not its cancellation: the work outlives the answer to Tencent.
-	hctx := context.WithoutCancel(x.ctx)
+	hctx := x.ctx
+	if hctx.Done() != nil {
+		hctx = context.WithoutCancel(hctx)
+	}
 	if bc, ok := cb.(BeforeCallback); ok {
 		before = true
 		h.serveBefore(x, hctx, bc)
