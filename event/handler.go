@@ -18,7 +18,10 @@ import (
 	"github.com/timkit/tim/api"
 )
 
-// Handler defaults.
+// Handler defaults. Tencent waits two seconds for any callback's answer;
+// before callbacks are never retried, after callbacks only when the
+// console says so (docs: 服务端 API/第三方回调/第三方回调简介_intl_en.md,
+// "Webhook Timeout Period and Retry").
 const (
 	// DefaultMaxBodyBytes caps a callback body (a destroyed group's member
 	// list is the largest body Tencent documents).
