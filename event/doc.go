@@ -76,12 +76,37 @@
 // from the decider registered with [Decide]: allow, allow with a replaced
 // body, reject (C2C may pass a code in 120001–130000 to the sender) or drop.
 // Tencent waits 2 s; a decider still running after the handler's budget
-// (1.5 s by default) is abandoned and the fallback decision answered.
+// (1.5 s by default, counted from the request's arrival, reading the body
+// included) is abandoned and the fallback decision answered. A verified
+// before callback whose body cannot be read or parsed gets the fallback as
+// well, so [WithFallback](Reject(…)) fails closed. Deciders run on at
+// most [WithMaxDeciders] goroutines: a decider that never returns holds
+// one slot, and when every slot is taken requests get the fallback at
+// once, so a stuck decider cannot grow the process without bound.
+//
+// # Limits
+//
+// A read deadline is set on the connection when a request arrives, so a
+// body that trickles in is cut off inside Tencent's 2 s (before callbacks:
+// the fallback; after callbacks: 408). The body buffer grows with the
+// bytes that arrive up to [WithMaxBodyBytes], whatever Content-Length
+// claims. "After" callbacks are answered when their handlers return or,
+// at the latest, when [WithAfterBudget] runs out; the handlers then go on.
+//
+// # Observing
+//
+// [WithObserver] reports every request to an [api.Observer]: CallbackStart
+// on arrival (its returned context reaches every decider and handler, so
+// trace ids flow through) and CallbackEnd once Tencent is answered, with
+// the verdict (accepted, duplicate, refused, bad_request, failed), the
+// decision, whether the fallback answered, the status and the duration.
 //
 // # Handlers
 //
 // Handlers run synchronously, in registration order, on the goroutine that
-// emits (for callbacks: the HTTP request's, before the answer is written;
-// for before callbacks: after the decision, on their own goroutine). A
-// panicking handler is recovered and logged, and the others still run.
+// emits (for callbacks: the HTTP request's, normally before the answer is
+// written; for before callbacks: after the decision, on the decider's
+// goroutine). Their context keeps the request's values but is not
+// cancelled when the request ends. A panicking handler is recovered and
+// logged, and the others still run.
 package event

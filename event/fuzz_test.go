@@ -3,13 +3,17 @@ package event_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"reflect"
 	"strconv"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/timkit/tim/event"
 	"github.com/timkit/tim/internal/testkit"
@@ -100,7 +104,7 @@ func FuzzHandler(f *testing.F) {
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, r)
 		switch rec.Code {
-		case 200, 400, 401, 403, 405, 413:
+		case 200, 400, 401, 403, 405, 408, 413:
 		default:
 			t.Fatalf("unexpected status %d", rec.Code)
 		}
@@ -120,6 +124,29 @@ func FuzzHandler(f *testing.F) {
 			if err := event.Verify(testToken, q, testNow, 0); err != nil {
 				t.Fatalf("accepted an unverified request: %v", err)
 			}
+		}
+	})
+}
+
+// FuzzVerify holds the signature check to a plain reference: the
+// lowercase hex SHA-256 of token‖RequestTime, compared ignoring hex case,
+// within the tolerance.
+func FuzzVerify(f *testing.F) {
+	rt := strconv.FormatInt(testNow.Unix(), 10)
+	f.Add(event.Sign(testToken, rt), rt)
+	f.Add(strings.ToUpper(event.Sign(testToken, rt)), rt)
+	f.Add(strings.Repeat("g", 64), rt)
+	f.Add("", "")
+	f.Fuzz(func(t *testing.T, sign, rt string) {
+		q := url.Values{"Sign": {sign}, "RequestTime": {rt}}
+		got := event.Verify(testToken, q, testNow, 0) == nil
+		sec, err := strconv.ParseInt(rt, 10, 64)
+		fresh := err == nil && sign != "" && testNow.Sub(time.Unix(sec, 0)).Abs() <= event.DefaultTolerance
+		sum := sha256.Sum256([]byte(testToken + rt))
+		dec, derr := hex.DecodeString(sign)
+		want := fresh && derr == nil && bytes.Equal(dec, sum[:])
+		if got != want {
+			t.Fatalf("Verify(%q, %q) = %v, reference %v", sign, rt, got, want)
 		}
 	})
 }

@@ -282,6 +282,10 @@ func TestNewHandlerErrors(t *testing.T) {
 		{"zero dedup TTL", d, testkit.AppID, []event.HandlerOption{event.WithDedupTTL(0)}, "WithDedupTTL", "positive"},
 		{"negative dedup TTL", d, testkit.AppID, []event.HandlerOption{event.WithDedupTTL(-time.Minute)}, "WithDedupTTL", "positive"},
 		{"nil clock", d, testkit.AppID, []event.HandlerOption{event.WithHandlerClock(nil)}, "WithHandlerClock", "nil"},
+		{"zero after budget", d, testkit.AppID, []event.HandlerOption{event.WithAfterBudget(0)}, "WithAfterBudget", "positive"},
+		{"negative after budget", d, testkit.AppID, []event.HandlerOption{event.WithAfterBudget(-time.Second)}, "WithAfterBudget", "positive"},
+		{"zero deciders", d, testkit.AppID, []event.HandlerOption{event.WithMaxDeciders(0)}, "WithMaxDeciders", "positive"},
+		{"nil observer", d, testkit.AppID, []event.HandlerOption{event.WithObserver(nil)}, "WithObserver", "nil"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

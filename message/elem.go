@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/timkit/tim/internal/jsonenc"
 	"github.com/timkit/tim/internal/wire"
@@ -478,6 +479,9 @@ func decodeKnown(t Type, content []byte) Element {
 	}
 	switch t {
 	case TypeText:
+		if s, ok := plainText(content); ok {
+			return &Text{Text: s}
+		}
 		var w struct {
 			Text wire.FlexString `json:"Text"`
 		}
@@ -614,3 +618,25 @@ func decodeKnown(t Type, content []byte) Element {
 var bodyType = reflect.TypeFor[Body]()
 
 var errNilElement = wire.Invalid("MsgBody", "holds a nil element")
+
+// plainText reads the common compact text content {"Text":"…"} whose
+// string has no escapes, without a json.Unmarshal; ok is false for any
+// other shape (whitespace, escapes, other keys), which then takes the
+// general path.
+func plainText(content []byte) (string, bool) {
+	const head, tail = `{"Text":"`, `"}`
+	if len(content) < len(head)+len(tail) || string(content[:len(head)]) != head ||
+		string(content[len(content)-len(tail):]) != tail {
+		return "", false
+	}
+	inner := content[len(head) : len(content)-len(tail)]
+	if bytes.IndexByte(inner, '\\') >= 0 || bytes.IndexByte(inner, '"') >= 0 || !utf8.Valid(inner) {
+		return "", false
+	}
+	for _, c := range inner {
+		if c < 0x20 {
+			return "", false // a raw control character is invalid JSON
+		}
+	}
+	return string(inner), true
+}
