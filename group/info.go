@@ -18,7 +18,7 @@ type ResponseFilter struct {
 	// "MemberNum", "MaxMemberNum", "ApplyJoinOption", "ShutUpAllMember", …
 	GroupBaseInfo []string `json:"GroupBaseInfoFilter,omitempty"`
 	// MemberInfo lists member fields: "Member_Account", "Role",
-	// "JoinTime", "MsgSeq", "MsgFlag", "LastSendMsgTime", "ShutUpUntil",
+	// "JoinTime", "MsgSeq", "MsgFlag", "LastSendMsgTime", "MuteUntil",
 	// "NameCard".
 	MemberInfo []string `json:"MemberInfoFilter,omitempty"`
 	// GroupAppDefinedData lists group custom-field keys to return.
@@ -107,15 +107,27 @@ type memberOut struct {
 	MsgSeq               wire.FlexUint64 `json:"MsgSeq"`
 	MsgFlag              MsgFlag         `json:"MsgFlag"`
 	LastSendMsgTime      wire.FlexInt    `json:"LastSendMsgTime"`
+	// MuteUntil is the field Tencent sends (get_group_info member lists,
+	// get_group_member_info, get_specified_group_member_info: "MuteUntil":
+	// 1431069882); ShutUpUntil is the older name, read when MuteUntil is
+	// absent. Source: 获取群成员详细资料_intl_en.md, 获取群组详细资料_intl_en.md.
+	MuteUntil            wire.FlexInt    `json:"MuteUntil"`
 	ShutUpUntil          wire.FlexInt    `json:"ShutUpUntil"`
 	NameCard             string          `json:"NameCard"`
 	AppMemberDefinedData []KV            `json:"AppMemberDefinedData"`
 }
 
+func (m *memberOut) muteUntil() wire.FlexInt {
+	if m.MuteUntil != 0 {
+		return m.MuteUntil
+	}
+	return m.ShutUpUntil
+}
+
 func (m *memberOut) member() Member {
 	return Member{
 		UserID: string(m.MemberAccount), Role: m.Role, JoinTime: wire.UnixTime(int64(m.JoinTime)), MsgSeq: uint64(m.MsgSeq),
-		MsgFlag: m.MsgFlag, LastSendMsgTime: wire.UnixTime(int64(m.LastSendMsgTime)), MutedUntil: wire.UnixTime(int64(m.ShutUpUntil)),
+		MsgFlag: m.MsgFlag, LastSendMsgTime: wire.UnixTime(int64(m.LastSendMsgTime)), MutedUntil: wire.UnixTime(int64(m.muteUntil())),
 		NameCard: m.NameCard, AppMemberDefinedData: m.AppMemberDefinedData,
 	}
 }
