@@ -101,20 +101,20 @@ func (i *Info) AppData(key string) (string, bool) {
 }
 
 type memberOut struct {
-	MemberAccount        wire.FlexString `json:"Member_Account"`
-	Role                 Role            `json:"Role"`
-	JoinTime             wire.FlexInt    `json:"JoinTime"`
-	MsgSeq               wire.FlexUint64 `json:"MsgSeq"`
-	MsgFlag              MsgFlag         `json:"MsgFlag"`
-	LastSendMsgTime      wire.FlexInt    `json:"LastSendMsgTime"`
+	MemberAccount   wire.FlexString `json:"Member_Account"`
+	Role            Role            `json:"Role"`
+	JoinTime        wire.FlexInt    `json:"JoinTime"`
+	MsgSeq          wire.FlexUint64 `json:"MsgSeq"`
+	MsgFlag         MsgFlag         `json:"MsgFlag"`
+	LastSendMsgTime wire.FlexInt    `json:"LastSendMsgTime"`
 	// MuteUntil is the field Tencent sends (get_group_info member lists,
 	// get_group_member_info, get_specified_group_member_info: "MuteUntil":
 	// 1431069882); ShutUpUntil is the older name, read when MuteUntil is
 	// absent. Source: 获取群成员详细资料_intl_en.md, 获取群组详细资料_intl_en.md.
-	MuteUntil            wire.FlexInt    `json:"MuteUntil"`
-	ShutUpUntil          wire.FlexInt    `json:"ShutUpUntil"`
-	NameCard             string          `json:"NameCard"`
-	AppMemberDefinedData []KV            `json:"AppMemberDefinedData"`
+	MuteUntil            wire.FlexInt `json:"MuteUntil"`
+	ShutUpUntil          wire.FlexInt `json:"ShutUpUntil"`
+	NameCard             string       `json:"NameCard"`
+	AppMemberDefinedData []KV         `json:"AppMemberDefinedData"`
 }
 
 func (m *memberOut) muteUntil() wire.FlexInt {
