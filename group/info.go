@@ -75,6 +75,12 @@ type Info struct {
 	MuteAll        bool
 	AppDefinedData []KV
 	Members        []Member
+	// SupportTopic reports a Community group with topics enabled.
+	SupportTopic bool
+	// GrossTopicNextMsgSeq is, for a topic-enabled Community, the sequence
+	// number the next message of any of its topics gets
+	// (get_joined_group_list with SupportTopic; 获取用户所加入的群组_intl_en.md).
+	GrossTopicNextMsgSeq uint64
 }
 
 // A read: a resend changes nothing.
@@ -155,6 +161,8 @@ type infoOut struct {
 	MuteAllMember    string          `json:"MuteAllMember"`
 	AppDefinedData   []KV            `json:"AppDefinedData"`
 	MemberList       []memberOut     `json:"MemberList"`
+	SupportTopic     wire.FlexInt    `json:"SupportTopic"`
+	GrossTopicNext   wire.FlexUint64 `json:"GrossTopicNextMsgSeq"`
 }
 
 func (o *infoOut) info() Info {
@@ -167,6 +175,7 @@ func (o *infoOut) info() Info {
 		ApplyJoinOption: o.ApplyJoinOption, InviteJoinOption: o.InviteJoinOption,
 		MuteAll:        o.ShutUpAllMember == "On" || o.MuteAllMember == "On",
 		AppDefinedData: o.AppDefinedData,
+		SupportTopic:   o.SupportTopic == 1, GrossTopicNextMsgSeq: uint64(o.GrossTopicNext),
 	}
 	if len(o.MemberList) > 0 {
 		in.Members = make([]Member, len(o.MemberList))
