@@ -622,7 +622,7 @@ var conformanceDrivers = map[string]driver{
 		rf := r.obj("ResponseFilter")
 		return c.Group.JoinedPage(ctx, r.s("Member_Account", "a"), int(r.n("Offset", 0)), group.JoinedOptions{Type: group.Type(r.s("GroupType", "")),
 			PageSize: int(r.n("Limit", 0)), WithHugeGroups: r.n("WithHugeGroups", 0) == 1, WithNoActiveGroups: r.n("WithNoActiveGroups", 0) == 1,
-			BaseInfo: rf.ss("GroupBaseInfoFilter"), SelfInfo: rf.ss("SelfInfoFilter")})
+			BaseInfo: rf.ss("GroupBaseInfoFilter"), SelfInfo: rf.ss("SelfInfoFilter"), SupportTopic: r.n("SupportTopic", 0) == 1})
 	},
 	"group_open_http_svc/get_role_in_group": func(ctx context.Context, c *tim.Client, r exReq) (any, error) {
 		return c.Group.Roles(ctx, r.s("GroupId", "@TGS#1"), r.ss("User_Account", "a"))
@@ -789,7 +789,7 @@ var conformanceDrivers = map[string]driver{
 	},
 	"million_group_open_http_svc/get_topic": func(ctx context.Context, c *tim.Client, r exReq) (any, error) {
 		return c.Group.Topics(ctx, r.s("GroupId", "@TGS#_@TGS#1"), group.TopicQuery{TopicIDs: r.ss("TopicIdList"), User: r.s("From_Account", ""),
-			Fields: r.obj("ResponseFilter").ss("TopicInfoFilter")})
+			Fields: r.ss("ResponseFilter")})
 	},
 	"million_group_open_http_svc/modify_topic": func(ctx context.Context, c *tim.Client, r exReq) (any, error) {
 		req := group.UpdateTopicRequest{GroupID: r.s("GroupId", "@TGS#_@TGS#1"), TopicID: r.s("TopicId", "@TGS#_@TGS#1@TOPIC#_x"), Operator: r.s("From_Account", "")}
@@ -957,6 +957,12 @@ func attrsOf(r exReq) map[string]string {
 // requestExtras lists keys the SDK sends that no documented request
 // example of the command shows, each with the reason it is sent.
 var requestExtras = map[string]map[string]string{}
+
+// requestUnexpressed lists documented request keys the typed methods
+// cannot send yet, each with the reason.
+var requestUnexpressed = map[string]map[string]string{
+	"group_open_avchatroom_http_svc/get_members": {"Mark": "filtering online members by mark is not offered yet: OnlineMembersPage lists all members (their Marks are read)"},
+}
 
 // responseIgnored lists documented response values the typed results do
 // not surface, by key path (a path covers what is below it), each with the

@@ -145,6 +145,9 @@ func TestConformanceCorpusEveryFileHasATest(t *testing.T) {
 	for cmd := range responseIgnored {
 		assert.Contains(t, conformanceDrivers, cmd, "responseIgnored entry")
 	}
+	for cmd := range requestUnexpressed {
+		assert.Contains(t, conformanceDrivers, cmd, "requestUnexpressed entry")
+	}
 }
 
 // capture is an httptest server answering every call of the command
@@ -250,7 +253,21 @@ func TestConformanceREST(t *testing.T) {
 				wantPaths := jsonPaths(want)
 				var got any
 				require.NoError(t, json.Unmarshal(sent[0], &got))
-				for p, ty := range jsonPaths(got) {
+				gotPaths := jsonPaths(got)
+				// The example's values were passed to the typed method: a key
+				// it shows that the SDK did not send is a field the request
+				// types cannot express, unless the example gives it its zero
+				// value (the SDK omits a default) or requestUnexpressed says why.
+				zero := zeroPaths(want)
+				for p := range wantPaths {
+					if _, ok := gotPaths[p]; ok || zero[p] {
+						continue
+					}
+					if _, ok := requestUnexpressed[ex.Command][p]; !ok {
+						t.Errorf("documented request key %s was not sent: the typed request cannot express it (sent %s)", p, sent[0])
+					}
+				}
+				for p, ty := range gotPaths {
 					if _, ok := documented[ex.Command][p]; !ok {
 						if _, ok := requestExtras[ex.Command][p]; !ok {
 							t.Errorf("request key %s is not documented for %s (sent %s)", p, ex.Command, sent[0])
@@ -351,6 +368,56 @@ func jsonPaths(v any) map[string]string {
 		}
 	}
 	walk("", v)
+	return out
+}
+
+// zeroPaths lists the key paths of v whose every value is a JSON zero
+// ("", 0, false, null) or an empty list or object.
+func zeroPaths(v any) map[string]bool {
+	nonZero := map[string]bool{}
+	all := map[string]bool{}
+	var walk func(p string, v any) bool
+	walk = func(p string, v any) bool {
+		z := true
+		switch x := v.(type) {
+		case map[string]any:
+			for k, e := range x {
+				q := k
+				if p != "" {
+					q = p + "." + k
+				}
+				if !walk(q, e) {
+					z = false
+				}
+			}
+		case []any:
+			for _, e := range x {
+				if !walk(p+"[]", e) {
+					z = false
+				}
+			}
+		case string:
+			z = x == ""
+		case float64:
+			z = x == 0
+		case bool:
+			z = !x
+		}
+		if p != "" {
+			all[p] = true
+			if !z {
+				nonZero[p] = true
+			}
+		}
+		return z
+	}
+	walk("", v)
+	out := map[string]bool{}
+	for p := range all {
+		if !nonZero[p] {
+			out[p] = true
+		}
+	}
 	return out
 }
 
