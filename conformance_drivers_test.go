@@ -567,6 +567,10 @@ var conformanceDrivers = map[string]driver{
 		return c.Group.MembersPage(ctx, r.s("GroupId", "@TGS#1"), cur, group.MemberListOptions{PageSize: int(r.n("Limit", 0)),
 			MemberInfo: r.ss("MemberInfoFilter"), Roles: roles(r), AppMemberDefinedData: r.ss("AppDefinedDataFilter_GroupMember")})
 	},
+	"group_open_http_svc/get_specified_group_member_info": func(ctx context.Context, c *tim.Client, r exReq) (any, error) {
+		return c.Group.MembersByID(ctx, r.s("GroupId", "@TGS#1"), r.ss("Member_List_Account", "bob"), group.MemberFilter{
+			MemberInfo: r.ss("MemberInfoFilter"), Roles: roles(r), AppMemberDefinedData: r.ss("AppDefinedDataFilter_GroupMember")})
+	},
 	"group_open_http_svc/modify_group_base_info": func(ctx context.Context, c *tim.Client, r exReq) (any, error) {
 		req := group.UpdateRequest{GroupID: r.s("GroupId", "@TGS#1"), ApplyJoinOption: group.JoinOption(r.s("ApplyJoinOption", "")),
 			InviteJoinOption: group.JoinOption(r.s("InviteJoinOption", "")), AppDefinedData: r.kvs("AppDefinedData")}
