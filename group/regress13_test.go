@@ -92,3 +92,41 @@ func TestImportGroupCanImportCommunityWithTopics(t *testing.T) {
 	_, err = svc.Import(context.Background(), group.ImportRequest{Type: group.Public, Name: "x", SupportTopic: true})
 	require.Error(t, err, "only a Community group supports topics")
 }
+
+// Issue 13 defect 9: AVChatRoom online members keep the NickName and
+// Avatar Tencent sends (获取直播群在线成员列表_intl_en.md).
+func TestAVChatRoomMembersKeepNickAndAvatar(t *testing.T) {
+	t.Parallel()
+	svc, srv := newService(t)
+	srv.Handle("group_open_avchatroom_http_svc/get_members", func(testkit.Request) any {
+		return testkit.With(map[string]any{"NextTimestamp": 0, "MemberList": []any{map[string]any{"Member_Account": "teacher2",
+			"JoinTime": 1657773110, "NickName": "Teacher t02", "Avatar": "http://www.example.com/teacher2.jpg"}}})
+	})
+	page, err := svc.OnlineMembersPage(context.Background(), "@TGS#aXXX", 0)
+	require.NoError(t, err)
+	require.Len(t, page.Members, 1)
+	assert.Equal(t, "Teacher t02", page.Members[0].Nick)
+	assert.Equal(t, "http://www.example.com/teacher2.jpg", page.Members[0].Avatar)
+}
+
+// Issue 13 defect 9: joined topic-enabled Communities keep SupportTopic,
+// GrossTopicNextMsgSeq and the user's GrossTopicReadSeq, and the request
+// can ask for them (获取用户所加入的群组_intl_en.md).
+func TestJoinedGroupsKeepTopicSequences(t *testing.T) {
+	t.Parallel()
+	svc, srv := newService(t)
+	srv.Handle("group_open_http_svc/get_joined_group_list", func(testkit.Request) any {
+		return testkit.With(map[string]any{"TotalCount": 1, "GroupIdList": []any{map[string]any{"GroupId": "@TGS#_@TGS#cMOQ7HIM62CD",
+			"Type": "Community", "SupportTopic": 1, "GrossTopicNextMsgSeq": 3, "SelfInfo": map[string]any{"GrossTopicReadSeq": 2}}}})
+	})
+	page, err := svc.JoinedPage(context.Background(), "leckie", 0, group.JoinedOptions{Type: group.Community, SupportTopic: true})
+	require.NoError(t, err)
+	require.Len(t, page.Groups, 1)
+	g := page.Groups[0]
+	assert.True(t, g.SupportTopic)
+	assert.EqualValues(t, 3, g.GrossTopicNextMsgSeq)
+	assert.EqualValues(t, 2, g.Self.GrossTopicReadSeq)
+	var body map[string]any
+	srv.Last("group_open_http_svc/get_joined_group_list").Decode(t, &body)
+	assert.EqualValues(t, 1, body["SupportTopic"])
+}
