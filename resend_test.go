@@ -88,6 +88,11 @@ var unsafeTyped = map[string]typedCall{
 		_, err := c.Relation.AddFriendGroups(ctx, "doctor", []string{"patients"}, nil)
 		return err
 	},
+	// Tencent documents no dedup window for batchsendmsg (issue 14 item 11).
+	"openim/batchsendmsg": func(ctx context.Context, c *tim.Client) error {
+		_, err := c.Message.SendBatch(ctx, message.NewText("", "", "hi", message.WithSender("doctor")), []string{"p1", "p2"})
+		return err
+	},
 }
 
 // safeVariants are typed calls that the method itself makes resendable:

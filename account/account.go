@@ -2,6 +2,7 @@ package account
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 
 	"github.com/timkit/tim/api"
@@ -235,6 +236,25 @@ type OnlineStatus struct {
 	Status       OnlineState   `json:"Status"`
 	Detail       []DeviceState `json:"Detail,omitempty"`
 	CustomStatus string        `json:"CustomStatus,omitempty"`
+}
+
+// UnmarshalJSON reads Status, or State when Status is absent: the same
+// page (查询帐号在线状态_intl_en.md) shows "Status" in one answer and
+// "State" in the other.
+func (o *OnlineStatus) UnmarshalJSON(b []byte) error {
+	type plain OnlineStatus
+	var w struct {
+		plain
+		State OnlineState `json:"State"`
+	}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	*o = OnlineStatus(w.plain)
+	if o.Status == "" {
+		o.Status = w.State
+	}
+	return nil
 }
 
 // ItemError is a per-account failure in a batch answer.

@@ -68,6 +68,11 @@ type Error struct {
 // Error implements error. It never contains the usersig or the secret key.
 func (e *Error) Error() string {
 	if e.Code == 0 {
+		if e.Info != "" {
+			// A 200 answer with ActionStatus "FAIL" and no ErrorCode: the
+			// ErrorInfo is all Tencent said about it.
+			return fmt.Sprintf("tim: %s: HTTP %d %s: %s", e.Op, e.HTTPStatus, http.StatusText(e.HTTPStatus), e.Info)
+		}
 		return fmt.Sprintf("tim: %s: HTTP %d %s", e.Op, e.HTTPStatus, http.StatusText(e.HTTPStatus))
 	}
 	if e.Info == "" {
@@ -186,13 +191,37 @@ type Enveloped interface {
 	Env() *Envelope
 }
 
-// Failed reports whether the envelope describes a failure. Some APIs
-// (openconfigsvr) omit ActionStatus; then ErrorCode alone decides.
+// ActionStatus values.
+const (
+	// StatusOK is a success.
+	StatusOK = "OK"
+	// StatusFail is a failure; ErrorCode says which.
+	StatusFail = "FAIL"
+	// StatusSomeError is a partial success with ErrorCode 0: the call was
+	// carried out and the items that failed are listed in the answer
+	// (openim/batchsendmsg: "MsgKey" for the recipients reached and
+	// "ErrorList":[{"To_Account","ErrorCode"}] for the others). Source:
+	// yehe_doc/…/REST API/消息相关/发送消息/批量发单聊消息_intl_en.md.
+	StatusSomeError = "SomeError"
+)
+
+// Failed reports whether the envelope describes a failure of the whole
+// call: a non-zero ErrorCode, or an ActionStatus other than "OK" and
+// "SomeError". Some APIs (openconfigsvr) omit ActionStatus; then
+// ErrorCode alone decides. A "SomeError" with ErrorCode 0 is a partial
+// success (see Partial), not a failure: the response type reads the
+// per-item failures.
 func (e *Envelope) Failed() bool {
 	if e.ErrorCode != 0 {
 		return true
 	}
-	return e.ActionStatus != "" && e.ActionStatus != "OK"
+	return e.ActionStatus != "" && e.ActionStatus != StatusOK && e.ActionStatus != StatusSomeError
+}
+
+// Partial reports a partial success: ActionStatus "SomeError" with
+// ErrorCode 0. The answer lists the items that failed.
+func (e *Envelope) Partial() bool {
+	return e.ErrorCode == 0 && e.ActionStatus == StatusSomeError
 }
 
 // ErrCursorStuck is reported by every paging iterator when Tencent answers

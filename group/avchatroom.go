@@ -195,6 +195,10 @@ func (s *Service) Banned(ctx context.Context, groupID string) iter.Seq2[BannedMe
 type OnlineMember struct {
 	UserID   string
 	JoinTime time.Time
+	// Nick and Avatar are the member's profile nickname and avatar URL
+	// ("NickName", "Avatar"; 获取直播群在线成员列表_intl_en.md).
+	Nick   string
+	Avatar string
 	// Marks are the member's marks (SetMarks), when Tencent reports them.
 	Marks []uint32
 }
@@ -232,6 +236,8 @@ func (s *Service) OnlineMembersPage(ctx context.Context, groupID string, next in
 		MemberList []struct {
 			MemberAccount wire.FlexString `json:"Member_Account"`
 			JoinTime      wire.FlexInt    `json:"JoinTime"`
+			NickName      string          `json:"NickName"`
+			Avatar        string          `json:"Avatar"`
 			Marks         []wire.FlexInt  `json:"Marks"`
 		} `json:"MemberList"`
 		NextTimestamp wire.FlexInt `json:"NextTimestamp"`
@@ -241,7 +247,7 @@ func (s *Service) OnlineMembersPage(ctx context.Context, groupID string, next in
 	}
 	p := &OnlinePage{Next: int64(resp.NextTimestamp), Members: make([]OnlineMember, len(resp.MemberList))}
 	for i, m := range resp.MemberList {
-		om := OnlineMember{UserID: string(m.MemberAccount), JoinTime: wire.UnixTime(int64(m.JoinTime))}
+		om := OnlineMember{UserID: string(m.MemberAccount), JoinTime: wire.UnixTime(int64(m.JoinTime)), Nick: m.NickName, Avatar: m.Avatar}
 		for _, k := range m.Marks {
 			om.Marks = append(om.Marks, uint32(k))
 		}

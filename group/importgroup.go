@@ -31,6 +31,10 @@ type ImportRequest struct {
 	MaxMemberCount  int
 	ApplyJoinOption JoinOption
 	AppDefinedData  []KV
+	// SupportTopic imports a Community group with topics enabled
+	// (SupportTopic 1; import the topics with ImportTopic). Source:
+	// 导入群基础资料_intl_en.md, "Importing a community with topics".
+	SupportTopic bool
 	// CreatedAt is the group's creation time in the old system (zero: now).
 	CreatedAt time.Time
 }
@@ -47,6 +51,7 @@ type importWire struct {
 	ApplyJoinOption JoinOption `json:"ApplyJoinOption,omitempty"`
 	AppDefinedData  []KV       `json:"AppDefinedData,omitempty"`
 	CreateTime      int64      `json:"CreateTime,omitempty"`
+	SupportTopic    int        `json:"SupportTopic,omitempty"`
 }
 
 // Without a custom GroupId a resend imports a second group; with one, the
@@ -69,7 +74,8 @@ func (s *Service) Import(ctx context.Context, req ImportRequest) (string, error)
 	}
 	check := CreateRequest{Type: req.Type, GroupID: req.GroupID, Name: req.Name, Owner: req.Owner,
 		Introduction: req.Introduction, Notification: req.Notification, FaceURL: req.FaceURL,
-		MaxMemberCount: req.MaxMemberCount, ApplyJoinOption: req.ApplyJoinOption, AppDefinedData: req.AppDefinedData}
+		MaxMemberCount: req.MaxMemberCount, ApplyJoinOption: req.ApplyJoinOption, AppDefinedData: req.AppDefinedData,
+		SupportTopic: req.SupportTopic}
 	if err := s.checkCreate(&check); err != nil {
 		return "", err
 	}
@@ -78,7 +84,8 @@ func (s *Service) Import(ctx context.Context, req ImportRequest) (string, error)
 	}
 	w := importWire{OwnerAccount: req.Owner, Type: req.Type, GroupID: req.GroupID, Name: req.Name,
 		Introduction: req.Introduction, Notification: req.Notification, FaceURL: req.FaceURL,
-		MaxMemberCount: req.MaxMemberCount, ApplyJoinOption: req.ApplyJoinOption, AppDefinedData: req.AppDefinedData}
+		MaxMemberCount: req.MaxMemberCount, ApplyJoinOption: req.ApplyJoinOption, AppDefinedData: req.AppDefinedData,
+		SupportTopic: wire.BoolInt(req.SupportTopic)}
 	if !req.CreatedAt.IsZero() {
 		w.CreateTime = req.CreatedAt.Unix()
 	}

@@ -18,7 +18,7 @@ type ResponseFilter struct {
 	// "MemberNum", "MaxMemberNum", "ApplyJoinOption", "ShutUpAllMember", …
 	GroupBaseInfo []string `json:"GroupBaseInfoFilter,omitempty"`
 	// MemberInfo lists member fields: "Member_Account", "Role",
-	// "JoinTime", "MsgSeq", "MsgFlag", "LastSendMsgTime", "ShutUpUntil",
+	// "JoinTime", "MsgSeq", "MsgFlag", "LastSendMsgTime", "MuteUntil",
 	// "NameCard".
 	MemberInfo []string `json:"MemberInfoFilter,omitempty"`
 	// GroupAppDefinedData lists group custom-field keys to return.
@@ -75,6 +75,12 @@ type Info struct {
 	MuteAll        bool
 	AppDefinedData []KV
 	Members        []Member
+	// SupportTopic reports a Community group with topics enabled.
+	SupportTopic bool
+	// GrossTopicNextMsgSeq is, for a topic-enabled Community, the sequence
+	// number the next message of any of its topics gets
+	// (get_joined_group_list with SupportTopic; 获取用户所加入的群组_intl_en.md).
+	GrossTopicNextMsgSeq uint64
 }
 
 // A read: a resend changes nothing.
@@ -101,21 +107,33 @@ func (i *Info) AppData(key string) (string, bool) {
 }
 
 type memberOut struct {
-	MemberAccount        wire.FlexString `json:"Member_Account"`
-	Role                 Role            `json:"Role"`
-	JoinTime             wire.FlexInt    `json:"JoinTime"`
-	MsgSeq               wire.FlexUint64 `json:"MsgSeq"`
-	MsgFlag              MsgFlag         `json:"MsgFlag"`
-	LastSendMsgTime      wire.FlexInt    `json:"LastSendMsgTime"`
-	ShutUpUntil          wire.FlexInt    `json:"ShutUpUntil"`
-	NameCard             string          `json:"NameCard"`
-	AppMemberDefinedData []KV            `json:"AppMemberDefinedData"`
+	MemberAccount   wire.FlexString `json:"Member_Account"`
+	Role            Role            `json:"Role"`
+	JoinTime        wire.FlexInt    `json:"JoinTime"`
+	MsgSeq          wire.FlexUint64 `json:"MsgSeq"`
+	MsgFlag         MsgFlag         `json:"MsgFlag"`
+	LastSendMsgTime wire.FlexInt    `json:"LastSendMsgTime"`
+	// MuteUntil is the field Tencent sends (get_group_info member lists,
+	// get_group_member_info, get_specified_group_member_info: "MuteUntil":
+	// 1431069882); ShutUpUntil is the older name, read when MuteUntil is
+	// absent. Source: 获取群成员详细资料_intl_en.md, 获取群组详细资料_intl_en.md.
+	MuteUntil            wire.FlexInt `json:"MuteUntil"`
+	ShutUpUntil          wire.FlexInt `json:"ShutUpUntil"`
+	NameCard             string       `json:"NameCard"`
+	AppMemberDefinedData []KV         `json:"AppMemberDefinedData"`
+}
+
+func (m *memberOut) muteUntil() wire.FlexInt {
+	if m.MuteUntil != 0 {
+		return m.MuteUntil
+	}
+	return m.ShutUpUntil
 }
 
 func (m *memberOut) member() Member {
 	return Member{
 		UserID: string(m.MemberAccount), Role: m.Role, JoinTime: wire.UnixTime(int64(m.JoinTime)), MsgSeq: uint64(m.MsgSeq),
-		MsgFlag: m.MsgFlag, LastSendMsgTime: wire.UnixTime(int64(m.LastSendMsgTime)), MutedUntil: wire.UnixTime(int64(m.ShutUpUntil)),
+		MsgFlag: m.MsgFlag, LastSendMsgTime: wire.UnixTime(int64(m.LastSendMsgTime)), MutedUntil: wire.UnixTime(int64(m.muteUntil())),
 		NameCard: m.NameCard, AppMemberDefinedData: m.AppMemberDefinedData,
 	}
 }
@@ -143,6 +161,8 @@ type infoOut struct {
 	MuteAllMember    string          `json:"MuteAllMember"`
 	AppDefinedData   []KV            `json:"AppDefinedData"`
 	MemberList       []memberOut     `json:"MemberList"`
+	SupportTopic     wire.FlexInt    `json:"SupportTopic"`
+	GrossTopicNext   wire.FlexUint64 `json:"GrossTopicNextMsgSeq"`
 }
 
 func (o *infoOut) info() Info {
@@ -155,6 +175,7 @@ func (o *infoOut) info() Info {
 		ApplyJoinOption: o.ApplyJoinOption, InviteJoinOption: o.InviteJoinOption,
 		MuteAll:        o.ShutUpAllMember == "On" || o.MuteAllMember == "On",
 		AppDefinedData: o.AppDefinedData,
+		SupportTopic:   o.SupportTopic == 1, GrossTopicNextMsgSeq: uint64(o.GrossTopicNext),
 	}
 	if len(o.MemberList) > 0 {
 		in.Members = make([]Member, len(o.MemberList))

@@ -155,8 +155,8 @@ type ReceiptDetailPage struct {
 	Members []string
 	// Cursor is the position of the following page.
 	Cursor string
-	// Done is true when there are no more pages (IsFinished, or no
-	// Cursor to continue from).
+	// Done is true when there are no more pages (IsFinish is 1, or the
+	// Cursor is "" or "0").
 	Done bool
 }
 
@@ -193,6 +193,10 @@ func (s *Service) ReceiptDetailPage(ctx context.Context, r ReceiptDetailRequest,
 	}{r.GroupID, r.MsgSeq, r.Filter, cursor, count}
 	var resp struct {
 		envelope
+		// IsFinish is what Tencent sends ("IsFinish":1 on the last page);
+		// IsFinished is read too, for answers that spell it so. Source:
+		// 拉取群消息已读回执详情_intl_en.md.
+		IsFinish   wire.FlexInt    `json:"IsFinish"`
 		IsFinished wire.FlexInt    `json:"IsFinished"`
 		Cursor     wire.FlexString `json:"Cursor"`
 		ReadList   []struct {
@@ -205,8 +209,11 @@ func (s *Service) ReceiptDetailPage(ctx context.Context, r ReceiptDetailRequest,
 	if err := s.d.Do(ctx, epReceiptDetail, &req, &resp); err != nil {
 		return nil, err
 	}
-	// Finished when Tencent says so, or when it gives no cursor to go on.
-	p := &ReceiptDetailPage{Cursor: string(resp.Cursor), Done: resp.IsFinished == 1 || resp.Cursor == ""}
+	// Finished when Tencent says so, or when it gives no cursor to go on
+	// ("" or "0": the last page of the documented example carries
+	// "IsFinish":1,"Cursor":"0").
+	done := resp.IsFinish == 1 || resp.IsFinished == 1 || resp.Cursor == "" || resp.Cursor == "0"
+	p := &ReceiptDetailPage{Cursor: string(resp.Cursor), Done: done}
 	for _, m := range resp.ReadList {
 		p.Members = append(p.Members, string(m.ReadAccount))
 	}

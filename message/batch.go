@@ -33,6 +33,15 @@ type RecipientError struct {
 	// Err is the error: an *APIError for a Tencent code (errors.Is works
 	// with tim.ErrAccountNotFound etc.), else the call's error.
 	Err error
+	// Unknown is true when the call carrying this recipient got no answer
+	// Tencent wrote (a timeout, a dropped connection, a 5xx without
+	// Tencent's envelope): Tencent may have delivered the message. A
+	// resend may deliver it twice (batchsendmsg documents no dedup window
+	// to absorb one), so Retryable is false.
+	Unknown bool
+	// NotSent is true when the call carrying this recipient was never made
+	// (the context ended first): a resend cannot duplicate.
+	NotSent bool
 }
 
 // Error implements error.
@@ -43,6 +52,23 @@ func (e RecipientError) Error() string {
 // Unwrap returns Err.
 func (e RecipientError) Unwrap() error { return e.Err }
 
+// Retryable reports whether a resend to this recipient is both safe (it
+// provably did not get the message) and may succeed: the call was never
+// made, or Tencent answered with a transient code for it or for the whole
+// call (server busy, rate limited). An account that does not exist
+// (70107) is not retryable until it is imported; a recipient whose
+// outcome is Unknown is not retryable.
+func (e RecipientError) Retryable() bool {
+	if e.NotSent {
+		return true
+	}
+	if e.Unknown {
+		return false
+	}
+	var ae *api.Error
+	return errors.As(e.Err, &ae) && ae.Retryable()
+}
+
 // Failures lists the recipients a batch did not reach.
 type Failures []RecipientError
 
@@ -51,6 +77,31 @@ func (f Failures) Accounts() []string {
 	out := make([]string, len(f))
 	for i, e := range f {
 		out[i] = e.Account
+	}
+	return out
+}
+
+// Retryable returns the UserIDs a resend should target: those whose
+// RecipientError is Retryable (never sent, or refused by Tencent with a
+// transient code). Recipients whose outcome is Unknown are left out.
+func (f Failures) Retryable() []string {
+	var out []string
+	for _, e := range f {
+		if e.Retryable() {
+			out = append(out, e.Account)
+		}
+	}
+	return out
+}
+
+// Unknown returns the UserIDs whose call got no answer: they may or may
+// not have the message.
+func (f Failures) Unknown() []string {
+	var out []string
+	for _, e := range f {
+		if e.Unknown {
+			out = append(out, e.Account)
+		}
 	}
 	return out
 }
@@ -97,7 +148,19 @@ type BatchResult struct {
 // BatchOption tunes SendBatch.
 type BatchOption func(*batchConfig)
 
-type batchConfig struct{ concurrency int }
+type batchConfig struct {
+	concurrency int
+	progress    func(done, total int)
+}
+
+// BatchProgress sets a function told how many recipients are done (sent
+// or failed) out of the total after each call completes, and once with
+// done 0 before the first call. Calls are serialised and done only grows;
+// the last call has done == total. fn runs on SendBatch's goroutines and
+// should return quickly.
+func BatchProgress(fn func(done, total int)) BatchOption {
+	return func(c *batchConfig) { c.progress = fn }
+}
 
 // BatchConcurrency sets how many calls are in flight at once (default 4,
 // at least 1).
@@ -125,20 +188,23 @@ type batchResponse struct {
 // budget. m.To must be empty and m.Conversation ConvC2C or empty; duplicate
 // recipients are sent once (the first occurrence counts).
 //
-// Dedup keys: Tencent documents no dedup rule of its own for batchsendmsg,
-// but it takes sendmsg's MsgSeq and MsgRandom, and this package assumes it
-// deduplicates like sendmsg: sender + MsgSeq + MsgRandom + CRC32 of the
-// body, recipients not included. So every call carries m's Seq (history
-// order) and a MsgRandom of its own, derived from m's keys, the call's
-// index and its recipients (BatchPart.Random); calls sharing keys would be
-// swallowed as duplicates of the first. The derivation is deterministic:
-// a call resent by the transport after a lost answer, and a resend of the
-// same unchanged *Message to the same recipient list (or, after a restart,
-// of a message built WithKeys from the persisted keys), carry exactly the
-// same keys and are absorbed; another recipient list, or a changed message
-// (see Message), gets other keys. Should Tencent not deduplicate batch
-// calls, the distinct keys change nothing and a resent call may deliver
-// twice, as any resend would.
+// Partial success: Tencent answers a call where some recipients failed
+// with "ActionStatus":"SomeError","ErrorCode":0, the MsgKey of the message
+// the others got, and "ErrorList":[{"To_Account","ErrorCode"}]. Those
+// recipients are in Failed with their codes; the others count as Sent.
+//
+// Resends: Tencent's batchsendmsg page says only that MsgSeq and MsgRandom
+// are used to drop duplicates "within a second"; it documents no window a
+// resend after a lost answer could rely on. So batchsendmsg is declared
+// Unsafe: the SDK resends a call only when the request provably never
+// reached Tencent or Tencent refused it unprocessed (a frequency-limit
+// answer). A call that got no answer is not resent; its recipients are in
+// Failed with Unknown set (they may have the message). To resend, target
+// Failed.Retryable(): recipients Tencent refused with a transient code and
+// those never sent. Every call still carries m's Seq and a MsgRandom of its
+// own, derived from m's keys, the call's index and its recipients
+// (BatchPart.Random), the same on a resend of the same unchanged *Message
+// to the same list, so whatever dedup Tencent does applies.
 //
 // Per-recipient failures (e.g. 70107, account not imported) are listed in
 // the result's Failed and are not an error. The error is non-nil when the
@@ -195,6 +261,18 @@ func (s *Service) SendBatch(ctx context.Context, m *Message, recipients []string
 	sent := make([]bool, n)
 	sem := make(chan struct{}, cfg.concurrency)
 	var wg sync.WaitGroup
+	var mu sync.Mutex
+	done := 0
+	report := func(k int) {
+		if cfg.progress == nil {
+			return
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		done += k
+		cfg.progress(done, len(to))
+	}
+	report(0)
 	for i := range n {
 		lo, hi := i*MaxBatchRecipients, min((i+1)*MaxBatchRecipients, len(to))
 		chunk := to[lo:hi]
@@ -206,6 +284,7 @@ func (s *Service) SendBatch(ctx context.Context, m *Message, recipients []string
 		}
 		if ctx.Err() != nil {
 			parts[i].Err = ctx.Err()
+			report(len(chunk))
 			continue
 		}
 		sent[i] = true
@@ -214,6 +293,7 @@ func (s *Service) SendBatch(ctx context.Context, m *Message, recipients []string
 			cm := c2c
 			cm.Random = random
 			parts[i], failed[i] = s.batchCall(ctx, &cm, chunk, body)
+			report(len(chunk))
 		})
 	}
 	wg.Wait()
@@ -226,8 +306,9 @@ func (s *Service) SendBatch(ctx context.Context, m *Message, recipients []string
 		}
 		if p.Err != nil {
 			errs = append(errs, fmt.Errorf("recipients %d..%d: %w", i*MaxBatchRecipients, i*MaxBatchRecipients+len(p.To)-1, p.Err))
+			unknown := sent[i] && !answered(p.Err)
 			for _, id := range p.To {
-				res.Failed = append(res.Failed, RecipientError{Account: id, Code: codeOf(p.Err), Err: p.Err})
+				res.Failed = append(res.Failed, RecipientError{Account: id, Code: codeOf(p.Err), Err: p.Err, Unknown: unknown, NotSent: !sent[i]})
 			}
 			continue
 		}
@@ -240,9 +321,12 @@ func (s *Service) SendBatch(ctx context.Context, m *Message, recipients []string
 	return res, nil
 }
 
-// Resent with the same MsgSeq/MsgRandom, like sendmsg; each call also spends one
-// unit per recipient of the batch budget (Spending).
-var epBatchSend = catalog.Declare(api.Endpoint{Path: "openim/batchsendmsg", Safety: api.Deduped, DedupWindow: api.C2CDedupWindow, Budget: api.BatchRecipientsKey})
+// Unsafe: the page (批量发单聊消息_intl_en.md) says MsgSeq/MsgRandom drop
+// duplicates "within a second" and documents no dedup window, so a call
+// whose answer was lost is not resent (up to 500 recipients could get the
+// message twice); SendBatch reports its recipients as Unknown. Each call
+// spends one unit per recipient of the batch budget (Spending).
+var epBatchSend = catalog.Declare(api.Endpoint{Path: "openim/batchsendmsg", Budget: api.BatchRecipientsKey})
 
 func (s *Service) batchCall(ctx context.Context, m *Message, chunk []string, body json.RawMessage) (BatchPart, Failures) {
 	part := BatchPart{To: chunk, Random: m.Random}
@@ -262,6 +346,15 @@ func (s *Service) batchCall(ctx context.Context, m *Message, chunk []string, bod
 		f = append(f, recipientError(epBatchSend.Path, string(e.To), int(e.Code)))
 	}
 	return part, f
+}
+
+// answered reports whether err is an answer Tencent wrote: an *api.Error
+// with a Tencent code (the call was refused as a whole, nothing delivered).
+// A bare HTTP failure (a gateway's 5xx), a timeout or a dropped connection
+// leaves the outcome unknown.
+func answered(err error) bool {
+	var ae *api.Error
+	return errors.As(err, &ae) && ae.Code != 0
 }
 
 func codeOf(err error) int {

@@ -255,6 +255,17 @@ func (s *Service) DeleteC2CExtensions(ctx context.Context, ref C2CMsgRef, keys .
 	return s.setC2C(ctx, ref, extDelete, keyList(keys))
 }
 
+// DeleteC2CExtensionsAt deletes keys of a one-to-one message, each sent
+// with its Seq (the version read with C2CExtensions; Value is ignored), as
+// Tencent's delete example does ("OperateType":2 with Key, Value "" and
+// Seq): a key changed since that version is not deleted and its result
+// carries the error code. Source: 设置单聊消息扩展_intl_en.md.
+//
+// REST: v4/openim_msg_ext_http_svc/set_key_values
+func (s *Service) DeleteC2CExtensionsAt(ctx context.Context, ref C2CMsgRef, exts ...Extension) ([]ExtensionResult, error) {
+	return s.setC2C(ctx, ref, extDelete, exts)
+}
+
 // ClearC2CExtensions deletes every key of a one-to-one message.
 //
 // REST: v4/openim_msg_ext_http_svc/set_key_values
@@ -297,6 +308,15 @@ func (s *Service) SetGroupExtensions(ctx context.Context, ref GroupMsgRef, exts 
 // REST: v4/openim_msg_ext_http_svc/group_set_key_values
 func (s *Service) DeleteGroupExtensions(ctx context.Context, ref GroupMsgRef, keys ...string) ([]ExtensionResult, error) {
 	return s.setGroup(ctx, ref, extDelete, keyList(keys))
+}
+
+// DeleteGroupExtensionsAt deletes keys of a group message, each sent with
+// its Seq (the version read with GroupExtensions; Value is ignored), as
+// Tencent's delete example does. Source: 设置群消息扩展_intl_en.md.
+//
+// REST: v4/openim_msg_ext_http_svc/group_set_key_values
+func (s *Service) DeleteGroupExtensionsAt(ctx context.Context, ref GroupMsgRef, exts ...Extension) ([]ExtensionResult, error) {
+	return s.setGroup(ctx, ref, extDelete, exts)
 }
 
 // ClearGroupExtensions deletes every key of a group message.

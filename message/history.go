@@ -273,6 +273,10 @@ type HistoryPage struct {
 	// whole seconds (Unix seconds on the wire), zero when Tencent sent none.
 	LastMsgTime time.Time
 	LastMsgKey  string
+	// MsgCnt is the number of messages Tencent says this page holds
+	// ("MsgCnt"; 查询单聊消息_intl_en.md). It may exceed len(Messages) when
+	// Tencent drops messages it cannot return.
+	MsgCnt int
 }
 
 // DefaultHistoryPerPage is the default MaxCnt of a C2C history page.
@@ -329,6 +333,7 @@ func (s *Service) C2CHistoryPage(ctx context.Context, r HistoryRequest) (*Histor
 	}
 	p := &HistoryPage{
 		Complete:    resp.Complete == 1,
+		MsgCnt:      int(resp.MsgCnt),
 		LastMsgTime: wire.UnixTime(int64(resp.LastMsgTime)),
 		LastMsgKey:  string(resp.LastMsgKey),
 		Messages:    make([]HistoryMessage, len(resp.MsgList)),

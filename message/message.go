@@ -73,18 +73,60 @@ type OfflinePushInfo struct {
 	ApnsInfo    *APNsPush    `json:"ApnsInfo,omitempty"`
 }
 
-// AndroidPush is OfflinePushInfo.AndroidInfo.
+// AndroidPush is OfflinePushInfo.AndroidInfo: the sound and the vendor
+// channels' settings. Vendors classify notifications (marketing or
+// instant messaging) and throttle or silence the marketing class, so a
+// chat app sets each vendor's classification to its IM class. Sources:
+// Tencent's "Message Formats" (OfflinePushInfo) page,
+// https://trtc.io/document/33527 (tencentcloud.com/document/product/1047/33527),
+// and "Common Parameters (OfflinePushInfo Description)",
+// https://trtc.io/document/77715.
 type AndroidPush struct {
+	// Sound is the ringtone file name, without suffix.
 	Sound string `json:"Sound,omitempty"`
+	// HuaWeiChannelID is the Huawei notification channel (EMUI 10+).
+	HuaWeiChannelID string `json:"HuaWeiChannelID,omitempty"`
+	// XiaoMiChannelID is the Xiaomi notification channel (MIUI 10+).
+	XiaoMiChannelID string `json:"XiaoMiChannelID,omitempty"`
+	// OPPOChannelID is the OPPO notification channel (ColorOS / Android 8+).
+	OPPOChannelID string `json:"OPPOChannelID,omitempty"`
+	// GoogleChannelID is the FCM notification channel (Android 8+).
+	GoogleChannelID string `json:"GoogleChannelID,omitempty"`
+	// VIVOClassification is vivo's older classification: 0 operational
+	// message, 1 system message.
+	VIVOClassification int `json:"VIVOClassification,omitempty"`
+	// VIVOCategory is vivo's message category, e.g. "IM" (system message)
+	// or "MARKETING"; it supersedes VIVOClassification.
+	VIVOCategory string `json:"VIVOCategory,omitempty"`
+	// HuaWeiImportance is Huawei's older classification: "NORMAL" (service
+	// and communication) or "LOW" (marketing).
+	HuaWeiImportance string `json:"HuaWeiImportance,omitempty"`
+	// HuaWeiCategory is Huawei's message category, e.g. "IM" or
+	// "MARKETING"; it supersedes HuaWeiImportance.
+	HuaWeiCategory string `json:"HuaWeiCategory,omitempty"`
+	// OPPOCategory is OPPO's message category, e.g. "IM" or "MARKETING".
+	OPPOCategory string `json:"OPPOCategory,omitempty"`
+	// HonorImportance is Honor's classification: "NORMAL" or "LOW".
+	HonorImportance string `json:"HonorImportance,omitempty"`
+	// MeiZuNoticeMsgType is Meizu's message type (0 marketing/private, as
+	// Tencent's examples set it).
+	MeiZuNoticeMsgType int `json:"MeiZuNoticeMsgType,omitempty"`
+	// ExtAsHuaweiIntentParam 1 passes Ext to Huawei as the intent
+	// parameter of the notification's click action.
+	ExtAsHuaweiIntentParam int `json:"ExtAsHuaweiIntentParam,omitempty"`
 }
 
-// APNsPush is OfflinePushInfo.ApnsInfo.
+// APNsPush is OfflinePushInfo.ApnsInfo (same sources as AndroidPush).
 type APNsPush struct {
+	// Sound is the sound file name, with suffix.
 	Sound     string `json:"Sound,omitempty"`
 	BadgeMode int    `json:"BadgeMode,omitempty"` // 1: do not count in the badge
 	Title     string `json:"Title,omitempty"`
 	SubTitle  string `json:"SubTitle,omitempty"`
 	Image     string `json:"Image,omitempty"`
+	// MutableContent 1 lets a notification service extension modify the
+	// notification (iOS 10+), e.g. to show Image.
+	MutableContent int `json:"MutableContent,omitempty"`
 }
 
 // Limits checked before any network call.

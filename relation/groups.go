@@ -137,7 +137,9 @@ type GroupsOptions struct {
 	// WithFriends also lists each group's friends (NeedFriend).
 	WithFriends bool
 	// LastSequence is the Sequence of an earlier read (used only when Names
-	// is empty): an unchanged list then comes back empty.
+	// is empty): an unchanged list then comes back empty. It is sent only
+	// when non-zero: the group_get page (拉取分组_intl_en.md) documents no
+	// such field, so a default call carries only documented keys.
 	LastSequence uint64
 }
 
@@ -182,7 +184,7 @@ func (s *Service) FriendGroups(ctx context.Context, from string, opts GroupsOpti
 	call := func(batch []string) error {
 		req := struct {
 			From         string   `json:"From_Account"`
-			LastSequence uint64   `json:"LastSequence"`
+			LastSequence uint64   `json:"LastSequence,omitempty"`
 			NeedFriend   string   `json:"NeedFriend,omitempty"`
 			GroupName    []string `json:"GroupName,omitempty"`
 		}{From: from, LastSequence: opts.LastSequence, GroupName: batch}
