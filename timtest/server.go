@@ -251,6 +251,9 @@ func (s *Server) answer(r *http.Request, path string, q url.Values, body []byte,
 	if len(body) > maxRequestBytes || len(trimmed) == 0 || trimmed[0] != '{' || !json.Valid(trimmed) {
 		return failEnv(codeJSONParse, "request body is not a JSON object (send {} when an API takes no fields)"), http.StatusOK
 	}
+	if err := checkParams(path, trimmed); err != nil {
+		return errEnv(err), http.StatusOK
+	}
 	c := &call{s: s, ctx: r.Context(), path: path, admin: admin, body: trimmed, now: s.Now(), clientIP: clientIP(r)}
 	resp, err := h(c)
 	if err != nil {
