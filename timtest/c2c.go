@@ -31,7 +31,9 @@ type c2cMsg struct {
 	batch      bool
 	noUnread   bool
 	onlineOnly bool
-	senderRoam bool // false with SyncOtherMachine 2
+	senderRoam bool            // false with SyncOtherMachine 2
+	peerRead   bool            // c2c_msg_read_receipt
+	hiddenFrom map[string]bool // delete_c2c_msg_ramble: the sides that deleted it
 }
 
 type c2cConv struct {
@@ -499,7 +501,7 @@ func (c *call) getRoamMsg() (any, error) {
 			}
 		}
 		for _, m := range cv.msgs {
-			if m.idx <= cv.clearTo[op] || m.onlineOnly || (m.from == op && !m.senderRoam && op != req.PeerAccount) {
+			if m.idx <= cv.clearTo[op] || m.onlineOnly || m.hiddenFrom[op] || (m.from == op && !m.senderRoam && op != req.PeerAccount) {
 				continue
 			}
 			if m.time < req.MinTime || m.time > req.MaxTime {
@@ -532,6 +534,9 @@ func (c *call) getRoamMsg() (any, error) {
 			MsgTimeStamp: m.time, MsgKey: m.key, MsgBody: m.body, CloudCustomData: m.cloud}
 		if m.recalled {
 			it.MsgFlagBits = MsgFlagRecalled
+		}
+		if m.peerRead || (m.from == op && m.idx <= cv.readTo[m.to]) {
+			it.IsPeerRead = 1
 		}
 		resp.MsgList = append(resp.MsgList, it)
 	}

@@ -72,6 +72,7 @@ type group struct {
 	dedup                 map[string]*groupDedup
 	supportTopic          bool
 	notifications         []SystemNotification
+	x                     groupExtra // state of groupx.go and topic.go
 }
 
 type member struct {

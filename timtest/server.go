@@ -57,6 +57,7 @@ type Server struct {
 	convs    map[string]map[string]*conv // user → conversation key → conv
 	convTick uint64
 	rel      *relState // relationships and global mute (sns.go, follow.go, mute.go)
+	ext      extState  // push, contact groups, extensions, moderation (state.go)
 
 	cb *callbacks
 
@@ -134,6 +135,7 @@ func newServer(cfg config) *Server {
 		groups:    map[string]*group{},
 		groupSer:  1 << 33, // get_appid_group_list cursors beyond 32 bits
 		convs:     map[string]map[string]*conv{},
+		ext:       newExtState(),
 	}
 	for _, a := range cfg.admins {
 		s.admins[a] = true
