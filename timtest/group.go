@@ -365,13 +365,16 @@ type groupInfoOut struct {
 	ApplyJoinOption  *string     `json:"ApplyJoinOption,omitempty"`
 	InviteJoinOption *string     `json:"InviteJoinOption,omitempty"`
 	MuteAllMember    *string     `json:"MuteAllMember,omitempty"`
+	ShutUpAllMember  *string     `json:"ShutUpAllMember,omitempty"` // the older name, still sent
+	SupportTopic     *int        `json:"SupportTopic,omitempty"`
+	GrossTopicSeq    *uint64     `json:"GrossTopicNextMsgSeq,omitempty"`
 	AppDefinedData   []kv        `json:"AppDefinedData,omitempty"`
 	MemberList       []memberOut `json:"MemberList,omitempty"`
 	SelfInfo         *memberOut  `json:"SelfInfo,omitempty"`
 }
 
 type memberOut struct {
-	MemberAccount        string  `json:"Member_Account"`
+	MemberAccount        string  `json:"Member_Account,omitempty"`
 	Role                 *string `json:"Role,omitempty"`
 	JoinTime             *int64  `json:"JoinTime,omitempty"`
 	MsgSeq               *uint64 `json:"MsgSeq,omitempty"`
@@ -380,6 +383,7 @@ type memberOut struct {
 	MuteUntil            *int64  `json:"MuteUntil,omitempty"`
 	NameCard             *string `json:"NameCard,omitempty"`
 	AppMemberDefinedData []kv    `json:"AppMemberDefinedData,omitempty"`
+	GrossTopicReadSeq    *uint64 `json:"GrossTopicReadSeq,omitempty"`
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -440,8 +444,11 @@ func (g *group) baseInfo(out *groupInfoOut, filter []string) {
 	if want(filter, "InviteJoinOption") && g.inviteJoin != "" {
 		out.InviteJoinOption = ptr(g.inviteJoin)
 	}
-	if want(filter, "MuteAllMember") {
+	if want(filter, "MuteAllMember") || want(filter, "ShutUpAllMember") {
+		// Tencent's pages show both names (product_new/…/获取群组详细资料: ShutUpAllMember;
+		// yehe_doc/…/获取群详细资料: MuteAllMember); answer both.
 		out.MuteAllMember = ptr(onOff(g.muteAll))
+		out.ShutUpAllMember = ptr(onOff(g.muteAll))
 	}
 }
 
@@ -563,6 +570,7 @@ func (c *call) modifyGroupBaseInfo() (any, error) {
 		ApplyJoinOption  *string `json:"ApplyJoinOption"`
 		InviteJoinOption *string `json:"InviteJoinOption"`
 		MuteAllMember    *string `json:"MuteAllMember"`
+		ShutUpAllMember  *string `json:"ShutUpAllMember"` // the older name
 		FromAccount      string  `json:"From_Account"`
 		AppDefinedData   []kv    `json:"AppDefinedData"`
 	}
@@ -575,6 +583,9 @@ func (c *call) modifyGroupBaseInfo() (any, error) {
 	if (req.ApplyJoinOption != nil && !validJoinOption(*req.ApplyJoinOption, false)) ||
 		(req.InviteJoinOption != nil && !validJoinOption(*req.InviteJoinOption, true)) {
 		return nil, fail(codeGroupParam, "invalid ApplyJoinOption or InviteJoinOption")
+	}
+	if req.MuteAllMember == nil {
+		req.MuteAllMember = req.ShutUpAllMember
 	}
 	if req.MuteAllMember != nil && *req.MuteAllMember != "On" && *req.MuteAllMember != "Off" {
 		return nil, fail(codeGroupParam, "MuteAllMember must be On or Off")
@@ -993,6 +1004,7 @@ func (c *call) getJoinedGroupList() (any, error) {
 		Limit          int    `json:"Limit"`
 		Offset         int    `json:"Offset"`
 		GroupType      string `json:"GroupType"`
+		SupportTopic   int    `json:"SupportTopic"`
 		ResponseFilter *struct {
 			GroupBaseInfoFilter []string `json:"GroupBaseInfoFilter"`
 			SelfInfoFilter      []string `json:"SelfInfoFilter"`
@@ -1047,6 +1059,20 @@ func (c *call) getJoinedGroupList() (any, error) {
 				self.MemberAccount = ""
 				out.SelfInfo = &self
 			}
+		}
+		if req.SupportTopic == 1 && j.g.typ == TypeCommunity {
+			// 获取用户所加入的群组: SupportTopic, GrossTopicNextMsgSeq, SelfInfo.GrossTopicReadSeq.
+			next := j.g.nextSeq
+			for _, t := range j.g.x.topics {
+				next += t.nextSeq - 1
+			}
+			out.Type = ptr(j.g.typ)
+			out.SupportTopic = ptr(wire.BoolInt(j.g.supportTopic))
+			out.GrossTopicSeq = ptr(next)
+			if out.SelfInfo == nil {
+				out.SelfInfo = &memberOut{}
+			}
+			out.SelfInfo.GrossTopicReadSeq = ptr(next - 1)
 		}
 		resp.GroupIDList = append(resp.GroupIDList, out)
 	}

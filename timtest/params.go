@@ -264,23 +264,31 @@ func checkParams(path string, body []byte) error {
 	if err := json.Unmarshal(body, &top); err != nil {
 		return fail(ps.code, "request body is not a JSON object")
 	}
+	// Ill-typed fields first (a field sent with the wrong type is named
+	// even when another is missing), then missing ones.
 	for _, p := range ps.fields {
-		code := p.code
-		if code == 0 {
-			code = ps.code
-		}
 		raw := bytes.TrimSpace(top[p.name])
 		if len(raw) == 0 || string(raw) == "null" {
-			if p.required {
-				return fail(code, "parameter error: required field %s is missing", p.name)
-			}
 			continue
 		}
 		if msg := typeError(p.kind, raw); msg != "" {
-			return fail(code, "parameter error: field %s %s", p.name, msg)
+			return fail(ps.codeOf(p), "parameter error: field %s %s", p.name, msg)
+		}
+	}
+	for _, p := range ps.fields {
+		raw := bytes.TrimSpace(top[p.name])
+		if p.required && (len(raw) == 0 || string(raw) == "null") {
+			return fail(ps.codeOf(p), "parameter error: required field %s is missing", p.name)
 		}
 	}
 	return nil
+}
+
+func (ps paramSpec) codeOf(p param) int {
+	if p.code != 0 {
+		return p.code
+	}
+	return ps.code
 }
 
 // typeError describes how raw fails kind ("" = it does not).
