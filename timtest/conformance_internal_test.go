@@ -98,13 +98,15 @@ func TestFakeAnswersDocumentedRequests(t *testing.T) {
 			require.NoError(t, json.Unmarshal(b, &ex))
 			require.NotEmpty(t, ex.Source, "no provenance")
 			require.Contains(t, routed, ex.Command, "the fake does not route %s", ex.Command)
-			if len(ex.Request) == 0 || len(ex.Response) == 0 {
-				return // a request or response alone: the routing check above is its test
+			if len(ex.Request) == 0 {
+				return // a response alone: the routing check above is its test
 			}
 			var doc map[string]any
-			require.NoError(t, decodeNumber(ex.Response, &doc))
-			if !documentsSuccess(doc) {
-				return // a documented failure: the fake's own tests cover error answers
+			if len(ex.Response) > 0 {
+				require.NoError(t, decodeNumber(ex.Response, &doc))
+				if !documentsSuccess(doc) {
+					return // a documented failure: the fake's own tests cover error answers
+				}
 			}
 			var req map[string]any
 			require.NoError(t, decodeNumber(ex.Request, &req))
@@ -112,6 +114,9 @@ func TestFakeAnswersDocumentedRequests(t *testing.T) {
 			seed(t, s, ex.Command, req)
 			got := post(t, s, ex.Command, string(ex.Request))
 			require.Equal(t, 0, codeIn(got), "the fake refused the documented request: %v", got)
+			if doc == nil {
+				return // a request alone: accepting it is the test
+			}
 			for _, p := range compareShape(ex.Command, "", doc, got, true) {
 				t.Error(p)
 			}
