@@ -37,6 +37,8 @@
 // openim and all-member push (90003 To_Account, 90005 MsgRandom, 90006
 // MsgTimeStamp, 90002 MsgBody, 90054 MsgKey), 70402 accounts, 40001
 // profiles, 30001 relationships, 50002 recent contacts, 60003 elsewhere.
+// A nested field of the wrong type answers the same code, naming its path
+// ("MemberList.Member_Account").
 //
 // State follows Tencent's semantics, per API:
 //
@@ -245,7 +247,10 @@
 //   - Topics of Community groups with SupportTopic: create/import (TopicId
 //     = GroupId + "@TOPIC#_" + name, or a generated "@TOPIC#c…"), get
 //     (TopicInfo spells GroupID; ResponseFilter; SelfInfo with From_Account),
-//     modify (MuteAllMember), destroy (DestroyResultItem per id).
+//     modify (MuteAllMember), destroy (DestroyResultItem per id); created
+//     (not imported), changed and destroyed topics call back
+//     (Group.CallbackAfterCreateTopic, AfterTopicInfoChanged,
+//     AfterTopicDestroyed) with the documented fields.
 //   - Conversation groups and marks: ≤20 groups of ≤32 bytes, ≤1000
 //     conversations each; StandardMark is a bit string; 51006/51008/51009/
 //     51010/51011 as documented; 50001 for an unknown From_Account.

@@ -536,3 +536,30 @@ func TestMissingFieldIsAParameterError(t *testing.T) {
 	assert.Equal(t, 30001, codeOf(err))
 	assert.Contains(t, err.Error(), "StartIndex")
 }
+
+// TestTopicCallbacks: topic changes call back with the documented fields
+// (Owner_Account and UserDefinedDataList, TopicIdList, Name/Introduction/
+// Notification/FaceUrl), as the SDK's events must read them.
+func TestTopicCallbacks(t *testing.T) {
+	t.Parallel()
+	srv, rcv, c := setup(t)
+	ctx := ctxT(t)
+	gid := createGroup(t, c, obj{"Type": "Community", "Name": "c", "SupportTopic": 1, "Owner_Account": "a"})
+	tid, _ := call(t, c, "million_group_open_http_svc/create_topic", obj{"GroupId": gid, "TopicName": "T", "From_Account": "b",
+		"TopicDefinedData": []obj{{"Key": "k", "Value": "v"}}})["TopicId"].(string)
+	call(t, c, "million_group_open_http_svc/modify_topic", obj{"GroupId": gid, "TopicId": tid, "Introduction": "intro"})
+	call(t, c, "million_group_open_http_svc/destroy_topic", obj{"GroupId": gid, "TopicIdList": []string{tid}})
+	require.NoError(t, srv.WaitCallbacks(ctx))
+	got := rcv.commands("Group.CallbackAfterCreateTopic", "Group.CallbackAfterTopicInfoChanged", "Group.CallbackAfterTopicDestroyed")
+	require.Len(t, got, 3)
+	var created, changed, destroyed obj
+	require.NoError(t, json.Unmarshal(got[0].Body, &created))
+	require.NoError(t, json.Unmarshal(got[1].Body, &changed))
+	require.NoError(t, json.Unmarshal(got[2].Body, &destroyed))
+	assert.Equal(t, obj{"CallbackCommand": "Group.CallbackAfterCreateTopic", "GroupId": gid, "TopicId": tid, "Operator_Account": "b",
+		"Owner_Account": "a", "Type": "Community", "Name": "T", "UserDefinedDataList": []any{obj{"Key": "k", "Value": "v"}}}, created)
+	assert.Equal(t, obj{"CallbackCommand": "Group.CallbackAfterTopicInfoChanged", "GroupId": gid, "TopicId": tid, "Type": "Community",
+		"Operator_Account": "administrator", "Introduction": "intro"}, changed)
+	assert.Equal(t, obj{"CallbackCommand": "Group.CallbackAfterTopicDestroyed", "GroupId": gid, "Type": "Community",
+		"TopicIdList": []any{tid}}, destroyed)
+}

@@ -115,3 +115,16 @@ func TestTypeError(t *testing.T) {
 		assert.Equal(t, tc.fine, typeError(tc.k, []byte(tc.raw)) == "", "%s %s", tc.k, tc.raw)
 	}
 }
+
+// TestNestedIllTypedFieldIsNamed: a nested field of the wrong type is a
+// parameter error naming its path.
+func TestNestedIllTypedFieldIsNamed(t *testing.T) {
+	t.Parallel()
+	s := NewServer(t)
+	ans := post(t, s, "group_open_http_svc/add_group_member", `{"GroupId":"g","MemberList":[{"Member_Account":5}]}`)
+	assert.Equal(t, codeGroupParam, codeIn(ans))
+	assert.Equal(t, "parameter error: field MemberList.Member_Account must be a string, got a JSON number", ans["ErrorInfo"])
+	ans = post(t, s, "recentcontact/mark_contact", `{"From_Account":"a","MarkItem":[{"OptType":"3"}]}`)
+	assert.Equal(t, codeContactParam, codeIn(ans))
+	assert.Contains(t, ans["ErrorInfo"], "MarkItem.OptType")
+}

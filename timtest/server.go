@@ -358,16 +358,42 @@ func redactQuery(q url.Values) url.Values {
 	return out
 }
 
-// decode unmarshals the body into v, answering code on a type mismatch.
+// decode unmarshals the body into v, answering the command's parameter
+// code on a type mismatch, naming the field (nested ones included).
 func (c *call) decode(v any) error {
 	if err := json.Unmarshal(c.body, v); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) && te.Field != "" {
+			return fail(parseCode(c.path), "parameter error: field %s must be %s, got a JSON %s", te.Field, goKind(te.Type.Kind().String()), te.Value)
+		}
 		return fail(parseCode(c.path), "request JSON: %v", err)
 	}
 	return nil
 }
 
-// parseCode is the "bad request" code of an API family.
+// goKind names a Go kind as a JSON type.
+func goKind(k string) string {
+	switch {
+	case k == "string":
+		return "a string"
+	case strings.HasPrefix(k, "int") || strings.HasPrefix(k, "uint"):
+		return "an integer in range"
+	case k == "slice" || k == "array":
+		return "an array"
+	case k == "struct" || k == "map":
+		return "an object"
+	case k == "bool":
+		return "a boolean"
+	}
+	return "of another type"
+}
+
+// parseCode is the "bad request" code of a command: its parameter table's,
+// else its family's.
 func parseCode(path string) int {
+	if ps, ok := paramSpecs[path]; ok {
+		return ps.code
+	}
 	switch {
 	case strings.HasPrefix(path, "openim/"):
 		return codeMsgJSON

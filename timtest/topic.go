@@ -37,6 +37,7 @@ type topicFields struct {
 	Notification *string `json:"Notification"`
 	Introduction *string `json:"Introduction"`
 	CreateTime   int64   `json:"CreateTime"`
+	DefinedData  []kv    `json:"TopicDefinedData"`
 }
 
 func (f *topicFields) check() error {
@@ -112,6 +113,28 @@ func (c *call) newTopic(imported bool) (any, error) {
 	t.apply(&req)
 	g.x.topics[id] = t
 	g.x.topicOrder = append(g.x.topicOrder, id)
+	if !imported {
+		// 第三方回调/群组系统相关回调/创建话题之后回调_intl_en.md
+		const cmd = "Group.CallbackAfterCreateTopic"
+		op := req.FromAccount
+		if op == "" {
+			op = c.admin
+		}
+		data := req.DefinedData
+		if data == nil {
+			data = []kv{}
+		}
+		s.groupEvent(g, cmd, c.clientIP, struct {
+			CallbackCommand     string `json:"CallbackCommand"`
+			GroupID             string `json:"GroupId"`
+			TopicID             string `json:"TopicId"`
+			OperatorAccount     string `json:"Operator_Account"`
+			OwnerAccount        string `json:"Owner_Account"`
+			Type                string `json:"Type"`
+			Name                string `json:"Name"`
+			UserDefinedDataList []kv   `json:"UserDefinedDataList"`
+		}{cmd, g.id, id, op, g.owner, g.typ, t.name, data})
+	}
 	return &struct {
 		envelope
 		TopicID string `json:"TopicId"`
@@ -261,6 +284,26 @@ func (c *call) modifyTopic() (any, error) {
 	if req.MuteAllMember != nil {
 		t.muteAll = *req.MuteAllMember == "On"
 	}
+	f := req.topicFields
+	if f.TopicName != nil || f.Introduction != nil || f.Notification != nil || f.FaceURL != nil {
+		// 第三方回调/群组系统相关回调/话题资料修改之后回调_intl_en.md (only the fields changed).
+		const cmd = "Group.CallbackAfterTopicInfoChanged"
+		op := f.FromAccount
+		if op == "" {
+			op = c.admin
+		}
+		s.groupEvent(g, cmd, c.clientIP, struct {
+			CallbackCommand string  `json:"CallbackCommand"`
+			GroupID         string  `json:"GroupId"`
+			TopicID         string  `json:"TopicId"`
+			Type            string  `json:"Type"`
+			OperatorAccount string  `json:"Operator_Account"`
+			Name            *string `json:"Name,omitempty"`
+			Introduction    *string `json:"Introduction,omitempty"`
+			Notification    *string `json:"Notification,omitempty"`
+			FaceURL         *string `json:"FaceUrl,omitempty"`
+		}{cmd, g.id, t.id, g.typ, op, f.TopicName, f.Introduction, f.Notification, f.FaceURL})
+	}
 	return &envelope{}, nil
 }
 
@@ -288,6 +331,7 @@ func (c *call) destroyTopic() (any, error) {
 		TopicID   string `json:"TopicId"`
 	}
 	out := []item{}
+	var gone []string
 	for _, id := range req.TopicIDList {
 		if g.x.topics[id] == nil {
 			out = append(out, item{codeGroupNotFound, "topic does not exist", id})
@@ -296,6 +340,17 @@ func (c *call) destroyTopic() (any, error) {
 		delete(g.x.topics, id)
 		g.x.topicOrder = slices.DeleteFunc(g.x.topicOrder, func(x string) bool { return x == id })
 		out = append(out, item{0, "ok", id})
+		gone = append(gone, id)
+	}
+	if len(gone) > 0 {
+		// 第三方回调/群组系统相关回调/解散话题之后回调_intl_en.md
+		const cmd = "Group.CallbackAfterTopicDestroyed"
+		s.groupEvent(g, cmd, c.clientIP, struct {
+			CallbackCommand string   `json:"CallbackCommand"`
+			GroupID         string   `json:"GroupId"`
+			Type            string   `json:"Type"`
+			TopicIDList     []string `json:"TopicIdList"`
+		}{cmd, g.id, g.typ, gone})
 	}
 	return &struct {
 		envelope
