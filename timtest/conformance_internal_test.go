@@ -20,12 +20,13 @@ import (
 
 // The fake side of the conformance corpus (testdata/conformance/rest, the
 // documented request and response examples of Tencent's REST pages, one
-// JSON file each; format in the corpus README): every documented request,
-// sent to a fake holding the state the example presumes (its accounts,
-// groups, messages, topics, taken from the example's ids), is answered
-// successfully, and the answer's keys and JSON types match the documented
-// response: every key the fake sends is documented, and every documented
-// top-level key is sent (unless listed in optionalKeys with a reason).
+// JSON file each with source, command, request and/or response): every
+// documented request, sent to a fake holding the state the example
+// presumes (its accounts, groups, messages, topics, taken from the
+// example's ids), is answered successfully, and the answer's keys and JSON
+// types match the documented response: every key the fake sends is
+// documented, and every documented top-level key is sent (unless listed in
+// conditionalKeys with a reason).
 // CONFORMANCE_DIR points the test at another corpus while one is written.
 
 // conformanceDir is the corpus of REST examples.
