@@ -244,6 +244,9 @@
 //     NextTimestamp cursor), modify_user_info marks (≤10 kinds),
 //     modify_admin (≤5), get_admin_list, check_members; JoinLive adds an
 //     online member, as a client would.
+//   - get_group_member_info pages Community groups by the Next string
+//     ("" on the last page, 100 members when Limit is 0); other types by
+//     Offset.
 //   - Topics of Community groups with SupportTopic: create/import (TopicId
 //     = GroupId + "@TOPIC#_" + name, or a generated "@TOPIC#c…"), get
 //     (TopicInfo spells GroupID; ResponseFilter; SelfInfo with From_Account),

@@ -866,6 +866,7 @@ func (c *call) getGroupMemberInfo() (any, error) {
 		AppFilter        []string `json:"AppDefinedDataFilter_GroupMember"`
 		Limit            int      `json:"Limit"`
 		Offset           int      `json:"Offset"`
+		Next             string   `json:"Next"`
 	}
 	if err := c.decode(&req); err != nil {
 		return nil, err
@@ -886,6 +887,29 @@ func (c *call) getGroupMemberInfo() (any, error) {
 			list = append(list, m)
 		}
 	}
+	// Community groups page by an opaque Next string instead of Offset
+	// (群成员管理/获取群成员详细资料: "Next" in the answer, "" on the last page).
+	var next *string
+	if g.typ == TypeCommunity {
+		start := 0
+		if req.Next != "" {
+			n, err := strconv.Atoi(strings.TrimPrefix(req.Next, "m"))
+			if err != nil || n < 0 || !strings.HasPrefix(req.Next, "m") {
+				return nil, fail(codeGroupParam, "parameter error: Next %q is not a cursor of this group", req.Next)
+			}
+			start = n
+		}
+		req.Offset = start
+		limit := req.Limit
+		if limit == 0 {
+			limit = 100
+		}
+		req.Limit = limit
+		next = ptr("")
+		if start+limit < len(list) {
+			next = ptr("m" + strconv.Itoa(start+limit))
+		}
+	}
 	list = list[min(req.Offset, len(list)):]
 	if req.Limit > 0 {
 		list = list[:min(req.Limit, len(list))]
@@ -896,9 +920,10 @@ func (c *call) getGroupMemberInfo() (any, error) {
 	}
 	resp := struct {
 		envelope
+		Next       *string     `json:"Next,omitempty"`
 		MemberNum  int         `json:"MemberNum"`
 		MemberList []memberOut `json:"MemberList"`
-	}{MemberNum: len(g.members), MemberList: []memberOut{}}
+	}{Next: next, MemberNum: len(g.members), MemberList: []memberOut{}}
 	for _, m := range list {
 		resp.MemberList = append(resp.MemberList, m.out(req.MemberInfoFilter, appF, g))
 	}

@@ -563,3 +563,35 @@ func TestTopicCallbacks(t *testing.T) {
 	assert.Equal(t, obj{"CallbackCommand": "Group.CallbackAfterTopicDestroyed", "GroupId": gid, "Type": "Community",
 		"TopicIdList": []any{tid}}, destroyed)
 }
+
+// TestCommunityMembersPageByNext: a Community group's member list pages by
+// the Next string, ending with "".
+func TestCommunityMembersPageByNext(t *testing.T) {
+	t.Parallel()
+	srv := timtest.NewServer(t)
+	c := newClient(t, srv)
+	users := []string{"c0", "c1", "c2", "c3", "c4"}
+	importUsers(t, c, users...)
+	members := []obj{}
+	for _, u := range users[1:] {
+		members = append(members, obj{"Member_Account": u})
+	}
+	gid := createGroup(t, c, obj{"Type": "Community", "Name": "c", "Owner_Account": "c0", "MemberList": members})
+	var got []string
+	next := ""
+	for range 5 {
+		ans := call(t, c, "group_open_http_svc/get_group_member_info", obj{"GroupId": gid, "Limit": 2, "Next": next})
+		for _, m := range list(t, ans, "MemberList") {
+			got = append(got, m["Member_Account"].(string))
+		}
+		assert.Equal(t, float64(5), ans["MemberNum"])
+		next = ans["Next"].(string)
+		if next == "" {
+			break
+		}
+	}
+	assert.Equal(t, users, got)
+	assert.Equal(t, 10004, callCode(t, c, "group_open_http_svc/get_group_member_info", obj{"GroupId": gid, "Next": "bogus"}))
+	pub := createGroup(t, c, obj{"Type": "Public", "Name": "p", "Owner_Account": "c0"})
+	assert.NotContains(t, call(t, c, "group_open_http_svc/get_group_member_info", obj{"GroupId": pub}), "Next")
+}
