@@ -62,7 +62,6 @@ var conditionalKeys = map[string]string{
 	"openim_msg_ext_http_svc/group_set_key_values ExtensionList":  "OperateType 3 (clear) answers no per-key results",
 	"group_open_http_svc/get_group_msg_receipt_detail ReadList":   "Filter 0 answers ReadList, Filter 1 UnreadList",
 	"group_open_http_svc/get_group_msg_receipt_detail UnreadList": "Filter 0 answers ReadList, Filter 1 UnreadList",
-	"group_open_http_svc/get_group_info Appid":                    "the app id of the group: not part of the fake's group state",
 	"group_open_http_svc/get_group_member_info Next":              "Community groups paged by Next only",
 	"openim/get_c2c_unread_msg_num AllC2CUnreadMsgNum":            "the total, documented in one example only",
 	"sns/group_add ResultItem":                                    "per-friend results, sent when To_Account is given",

@@ -351,6 +351,7 @@ type groupInfoOut struct {
 	ErrorInfo        *string     `json:"ErrorInfo,omitempty"`
 	Type             *string     `json:"Type,omitempty"`
 	Name             *string     `json:"Name,omitempty"`
+	AppID            *uint64     `json:"Appid,omitempty"` // get_group_info without a filter (获取群详细资料)
 	Introduction     *string     `json:"Introduction,omitempty"`
 	Notification     *string     `json:"Notification,omitempty"`
 	FaceURL          *string     `json:"FaceUrl,omitempty"`
@@ -518,6 +519,7 @@ func (c *call) getGroupInfo() (any, error) {
 		f := req.ResponseFilter
 		if f == nil {
 			g.baseInfo(&out, nil)
+			out.AppID = ptr(s.SDKAppID)
 			out.AppDefinedData = append([]kv(nil), g.appData...)
 			for _, m := range g.members {
 				out.MemberList = append(out.MemberList, m.out(nil, nil, g))
