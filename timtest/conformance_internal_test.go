@@ -294,6 +294,18 @@ func seed(t *testing.T, s *Server, cmd string, req map[string]any) {
 		return u
 	}
 
+	// Groups named by a list exist (as Public groups).
+	if l, ok := req["GroupIdList"].([]any); ok {
+		for _, it := range l {
+			if id, ok := it.(string); ok && s.groups[id] == nil {
+				s.groupSer++
+				s.groups[id] = &group{serial: s.groupSer, id: id, typ: TypePublic, name: "seeded", createTime: now.Unix(),
+					infoSeq: 1, nextSeq: 1, maxMembers: 2000, applyJoin: "FreeAccess", inviteJoin: "FreeAccess",
+					byAcc: map[string]*member{}, dedup: map[string]*groupDedup{}}
+			}
+		}
+	}
+
 	// The group of the request, with the request's users as members.
 	gid := str("GroupId")
 	creates := cmd == "group_open_http_svc/create_group" || cmd == "group_open_http_svc/import_group"
