@@ -240,7 +240,7 @@ func clockFor(req map[string]any) Option {
 	if !ok {
 		return nil
 	}
-	at, err := time.Parse("2006010215", hour)
+	at, err := time.ParseInLocation("2006010215", hour, beijing)
 	if err != nil {
 		return nil
 	}
@@ -451,6 +451,23 @@ func seed(t *testing.T, s *Server, cmd string, req map[string]any) {
 					b.groups = append(b.groups, &contactGroup{name: n, id: b.nextID})
 				}
 			}
+		}
+	}
+
+	// get_history: a message in the documented hour (Beijing time).
+	if cmd == "open_msg_svc/get_history" {
+		if hour, err := time.ParseInLocation("2006010215", str("MsgTime"), beijing); err == nil {
+			at := hour.Add(time.Minute).Unix()
+			s.addAccount("h1", now)
+			s.addAccount("h2", now)
+			s.storeC2CLocked(&c2cMsg{from: "h1", to: "h2", seq: 1, random: 1, time: at, key: fmt.Sprintf("1_1_%d", at),
+				body: json.RawMessage(`[{"MsgType":"TIMTextElem","MsgContent":{"Text":"seed"}}]`), senderRoam: true}, true)
+			s.groupSer++
+			hg := &group{serial: s.groupSer, id: "history", typ: TypePublic, name: "h", infoSeq: 1, nextSeq: 2,
+				byAcc: map[string]*member{}, dedup: map[string]*groupDedup{}}
+			hg.msgs = append(hg.msgs, &groupMsg{seq: 1, from: "h1", time: at,
+				body: json.RawMessage(`[{"MsgType":"TIMTextElem","MsgContent":{"Text":"seed"}}]`)})
+			s.groups[hg.id] = hg
 		}
 	}
 

@@ -36,7 +36,8 @@
 // missing"): 10004 for group services and message extensions, 90001 for
 // openim and all-member push (90003 To_Account, 90005 MsgRandom, 90006
 // MsgTimeStamp, 90002 MsgBody, 90054 MsgKey), 70402 accounts, 40001
-// profiles, 30001 relationships, 50002 recent contacts, 60003 elsewhere.
+// profiles, 30001 relationships, 50002 recent contacts, 1002 get_history,
+// 130001 getappinfo, 60003 elsewhere.
 // A nested field of the wrong type answers the same code, naming its path
 // ("MemberList.Member_Account").
 //
@@ -264,8 +265,10 @@
 //     answers the same TaskId (Pushes lists the tasks).
 //   - Operations: getappinfo answers three days of string figures
 //     (RegistUserNumTotal and GroupAllGroupNum from the state), no
-//     ActionStatus; get_history one archive file per finished hour of the
-//     last 7 days; GetIPList answers IPList; im_cos_msg forbid/allow keep a
+//     ActionStatus; get_history one gzip file per finished hour (Beijing
+//     time) of the last 7 days, built from the stored messages and served
+//     at its URL ({"SdkAppId","ChatType","MsgTime","MsgList"}); an hour
+//     without messages answers 1004; GetIPList answers IPList; im_cos_msg forbid/allow keep a
 //     banned set that get_cos_sig reports as Status 1.
 //   - Relationship choices the documents leave open: adding an existing
 //     friend answers per-account 30001; friend_delete without DeleteType

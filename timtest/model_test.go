@@ -1,8 +1,13 @@
 package timtest_test
 
 import (
+	"bytes"
+	"crypto/md5"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/timkit/tim"
+	"github.com/timkit/tim/operation"
 	"github.com/timkit/tim/timtest"
 )
 
@@ -497,17 +503,58 @@ func TestOperationsAnswers(t *testing.T) {
 	assert.Equal(t, "OK", info.ErrorInfo)
 	require.Len(t, info.Result, 3)
 	assert.Equal(t, map[string]string{"ChainIncrease": "0", "RegistUserNumTotal": "2", "Date": srv.Now().AddDate(0, 0, -1).Format("20060102")}, info.Result[0])
-	assert.Equal(t, 60003, callCode(t, c, "openconfigsvr/getappinfo", obj{"RequestField": []string{"Nope"}}))
+	assert.Equal(t, 130001, callCode(t, c, "openconfigsvr/getappinfo", obj{"RequestField": []string{"Nope"}}))
 
 	assert.Equal(t, []any{"127.0.0.1", "203.0.113.0/25"}, call(t, c, "ConfigSvc/GetIPList", obj{})["IPList"])
+	assert.Equal(t, 60009, callCode(t, c, "ConfigSvc/NoSuch", obj{}))
+}
 
-	hour := srv.Now().Add(-2 * time.Hour).UTC().Format("2006010215")
-	files := list(t, call(t, c, "open_msg_svc/get_history", obj{"ChatType": "C2C", "MsgTime": hour}), "File")
-	require.Len(t, files, 1)
-	assert.Contains(t, files[0]["URL"], hour)
-	assert.NotEqual(t, 0, callCode(t, c, "open_msg_svc/get_history", obj{"ChatType": "C2C", "MsgTime": "2015120121"}), "older than 7 days")
-	assert.Equal(t, 60003, callCode(t, c, "open_msg_svc/get_history", obj{"ChatType": "Both", "MsgTime": hour}))
+// TestHistoryFilesHoldTheHour: get_history announces a gzip file of the
+// hour's messages, served at its URL in Tencent's format, readable by
+// operation.ReadHistory; an hour without messages answers 1004.
+func TestHistoryFilesHoldTheHour(t *testing.T) {
+	t.Parallel()
+	beijing := time.FixedZone("UTC+8", 8*3600)
+	hour := time.Date(2026, 12, 1, 21, 0, 0, 0, beijing)
+	clk := newClock(hour.Add(10 * time.Minute))
+	srv := timtest.NewServer(t, timtest.WithClock(clk.Now))
+	c := newClient(t, srv, tim.WithClock(clk.Now))
+	importUsers(t, c, "h1", "h2")
+	send(t, c, "h1", "h2", "in the hour", 1)
+	gid := createGroup(t, c, obj{"Type": "Public", "Name": "g", "Owner_Account": "h1"})
+	call(t, c, "group_open_http_svc/send_group_msg", obj{"GroupId": gid, "Random": 2, "MsgBody": textBody("group line")})
+	clk.Advance(2 * time.Hour)
+	send(t, c, "h2", "h1", "later", 3)
 
+	assert.Equal(t, 1004, callCode(t, c, "open_msg_svc/get_history", obj{"ChatType": "C2C", "MsgTime": "2026120123"}), "the current hour is not finished")
+	assert.Equal(t, 1004, callCode(t, c, "open_msg_svc/get_history", obj{"ChatType": "C2C", "MsgTime": "2026120120"}), "no message that hour")
+	assert.Equal(t, 1002, callCode(t, c, "open_msg_svc/get_history", obj{"ChatType": "Both", "MsgTime": "2026120121"}))
+	for _, tc := range []struct{ chat, text string }{{"C2C", "in the hour"}, {"Group", "group line"}} {
+		files := list(t, call(t, c, "open_msg_svc/get_history", obj{"ChatType": tc.chat, "MsgTime": "2026120121"}), "File")
+		require.Len(t, files, 1)
+		res, err := http.Get(files[0]["URL"].(string))
+		require.NoError(t, err)
+		b, err := io.ReadAll(res.Body)
+		res.Body.Close()
+		require.NoError(t, err)
+		require.Equal(t, http.StatusOK, res.StatusCode)
+		assert.Equal(t, float64(len(b)), files[0]["GzipSize"])
+		sum := md5.Sum(b)
+		assert.Equal(t, hex.EncodeToString(sum[:]), files[0]["GzipMD5"])
+		var texts []string
+		for rec, err := range operation.ReadHistory(bytes.NewReader(b)) {
+			require.NoError(t, err)
+			assert.Equal(t, hour, rec.MsgTime.In(beijing))
+			texts = append(texts, rec.Body.Text())
+		}
+		assert.Equal(t, []string{tc.text}, texts)
+	}
+}
+
+func TestModerationAnswers(t *testing.T) {
+	t.Parallel()
+	srv := timtest.NewServer(t)
+	c := newClient(t, srv)
 	const img = "https://cos.example.com/a.png"
 	call(t, c, "im_cos_msg/forbid_illegal_object", obj{"RawURL": img})
 	assert.True(t, srv.CosBanned(img))

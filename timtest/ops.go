@@ -1,7 +1,13 @@
 package timtest
 
 import (
+	"bytes"
+	"compress/gzip"
+	"crypto/md5"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
@@ -17,6 +23,12 @@ import (
 // 运营管理/下载最近消息记录 (get_history). The im_cos_msg commands are not in the
 // international repository; their shapes follow the SDK's operation/cos.go and
 // https://cloud.tencent.com/document/product/269/105420 (rich-media moderation).
+
+// Codes of open_msg_svc/get_history (运营管理/下载最近消息记录).
+const (
+	codeHistoryParam = 1002
+	codeHistoryNone  = 1004
+)
 
 // IPList is what ConfigSvc/GetIPList answers.
 var IPList = []string{"127.0.0.1", "203.0.113.0/25"}
@@ -49,7 +61,7 @@ func (c *call) getAppInfo() (any, error) {
 	}
 	for i, f := range req.RequestField {
 		if !slices.Contains(statFields, f) {
-			return nil, fail(codeJSONParse, "parameter error: RequestField[%d] %q is not a statistics field", i, f)
+			return nil, fail(codeNoSpeakJSON, "parameter error: RequestField[%d] %q is not a statistics field", i, f)
 		}
 	}
 	s := c.s
@@ -90,8 +102,27 @@ func (c *call) getAppInfo() (any, error) {
 	}{0, "OK", days}, nil
 }
 
-// getHistory answers one (empty) archive file for an hour within the last
-// seven days.
+// beijing is the zone of get_history's MsgTime hours.
+var beijing = time.FixedZone("UTC+8", 8*3600)
+
+// historyPrefix is the path the fake serves history files under.
+const historyPrefix = "/timtest-history/"
+
+// historyRecord is one message of a history file (运营管理/下载最近消息记录: MsgList items).
+type historyRecord struct {
+	FromAccount  string          `json:"From_Account"`
+	ToAccount    string          `json:"To_Account,omitempty"`
+	GroupID      string          `json:"GroupId,omitempty"`
+	MsgTimestamp int64           `json:"MsgTimestamp"`
+	MsgSeq       uint64          `json:"MsgSeq"`
+	MsgRandom    uint32          `json:"MsgRandom"`
+	MsgBody      json.RawMessage `json:"MsgBody"`
+}
+
+// getHistory answers the archive file of one finished hour (Beijing time)
+// of the last seven days, built from the messages the fake holds and served
+// gzip-compressed at the answer's URL; an hour without messages answers
+// 1004, as Tencent documents.
 func (c *call) getHistory() (any, error) {
 	var req struct {
 		ChatType string `json:"ChatType"`
@@ -101,15 +132,58 @@ func (c *call) getHistory() (any, error) {
 		return nil, err
 	}
 	if req.ChatType != "C2C" && req.ChatType != "Group" {
-		return nil, fail(codeJSONParse, "parameter error: ChatType must be C2C or Group")
+		return nil, fail(codeHistoryParam, "parameter error: ChatType must be C2C or Group")
 	}
-	hour, err := time.ParseInLocation("2006010215", req.MsgTime, time.UTC)
+	hour, err := time.ParseInLocation("2006010215", req.MsgTime, beijing)
 	if err != nil || len(req.MsgTime) != 10 {
-		return nil, fail(codeJSONParse, "parameter error: MsgTime must be YYYYMMDDHH")
+		return nil, fail(codeHistoryParam, "parameter error: MsgTime must be YYYYMMDDHH")
 	}
-	if hour.After(c.now) || c.now.Sub(hour) > 7*24*time.Hour {
-		return nil, fail(1004, "MsgTime %s: no archive (only the last 7 days, finished hours)", req.MsgTime)
+	if hour.Add(time.Hour).After(c.now) || c.now.Sub(hour) > 7*24*time.Hour {
+		return nil, fail(codeHistoryNone, "MsgTime %s: no file (only finished hours of the last 7 days)", req.MsgTime)
 	}
+	s := c.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	from, to := hour.Unix(), hour.Add(time.Hour).Unix()
+	var recs []historyRecord
+	if req.ChatType == "C2C" {
+		for _, cv := range s.c2c {
+			for _, m := range cv.msgs {
+				if m.time >= from && m.time < to && !m.onlineOnly {
+					recs = append(recs, historyRecord{FromAccount: m.from, ToAccount: m.to, MsgTimestamp: m.time,
+						MsgSeq: uint64(m.seq), MsgRandom: m.random, MsgBody: m.body})
+				}
+			}
+		}
+	} else {
+		for _, g := range s.groups {
+			for _, m := range g.msgs {
+				if m.time >= from && m.time < to && m.seq != 0 {
+					recs = append(recs, historyRecord{FromAccount: m.from, GroupID: g.id, MsgTimestamp: m.time,
+						MsgSeq: m.seq, MsgRandom: m.random, MsgBody: m.body})
+				}
+			}
+		}
+	}
+	if len(recs) == 0 {
+		return nil, fail(codeHistoryNone, "no message was delivered in %s", req.MsgTime)
+	}
+	slices.SortStableFunc(recs, func(a, b historyRecord) int { return int(a.MsgTimestamp - b.MsgTimestamp) })
+	plain, err := json.Marshal(struct {
+		SdkAppID uint64          `json:"SdkAppId"`
+		ChatType string          `json:"ChatType"`
+		MsgTime  string          `json:"MsgTime"`
+		MsgList  []historyRecord `json:"MsgList"`
+	}{s.SDKAppID, req.ChatType, req.MsgTime, recs})
+	if err != nil {
+		return nil, err
+	}
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	_, _ = zw.Write(plain)
+	_ = zw.Close()
+	name := req.ChatType + "/" + req.MsgTime + ".gz"
+	s.ext.historyFiles[name] = gz.Bytes()
 	type file struct {
 		URL        string `json:"URL"`
 		ExpireTime string `json:"ExpireTime"`
@@ -118,15 +192,29 @@ func (c *call) getHistory() (any, error) {
 		GzipSize   int    `json:"GzipSize"`
 		GzipMD5    string `json:"GzipMD5"`
 	}
-	const emptyMD5, emptyGzipMD5 = "d41d8cd98f00b204e9800998ecf8427e", "7029066c27ac6f5ef18d660d5741979a"
+	sum := func(b []byte) string { h := md5.Sum(b); return hex.EncodeToString(h[:]) }
 	return &struct {
 		File []file `json:"File"`
 		envelope
 	}{File: []file{{
-		URL:        fmt.Sprintf("%s/timtest-history/%s/%s.gz", c.s.URL, req.ChatType, req.MsgTime),
-		ExpireTime: c.now.Add(time.Hour).Format("2006-01-02 15:04:05"),
-		FileSize:   0, FileMD5: emptyMD5, GzipSize: 20, GzipMD5: emptyGzipMD5,
+		URL:        s.URL + historyPrefix + name,
+		ExpireTime: c.now.Add(time.Hour).In(beijing).Format("2006-01-02 15:04:05"),
+		FileSize:   len(plain), FileMD5: sum(plain), GzipSize: gz.Len(), GzipMD5: sum(gz.Bytes()),
 	}}}, nil
+}
+
+// serveHistory serves a file get_history announced (GET, no signature, as
+// Tencent's COS links are pre-signed).
+func (s *Server) serveHistory(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	b, ok := s.ext.historyFiles[strings.TrimPrefix(r.URL.Path, historyPrefix)]
+	s.mu.Unlock()
+	if !ok || r.Method != http.MethodGet {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", "application/octet-stream")
+	_, _ = w.Write(b)
 }
 
 // cosLocked is the set of objects forbid_illegal_object blocked.

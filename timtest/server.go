@@ -175,6 +175,10 @@ const maxRequestBytes = 1 << 20
 // /v4/<service>/<command>?sdkappid&identifier&usersig&random&contenttype=json
 // with a JSON body, answered with HTTP 200 and the JSON envelope.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, historyPrefix) {
+		s.serveHistory(w, r)
+		return
+	}
 	start := time.Now()
 	path := strings.Trim(strings.TrimPrefix(r.URL.Path, "/v4/"), "/")
 	body, _ := io.ReadAll(io.LimitReader(r.Body, maxRequestBytes+1))

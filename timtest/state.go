@@ -15,6 +15,8 @@ type extState struct {
 
 	broadcastSeq uint64 // send_broadcast_msg
 
+	historyFiles map[string][]byte // get_history: "ChatType/MsgTime.gz" → gzip file
+
 	contacts map[string]*contactBook // user → conversation groups and marks
 
 	c2cExt   map[string]*extStore // c2c message (from|to|MsgKey) → extensions
@@ -25,6 +27,6 @@ func newExtState() extState {
 	return extState{
 		cosBanned: map[string]bool{}, attrNames: map[string]string{}, userAttrs: map[string]map[string]string{},
 		userTags: map[string][]string{}, pushDedup: map[uint32]string{}, contacts: map[string]*contactBook{},
-		c2cExt: map[string]*extStore{}, groupExt: map[string]*extStore{},
+		c2cExt: map[string]*extStore{}, groupExt: map[string]*extStore{}, historyFiles: map[string][]byte{},
 	}
 }
