@@ -31,13 +31,18 @@ const (
 
 // Push is one all_member_push/im_push task.
 type Push struct {
+	// TaskID is the TaskId answered.
 	TaskID string
-	From   string
+	// From is the sender (the admin when From_Account was absent).
+	From string
+	// Random is the MsgRandom, the task's dedup key.
 	Random uint32
-	Body   []MsgElem
+	// Body is the MsgBody.
+	Body []MsgElem
 	// Recipients are the imported accounts the condition selected.
 	Recipients []string
-	At         time.Time
+	// At is when the task was created.
+	At time.Time
 }
 
 // Pushes returns the im_push tasks so far.
