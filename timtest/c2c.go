@@ -352,6 +352,24 @@ func (s *Server) storeC2CLocked(m *c2cMsg, updateContacts bool) {
 	}
 }
 
+// c2cBatchResp is batchsendmsg's answer. With failed recipients Tencent
+// answers ActionStatus "SomeError", ErrorCode 0, the MsgKey of the sent
+// part and the ErrorList (消息相关/发送消息/批量发单聊消息: the example
+// {"ActionStatus":"SomeError","ErrorCode":0,"MsgKey":…,"ErrorList":[{"To_Account":"rong","ErrorCode":70107}]}).
+type c2cBatchResp struct {
+	envelope
+	MsgKey    string     `json:"MsgKey"`
+	MsgID     string     `json:"MsgId"`
+	ErrorList []batchErr `json:"ErrorList,omitempty"`
+}
+
+func (r *c2cBatchResp) status() string {
+	if len(r.ErrorList) > 0 {
+		return "SomeError"
+	}
+	return "OK"
+}
+
 type batchErr struct {
 	ToAccount string `json:"To_Account"`
 	ErrorCode int    `json:"ErrorCode"`
@@ -362,12 +380,7 @@ func (c *call) batchSendMsg() (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	type resp struct {
-		envelope
-		MsgKey    string     `json:"MsgKey"`
-		MsgID     string     `json:"MsgId"`
-		ErrorList []batchErr `json:"ErrorList,omitempty"`
-	}
+	type resp = c2cBatchResp
 	s := c.s
 	dkey := c2cDedupKey("batch", p.from, p.seq, p.random, p.body)
 	s.mu.Lock()

@@ -55,7 +55,7 @@
 //     Tag_Profile_Custom_* tag; values are kept as the JSON sent.
 //   - C2C: sendmsg stores per conversation with MsgKey "seq_random_time" and
 //     MsgTime (MsgTimeStamp when given); batchsendmsg (≤500, 90011 above;
-//     per-recipient ErrorList with 70107; never calls back; the 12,000
+//     per-recipient ErrorList with 70107 and ActionStatus "SomeError"; never calls back; the 12,000
 //     recipients-a-minute budget answers 60007); importmsg (no callbacks;
 //     SyncFromOldSystem 2 adds no unread); admin_getroammsg (newest MaxCnt
 //     of the time range in ascending order, LastMsgTime/LastMsgKey name the

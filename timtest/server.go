@@ -270,6 +270,9 @@ func (s *Server) answer(r *http.Request, path string, q url.Values, body []byte,
 	}
 	if e, ok := resp.(enveloped); ok {
 		*e.env() = envelope{ActionStatus: "OK"}
+		if st, ok := resp.(interface{ status() string }); ok {
+			e.env().ActionStatus = st.status()
+		}
 	}
 	return resp, http.StatusOK
 }
