@@ -408,6 +408,16 @@ func (c *call) batchSendMsg() (any, error) {
 	id := s.newMsgID(c.now, p.random)
 	var errs []batchErr
 	seen := map[string]bool{}
+	known := 0
+	for _, to := range p.toList {
+		if s.accounts[to] != nil {
+			known++
+		}
+	}
+	if known == 0 {
+		// Sent to none of the recipients (批量发单聊消息: FAIL, "invalid To_Account", 90012).
+		return nil, fail(codeToNotImported, "invalid To_Account")
+	}
 	for _, to := range p.toList {
 		if seen[to] {
 			continue

@@ -144,12 +144,14 @@ func TestBatchSendMsg(t *testing.T) {
 	var ok env
 	require.NoError(t, c.Do(ctx, ep("openim/batchsendmsg"), sendReq{FromAccount: "a", ToAccount: []string{"b"}, MsgRandom: 10, MsgBody: text("one")}, &ok))
 	assert.Equal(t, "OK", ok.ActionStatus, "no failed recipient: OK")
+	err := c.Do(ctx, ep("openim/batchsendmsg"), sendReq{FromAccount: "a", ToAccount: []string{"ghost", "nobody"}, MsgRandom: 11, MsgBody: text("x")}, nil)
+	assert.Equal(t, 90012, codeOf(err), "sent to none: FAIL 90012")
 
 	over := make([]string, 501)
 	for i := range over {
 		over[i] = fmt.Sprint("u", i)
 	}
-	err := c.Do(ctx, ep("openim/batchsendmsg"), sendReq{ToAccount: over, MsgRandom: 1, MsgBody: text("x")}, nil)
+	err = c.Do(ctx, ep("openim/batchsendmsg"), sendReq{ToAccount: over, MsgRandom: 1, MsgBody: text("x")}, nil)
 	assert.Equal(t, 90011, codeOf(err))
 
 	require.NoError(t, srv.WaitCallbacks(ctx))
