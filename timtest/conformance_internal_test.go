@@ -546,14 +546,14 @@ func seedExt(st *extStore, list []any, num func(any) uint64) {
 // TestCompareShape holds the comparison itself to account.
 func TestCompareShape(t *testing.T) {
 	t.Parallel()
-	var doc, good, extra, typed, missing map[string]any
+	var doc, good, undocumented, typed, missing map[string]any
 	require.NoError(t, decodeNumber([]byte(`{"ActionStatus":"OK","List":[{"A":1},{"B":"x"}],"N":2}`), &doc))
 	require.NoError(t, decodeNumber([]byte(`{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0,"List":[{"A":3,"B":"y"}],"N":5}`), &good))
-	require.NoError(t, decodeNumber([]byte(`{"List":[{"C":1}],"N":5}`), &extra))
+	require.NoError(t, decodeNumber([]byte(`{"List":[{"C":1}],"N":5}`), &undocumented))
 	require.NoError(t, decodeNumber([]byte(`{"List":[{"A":"3"}],"N":5}`), &typed))
 	require.NoError(t, decodeNumber([]byte(`{"List":[]}`), &missing))
 	assert.Empty(t, compareShape("x", "", doc, good, true))
-	assert.Equal(t, []string{".List[0].C: the fake sends an undocumented key"}, compareShape("x", "", doc, extra, true))
+	assert.Equal(t, []string{".List[0].C: the fake sends an undocumented key"}, compareShape("x", "", doc, undocumented, true))
 	assert.Equal(t, []string{".List[0].A: documented number, the fake sends string"}, compareShape("x", "", doc, typed, true))
 	assert.Equal(t, []string{".N: documented, the fake leaves it out"}, compareShape("x", "", doc, missing, true))
 	assert.True(t, extra("group_open_http_svc/get_group_info", ".GroupInfo[3]", "InfoSeq"))
