@@ -128,3 +128,33 @@ func TestNestedIllTypedFieldIsNamed(t *testing.T) {
 	assert.Equal(t, codeContactParam, codeIn(ans))
 	assert.Contains(t, ans["ErrorInfo"], "MarkItem.OptType")
 }
+
+const benchSendBody = `{"SyncOtherMachine":1,"From_Account":"a","To_Account":"b","MsgRandom":1287657,` +
+	`"MsgBody":[{"MsgType":"TIMTextElem","MsgContent":{"Text":"hi, beauty"}}],"CloudCustomData":"your cloud custom data"}`
+
+// BenchmarkCheckParams is the cost the parameter table adds to a request.
+func BenchmarkCheckParams(b *testing.B) {
+	body := []byte(benchSendBody)
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := checkParams("openim/sendmsg", body); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkServeSendMsg is a whole sendmsg through ServeHTTP (usersig
+// verification, parameter table, handler, answer), for scale.
+func BenchmarkServeSendMsg(b *testing.B) {
+	s := NewServer(b, WithRateLimit(Rate{}))
+	require.NoError(b, s.ImportAccounts("a", "b"))
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		i++
+		body := strings.Replace(benchSendBody, "1287657", fmt.Sprint(i), 1)
+		if ans := post(b, s, "openim/sendmsg", body); codeIn(ans) != 0 {
+			b.Fatal(ans)
+		}
+	}
+}
