@@ -417,10 +417,10 @@ func (c *call) modifyGroupMsg() (any, error) {
 		return nil, err
 	}
 	if len(req.MsgBody) == 0 && req.CloudCustomData == nil {
-		return nil, fail(codeGroupParam, "parameter error: MsgBody or CloudCustomData is required")
+		return nil, fail(codeMsgJSON, "parameter error: MsgBody or CloudCustomData is required")
 	}
 	if len(req.MsgBody) > 0 {
-		if _, err := parseBody(req.MsgBody, codeGroupParam, codeGroupParam); err != nil {
+		if _, err := parseBody(req.MsgBody, codeMsgBody, codeMsgElem); err != nil {
 			return nil, err
 		}
 	}

@@ -97,7 +97,7 @@ var paramSpecs = map[string]paramSpec{
 	"im_open_login_svc/kick":                spec(codeAccountParam, "UserID:s!"),
 	"openim/query_online_status":            spec(codeMsgJSON, "To_Account:as!=90003", "IsNeedDetail:i", "IsReturnCustomStatus:i"),
 	"profile/portrait_set":                  spec(codeProfileParam, "From_Account:s!", "ProfileItem:ao!"),
-	"profile/portrait_get":                  spec(codeProfileParam, "To_Account:as!", "TagList:as!"),
+	"profile/portrait_get":                  spec(codeProfileParam, "To_Account:as!=40002", "TagList:as!"), // 拉取资料: 40002 no To_Account
 
 	"openim/sendmsg":      spec(codeMsgJSON, append(sendFields, "To_Account:s!=90003")...),
 	"openim/batchsendmsg": spec(codeMsgJSON, append(sendFields, "To_Account:as!=90003")...),
@@ -111,7 +111,8 @@ var paramSpecs = map[string]paramSpec{
 	"openim/get_c2c_unread_msg_num": spec(codeMsgJSON, "To_Account:s!=90003", "Peer_Account:as"),
 	"openim/delete_c2c_msg_ramble":  spec(codeMsgJSON, "Operator_Account:s!", "Peer_Account:s!", "MsgKeyList:as!=90054"),
 	"openim/c2c_msg_read_receipt":   spec(codeMsgJSON, "Operator_Account:s!", "Peer_Account:s!", "C2CMsgInfo:ao!"),
-	"openim/modify_group_msg": spec(codeGroupParam, "GroupId:s!", "MsgSeq:i!", "MsgBody:ao", "CloudCustomData:s",
+	// 消息相关/历史消息/修改群聊历史消息: 90001 JSON, 90002 MsgBody.
+	"openim/modify_group_msg": spec(codeMsgJSON, "GroupId:s!", "MsgSeq:i!", "MsgBody:ao=90002", "CloudCustomData:s",
 		"TopicId:s"),
 
 	"recentcontact/get_list": spec(codeContactParam, "From_Account:s!", "TimeStamp:i", "StartIndex:i", "TopTimeStamp:i",
