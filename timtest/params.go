@@ -231,8 +231,8 @@ var paramSpecs = map[string]paramSpec{
 	// The global mute pages document their own codes (130002..130008); the handlers answer them.
 	"openconfigsvr/setnospeaking":      spec(codeJSONParse, "Set_Account:*", "C2CmsgNospeakingTime:*", "GroupmsgNospeakingTime:*"),
 	"openconfigsvr/getnospeaking":      spec(codeJSONParse, "Get_Account:*"),
-	"openconfigsvr/getappinfo":         spec(codeJSONParse, "RequestField:as"),
-	"open_msg_svc/get_history":         spec(codeJSONParse, "ChatType:s!", "MsgTime:s!"),
+	"openconfigsvr/getappinfo":         spec(codeNoSpeakJSON, "RequestField:as"),            // 运营管理/拉取运营数据: 130001
+	"open_msg_svc/get_history":         spec(codeHistoryParam, "ChatType:s!", "MsgTime:s!"), // 运营管理/下载最近消息记录: 1002
 	"ConfigSvc/GetIPList":              spec(codeJSONParse),
 	"im_cos_msg/forbid_illegal_object": spec(codeJSONParse, "RawURL:s!"),
 	"im_cos_msg/allow_banned_object":   spec(codeJSONParse, "RawURL:s!"),
