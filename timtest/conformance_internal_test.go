@@ -74,8 +74,8 @@ var conditionalKeys = map[string]string{
 var extraKeys = map[string]string{
 	"group_open_http_svc/get_group_info GroupInfo.ShutUpAllMember": "the older name of MuteAllMember, in the example of " +
 		"product_new/…/群组管理/获取群组详细资料_intl_en.md; clients still read it",
-	"group_open_http_svc/get_group_info GroupInfo.InfoSeq": "in the answer field list of the current page " +
-		"(cloud.tencent.com/document/product/269/1616; reference §2.6)",
+	"group_open_http_svc/get_group_info GroupInfo.InfoSeq": "in the get_group_info answer fields of the shared reference " +
+		"(tencent-im-rest.md §2.6, from the Chinese pages and doocs)",
 	"group_open_http_svc/get_group_info GroupInfo.InviteJoinOption": "the group's invitation option, as create_group and " +
 		"modify_group_base_info set it (reference §4.1)",
 	"openim/query_online_status ErrorList": "sent when some accounts are not imported (在线状态/获取用户在线状态 field table)",

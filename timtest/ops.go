@@ -21,8 +21,10 @@ import (
 // Sources (REST API pages under /work/docs/yehe_doc/中间件与通信/即时通信 IM/服务端 API/REST API/):
 // 运营管理/获取服务器 IP 地址 (ConfigSvc/GetIPList), 运营管理/拉取运营数据 (getappinfo),
 // 运营管理/下载最近消息记录 (get_history). The im_cos_msg commands are not in the
-// international repository; their shapes follow the SDK's operation/cos.go and
-// https://cloud.tencent.com/document/product/269/105420 (rich-media moderation).
+// international repository; their shapes follow operation/NOTES.md ("im_cos_msg",
+// from the doocs Java SDK): RawURL; RawURLs[{ResourceID, RawURL}] answered by
+// PreSigURLs[{Code, Desc, ResourceID, PreSigURL, Status}], Status 1 for a
+// banned object, pre-signed URLs valid 15 minutes.
 
 // Codes of open_msg_svc/get_history (运营管理/下载最近消息记录).
 const (
@@ -269,8 +271,8 @@ func (c *call) getCosSig() (any, error) {
 	if err := c.decode(&req); err != nil {
 		return nil, err
 	}
-	if len(req.RawURLs) == 0 || len(req.RawURLs) > 20 {
-		return nil, fail(codeJSONParse, "parameter error: RawURLs holds %d URLs, allowed 1..20", len(req.RawURLs))
+	if len(req.RawURLs) == 0 {
+		return nil, fail(codeJSONParse, "parameter error: RawURLs is empty")
 	}
 	type item struct {
 		Code       int    `json:"Code"`
@@ -286,7 +288,7 @@ func (c *call) getCosSig() (any, error) {
 	s := c.s
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	exp := c.now.Add(time.Hour).Unix()
+	exp := c.now.Add(15 * time.Minute).Unix()
 	for _, r := range req.RawURLs {
 		it := item{ResourceID: r.ResourceID}
 		if checkRawURL("RawURL", r.RawURL) != nil {
