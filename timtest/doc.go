@@ -227,16 +227,17 @@
 //   - Message extensions: per message a key set with Seq versions; each
 //     set/delete call that writes takes the next Seq, a stale Seq answers
 //     23001 for that key with the stored value, OperateType 3 clears and
-//     sets ClearSeq; get pages whole Seqs (≤100 keys) with CompleteFlag;
+//     sets ClearSeq; get pages whole Seqs (≤200 keys) with CompleteFlag;
 //     23004 when the message does not exist.
 //   - Group extras: custom attributes (≤16; set replaces, modify merges),
-//     counters (Set/Increase/Decrease, not Community), AVChatRoom bans
-//     (ban removes the member; get_group_ban_member pages by Offset),
+//     counters (Set/Increase/Decrease, ≤20 keys: 10063; not Community),
+//     AVChatRoom bans (ban removes the member; get_group_ban_member pages
+//     by Offset),
 //     get_group_muted_account, get_online_member_num, get_role_in_group
 //     (NotMember), get_specified_group_member_info, import_group
 //     (CreateTime, SupportTopic for Community; no callbacks),
 //     import_group_member (Result 0/1/2, UnreadMsgNum), import_group_msg
-//     (seqs continue the group's), set_unread_msg_num,
+//     (≤7 per call, seqs continue the group's), set_unread_msg_num,
 //     delete_group_msg_by_sender, clear_group_msg, send_broadcast_msg (to
 //     every AVChatRoom group), read receipts (group_msg_receipt,
 //     get_group_msg_receipt counts members other than the sender,

@@ -21,7 +21,7 @@ const (
 	maxGroupAttrKey    = 32
 	maxGroupAttrValue  = 4000
 	maxCountersPerCall = 20
-	maxCountersOfGroup = 50
+	maxCountersOfGroup = 20 // 10063 above (群计数器/更新群计数器)
 	maxCounterKey      = 128
 	maxBanPerCall      = 20
 	maxBanPage         = 100
@@ -32,8 +32,11 @@ const (
 	maxLivePage        = 100
 	maxRolesUsers      = 500
 	maxSpecifiedUsers  = 50
-	maxImportMsgs      = 20
+	maxImportMsgs      = 7 // 发送消息/导入群消息: "up to seven group messages"
 )
+
+// codeCounterKeys answers a group counter set grown past its key limit.
+const codeCounterKeys = 10063
 
 // groupExtra is the state of a group these commands keep.
 type groupExtra struct {
@@ -272,7 +275,7 @@ func (c *call) updateGroupCounter() (any, error) {
 		out = append(out, next[i])
 	}
 	if len(next) > maxCountersOfGroup {
-		return nil, fail(codeGroupParam, "a group holds at most %d counters", maxCountersOfGroup)
+		return nil, fail(codeCounterKeys, "a group holds at most %d counter keys", maxCountersOfGroup)
 	}
 	g.x.counters = next
 	return &struct {

@@ -10,7 +10,8 @@ import (
 // one-sided C2C deletion and group message modification.
 // Sources: REST API/消息相关/消息扩展/{设置,拉取}{单聊,群}消息扩展_intl_en.md (OperateType 1
 // set, 2 delete, 3 clear; Seq conflicts answer 23001 per key; 23004 message not
-// found; 20 keys per call, 300 per message, keys ≤ 100 bytes, values ≤ 1 KB),
+// found; 20 keys per call, 300 per message, keys ≤ 100 bytes, values ≤ 1000 bytes,
+// 200 per pulled page),
 // REST API/消息相关/历史消息/修改群聊历史消息_intl_en.md; c2c_msg_read_receipt and
 // delete_c2c_msg_ramble follow the SDK's message/extra.go (no page in the
 // international repository).
@@ -19,8 +20,8 @@ const (
 	maxExtPerCall     = 20
 	maxExtPerMsg      = 300
 	maxExtKeyBytes    = 100
-	maxExtValueBytes  = 1024
-	maxExtPage        = 100
+	maxExtValueBytes  = 1000
+	maxExtPage        = 200
 	codeExtSeq        = 23001
 	codeExtNoMsg      = 23004
 	extSet, extDelete = 1, 2

@@ -12,11 +12,18 @@ import (
 // choice or "@TOPIC#" and a generated suffix. get_topic spells the group id
 // "GroupID" inside TopicInfo, as the page does.
 
+// Topic limits of the pages: TopicName ≤ 30 bytes, Introduction ≤ 240,
+// Notification ≤ 300, FaceUrl ≤ 100, CustomString ≤ 3000; the number of
+// topics is a plan quota (10037), assumed 100 here.
 const (
-	topicSeparator = "@TOPIC#_"
-	maxTopics      = 100
-	maxTopicName   = 150
-	maxTopicCustom = 3000
+	topicSeparator  = "@TOPIC#_"
+	maxTopics       = 100
+	maxTopicName    = 30
+	maxTopicIntro   = 240
+	maxTopicNotice  = 300
+	maxTopicFaceURL = 100
+	maxTopicCustom  = 3000
+	codeTopicsQuota = 10037
 )
 
 type topic struct {
@@ -46,8 +53,14 @@ func (f *topicFields) check() error {
 		return fail(codeGroupParam, "parameter error: TopicName must be 1..%d bytes", maxTopicName)
 	case f.CustomString != nil && len(*f.CustomString) > maxTopicCustom:
 		return fail(codeGroupParam, "parameter error: CustomString is longer than %d bytes", maxTopicCustom)
+	case f.Introduction != nil && len(*f.Introduction) > maxTopicIntro:
+		return fail(codeGroupParam, "parameter error: Introduction is longer than %d bytes", maxTopicIntro)
+	case f.Notification != nil && len(*f.Notification) > maxTopicNotice:
+		return fail(codeGroupParam, "parameter error: Notification is longer than %d bytes", maxTopicNotice)
+	case f.FaceURL != nil && len(*f.FaceURL) > maxTopicFaceURL:
+		return fail(codeGroupParam, "parameter error: FaceUrl is longer than %d bytes", maxTopicFaceURL)
 	}
-	return checkGroupText(nil, f.Introduction, f.Notification, f.FaceURL)
+	return nil
 }
 
 // communityLocked finds a Community group that supports topics.
@@ -87,7 +100,7 @@ func (c *call) newTopic(imported bool) (any, error) {
 		return nil, fail(codeGroupNoAccount, "From_Account %q not imported", req.FromAccount)
 	}
 	if len(g.x.topics) >= maxTopics {
-		return nil, fail(codeGroupParam, "a Community group holds at most %d topics", maxTopics)
+		return nil, fail(codeTopicsQuota, "a Community group holds at most %d topics here", maxTopics)
 	}
 	id := req.TopicID
 	if id != "" {
