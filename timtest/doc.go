@@ -229,7 +229,8 @@
 //     23001 for that key with the stored value, OperateType 3 clears and
 //     sets ClearSeq; get pages whole Seqs (≤200 keys) with CompleteFlag;
 //     23004 when the message does not exist.
-//   - Group extras: custom attributes (≤16; set replaces, modify merges),
+//   - Group extras: custom attributes (≤16 keys of ≤32 bytes, values ≤4000
+//     and ≤16000 in all: 10045..10048; set replaces, modify merges),
 //     counters (Set/Increase/Decrease, ≤20 keys: 10063; not Community),
 //     AVChatRoom bans (ban removes the member; get_group_ban_member pages
 //     by Offset),

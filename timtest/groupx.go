@@ -35,8 +35,15 @@ const (
 	maxImportMsgs      = 7 // 发送消息/导入群消息: "up to seven group messages"
 )
 
-// codeCounterKeys answers a group counter set grown past its key limit.
-const codeCounterKeys = 10063
+// Codes of the attribute and counter pages (群自定义属性/*, 群计数器/更新群计数器).
+const (
+	codeAttrKeyLen    = 10045
+	codeAttrValueLen  = 10046
+	codeAttrCount     = 10047
+	codeAttrTotal     = 10048
+	codeCounterKeys   = 10063
+	maxGroupAttrTotal = 16000
+)
 
 // groupExtra is the state of a group these commands keep.
 type groupExtra struct {
@@ -127,11 +134,14 @@ func (c *call) writeGroupAttr(replace bool) (any, error) {
 		return nil, fail(codeGroupParam, "parameter error: GroupAttr is empty")
 	}
 	for i, a := range req.GroupAttr {
-		if a.Key == "" || len(a.Key) > maxGroupAttrKey {
-			return nil, fail(codeGroupParam, "parameter error: GroupAttr[%d].key must be 1..%d bytes", i, maxGroupAttrKey)
+		if a.Key == "" {
+			return nil, fail(codeGroupParam, "parameter error: GroupAttr[%d].key is empty", i)
+		}
+		if len(a.Key) > maxGroupAttrKey {
+			return nil, fail(codeAttrKeyLen, "GroupAttr[%d].key is longer than %d bytes", i, maxGroupAttrKey)
 		}
 		if len(a.Value) > maxGroupAttrValue {
-			return nil, fail(codeGroupParam, "parameter error: GroupAttr[%d].value is longer than %d bytes", i, maxGroupAttrValue)
+			return nil, fail(codeAttrValueLen, "GroupAttr[%d].value is longer than %d bytes", i, maxGroupAttrValue)
 		}
 	}
 	s := c.s
@@ -153,7 +163,14 @@ func (c *call) writeGroupAttr(replace bool) (any, error) {
 		}
 	}
 	if len(next) > maxGroupAttrs {
-		return nil, fail(codeGroupParam, "a group holds at most %d custom attributes", maxGroupAttrs)
+		return nil, fail(codeAttrCount, "a group holds at most %d custom attributes", maxGroupAttrs)
+	}
+	total := 0
+	for _, a := range next {
+		total += len(a.Value)
+	}
+	if total > maxGroupAttrTotal {
+		return nil, fail(codeAttrTotal, "the attribute values total %d bytes, limit is %d", total, maxGroupAttrTotal)
 	}
 	g.x.attrs = next
 	return &envelope{}, nil

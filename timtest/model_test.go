@@ -126,7 +126,14 @@ func TestGroupAttributesAndCounters(t *testing.T) {
 	for i := range seventeen {
 		seventeen[i] = obj{"key": fmt.Sprint("k", i), "value": "v"}
 	}
-	assert.Equal(t, 10004, callCode(t, c, "group_open_http_svc/set_group_attr", obj{"GroupId": gid, "GroupAttr": seventeen}))
+	assert.Equal(t, 10047, callCode(t, c, "group_open_http_svc/set_group_attr", obj{"GroupId": gid, "GroupAttr": seventeen}))
+	assert.Equal(t, 10045, callCode(t, c, "group_open_http_svc/set_group_attr", obj{"GroupId": gid,
+		"GroupAttr": []obj{{"key": strings.Repeat("k", 33), "value": "v"}}}))
+	big := make([]obj, 5)
+	for i := range big {
+		big[i] = obj{"key": fmt.Sprint("b", i), "value": strings.Repeat("v", 3500)}
+	}
+	assert.Equal(t, 10048, callCode(t, c, "group_open_http_svc/set_group_attr", obj{"GroupId": gid, "GroupAttr": big}))
 	call(t, c, "group_open_http_svc/clear_group_attr", obj{"GroupId": gid})
 	assert.Empty(t, attrs())
 
