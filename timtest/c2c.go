@@ -31,7 +31,9 @@ type c2cMsg struct {
 	batch      bool
 	noUnread   bool
 	onlineOnly bool
-	senderRoam bool // false with SyncOtherMachine 2
+	senderRoam bool            // false with SyncOtherMachine 2
+	peerRead   bool            // c2c_msg_read_receipt
+	hiddenFrom map[string]bool // delete_c2c_msg_ramble: the sides that deleted it
 }
 
 type c2cConv struct {
@@ -350,6 +352,24 @@ func (s *Server) storeC2CLocked(m *c2cMsg, updateContacts bool) {
 	}
 }
 
+// c2cBatchResp is batchsendmsg's answer. With failed recipients Tencent
+// answers ActionStatus "SomeError", ErrorCode 0, the MsgKey of the sent
+// part and the ErrorList (消息相关/发送消息/批量发单聊消息: the example
+// {"ActionStatus":"SomeError","ErrorCode":0,"MsgKey":…,"ErrorList":[{"To_Account":"rong","ErrorCode":70107}]}).
+type c2cBatchResp struct {
+	envelope
+	MsgKey    string     `json:"MsgKey"`
+	MsgID     string     `json:"MsgId"`
+	ErrorList []batchErr `json:"ErrorList,omitempty"`
+}
+
+func (r *c2cBatchResp) status() string {
+	if len(r.ErrorList) > 0 {
+		return "SomeError"
+	}
+	return "OK"
+}
+
 type batchErr struct {
 	ToAccount string `json:"To_Account"`
 	ErrorCode int    `json:"ErrorCode"`
@@ -360,12 +380,7 @@ func (c *call) batchSendMsg() (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	type resp struct {
-		envelope
-		MsgKey    string     `json:"MsgKey"`
-		MsgID     string     `json:"MsgId"`
-		ErrorList []batchErr `json:"ErrorList,omitempty"`
-	}
+	type resp = c2cBatchResp
 	s := c.s
 	dkey := c2cDedupKey("batch", p.from, p.seq, p.random, p.body)
 	s.mu.Lock()
@@ -393,6 +408,16 @@ func (c *call) batchSendMsg() (any, error) {
 	id := s.newMsgID(c.now, p.random)
 	var errs []batchErr
 	seen := map[string]bool{}
+	known := 0
+	for _, to := range p.toList {
+		if s.accounts[to] != nil {
+			known++
+		}
+	}
+	if known == 0 {
+		// Sent to none of the recipients (批量发单聊消息: FAIL, "invalid To_Account", 90012).
+		return nil, fail(codeToNotImported, "invalid To_Account")
+	}
 	for _, to := range p.toList {
 		if seen[to] {
 			continue
@@ -499,7 +524,7 @@ func (c *call) getRoamMsg() (any, error) {
 			}
 		}
 		for _, m := range cv.msgs {
-			if m.idx <= cv.clearTo[op] || m.onlineOnly || (m.from == op && !m.senderRoam && op != req.PeerAccount) {
+			if m.idx <= cv.clearTo[op] || m.onlineOnly || m.hiddenFrom[op] || (m.from == op && !m.senderRoam && op != req.PeerAccount) {
 				continue
 			}
 			if m.time < req.MinTime || m.time > req.MaxTime {
@@ -532,6 +557,9 @@ func (c *call) getRoamMsg() (any, error) {
 			MsgTimeStamp: m.time, MsgKey: m.key, MsgBody: m.body, CloudCustomData: m.cloud}
 		if m.recalled {
 			it.MsgFlagBits = MsgFlagRecalled
+		}
+		if m.peerRead || (m.from == op && m.idx <= cv.readTo[m.to]) {
+			it.IsPeerRead = 1
 		}
 		resp.MsgList = append(resp.MsgList, it)
 	}

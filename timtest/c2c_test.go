@@ -1,6 +1,7 @@
 package timtest_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"testing"
@@ -117,8 +118,13 @@ func TestBatchSendMsg(t *testing.T) {
 			ErrorCode int    `json:"ErrorCode"`
 		} `json:"ErrorList"`
 	}
+	// A partial failure is ActionStatus "SomeError" with ErrorCode 0 (read
+	// raw here: what the SDK makes of it is the SDK's business).
 	req := sendReq{FromAccount: "a", ToAccount: []string{"b", "ghost", "c"}, MsgRandom: 9, MsgBody: text("all")}
-	require.NoError(t, c.Do(ctx, ep("openim/batchsendmsg"), req, &resp))
+	raw := postRaw(t, srv, "openim/batchsendmsg", req)
+	require.NoError(t, json.Unmarshal(raw, &resp))
+	assert.Equal(t, "SomeError", resp.ActionStatus)
+	assert.Equal(t, 0, resp.ErrorCode)
 	require.Len(t, resp.ErrorList, 1)
 	assert.Equal(t, "ghost", resp.ErrorList[0].ToAccount)
 	assert.Equal(t, 70107, resp.ErrorList[0].ErrorCode)
@@ -128,14 +134,24 @@ func TestBatchSendMsg(t *testing.T) {
 	assert.Equal(t, resp.MsgKey, srv.MessagesTo("c")[0].MsgKey)
 
 	// A resend is absorbed.
-	require.NoError(t, c.Do(ctx, ep("openim/batchsendmsg"), req, &resp))
+	var again struct {
+		env
+		MsgKey string `json:"MsgKey"`
+	}
+	require.NoError(t, json.Unmarshal(postRaw(t, srv, "openim/batchsendmsg", req), &again))
+	assert.Equal(t, resp.MsgKey, again.MsgKey)
 	assert.Len(t, srv.MessagesTo("b"), 1)
+	var ok env
+	require.NoError(t, c.Do(ctx, ep("openim/batchsendmsg"), sendReq{FromAccount: "a", ToAccount: []string{"b"}, MsgRandom: 10, MsgBody: text("one")}, &ok))
+	assert.Equal(t, "OK", ok.ActionStatus, "no failed recipient: OK")
+	err := c.Do(ctx, ep("openim/batchsendmsg"), sendReq{FromAccount: "a", ToAccount: []string{"ghost", "nobody"}, MsgRandom: 11, MsgBody: text("x")}, nil)
+	assert.Equal(t, 90012, codeOf(err), "sent to none: FAIL 90012")
 
 	over := make([]string, 501)
 	for i := range over {
 		over[i] = fmt.Sprint("u", i)
 	}
-	err := c.Do(ctx, ep("openim/batchsendmsg"), sendReq{ToAccount: over, MsgRandom: 1, MsgBody: text("x")}, nil)
+	err = c.Do(ctx, ep("openim/batchsendmsg"), sendReq{ToAccount: over, MsgRandom: 1, MsgBody: text("x")}, nil)
 	assert.Equal(t, 90011, codeOf(err))
 
 	require.NoError(t, srv.WaitCallbacks(ctx))

@@ -26,7 +26,20 @@
 // identifier mismatch 70013, expired 70001, wrong key 70009. The identifier
 // must be a configured admin (WithAdmins, default "administrator"), else
 // 60010. Then the API's frequency limit (below), injected faults, and a
-// body that is not a JSON object: 60003. Unknown APIs answer 60009.
+// body that is not a JSON object: 60003. Unknown APIs answer 60009; every
+// command the SDK declares is answered (Server.APIs lists them).
+//
+// Each body is then checked against its command's request table
+// (params.go): a required field that is missing or null, and a field of the
+// wrong JSON type, answer the command's parameter error code with an
+// ErrorInfo naming the field ("parameter error: required field GroupId is
+// missing"): 10004 for group services and message extensions, 90001 for
+// openim and all-member push (90003 To_Account, 90005 MsgRandom, 90006
+// MsgTimeStamp, 90002 MsgBody, 90054 MsgKey), 70402 accounts, 40001
+// profiles, 30001 relationships, 50002 recent contacts, 1002 get_history,
+// 130001 getappinfo, 60003 elsewhere.
+// A nested field of the wrong type answers the same code, naming its path
+// ("MemberList.Member_Account").
 //
 // State follows Tencent's semantics, per API:
 //
@@ -42,7 +55,7 @@
 //     Tag_Profile_Custom_* tag; values are kept as the JSON sent.
 //   - C2C: sendmsg stores per conversation with MsgKey "seq_random_time" and
 //     MsgTime (MsgTimeStamp when given); batchsendmsg (≤500, 90011 above;
-//     per-recipient ErrorList with 70107; never calls back; the 12,000
+//     per-recipient ErrorList with 70107 and ActionStatus "SomeError"; never calls back; the 12,000
 //     recipients-a-minute budget answers 60007); importmsg (no callbacks;
 //     SyncFromOldSystem 2 adds no unread); admin_getroammsg (newest MaxCnt
 //     of the time range in ascending order, LastMsgTime/LastMsgKey name the
@@ -204,10 +217,61 @@
 //     Tencent answers the 60007 family for REST frequency in general; the
 //     group codes 10006/10023 are used for group APIs here.
 //   - Messages, memberships and conversations of a deleted account stay.
-//     MsgLifeTime, OfflinePushInfo, read receipts (IsPeerRead is always 0),
-//     message extensions, topics, group attributes/counters, Sns callbacks,
-//     pending friend requests (30539 forms no relation) and every API not
-//     listed above are not modelled (unknown APIs answer 60009).
+//     MsgLifeTime, OfflinePushInfo, Sns callbacks and pending friend
+//     requests (30539 forms no relation) are not modelled.
+//   - C2C extras: c2c_msg_read_receipt sets IsPeerRead of the messages
+//     named (as does admin_set_msg_read for the reader's side);
+//     delete_c2c_msg_ramble hides messages from the operator's history only;
+//     modify_group_msg changes MsgBody/CloudCustomData of a stored group or
+//     topic message (10030 when missing or recalled).
+//   - Message extensions: per message a key set with Seq versions; each
+//     set/delete call that writes takes the next Seq, a stale Seq answers
+//     23001 for that key with the stored value, OperateType 3 clears and
+//     sets ClearSeq; get pages whole Seqs (≤200 keys) with CompleteFlag;
+//     23004 when the message does not exist.
+//   - Group extras: custom attributes (≤16 keys of ≤32 bytes, values ≤4000
+//     and ≤16000 in all: 10045..10048; set replaces, modify merges),
+//     counters (Set/Increase/Decrease, ≤20 keys: 10063; not Community),
+//     AVChatRoom bans (ban removes the member; get_group_ban_member pages
+//     by Offset),
+//     get_group_muted_account, get_online_member_num, get_role_in_group
+//     (NotMember), get_specified_group_member_info, import_group
+//     (CreateTime, SupportTopic for Community; no callbacks),
+//     import_group_member (Result 0/1/2, UnreadMsgNum), import_group_msg
+//     (≤7 per call, seqs continue the group's), set_unread_msg_num,
+//     delete_group_msg_by_sender, clear_group_msg, send_broadcast_msg (to
+//     every AVChatRoom group), read receipts (group_msg_receipt,
+//     get_group_msg_receipt counts members other than the sender,
+//     get_group_msg_receipt_detail pages with Cursor and IsFinish). Live
+//     groups: get_members (NickName/Avatar from the profile, Marks,
+//     NextTimestamp cursor), modify_user_info marks (≤10 kinds),
+//     modify_admin (≤5), get_admin_list, check_members; JoinLive adds an
+//     online member, as a client would.
+//   - get_group_member_info pages Community groups by the Next string
+//     ("" on the last page, 100 members when Limit is 0); other types by
+//     Offset.
+//   - Topics of Community groups with SupportTopic: create/import (TopicId
+//     = GroupId + "@TOPIC#_" + name, or a generated "@TOPIC#c…"), get
+//     (TopicInfo spells GroupID; ResponseFilter; SelfInfo with From_Account),
+//     modify (MuteAllMember), destroy (DestroyResultItem per id); created
+//     (not imported), changed and destroyed topics call back
+//     (Group.CallbackAfterCreateTopic, AfterTopicInfoChanged,
+//     AfterTopicDestroyed) with the documented fields.
+//   - Conversation groups and marks: ≤20 groups of ≤32 bytes, ≤1000
+//     conversations each; StandardMark is a bit string; 51006/51008/51009/
+//     51010/51011 as documented; 50001 for an unknown From_Account.
+//   - All-member push: attribute names "0".."9", user attributes (names
+//     must be defined), tags (≤10 per call, ≤100 per user, 50 bytes:
+//     90020/90032), im_push picks recipients by TagsAnd/TagsOr/AttrsAnd/
+//     AttrsOr among imported non-admin accounts, same MsgRandom within 7 days
+//     answers the same TaskId (Pushes lists the tasks).
+//   - Operations: getappinfo answers three days of string figures
+//     (RegistUserNumTotal and GroupAllGroupNum from the state), no
+//     ActionStatus; get_history one gzip file per finished hour (Beijing
+//     time) of the last 7 days, built from the stored messages and served
+//     at its URL ({"SdkAppId","ChatType","MsgTime","MsgList"}); an hour
+//     without messages answers 1004; GetIPList answers IPList; im_cos_msg forbid/allow keep a
+//     banned set that get_cos_sig reports as Status 1.
 //   - Relationship choices the documents leave open: adding an existing
 //     friend answers per-account 30001; friend_delete without DeleteType
 //     deletes both ways, friend_delete_all without it one way; adding an

@@ -39,6 +39,17 @@ func FuzzServeHTTP(f *testing.F) {
 		`{"From_Account":"a","StartIndex":0,"MaxLimited":1,"GroupName":["g"],"NeedFriend":"Need_Friend_Type_Yes"}`,
 		`{"From_Account":"a","FollowItem":[{"To_Account":"b"}],"FollowType":3,"StartCursor":"x","WantNum":1}`,
 		`{"Set_Account":"a","C2CmsgNospeakingTime":4294967295,"Get_Account":"a"}`,
+		`{"GroupId":"g","GroupAttr":[{"key":"k","value":"v"}],"GroupCounter":[{"Key":"c","Value":-9}],"Mode":"Increase"}`,
+		`{"GroupId":"g","MsgSeq":1,"OperateType":2,"ExtensionList":[{"Key":"k","Seq":18446744073709551615}],"StartSeq":0}`,
+		`{"From_Account":"a","To_Account":"b","MsgKey":"1_2_3","OperateType":1,"ExtensionList":[{"Key":"k","Value":"v","Seq":0}]}`,
+		`{"From_Account":"a","MarkItem":[{"OptType":3,"ContactItem":{"Type":1,"To_Account":"b"},"SetMark":[63,0],"ClearMark":[64]}]}`,
+		`{"From_Account":"a","UpdateType":1,"UpdateGroup":{"UpdateGroupType":2,"OldGroupName":"x","ContactUpdateItem":[{"ContactOptType":1,"ContactItem":{"Type":2}}]}}`,
+		`{"GroupId":"g","MsgSeq":1,"Filter":1,"Cursor":"-1","Count":200,"MsgSeqList":[{"MsgSeq":0}],"From_Account":"a"}`,
+		`{"GroupId":"@TGS#_x","TopicId":"@TGS#_x@TOPIC#_","TopicName":"t","TopicIdList":["a"],"ResponseFilter":["TopicName"]}`,
+		`{"UserTags":[{"To_Account":"a","Tags":["t"]}],"UserAttrs":[{"To_Account":"a","Attrs":{"x":"y"}}],"AttrNames":{"9":"x","10":"y"}}`,
+		`{"MsgRandom":1,"Condition":{"TagsAnd":["t"],"AttrsOr":{"x":"y"}},"MsgBody":[{"MsgType":"TIMTextElem","MsgContent":{"Text":"x"}}]}`,
+		`{"ChatType":"C2C","MsgTime":"2015120121","RawURLs":[{"ResourceID":1,"RawURL":"http://x/y"}],"RawURL":"::"}`,
+		`{"GroupId":"g","CommandType":1,"MemberList":[{"Member_Account":"a","Marks":[500]}],"Admin_Account":["a"],"Timestamp":0,"Mark":500}`,
 	}
 	for i, s := range seeds {
 		f.Add(uint8(i), s)

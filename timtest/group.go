@@ -72,6 +72,7 @@ type group struct {
 	dedup                 map[string]*groupDedup
 	supportTopic          bool
 	notifications         []SystemNotification
+	x                     groupExtra // state of groupx.go and topic.go
 }
 
 type member struct {
@@ -350,6 +351,7 @@ type groupInfoOut struct {
 	ErrorInfo        *string     `json:"ErrorInfo,omitempty"`
 	Type             *string     `json:"Type,omitempty"`
 	Name             *string     `json:"Name,omitempty"`
+	AppID            *uint64     `json:"Appid,omitempty"` // get_group_info without a filter (获取群详细资料)
 	Introduction     *string     `json:"Introduction,omitempty"`
 	Notification     *string     `json:"Notification,omitempty"`
 	FaceURL          *string     `json:"FaceUrl,omitempty"`
@@ -364,13 +366,16 @@ type groupInfoOut struct {
 	ApplyJoinOption  *string     `json:"ApplyJoinOption,omitempty"`
 	InviteJoinOption *string     `json:"InviteJoinOption,omitempty"`
 	MuteAllMember    *string     `json:"MuteAllMember,omitempty"`
+	ShutUpAllMember  *string     `json:"ShutUpAllMember,omitempty"` // the older name, still sent
+	SupportTopic     *int        `json:"SupportTopic,omitempty"`
+	GrossTopicSeq    *uint64     `json:"GrossTopicNextMsgSeq,omitempty"`
 	AppDefinedData   []kv        `json:"AppDefinedData,omitempty"`
 	MemberList       []memberOut `json:"MemberList,omitempty"`
 	SelfInfo         *memberOut  `json:"SelfInfo,omitempty"`
 }
 
 type memberOut struct {
-	MemberAccount        string  `json:"Member_Account"`
+	MemberAccount        string  `json:"Member_Account,omitempty"`
 	Role                 *string `json:"Role,omitempty"`
 	JoinTime             *int64  `json:"JoinTime,omitempty"`
 	MsgSeq               *uint64 `json:"MsgSeq,omitempty"`
@@ -379,6 +384,7 @@ type memberOut struct {
 	MuteUntil            *int64  `json:"MuteUntil,omitempty"`
 	NameCard             *string `json:"NameCard,omitempty"`
 	AppMemberDefinedData []kv    `json:"AppMemberDefinedData,omitempty"`
+	GrossTopicReadSeq    *uint64 `json:"GrossTopicReadSeq,omitempty"`
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -439,8 +445,11 @@ func (g *group) baseInfo(out *groupInfoOut, filter []string) {
 	if want(filter, "InviteJoinOption") && g.inviteJoin != "" {
 		out.InviteJoinOption = ptr(g.inviteJoin)
 	}
-	if want(filter, "MuteAllMember") {
+	if want(filter, "MuteAllMember") || want(filter, "ShutUpAllMember") {
+		// Tencent's pages show both names (product_new/…/获取群组详细资料: ShutUpAllMember;
+		// yehe_doc/…/获取群详细资料: MuteAllMember); answer both.
 		out.MuteAllMember = ptr(onOff(g.muteAll))
+		out.ShutUpAllMember = ptr(onOff(g.muteAll))
 	}
 }
 
@@ -510,6 +519,7 @@ func (c *call) getGroupInfo() (any, error) {
 		f := req.ResponseFilter
 		if f == nil {
 			g.baseInfo(&out, nil)
+			out.AppID = ptr(s.SDKAppID)
 			out.AppDefinedData = append([]kv(nil), g.appData...)
 			for _, m := range g.members {
 				out.MemberList = append(out.MemberList, m.out(nil, nil, g))
@@ -562,6 +572,7 @@ func (c *call) modifyGroupBaseInfo() (any, error) {
 		ApplyJoinOption  *string `json:"ApplyJoinOption"`
 		InviteJoinOption *string `json:"InviteJoinOption"`
 		MuteAllMember    *string `json:"MuteAllMember"`
+		ShutUpAllMember  *string `json:"ShutUpAllMember"` // the older name
 		FromAccount      string  `json:"From_Account"`
 		AppDefinedData   []kv    `json:"AppDefinedData"`
 	}
@@ -574,6 +585,9 @@ func (c *call) modifyGroupBaseInfo() (any, error) {
 	if (req.ApplyJoinOption != nil && !validJoinOption(*req.ApplyJoinOption, false)) ||
 		(req.InviteJoinOption != nil && !validJoinOption(*req.InviteJoinOption, true)) {
 		return nil, fail(codeGroupParam, "invalid ApplyJoinOption or InviteJoinOption")
+	}
+	if req.MuteAllMember == nil {
+		req.MuteAllMember = req.ShutUpAllMember
 	}
 	if req.MuteAllMember != nil && *req.MuteAllMember != "On" && *req.MuteAllMember != "Off" {
 		return nil, fail(codeGroupParam, "MuteAllMember must be On or Off")
@@ -854,6 +868,7 @@ func (c *call) getGroupMemberInfo() (any, error) {
 		AppFilter        []string `json:"AppDefinedDataFilter_GroupMember"`
 		Limit            int      `json:"Limit"`
 		Offset           int      `json:"Offset"`
+		Next             string   `json:"Next"`
 	}
 	if err := c.decode(&req); err != nil {
 		return nil, err
@@ -874,6 +889,29 @@ func (c *call) getGroupMemberInfo() (any, error) {
 			list = append(list, m)
 		}
 	}
+	// Community groups page by an opaque Next string instead of Offset
+	// (群成员管理/获取群成员详细资料: "Next" in the answer, "" on the last page).
+	var next *string
+	if g.typ == TypeCommunity {
+		start := 0
+		if req.Next != "" {
+			n, err := strconv.Atoi(strings.TrimPrefix(req.Next, "m"))
+			if err != nil || n < 0 || !strings.HasPrefix(req.Next, "m") {
+				return nil, fail(codeGroupParam, "parameter error: Next %q is not a cursor of this group", req.Next)
+			}
+			start = n
+		}
+		req.Offset = start
+		limit := req.Limit
+		if limit == 0 {
+			limit = 100
+		}
+		req.Limit = limit
+		next = ptr("")
+		if start+limit < len(list) {
+			next = ptr("m" + strconv.Itoa(start+limit))
+		}
+	}
 	list = list[min(req.Offset, len(list)):]
 	if req.Limit > 0 {
 		list = list[:min(req.Limit, len(list))]
@@ -884,9 +922,10 @@ func (c *call) getGroupMemberInfo() (any, error) {
 	}
 	resp := struct {
 		envelope
+		Next       *string     `json:"Next,omitempty"`
 		MemberNum  int         `json:"MemberNum"`
 		MemberList []memberOut `json:"MemberList"`
-	}{MemberNum: len(g.members), MemberList: []memberOut{}}
+	}{Next: next, MemberNum: len(g.members), MemberList: []memberOut{}}
 	for _, m := range list {
 		resp.MemberList = append(resp.MemberList, m.out(req.MemberInfoFilter, appF, g))
 	}
@@ -992,6 +1031,7 @@ func (c *call) getJoinedGroupList() (any, error) {
 		Limit          int    `json:"Limit"`
 		Offset         int    `json:"Offset"`
 		GroupType      string `json:"GroupType"`
+		SupportTopic   int    `json:"SupportTopic"`
 		ResponseFilter *struct {
 			GroupBaseInfoFilter []string `json:"GroupBaseInfoFilter"`
 			SelfInfoFilter      []string `json:"SelfInfoFilter"`
@@ -1046,6 +1086,20 @@ func (c *call) getJoinedGroupList() (any, error) {
 				self.MemberAccount = ""
 				out.SelfInfo = &self
 			}
+		}
+		if req.SupportTopic == 1 && j.g.typ == TypeCommunity {
+			// 获取用户所加入的群组: SupportTopic, GrossTopicNextMsgSeq, SelfInfo.GrossTopicReadSeq.
+			next := j.g.nextSeq
+			for _, t := range j.g.x.topics {
+				next += t.nextSeq - 1
+			}
+			out.Type = ptr(j.g.typ)
+			out.SupportTopic = ptr(wire.BoolInt(j.g.supportTopic))
+			out.GrossTopicSeq = ptr(next)
+			if out.SelfInfo == nil {
+				out.SelfInfo = &memberOut{}
+			}
+			out.SelfInfo.GrossTopicReadSeq = ptr(next - 1)
 		}
 		resp.GroupIDList = append(resp.GroupIDList, out)
 	}

@@ -1,6 +1,7 @@
 package timtest_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -277,4 +278,20 @@ func (c *clock) Advance(d time.Duration) {
 
 func contextWithTimeout(d time.Duration) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.Background(), d)
+}
+
+// postRaw posts body (JSON-encoded) to v4/path as the admin and returns the
+// raw answer, whatever its ActionStatus.
+func postRaw(t *testing.T, srv *timtest.Server, path string, body any) []byte {
+	t.Helper()
+	b, err := json.Marshal(body)
+	require.NoError(t, err)
+	q := adminQuery(t, srv.SDKAppID, srv.SecretKey, timtest.DefaultAdmin, timtest.DefaultAdmin)
+	res, err := http.Post(srv.URL+"/v4/"+path+"?"+q.Encode(), "application/json", bytes.NewReader(b))
+	require.NoError(t, err)
+	defer res.Body.Close()
+	out, err := io.ReadAll(res.Body)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	return out
 }

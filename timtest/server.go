@@ -57,6 +57,7 @@ type Server struct {
 	convs    map[string]map[string]*conv // user → conversation key → conv
 	convTick uint64
 	rel      *relState // relationships and global mute (sns.go, follow.go, mute.go)
+	ext      extState  // push, contact groups, extensions, moderation (state.go)
 
 	cb *callbacks
 
@@ -134,6 +135,7 @@ func newServer(cfg config) *Server {
 		groups:    map[string]*group{},
 		groupSer:  1 << 33, // get_appid_group_list cursors beyond 32 bits
 		convs:     map[string]map[string]*conv{},
+		ext:       newExtState(),
 	}
 	for _, a := range cfg.admins {
 		s.admins[a] = true
@@ -173,6 +175,10 @@ const maxRequestBytes = 1 << 20
 // /v4/<service>/<command>?sdkappid&identifier&usersig&random&contenttype=json
 // with a JSON body, answered with HTTP 200 and the JSON envelope.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, historyPrefix) {
+		s.serveHistory(w, r)
+		return
+	}
 	start := time.Now()
 	path := strings.Trim(strings.TrimPrefix(r.URL.Path, "/v4/"), "/")
 	body, _ := io.ReadAll(io.LimitReader(r.Body, maxRequestBytes+1))
@@ -251,6 +257,9 @@ func (s *Server) answer(r *http.Request, path string, q url.Values, body []byte,
 	if len(body) > maxRequestBytes || len(trimmed) == 0 || trimmed[0] != '{' || !json.Valid(trimmed) {
 		return failEnv(codeJSONParse, "request body is not a JSON object (send {} when an API takes no fields)"), http.StatusOK
 	}
+	if err := checkParams(path, trimmed); err != nil {
+		return errEnv(err), http.StatusOK
+	}
 	c := &call{s: s, ctx: r.Context(), path: path, admin: admin, body: trimmed, now: s.Now(), clientIP: clientIP(r)}
 	resp, err := h(c)
 	if err != nil {
@@ -261,6 +270,9 @@ func (s *Server) answer(r *http.Request, path string, q url.Values, body []byte,
 	}
 	if e, ok := resp.(enveloped); ok {
 		*e.env() = envelope{ActionStatus: "OK"}
+		if st, ok := resp.(interface{ status() string }); ok {
+			e.env().ActionStatus = st.status()
+		}
 	}
 	return resp, http.StatusOK
 }
@@ -353,16 +365,42 @@ func redactQuery(q url.Values) url.Values {
 	return out
 }
 
-// decode unmarshals the body into v, answering code on a type mismatch.
+// decode unmarshals the body into v, answering the command's parameter
+// code on a type mismatch, naming the field (nested ones included).
 func (c *call) decode(v any) error {
 	if err := json.Unmarshal(c.body, v); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) && te.Field != "" {
+			return fail(parseCode(c.path), "parameter error: field %s must be %s, got a JSON %s", te.Field, goKind(te.Type.Kind().String()), te.Value)
+		}
 		return fail(parseCode(c.path), "request JSON: %v", err)
 	}
 	return nil
 }
 
-// parseCode is the "bad request" code of an API family.
+// goKind names a Go kind as a JSON type.
+func goKind(k string) string {
+	switch {
+	case k == "string":
+		return "a string"
+	case strings.HasPrefix(k, "int") || strings.HasPrefix(k, "uint"):
+		return "an integer in range"
+	case k == "slice" || k == "array":
+		return "an array"
+	case k == "struct" || k == "map":
+		return "an object"
+	case k == "bool":
+		return "a boolean"
+	}
+	return "of another type"
+}
+
+// parseCode is the "bad request" code of a command: its parameter table's,
+// else its family's.
 func parseCode(path string) int {
+	if ps, ok := paramSpecs[path]; ok {
+		return ps.code
+	}
 	switch {
 	case strings.HasPrefix(path, "openim/"):
 		return codeMsgJSON

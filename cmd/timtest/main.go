@@ -5,7 +5,8 @@
 //	go run ./cmd/timtest -addr 127.0.0.1:8089 -callback-url http://127.0.0.1:8080/im/callback -callback-token secret
 //
 // It prints the base URL and the credentials to use, then serves until
-// interrupted. Point a client at it with tim.WithBaseURL(url) (or
+// interrupted; -list prints the REST commands it answers (every command the
+// SDK declares) and exits. Point a client at it with tim.WithBaseURL(url) (or
 // TIM_BASE_URL in the examples).
 package main
 
@@ -52,11 +53,24 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	rate := fs.Int("rate", timtest.DefaultRate().N, "calls per second per API before 60007/10006/10023 (0 = unlimited)")
 	pageSize := fs.Int("page-size", timtest.DefaultContactPageSize, "conversations per recentcontact/get_list page")
 	verbose := fs.Bool("v", false, "log every request and callback to stderr (never the usersig or the token)")
+	list := fs.Bool("list", false, "print the REST commands the fake answers, one per line, and exit")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments: %q", fs.Args())
+	}
+
+	if *list {
+		srv, err := timtest.Start(timtest.WithAddr("127.0.0.1:0"))
+		if err != nil {
+			return err
+		}
+		defer srv.Close()
+		for _, p := range srv.APIs() {
+			fmt.Fprintf(stdout, "v4/%s\n", p)
+		}
+		return nil
 	}
 
 	opts := []timtest.Option{
@@ -88,6 +102,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stdout, "  TIM_SECRET_KEY=<the -key you gave>")
 	}
 	fmt.Fprintf(stdout, "  admins: %s\n", *admins)
+	fmt.Fprintf(stdout, "  answers %d REST commands (timtest -list)\n", len(srv.APIs()))
 	if *cbURL != "" {
 		fmt.Fprintf(stdout, "  callbacks to %s (signed: %t)\n", *cbURL, *cbToken != "")
 	}

@@ -51,3 +51,16 @@ func TestRunRejectsBadFlags(t *testing.T) {
 	assert.Error(t, run(ctx, []string{"extra"}, io.Discard, io.Discard))
 	assert.Error(t, run(ctx, []string{"-nosuchflag"}, io.Discard, io.Discard))
 }
+
+// TestListPrintsEveryDeclaredCommand: -list names exactly the commands the
+// SDK declares.
+func TestListPrintsEveryDeclaredCommand(t *testing.T) {
+	t.Parallel()
+	var out strings.Builder
+	require.NoError(t, run(context.Background(), []string{"-list"}, &out, io.Discard))
+	var want []string
+	for _, e := range tim.Endpoints() {
+		want = append(want, "v4/"+e.Path)
+	}
+	assert.ElementsMatch(t, want, strings.Fields(out.String()))
+}

@@ -1,0 +1,467 @@
+package timtest
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"math"
+	"slices"
+	"strconv"
+	"time"
+)
+
+// All-member push (all_member_push/*): app attribute names, user
+// attributes and tags, and im_push, which selects its recipients from them.
+// Source: REST API/消息相关/全员推送/*_intl_en.md (limits: 10 attribute names
+// "0".."9", 50-byte names, values and tags, 100 users per call, 10 tags per
+// user per call and per condition, 100 tags per user; codes 90001, 90018,
+// 90020, 90026, 90032).
+
+const (
+	maxPushUsers      = 100
+	maxPushTagsPerOp  = 10
+	maxPushTagsOfUser = 100
+	maxPushTextBytes  = 50
+	maxPushAttrNames  = 10
+	codePushTooMany   = 90018
+	codePushTagLen    = 90020
+	codePushTagCount  = 90032
+	pushDedupWindow   = 7 * 24 * time.Hour
+)
+
+// Push is one all_member_push/im_push task.
+type Push struct {
+	// TaskID is the TaskId answered.
+	TaskID string
+	// From is the sender (the admin when From_Account was absent).
+	From string
+	// Random is the MsgRandom, the task's dedup key.
+	Random uint32
+	// Body is the MsgBody.
+	Body []MsgElem
+	// Recipients are the imported accounts the condition selected.
+	Recipients []string
+	// At is when the task was created.
+	At time.Time
+}
+
+// Pushes returns the im_push tasks so far.
+func (s *Server) Pushes() []Push {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.ext.pushes)
+}
+
+// UserTags returns the push tags of a user.
+func (s *Server) UserTags(userID string) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.ext.userTags[userID])
+}
+
+// UserAttrs returns the push attributes of a user.
+func (s *Server) UserAttrs(userID string) map[string]string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return maps.Clone(s.ext.userAttrs[userID])
+}
+
+func checkPushUsers(field string, n int) error {
+	if n == 0 {
+		return fail(codeMsgJSON, "parameter error: %s is empty", field)
+	}
+	if n > maxPushUsers {
+		return fail(codePushTooMany, "%s holds %d users, limit is %d", field, n, maxPushUsers)
+	}
+	return nil
+}
+
+func (c *call) setAttrName() (any, error) {
+	var req struct {
+		AttrNames map[string]string `json:"AttrNames"`
+	}
+	if err := c.decode(&req); err != nil {
+		return nil, err
+	}
+	for k, v := range req.AttrNames {
+		n, err := strconv.Atoi(k)
+		if err != nil || n < 0 || n >= maxPushAttrNames || strconv.Itoa(n) != k {
+			return nil, fail(codeMsgJSON, "parameter error: AttrNames key %q must be \"0\"..\"9\"", k)
+		}
+		if len(v) > maxPushTextBytes {
+			return nil, fail(codeMsgJSON, "parameter error: AttrNames[%s] is longer than %d bytes", k, maxPushTextBytes)
+		}
+	}
+	s := c.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for k, v := range req.AttrNames {
+		if v == "" {
+			delete(s.ext.attrNames, k)
+		} else {
+			s.ext.attrNames[k] = v
+		}
+	}
+	return &envelope{}, nil
+}
+
+func (c *call) getAttrName() (any, error) {
+	s := c.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return &struct {
+		envelope
+		AttrNames map[string]string `json:"AttrNames"`
+	}{AttrNames: maps.Clone(s.ext.attrNames)}, nil
+}
+
+// attrDefinedLocked reports whether name is one of the app's attribute names.
+func (s *Server) attrDefinedLocked(name string) bool {
+	for _, v := range s.ext.attrNames {
+		if v == name {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *call) getAttr() (any, error) {
+	var req struct {
+		ToAccount []string `json:"To_Account"`
+	}
+	if err := c.decode(&req); err != nil {
+		return nil, err
+	}
+	if err := checkPushUsers("To_Account", len(req.ToAccount)); err != nil {
+		return nil, err
+	}
+	type item struct {
+		ToAccount string            `json:"To_Account"`
+		Attrs     map[string]string `json:"Attrs"`
+	}
+	resp := struct {
+		envelope
+		UserAttrs []item `json:"UserAttrs"`
+	}{UserAttrs: []item{}}
+	s := c.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, u := range req.ToAccount {
+		a := maps.Clone(s.ext.userAttrs[u])
+		if a == nil {
+			a = map[string]string{}
+		}
+		resp.UserAttrs = append(resp.UserAttrs, item{u, a})
+	}
+	return &resp, nil
+}
+
+func (c *call) setAttr() (any, error) {
+	var req struct {
+		UserAttrs []struct {
+			ToAccount string            `json:"To_Account"`
+			Attrs     map[string]string `json:"Attrs"`
+		} `json:"UserAttrs"`
+	}
+	if err := c.decode(&req); err != nil {
+		return nil, err
+	}
+	if err := checkPushUsers("UserAttrs", len(req.UserAttrs)); err != nil {
+		return nil, err
+	}
+	s := c.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, u := range req.UserAttrs {
+		if u.ToAccount == "" {
+			return nil, fail(codeMsgJSON, "parameter error: UserAttrs[%d].To_Account is required", i)
+		}
+		for k, v := range u.Attrs {
+			if !s.attrDefinedLocked(k) {
+				return nil, fail(codeMsgJSON, "parameter error: UserAttrs[%d].Attrs: %q is not an app attribute name (im_set_attr_name)", i, k)
+			}
+			if len(v) > maxPushTextBytes {
+				return nil, fail(codeMsgJSON, "parameter error: UserAttrs[%d].Attrs[%s] is longer than %d bytes", i, k, maxPushTextBytes)
+			}
+		}
+	}
+	for _, u := range req.UserAttrs {
+		m := s.ext.userAttrs[u.ToAccount]
+		if m == nil {
+			m = map[string]string{}
+			s.ext.userAttrs[u.ToAccount] = m
+		}
+		maps.Copy(m, u.Attrs)
+	}
+	return &envelope{}, nil
+}
+
+func (c *call) removeAttr() (any, error) {
+	var req struct {
+		UserAttrs []struct {
+			ToAccount string   `json:"To_Account"`
+			Attrs     []string `json:"Attrs"`
+		} `json:"UserAttrs"`
+	}
+	if err := c.decode(&req); err != nil {
+		return nil, err
+	}
+	if err := checkPushUsers("UserAttrs", len(req.UserAttrs)); err != nil {
+		return nil, err
+	}
+	s := c.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, u := range req.UserAttrs {
+		for _, k := range u.Attrs {
+			delete(s.ext.userAttrs[u.ToAccount], k)
+		}
+	}
+	return &envelope{}, nil
+}
+
+func (c *call) getTag() (any, error) {
+	var req struct {
+		ToAccount []string `json:"To_Account"`
+	}
+	if err := c.decode(&req); err != nil {
+		return nil, err
+	}
+	if err := checkPushUsers("To_Account", len(req.ToAccount)); err != nil {
+		return nil, err
+	}
+	type item struct {
+		ToAccount string   `json:"To_Account"`
+		Tags      []string `json:"Tags"`
+	}
+	resp := struct {
+		envelope
+		UserTags []item `json:"UserTags"`
+	}{UserTags: []item{}}
+	s := c.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, u := range req.ToAccount {
+		tags := slices.Clone(s.ext.userTags[u])
+		if tags == nil {
+			tags = []string{}
+		}
+		resp.UserTags = append(resp.UserTags, item{u, tags})
+	}
+	return &resp, nil
+}
+
+type userTagsReq struct {
+	UserTags []struct {
+		ToAccount string   `json:"To_Account"`
+		Tags      []string `json:"Tags"`
+	} `json:"UserTags"`
+}
+
+func (c *call) parseUserTags() (*userTagsReq, error) {
+	var req userTagsReq
+	if err := c.decode(&req); err != nil {
+		return nil, err
+	}
+	if err := checkPushUsers("UserTags", len(req.UserTags)); err != nil {
+		return nil, err
+	}
+	for i, u := range req.UserTags {
+		if u.ToAccount == "" {
+			return nil, fail(codeMsgJSON, "parameter error: UserTags[%d].To_Account is required", i)
+		}
+		if len(u.Tags) > maxPushTagsPerOp {
+			return nil, fail(codePushTagCount, "UserTags[%d].Tags holds %d tags, limit is %d", i, len(u.Tags), maxPushTagsPerOp)
+		}
+		for _, t := range u.Tags {
+			if t == "" || len(t) > maxPushTextBytes {
+				return nil, fail(codePushTagLen, "UserTags[%d]: tag %q must be 1..%d bytes", i, t, maxPushTextBytes)
+			}
+		}
+	}
+	return &req, nil
+}
+
+func (c *call) addTag() (any, error) {
+	req, err := c.parseUserTags()
+	if err != nil {
+		return nil, err
+	}
+	s := c.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, u := range req.UserTags {
+		have := s.ext.userTags[u.ToAccount]
+		n := len(have)
+		for _, t := range u.Tags {
+			if !slices.Contains(have, t) {
+				n++
+			}
+		}
+		if n > maxPushTagsOfUser {
+			return nil, fail(codePushTagCount, "UserTags[%d]: %q would have %d tags, limit is %d", i, u.ToAccount, n, maxPushTagsOfUser)
+		}
+	}
+	for _, u := range req.UserTags {
+		for _, t := range u.Tags {
+			if !slices.Contains(s.ext.userTags[u.ToAccount], t) {
+				s.ext.userTags[u.ToAccount] = append(s.ext.userTags[u.ToAccount], t)
+			}
+		}
+	}
+	return &envelope{}, nil
+}
+
+func (c *call) removeTag() (any, error) {
+	req, err := c.parseUserTags()
+	if err != nil {
+		return nil, err
+	}
+	s := c.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, u := range req.UserTags {
+		s.ext.userTags[u.ToAccount] = slices.DeleteFunc(s.ext.userTags[u.ToAccount], func(t string) bool {
+			return slices.Contains(u.Tags, t)
+		})
+	}
+	return &envelope{}, nil
+}
+
+func (c *call) removeAllTags() (any, error) {
+	var req struct {
+		ToAccount []string `json:"To_Account"`
+	}
+	if err := c.decode(&req); err != nil {
+		return nil, err
+	}
+	if err := checkPushUsers("To_Account", len(req.ToAccount)); err != nil {
+		return nil, err
+	}
+	s := c.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, u := range req.ToAccount {
+		delete(s.ext.userTags, u)
+	}
+	return &envelope{}, nil
+}
+
+type pushCondition struct {
+	TagsOr   []string          `json:"TagsOr"`
+	TagsAnd  []string          `json:"TagsAnd"`
+	AttrsOr  map[string]string `json:"AttrsOr"`
+	AttrsAnd map[string]string `json:"AttrsAnd"`
+}
+
+func (pc *pushCondition) check() error {
+	if pc == nil {
+		return nil
+	}
+	tags := len(pc.TagsOr) > 0 || len(pc.TagsAnd) > 0
+	attrs := len(pc.AttrsOr) > 0 || len(pc.AttrsAnd) > 0
+	if tags && attrs {
+		return fail(codeMsgJSON, "parameter error: Condition mixes tag and attribute conditions")
+	}
+	for _, l := range [][]string{pc.TagsOr, pc.TagsAnd} {
+		if len(l) > maxPushTagsPerOp {
+			return fail(codePushTagCount, "Condition holds %d tags, limit is %d", len(l), maxPushTagsPerOp)
+		}
+		for _, t := range l {
+			if len(t) > maxPushTextBytes {
+				return fail(codePushTagLen, "Condition tag %q is longer than %d bytes", t, maxPushTextBytes)
+			}
+		}
+	}
+	return nil
+}
+
+func (pc *pushCondition) match(tags []string, attrs map[string]string) bool {
+	if pc == nil {
+		return true
+	}
+	any := func(l []string) bool {
+		return slices.ContainsFunc(l, func(t string) bool { return slices.Contains(tags, t) })
+	}
+	all := func(l []string) bool {
+		return !slices.ContainsFunc(l, func(t string) bool { return !slices.Contains(tags, t) })
+	}
+	ok := true
+	if len(pc.TagsOr) > 0 {
+		ok = ok && any(pc.TagsOr)
+	}
+	if len(pc.TagsAnd) > 0 {
+		ok = ok && all(pc.TagsAnd)
+	}
+	if len(pc.AttrsOr) > 0 {
+		hit := false
+		for k, v := range pc.AttrsOr {
+			hit = hit || attrs[k] == v
+		}
+		ok = ok && hit
+	}
+	for k, v := range pc.AttrsAnd {
+		ok = ok && attrs[k] == v
+	}
+	return ok
+}
+
+func (c *call) imPush() (any, error) {
+	var req struct {
+		FromAccount string          `json:"From_Account"`
+		MsgRandom   json.RawMessage `json:"MsgRandom"`
+		MsgLifeTime int64           `json:"MsgLifeTime"`
+		Condition   *pushCondition  `json:"Condition"`
+		MsgBody     json.RawMessage `json:"MsgBody"`
+	}
+	if err := c.decode(&req); err != nil {
+		return nil, err
+	}
+	r, _, ok := uintField(req.MsgRandom, math.MaxUint32)
+	if !ok {
+		return nil, fail(codeMsgRandom, "parameter error: MsgRandom must be a 32-bit unsigned integer")
+	}
+	if req.MsgLifeTime < 0 || req.MsgLifeTime > 604800 {
+		return nil, fail(codeMsgLifeTime, "MsgLifeTime must be 0..604800 seconds")
+	}
+	if err := req.Condition.check(); err != nil {
+		return nil, err
+	}
+	body, err := parseBody(req.MsgBody, codeMsgBody, codeMsgElem)
+	if err != nil {
+		return nil, err
+	}
+	s := c.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	from := req.FromAccount
+	if from == "" {
+		from = c.admin
+	}
+	if s.accounts[from] == nil {
+		return nil, fail(codeNotImported, "From_Account %q not imported", from)
+	}
+	if id, ok := s.ext.pushDedup[uint32(r)]; ok {
+		for _, p := range s.ext.pushes {
+			if p.TaskID == id && c.now.Sub(p.At) <= pushDedupWindow {
+				return &struct {
+					envelope
+					TaskID string `json:"TaskId"`
+				}{TaskID: id}, nil
+			}
+		}
+	}
+	p := Push{TaskID: fmt.Sprintf("%d_%d_%d_%d", s.SDKAppID, c.now.UnixNano()%(1<<47), uint32(r), len(s.ext.pushes)+1),
+		From: from, Random: uint32(r), Body: body, At: c.now}
+	for _, id := range s.accOrder {
+		if s.accounts[id] != nil && !s.admins[id] && req.Condition.match(s.ext.userTags[id], s.ext.userAttrs[id]) {
+			p.Recipients = append(p.Recipients, id)
+		}
+	}
+	s.ext.pushes = appendCapped(s.ext.pushes, p)
+	s.ext.pushDedup[uint32(r)] = p.TaskID
+	return &struct {
+		envelope
+		TaskID string `json:"TaskId"`
+	}{TaskID: p.TaskID}, nil
+}
