@@ -22,6 +22,7 @@ import (
 	"github.com/timkit/tim/profile"
 	"github.com/timkit/tim/push"
 	"github.com/timkit/tim/relation"
+	"github.com/timkit/tim/robot"
 	"github.com/timkit/tim/usersig"
 )
 
@@ -63,6 +64,8 @@ type Client struct {
 	// Operation covers global mute, operating statistics, message-history
 	// files, the IP list and chat-file moderation.
 	Operation *operation.Service
+	// Robot creates and lists robot accounts and streams their answers.
+	Robot *robot.Service
 }
 
 const (
@@ -181,7 +184,10 @@ func (c *Client) wire(cfg config) (err error) {
 	if c.Push, err = push.NewService(d); err != nil {
 		return err
 	}
-	c.Operation, err = operation.NewService(d)
+	if c.Operation, err = operation.NewService(d); err != nil {
+		return err
+	}
+	c.Robot, err = robot.NewService(d)
 	return err
 }
 

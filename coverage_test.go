@@ -24,6 +24,7 @@ import (
 	"github.com/timkit/tim/profile"
 	"github.com/timkit/tim/push"
 	"github.com/timkit/tim/relation"
+	"github.com/timkit/tim/robot"
 	"github.com/timkit/tim/timtest"
 )
 
@@ -42,6 +43,7 @@ var declaring = []struct {
 	{"relation", relation.Endpoints()},
 	{"push", push.Endpoints()},
 	{"operation", operation.Endpoints()},
+	{"robot", robot.Endpoints()},
 }
 
 // notModelled lists the declared commands timtest does not answer yet.

@@ -73,6 +73,11 @@ func (s *Server) routeTable() map[string]handler {
 
 		"openconfigsvr/setnospeaking": (*call).setNoSpeaking,
 		"openconfigsvr/getnospeaking": (*call).getNoSpeaking,
+
+		"openim_robot_http_svc/create_robot":    (*call).createRobot,
+		"openim_robot_http_svc/delete_robot":    (*call).deleteRobot,
+		"openim_robot_http_svc/get_all_robots":  (*call).getAllRobots,
+		"openim_robot_http_svc/send_stream_msg": (*call).robotSendStream,
 	}
 }
 

@@ -57,6 +57,7 @@ type Server struct {
 	convs    map[string]map[string]*conv // user → conversation key → conv
 	convTick uint64
 	rel      *relState // relationships and global mute (sns.go, follow.go, mute.go)
+	nx       *newState // robots, streams, official accounts, moderation, desk (robot.go, stream.go, …)
 
 	cb *callbacks
 
