@@ -33,7 +33,7 @@ func recorded(t *testing.T) (*robot.Service, *testkit.Server) {
 }
 
 // faked returns a client on the fake with the accounts imported.
-func faked(t *testing.T, opts ...tim.Option) (*tim.Client, *timtest.Server) {
+func faked(t testing.TB, opts ...tim.Option) (*tim.Client, *timtest.Server) {
 	t.Helper()
 	srv := timtest.NewServer(t)
 	c, err := tim.New(srv.SDKAppID, srv.SecretKey, append([]tim.Option{tim.WithBaseURL(srv.URL)}, opts...)...)
