@@ -70,6 +70,7 @@ var notModelled = []string{
 	"group_open_http_svc/ban_group_member",
 	"group_open_http_svc/clear_group_attr",
 	"group_open_http_svc/clear_group_msg",
+	"group_open_http_svc/delete_group_attr",
 	"group_open_http_svc/delete_group_counter",
 	"group_open_http_svc/delete_group_msg_by_sender",
 	"group_open_http_svc/get_group_ban_member",
