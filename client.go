@@ -13,6 +13,7 @@ import (
 	"github.com/timkit/tim/account"
 	"github.com/timkit/tim/api"
 	"github.com/timkit/tim/conversation"
+	"github.com/timkit/tim/desk"
 	"github.com/timkit/tim/event"
 	"github.com/timkit/tim/group"
 	"github.com/timkit/tim/internal/transport"
@@ -66,6 +67,8 @@ type Client struct {
 	Operation *operation.Service
 	// Robot creates and lists robot accounts and streams their answers.
 	Robot *robot.Service
+	// Desk streams answers into customer-service (Desk) sessions.
+	Desk *desk.Service
 }
 
 const (
@@ -187,7 +190,10 @@ func (c *Client) wire(cfg config) (err error) {
 	if c.Operation, err = operation.NewService(d); err != nil {
 		return err
 	}
-	c.Robot, err = robot.NewService(d)
+	if c.Robot, err = robot.NewService(d); err != nil {
+		return err
+	}
+	c.Desk, err = desk.NewService(d)
 	return err
 }
 

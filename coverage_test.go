@@ -18,6 +18,7 @@ import (
 	"github.com/timkit/tim/account"
 	"github.com/timkit/tim/api"
 	"github.com/timkit/tim/conversation"
+	"github.com/timkit/tim/desk"
 	"github.com/timkit/tim/group"
 	"github.com/timkit/tim/message"
 	"github.com/timkit/tim/operation"
@@ -44,6 +45,7 @@ var declaring = []struct {
 	{"push", push.Endpoints()},
 	{"operation", operation.Endpoints()},
 	{"robot", robot.Endpoints()},
+	{"desk", desk.Endpoints()},
 }
 
 // notModelled lists the declared commands timtest does not answer yet.

@@ -6,6 +6,7 @@ import (
 	"github.com/timkit/tim/account"
 	"github.com/timkit/tim/api"
 	"github.com/timkit/tim/conversation"
+	"github.com/timkit/tim/desk"
 	"github.com/timkit/tim/group"
 	"github.com/timkit/tim/message"
 	"github.com/timkit/tim/operation"
@@ -49,7 +50,7 @@ const (
 
 // Endpoints returns the declaration of every REST command the SDK's typed
 // methods call, grouped by package (account, profile, message,
-// conversation, group, relation, push, operation, robot) in declaration
+// conversation, group, relation, push, operation, robot, desk) in declaration
 // order.
 // The coverage table of the README, the fake's route check and the tests
 // that prove unsafe commands are never resent all read this list.
@@ -58,7 +59,7 @@ func Endpoints() []Endpoint {
 	for _, list := range [][]api.Endpoint{
 		account.Endpoints(), profile.Endpoints(), message.Endpoints(), conversation.Endpoints(),
 		group.Endpoints(), relation.Endpoints(), push.Endpoints(), operation.Endpoints(),
-		robot.Endpoints(),
+		robot.Endpoints(), desk.Endpoints(),
 	} {
 		out = append(out, list...)
 	}

@@ -78,6 +78,7 @@ func (s *Server) routeTable() map[string]handler {
 		"openim_robot_http_svc/delete_robot":    (*call).deleteRobot,
 		"openim_robot_http_svc/get_all_robots":  (*call).getAllRobots,
 		"openim_robot_http_svc/send_stream_msg": (*call).robotSendStream,
+		"desk_http_svc/send_stream_msg":         (*call).deskSendStream,
 	}
 }
 

@@ -1,0 +1,104 @@
+package desk
+
+import (
+	"context"
+	"iter"
+
+	"github.com/timkit/tim/api"
+	"github.com/timkit/tim/internal/chunkstream"
+	"github.com/timkit/tim/internal/wire"
+	"github.com/timkit/tim/robot"
+)
+
+// Service sends streamed answers into desk sessions. It is safe for
+// concurrent use.
+type Service struct {
+	d   api.Doer
+	lim robot.StreamLimits
+}
+
+// NewService returns a Service that makes its calls through d, or an
+// *api.InvalidInputError for a nil d.
+func NewService(d api.Doer) (*Service, error) {
+	if d == nil {
+		return nil, wire.Invalid("desk.NewService", "nil Doer")
+	}
+	return &Service{d: d, lim: robot.DefaultStreamLimits}, nil
+}
+
+var catalog api.Catalog
+
+// Endpoints returns the REST commands this package calls, as declared
+// beside the methods that call them.
+func Endpoints() []api.Endpoint { return catalog.Endpoints() }
+
+// StreamChunk is one call of a streamed answer into a desk session.
+type StreamChunk struct {
+	// SessionID identifies the desk session (SessionId).
+	SessionID string
+	// Chunk is this call's text.
+	Chunk string
+	// MsgKey is "" on the first call, then the key the first call returned.
+	MsgKey string
+	// Finish marks the last call.
+	Finish bool
+	// CloudCustomData is the message's custom data (optional).
+	CloudCustomData string
+}
+
+// Each call appends text to a message the user (and later an agent) sees
+// and Tencent documents no dedup key: a resend would show the chunk twice.
+var epSendStream = catalog.Declare(api.Endpoint{Path: "desk_http_svc/send_stream_msg"})
+
+// SendStreamChunk makes one call of a streamed answer and returns the
+// message's MsgKey. Most callers want Stream.
+//
+// REST: v4/desk_http_svc/send_stream_msg
+func (s *Service) SendStreamChunk(ctx context.Context, c StreamChunk) (msgKey string, err error) {
+	if c.SessionID == "" {
+		return "", wire.Invalid("SessionId", "is empty")
+	}
+	if c.Chunk == "" && (!c.Finish || c.MsgKey == "") {
+		return "", wire.Invalid("Chunk", "is empty (only the final call of a started message may carry no text)")
+	}
+	req := struct {
+		SessionID       string `json:"SessionId"`
+		Chunk           string `json:"Chunk"`
+		MsgKey          string `json:"MsgKey,omitempty"`
+		Finish          int    `json:"Finish,omitempty"`
+		CloudCustomData string `json:"CloudCustomData,omitempty"`
+	}{c.SessionID, c.Chunk, c.MsgKey, wire.BoolInt(c.Finish), c.CloudCustomData}
+	var resp struct {
+		api.Envelope
+		MsgKey string `json:"MsgKey"`
+	}
+	if err := s.d.Do(ctx, epSendStream, &req, &resp); err != nil {
+		return "", err
+	}
+	if resp.MsgKey == "" {
+		return c.MsgKey, nil
+	}
+	return resp.MsgKey, nil
+}
+
+// Stream sends an answer into the desk session as one streamed message,
+// reading chunks as they are produced, with the rules of robot.Stream:
+// paced calls (chunks joined), the MsgKey kept, a stalled message finished
+// before the idle gap, a message split before the size limit, the held text
+// sent as the final call when ctx ends, and a failed call never repeated
+// (the error wraps robot.ErrChunkNotResent).
+//
+// REST: v4/desk_http_svc/send_stream_msg
+func (s *Service) Stream(ctx context.Context, sessionID string, chunks iter.Seq[string]) (*robot.StreamResult, error) {
+	if sessionID == "" {
+		return nil, wire.Invalid("SessionId", "is empty")
+	}
+	if chunks == nil {
+		return nil, wire.Invalid("chunks", "nil sequence")
+	}
+	send := func(ctx context.Context, c chunkstream.Call) (string, error) {
+		return s.SendStreamChunk(ctx, StreamChunk{SessionID: sessionID, Chunk: c.Chunk, MsgKey: c.MsgKey, Finish: c.Finish})
+	}
+	res, err := chunkstream.Run(ctx, chunks, chunkstream.Limits(s.lim), send)
+	return &robot.StreamResult{MsgKeys: res.MsgKeys, Calls: res.Calls, Bytes: res.Bytes}, err
+}

@@ -1,0 +1,101 @@
+package desk_test
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	tim "github.com/timkit/tim"
+	"github.com/timkit/tim/desk"
+	"github.com/timkit/tim/internal/testkit"
+	"github.com/timkit/tim/timtest"
+)
+
+const pStream = "desk_http_svc/send_stream_msg"
+
+func TestNewServiceRefusesNilDoer(t *testing.T) {
+	t.Parallel()
+	s, err := desk.NewService(nil)
+	assert.Nil(t, s)
+	testkit.AssertInvalid(t, err, "desk.NewService")
+}
+
+// TestConformance sends each documented request and reads its answer.
+func TestConformance(t *testing.T) {
+	t.Parallel()
+	for _, ex := range testkit.RESTExamples(t, "..", pStream) {
+		t.Run(ex.Name, func(t *testing.T) {
+			srv := testkit.NewServer(t)
+			c, err := tim.New(testkit.AppID, testkit.Key, tim.WithBaseURL(srv.URL), tim.WithoutRetry(), tim.WithRateLimit(0))
+			require.NoError(t, err)
+			t.Cleanup(func() { _ = c.Close() })
+			srv.Handle(pStream, func(testkit.Request) any { return ex.Response })
+			var r struct {
+				SessionId, Chunk, MsgKey, CloudCustomData string //nolint:revive // the wire names
+				Finish                                    int
+			}
+			require.NoError(t, json.Unmarshal(ex.Request, &r))
+			key, err := c.Desk.SendStreamChunk(context.Background(), desk.StreamChunk{SessionID: r.SessionId, Chunk: r.Chunk,
+				MsgKey: r.MsgKey, Finish: r.Finish == 1, CloudCustomData: r.CloudCustomData})
+			require.NoError(t, err)
+			var want struct{ MsgKey string }
+			require.NoError(t, json.Unmarshal(ex.Response, &want))
+			assert.Equal(t, cmpOr(want.MsgKey, r.MsgKey), key)
+			got := srv.Last(pStream).Body
+			assert.JSONEq(t, string(ex.Request), string(got))
+			testkit.AssertSameKeys(t, ex.Request, got, ex.Name)
+		})
+	}
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+func TestValidation(t *testing.T) {
+	t.Parallel()
+	srv := testkit.NewServer(t)
+	c, err := tim.New(testkit.AppID, testkit.Key, tim.WithBaseURL(srv.URL), tim.WithoutRetry(), tim.WithRateLimit(0))
+	require.NoError(t, err)
+	ctx := context.Background()
+	_, err = c.Desk.SendStreamChunk(ctx, desk.StreamChunk{Chunk: "x"})
+	testkit.AssertInvalid(t, err, "SessionId")
+	_, err = c.Desk.SendStreamChunk(ctx, desk.StreamChunk{SessionID: "s"})
+	testkit.AssertInvalid(t, err, "Chunk")
+	_, err = c.Desk.Stream(ctx, "", func(func(string) bool) {})
+	testkit.AssertInvalid(t, err, "SessionId")
+	_, err = c.Desk.Stream(ctx, "s", nil)
+	testkit.AssertInvalid(t, err, "chunks")
+	assert.Empty(t, srv.Requests())
+}
+
+// TestStreamOnTheFake drives a whole answer into a session on the fake.
+func TestStreamOnTheFake(t *testing.T) {
+	t.Parallel()
+	srv := timtest.NewServer(t)
+	c, err := tim.New(srv.SDKAppID, srv.SecretKey, tim.WithBaseURL(srv.URL))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Close() })
+	words := strings.Fields("please describe when the pain started and how strong it is")
+	res, err := c.Desk.Stream(context.Background(), "fd8a2e30", func(yield func(string) bool) {
+		for _, w := range words {
+			if !yield(w + " ") {
+				return
+			}
+		}
+	})
+	require.NoError(t, err)
+	require.Len(t, res.MsgKeys, 1)
+	st := srv.Streams()
+	require.Len(t, st, 1)
+	assert.Equal(t, "fd8a2e30", st[0].SessionID)
+	assert.True(t, st[0].Finished)
+	assert.Equal(t, strings.Join(words, " ")+" ", st[0].Text())
+}
