@@ -19,6 +19,7 @@ import (
 	"github.com/timkit/tim/internal/transport"
 	"github.com/timkit/tim/internal/wire"
 	"github.com/timkit/tim/message"
+	"github.com/timkit/tim/official"
 	"github.com/timkit/tim/operation"
 	"github.com/timkit/tim/profile"
 	"github.com/timkit/tim/push"
@@ -69,6 +70,8 @@ type Client struct {
 	Robot *robot.Service
 	// Desk streams answers into customer-service (Desk) sessions.
 	Desk *desk.Service
+	// Official manages official accounts, their subscribers and broadcasts.
+	Official *official.Service
 }
 
 const (
@@ -193,7 +196,10 @@ func (c *Client) wire(cfg config) (err error) {
 	if c.Robot, err = robot.NewService(d); err != nil {
 		return err
 	}
-	c.Desk, err = desk.NewService(d)
+	if c.Desk, err = desk.NewService(d); err != nil {
+		return err
+	}
+	c.Official, err = official.NewService(d)
 	return err
 }
 

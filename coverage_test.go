@@ -21,6 +21,7 @@ import (
 	"github.com/timkit/tim/desk"
 	"github.com/timkit/tim/group"
 	"github.com/timkit/tim/message"
+	"github.com/timkit/tim/official"
 	"github.com/timkit/tim/operation"
 	"github.com/timkit/tim/profile"
 	"github.com/timkit/tim/push"
@@ -46,6 +47,7 @@ var declaring = []struct {
 	{"operation", operation.Endpoints()},
 	{"robot", robot.Endpoints()},
 	{"desk", desk.Endpoints()},
+	{"official", official.Endpoints()},
 }
 
 // notModelled lists the declared commands timtest does not answer yet.

@@ -9,6 +9,7 @@ import (
 	"github.com/timkit/tim/desk"
 	"github.com/timkit/tim/group"
 	"github.com/timkit/tim/message"
+	"github.com/timkit/tim/official"
 	"github.com/timkit/tim/operation"
 	"github.com/timkit/tim/profile"
 	"github.com/timkit/tim/push"
@@ -50,7 +51,7 @@ const (
 
 // Endpoints returns the declaration of every REST command the SDK's typed
 // methods call, grouped by package (account, profile, message,
-// conversation, group, relation, push, operation, robot, desk) in declaration
+// conversation, group, relation, push, operation, robot, desk, official) in declaration
 // order.
 // The coverage table of the README, the fake's route check and the tests
 // that prove unsafe commands are never resent all read this list.
@@ -59,7 +60,7 @@ func Endpoints() []Endpoint {
 	for _, list := range [][]api.Endpoint{
 		account.Endpoints(), profile.Endpoints(), message.Endpoints(), conversation.Endpoints(),
 		group.Endpoints(), relation.Endpoints(), push.Endpoints(), operation.Endpoints(),
-		robot.Endpoints(), desk.Endpoints(),
+		robot.Endpoints(), desk.Endpoints(), official.Endpoints(),
 	} {
 		out = append(out, list...)
 	}

@@ -79,6 +79,14 @@ func (s *Server) routeTable() map[string]handler {
 		"openim_robot_http_svc/get_all_robots":  (*call).getAllRobots,
 		"openim_robot_http_svc/send_stream_msg": (*call).robotSendStream,
 		"desk_http_svc/send_stream_msg":         (*call).deskSendStream,
+
+		"official_account_open_http_svc/create_official_account":           (*call).createOfficialAccount,
+		"official_account_open_http_svc/destroy_official_account":          (*call).destroyOfficialAccount,
+		"official_account_open_http_svc/modify_official_account_base_info": (*call).modifyOfficialAccount,
+		"official_account_open_http_svc/add_subscriber":                    (*call).addSubscriber,
+		"official_account_open_http_svc/delete_subscriber":                 (*call).deleteSubscriber,
+		"official_account_open_http_svc/send_official_account_msg":         (*call).sendOfficialAccountMsg,
+		"official_account_open_http_svc/official_account_msg_recall":       (*call).officialMsgRecall,
 	}
 }
 

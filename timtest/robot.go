@@ -25,6 +25,7 @@ type newState struct {
 	robotOrder []string
 	streams    map[string]*stream // MsgKey → stream (stream.go)
 	streamSeq  uint32
+	official   *officialState // official.go
 }
 
 // nxLocked returns the state, creating it; s.mu is held.
