@@ -21,6 +21,8 @@
 //	POST /consultations                     {"doctor":{"id","name"},"patient":{"id","name"}}
 //	                                        → {"groupId","groupName","doctor":{"userSig",…},"patient":{…}}
 //	POST /consultations/{groupID}/messages  {"from","text"} → {"msgSeq","msgTime"}
+//	POST /consultations/{groupID}/triage    {"patient","symptoms"} → {"msgKeys","calls","bytes"}
+//	                                        (the triage assistant, a robot, streams its answer to the patient)
 //	GET  /users/{userID}/consultations      → [{"groupId","name"}]
 //	PUT  /users/{userID}/profile            {"name"} or {"avatar"} → {"groups":[{"groupId","status","oldName","newName"}]}
 //	POST /tim/callback                      Tencent's callbacks

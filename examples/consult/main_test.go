@@ -42,6 +42,10 @@ func TestDemoAgainstTheBuiltInFake(t *testing.T) {
 		`renamed, "Dr. Wang(Han Meimei)" → "Dr. Wang Wei(Han Meimei)"`,
 		"webhook ← GROUP_PROFILE_UPDATED",
 		"Demo complete: 2 consultations, 4 messages, 2 groups renamed.",
+		"@RBT#triage greeted pt_li: one streamed message in",
+		"The assistant answers Li Lei's symptoms",
+		`chunk 1: "Thank `,
+		`final message in pt_li's history: "` + TriageAnswer(demoSymptoms) + `"`,
 	} {
 		assert.Contains(t, got, want)
 	}
