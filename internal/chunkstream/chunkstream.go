@@ -169,24 +169,38 @@ func (d *driver) closeCtx(ctx context.Context) (context.Context, context.CancelF
 	return context.WithTimeout(context.WithoutCancel(ctx), d.lim.CloseTimeout)
 }
 
-// finish sends what is held as the final call of the open message; with
-// nothing held and no message open there is nothing to do.
+// finish sends what is held as the final call of the open message (more
+// than one message when the text outgrows MaxBytes); with nothing held and
+// no message open there is nothing to do.
 func (d *driver) finish(ctx context.Context) error {
-	if len(d.pending) == 0 && !d.open {
-		return nil
-	}
-	if len(d.pending) > 0 && !d.last.IsZero() {
-		if wait := d.lim.MinGap - time.Since(d.last); wait > 0 {
-			t := time.NewTimer(wait)
-			select {
-			case <-t.C:
-			case <-ctx.Done():
-				t.Stop()
-				return ctx.Err()
-			}
+	for len(d.pending) > 0 || d.open {
+		if err := d.pace(ctx); err != nil {
+			return err
+		}
+		if err := d.flush(ctx, true); err != nil {
+			return err
 		}
 	}
-	return d.flush(ctx, true)
+	return nil
+}
+
+// pace waits until MinGap has passed since the previous call started.
+func (d *driver) pace(ctx context.Context) error {
+	if d.last.IsZero() {
+		return nil
+	}
+	wait := d.lim.MinGap - time.Since(d.last)
+	if wait <= 0 {
+		return nil
+	}
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // flush sends the held text, splitting it where the message would reach
@@ -216,9 +230,11 @@ func (d *driver) call(ctx context.Context, chunk string, finish bool) error {
 	if err != nil {
 		if d.key != "" && !finish {
 			cctx, cancel := d.closeCtx(ctx)
-			d.last = time.Now()
-			d.res.Calls++
-			_, _ = d.send(cctx, Call{MsgKey: d.key, Finish: true})
+			if d.pace(cctx) == nil {
+				d.last = time.Now()
+				d.res.Calls++
+				_, _ = d.send(cctx, Call{MsgKey: d.key, Finish: true})
+			}
 			cancel()
 		}
 		d.open, d.key = false, ""
