@@ -23,8 +23,18 @@ func NewService(d api.Doer) (*Service, error) {
 	if d == nil {
 		return nil, wire.Invalid("desk.NewService", "nil Doer")
 	}
-	return &Service{d: d, lim: robot.DefaultStreamLimits}, nil
+	return &Service{d: d, lim: DefaultStreamLimits}, nil
 }
+
+// DefaultStreamLimits are the limits Stream keeps: robot.DefaultStreamLimits
+// (pacing, idle gap) with the text of a message kept below 12 KB. The desk
+// stream page documents no size; its V2 page presents 128 KB as what V2
+// adds, so V1 is read as bounded by IM's 12 KB message size (see NOTES.md).
+var DefaultStreamLimits = func() robot.StreamLimits {
+	l := robot.DefaultStreamLimits
+	l.MaxBytes = 12 * 1024
+	return l
+}()
 
 var catalog api.Catalog
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -98,4 +99,31 @@ func TestStreamOnTheFake(t *testing.T) {
 	assert.Equal(t, "fd8a2e30", st[0].SessionID)
 	assert.True(t, st[0].Finished)
 	assert.Equal(t, strings.Join(words, " ")+" ", st[0].Text())
+}
+
+func TestDefaultStreamLimits(t *testing.T) {
+	t.Parallel()
+	assert.Equal(t, 12*1024, desk.DefaultStreamLimits.MaxBytes)
+	assert.Equal(t, 15*time.Second, desk.DefaultStreamLimits.MaxIdle)
+	assert.GreaterOrEqual(t, desk.DefaultStreamLimits.MinGap, 200*time.Millisecond)
+}
+
+// A long answer becomes several desk messages, each below 12 KB, every
+// byte once.
+func TestStreamSplitsLongAnswers(t *testing.T) {
+	t.Parallel()
+	srv := timtest.NewServer(t)
+	c, err := tim.New(srv.SDKAppID, srv.SecretKey, tim.WithBaseURL(srv.URL))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Close() })
+	text := strings.Repeat("症状描述 ", 2000) // 26,000 bytes
+	res, err := c.Desk.Stream(context.Background(), "s1", func(yield func(string) bool) { yield(text) })
+	require.NoError(t, err)
+	require.Len(t, res.MsgKeys, 3)
+	var all strings.Builder
+	for _, st := range srv.Streams() {
+		assert.Less(t, len(st.Text()), 12*1024)
+		all.WriteString(st.Text())
+	}
+	assert.Equal(t, text, all.String())
 }

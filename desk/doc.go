@@ -1,9 +1,10 @@
 // Package desk calls Tencent's customer-service product (Desk, "智能客服")
 // as the app administrator: streamed answers into a desk session
 // (desk_http_svc/send_stream_msg), one call at a time (SendStreamChunk) or
-// driven from an iter.Seq[string] of chunks (Stream, with the pacing, idle
-// and size rules of robot.Stream). An agent who takes the session over sees
-// the streamed message too.
+// driven from an iter.Seq[string] of chunks (Stream, with the pacing and
+// idle rules of robot.Stream and a message text below 12 KB:
+// DefaultStreamLimits). An agent who takes the session over sees the
+// streamed message too.
 //
 // The other desk commands the issue lists (send_stream_msg_v2, end_session,
 // end_queuing, update_channel_specific_conversation_settings) are not here
