@@ -135,6 +135,13 @@ func TestValidation(t *testing.T) {
 	testkit.AssertInvalid(t, err, "StreamLimits.MaxIdle")
 	_, err = s.WithStreamLimits(robot.StreamLimits{MinGap: 300e6, MaxIdle: 1e9, MaxBytes: 200 * 1024, CloseTimeout: 1e9})
 	testkit.AssertInvalid(t, err, "StreamLimits.MaxBytes")
+	_, err = s.WithStreamLimits(robot.StreamLimits{MinGap: 300e6, MaxIdle: 1e9, IdleMargin: 800e6, MaxBytes: 10, CloseTimeout: 1e9})
+	testkit.AssertInvalid(t, err, "StreamLimits.IdleMargin")
+	_, err = s.WithStreamLimits(robot.StreamLimits{MinGap: 300e6, MaxIdle: 1e9, MaxBytes: 10})
+	testkit.AssertInvalid(t, err, "StreamLimits.CloseTimeout")
+	ok, err := s.WithStreamLimits(robot.StreamLimits{MinGap: 300e6, MaxIdle: 1e9, IdleMargin: 100e6, MaxBytes: 10, CloseTimeout: 1e9})
+	require.NoError(t, err)
+	assert.NotNil(t, ok)
 	assert.Empty(t, srv.Requests(), "invalid input reached the network")
 }
 

@@ -49,8 +49,8 @@ func (l StreamLimits) check() error {
 		return wire.Invalid("StreamLimits.MinGap", "%v is below Tencent's %v", l.MinGap, minGap)
 	case l.MaxIdle <= 0 || l.MaxIdle > DefaultStreamLimits.MaxIdle:
 		return wire.Invalid("StreamLimits.MaxIdle", "%v is outside (0, %v]", l.MaxIdle, DefaultStreamLimits.MaxIdle)
-	case l.IdleMargin < 0 || l.IdleMargin >= l.MaxIdle:
-		return wire.Invalid("StreamLimits.IdleMargin", "%v is outside [0, MaxIdle)", l.IdleMargin)
+	case l.IdleMargin < 0 || l.MaxIdle-l.IdleMargin <= l.MinGap:
+		return wire.Invalid("StreamLimits.IdleMargin", "%v leaves no more than MinGap of MaxIdle %v", l.IdleMargin, l.MaxIdle)
 	case l.MaxBytes <= 1 || l.MaxBytes > DefaultStreamLimits.MaxBytes:
 		return wire.Invalid("StreamLimits.MaxBytes", "%d is outside (1, %d]", l.MaxBytes, DefaultStreamLimits.MaxBytes)
 	case l.CloseTimeout <= 0:
