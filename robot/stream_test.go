@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	tim "github.com/timkit/tim"
+	"github.com/timkit/tim/message"
 	"github.com/timkit/tim/robot"
 	"github.com/timkit/tim/timtest"
 )
@@ -98,6 +99,20 @@ func TestStreamFastProducerIsPaced(t *testing.T) {
 	require.Len(t, msgs, 1, "the finished stream is one message in history")
 	assert.Equal(t, want, msgs[0].Text())
 	assert.Equal(t, res.MsgKeys[0], msgs[0].MsgKey)
+	for _, user := range []string{"patient", bot} {
+		convs := srv.Conversations(user)
+		require.NotEmpty(t, convs, "%s has no conversation", user)
+		assert.Equal(t, timtest.ConvC2C, convs[0].Type)
+	}
+	assert.Equal(t, bot, srv.Conversations("patient")[0].Peer, "the answer is in the patient's conversation list")
+
+	// Through the SDK: the answer is in the C2C history like any message.
+	var texts []string
+	for m, err := range c.Message.C2CHistory(context.Background(), message.HistoryRequest{Operator: bot, Peer: "patient"}) {
+		require.NoError(t, err)
+		texts = append(texts, m.Body.Text())
+	}
+	assert.Equal(t, []string{want}, texts)
 }
 
 // TestStreamStallPastIdleGap: a producer that stalls longer than the idle
