@@ -9,7 +9,8 @@
 //     SendStreamChunk), and Stream, which drives a whole answer from an
 //     iter.Seq[string] of chunks as an assistant produces them: it paces
 //     the calls, keeps the MsgKey, finishes a stalled message before
-//     Tencent's idle gap closes it, and never sends a chunk twice.
+//     Tencent's idle gap closes it, and never sends a chunk twice;
+//     ReadChunks turns an io.Reader into such a sequence.
 //
 // The root package wires a Service into tim.Client (tim.Client.Robot);
 // standalone, build one with NewService around anything that implements
