@@ -18,9 +18,10 @@ vet:
 race:
 	$(GO) test -race -count=1 $(PKGS)
 
-## test-contrib: contrib/redis, its own module (its tests start redis-server).
+## test-contrib: contrib/redis (its tests start redis-server) and contrib/otel, each its own module.
 test-contrib:
 	cd contrib/redis && $(GO) vet ./... && $(GO) test -race -count=1 ./...
+	cd contrib/otel && $(GO) vet ./... && $(GO) test -race -count=1 ./...
 
 ## bench: every benchmark with allocation figures (see BENCHMARKS.md).
 bench:

@@ -99,10 +99,18 @@ type PortraitSet struct {
 	ProfileItem []ProfileItem `json:"ProfileItem"`
 }
 
-// RequestOverLimit is Alert.RequestOverLimit: the app exceeded a REST
-// frequency limit. Its fields are little documented: read Raw.
+// RequestOverLimit is Alert.RequestOverLimit: a REST API's request rate
+// passed 80% of its limit (source: https://cloud.tencent.com/document/product/269/105418).
 type RequestOverLimit struct {
 	Meta
+	// ServiceName and APICommand name the API ("openim", "batchsendmsg").
+	ServiceName string `json:"ServiceName"`
+	// APICommand is the body's Command (the Go name avoids Meta.Command).
+	APICommand string `json:"Command"`
+	// Request is the API's request rate (QPS).
+	Request int `json:"Request"`
+	// Limit is the API's rate limit (QPS).
+	Limit int `json:"Limit"`
 }
 
 // ---------------------------------------------------------------------------
@@ -149,23 +157,83 @@ type BlackListDelete struct {
 	PairList []FriendPair `json:"PairList"`
 }
 
-// PrevFriendAdd is Sns.CallbackPrevFriendAdd (before a friend request).
-// Its answer format (per-pair ResultItem) is not modelled: the handler
-// acknowledges it, which lets the request proceed. Read Raw for the items.
-type PrevFriendAdd struct {
-	Meta
-	RequesterAccount string `json:"Requester_Account"`
-	FromAccount      string `json:"From_Account"`
-	AddType          string `json:"AddType"`
-	ForceFlag        int    `json:"ForceFlag"`
+// AddType is how a friendship is added: both ways or one way.
+type AddType string
+
+// Add types.
+const (
+	AddTypeBoth   AddType = "Add_Type_Both"   // two-way (the default)
+	AddTypeSingle AddType = "Add_Type_Single" // one-way
+)
+
+// FriendRequestItem is one FriendItem of Sns.CallbackPrevFriendAdd: a
+// user From_Account asks to befriend.
+type FriendRequestItem struct {
+	// ToAccount is the user to be added as a friend.
+	ToAccount string `json:"To_Account"`
+	// Remark is the remark From_Account set for ToAccount.
+	Remark string `json:"Remark,omitempty"`
+	// GroupName is the friend list From_Account files ToAccount under.
+	GroupName string `json:"GroupName,omitempty"`
+	// AddSource is where the request came from (AddSource_Type_…).
+	AddSource string `json:"AddSource,omitempty"`
+	// AddWording is the request's message.
+	AddWording string `json:"AddWording,omitempty"`
 }
 
-// PrevFriendResponse is Sns.CallbackPrevFriendResponse (before a friend
-// request is answered); acknowledged like PrevFriendAdd.
+// PrevFriendAdd is Sns.CallbackPrevFriendAdd: a user asks to add friends
+// (requests made through REST do not trigger it). Register a decider with
+// Decide to allow or refuse each requested friend: Allow lets every one
+// through, Reject refuses them all, RefuseFriends and FriendResults decide
+// one by one (the answer's ResultItem).
+type PrevFriendAdd struct {
+	Meta
+	// RequesterAccount sent the request.
+	RequesterAccount string `json:"Requester_Account"`
+	// FromAccount is the user who wants the friends.
+	FromAccount string `json:"From_Account"`
+	// FriendItem lists the requested friends.
+	FriendItem []FriendRequestItem `json:"FriendItem"`
+	AddType    AddType             `json:"AddType"`
+	// ForceAddFlags is 1 when an admin forces the friendship, else 0.
+	ForceAddFlags int `json:"ForceAddFlags"`
+}
+
+// ResponseAction is how a user answers a friend request.
+type ResponseAction string
+
+// Response actions.
+const (
+	// ResponseAgreeAndAdd agrees and adds the requester as a friend too.
+	ResponseAgreeAndAdd ResponseAction = "Response_Action_AgreeAndAdd"
+	// ResponseAgree lets the requester add the user.
+	ResponseAgree ResponseAction = "Response_Action_Agree"
+	// ResponseReject refuses the request.
+	ResponseReject ResponseAction = "Response_Action_Reject"
+)
+
+// FriendResponseItem is one ResponseFriendItem of
+// Sns.CallbackPrevFriendResponse.
+type FriendResponseItem struct {
+	// ToAccount is the user whose request is answered.
+	ToAccount string `json:"To_Account"`
+	// Remark is the remark From_Account sets for ToAccount.
+	Remark string `json:"Remark,omitempty"`
+	// TagName is the friend list From_Account files ToAccount under.
+	TagName        string         `json:"TagName,omitempty"`
+	ResponseAction ResponseAction `json:"ResponseAction"`
+}
+
+// PrevFriendResponse is Sns.CallbackPrevFriendResponse: a user is about
+// to answer friend requests. Decide like PrevFriendAdd (per ResultItem).
 type PrevFriendResponse struct {
 	Meta
+	// RequesterAccount sent the answer.
 	RequesterAccount string `json:"Requester_Account"`
-	FromAccount      string `json:"From_Account"`
+	// FromAccount is the user answering.
+	FromAccount string `json:"From_Account"`
+	// ResponseFriendItem lists the answers.
+	ResponseFriendItem []FriendResponseItem `json:"ResponseFriendItem"`
 }
 
 // ---------------------------------------------------------------------------
@@ -465,18 +533,27 @@ type GroupOnMemberStateChange struct {
 	MemberList []Member `json:"MemberList"`
 }
 
-// GroupSendMsgException is Group.CallbackSendMsgException. Little
-// documented: read Raw.
+// GroupSendMsgException is Group.CallbackSendMsgException: a group
+// message failed to send (ErrorCode says why, e.g. 10023 for too many
+// messages).
 type GroupSendMsgException struct {
 	Meta
-	GroupBase
-	FromAccount string `json:"From_Account"`
+	GroupMessage
+	// ErrorCode is the failure's group error code.
+	ErrorCode int `json:"ErrorCode"`
+	// ErrorInfo describes the failure.
+	ErrorInfo string `json:"ErrorInfo"`
 }
 
-// GroupOnDailyQuotaAlarm is Group.CallbackOnDailyGroupQuotaAlarm. Little
-// documented: read Raw.
+// GroupOnDailyQuotaAlarm is Group.CallbackOnDailyGroupQuotaAlarm: the
+// day's net group increase passed 70% of the daily quota (source:
+// https://cloud.tencent.com/document/product/269/90841).
 type GroupOnDailyQuotaAlarm struct {
 	Meta
+	// QuotaUsed is today's net increase (groups created minus dismissed).
+	QuotaUsed int `json:"QuotaUsed"`
+	// Quota is the daily limit.
+	Quota int `json:"Quota"`
 }
 
 // GroupBeforeCreateTopic is Group.CallbackBeforeCreateTopic. Decide may
@@ -488,41 +565,98 @@ type GroupBeforeCreateTopic struct {
 	Name string `json:"Name,omitempty"`
 }
 
-// GroupAfterCreateTopic is Group.CallbackAfterCreateTopic.
+// GroupAfterCreateTopic is Group.CallbackAfterCreateTopic: a topic of a
+// community was created (TopicID names it).
 type GroupAfterCreateTopic struct {
 	Meta
 	GroupBase
+	// OwnerAccount owns the topic.
+	OwnerAccount string `json:"Owner_Account,omitempty"`
+	// Name is the topic's name.
 	Name string `json:"Name,omitempty"`
+	// UserDefinedData is the topic's custom data.
+	UserDefinedData []KeyValue `json:"UserDefinedDataList,omitempty"`
 }
 
-// GroupAfterTopicDestroyed is Group.CallbackAfterTopicDestroyed.
+// GroupAfterTopicDestroyed is Group.CallbackAfterTopicDestroyed: topics of
+// a community were dismissed.
 type GroupAfterTopicDestroyed struct {
 	Meta
 	GroupBase
+	// TopicIDList names the dismissed topics.
+	TopicIDList []string `json:"TopicIdList"`
 }
 
-// GroupAfterTopicInfoChanged is Group.CallbackAfterTopicInfoChanged.
+// GroupAfterTopicInfoChanged is Group.CallbackAfterTopicInfoChanged: only
+// the changed fields are present, hence the pointers.
 type GroupAfterTopicInfoChanged struct {
 	Meta
 	GroupBase
+	Name         *string `json:"Name,omitempty"`
+	Introduction *string `json:"Introduction,omitempty"`
+	Notification *string `json:"Notification,omitempty"`
+	FaceURL      *string `json:"FaceUrl,omitempty"`
 }
 
-// GroupAfterMemberFieldChanged is Group.CallbackAfterMemberFieldChanged.
+// GroupAfterMemberFieldChanged is Group.CallbackAfterMemberFieldChanged:
+// a member's role or name card changed. Tencent's pages disagree on the
+// member's key (Member_Account on the international site, 1047/60393;
+// Modified_Account on cloud.tencent.com, 269/105353): both are read, and
+// Member returns whichever is set.
 type GroupAfterMemberFieldChanged struct {
 	Meta
 	GroupBase
+	MemberAccount   string `json:"Member_Account,omitempty"`
+	ModifiedAccount string `json:"Modified_Account,omitempty"`
+	// Role is the member's role after the change ("Admin", "Member").
+	Role string `json:"Role,omitempty"`
+	// NameCard is the member's name card after the change (nil when not
+	// sent).
+	NameCard *string `json:"NameCard,omitempty"`
 }
 
-// GroupAfterGroupAttrChanged is Group.CallbackAfterGroupAttrChanged.
+// Member is the member whose profile changed.
+func (c *GroupAfterMemberFieldChanged) Member() string {
+	if c.MemberAccount != "" {
+		return c.MemberAccount
+	}
+	return c.ModifiedAccount
+}
+
+// GroupAttr is one custom group attribute; Tencent spells these keys in
+// lower case.
+type GroupAttr struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+// GroupAfterGroupAttrChanged is Group.CallbackAfterGroupAttrChanged: custom
+// group attributes were set, modified, cleared or deleted (source:
+// https://cloud.tencent.com/document/product/269/105354).
 type GroupAfterGroupAttrChanged struct {
 	Meta
 	GroupBase
+	// OptionType is "set" (reset), "modify", "clear" or "delete".
+	OptionType string      `json:"OptionType"`
+	GroupAttr  []GroupAttr `json:"GroupAttr"`
 }
 
-// GroupAfterReadReceipt is Group.CallbackAfterReadReceipt.
+// GroupReceipt is one GroupMsgReceiptList item: the read state of a group
+// message.
+type GroupReceipt struct {
+	MsgSeq    uint64 `json:"MsgSeq"`
+	ReadNum   int    `json:"ReadNum"`
+	UnreadNum int    `json:"UnreadNum"`
+	// ReadReceiptMembers lists the members who read it.
+	ReadReceiptMembers []Member `json:"ReadReceiptMembers,omitempty"`
+}
+
+// GroupAfterReadReceipt is Group.CallbackAfterReadReceipt: read receipts
+// of group messages (source: https://cloud.tencent.com/document/product/269/105355).
 type GroupAfterReadReceipt struct {
 	Meta
 	GroupBase
+	GroupMsgReceiptList []GroupReceipt `json:"GroupMsgReceiptList"`
 }
 
 // GroupAfterChangeGroupOwner is Group.CallbackAfterChangeGroupOwner.

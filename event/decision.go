@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"slices"
 	"strconv"
 
 	"github.com/timkit/tim/internal/wire"
@@ -46,9 +47,38 @@ const (
 	MaxPassThroughCode = 130000
 )
 
+// Group reject codes Tencent passes, with ErrorInfo, through to the caller
+// of a group before-callback (send message, create group, apply, invite,
+// create topic). Source: the ErrorCode rows of the Group.CallbackBefore…
+// pages (yehe_doc/…/第三方回调/群组系统相关回调/*之前回调_intl_zh.md).
+const (
+	MinGroupPassThroughCode = 10100
+	MaxGroupPassThroughCode = 10200
+)
+
+// Friend refusal codes: a ResultItem of Sns.CallbackPrevFriendAdd or
+// PrevFriendResponse with a ResultCode in this range refuses that friend.
+// Source: 资料关系链相关回调/添加好友之前回调_intl_zh.md, 添加好友回应之前回调_intl_zh.md.
+const (
+	MinFriendRefuseCode = 38000
+	MaxFriendRefuseCode = 39000
+)
+
+// FriendResult is one ResultItem of the answer to Sns.CallbackPrevFriendAdd
+// or Sns.CallbackPrevFriendResponse.
+type FriendResult struct {
+	// ToAccount is the friend the result is about.
+	ToAccount string `json:"To_Account"`
+	// ResultCode is 0 to allow, or in [MinFriendRefuseCode,
+	// MaxFriendRefuseCode] to refuse.
+	ResultCode int `json:"ResultCode"`
+	// ResultInfo is the reason given.
+	ResultInfo string `json:"ResultInfo"`
+}
+
 // Decision is a decider's answer to a "before" callback. The zero value
-// allows. Build one with Allow, AllowModified, Reject, RejectWithCode or
-// Drop.
+// allows. Build one with Allow, AllowModified, Reject, RejectWithCode,
+// Drop, RefuseMembers, RefuseFriends or FriendResults.
 type Decision struct {
 	verdict   Verdict
 	code      int
@@ -57,6 +87,10 @@ type Decision struct {
 	replace   bool
 	ccd       string
 	replaceCC bool
+	// refused is RefusedMembers_Account (Group.CallbackBeforeInviteJoinGroup).
+	refused []string
+	// friends is ResultItem (Sns.CallbackPrevFriendAdd / PrevFriendResponse).
+	friends []FriendResult
 }
 
 // Allow lets the operation proceed unchanged.
@@ -84,16 +118,87 @@ func Reject(info string) Decision {
 	return Decision{verdict: VerdictReject, code: 1, info: info}
 }
 
-// RejectWithCode refuses a C2C message with a code in [120001, 130000]
-// that Tencent passes, with info, through to the sender. A code outside
-// the range is an error (and the returned Decision is a plain Reject).
-// On other commands it is a plain rejection (the handler sends 1).
+// RejectWithCode refuses with a code Tencent passes, with info, through
+// to the sender: [120001, 130000] for a C2C message, [10100, 10200] for
+// the group before-callbacks, [38000, 39000] for the friend
+// before-callbacks (as every item's ResultCode). A code in none of these
+// ranges is an error (and the returned Decision is a plain Reject). Where
+// the command's range does not hold the code the answer is a plain
+// rejection (ErrorCode 1; the friend callbacks get 38000 per item).
 func RejectWithCode(code int, info string) (Decision, error) {
-	if code < MinPassThroughCode || code > MaxPassThroughCode {
-		return Reject(info), wire.Invalid("ErrorCode", "%d is outside the pass-through range [%d, %d]",
-			code, MinPassThroughCode, MaxPassThroughCode)
+	if !inRange(code, MinPassThroughCode, MaxPassThroughCode) &&
+		!inRange(code, MinGroupPassThroughCode, MaxGroupPassThroughCode) &&
+		!inRange(code, MinFriendRefuseCode, MaxFriendRefuseCode) {
+		return Reject(info), wire.Invalid("ErrorCode", "%d is outside the pass-through ranges [%d, %d] (C2C), "+
+			"[%d, %d] (group) and [%d, %d] (friends)", code, MinPassThroughCode, MaxPassThroughCode,
+			MinGroupPassThroughCode, MaxGroupPassThroughCode, MinFriendRefuseCode, MaxFriendRefuseCode)
 	}
 	return Decision{verdict: VerdictReject, code: code, info: info}, nil
+}
+
+func inRange(code, lo, hi int) bool { return code >= lo && code <= hi }
+
+// RefuseMembers lets an invitation (Group.CallbackBeforeInviteJoinGroup)
+// proceed without the given members: the answer allows (ErrorCode 0) and
+// lists them in RefusedMembers_Account. With no accounts it is Allow.
+// Other commands treat it as Allow.
+func RefuseMembers(accounts ...string) Decision {
+	if len(accounts) == 0 {
+		return Allow()
+	}
+	return Decision{refused: slices.Clone(accounts)}
+}
+
+// FriendResults answers Sns.CallbackPrevFriendAdd or PrevFriendResponse
+// friend by friend (the answer's ResultItem). Each ResultCode must be 0
+// (allow) or in [38000, 39000] (refuse) and each ToAccount non-empty; the
+// handler adds an allowing item for every requested friend not listed.
+// Other commands treat it as Allow. On bad input the error names the item
+// and the returned Decision still refuses what was meant to be refused: a
+// code out of range becomes 38000, an item without an account is left out.
+func FriendResults(results ...FriendResult) (Decision, error) {
+	var err error
+	rs := make([]FriendResult, 0, len(results))
+	for i, r := range results {
+		switch {
+		case r.ToAccount == "":
+			if err == nil {
+				err = wire.Invalid(fmt.Sprintf("ResultItem[%d].To_Account", i), "is empty")
+			}
+			continue
+		case r.ResultCode != 0 && !inRange(r.ResultCode, MinFriendRefuseCode, MaxFriendRefuseCode):
+			if err == nil {
+				err = wire.Invalid(fmt.Sprintf("ResultItem[%d].ResultCode", i),
+					"%d is neither 0 (allow) nor in the refusal range [%d, %d]", r.ResultCode,
+					MinFriendRefuseCode, MaxFriendRefuseCode)
+			}
+			r.ResultCode = MinFriendRefuseCode
+		}
+		rs = append(rs, r)
+	}
+	return Decision{friends: rs}, err
+}
+
+// RefuseFriends refuses the listed friends of Sns.CallbackPrevFriendAdd or
+// PrevFriendResponse with code (in [38000, 39000]) and info, and allows
+// the others; Reject refuses them all. A code out of range is an error,
+// and the returned Decision refuses the friends with 38000.
+func RefuseFriends(code int, info string, accounts ...string) (Decision, error) {
+	var err error
+	if !inRange(code, MinFriendRefuseCode, MaxFriendRefuseCode) {
+		err = wire.Invalid("ResultCode", "%d is outside the refusal range [%d, %d]", code,
+			MinFriendRefuseCode, MaxFriendRefuseCode)
+		code = MinFriendRefuseCode
+	}
+	rs := make([]FriendResult, len(accounts))
+	for i, a := range accounts {
+		rs[i] = FriendResult{ToAccount: a, ResultCode: code, ResultInfo: info}
+	}
+	dec, err2 := FriendResults(rs...)
+	if err == nil {
+		err = err2
+	}
+	return dec, err
 }
 
 // Drop discards the message silently (ErrorCode 2): the sender sees
@@ -117,6 +222,12 @@ func (d Decision) Body() (message.Body, bool) { return d.body, d.replace }
 // there is one.
 func (d Decision) CloudCustomData() (string, bool) { return d.ccd, d.replaceCC }
 
+// RefusedMembers returns the members RefuseMembers keeps out (a copy).
+func (d Decision) RefusedMembers() []string { return slices.Clone(d.refused) }
+
+// FriendResults returns the per-friend results (a copy).
+func (d Decision) FriendResults() []FriendResult { return slices.Clone(d.friends) }
+
 // String describes d without its body.
 func (d Decision) String() string {
 	s := d.verdict.String()
@@ -125,6 +236,12 @@ func (d Decision) String() string {
 	}
 	if d.replace || d.replaceCC {
 		s += "+modified"
+	}
+	if len(d.refused) > 0 {
+		s += fmt.Sprintf("+refused(%d)", len(d.refused))
+	}
+	if len(d.friends) > 0 {
+		s += fmt.Sprintf("+results(%d)", len(d.friends))
 	}
 	return s
 }
@@ -136,19 +253,26 @@ type decisionAnswer struct {
 	ErrorCode       int             `json:"ErrorCode"`
 	MsgBody         json.RawMessage `json:"MsgBody,omitempty"`
 	CloudCustomData *string         `json:"CloudCustomData,omitempty"`
+	RefusedMembers  []string        `json:"RefusedMembers_Account,omitempty"`
+	ResultItem      []FriendResult  `json:"ResultItem,omitempty"`
 }
 
 // answer encodes d for cmd. Replacements are only sent for the
 // send-message commands and only when allowing (Tencent applies them only
-// with ErrorCode 0).
+// with ErrorCode 0); refused members only for an invitation; friend
+// results only for the friend commands. For those, d should first be
+// bound to the callback (bind), which lists every requested friend.
 func (d Decision) answer(cmd Command) ([]byte, error) {
-	if d.verdict == VerdictAllow && !d.replace && !d.replaceCC {
+	if isFriendCommand(cmd) {
+		return d.friendAnswer()
+	}
+	if d.verdict == VerdictAllow && !d.replace && !d.replaceCC &&
+		(len(d.refused) == 0 || cmd != CmdGroupBeforeInviteJoinGroup) {
 		return okAnswer, nil
 	}
 	a := decisionAnswer{ActionStatus: "OK", ErrorInfo: d.info, ErrorCode: d.code}
-	if d.verdict == VerdictReject && d.code != 1 &&
-		(cmd != CmdC2CBeforeSendMsg || d.code < MinPassThroughCode || d.code > MaxPassThroughCode) {
-		a.ErrorCode = 1 // pass-through codes exist for C2C messages only
+	if d.verdict == VerdictReject && d.code != 1 && !passesThrough(cmd, d.code) {
+		a.ErrorCode = 1 // this command has no pass-through range holding the code
 	}
 	if d.verdict == VerdictAllow {
 		a.ErrorCode, a.ErrorInfo = 0, ""
@@ -164,8 +288,77 @@ func (d Decision) answer(cmd Command) ([]byte, error) {
 				a.CloudCustomData = &d.ccd
 			}
 		}
+		if cmd == CmdGroupBeforeInviteJoinGroup {
+			a.RefusedMembers = d.refused
+		}
 	}
 	return json.Marshal(a)
+}
+
+// friendAnswer is the answer to a friend before-callback: ErrorCode 0
+// (a non-zero code means "the app failed" and Tencent then lets the
+// request through) and the per-friend ResultItem.
+func (d Decision) friendAnswer() ([]byte, error) {
+	if len(d.friends) == 0 {
+		return okAnswer, nil
+	}
+	return json.Marshal(decisionAnswer{ActionStatus: "OK", ResultItem: d.friends})
+}
+
+// passesThrough reports whether Tencent hands code to the caller of cmd.
+func passesThrough(cmd Command, code int) bool {
+	switch cmd {
+	case CmdC2CBeforeSendMsg:
+		return inRange(code, MinPassThroughCode, MaxPassThroughCode)
+	case CmdGroupBeforeSendMsg, CmdGroupBeforeCreateGroup, CmdGroupBeforeApplyJoinGroup,
+		CmdGroupBeforeInviteJoinGroup, CmdGroupBeforeCreateTopic:
+		return inRange(code, MinGroupPassThroughCode, MaxGroupPassThroughCode)
+	}
+	return false
+}
+
+func isFriendCommand(cmd Command) bool {
+	return cmd == CmdPrevFriendAdd || cmd == CmdPrevFriendResponse
+}
+
+// bind completes d for the callback it answers. For the friend commands
+// it lists a result for every requested friend: a refusal for all when d
+// rejects or drops (ResultCode d's code when in the refusal range, else
+// 38000), else the results given and an allowing item for each friend not
+// listed. Other commands are returned unchanged.
+func (d Decision) bind(cb Callback) Decision {
+	var accounts []string
+	switch c := cb.(type) {
+	case *PrevFriendAdd:
+		for _, it := range c.FriendItem {
+			accounts = append(accounts, it.ToAccount)
+		}
+	case *PrevFriendResponse:
+		for _, it := range c.ResponseFriendItem {
+			accounts = append(accounts, it.ToAccount)
+		}
+	default:
+		return d
+	}
+	if d.verdict != VerdictAllow {
+		code := d.code
+		if !inRange(code, MinFriendRefuseCode, MaxFriendRefuseCode) {
+			code = MinFriendRefuseCode
+		}
+		rs := make([]FriendResult, len(accounts))
+		for i, a := range accounts {
+			rs[i] = FriendResult{ToAccount: a, ResultCode: code, ResultInfo: d.info}
+		}
+		return Decision{verdict: d.verdict, code: d.code, info: d.info, friends: rs}
+	}
+	rs := slices.Clone(d.friends)
+	for _, a := range accounts {
+		if !slices.ContainsFunc(rs, func(r FriendResult) bool { return r.ToAccount == a }) {
+			rs = append(rs, FriendResult{ToAccount: a})
+		}
+	}
+	d.friends = rs
+	return d
 }
 
 func carriesMessage(cmd Command) bool {
@@ -179,7 +372,8 @@ func carriesMessage(cmd Command) bool {
 // BeforeCallback is a "before" callback whose answer decides whether the
 // operation proceeds: *C2CBeforeSendMsg, *GroupBeforeSendMsg,
 // *GroupBeforeCreateGroup, *GroupBeforeApplyJoinGroup,
-// *GroupBeforeInviteJoinGroup, *GroupBeforeCreateTopic.
+// *GroupBeforeInviteJoinGroup, *GroupBeforeCreateTopic, *PrevFriendAdd,
+// *PrevFriendResponse.
 type BeforeCallback interface {
 	Callback
 	before()
@@ -191,6 +385,8 @@ func (*GroupBeforeCreateGroup) before()     {}
 func (*GroupBeforeApplyJoinGroup) before()  {}
 func (*GroupBeforeInviteJoinGroup) before() {}
 func (*GroupBeforeCreateTopic) before()     {}
+func (*PrevFriendAdd) before()              {}
+func (*PrevFriendResponse) before()         {}
 
 // Decider answers a before callback.
 type Decider[E BeforeCallback] func(ctx context.Context, e E) Decision
@@ -223,7 +419,7 @@ func Decide[E BeforeCallback](d *Dispatcher, fn Decider[E]) (off func()) {
 		if !ok {
 			return Allow()
 		}
-		return fn(ctx, v)
+		return fn(ctx, v).bind(v)
 	}
 	return d.setDecider(t, wrapped)
 }

@@ -501,7 +501,7 @@ func (h *Webhook) serveBefore(rctx context.Context, aw *answerWriter, cb BeforeC
 	ctx := context.WithoutCancel(rctx)
 	fn, ok := h.d.lookupDecider(cb)
 	if !ok {
-		aw.write(http.StatusOK, h.encode(cb.Command(), Allow()))
+		aw.write(http.StatusOK, h.encode(cb.Command(), Allow().bind(cb)))
 		go h.dispatch(ctx, cb)
 		return
 	}
@@ -533,7 +533,7 @@ func (h *Webhook) serveBefore(rctx context.Context, aw *answerWriter, cb BeforeC
 			"command", string(cb.Command()), "budget", h.budget.String(), "fallback", h.fallback.String())
 		dec = h.fallback
 	}
-	aw.write(http.StatusOK, h.encode(cb.Command(), dec))
+	aw.write(http.StatusOK, h.encode(cb.Command(), dec.bind(cb))) // bind: the fallback lists friends too
 }
 
 func (h *Webhook) runDecider(ctx context.Context, fn func(context.Context, Event) Decision, cb Callback) (dec Decision, ok bool) {
