@@ -156,6 +156,7 @@ type Webhook struct {
 	dedup     DedupStore
 	dedupTTL  time.Duration
 	now       func() time.Time
+	queue     Queue // WithHandoff: after-callbacks go here
 
 	// tokenGiven: WithToken was used (even with ""); unsigned:
 	// WithoutSignature was.
@@ -370,6 +371,11 @@ func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if bc, ok := cb.(BeforeCallback); ok {
 		before = true
 		h.serveBefore(r.Context(), aw, bc)
+		return
+	}
+	if h.queue != nil {
+		h.handOff(r.Context(), cb, body, h.now())
+		aw.write(http.StatusOK, okAnswer)
 		return
 	}
 	h.dispatch(r.Context(), cb)
