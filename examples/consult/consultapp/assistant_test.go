@@ -1,4 +1,4 @@
-package main
+package consultapp
 
 import (
 	"net"
@@ -33,7 +33,7 @@ func TestTriageLeavesTheGroupUntouched(t *testing.T) {
 	ctx := testCtx(t)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
-	s, err := start(ctx, ln, setup.Config{}, time.Hour, func(string, ...any) {})
+	s, err := start(ctx, ln, setup.Config{}, Options{SigTTL: time.Hour}, func(string, ...any) {})
 	require.NoError(t, err)
 	t.Cleanup(func() { s.close(0) })
 	api := &apiClient{base: s.url, hc: &http.Client{Timeout: 10 * time.Second}}

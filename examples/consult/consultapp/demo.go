@@ -1,4 +1,4 @@
-package main
+package consultapp
 
 import (
 	"bytes"
@@ -23,10 +23,10 @@ var (
 	demoRenamed  = "Dr. Wang Wei"
 )
 
-// runDemo starts the backend on a local port and drives its endpoints the
+// RunDemo starts the backend on a local port and drives its endpoints the
 // way the app's front ends and admin tools would: two consultations for
 // one doctor, a few messages, a rename of the doctor, the renamed groups.
-func runDemo(ctx context.Context, out io.Writer, cfg setup.Config) error {
+func RunDemo(ctx context.Context, out io.Writer, cfg Config, opts Options) error {
 	p := setup.NewPrinter(out)
 	ln, err := setup.Listen(cfg)
 	if err != nil {
@@ -35,7 +35,7 @@ func runDemo(ctx context.Context, out io.Writer, cfg setup.Config) error {
 	// Webhook lines are held until the step's callbacks are in, so each
 	// step's output reads in order: what was done, then what came back.
 	var hook lines
-	s, err := start(ctx, ln, cfg, 24*time.Hour, hook.add)
+	s, err := start(ctx, ln, cfg, opts, hook.add)
 	if err != nil {
 		ln.Close()
 		return err
