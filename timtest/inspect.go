@@ -80,6 +80,8 @@ func (s *Server) routeTable() map[string]handler {
 		"openim_robot_http_svc/send_stream_msg": (*call).robotSendStream,
 		"desk_http_svc/send_stream_msg":         (*call).deskSendStream,
 
+		"im_msg_audit/content_moderation": (*call).contentModeration,
+
 		"official_account_open_http_svc/create_official_account":           (*call).createOfficialAccount,
 		"official_account_open_http_svc/destroy_official_account":          (*call).destroyOfficialAccount,
 		"official_account_open_http_svc/modify_official_account_base_info": (*call).modifyOfficialAccount,

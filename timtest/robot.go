@@ -26,6 +26,8 @@ type newState struct {
 	streams    map[string]*stream // MsgKey → stream (stream.go)
 	streamSeq  uint32
 	official   *officialState // official.go
+	auditWords []string       // moderation.go
+	auditSeq   int
 }
 
 // nxLocked returns the state, creating it; s.mu is held.

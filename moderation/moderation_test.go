@@ -1,0 +1,110 @@
+package moderation_test
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	tim "github.com/timkit/tim"
+	"github.com/timkit/tim/api"
+	"github.com/timkit/tim/internal/testkit"
+	"github.com/timkit/tim/moderation"
+	"github.com/timkit/tim/timtest"
+)
+
+const pContent = "im_msg_audit/content_moderation"
+
+func TestNewServiceRefusesNilDoer(t *testing.T) {
+	t.Parallel()
+	s, err := moderation.NewService(nil)
+	assert.Nil(t, s)
+	testkit.AssertInvalid(t, err, "moderation.NewService")
+}
+
+// TestConformance sends each documented request and reads its answer.
+func TestConformance(t *testing.T) {
+	t.Parallel()
+	for _, ex := range testkit.RESTExamples(t, "..", pContent) {
+		t.Run(ex.Name, func(t *testing.T) {
+			srv := testkit.NewServer(t)
+			c, err := tim.New(testkit.AppID, testkit.Key, tim.WithBaseURL(srv.URL), tim.WithoutRetry(), tim.WithRateLimit(0))
+			require.NoError(t, err)
+			t.Cleanup(func() { _ = c.Close() })
+			srv.Handle(pContent, func(testkit.Request) any { return ex.Response })
+			var r struct{ AuditName, ContentType, Content string }
+			require.NoError(t, json.Unmarshal(ex.Request, &r))
+			v, err := c.Moderation.Check(context.Background(), moderation.Request{Scene: r.AuditName, Type: r.ContentType, Content: r.Content})
+			require.NoError(t, err)
+			var want struct {
+				RequestId, Result, Label string //nolint:revive // the wire names
+				Score                    int
+				Keywords                 []string
+			}
+			require.NoError(t, json.Unmarshal(ex.Response, &want))
+			assert.Equal(t, moderation.Verdict{RequestID: want.RequestId, Result: want.Result, Score: want.Score, Label: want.Label, Keywords: want.Keywords}, *v)
+			got := srv.Last(pContent).Body
+			assert.JSONEq(t, string(ex.Request), string(got))
+			testkit.AssertSameKeys(t, ex.Request, got, ex.Name)
+		})
+	}
+}
+
+func TestValidation(t *testing.T) {
+	t.Parallel()
+	srv := testkit.NewServer(t)
+	c, err := tim.New(testkit.AppID, testkit.Key, tim.WithBaseURL(srv.URL), tim.WithoutRetry(), tim.WithRateLimit(0))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Close() })
+	ctx := context.Background()
+	_, err = c.Moderation.Check(ctx, moderation.Request{Scene: "Chat", Type: moderation.TypeText, Content: "x"})
+	testkit.AssertInvalid(t, err, "AuditName")
+	_, err = c.Moderation.Check(ctx, moderation.Request{Scene: moderation.SceneC2C, Type: "text", Content: "x"})
+	testkit.AssertInvalid(t, err, "ContentType")
+	_, err = c.Moderation.Check(ctx, moderation.Request{Scene: moderation.SceneC2C, Type: moderation.TypeText})
+	testkit.AssertInvalid(t, err, "Content")
+	_, err = c.Moderation.Check(ctx, moderation.Request{Scene: moderation.SceneGroup, Type: moderation.TypeText,
+		Content: strings.Repeat("a", moderation.MaxContentBytes+1)})
+	testkit.AssertInvalid(t, err, "Content")
+	assert.Empty(t, srv.Requests())
+}
+
+// TestCheckOnTheFake checks texts against the fake's keyword list.
+func TestCheckOnTheFake(t *testing.T) {
+	t.Parallel()
+	srv := timtest.NewServer(t)
+	c, err := tim.New(srv.SDKAppID, srv.SecretKey, tim.WithBaseURL(srv.URL))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Close() })
+	ctx := context.Background()
+	srv.SetAuditKeywords("miracle cure", "cash only")
+
+	v, err := c.Moderation.Check(ctx, moderation.Request{Scene: moderation.SceneC2C, Type: moderation.TypeText, Content: "take two tablets after meals"})
+	require.NoError(t, err)
+	assert.Equal(t, "Pass", v.Result)
+	assert.Zero(t, v.Score)
+	assert.Empty(t, v.Keywords)
+	assert.NotEmpty(t, v.RequestID)
+
+	v2, err := c.Moderation.Check(ctx, moderation.Request{Scene: moderation.SceneGroup, Type: moderation.TypeText, Content: "a miracle cure, cash only"})
+	require.NoError(t, err)
+	assert.Equal(t, "Block", v2.Result)
+	assert.Equal(t, 100, v2.Score)
+	assert.Equal(t, []string{"miracle cure", "cash only"}, v2.Keywords)
+	assert.NotEqual(t, v.RequestID, v2.RequestID)
+
+	// Files are not looked at: a URL passes whatever its name.
+	v3, err := c.Moderation.Check(ctx, moderation.Request{Scene: moderation.SceneUserInfo, Type: moderation.TypeImage, Content: "https://example.com/miracle cure.png"})
+	require.NoError(t, err)
+	assert.Equal(t, "Pass", v3.Result)
+
+	// The fake's own 8 KB limit, reached past the SDK's check with a raw call.
+	var resp api.Envelope
+	err = c.Do(ctx, tim.Endpoint{Path: pContent}, map[string]string{"AuditName": "C2C", "ContentType": "Text", "Content": strings.Repeat("a", 8*1024+1)}, &resp)
+	var ae *api.Error
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, 93000, ae.Code)
+}
