@@ -112,3 +112,26 @@ func (s *Service) Stream(ctx context.Context, sessionID string, chunks iter.Seq[
 	res, err := chunkstream.Run(ctx, chunks, chunkstream.Limits(s.lim), send)
 	return &robot.StreamResult{MsgKeys: res.MsgKeys, Calls: res.Calls, Bytes: res.Bytes}, err
 }
+
+// Ending a session that has ended already answers 141005 and changes
+// nothing: a resend cannot end anything twice (it may surface 141005 for a
+// first call that did succeed; see EndSession).
+var epEndSession = catalog.Declare(api.Endpoint{Path: "desk_http_svc/end_session", Safety: api.Idempotent})
+
+// EndSession ends the desk session sessionID. Tencent answers 141005 when
+// the session does not exist or has ended already (which a retried call
+// whose first answer was lost also gets), 141004 for an invalid parameter.
+// The page marks SessionId optional but names it the session to end; the
+// SDK requires it.
+//
+// REST: v4/desk_http_svc/end_session
+func (s *Service) EndSession(ctx context.Context, sessionID string) error {
+	if sessionID == "" {
+		return wire.Invalid("SessionId", "is empty")
+	}
+	req := struct {
+		SessionID string `json:"SessionId"`
+	}{sessionID}
+	var resp api.Envelope
+	return s.d.Do(ctx, epEndSession, &req, &resp)
+}

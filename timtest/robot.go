@@ -28,6 +28,7 @@ type newState struct {
 	official   *officialState // official.go
 	auditWords []string       // moderation.go
 	auditSeq   int
+	deskEnded  map[string]bool // desk.go: sessions end_session ended
 }
 
 // nxLocked returns the state, creating it; s.mu is held.
