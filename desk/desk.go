@@ -135,3 +135,25 @@ func (s *Service) EndSession(ctx context.Context, sessionID string) error {
 	var resp api.Envelope
 	return s.d.Do(ctx, epEndSession, &req, &resp)
 }
+
+// Ending the queue of a session that no longer queues changes nothing
+// (Tencent answers 141005 or 141027): a resend cannot end anything twice.
+var epEndQueuing = catalog.Declare(api.Endpoint{Path: "desk_http_svc/end_queuing", Safety: api.Idempotent})
+
+// EndQueuing ends the wait of a session queued for a human agent. Tencent
+// answers 141005 when the session does not exist and 141027 when the
+// user's state does not allow it (e.g. no longer queued). Note the key is
+// "SessionID" on this page where end_session and send_stream_msg write
+// "SessionId".
+//
+// REST: v4/desk_http_svc/end_queuing
+func (s *Service) EndQueuing(ctx context.Context, sessionID string) error {
+	if sessionID == "" {
+		return wire.Invalid("SessionID", "is empty")
+	}
+	req := struct {
+		SessionID string `json:"SessionID"`
+	}{sessionID}
+	var resp api.Envelope
+	return s.d.Do(ctx, epEndQueuing, &req, &resp)
+}

@@ -185,3 +185,45 @@ func TestEndSessionOnTheFake(t *testing.T) {
 	_, err = c.Desk.SendStreamChunk(ctx, desk.StreamChunk{SessionID: "s2", Chunk: "still open"})
 	assert.NoError(t, err)
 }
+
+const pQueue = "desk_http_svc/end_queuing"
+
+// TestConformanceEndQueuing sends each documented end_queuing request.
+func TestConformanceEndQueuing(t *testing.T) {
+	t.Parallel()
+	for _, ex := range testkit.RESTExamples(t, "..", pQueue) {
+		t.Run(ex.Name, func(t *testing.T) {
+			srv := testkit.NewServer(t)
+			c, err := tim.New(testkit.AppID, testkit.Key, tim.WithBaseURL(srv.URL), tim.WithoutRetry(), tim.WithRateLimit(0))
+			require.NoError(t, err)
+			t.Cleanup(func() { _ = c.Close() })
+			srv.Handle(pQueue, func(testkit.Request) any { return ex.Response })
+			var r struct{ SessionID string }
+			require.NoError(t, json.Unmarshal(ex.Request, &r))
+			require.NoError(t, c.Desk.EndQueuing(context.Background(), r.SessionID))
+			got := srv.Last(pQueue).Body
+			assert.JSONEq(t, string(ex.Request), string(got))
+			testkit.AssertSameKeys(t, ex.Request, got, ex.Name)
+		})
+	}
+}
+
+// TestEndQueuingOnTheFake: bad input is refused before the call; a queued
+// session ends once, then answers 141005.
+func TestEndQueuingOnTheFake(t *testing.T) {
+	t.Parallel()
+	srv := timtest.NewServer(t)
+	c, err := tim.New(srv.SDKAppID, srv.SecretKey, tim.WithBaseURL(srv.URL))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Close() })
+	ctx := context.Background()
+	testkit.AssertInvalid(t, c.Desk.EndQueuing(ctx, ""), "SessionID")
+	assert.Empty(t, srv.Requests())
+	require.NoError(t, c.Desk.EndQueuing(ctx, "q1"))
+	assert.True(t, srv.DeskSessionEnded("q1"))
+	var ae *api.Error
+	require.ErrorAs(t, c.Desk.EndQueuing(ctx, "q1"), &ae)
+	assert.Equal(t, 141005, ae.Code)
+	require.ErrorAs(t, c.Desk.EndSession(ctx, "q1"), &ae)
+	assert.Equal(t, 141005, ae.Code)
+}

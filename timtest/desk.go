@@ -2,10 +2,10 @@ package timtest
 
 import "encoding/json"
 
-// Desk (desk_http_svc/send_stream_msg, end_session): a streamed answer
+// Desk (desk_http_svc/send_stream_msg, end_session, end_queuing): a streamed answer
 // into a desk session, with the stream rules of stream.go, and the end of
 // a session. Sessions are not created: any non-empty SessionId is taken as
-// an open session until end_session ends it; then end_session and
+// an open session until end_session or end_queuing ends it; then both and
 // send_stream_msg answer 141005 (the end_session page's "session does not
 // exist or has completed"; source https://www.tencentcloud.com/ind/document/product/1229/68948).
 
@@ -25,23 +25,37 @@ func (c *call) deskEndSession() (any, error) {
 	var req struct {
 		SessionID string `json:"SessionId"`
 	}
-	if err := json.Unmarshal(c.body, &req); err != nil {
+	return c.deskEnd(&req.SessionID, &req)
+}
+
+// deskEndQueuing ends a queued session (end_queuing writes "SessionID");
+// the fake has no queue of its own: the session is ended as end_session
+// would (https://cloud.tencent.com/document/product/269/125900).
+func (c *call) deskEndQueuing() (any, error) {
+	var req struct {
+		SessionID string `json:"SessionID"`
+	}
+	return c.deskEnd(&req.SessionID, &req)
+}
+
+func (c *call) deskEnd(id *string, req any) (any, error) {
+	if err := json.Unmarshal(c.body, req); err != nil {
 		return nil, fail(codeDeskParam, "request JSON: %v", err)
 	}
-	if req.SessionID == "" {
-		return nil, fail(codeDeskParam, "SessionId missing")
+	if *id == "" {
+		return nil, fail(codeDeskParam, "session ID missing")
 	}
 	s := c.s
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	nx := s.nxLocked()
-	if nx.deskEnded[req.SessionID] {
-		return nil, fail(codeDeskEnded, "session %q has completed", req.SessionID)
+	if nx.deskEnded[*id] {
+		return nil, fail(codeDeskEnded, "session %q has completed", *id)
 	}
 	if nx.deskEnded == nil {
 		nx.deskEnded = map[string]bool{}
 	}
-	nx.deskEnded[req.SessionID] = true
+	nx.deskEnded[*id] = true
 	return &envelope{}, nil
 }
 

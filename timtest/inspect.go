@@ -80,6 +80,7 @@ func (s *Server) routeTable() map[string]handler {
 		"openim_robot_http_svc/send_stream_msg": (*call).robotSendStream,
 		"desk_http_svc/send_stream_msg":         (*call).deskSendStream,
 		"desk_http_svc/end_session":             (*call).deskEndSession,
+		"desk_http_svc/end_queuing":             (*call).deskEndQueuing,
 
 		"im_msg_audit/content_moderation": (*call).contentModeration,
 
