@@ -5,9 +5,10 @@
 // answer (Verdict); audio and video answer with a RequestId whose result
 // arrives later through the audit callback.
 //
-// The batch call and the keyword-management commands (im_msg_audit_mgr)
-// are not here: no full documentation page for them could be read; see
-// NOTES.md.
+// AddCloudKeywords adds words to a cloud keyword library
+// (im_msg_audit_mgr/add_cloud_audit_keywords). The batch check and the
+// other keyword-management commands are not here: no full documentation
+// page for them could be read; see NOTES.md.
 //
 // The root package wires a Service into tim.Client (tim.Client.Moderation).
 package moderation

@@ -123,3 +123,63 @@ func (s *Service) Check(ctx context.Context, r Request) (*Verdict, error) {
 	}
 	return &Verdict{RequestID: resp.RequestID, Result: resp.Result, Score: resp.Score, Label: resp.Label, Keywords: resp.Keywords}, nil
 }
+
+// Keyword is one word of a cloud moderation keyword library.
+type Keyword struct {
+	// Content is the word.
+	Content string
+	// Label is its category (optional): Normal, Illegal, Abuse, Polity,
+	// Ad, Porn, Sexy, Terror or Composite.
+	Label string
+}
+
+var labels = []string{"Normal", "Illegal", "Abuse", "Polity", "Ad", "Porn", "Sexy", "Terror", "Composite"}
+
+// The page documents no dedup and no answer for a word already in the
+// library: a resend is not known to be harmless.
+var epAddCloudKeywords = catalog.Declare(api.Endpoint{Path: "im_msg_audit_mgr/add_cloud_audit_keywords"})
+
+// AddCloudKeywords adds words to the cloud moderation keyword library
+// libID of the app sdkAppID (the body carries the app ID: pass the client's)
+// and returns Tencent's RequestId. The page lists only the China,
+// Singapore and Seoul data centres (the international page: Singapore).
+//
+// REST: v4/im_msg_audit_mgr/add_cloud_audit_keywords
+func (s *Service) AddCloudKeywords(ctx context.Context, sdkAppID uint64, libID string, words []Keyword) (requestID string, err error) {
+	if sdkAppID == 0 {
+		return "", wire.Invalid("SdkAppId", "is zero")
+	}
+	if libID == "" {
+		return "", wire.Invalid("LibID", "is empty")
+	}
+	if len(words) == 0 {
+		return "", wire.Invalid("UserKeywords", "is empty")
+	}
+	type kw struct {
+		Content string `json:"Content"`
+		Label   string `json:"Label,omitempty"`
+	}
+	list := make([]kw, len(words))
+	for i, w := range words {
+		if w.Content == "" {
+			return "", wire.Invalid("UserKeywords.Content", "word %d is empty", i)
+		}
+		if w.Label != "" && !slices.Contains(labels, w.Label) {
+			return "", wire.Invalid("UserKeywords.Label", "%q is not one of %v", w.Label, labels)
+		}
+		list[i] = kw{w.Content, w.Label}
+	}
+	req := struct {
+		SdkAppID     uint64 `json:"SdkAppId"`
+		LibID        string `json:"LibID"`
+		UserKeywords []kw   `json:"UserKeywords"`
+	}{sdkAppID, libID, list}
+	var resp struct {
+		api.Envelope
+		RequestID string `json:"RequestId"`
+	}
+	if err := s.d.Do(ctx, epAddCloudKeywords, &req, &resp); err != nil {
+		return "", err
+	}
+	return resp.RequestID, nil
+}

@@ -108,3 +108,63 @@ func TestCheckOnTheFake(t *testing.T) {
 	require.ErrorAs(t, err, &ae)
 	assert.Equal(t, 93000, ae.Code)
 }
+
+const pAddKw = "im_msg_audit_mgr/add_cloud_audit_keywords"
+
+// TestConformanceAddCloudKeywords sends each documented request.
+func TestConformanceAddCloudKeywords(t *testing.T) {
+	t.Parallel()
+	for _, ex := range testkit.RESTExamples(t, "..", pAddKw) {
+		t.Run(ex.Name, func(t *testing.T) {
+			srv := testkit.NewServer(t)
+			c, err := tim.New(testkit.AppID, testkit.Key, tim.WithBaseURL(srv.URL), tim.WithoutRetry(), tim.WithRateLimit(0))
+			require.NoError(t, err)
+			t.Cleanup(func() { _ = c.Close() })
+			srv.Handle(pAddKw, func(testkit.Request) any { return ex.Response })
+			var r struct {
+				SdkAppId     uint64 //nolint:revive // the wire name
+				LibID        string
+				UserKeywords []moderation.Keyword
+			}
+			require.NoError(t, json.Unmarshal(ex.Request, &r))
+			id, err := c.Moderation.AddCloudKeywords(context.Background(), r.SdkAppId, r.LibID, r.UserKeywords)
+			require.NoError(t, err)
+			var want struct{ RequestId string } //nolint:revive // the wire name
+			require.NoError(t, json.Unmarshal(ex.Response, &want))
+			assert.Equal(t, want.RequestId, id)
+			got := srv.Last(pAddKw).Body
+			assert.JSONEq(t, string(ex.Request), string(got))
+			testkit.AssertSameKeys(t, ex.Request, got, ex.Name)
+		})
+	}
+}
+
+// TestAddCloudKeywords: bad input refused before the call; on the fake the
+// added words then block texts in content_moderation.
+func TestAddCloudKeywords(t *testing.T) {
+	t.Parallel()
+	srv := timtest.NewServer(t)
+	c, err := tim.New(srv.SDKAppID, srv.SecretKey, tim.WithBaseURL(srv.URL))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Close() })
+	ctx := context.Background()
+	_, err = c.Moderation.AddCloudKeywords(ctx, 0, "lib", []moderation.Keyword{{Content: "x"}})
+	testkit.AssertInvalid(t, err, "SdkAppId")
+	_, err = c.Moderation.AddCloudKeywords(ctx, 1, "", []moderation.Keyword{{Content: "x"}})
+	testkit.AssertInvalid(t, err, "LibID")
+	_, err = c.Moderation.AddCloudKeywords(ctx, 1, "lib", nil)
+	testkit.AssertInvalid(t, err, "UserKeywords")
+	_, err = c.Moderation.AddCloudKeywords(ctx, 1, "lib", []moderation.Keyword{{Content: ""}})
+	testkit.AssertInvalid(t, err, "UserKeywords.Content")
+	_, err = c.Moderation.AddCloudKeywords(ctx, 1, "lib", []moderation.Keyword{{Content: "x", Label: "Spam"}})
+	testkit.AssertInvalid(t, err, "UserKeywords.Label")
+	assert.Empty(t, srv.Requests())
+
+	id, err := c.Moderation.AddCloudKeywords(ctx, 1400000000, "lib1", []moderation.Keyword{{Content: "miracle cure", Label: "Ad"}})
+	require.NoError(t, err)
+	assert.NotEmpty(t, id)
+	v, err := c.Moderation.Check(ctx, moderation.Request{Scene: moderation.SceneC2C, Type: moderation.TypeText, Content: "buy this miracle cure"})
+	require.NoError(t, err)
+	assert.Equal(t, "Block", v.Result)
+	assert.Equal(t, []string{"miracle cure"}, v.Keywords)
+}

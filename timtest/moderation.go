@@ -3,6 +3,7 @@ package timtest
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -11,7 +12,8 @@ import (
 // the words hit, anything else Pass with score 0. Images, audio and video
 // are answered Pass (the fake looks at no files). Content over 8 KB is
 // refused with 93000, as the page documents. The keywords are enforced in
-// content_moderation only, not on sends.
+// content_moderation only, not on sends. add_cloud_audit_keywords adds to
+// the same list.
 
 const (
 	codeAuditParam   = 60003 // content_moderation: invalid parameter
@@ -77,4 +79,39 @@ func (c *call) contentModeration() (any, error) {
 		ans.Result, ans.Score, ans.Label = "Block", 100, "Polity"
 	}
 	return ans, nil
+}
+
+// addCloudAuditKeywords (im_msg_audit_mgr/add_cloud_audit_keywords) adds
+// the words to the keyword list content_moderation checks (libraries are
+// not kept apart); https://cloud.tencent.com/document/product/269/94303.
+func (c *call) addCloudAuditKeywords() (any, error) {
+	var req struct {
+		SdkAppID     uint64 `json:"SdkAppId"`
+		LibID        string `json:"LibID"`
+		UserKeywords []struct {
+			Content string `json:"Content"`
+		} `json:"UserKeywords"`
+	}
+	if err := json.Unmarshal(c.body, &req); err != nil {
+		return nil, fail(codeAuditParam, "request JSON: %v", err)
+	}
+	if req.SdkAppID == 0 || req.LibID == "" || len(req.UserKeywords) == 0 {
+		return nil, fail(codeAuditParam, "SdkAppId, LibID and UserKeywords are required")
+	}
+	c.s.mu.Lock()
+	defer c.s.mu.Unlock()
+	nx := c.s.nxLocked()
+	for _, k := range req.UserKeywords {
+		if k.Content == "" {
+			return nil, fail(codeAuditParam, "empty keyword")
+		}
+		if !slices.Contains(nx.auditWords, k.Content) {
+			nx.auditWords = append(nx.auditWords, k.Content)
+		}
+	}
+	nx.auditSeq++
+	return &struct {
+		envelope
+		RequestID string `json:"RequestId"`
+	}{RequestID: fmt.Sprintf("audit-%08d", nx.auditSeq)}, nil
 }
