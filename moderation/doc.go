@@ -5,10 +5,11 @@
 // answer (Verdict); audio and video answer with a RequestId whose result
 // arrives later through the audit callback.
 //
-// AddCloudKeywords adds words to a cloud keyword library
-// (im_msg_audit_mgr/add_cloud_audit_keywords). The batch check and the
-// other keyword-management commands are not here: no full documentation
-// page for them could be read; see NOTES.md.
+// The cloud keyword libraries (im_msg_audit_mgr): GetCloudLibraries lists
+// them, GetCloudKeywords reads a library's words, AddCloudKeywords and
+// DeleteCloudKeywords change them. The batch check and the local keyword
+// commands are not here: no full documentation page for them could be
+// read; see NOTES.md.
 //
 // The root package wires a Service into tim.Client (tim.Client.Moderation).
 package moderation

@@ -183,3 +183,177 @@ func (s *Service) AddCloudKeywords(ctx context.Context, sdkAppID uint64, libID s
 	}
 	return resp.RequestID, nil
 }
+
+// KeywordResult is the outcome for one word of DeleteCloudKeywords.
+type KeywordResult struct {
+	KeywordID string `json:"KeywordID"`
+	Keyword   string `json:"Keyword"`
+	Deleted   bool   `json:"Deleted"`
+	ErrorInfo string `json:"ErrorInfo"`
+}
+
+// DeleteResult is the answer of DeleteCloudKeywords.
+type DeleteResult struct {
+	RequestID string
+	// Details has one entry a word.
+	Details []KeywordResult
+	// Count is the number deleted as Tencent reports it (the page's own
+	// example shows 0 beside a deleted word: trust Details).
+	Count int
+}
+
+// MaxDeleteKeywords is the page's limit of words a delete call.
+const MaxDeleteKeywords = 10
+
+// Deleting a word that is gone already deletes nothing more.
+var epDeleteCloudKeywords = catalog.Declare(api.Endpoint{Path: "im_msg_audit_mgr/delete_cloud_audit_keywords", Safety: api.Idempotent})
+
+// DeleteCloudKeywords deletes up to MaxDeleteKeywords words from the
+// cloud keyword library libID of the app sdkAppID.
+//
+// REST: v4/im_msg_audit_mgr/delete_cloud_audit_keywords
+func (s *Service) DeleteCloudKeywords(ctx context.Context, sdkAppID uint64, libID string, words []string) (*DeleteResult, error) {
+	if err := checkLib(sdkAppID, libID); err != nil {
+		return nil, err
+	}
+	if len(words) == 0 || len(words) > MaxDeleteKeywords {
+		return nil, wire.Invalid("Keywords", "has %d words, want 1 to %d", len(words), MaxDeleteKeywords)
+	}
+	for i, w := range words {
+		if w == "" {
+			return nil, wire.Invalid("Keywords", "word %d is empty", i)
+		}
+	}
+	req := struct {
+		SdkAppID uint64   `json:"SdkAppId"`
+		LibID    string   `json:"LibID"`
+		Keywords []string `json:"Keywords"`
+	}{sdkAppID, libID, words}
+	var resp struct {
+		api.Envelope
+		RequestID string          `json:"RequestId"`
+		Details   []KeywordResult `json:"Details"`
+		Count     int             `json:"Count"`
+	}
+	if err := s.d.Do(ctx, epDeleteCloudKeywords, &req, &resp); err != nil {
+		return nil, err
+	}
+	return &DeleteResult{RequestID: resp.RequestID, Details: resp.Details, Count: resp.Count}, nil
+}
+
+func checkLib(sdkAppID uint64, libID string) error {
+	if sdkAppID == 0 {
+		return wire.Invalid("SdkAppId", "is zero")
+	}
+	if libID == "" {
+		return wire.Invalid("LibID", "is empty")
+	}
+	return nil
+}
+
+// MaxPage is the pages' limit on Limit for the two list reads.
+const MaxPage = 100
+
+func checkPage(sdkAppID uint64, offset, limit int) error {
+	if sdkAppID == 0 {
+		return wire.Invalid("SdkAppId", "is zero")
+	}
+	if offset < 0 {
+		return wire.Invalid("Offset", "is negative")
+	}
+	if limit < 1 || limit > MaxPage {
+		return wire.Invalid("Limit", "is %d, want 1 to %d", limit, MaxPage)
+	}
+	return nil
+}
+
+// KeywordInfo is one word of a cloud keyword library.
+type KeywordInfo struct {
+	ID         string `json:"ID"`
+	Content    string `json:"Content"`
+	CreateTime string `json:"CreateTime"`
+}
+
+// KeywordPage is one page of GetCloudKeywords.
+type KeywordPage struct {
+	RequestID  string
+	TotalCount int
+	Infos      []KeywordInfo
+}
+
+// A read.
+var epGetCloudKeywords = catalog.Declare(api.Endpoint{Path: "im_msg_audit_mgr/get_cloud_audit_keywords", Safety: api.Idempotent})
+
+// GetCloudKeywords reads a page (offset, limit ≤ MaxPage) of the words of
+// library libID; a non-empty match returns the words that fuzzily match it.
+//
+// REST: v4/im_msg_audit_mgr/get_cloud_audit_keywords
+func (s *Service) GetCloudKeywords(ctx context.Context, sdkAppID uint64, libID string, offset, limit int, match string) (*KeywordPage, error) {
+	if err := checkPage(sdkAppID, offset, limit); err != nil {
+		return nil, err
+	}
+	if err := checkLib(sdkAppID, libID); err != nil {
+		return nil, err
+	}
+	req := struct {
+		SdkAppID uint64 `json:"SdkAppId"`
+		Offset   int    `json:"Offset"`
+		Limit    int    `json:"Limit"`
+		LibID    string `json:"LibID"`
+		Content  string `json:"Content,omitempty"`
+	}{sdkAppID, offset, limit, libID, match}
+	var resp struct {
+		api.Envelope
+		RequestID  string        `json:"RequestId"`
+		TotalCount int           `json:"TotalCount"`
+		Infos      []KeywordInfo `json:"Infos"`
+	}
+	if err := s.d.Do(ctx, epGetCloudKeywords, &req, &resp); err != nil {
+		return nil, err
+	}
+	return &KeywordPage{RequestID: resp.RequestID, TotalCount: resp.TotalCount, Infos: resp.Infos}, nil
+}
+
+// Library is one cloud keyword library.
+type Library struct {
+	ID         string `json:"ID"`
+	LibName    string `json:"LibName"`
+	Describe   string `json:"Describe"`
+	CreateTime string `json:"CreateTime"`
+	Suggestion string `json:"Suggestion"`
+}
+
+// LibraryPage is one page of GetCloudLibraries.
+type LibraryPage struct {
+	RequestID  string
+	TotalCount int
+	Infos      []Library
+}
+
+// A read.
+var epGetCloudLibraries = catalog.Declare(api.Endpoint{Path: "im_msg_audit_mgr/get_cloud_audit_keywords_ids", Safety: api.Idempotent})
+
+// GetCloudLibraries reads a page (offset, limit ≤ MaxPage) of the app's
+// cloud keyword libraries; their IDs are the libID of the keyword calls.
+//
+// REST: v4/im_msg_audit_mgr/get_cloud_audit_keywords_ids
+func (s *Service) GetCloudLibraries(ctx context.Context, sdkAppID uint64, offset, limit int) (*LibraryPage, error) {
+	if err := checkPage(sdkAppID, offset, limit); err != nil {
+		return nil, err
+	}
+	req := struct {
+		SdkAppID uint64 `json:"SdkAppId"`
+		Offset   int    `json:"Offset"`
+		Limit    int    `json:"Limit"`
+	}{sdkAppID, offset, limit}
+	var resp struct {
+		api.Envelope
+		RequestID  string    `json:"RequestId"`
+		TotalCount int       `json:"TotalCount"`
+		Infos      []Library `json:"Infos"`
+	}
+	if err := s.d.Do(ctx, epGetCloudLibraries, &req, &resp); err != nil {
+		return nil, err
+	}
+	return &LibraryPage{RequestID: resp.RequestID, TotalCount: resp.TotalCount, Infos: resp.Infos}, nil
+}

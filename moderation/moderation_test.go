@@ -168,3 +168,136 @@ func TestAddCloudKeywords(t *testing.T) {
 	assert.Equal(t, "Block", v.Result)
 	assert.Equal(t, []string{"miracle cure"}, v.Keywords)
 }
+
+// TestConformanceKeywordReads sends the documented delete, get-keywords
+// and get-libraries requests and reads their documented answers.
+func TestConformanceKeywordReads(t *testing.T) {
+	t.Parallel()
+	newClient := func(t *testing.T, path string, ex testkit.Example) (*tim.Client, *testkit.Server) {
+		srv := testkit.NewServer(t)
+		c, err := tim.New(testkit.AppID, testkit.Key, tim.WithBaseURL(srv.URL), tim.WithoutRetry(), tim.WithRateLimit(0))
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = c.Close() })
+		srv.Handle(path, func(testkit.Request) any { return ex.Response })
+		return c, srv
+	}
+	check := func(t *testing.T, srv *testkit.Server, path string, ex testkit.Example) {
+		got := srv.Last(path).Body
+		assert.JSONEq(t, string(ex.Request), string(got))
+		testkit.AssertSameKeys(t, ex.Request, got, ex.Name)
+	}
+	ctx := context.Background()
+	const pDel, pGet, pLibs = "im_msg_audit_mgr/delete_cloud_audit_keywords", "im_msg_audit_mgr/get_cloud_audit_keywords", "im_msg_audit_mgr/get_cloud_audit_keywords_ids"
+	for _, ex := range testkit.RESTExamples(t, "..", pDel) {
+		t.Run(ex.Name, func(t *testing.T) {
+			c, srv := newClient(t, pDel, ex)
+			var r struct {
+				SdkAppId uint64 //nolint:revive // the wire name
+				LibID    string
+				Keywords []string
+			}
+			require.NoError(t, json.Unmarshal(ex.Request, &r))
+			got, err := c.Moderation.DeleteCloudKeywords(ctx, r.SdkAppId, r.LibID, r.Keywords)
+			require.NoError(t, err)
+			var want struct {
+				RequestId string //nolint:revive // the wire name
+				Details   []moderation.KeywordResult
+				Count     int
+			}
+			require.NoError(t, json.Unmarshal(ex.Response, &want))
+			assert.Equal(t, moderation.DeleteResult{RequestID: want.RequestId, Details: want.Details, Count: want.Count}, *got)
+			check(t, srv, pDel, ex)
+		})
+	}
+	for _, ex := range testkit.RESTExamples(t, "..", pGet) {
+		t.Run(ex.Name, func(t *testing.T) {
+			c, srv := newClient(t, pGet, ex)
+			var r struct {
+				SdkAppId       uint64 //nolint:revive // the wire name
+				Offset, Limit  int
+				LibID, Content string
+			}
+			require.NoError(t, json.Unmarshal(ex.Request, &r))
+			got, err := c.Moderation.GetCloudKeywords(ctx, r.SdkAppId, r.LibID, r.Offset, r.Limit, r.Content)
+			require.NoError(t, err)
+			var want struct {
+				RequestId  string //nolint:revive // the wire name
+				TotalCount int
+				Infos      []moderation.KeywordInfo
+			}
+			require.NoError(t, json.Unmarshal(ex.Response, &want))
+			assert.Equal(t, moderation.KeywordPage{RequestID: want.RequestId, TotalCount: want.TotalCount, Infos: want.Infos}, *got)
+			check(t, srv, pGet, ex)
+		})
+	}
+	for _, ex := range testkit.RESTExamples(t, "..", pLibs) {
+		t.Run(ex.Name, func(t *testing.T) {
+			c, srv := newClient(t, pLibs, ex)
+			var r struct {
+				SdkAppId      uint64 //nolint:revive // the wire name
+				Offset, Limit int
+			}
+			require.NoError(t, json.Unmarshal(ex.Request, &r))
+			got, err := c.Moderation.GetCloudLibraries(ctx, r.SdkAppId, r.Offset, r.Limit)
+			require.NoError(t, err)
+			var want struct {
+				RequestId  string //nolint:revive // the wire name
+				TotalCount int
+				Infos      []moderation.Library
+			}
+			require.NoError(t, json.Unmarshal(ex.Response, &want))
+			assert.Equal(t, moderation.LibraryPage{RequestID: want.RequestId, TotalCount: want.TotalCount, Infos: want.Infos}, *got)
+			check(t, srv, pLibs, ex)
+		})
+	}
+}
+
+// TestKeywordLibraryOnTheFake: list the library, add, read, delete; bad
+// input is refused before any call.
+func TestKeywordLibraryOnTheFake(t *testing.T) {
+	t.Parallel()
+	srv := timtest.NewServer(t)
+	c, err := tim.New(srv.SDKAppID, srv.SecretKey, tim.WithBaseURL(srv.URL))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Close() })
+	ctx := context.Background()
+	const app = 1400000000
+
+	_, err = c.Moderation.GetCloudLibraries(ctx, app, 0, 0)
+	testkit.AssertInvalid(t, err, "Limit")
+	_, err = c.Moderation.GetCloudKeywords(ctx, app, "lib", -1, 10, "")
+	testkit.AssertInvalid(t, err, "Offset")
+	_, err = c.Moderation.GetCloudKeywords(ctx, app, "", 0, 10, "")
+	testkit.AssertInvalid(t, err, "LibID")
+	_, err = c.Moderation.DeleteCloudKeywords(ctx, app, "lib", make([]string, 11))
+	testkit.AssertInvalid(t, err, "Keywords")
+	_, err = c.Moderation.DeleteCloudKeywords(ctx, 0, "lib", []string{"x"})
+	testkit.AssertInvalid(t, err, "SdkAppId")
+	assert.Empty(t, srv.Requests())
+
+	libs, err := c.Moderation.GetCloudLibraries(ctx, app, 0, 10)
+	require.NoError(t, err)
+	require.Len(t, libs.Infos, 1)
+	lib := libs.Infos[0].ID
+
+	_, err = c.Moderation.AddCloudKeywords(ctx, app, lib, []moderation.Keyword{{Content: "miracle cure"}, {Content: "cash only"}, {Content: "cure-all"}})
+	require.NoError(t, err)
+	page, err := c.Moderation.GetCloudKeywords(ctx, app, lib, 0, 100, "cure")
+	require.NoError(t, err)
+	assert.Equal(t, 2, page.TotalCount)
+	page, err = c.Moderation.GetCloudKeywords(ctx, app, lib, 1, 1, "")
+	require.NoError(t, err)
+	assert.Equal(t, 3, page.TotalCount)
+	require.Len(t, page.Infos, 1)
+	assert.Equal(t, "cash only", page.Infos[0].Content)
+
+	del, err := c.Moderation.DeleteCloudKeywords(ctx, app, lib, []string{"cash only", "never added"})
+	require.NoError(t, err)
+	assert.Equal(t, 1, del.Count)
+	require.Len(t, del.Details, 2)
+	assert.True(t, del.Details[0].Deleted)
+	assert.False(t, del.Details[1].Deleted)
+	v, err := c.Moderation.Check(ctx, moderation.Request{Scene: moderation.SceneC2C, Type: moderation.TypeText, Content: "cash only please"})
+	require.NoError(t, err)
+	assert.Equal(t, "Pass", v.Result)
+}
