@@ -19,6 +19,7 @@ import (
 	"github.com/timkit/tim/internal/transport"
 	"github.com/timkit/tim/internal/wire"
 	"github.com/timkit/tim/message"
+	"github.com/timkit/tim/moderation"
 	"github.com/timkit/tim/official"
 	"github.com/timkit/tim/operation"
 	"github.com/timkit/tim/profile"
@@ -72,6 +73,8 @@ type Client struct {
 	Desk *desk.Service
 	// Official manages official accounts, their subscribers and broadcasts.
 	Official *official.Service
+	// Moderation submits content to Tencent's cloud moderation.
+	Moderation *moderation.Service
 }
 
 const (
@@ -199,7 +202,10 @@ func (c *Client) wire(cfg config) (err error) {
 	if c.Desk, err = desk.NewService(d); err != nil {
 		return err
 	}
-	c.Official, err = official.NewService(d)
+	if c.Official, err = official.NewService(d); err != nil {
+		return err
+	}
+	c.Moderation, err = moderation.NewService(d)
 	return err
 }
 

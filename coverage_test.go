@@ -21,6 +21,7 @@ import (
 	"github.com/timkit/tim/desk"
 	"github.com/timkit/tim/group"
 	"github.com/timkit/tim/message"
+	"github.com/timkit/tim/moderation"
 	"github.com/timkit/tim/official"
 	"github.com/timkit/tim/operation"
 	"github.com/timkit/tim/profile"
@@ -48,6 +49,7 @@ var declaring = []struct {
 	{"robot", robot.Endpoints()},
 	{"desk", desk.Endpoints()},
 	{"official", official.Endpoints()},
+	{"moderation", moderation.Endpoints()},
 }
 
 // notModelled lists the declared commands timtest does not answer yet.
@@ -193,7 +195,7 @@ func TestEveryEndpointIsDeclaredOnce(t *testing.T) {
 func TestNoSideChannel(t *testing.T) {
 	t.Parallel()
 	banned := regexp.MustCompile(`context\.WithValue|WithSafety|unsafePaths|WithExtraLimit|safetyOf`)
-	for _, dir := range []string{".", "api", "account", "profile", "message", "conversation", "group", "relation", "push", "operation", "robot", "desk", "official", "event", "internal/transport", "internal/wire", "internal/pager", "internal/chunkstream"} {
+	for _, dir := range []string{".", "api", "account", "profile", "message", "conversation", "group", "relation", "push", "operation", "robot", "desk", "official", "moderation", "event", "internal/transport", "internal/wire", "internal/pager", "internal/chunkstream"} {
 		files, err := filepath.Glob(filepath.Join(dir, "*.go"))
 		require.NoError(t, err)
 		for _, f := range files {

@@ -9,6 +9,7 @@ import (
 	"github.com/timkit/tim/desk"
 	"github.com/timkit/tim/group"
 	"github.com/timkit/tim/message"
+	"github.com/timkit/tim/moderation"
 	"github.com/timkit/tim/official"
 	"github.com/timkit/tim/operation"
 	"github.com/timkit/tim/profile"
@@ -51,7 +52,7 @@ const (
 
 // Endpoints returns the declaration of every REST command the SDK's typed
 // methods call, grouped by package (account, profile, message,
-// conversation, group, relation, push, operation, robot, desk, official) in declaration
+// conversation, group, relation, push, operation, robot, desk, official, moderation) in declaration
 // order.
 // The coverage table of the README, the fake's route check and the tests
 // that prove unsafe commands are never resent all read this list.
@@ -60,7 +61,7 @@ func Endpoints() []Endpoint {
 	for _, list := range [][]api.Endpoint{
 		account.Endpoints(), profile.Endpoints(), message.Endpoints(), conversation.Endpoints(),
 		group.Endpoints(), relation.Endpoints(), push.Endpoints(), operation.Endpoints(),
-		robot.Endpoints(), desk.Endpoints(), official.Endpoints(),
+		robot.Endpoints(), desk.Endpoints(), official.Endpoints(), moderation.Endpoints(),
 	} {
 		out = append(out, list...)
 	}

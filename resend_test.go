@@ -19,6 +19,7 @@ import (
 	"github.com/timkit/tim/group"
 	"github.com/timkit/tim/internal/testkit"
 	"github.com/timkit/tim/message"
+	"github.com/timkit/tim/moderation"
 	"github.com/timkit/tim/official"
 	"github.com/timkit/tim/robot"
 )
@@ -101,6 +102,10 @@ var unsafeTyped = map[string]typedCall{
 	},
 	"desk_http_svc/send_stream_msg": func(ctx context.Context, c *tim.Client) error {
 		_, err := c.Desk.SendStreamChunk(ctx, desk.StreamChunk{SessionID: "s1", Chunk: "hello"})
+		return err
+	},
+	"im_msg_audit_mgr/add_cloud_audit_keywords": func(ctx context.Context, c *tim.Client) error {
+		_, err := c.Moderation.AddCloudKeywords(ctx, 1400000000, "lib1", []moderation.Keyword{{Content: "spam"}})
 		return err
 	},
 }

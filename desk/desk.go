@@ -112,3 +112,48 @@ func (s *Service) Stream(ctx context.Context, sessionID string, chunks iter.Seq[
 	res, err := chunkstream.Run(ctx, chunks, chunkstream.Limits(s.lim), send)
 	return &robot.StreamResult{MsgKeys: res.MsgKeys, Calls: res.Calls, Bytes: res.Bytes}, err
 }
+
+// Ending a session that has ended already answers 141005 and changes
+// nothing: a resend cannot end anything twice (it may surface 141005 for a
+// first call that did succeed; see EndSession).
+var epEndSession = catalog.Declare(api.Endpoint{Path: "desk_http_svc/end_session", Safety: api.Idempotent})
+
+// EndSession ends the desk session sessionID. Tencent answers 141005 when
+// the session does not exist or has ended already (which a retried call
+// whose first answer was lost also gets), 141004 for an invalid parameter.
+// The page marks SessionId optional but names it the session to end; the
+// SDK requires it.
+//
+// REST: v4/desk_http_svc/end_session
+func (s *Service) EndSession(ctx context.Context, sessionID string) error {
+	if sessionID == "" {
+		return wire.Invalid("SessionId", "is empty")
+	}
+	req := struct {
+		SessionID string `json:"SessionId"`
+	}{sessionID}
+	var resp api.Envelope
+	return s.d.Do(ctx, epEndSession, &req, &resp)
+}
+
+// Ending the queue of a session that no longer queues changes nothing
+// (Tencent answers 141005 or 141027): a resend cannot end anything twice.
+var epEndQueuing = catalog.Declare(api.Endpoint{Path: "desk_http_svc/end_queuing", Safety: api.Idempotent})
+
+// EndQueuing ends the wait of a session queued for a human agent. Tencent
+// answers 141005 when the session does not exist and 141027 when the
+// user's state does not allow it (e.g. no longer queued). Note the key is
+// "SessionID" on this page where end_session and send_stream_msg write
+// "SessionId".
+//
+// REST: v4/desk_http_svc/end_queuing
+func (s *Service) EndQueuing(ctx context.Context, sessionID string) error {
+	if sessionID == "" {
+		return wire.Invalid("SessionID", "is empty")
+	}
+	req := struct {
+		SessionID string `json:"SessionID"`
+	}{sessionID}
+	var resp api.Envelope
+	return s.d.Do(ctx, epEndQueuing, &req, &resp)
+}

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	tim "github.com/timkit/tim"
+	"github.com/timkit/tim/api"
 	"github.com/timkit/tim/desk"
 	"github.com/timkit/tim/internal/testkit"
 	"github.com/timkit/tim/timtest"
@@ -126,4 +127,103 @@ func TestStreamSplitsLongAnswers(t *testing.T) {
 		all.WriteString(st.Text())
 	}
 	assert.Equal(t, text, all.String())
+}
+
+const pEnd = "desk_http_svc/end_session"
+
+// TestConformanceEndSession sends each documented end_session request.
+func TestConformanceEndSession(t *testing.T) {
+	t.Parallel()
+	for _, ex := range testkit.RESTExamples(t, "..", pEnd) {
+		t.Run(ex.Name, func(t *testing.T) {
+			srv := testkit.NewServer(t)
+			c, err := tim.New(testkit.AppID, testkit.Key, tim.WithBaseURL(srv.URL), tim.WithoutRetry(), tim.WithRateLimit(0))
+			require.NoError(t, err)
+			t.Cleanup(func() { _ = c.Close() })
+			srv.Handle(pEnd, func(testkit.Request) any { return ex.Response })
+			var r struct{ SessionId string } //nolint:revive // the wire name
+			require.NoError(t, json.Unmarshal(ex.Request, &r))
+			require.NoError(t, c.Desk.EndSession(context.Background(), r.SessionId))
+			got := srv.Last(pEnd).Body
+			assert.JSONEq(t, string(ex.Request), string(got))
+			testkit.AssertSameKeys(t, ex.Request, got, ex.Name)
+		})
+	}
+}
+
+func TestEndSessionValidation(t *testing.T) {
+	t.Parallel()
+	srv := testkit.NewServer(t)
+	c, err := tim.New(testkit.AppID, testkit.Key, tim.WithBaseURL(srv.URL), tim.WithoutRetry(), tim.WithRateLimit(0))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Close() })
+	testkit.AssertInvalid(t, c.Desk.EndSession(context.Background(), ""), "SessionId")
+	assert.Empty(t, srv.Requests())
+}
+
+// TestEndSessionOnTheFake ends a session: a second end and a stream into
+// it answer 141005, another session is untouched.
+func TestEndSessionOnTheFake(t *testing.T) {
+	t.Parallel()
+	srv := timtest.NewServer(t)
+	c, err := tim.New(srv.SDKAppID, srv.SecretKey, tim.WithBaseURL(srv.URL))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Close() })
+	ctx := context.Background()
+	_, err = c.Desk.SendStreamChunk(ctx, desk.StreamChunk{SessionID: "s1", Chunk: "hello", Finish: true})
+	require.NoError(t, err)
+	require.NoError(t, c.Desk.EndSession(ctx, "s1"))
+	assert.True(t, srv.DeskSessionEnded("s1"))
+	assert.False(t, srv.DeskSessionEnded("s2"))
+
+	var ae *api.Error
+	require.ErrorAs(t, c.Desk.EndSession(ctx, "s1"), &ae)
+	assert.Equal(t, 141005, ae.Code)
+	_, err = c.Desk.SendStreamChunk(ctx, desk.StreamChunk{SessionID: "s1", Chunk: "late"})
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, 141005, ae.Code)
+	_, err = c.Desk.SendStreamChunk(ctx, desk.StreamChunk{SessionID: "s2", Chunk: "still open"})
+	assert.NoError(t, err)
+}
+
+const pQueue = "desk_http_svc/end_queuing"
+
+// TestConformanceEndQueuing sends each documented end_queuing request.
+func TestConformanceEndQueuing(t *testing.T) {
+	t.Parallel()
+	for _, ex := range testkit.RESTExamples(t, "..", pQueue) {
+		t.Run(ex.Name, func(t *testing.T) {
+			srv := testkit.NewServer(t)
+			c, err := tim.New(testkit.AppID, testkit.Key, tim.WithBaseURL(srv.URL), tim.WithoutRetry(), tim.WithRateLimit(0))
+			require.NoError(t, err)
+			t.Cleanup(func() { _ = c.Close() })
+			srv.Handle(pQueue, func(testkit.Request) any { return ex.Response })
+			var r struct{ SessionID string }
+			require.NoError(t, json.Unmarshal(ex.Request, &r))
+			require.NoError(t, c.Desk.EndQueuing(context.Background(), r.SessionID))
+			got := srv.Last(pQueue).Body
+			assert.JSONEq(t, string(ex.Request), string(got))
+			testkit.AssertSameKeys(t, ex.Request, got, ex.Name)
+		})
+	}
+}
+
+// TestEndQueuingOnTheFake: bad input is refused before the call; a queued
+// session ends once, then answers 141005.
+func TestEndQueuingOnTheFake(t *testing.T) {
+	t.Parallel()
+	srv := timtest.NewServer(t)
+	c, err := tim.New(srv.SDKAppID, srv.SecretKey, tim.WithBaseURL(srv.URL))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Close() })
+	ctx := context.Background()
+	testkit.AssertInvalid(t, c.Desk.EndQueuing(ctx, ""), "SessionID")
+	assert.Empty(t, srv.Requests())
+	require.NoError(t, c.Desk.EndQueuing(ctx, "q1"))
+	assert.True(t, srv.DeskSessionEnded("q1"))
+	var ae *api.Error
+	require.ErrorAs(t, c.Desk.EndQueuing(ctx, "q1"), &ae)
+	assert.Equal(t, 141005, ae.Code)
+	require.ErrorAs(t, c.Desk.EndSession(ctx, "q1"), &ae)
+	assert.Equal(t, 141005, ae.Code)
 }

@@ -4,11 +4,13 @@
 // driven from an iter.Seq[string] of chunks (Stream, with the pacing and
 // idle rules of robot.Stream and a message text below 12 KB:
 // DefaultStreamLimits). An agent who takes the session over sees the
-// streamed message too.
+// streamed message too. EndSession ends a session (desk_http_svc/
+// end_session); EndQueuing ends a session's wait for a human agent
+// (desk_http_svc/end_queuing).
 //
-// The other desk commands the issue lists (send_stream_msg_v2, end_session,
-// end_queuing, update_channel_specific_conversation_settings) are not here
-// yet: their pages could not be read; see NOTES.md.
+// The other desk commands the issue lists (send_stream_msg_v2,
+// update_channel_specific_conversation_settings) are not here yet: their
+// pages could not be read; see NOTES.md.
 //
 // The root package wires a Service into tim.Client (tim.Client.Desk).
 package desk

@@ -152,6 +152,10 @@
 //     (the same content within 5 minutes answers the first MsgKey) and
 //     recall. Streams and OfficialAccounts inspect them; Robots lists the
 //     active robots.
+//   - Moderation (moderation.go): content_moderation blocks a text that
+//     contains a word of SetAuditKeywords (Block, score 100, the words
+//     hit), passes everything else (files are not looked at), and answers
+//     93000 past 8 KB. Sends are not checked against the list.
 //
 // Inspection helpers read the state without REST calls: Requests (usersig
 // redacted), Callbacks, Messages, MessagesTo, Unread, GroupMessages,

@@ -79,6 +79,14 @@ func (s *Server) routeTable() map[string]handler {
 		"openim_robot_http_svc/get_all_robots":  (*call).getAllRobots,
 		"openim_robot_http_svc/send_stream_msg": (*call).robotSendStream,
 		"desk_http_svc/send_stream_msg":         (*call).deskSendStream,
+		"desk_http_svc/end_session":             (*call).deskEndSession,
+		"desk_http_svc/end_queuing":             (*call).deskEndQueuing,
+
+		"im_msg_audit/content_moderation":               (*call).contentModeration,
+		"im_msg_audit_mgr/add_cloud_audit_keywords":     (*call).addCloudAuditKeywords,
+		"im_msg_audit_mgr/delete_cloud_audit_keywords":  (*call).deleteCloudAuditKeywords,
+		"im_msg_audit_mgr/get_cloud_audit_keywords":     (*call).getCloudAuditKeywords,
+		"im_msg_audit_mgr/get_cloud_audit_keywords_ids": (*call).getCloudAuditLibraries,
 
 		"official_account_open_http_svc/create_official_account":           (*call).createOfficialAccount,
 		"official_account_open_http_svc/destroy_official_account":          (*call).destroyOfficialAccount,

@@ -26,6 +26,9 @@ type newState struct {
 	streams    map[string]*stream // MsgKey → stream (stream.go)
 	streamSeq  uint32
 	official   *officialState // official.go
+	auditWords []string       // moderation.go
+	auditSeq   int
+	deskEnded  map[string]bool // desk.go: sessions end_session ended
 }
 
 // nxLocked returns the state, creating it; s.mu is held.
