@@ -13,15 +13,19 @@ import (
 	"github.com/timkit/tim/account"
 	"github.com/timkit/tim/api"
 	"github.com/timkit/tim/conversation"
+	"github.com/timkit/tim/desk"
 	"github.com/timkit/tim/event"
 	"github.com/timkit/tim/group"
 	"github.com/timkit/tim/internal/transport"
 	"github.com/timkit/tim/internal/wire"
 	"github.com/timkit/tim/message"
+	"github.com/timkit/tim/moderation"
+	"github.com/timkit/tim/official"
 	"github.com/timkit/tim/operation"
 	"github.com/timkit/tim/profile"
 	"github.com/timkit/tim/push"
 	"github.com/timkit/tim/relation"
+	"github.com/timkit/tim/robot"
 	"github.com/timkit/tim/usersig"
 )
 
@@ -63,6 +67,14 @@ type Client struct {
 	// Operation covers global mute, operating statistics, message-history
 	// files, the IP list and chat-file moderation.
 	Operation *operation.Service
+	// Robot creates and lists robot accounts and streams their answers.
+	Robot *robot.Service
+	// Desk streams answers into customer-service (Desk) sessions.
+	Desk *desk.Service
+	// Official manages official accounts, their subscribers and broadcasts.
+	Official *official.Service
+	// Moderation submits content to Tencent's cloud moderation.
+	Moderation *moderation.Service
 }
 
 const (
@@ -182,7 +194,19 @@ func (c *Client) wire(cfg config) (err error) {
 	if c.Push, err = push.NewService(d); err != nil {
 		return err
 	}
-	c.Operation, err = operation.NewService(d)
+	if c.Operation, err = operation.NewService(d); err != nil {
+		return err
+	}
+	if c.Robot, err = robot.NewService(d); err != nil {
+		return err
+	}
+	if c.Desk, err = desk.NewService(d); err != nil {
+		return err
+	}
+	if c.Official, err = official.NewService(d); err != nil {
+		return err
+	}
+	c.Moderation, err = moderation.NewService(d)
 	return err
 }
 

@@ -18,12 +18,16 @@ import (
 	"github.com/timkit/tim/account"
 	"github.com/timkit/tim/api"
 	"github.com/timkit/tim/conversation"
+	"github.com/timkit/tim/desk"
 	"github.com/timkit/tim/group"
 	"github.com/timkit/tim/message"
+	"github.com/timkit/tim/moderation"
+	"github.com/timkit/tim/official"
 	"github.com/timkit/tim/operation"
 	"github.com/timkit/tim/profile"
 	"github.com/timkit/tim/push"
 	"github.com/timkit/tim/relation"
+	"github.com/timkit/tim/robot"
 	"github.com/timkit/tim/timtest"
 )
 
@@ -42,6 +46,10 @@ var declaring = []struct {
 	{"relation", relation.Endpoints()},
 	{"push", push.Endpoints()},
 	{"operation", operation.Endpoints()},
+	{"robot", robot.Endpoints()},
+	{"desk", desk.Endpoints()},
+	{"official", official.Endpoints()},
+	{"moderation", moderation.Endpoints()},
 }
 
 // notModelled lists the declared commands timtest does not answer (none since
@@ -123,7 +131,7 @@ func TestEveryEndpointIsDeclaredOnce(t *testing.T) {
 func TestNoSideChannel(t *testing.T) {
 	t.Parallel()
 	banned := regexp.MustCompile(`context\.WithValue|WithSafety|unsafePaths|WithExtraLimit|safetyOf`)
-	for _, dir := range []string{".", "api", "account", "profile", "message", "conversation", "group", "relation", "push", "operation", "event", "internal/transport", "internal/wire", "internal/pager"} {
+	for _, dir := range []string{".", "api", "account", "profile", "message", "conversation", "group", "relation", "push", "operation", "robot", "desk", "official", "moderation", "event", "internal/transport", "internal/wire", "internal/pager", "internal/chunkstream"} {
 		files, err := filepath.Glob(filepath.Join(dir, "*.go"))
 		require.NoError(t, err)
 		for _, f := range files {

@@ -28,6 +28,9 @@
 //   - conversation: conversation (recent contact) lists, marks and groups.
 //   - group: groups, members and doctor(patient) consultation groups.
 //   - relation, push, operation: friends and follows, all-member push, operations.
+//   - robot, desk, official: robot accounts and streamed answers, the customer-service
+//     desk's streams and session ends, official accounts.
+//   - moderation: cloud content moderation (im_msg_audit/content_moderation).
 //   - event: the event dispatcher and the callback (webhook) handler.
 //   - timtest: an in-memory fake of the IM REST API for tests and examples.
 package tim

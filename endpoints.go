@@ -6,12 +6,16 @@ import (
 	"github.com/timkit/tim/account"
 	"github.com/timkit/tim/api"
 	"github.com/timkit/tim/conversation"
+	"github.com/timkit/tim/desk"
 	"github.com/timkit/tim/group"
 	"github.com/timkit/tim/message"
+	"github.com/timkit/tim/moderation"
+	"github.com/timkit/tim/official"
 	"github.com/timkit/tim/operation"
 	"github.com/timkit/tim/profile"
 	"github.com/timkit/tim/push"
 	"github.com/timkit/tim/relation"
+	"github.com/timkit/tim/robot"
 )
 
 // Endpoint declares one REST command: its Path, whether a resend is safe
@@ -48,7 +52,8 @@ const (
 
 // Endpoints returns the declaration of every REST command the SDK's typed
 // methods call, grouped by package (account, profile, message,
-// conversation, group, relation, push, operation) in declaration order.
+// conversation, group, relation, push, operation, robot, desk, official, moderation) in declaration
+// order.
 // The coverage table of the README, the fake's route check and the tests
 // that prove unsafe commands are never resent all read this list.
 func Endpoints() []Endpoint {
@@ -56,6 +61,7 @@ func Endpoints() []Endpoint {
 	for _, list := range [][]api.Endpoint{
 		account.Endpoints(), profile.Endpoints(), message.Endpoints(), conversation.Endpoints(),
 		group.Endpoints(), relation.Endpoints(), push.Endpoints(), operation.Endpoints(),
+		robot.Endpoints(), desk.Endpoints(), official.Endpoints(), moderation.Endpoints(),
 	} {
 		out = append(out, list...)
 	}

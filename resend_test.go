@@ -15,9 +15,13 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/timkit/tim"
+	"github.com/timkit/tim/desk"
 	"github.com/timkit/tim/group"
 	"github.com/timkit/tim/internal/testkit"
 	"github.com/timkit/tim/message"
+	"github.com/timkit/tim/moderation"
+	"github.com/timkit/tim/official"
+	"github.com/timkit/tim/robot"
 )
 
 // loseAnswers makes srv read every request to paths and hang up without an
@@ -91,6 +95,22 @@ var unsafeTyped = map[string]typedCall{
 	// Tencent documents no dedup window for batchsendmsg (issue 14 item 11).
 	"openim/batchsendmsg": func(ctx context.Context, c *tim.Client) error {
 		_, err := c.Message.SendBatch(ctx, message.NewText("", "", "hi", message.WithSender("doctor")), []string{"p1", "p2"})
+		return err
+	},
+	"openim_robot_http_svc/send_stream_msg": func(ctx context.Context, c *tim.Client) error {
+		_, err := c.Robot.SendStreamChunk(ctx, robot.StreamChunk{From: "@RBT#triage", To: "patient", Chunk: "hello"})
+		return err
+	},
+	"official_account_open_http_svc/create_official_account": func(ctx context.Context, c *tim.Client) error {
+		_, err := c.Official.Create(ctx, official.Account{Owner: "doctor", Name: "Ward news"})
+		return err
+	},
+	"desk_http_svc/send_stream_msg": func(ctx context.Context, c *tim.Client) error {
+		_, err := c.Desk.SendStreamChunk(ctx, desk.StreamChunk{SessionID: "s1", Chunk: "hello"})
+		return err
+	},
+	"im_msg_audit_mgr/add_cloud_audit_keywords": func(ctx context.Context, c *tim.Client) error {
+		_, err := c.Moderation.AddCloudKeywords(ctx, 1400000000, "lib1", []moderation.Keyword{{Content: "spam"}})
 		return err
 	},
 }

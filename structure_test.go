@@ -60,8 +60,8 @@ func rel(p string) string { return strings.TrimPrefix(strings.TrimPrefix(p, modu
 func TestImportsReadTopDown(t *testing.T) {
 	t.Parallel()
 	all := moduleDeps(t)
-	area := []string{"account", "profile", "message", "conversation", "group", "relation", "push", "operation", "event"}
-	for _, p := range append(area, "", "api", "usersig", "timtest", "internal/transport", "internal/wire", "internal/pager") {
+	area := []string{"account", "profile", "message", "conversation", "group", "relation", "push", "operation", "robot", "desk", "official", "moderation", "event"}
+	for _, p := range append(area, "", "api", "usersig", "timtest", "internal/transport", "internal/wire", "internal/pager", "internal/chunkstream") {
 		pkg := module + "/" + p
 		l, ok := all[p]
 		require.True(t, ok, "go list did not list %s", pkg)

@@ -130,6 +130,12 @@ var factories = map[Command]func() Callback{
 
 	CmdPushOfflinePush:   func() Callback { return new(PushOfflinePush) },
 	CmdPushAllMemberPush: func() Callback { return new(PushAllMemberPush) },
+
+	CmdC2CAfterMsgExtension:   func() Callback { return new(C2CAfterMsgExtension) },
+	CmdGroupAfterMsgExtension: func() Callback { return new(GroupAfterMsgExtension) },
+	CmdFollowAfterAdd:         func() Callback { return new(FollowAfterAdd) },
+	CmdFollowAfterDelete:      func() Callback { return new(FollowAfterDelete) },
+	CmdDeskSessionEvent:       func() Callback { return new(DeskSessionEvent) },
 }
 
 // Known reports whether c is a command this package parses into its own

@@ -275,6 +275,9 @@ func derive(cb Callback) derived {
 	m := cb.meta()
 	at := m.EventTime
 	plat := m.origin.OptPlatform.Canonical()
+	if ext, ok := deriveExt(cb, at); ok {
+		return ext
+	}
 	switch c := cb.(type) {
 	case *C2CAfterSendMsg:
 		if c.SendMsgResult != 0 {

@@ -109,4 +109,13 @@
 // goroutine). Their context keeps the request's values but is not
 // cancelled when the request ends. A panicking handler is recovered and
 // logged, and the others still run.
+//
+// # Hand-off
+//
+// With [WithHandoff] the handler appends each verified after-callback to a
+// [Queue] and answers Tencent at once; [Dispatcher.Work] reads the queue's
+// [Source] and dispatches each entry, acknowledging it after its handlers
+// returned. A durable, shared queue (contrib/redis's Stream) makes the
+// handling survive a replica that dies mid-handler; [MemoryQueue] is the
+// in-process version for tests.
 package event

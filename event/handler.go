@@ -220,6 +220,7 @@ type Webhook struct {
 	dedup     DedupStore
 	dedupTTL  time.Duration
 	now       func() time.Time
+	queue     Queue // WithHandoff: after-callbacks go here
 
 	afterBudget time.Duration
 	maxDeciders int
@@ -575,6 +576,11 @@ func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if bc, ok := cb.(BeforeCallback); ok {
 		before = true
 		h.serveBefore(x, hctx, bc)
+		return
+	}
+	if h.queue != nil {
+		h.handOff(hctx, cb, body, x.start)
+		x.answer(http.StatusOK, okAnswer, api.CallbackResult{Verdict: api.VerdictAccepted}, false)
 		return
 	}
 	h.serveAfter(x, hctx, cb, budget)

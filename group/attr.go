@@ -145,3 +145,47 @@ func attrList(attrs map[string]string) ([]attrWire, error) {
 	}
 	return out, nil
 }
+
+// Deleting keys that are already gone changes nothing (10050 aside, which
+// DeleteAttrs reports): a resend is harmless.
+var epDeleteAttr = catalog.Declare(api.Endpoint{Path: "group_open_http_svc/delete_group_attr", Safety: api.Idempotent})
+
+// DeleteAttrs removes the named attributes of a group (keys of at most
+// MaxAttrKeyBytes). Tencent answers 10050 for a key the group does not
+// have. Source: https://www.tencentcloud.com/document/product/1047/59499
+// (zh: https://cloud.tencent.com/document/product/269/104440).
+//
+// REST: v4/group_open_http_svc/delete_group_attr
+func (s *Service) DeleteAttrs(ctx context.Context, groupID string, keys ...string) error {
+	if err := checkGroupRef("GroupId", groupID); err != nil {
+		return err
+	}
+	if len(keys) == 0 {
+		return wire.Invalid("GroupAttr", "no key given")
+	}
+	if len(keys) > MaxAttrs {
+		return wire.Invalid("GroupAttr", "%d keys, limit is %d", len(keys), MaxAttrs)
+	}
+	type keyWire struct {
+		Key string `json:"key"`
+	}
+	list := make([]keyWire, len(keys))
+	for i, k := range keys {
+		f := fmt.Sprintf("GroupAttr[%d].key", i)
+		switch {
+		case strings.TrimSpace(k) == "":
+			return wire.Invalid(f, "is empty")
+		case !utf8.ValidString(k):
+			return wire.Invalid(f, "is not valid UTF-8")
+		case len(k) > MaxAttrKeyBytes:
+			return wire.Invalid(f, "%q is %d bytes, limit is %d", k, len(k), MaxAttrKeyBytes)
+		}
+		list[i] = keyWire{k}
+	}
+	req := struct {
+		GroupID   string    `json:"GroupId"`
+		GroupAttr []keyWire `json:"GroupAttr"`
+	}{groupID, list}
+	var resp envelope
+	return s.d.Do(ctx, epDeleteAttr, &req, &resp)
+}

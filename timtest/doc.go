@@ -154,6 +154,21 @@
 //     the online state and send State.StateChange (Login/Register,
 //     Logout/Unregister, Disconnect/LinkClose; a second login on the same
 //     platform reports the replaced device in KickedDevice).
+//   - Robots, streams, desk, official accounts (robot.go, stream.go,
+//     desk.go, official.go): robots (@RBT#, at most 20, re-creating is a
+//     no-op, delete disables); send_stream_msg of robots and of the desk
+//     (first call answers a MsgKey, later calls append, Finish 1 ends; at
+//     most 5 calls of a stream in any second, a gap over 15 s ends it,
+//     text below 128 KB; all refusals 10004); a finished or timed-out robot
+//     stream is one text message in the C2C history and both conversation
+//     lists (no callbacks); official accounts with subscribers, broadcasts
+//     (the same content within 5 minutes answers the first MsgKey) and
+//     recall. Streams and OfficialAccounts inspect them; Robots lists the
+//     active robots.
+//   - Moderation (moderation.go): content_moderation blocks a text that
+//     contains a word of SetAuditKeywords (Block, score 100, the words
+//     hit), passes everything else (files are not looked at), and answers
+//     93000 past 8 KB. Sends are not checked against the list.
 //
 // Inspection helpers read the state without REST calls: Requests (usersig
 // redacted), Callbacks, Messages, MessagesTo, Unread, GroupMessages,

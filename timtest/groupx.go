@@ -194,6 +194,40 @@ func (c *call) clearGroupAttr() (any, error) {
 	return &envelope{}, nil
 }
 
+// deleteGroupAttr removes the named keys; a key the group does not have is
+// answered 10050, as Tencent does (1047/59499).
+func (c *call) deleteGroupAttr() (any, error) {
+	var req struct {
+		GroupID   string `json:"GroupId"`
+		GroupAttr []struct {
+			Key string `json:"key"`
+		} `json:"GroupAttr"`
+	}
+	if err := c.decode(&req); err != nil {
+		return nil, err
+	}
+	if len(req.GroupAttr) == 0 {
+		return nil, fail(codeGroupParam, "parameter error: GroupAttr is empty")
+	}
+	s := c.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g, err := s.groupX(req.GroupID)
+	if err != nil {
+		return nil, err
+	}
+	next := slices.Clone(g.x.attrs)
+	for i, a := range req.GroupAttr {
+		j := slices.IndexFunc(next, func(x attrKV) bool { return x.Key == a.Key })
+		if j < 0 {
+			return nil, fail(10050, "GroupAttr[%d].key %q: the group has no such attribute", i, a.Key)
+		}
+		next = slices.Delete(next, j, j+1)
+	}
+	g.x.attrs = next
+	return &envelope{}, nil
+}
+
 // ---- counters
 
 func checkCounterKeys(keys []string) error {

@@ -53,6 +53,7 @@ func (s *Server) routeTable() map[string]handler {
 		"group_open_http_svc/modify_group_attr":               (*call).modifyGroupAttr,
 		"group_open_http_svc/set_group_attr":                  (*call).setGroupAttr,
 		"group_open_http_svc/clear_group_attr":                (*call).clearGroupAttr,
+		"group_open_http_svc/delete_group_attr":               (*call).deleteGroupAttr,
 		"group_open_http_svc/get_group_counter":               (*call).getGroupCounter,
 		"group_open_http_svc/update_group_counter":            (*call).updateGroupCounter,
 		"group_open_http_svc/delete_group_counter":            (*call).deleteGroupCounter,
@@ -144,6 +145,28 @@ func (s *Server) routeTable() map[string]handler {
 		"all_member_push/im_add_tag":         (*call).addTag,
 		"all_member_push/im_remove_tag":      (*call).removeTag,
 		"all_member_push/im_remove_all_tags": (*call).removeAllTags,
+
+		"openim_robot_http_svc/create_robot":    (*call).createRobot,
+		"openim_robot_http_svc/delete_robot":    (*call).deleteRobot,
+		"openim_robot_http_svc/get_all_robots":  (*call).getAllRobots,
+		"openim_robot_http_svc/send_stream_msg": (*call).robotSendStream,
+		"desk_http_svc/send_stream_msg":         (*call).deskSendStream,
+		"desk_http_svc/end_session":             (*call).deskEndSession,
+		"desk_http_svc/end_queuing":             (*call).deskEndQueuing,
+
+		"im_msg_audit/content_moderation":               (*call).contentModeration,
+		"im_msg_audit_mgr/add_cloud_audit_keywords":     (*call).addCloudAuditKeywords,
+		"im_msg_audit_mgr/delete_cloud_audit_keywords":  (*call).deleteCloudAuditKeywords,
+		"im_msg_audit_mgr/get_cloud_audit_keywords":     (*call).getCloudAuditKeywords,
+		"im_msg_audit_mgr/get_cloud_audit_keywords_ids": (*call).getCloudAuditLibraries,
+
+		"official_account_open_http_svc/create_official_account":           (*call).createOfficialAccount,
+		"official_account_open_http_svc/destroy_official_account":          (*call).destroyOfficialAccount,
+		"official_account_open_http_svc/modify_official_account_base_info": (*call).modifyOfficialAccount,
+		"official_account_open_http_svc/add_subscriber":                    (*call).addSubscriber,
+		"official_account_open_http_svc/delete_subscriber":                 (*call).deleteSubscriber,
+		"official_account_open_http_svc/send_official_account_msg":         (*call).sendOfficialAccountMsg,
+		"official_account_open_http_svc/official_account_msg_recall":       (*call).officialMsgRecall,
 	}
 }
 

@@ -171,6 +171,7 @@ var paramSpecs = map[string]paramSpec{
 	"group_open_http_svc/modify_group_attr":          spec(codeGroupParam, "GroupId:s!", "GroupAttr:ao!"),
 	"group_open_http_svc/set_group_attr":             spec(codeGroupParam, "GroupId:s!", "GroupAttr:ao!"),
 	"group_open_http_svc/clear_group_attr":           spec(codeGroupParam, "GroupId:s!"),
+	"group_open_http_svc/delete_group_attr":          spec(codeGroupParam, "GroupId:s!", "GroupAttr:a!"),
 	"group_open_attr_http_svc/get_group_attr":        spec(codeGroupParam, "GroupId:s!"),
 	"group_open_http_svc/send_broadcast_msg": spec(codeGroupParam, "From_Account:s", "Random:i!", "MsgBody:ao!",
 		"CloudCustomData:s"),

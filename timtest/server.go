@@ -58,6 +58,7 @@ type Server struct {
 	convTick uint64
 	rel      *relState // relationships and global mute (sns.go, follow.go, mute.go)
 	ext      extState  // push, contact groups, extensions, moderation (state.go)
+	nx       *newState // robots, streams, official accounts, moderation, desk (robot.go, stream.go, …)
 
 	cb *callbacks
 

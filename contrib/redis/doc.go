@@ -62,4 +62,23 @@
 // Keys are prefixed ("tim:" by default, see [WithKeyPrefix] and
 // [WithDedupPrefix]) and carry the app id, so several apps can share one
 // Redis.
+//
+// # Callback hand-off
+//
+// A [Stream] is a durable queue between the webhook and the handlers: an
+// [event.Queue] for event.WithHandoff and an [event.Source] for
+// event.Dispatcher.Work, on a Redis stream read through a consumer group
+// by every replica:
+//
+//	stream, err := timredis.NewStream(rdb, sdkAppID)
+//	…
+//	hook, err := event.NewHandler(d, sdkAppID, event.WithToken(token),
+//		event.WithDedupStore(store), event.WithHandoff(stream))
+//	…
+//	go d.Work(ctx, stream, event.WithWorkers(8))
+//
+// Tencent is answered once the callback is in the stream; a worker
+// acknowledges an entry after its handlers returned; entries left by a
+// replica that died are taken over after the claim idle time; entries that
+// keep failing move to a dead-letter stream.
 package timredis

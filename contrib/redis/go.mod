@@ -7,7 +7,8 @@ replace github.com/timkit/tim => ../..
 require (
 	github.com/redis/go-redis/v9 v9.23.0
 	github.com/stretchr/testify v1.12.1
-	github.com/timkit/tim v0.0.0-00010101000000-000000000000
+	github.com/timkit/tim v0.1.0
+	go.uber.org/goleak v1.3.0
 )
 
 require (

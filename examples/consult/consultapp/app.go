@@ -1,4 +1,4 @@
-package main
+package consultapp
 
 import (
 	"context"
@@ -24,6 +24,7 @@ import (
 //
 //	POST /consultations                      start a consultation
 //	POST /consultations/{groupID}/messages   post a text in it (e.g. a note from the clinic)
+//	POST /consultations/{groupID}/triage     the assistant streams a triage answer to the patient
 //	GET  /users/{userID}/consultations       the user's consultation groups
 //	PUT  /users/{userID}/profile             change a display name or avatar; renames the groups
 //	POST /tim/callback                       Tencent's callbacks (webhook)
@@ -33,6 +34,8 @@ type App struct {
 	sigTTL time.Duration
 	logf   func(format string, args ...any)
 	mux    *http.ServeMux
+	// assistant greets patients and streams triage answers (assistant.go).
+	assistant *Assistant
 
 	mu     sync.Mutex
 	counts map[event.Name]int
@@ -46,10 +49,12 @@ func NewApp(im *tim.Client, d *event.Dispatcher, hopts []event.HandlerOption, si
 	if err != nil {
 		return nil, err
 	}
-	a := &App{im: im, appID: im.SDKAppID(), sigTTL: sigTTL, logf: logf, mux: http.NewServeMux(), counts: map[event.Name]int{}}
+	a := &App{im: im, appID: im.SDKAppID(), sigTTL: sigTTL, logf: logf, mux: http.NewServeMux(), counts: map[event.Name]int{},
+		assistant: &Assistant{im: im, tokenDelay: 15 * time.Millisecond}}
 	a.subscribe(d)
 	a.mux.HandleFunc("POST /consultations", a.startConsultation)
 	a.mux.HandleFunc("POST /consultations/{groupID}/messages", a.postMessage)
+	a.mux.HandleFunc("POST /consultations/{groupID}/triage", a.triage)
 	a.mux.HandleFunc("GET /users/{userID}/consultations", a.consultations)
 	a.mux.HandleFunc("PUT /users/{userID}/profile", a.updateProfile)
 	a.mux.Handle("POST /tim/callback", hook)
@@ -141,6 +146,9 @@ type startResponse struct {
 	Existed   bool   `json:"existed"`
 	Doctor    login  `json:"doctor"`
 	Patient   login  `json:"patient"`
+	// Greeting is the assistant's streamed greeting to the patient (new
+	// consultations only; absent when it could not be sent).
+	Greeting *streamSummary `json:"greeting,omitempty"`
 }
 
 // startConsultation imports both accounts (with their display names and
@@ -190,6 +198,15 @@ func (a *App) startConsultation(w http.ResponseWriter, r *http.Request) {
 	status := http.StatusCreated
 	if cons.Existed {
 		status = http.StatusOK
+	} else {
+		// The assistant's greeting is a courtesy: the consultation stands
+		// without it.
+		g, err := a.assistant.Greet(ctx, req.Patient, req.Doctor)
+		if err != nil {
+			a.logf("assistant: greeting %s: %v", req.Patient.ID, err)
+		} else {
+			res.Greeting = summary(g)
+		}
 	}
 	writeJSON(w, status, res)
 }

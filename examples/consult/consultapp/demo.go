@@ -1,4 +1,4 @@
-package main
+package consultapp
 
 import (
 	"bytes"
@@ -13,6 +13,7 @@ import (
 
 	"github.com/timkit/tim/event"
 	"github.com/timkit/tim/examples/internal/setup"
+	"github.com/timkit/tim/robot"
 )
 
 // The demo's people.
@@ -22,10 +23,10 @@ var (
 	demoRenamed  = "Dr. Wang Wei"
 )
 
-// runDemo starts the backend on a local port and drives its endpoints the
+// RunDemo starts the backend on a local port and drives its endpoints the
 // way the app's front ends and admin tools would: two consultations for
 // one doctor, a few messages, a rename of the doctor, the renamed groups.
-func runDemo(ctx context.Context, out io.Writer, cfg setup.Config) error {
+func RunDemo(ctx context.Context, out io.Writer, cfg Config, opts Options) error {
 	p := setup.NewPrinter(out)
 	ln, err := setup.Listen(cfg)
 	if err != nil {
@@ -34,7 +35,7 @@ func runDemo(ctx context.Context, out io.Writer, cfg setup.Config) error {
 	// Webhook lines are held until the step's callbacks are in, so each
 	// step's output reads in order: what was done, then what came back.
 	var hook lines
-	s, err := start(ctx, ln, cfg, 24*time.Hour, hook.add)
+	s, err := start(ctx, ln, cfg, opts, hook.add)
 	if err != nil {
 		ln.Close()
 		return err
@@ -71,6 +72,10 @@ func runDemo(ctx context.Context, out io.Writer, cfg setup.Config) error {
 		p.Info("     user sigs for %s and %s (%d and %d characters, valid until %s; not printed)",
 			res.Doctor.UserID, res.Patient.UserID, len(res.Doctor.UserSig), len(res.Patient.UserSig),
 			res.Patient.ExpiresAt.Format(time.RFC3339))
+		if res.Greeting == nil {
+			return fmt.Errorf("starting the consultation with %s: the assistant did not greet the patient", pt.ID)
+		}
+		p.Info("     %s greeted %s: one streamed message in %d calls", assistantID, pt.ID, res.Greeting.Calls)
 		cons = append(cons, res)
 		if err := settle(); err != nil {
 			return err
@@ -95,6 +100,13 @@ func runDemo(ctx context.Context, out io.Writer, cfg setup.Config) error {
 				return err
 			}
 		}
+	}
+
+	if err := demoTriage(ctx, p, s, api, cons[0].GroupID, demoPatients[0]); err != nil {
+		return err
+	}
+	if err := settle(); err != nil {
+		return err
 	}
 
 	p.Step("Rename the doctor to %q (PUT /users/%s/profile)", demoRenamed, demoDoctor.ID)
@@ -141,6 +153,44 @@ func runDemo(ctx context.Context, out io.Writer, cfg setup.Config) error {
 		}
 	}
 	p.Line("\nDemo complete: %d consultations, %d messages, %d groups renamed.", len(cons), sent, len(renamed))
+	return nil
+}
+
+// demoSymptoms is what the demo's patient tells the assistant.
+const demoSymptoms = "I have had a fever of 38.5 and a dry cough since yesterday."
+
+// demoTriage has the assistant stream a triage answer to the patient and
+// shows it arriving: each call's chunk (from the fake's record) and the
+// final message in the robot–patient history.
+func demoTriage(ctx context.Context, p *setup.Printer, s *server, api *apiClient, groupID string, pt person) error {
+	p.Step("The assistant answers %s's symptoms (POST /consultations/{groupID}/triage)", pt.Name)
+	p.Info("%s: %q", pt.ID, demoSymptoms)
+	var res streamSummary
+	if _, err := api.do(ctx, http.MethodPost, "/consultations/"+url.PathEscape(groupID)+"/triage",
+		triageRequest{Patient: pt.ID, Symptoms: demoSymptoms}, &res); err != nil {
+		return fmt.Errorf("triage: %w", err)
+	}
+	want := TriageAnswer(demoSymptoms)
+	if res.Bytes != len(want) || len(res.MsgKeys) != 1 {
+		return fmt.Errorf("triage: streamed %d bytes in %d messages, want %d bytes in one", res.Bytes, len(res.MsgKeys), len(want))
+	}
+	p.Info("streamed in %d calls (at most one per %v), MsgKey %s", res.Calls, robot.DefaultStreamLimits.MinGap, res.MsgKeys[0])
+	if s.backend.Fake == nil {
+		return nil // Tencent's side of the stream is not inspectable
+	}
+	for _, st := range s.backend.Fake.Streams() {
+		if st.MsgKey != res.MsgKeys[0] {
+			continue
+		}
+		for i, c := range st.Chunks {
+			p.Info("  chunk %d: %q", i+1, c)
+		}
+	}
+	msgs := s.backend.Fake.Messages(assistantID, pt.ID)
+	if len(msgs) == 0 || msgs[len(msgs)-1].Text() != want {
+		return fmt.Errorf("triage: the final message in %s's history is not the streamed answer", pt.ID)
+	}
+	p.Info("final message in %s's history: %q", pt.ID, msgs[len(msgs)-1].Text())
 	return nil
 }
 

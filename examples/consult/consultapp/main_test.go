@@ -1,4 +1,4 @@
-package main
+package consultapp
 
 import (
 	"bytes"
@@ -29,7 +29,7 @@ func testCtx(t *testing.T) context.Context {
 func TestDemoAgainstTheBuiltInFake(t *testing.T) {
 	t.Parallel()
 	var out bytes.Buffer
-	require.NoError(t, runDemo(testCtx(t), &out, setup.Config{}), out.String())
+	require.NoError(t, RunDemo(testCtx(t), &out, setup.Config{}, Options{}), out.String())
 	got := out.String()
 	for _, want := range []string{
 		"(signed: true)",
@@ -42,6 +42,10 @@ func TestDemoAgainstTheBuiltInFake(t *testing.T) {
 		`renamed, "Dr. Wang(Han Meimei)" → "Dr. Wang Wei(Han Meimei)"`,
 		"webhook ← GROUP_PROFILE_UPDATED",
 		"Demo complete: 2 consultations, 4 messages, 2 groups renamed.",
+		"@RBT#triage greeted pt_li: one streamed message in",
+		"The assistant answers Li Lei's symptoms",
+		`chunk 1: "Thank `,
+		`final message in pt_li's history: "` + TriageAnswer(demoSymptoms) + `"`,
 	} {
 		assert.Contains(t, got, want)
 	}
@@ -54,7 +58,7 @@ func TestDemoAgainstARemoteServer(t *testing.T) {
 	t.Parallel()
 	srv := timtest.NewServer(t)
 	var out bytes.Buffer
-	require.NoError(t, runDemo(testCtx(t), &out, setup.Config{BaseURL: srv.URL}), out.String())
+	require.NoError(t, RunDemo(testCtx(t), &out, setup.Config{BaseURL: srv.URL}, Options{}), out.String())
 	assert.Contains(t, out.String(), "Webhook: not reachable")
 	assert.NotContains(t, out.String(), "webhook ←")
 	assert.Contains(t, out.String(), "Demo complete")
@@ -69,7 +73,7 @@ func TestDemoFailsClearlyOnWrongCredentials(t *testing.T) {
 	t.Parallel()
 	srv := timtest.NewServer(t)
 	var out bytes.Buffer
-	err := runDemo(testCtx(t), &out, setup.Config{SDKAppID: srv.SDKAppID, SecretKey: "not-the-key", BaseURL: srv.URL})
+	err := RunDemo(testCtx(t), &out, setup.Config{SDKAppID: srv.SDKAppID, SecretKey: "not-the-key", BaseURL: srv.URL}, Options{})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "login to the server at "+srv.URL)
 	assert.NotContains(t, err.Error(), "not-the-key")
@@ -80,7 +84,7 @@ func newTestServer(t *testing.T) (*server, *apiClient) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
-	s, err := start(testCtx(t), ln, setup.Config{}, time.Hour, t.Logf)
+	s, err := start(testCtx(t), ln, setup.Config{}, Options{SigTTL: time.Hour}, t.Logf)
 	require.NoError(t, err)
 	t.Cleanup(func() { s.close(0) })
 	return s, &apiClient{base: s.url, hc: &http.Client{Timeout: 10 * time.Second}}
@@ -200,7 +204,7 @@ func TestServe(t *testing.T) {
 	ctx, cancel := context.WithCancel(testCtx(t))
 	var out syncBuffer
 	done := make(chan error, 1)
-	go func() { done <- serve(ctx, ln, setup.Config{}, time.Hour, &out) }()
+	go func() { done <- Serve(ctx, ln, setup.Config{}, Options{SigTTL: time.Hour}, &out) }()
 
 	api := &apiClient{base: url, hc: &http.Client{Timeout: 10 * time.Second}}
 	var c startResponse

@@ -1,0 +1,313 @@
+package timredis_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/goleak"
+
+	"github.com/timkit/tim/event"
+
+	timredis "github.com/timkit/tim/contrib/redis"
+)
+
+func newStream(t testing.TB, rdb redis.Cmdable, consumer string, opts ...timredis.StreamOption) *timredis.Stream {
+	t.Helper()
+	base := []timredis.StreamOption{
+		timredis.WithStreamKey(prefix(t) + "callbacks"),
+		timredis.WithConsumer(consumer),
+		timredis.WithBlock(50 * time.Millisecond),
+	}
+	s, err := timredis.NewStream(rdb, appID, append(base, opts...)...)
+	require.NoError(t, err)
+	return s
+}
+
+// replica is one process behind the callback URL: a webhook that hands
+// off to the stream, and workers that read it.
+type replica struct {
+	d      *event.Dispatcher
+	h      http.Handler
+	stream *timredis.Stream
+	cancel context.CancelFunc
+	done   chan error
+}
+
+func newReplica(t testing.TB, rdb redis.Cmdable, name string, store event.DedupStore, opts ...timredis.StreamOption) *replica {
+	t.Helper()
+	d, err := event.NewDispatcher()
+	require.NoError(t, err)
+	r := &replica{d: d, stream: newStream(t, rdb, name, opts...)}
+	r.h, err = event.NewHandler(d, appID, event.WithoutSignature(), event.WithDedupStore(store), event.WithHandoff(r.stream))
+	require.NoError(t, err)
+	return r
+}
+
+// start runs workers on the replica's stream until stop.
+func (r *replica) start(workers int) {
+	ctx, cancel := context.WithCancel(context.Background())
+	r.cancel, r.done = cancel, make(chan error, 1)
+	go func() { r.done <- r.d.Work(ctx, r.stream, event.WithWorkers(workers)) }()
+}
+
+func (r *replica) stop(t testing.TB) {
+	t.Helper()
+	r.cancel()
+	select {
+	case err := <-r.done:
+		require.NoError(t, err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("Work did not return after its context ended")
+	}
+}
+
+func post(t testing.TB, h http.Handler, msgKey string) {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, callbackRequest(msgKey))
+	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+}
+
+func TestStreamRoundTrip(t *testing.T) {
+	t.Parallel()
+	rdb := sharedRedis(t).client(t)
+	s := newStream(t, rdb, "c1")
+	ctx := context.Background()
+	in := event.Queued{
+		Command:  event.CmdC2CAfterSendMsg,
+		Body:     []byte(`{"CallbackCommand":"C2C.CallbackAfterSendMsg"}`),
+		Received: time.Unix(1_700_000_000, 123),
+		Origin: event.Origin{SDKAppID: appID, ClientIP: "203.0.113.7", OptPlatform: "iOS",
+			RequestTime: time.Unix(1_700_000_000, 0)},
+		Duplicate: true,
+	}
+	require.NoError(t, s.Append(ctx, in))
+	got, err := s.Read(ctx, 10)
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	out := got[0]
+	assert.NotEmpty(t, out.ID)
+	assert.Equal(t, 1, out.Deliveries)
+	out.ID, out.Deliveries = "", 0
+	assert.Equal(t, in, out)
+
+	require.NoError(t, s.Ack(ctx, got[0].ID))
+	n, err := rdb.XLen(ctx, s.Key()).Result()
+	require.NoError(t, err)
+	assert.Zero(t, n, "an acknowledged entry is deleted")
+
+	rctx, cancel := context.WithTimeout(ctx, 120*time.Millisecond)
+	defer cancel()
+	_, err = s.Read(rctx, 10)
+	assert.ErrorIs(t, err, context.DeadlineExceeded, "an empty stream blocks until the context ends")
+}
+
+// A worker that dies mid-handler (its context cancelled and the process
+// gone) leaves its entries pending; another replica takes them over after
+// the claim idle time and handles them.
+func TestStreamDeadWorkersEntriesGoToAnother(t *testing.T) {
+	t.Parallel()
+	rdb := sharedRedis(t).client(t)
+	store, err := timredis.NewDedupStore(rdb, appID, timredis.WithDedupPrefix(prefix(t)))
+	require.NoError(t, err)
+	idle := timredis.WithClaimIdle(200 * time.Millisecond)
+	a := newReplica(t, rdb, "a", store, idle)
+	b := newReplica(t, rdb, "b", store, idle)
+
+	release := make(chan struct{})
+	var inA atomic.Int32
+	event.On(a.d, func(context.Context, *event.ReceivedMessage) {
+		inA.Add(1)
+		<-release // the process "hangs" here until it is killed
+	})
+	handledByB := map[string]int{}
+	var mu sync.Mutex
+	event.On(b.d, func(_ context.Context, m *event.ReceivedMessage) {
+		mu.Lock()
+		handledByB[m.MsgKey]++
+		mu.Unlock()
+	})
+
+	keys := []string{"1_1_1", "2_2_2", "3_3_3"}
+	for _, k := range keys {
+		post(t, a.h, k)
+	}
+	a.start(3)
+	require.Eventually(t, func() bool { return inA.Load() == 3 }, 5*time.Second, time.Millisecond)
+	// Kill A: cancel its context and drop it (its handlers never return
+	// while B works).
+	a.cancel()
+
+	b.start(2)
+	require.Eventually(t, func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(handledByB) == 3
+	}, 10*time.Second, 5*time.Millisecond)
+	b.stop(t)
+	mu.Lock()
+	for _, k := range keys {
+		assert.Equal(t, 1, handledByB[k], k)
+	}
+	mu.Unlock()
+
+	close(release) // let A's goroutines end, so that nothing leaks
+	<-a.done
+	pending, err := rdb.XPending(context.Background(), a.stream.Key(), "tim").Result()
+	require.NoError(t, err)
+	assert.Zero(t, pending.Count)
+}
+
+// A graceful stop finishes what is in hand and leaves unread entries for
+// the other replicas.
+func TestStreamGracefulStopLeavesTheRest(t *testing.T) {
+	t.Parallel()
+	rdb := sharedRedis(t).client(t)
+	store := event.NewMemoryDedup(0)
+	a := newReplica(t, rdb, "a", store)
+	var handled atomic.Int32
+	started := make(chan struct{}, 1)
+	release := make(chan struct{})
+	event.On(a.d, func(ctx context.Context, _ *event.ReceivedMessage) {
+		started <- struct{}{}
+		<-release
+		handled.Add(1)
+	})
+	post(t, a.h, "1_1_1")
+	a.start(1)
+	<-started
+	for i := range 5 {
+		post(t, a.h, fmt.Sprintf("%d_9_9", i+10))
+	}
+	go func() { time.Sleep(50 * time.Millisecond); close(release) }()
+	a.stop(t)
+	assert.GreaterOrEqual(t, handled.Load(), int32(1))
+	ctx := context.Background()
+	pending, err := rdb.XPending(ctx, a.stream.Key(), "tim").Result()
+	require.NoError(t, err)
+	assert.Zero(t, pending.Count, "nothing is left pending under the stopped consumer")
+	left, err := rdb.XLen(ctx, a.stream.Key()).Result()
+	require.NoError(t, err)
+	assert.Equal(t, int64(6)-int64(handled.Load()), left, "unread entries stay for another worker")
+}
+
+// TestStreamTenThousandCallbacks: 10,000 distinct callbacks, and 500 of
+// them sent twice, reach three replicas (four workers each); 20 of the
+// messages make a handler panic every time. Every other message is
+// handled at least once and MESSAGE_RECEIVED exactly once; the poison ones
+// land in the dead-letter stream after MaxDeliveries tries; nothing is
+// left pending.
+//
+// It runs alone (not parallel), so that its goroutine check sees only its
+// own goroutines.
+func TestStreamTenThousandCallbacks(t *testing.T) {
+	srv := sharedRedis(t)
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr})
+	defer rdb.Close()
+	store, err := timredis.NewDedupStore(rdb, appID, timredis.WithDedupPrefix(prefix(t)))
+	require.NoError(t, err)
+	const total, dups, poison, maxDeliveries = 10_000, 500, 20, 3
+	opts := []timredis.StreamOption{timredis.WithClaimIdle(100 * time.Millisecond), timredis.WithMaxDeliveries(maxDeliveries)}
+
+	var (
+		mu      sync.Mutex
+		counts  = map[string]int{}
+		panics  atomic.Int32
+		replics []*replica
+	)
+	isPoison := func(k string) bool {
+		var n int
+		_, _ = fmt.Sscanf(k, "%d_", &n)
+		return n%(total/poison) == 0
+	}
+	for i := range 3 {
+		r := newReplica(t, rdb, fmt.Sprintf("replica-%d", i), store, opts...)
+		event.On(r.d, func(_ context.Context, m *event.ReceivedMessage) {
+			if isPoison(m.MsgKey) {
+				panics.Add(1)
+				panic("poison message " + m.MsgKey)
+			}
+			mu.Lock()
+			counts[m.MsgKey]++
+			mu.Unlock()
+		})
+		replics = append(replics, r)
+	}
+	for _, r := range replics {
+		r.start(4)
+	}
+	var wg sync.WaitGroup
+	for w := range 8 {
+		wg.Go(func() {
+			for i := w; i < total+dups; i += 8 {
+				k := i % total
+				post(t, replics[i%3].h, fmt.Sprintf("%d_7_1557481126", k))
+			}
+		})
+	}
+	wg.Wait()
+	s := replics[0].stream
+	ctx := context.Background()
+	require.Eventually(t, func() bool {
+		n, err := rdb.XLen(ctx, s.Key()).Result()
+		return err == nil && n == 0
+	}, 60*time.Second, 20*time.Millisecond, "the stream drains")
+	for _, r := range replics {
+		r.stop(t)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	assert.Len(t, counts, total-poison, "every message but the poison ones handled")
+	for k, n := range counts {
+		if n != 1 {
+			t.Errorf("MESSAGE_RECEIVED for %s handled %d times", k, n)
+		}
+	}
+	dead, err := rdb.XRange(ctx, s.DeadLetterKey(), "-", "+").Result()
+	require.NoError(t, err)
+	assert.Len(t, dead, poison, "the poison messages are set aside")
+	for _, m := range dead {
+		assert.Equal(t, "C2C.CallbackAfterSendMsg", m.Values["cmd"])
+		assert.Equal(t, fmt.Sprint(maxDeliveries), m.Values["deliveries"])
+		assert.Contains(t, m.Values["cause"], "panicked")
+	}
+	assert.EqualValues(t, poison*maxDeliveries, panics.Load())
+}
+
+func TestNewStreamRefusesBadInput(t *testing.T) {
+	t.Parallel()
+	rdb := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1"})
+	defer rdb.Close()
+	cases := map[string]func() error{
+		"NewStream":         func() error { _, err := timredis.NewStream(nil, appID); return err },
+		"NewStream(app)":    func() error { _, err := timredis.NewStream(rdb, 0); return err },
+		"WithStreamKey":     func() error { _, err := timredis.NewStream(rdb, appID, timredis.WithStreamKey("")); return err },
+		"WithConsumerGroup": func() error { _, err := timredis.NewStream(rdb, appID, timredis.WithConsumerGroup("")); return err },
+		"WithConsumer":      func() error { _, err := timredis.NewStream(rdb, appID, timredis.WithConsumer("")); return err },
+		"WithMaxLen":        func() error { _, err := timredis.NewStream(rdb, appID, timredis.WithMaxLen(0)); return err },
+		"WithClaimIdle":     func() error { _, err := timredis.NewStream(rdb, appID, timredis.WithClaimIdle(0)); return err },
+		"WithMaxDeliveries": func() error { _, err := timredis.NewStream(rdb, appID, timredis.WithMaxDeliveries(0)); return err },
+		"WithBlock":         func() error { _, err := timredis.NewStream(rdb, appID, timredis.WithBlock(0)); return err },
+		"WithStreamLogger":  func() error { _, err := timredis.NewStream(rdb, appID, timredis.WithStreamLogger(nil)); return err },
+		"opts[0]":           func() error { _, err := timredis.NewStream(rdb, appID, nil); return err },
+	}
+	for name, f := range cases {
+		err := f()
+		assert.Error(t, err, name)
+	}
+	s, err := timredis.NewStream(rdb, appID)
+	require.NoError(t, err)
+	assert.Equal(t, "tim:callbacks:1400000000", s.Key())
+	assert.Equal(t, "tim:callbacks:1400000000:dead", s.DeadLetterKey())
+	assert.NotEmpty(t, s.Consumer())
+}

@@ -1,0 +1,159 @@
+package desk
+
+import (
+	"context"
+	"iter"
+
+	"github.com/timkit/tim/api"
+	"github.com/timkit/tim/internal/chunkstream"
+	"github.com/timkit/tim/internal/wire"
+	"github.com/timkit/tim/robot"
+)
+
+// Service sends streamed answers into desk sessions. It is safe for
+// concurrent use.
+type Service struct {
+	d   api.Doer
+	lim robot.StreamLimits
+}
+
+// NewService returns a Service that makes its calls through d, or an
+// *api.InvalidInputError for a nil d.
+func NewService(d api.Doer) (*Service, error) {
+	if d == nil {
+		return nil, wire.Invalid("desk.NewService", "nil Doer")
+	}
+	return &Service{d: d, lim: DefaultStreamLimits}, nil
+}
+
+// DefaultStreamLimits are the limits Stream keeps: robot.DefaultStreamLimits
+// (pacing, idle gap) with the text of a message kept below 12 KB. The desk
+// stream page documents no size; its V2 page presents 128 KB as what V2
+// adds, so V1 is read as bounded by IM's 12 KB message size (see NOTES.md).
+var DefaultStreamLimits = func() robot.StreamLimits {
+	l := robot.DefaultStreamLimits
+	l.MaxBytes = 12 * 1024
+	return l
+}()
+
+var catalog api.Catalog
+
+// Endpoints returns the REST commands this package calls, as declared
+// beside the methods that call them.
+func Endpoints() []api.Endpoint { return catalog.Endpoints() }
+
+// StreamChunk is one call of a streamed answer into a desk session.
+type StreamChunk struct {
+	// SessionID identifies the desk session (SessionId).
+	SessionID string
+	// Chunk is this call's text.
+	Chunk string
+	// MsgKey is "" on the first call, then the key the first call returned.
+	MsgKey string
+	// Finish marks the last call.
+	Finish bool
+	// CloudCustomData is the message's custom data (optional).
+	CloudCustomData string
+}
+
+// Each call appends text to a message the user (and later an agent) sees
+// and Tencent documents no dedup key: a resend would show the chunk twice.
+var epSendStream = catalog.Declare(api.Endpoint{Path: "desk_http_svc/send_stream_msg"})
+
+// SendStreamChunk makes one call of a streamed answer and returns the
+// message's MsgKey. Most callers want Stream.
+//
+// REST: v4/desk_http_svc/send_stream_msg
+func (s *Service) SendStreamChunk(ctx context.Context, c StreamChunk) (msgKey string, err error) {
+	if c.SessionID == "" {
+		return "", wire.Invalid("SessionId", "is empty")
+	}
+	if c.Chunk == "" && (!c.Finish || c.MsgKey == "") {
+		return "", wire.Invalid("Chunk", "is empty (only the final call of a started message may carry no text)")
+	}
+	req := struct {
+		SessionID       string `json:"SessionId"`
+		Chunk           string `json:"Chunk"`
+		MsgKey          string `json:"MsgKey,omitempty"`
+		Finish          int    `json:"Finish,omitempty"`
+		CloudCustomData string `json:"CloudCustomData,omitempty"`
+	}{c.SessionID, c.Chunk, c.MsgKey, wire.BoolInt(c.Finish), c.CloudCustomData}
+	var resp struct {
+		api.Envelope
+		MsgKey string `json:"MsgKey"`
+	}
+	if err := s.d.Do(ctx, epSendStream, &req, &resp); err != nil {
+		return "", err
+	}
+	if resp.MsgKey == "" {
+		return c.MsgKey, nil
+	}
+	return resp.MsgKey, nil
+}
+
+// Stream sends an answer into the desk session as one streamed message,
+// reading chunks as they are produced, with the rules of robot.Stream:
+// paced calls (chunks joined), the MsgKey kept, a stalled message finished
+// before the idle gap, a message split before the size limit, the held text
+// sent as the final call when ctx ends, and a failed call never repeated
+// (the error wraps robot.ErrChunkNotResent).
+//
+// REST: v4/desk_http_svc/send_stream_msg
+func (s *Service) Stream(ctx context.Context, sessionID string, chunks iter.Seq[string]) (*robot.StreamResult, error) {
+	if sessionID == "" {
+		return nil, wire.Invalid("SessionId", "is empty")
+	}
+	if chunks == nil {
+		return nil, wire.Invalid("chunks", "nil sequence")
+	}
+	send := func(ctx context.Context, c chunkstream.Call) (string, error) {
+		return s.SendStreamChunk(ctx, StreamChunk{SessionID: sessionID, Chunk: c.Chunk, MsgKey: c.MsgKey, Finish: c.Finish})
+	}
+	res, err := chunkstream.Run(ctx, chunks, chunkstream.Limits(s.lim), send)
+	return &robot.StreamResult{MsgKeys: res.MsgKeys, Calls: res.Calls, Bytes: res.Bytes}, err
+}
+
+// Ending a session that has ended already answers 141005 and changes
+// nothing: a resend cannot end anything twice (it may surface 141005 for a
+// first call that did succeed; see EndSession).
+var epEndSession = catalog.Declare(api.Endpoint{Path: "desk_http_svc/end_session", Safety: api.Idempotent})
+
+// EndSession ends the desk session sessionID. Tencent answers 141005 when
+// the session does not exist or has ended already (which a retried call
+// whose first answer was lost also gets), 141004 for an invalid parameter.
+// The page marks SessionId optional but names it the session to end; the
+// SDK requires it.
+//
+// REST: v4/desk_http_svc/end_session
+func (s *Service) EndSession(ctx context.Context, sessionID string) error {
+	if sessionID == "" {
+		return wire.Invalid("SessionId", "is empty")
+	}
+	req := struct {
+		SessionID string `json:"SessionId"`
+	}{sessionID}
+	var resp api.Envelope
+	return s.d.Do(ctx, epEndSession, &req, &resp)
+}
+
+// Ending the queue of a session that no longer queues changes nothing
+// (Tencent answers 141005 or 141027): a resend cannot end anything twice.
+var epEndQueuing = catalog.Declare(api.Endpoint{Path: "desk_http_svc/end_queuing", Safety: api.Idempotent})
+
+// EndQueuing ends the wait of a session queued for a human agent. Tencent
+// answers 141005 when the session does not exist and 141027 when the
+// user's state does not allow it (e.g. no longer queued). Note the key is
+// "SessionID" on this page where end_session and send_stream_msg write
+// "SessionId".
+//
+// REST: v4/desk_http_svc/end_queuing
+func (s *Service) EndQueuing(ctx context.Context, sessionID string) error {
+	if sessionID == "" {
+		return wire.Invalid("SessionID", "is empty")
+	}
+	req := struct {
+		SessionID string `json:"SessionID"`
+	}{sessionID}
+	var resp api.Envelope
+	return s.d.Do(ctx, epEndQueuing, &req, &resp)
+}

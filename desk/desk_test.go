@@ -1,0 +1,229 @@
+package desk_test
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	tim "github.com/timkit/tim"
+	"github.com/timkit/tim/api"
+	"github.com/timkit/tim/desk"
+	"github.com/timkit/tim/internal/testkit"
+	"github.com/timkit/tim/timtest"
+)
+
+const pStream = "desk_http_svc/send_stream_msg"
+
+func TestNewServiceRefusesNilDoer(t *testing.T) {
+	t.Parallel()
+	s, err := desk.NewService(nil)
+	assert.Nil(t, s)
+	testkit.AssertInvalid(t, err, "desk.NewService")
+}
+
+// TestConformance sends each documented request and reads its answer.
+func TestConformance(t *testing.T) {
+	t.Parallel()
+	for _, ex := range testkit.RESTExamples(t, "..", pStream) {
+		t.Run(ex.Name, func(t *testing.T) {
+			srv := testkit.NewServer(t)
+			c, err := tim.New(testkit.AppID, testkit.Key, tim.WithBaseURL(srv.URL), tim.WithoutRetry(), tim.WithRateLimit(0))
+			require.NoError(t, err)
+			t.Cleanup(func() { _ = c.Close() })
+			srv.Handle(pStream, func(testkit.Request) any { return ex.Response })
+			var r struct {
+				SessionId, Chunk, MsgKey, CloudCustomData string //nolint:revive // the wire names
+				Finish                                    int
+			}
+			require.NoError(t, json.Unmarshal(ex.Request, &r))
+			key, err := c.Desk.SendStreamChunk(context.Background(), desk.StreamChunk{SessionID: r.SessionId, Chunk: r.Chunk,
+				MsgKey: r.MsgKey, Finish: r.Finish == 1, CloudCustomData: r.CloudCustomData})
+			require.NoError(t, err)
+			var want struct{ MsgKey string }
+			require.NoError(t, json.Unmarshal(ex.Response, &want))
+			assert.Equal(t, cmpOr(want.MsgKey, r.MsgKey), key)
+			got := srv.Last(pStream).Body
+			assert.JSONEq(t, string(ex.Request), string(got))
+			testkit.AssertSameKeys(t, ex.Request, got, ex.Name)
+		})
+	}
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+func TestValidation(t *testing.T) {
+	t.Parallel()
+	srv := testkit.NewServer(t)
+	c, err := tim.New(testkit.AppID, testkit.Key, tim.WithBaseURL(srv.URL), tim.WithoutRetry(), tim.WithRateLimit(0))
+	require.NoError(t, err)
+	ctx := context.Background()
+	_, err = c.Desk.SendStreamChunk(ctx, desk.StreamChunk{Chunk: "x"})
+	testkit.AssertInvalid(t, err, "SessionId")
+	_, err = c.Desk.SendStreamChunk(ctx, desk.StreamChunk{SessionID: "s"})
+	testkit.AssertInvalid(t, err, "Chunk")
+	_, err = c.Desk.Stream(ctx, "", func(func(string) bool) {})
+	testkit.AssertInvalid(t, err, "SessionId")
+	_, err = c.Desk.Stream(ctx, "s", nil)
+	testkit.AssertInvalid(t, err, "chunks")
+	assert.Empty(t, srv.Requests())
+}
+
+// TestStreamOnTheFake drives a whole answer into a session on the fake.
+func TestStreamOnTheFake(t *testing.T) {
+	t.Parallel()
+	srv := timtest.NewServer(t)
+	c, err := tim.New(srv.SDKAppID, srv.SecretKey, tim.WithBaseURL(srv.URL))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Close() })
+	words := strings.Fields("please describe when the pain started and how strong it is")
+	res, err := c.Desk.Stream(context.Background(), "fd8a2e30", func(yield func(string) bool) {
+		for _, w := range words {
+			if !yield(w + " ") {
+				return
+			}
+		}
+	})
+	require.NoError(t, err)
+	require.Len(t, res.MsgKeys, 1)
+	st := srv.Streams()
+	require.Len(t, st, 1)
+	assert.Equal(t, "fd8a2e30", st[0].SessionID)
+	assert.True(t, st[0].Finished)
+	assert.Equal(t, strings.Join(words, " ")+" ", st[0].Text())
+}
+
+func TestDefaultStreamLimits(t *testing.T) {
+	t.Parallel()
+	assert.Equal(t, 12*1024, desk.DefaultStreamLimits.MaxBytes)
+	assert.Equal(t, 15*time.Second, desk.DefaultStreamLimits.MaxIdle)
+	assert.GreaterOrEqual(t, desk.DefaultStreamLimits.MinGap, 200*time.Millisecond)
+}
+
+// A long answer becomes several desk messages, each below 12 KB, every
+// byte once.
+func TestStreamSplitsLongAnswers(t *testing.T) {
+	t.Parallel()
+	srv := timtest.NewServer(t)
+	c, err := tim.New(srv.SDKAppID, srv.SecretKey, tim.WithBaseURL(srv.URL))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Close() })
+	text := strings.Repeat("症状描述 ", 2000) // 26,000 bytes
+	res, err := c.Desk.Stream(context.Background(), "s1", func(yield func(string) bool) { yield(text) })
+	require.NoError(t, err)
+	require.Len(t, res.MsgKeys, 3)
+	var all strings.Builder
+	for _, st := range srv.Streams() {
+		assert.Less(t, len(st.Text()), 12*1024)
+		all.WriteString(st.Text())
+	}
+	assert.Equal(t, text, all.String())
+}
+
+const pEnd = "desk_http_svc/end_session"
+
+// TestConformanceEndSession sends each documented end_session request.
+func TestConformanceEndSession(t *testing.T) {
+	t.Parallel()
+	for _, ex := range testkit.RESTExamples(t, "..", pEnd) {
+		t.Run(ex.Name, func(t *testing.T) {
+			srv := testkit.NewServer(t)
+			c, err := tim.New(testkit.AppID, testkit.Key, tim.WithBaseURL(srv.URL), tim.WithoutRetry(), tim.WithRateLimit(0))
+			require.NoError(t, err)
+			t.Cleanup(func() { _ = c.Close() })
+			srv.Handle(pEnd, func(testkit.Request) any { return ex.Response })
+			var r struct{ SessionId string } //nolint:revive // the wire name
+			require.NoError(t, json.Unmarshal(ex.Request, &r))
+			require.NoError(t, c.Desk.EndSession(context.Background(), r.SessionId))
+			got := srv.Last(pEnd).Body
+			assert.JSONEq(t, string(ex.Request), string(got))
+			testkit.AssertSameKeys(t, ex.Request, got, ex.Name)
+		})
+	}
+}
+
+func TestEndSessionValidation(t *testing.T) {
+	t.Parallel()
+	srv := testkit.NewServer(t)
+	c, err := tim.New(testkit.AppID, testkit.Key, tim.WithBaseURL(srv.URL), tim.WithoutRetry(), tim.WithRateLimit(0))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Close() })
+	testkit.AssertInvalid(t, c.Desk.EndSession(context.Background(), ""), "SessionId")
+	assert.Empty(t, srv.Requests())
+}
+
+// TestEndSessionOnTheFake ends a session: a second end and a stream into
+// it answer 141005, another session is untouched.
+func TestEndSessionOnTheFake(t *testing.T) {
+	t.Parallel()
+	srv := timtest.NewServer(t)
+	c, err := tim.New(srv.SDKAppID, srv.SecretKey, tim.WithBaseURL(srv.URL))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Close() })
+	ctx := context.Background()
+	_, err = c.Desk.SendStreamChunk(ctx, desk.StreamChunk{SessionID: "s1", Chunk: "hello", Finish: true})
+	require.NoError(t, err)
+	require.NoError(t, c.Desk.EndSession(ctx, "s1"))
+	assert.True(t, srv.DeskSessionEnded("s1"))
+	assert.False(t, srv.DeskSessionEnded("s2"))
+
+	var ae *api.Error
+	require.ErrorAs(t, c.Desk.EndSession(ctx, "s1"), &ae)
+	assert.Equal(t, 141005, ae.Code)
+	_, err = c.Desk.SendStreamChunk(ctx, desk.StreamChunk{SessionID: "s1", Chunk: "late"})
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, 141005, ae.Code)
+	_, err = c.Desk.SendStreamChunk(ctx, desk.StreamChunk{SessionID: "s2", Chunk: "still open"})
+	assert.NoError(t, err)
+}
+
+const pQueue = "desk_http_svc/end_queuing"
+
+// TestConformanceEndQueuing sends each documented end_queuing request.
+func TestConformanceEndQueuing(t *testing.T) {
+	t.Parallel()
+	for _, ex := range testkit.RESTExamples(t, "..", pQueue) {
+		t.Run(ex.Name, func(t *testing.T) {
+			srv := testkit.NewServer(t)
+			c, err := tim.New(testkit.AppID, testkit.Key, tim.WithBaseURL(srv.URL), tim.WithoutRetry(), tim.WithRateLimit(0))
+			require.NoError(t, err)
+			t.Cleanup(func() { _ = c.Close() })
+			srv.Handle(pQueue, func(testkit.Request) any { return ex.Response })
+			var r struct{ SessionID string }
+			require.NoError(t, json.Unmarshal(ex.Request, &r))
+			require.NoError(t, c.Desk.EndQueuing(context.Background(), r.SessionID))
+			got := srv.Last(pQueue).Body
+			assert.JSONEq(t, string(ex.Request), string(got))
+			testkit.AssertSameKeys(t, ex.Request, got, ex.Name)
+		})
+	}
+}
+
+// TestEndQueuingOnTheFake: bad input is refused before the call; a queued
+// session ends once, then answers 141005.
+func TestEndQueuingOnTheFake(t *testing.T) {
+	t.Parallel()
+	srv := timtest.NewServer(t)
+	c, err := tim.New(srv.SDKAppID, srv.SecretKey, tim.WithBaseURL(srv.URL))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Close() })
+	ctx := context.Background()
+	testkit.AssertInvalid(t, c.Desk.EndQueuing(ctx, ""), "SessionID")
+	assert.Empty(t, srv.Requests())
+	require.NoError(t, c.Desk.EndQueuing(ctx, "q1"))
+	assert.True(t, srv.DeskSessionEnded("q1"))
+	var ae *api.Error
+	require.ErrorAs(t, c.Desk.EndQueuing(ctx, "q1"), &ae)
+	assert.Equal(t, 141005, ae.Code)
+	require.ErrorAs(t, c.Desk.EndSession(ctx, "q1"), &ae)
+	assert.Equal(t, 141005, ae.Code)
+}

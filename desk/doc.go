@@ -1,0 +1,16 @@
+// Package desk calls Tencent's customer-service product (Desk, "智能客服")
+// as the app administrator: streamed answers into a desk session
+// (desk_http_svc/send_stream_msg), one call at a time (SendStreamChunk) or
+// driven from an iter.Seq[string] of chunks (Stream, with the pacing and
+// idle rules of robot.Stream and a message text below 12 KB:
+// DefaultStreamLimits). An agent who takes the session over sees the
+// streamed message too. EndSession ends a session (desk_http_svc/
+// end_session); EndQueuing ends a session's wait for a human agent
+// (desk_http_svc/end_queuing).
+//
+// The other desk commands the issue lists (send_stream_msg_v2,
+// update_channel_specific_conversation_settings) are not here yet: their
+// pages could not be read; see NOTES.md.
+//
+// The root package wires a Service into tim.Client (tim.Client.Desk).
+package desk

@@ -1,0 +1,73 @@
+package official_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	tim "github.com/timkit/tim"
+	"github.com/timkit/tim/account"
+	"github.com/timkit/tim/api"
+	"github.com/timkit/tim/message"
+	"github.com/timkit/tim/official"
+	"github.com/timkit/tim/timtest"
+)
+
+// TestOfficialAccountOnTheFake: the life of an official account on the
+// fake: create, subscribe, broadcast (a duplicate dropped), recall,
+// unsubscribe, modify, destroy.
+func TestOfficialAccountOnTheFake(t *testing.T) {
+	t.Parallel()
+	srv := timtest.NewServer(t)
+	c, err := tim.New(srv.SDKAppID, srv.SecretKey, tim.WithBaseURL(srv.URL))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Close() })
+	ctx := context.Background()
+	for _, u := range []string{"hospital", "p1", "p2"} {
+		require.NoError(t, c.Account.Import(ctx, account.Account{UserID: u}))
+	}
+	id, err := c.Official.Create(ctx, official.Account{Owner: "hospital", Name: "Ward news"})
+	require.NoError(t, err)
+	assert.Contains(t, id, official.Prefix)
+	_, err = c.Official.Create(ctx, official.Account{Owner: "nobody", Name: "x"})
+	assert.Equal(t, 10004, api.CodeOf(err))
+
+	res, err := c.Official.AddSubscribers(ctx, id, "p1", "p2", "ghost")
+	require.NoError(t, err)
+	assert.Equal(t, []official.SubscriberResult{{"p1", official.Done}, {"p2", official.Done}, {"ghost", official.Failed}}, res)
+	res, err = c.Official.AddSubscribers(ctx, id, "p1")
+	require.NoError(t, err)
+	assert.Equal(t, official.Unchanged, res[0].Outcome)
+
+	body := message.Body{&message.Text{Text: "visiting hours change on Monday"}}
+	key, err := c.Official.Send(ctx, official.Broadcast{ID: id, Body: body})
+	require.NoError(t, err)
+	again, err := c.Official.Send(ctx, official.Broadcast{ID: id, Body: body})
+	require.NoError(t, err)
+	assert.Equal(t, key, again, "the same content within 5 minutes is one message")
+
+	rec, err := c.Official.Recall(ctx, id, []string{key, "9_1_1"}, "typo")
+	require.NoError(t, err)
+	assert.Equal(t, 0, rec[0].Code)
+	assert.NotZero(t, rec[1].Code)
+
+	res, err = c.Official.DeleteSubscribers(ctx, id, "p2", "p2")
+	require.NoError(t, err)
+	assert.Equal(t, []official.SubscriberResult{{"p2", official.Done}, {"p2", official.Unchanged}}, res)
+	require.NoError(t, c.Official.Modify(ctx, official.Account{ID: id, Introduction: "News of ward 3"}))
+
+	list := srv.OfficialAccounts()
+	require.Len(t, list, 1)
+	assert.Equal(t, "News of ward 3", list[0].Introduction)
+	assert.Equal(t, "Ward news", list[0].Name)
+	assert.Equal(t, []string{"p1"}, list[0].Subscribers)
+	require.Len(t, list[0].Messages, 1)
+	assert.True(t, list[0].Messages[0].Recalled)
+	assert.Equal(t, "visiting hours change on Monday", list[0].Messages[0].Body[0].Text())
+
+	require.NoError(t, c.Official.Destroy(ctx, id))
+	assert.Empty(t, srv.OfficialAccounts())
+	assert.Equal(t, 10010, api.CodeOf(c.Official.Destroy(ctx, id)))
+}

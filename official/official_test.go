@@ -1,0 +1,182 @@
+package official_test
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	tim "github.com/timkit/tim"
+	"github.com/timkit/tim/internal/testkit"
+	"github.com/timkit/tim/message"
+	"github.com/timkit/tim/official"
+)
+
+const svc = "official_account_open_http_svc/"
+
+func recorded(t *testing.T) (*official.Service, *testkit.Server) {
+	t.Helper()
+	srv := testkit.NewServer(t)
+	c, err := tim.New(testkit.AppID, testkit.Key, tim.WithBaseURL(srv.URL), tim.WithoutRetry(), tim.WithRateLimit(0))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Close() })
+	return c.Official, srv
+}
+
+func TestNewServiceRefusesNilDoer(t *testing.T) {
+	t.Parallel()
+	s, err := official.NewService(nil)
+	assert.Nil(t, s)
+	testkit.AssertInvalid(t, err, "official.NewService")
+}
+
+// TestConformance sends each documented request through the typed method
+// (built from the documented values) and reads the documented answer.
+func TestConformance(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	type doc = map[string]json.RawMessage
+	str := func(m doc, k string) string {
+		var s string
+		_ = json.Unmarshal(m[k], &s)
+		return s
+	}
+	calls := map[string]func(t *testing.T, s *official.Service, req doc, resp json.RawMessage){
+		svc + "create_official_account": func(t *testing.T, s *official.Service, req doc, resp json.RawMessage) {
+			var n uint32
+			require.NoError(t, json.Unmarshal(req["MaxSubscriberNum"], &n))
+			id, err := s.Create(ctx, official.Account{ID: str(req, "OfficialAccountUserID"), Owner: str(req, "Owner_Account"), Name: str(req, "Name"),
+				Introduction: str(req, "Introduction"), FaceURL: str(req, "FaceUrl"), Organization: str(req, "Organization"),
+				CustomString: str(req, "CustomString"), MaxSubscribers: n})
+			require.NoError(t, err)
+			var want struct{ OfficialAccountUserID string }
+			require.NoError(t, json.Unmarshal(resp, &want))
+			assert.Equal(t, want.OfficialAccountUserID, id)
+		},
+		svc + "destroy_official_account": func(t *testing.T, s *official.Service, req doc, _ json.RawMessage) {
+			require.NoError(t, s.Destroy(ctx, str(req, "Official_Account")))
+		},
+		svc + "modify_official_account_base_info": func(t *testing.T, s *official.Service, req doc, _ json.RawMessage) {
+			var n uint32
+			require.NoError(t, json.Unmarshal(req["MaxSubscriberNum"], &n))
+			require.NoError(t, s.Modify(ctx, official.Account{ID: str(req, "Official_Account"), Name: str(req, "Name"),
+				Introduction: str(req, "Introduction"), FaceURL: str(req, "FaceUrl"), Organization: str(req, "Organization"),
+				CustomString: str(req, "CustomString"), MaxSubscribers: n}))
+		},
+		svc + "add_subscriber": func(t *testing.T, s *official.Service, req doc, resp json.RawMessage) {
+			var list []struct{ Subscriber_Account string } //nolint:revive // the wire name
+			require.NoError(t, json.Unmarshal(req["SubscriberList"], &list))
+			var ids []string
+			for _, x := range list {
+				ids = append(ids, x.Subscriber_Account)
+			}
+			got, err := s.AddSubscribers(ctx, str(req, "Official_Account"), ids...)
+			require.NoError(t, err)
+			assertOutcomes(t, resp, got)
+		},
+		svc + "delete_subscriber": func(t *testing.T, s *official.Service, req doc, resp json.RawMessage) {
+			var ids []string
+			require.NoError(t, json.Unmarshal(req["SubscriberToDel_Account"], &ids))
+			got, err := s.DeleteSubscribers(ctx, str(req, "Official_Account"), ids...)
+			require.NoError(t, err)
+			assertOutcomes(t, resp, got)
+		},
+		svc + "send_official_account_msg": func(t *testing.T, s *official.Service, req doc, _ json.RawMessage) {
+			var body message.Body
+			require.NoError(t, json.Unmarshal(req["MsgBody"], &body))
+			var push message.OfflinePushInfo
+			require.NoError(t, json.Unmarshal(req["OfflinePushInfo"], &push))
+			var random uint32
+			require.NoError(t, json.Unmarshal(req["Random"], &random))
+			_, err := s.Send(ctx, official.Broadcast{ID: str(req, "Official_Account"), Random: random, Body: body,
+				CloudCustomData: str(req, "CloudCustomData"), OfflinePush: &push})
+			require.NoError(t, err)
+		},
+		svc + "official_account_msg_recall": func(t *testing.T, s *official.Service, req doc, resp json.RawMessage) {
+			var keys []string
+			require.NoError(t, json.Unmarshal(req["MsgKeyList"], &keys))
+			got, err := s.Recall(ctx, str(req, "Official_Account"), keys, str(req, "Reason"))
+			require.NoError(t, err)
+			var want struct{ RecallRetList []official.RecallResult }
+			require.NoError(t, json.Unmarshal(resp, &want))
+			assert.Equal(t, want.RecallRetList, got)
+		},
+	}
+	for _, e := range official.Endpoints() {
+		call := calls[e.Path]
+		require.NotNil(t, call, "no conformance call for %s", e.Path)
+		for _, ex := range testkit.RESTExamples(t, "..", e.Path) {
+			t.Run(e.Path+"/"+ex.Name, func(t *testing.T) {
+				s, srv := recorded(t)
+				if ex.Response != nil {
+					srv.Handle(e.Path, func(testkit.Request) any { return ex.Response })
+				}
+				var req doc
+				require.NoError(t, json.Unmarshal(ex.Request, &req))
+				call(t, s, req, ex.Response)
+				got := srv.Last(e.Path).Body
+				assert.JSONEq(t, string(ex.Request), string(got))
+				testkit.AssertSameKeys(t, ex.Request, got, ex.Name)
+			})
+		}
+	}
+}
+
+func assertOutcomes(t *testing.T, resp json.RawMessage, got []official.SubscriberResult) {
+	t.Helper()
+	var want struct{ SubscriberList []official.SubscriberResult }
+	require.NoError(t, json.Unmarshal(resp, &want))
+	require.NotEmpty(t, want.SubscriberList)
+	assert.Equal(t, want.SubscriberList, got)
+}
+
+func TestValidation(t *testing.T) {
+	t.Parallel()
+	s, srv := recorded(t)
+	ctx := context.Background()
+	_, err := s.Create(ctx, official.Account{Owner: "u", Name: "n", ID: "oa_1"})
+	testkit.AssertInvalid(t, err, "OfficialAccountUserID")
+	_, err = s.Create(ctx, official.Account{Name: "n"})
+	testkit.AssertInvalid(t, err, "Owner_Account")
+	_, err = s.Create(ctx, official.Account{Owner: "u"})
+	testkit.AssertInvalid(t, err, "Name")
+	_, err = s.Create(ctx, official.Account{Owner: "u", Name: strings.Repeat("名", 51)})
+	testkit.AssertInvalid(t, err, "Name")
+	_, err = s.Create(ctx, official.Account{Owner: "u", Name: "n", CustomString: strings.Repeat("x", 3001)})
+	testkit.AssertInvalid(t, err, "CustomString")
+	testkit.AssertInvalid(t, s.Destroy(ctx, "@TOA#_"), "Official_Account")
+	testkit.AssertInvalid(t, s.Modify(ctx, official.Account{ID: "@TOA#_a", Owner: "u"}), "Owner_Account")
+	_, err = s.AddSubscribers(ctx, "@TOA#_a")
+	testkit.AssertInvalid(t, err, "SubscriberList")
+	many := make([]string, 101)
+	for i := range many {
+		many[i] = "u"
+	}
+	_, err = s.AddSubscribers(ctx, "@TOA#_a", many...)
+	testkit.AssertInvalid(t, err, "SubscriberList")
+	_, err = s.DeleteSubscribers(ctx, "@TOA#_a", "")
+	testkit.AssertInvalid(t, err, "SubscriberToDel_Account[0]")
+	_, err = s.Send(ctx, official.Broadcast{ID: "@TOA#_a"})
+	testkit.AssertInvalid(t, err, "MsgBody")
+	_, err = s.Recall(ctx, "@TOA#_a", nil, "")
+	testkit.AssertInvalid(t, err, "MsgKeyList")
+	_, err = s.Recall(ctx, "@TOA#_a", make([]string, 11), "")
+	testkit.AssertInvalid(t, err, "MsgKeyList")
+	_, err = s.Recall(ctx, "@TOA#_a", []string{"1_1_1"}, strings.Repeat("r", 101))
+	testkit.AssertInvalid(t, err, "Reason")
+	assert.Empty(t, srv.Requests())
+}
+
+// TestSendDrawsARandom: a broadcast without a Random gets one.
+func TestSendDrawsARandom(t *testing.T) {
+	t.Parallel()
+	s, srv := recorded(t)
+	_, err := s.Send(context.Background(), official.Broadcast{ID: "@TOA#_a", Body: message.Body{&message.Text{Text: "ward news"}}})
+	require.NoError(t, err)
+	var req struct{ Random uint32 }
+	srv.Last(svc+"send_official_account_msg").Decode(t, &req)
+	assert.NotZero(t, req.Random)
+}
