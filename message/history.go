@@ -150,10 +150,12 @@ var epImportGroupMsgs = catalog.Declare(api.Endpoint{Path: "group_open_http_svc/
 // ImportGroup imports group messages, 7 per call (Tencent's cap), in
 // order. A call failure stops the import and returns what was imported so
 // far with the error. The API documents no dedup rule, so a call whose
-// answer is lost is not resent automatically.
+// answer is lost is not resent automatically. WithImportProgress reports
+// how far it got after each call.
 //
 // REST: v4/group_open_http_svc/import_group_msg
-func (s *Service) ImportGroup(ctx context.Context, r ImportGroupRequest) ([]ImportGroupResult, error) {
+func (s *Service) ImportGroup(ctx context.Context, r ImportGroupRequest, opts ...ImportOption) ([]ImportGroupResult, error) {
+	cfg := importOptions(opts)
 	if r.GroupID == "" {
 		return nil, wire.Invalid("GroupId", "is empty")
 	}
@@ -213,6 +215,7 @@ func (s *Service) ImportGroup(ctx context.Context, r ImportGroupRequest) ([]Impo
 		for _, it := range resp.ImportMsgResult {
 			out = append(out, ImportGroupResult{MsgSeq: uint64(it.MsgSeq), MsgTime: wire.UnixTime(int64(it.MsgTime)), Result: int(it.Result)})
 		}
+		cfg.report(hi, len(items))
 	}
 	return out, nil
 }
