@@ -1,0 +1,78 @@
+// Package corpus holds a copy of the repository's callback conformance
+// corpus (testdata/conformance/callbacks: Tencent's documented callback
+// bodies and replies, each with its source), embedded so that an installed
+// tim can send them. The copy is made by `go generate` (gen/) and a test
+// fails when it differs from the repository's files.
+package corpus
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+)
+
+//go:generate go run ./gen ../../../testdata/conformance/callbacks callbacks
+
+// Dir is the folder of the copy inside Files.
+const Dir = "callbacks"
+
+// Files is the embedded copy: callbacks/<CallbackCommand>/<example>.json,
+// plus a README.
+//
+//go:embed all:callbacks
+var Files embed.FS
+
+// Example is one documented callback example (the corpus format).
+type Example struct {
+	// Name is the file name without .json.
+	Name      string          `json:"-"`
+	Source    string          `json:"source"`
+	Retrieved string          `json:"retrieved"`
+	Command   string          `json:"command"`
+	Title     string          `json:"title"`
+	Body      json.RawMessage `json:"body"`
+	Reply     json.RawMessage `json:"reply,omitempty"`
+	Notes     string          `json:"notes,omitempty"`
+}
+
+// Load reads every example of fsys (a corpus tree:
+// <root>/<Command>/<example>.json), sorted by command then name.
+func Load(fsys fs.FS, root string) ([]Example, error) {
+	var out []Example
+	err := fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || path.Ext(p) != ".json" {
+			return err
+		}
+		b, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return err
+		}
+		var ex Example
+		if err := json.Unmarshal(b, &ex); err != nil {
+			return fmt.Errorf("corpus: %s: %w", p, err)
+		}
+		ex.Name = strings.TrimSuffix(path.Base(p), ".json")
+		if dir := path.Base(path.Dir(p)); ex.Command == "" {
+			ex.Command = dir
+		}
+		if len(ex.Body) == 0 {
+			return fmt.Errorf("corpus: %s: no body", p)
+		}
+		out = append(out, ex)
+		return nil
+	})
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Command != out[j].Command {
+			return out[i].Command < out[j].Command
+		}
+		return out[i].Name < out[j].Name
+	})
+	return out, err
+}
+
+// Embedded returns the examples of the embedded copy.
+func Embedded() ([]Example, error) { return Load(Files, Dir) }
