@@ -35,6 +35,7 @@ func (p *progress) update(done, total int64) {
 			fmt.Fprintf(p.w, "\r%s %s", p.label, bar(done, total, p.unit))
 			if final {
 				fmt.Fprintln(p.w)
+				p.drawn = false // the line is closed
 			}
 		}
 		return
@@ -58,7 +59,7 @@ func (p *progress) update(done, total int64) {
 
 // done ends a bar left open (work that stopped early).
 func (p *progress) done() {
-	if p.tty && p.drawn && p.lastDraw != (time.Time{}) {
+	if p.tty && p.drawn {
 		fmt.Fprintln(p.w)
 		p.drawn = false
 	}
