@@ -18,9 +18,10 @@ vet:
 race:
 	$(GO) test -race -count=1 $(PKGS)
 
-## test-contrib: contrib/redis, its own module (its tests start redis-server).
+## test-contrib: contrib/redis (its tests start redis-server) and cmd/tim, their own modules.
 test-contrib:
 	cd contrib/redis && $(GO) vet ./... && $(GO) test -race -count=1 ./...
+	cd cmd/tim && $(GO) vet ./... && $(GO) test -race -count=1 ./...
 
 ## bench: every benchmark with allocation figures (see BENCHMARKS.md).
 bench:
@@ -38,10 +39,14 @@ lint:
 demo:
 	$(GO) run ./examples/quickstart
 	$(GO) run ./examples/consult -demo
+	cd cmd/tim && TIM_SDKAPPID=1400000000 TIM_SECRET_KEY=demo-key $(GO) run . sig gen alice --ttl 24h | \
+		TIM_SDKAPPID=1400000000 TIM_SECRET_KEY=demo-key $(GO) run . sig verify - --user alice
 
-## generate: rewrite README.md's coverage table from the endpoint declarations.
+## generate: rewrite README.md's coverage table from the endpoint declarations; refresh cmd/tim's
+## copy of the callback corpus.
 generate:
 	UPDATE_README=1 $(GO) test -count=1 -run '^TestEveryCommandHasAMethod$$' .
+	cd cmd/tim/corpus && $(GO) generate ./...
 
 tidy:
 	$(GO) mod tidy
