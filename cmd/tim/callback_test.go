@@ -1,13 +1,16 @@
 package main
 
 import (
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -159,4 +162,42 @@ func TestCallbackList(t *testing.T) {
 	r = testEnv{}.run(t, "__complete", "callback", "send", "--corpus", fixtures, "")
 	require.Equal(t, exitOK, r.code, r.stderr)
 	assert.Contains(t, r.stdout, "State.StateChange", "completion of callback commands")
+}
+
+// TestCallbackSendSignsLikeTencentsDocumentedSample: with the token and
+// time of the documented signature sample, the query carries exactly the
+// documented Sign and RequestTime, and the documented query parameters.
+// Source: yehe_doc/…/服务端 API/第三方回调/第三方回调简介_intl_en.md ("Signature algorithm sample");
+// the page prints the token as "xxxyyy" but its Sign is the hash of "xxxxyyyy"1669872112 (the
+// reading event's and timtest's tests use too).
+func TestCallbackSendSignsLikeTencentsDocumentedSample(t *testing.T) {
+	t.Parallel()
+	var got url.Values
+	var body []byte
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = r.URL.Query()
+		body, _ = io.ReadAll(r.Body)
+		_, _ = w.Write([]byte(`{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}`))
+	}))
+	defer srv.Close()
+	te := testEnv{vars: map[string]string{envSDKAppID: "888888"}, now: time.Unix(1669872112, 0)}
+	r := te.run(t, "callback", "send", "State.StateChange", "--to", srv.URL+"/?x=1", "--token", "xxxxyyyy", "--corpus", fixtures,
+		"--platform", "Android", "--client-ip", "10.0.0.7")
+	require.Equal(t, exitOK, r.code, r.stderr)
+	assert.Equal(t, "17773bc39a671d7b9aa835458704d2a6db81360a5940292b587d6d760d484061", got.Get("Sign"))
+	assert.Equal(t, "1669872112", got.Get("RequestTime"))
+	assert.Equal(t, "888888", got.Get("SdkAppid"))
+	assert.Equal(t, "State.StateChange", got.Get("CallbackCommand"))
+	assert.Equal(t, "json", got.Get("contenttype"))
+	assert.Equal(t, "Android", got.Get("OptPlatform"))
+	assert.Equal(t, "10.0.0.7", got.Get("ClientIP"))
+	assert.Equal(t, "1", got.Get("x"), "the webhook URL's own query is kept")
+	fix, err := corpus.Load(os.DirFS(fixtures), ".")
+	require.NoError(t, err)
+	for _, ex := range fix {
+		if ex.Command == "State.StateChange" {
+			assert.JSONEq(t, string(ex.Body), string(body), "the documented body is sent as is")
+		}
+	}
+	assert.NotContains(t, r.stdout, "17773bc39a", "the computed signature is not printed")
 }

@@ -216,8 +216,8 @@ type diagnosis struct {
 }
 
 // diagnose turns a verification failure into the code Tencent's service
-// would answer and the likely cause (codes: /work/shared reference
-// usersig.md and Tencent's error-code page, "70001 … 70020").
+// would answer and the likely cause. Codes: Tencent's error-code page,
+// https://www.tencentcloud.com/document/product/1047/34348 (see NOTES.md).
 func diagnose(err error, info *usersig.Info, appID uint64, user string, now time.Time) diagnosis {
 	switch {
 	case errors.Is(err, usersig.ErrMalformed):
