@@ -82,9 +82,9 @@ for an answer of Tencent, 3 for a network failure.`,
 			if err != nil {
 				return err
 			}
-			cl, err := r.client()
+			cl, err := c.client(e, r, cmd.CommandPath())
 			if err != nil {
-				return usageErr("%v", err)
+				return err
 			}
 			defer cl.Close()
 			ep, ok := tim.Lookup(path)
@@ -168,9 +168,9 @@ recall and modify need.`,
 			if err != nil {
 				return err
 			}
-			cl, err := r.client()
+			cl, err := c.client(e, r, cmd.CommandPath())
 			if err != nil {
-				return usageErr("%v", err)
+				return err
 			}
 			defer cl.Close()
 			var opts []message.Option

@@ -117,3 +117,18 @@ func jsonOf(t *testing.T, v any) string {
 	require.NoError(t, err)
 	return string(b)
 }
+
+func TestVerboseNamesTheServerWithoutSecrets(t *testing.T) {
+	t.Parallel()
+	te, _ := fakeEnv(t)
+	r := te.run(t, "-v", "call", "im_open_login_svc/account_import", `{"UserID":"v1"}`)
+	require.Equal(t, exitOK, r.code, r.stderr)
+	assert.Contains(t, r.stderr, "tim: tim call on http://127.0.0.1:")
+	assert.Contains(t, r.stderr, ", app 1400000000 as administrator")
+	assertNoSecret(t, r, timtest.DefaultSecretKey)
+
+	r = testEnv{vars: map[string]string{envSDKAppID: testAppID, envSecretKey: testKey, envRegion: "sgp"}}.run(t,
+		"--verbose", "call", "im_open_login_svc/account_import", `{"UserID":"v1"}`, "--timeout", "1ms")
+	assert.Contains(t, r.stderr, "Tencent Cloud IM singapore (adminapisgp.im.qcloud.com), app 1400000001")
+	assertNoSecret(t, r, testKey)
+}

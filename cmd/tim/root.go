@@ -92,6 +92,7 @@ func exitCode(err error) int {
 // creds are the connection settings shared by the commands that talk to
 // a server.
 type creds struct {
+	verbose bool
 	appID   string
 	key     string
 	region  string
@@ -108,6 +109,7 @@ func (c *creds) flags(cmd *cobra.Command) {
 	f.StringVar(&c.admin, "admin", "", "app administrator (default $"+envAdmin+", else administrator)")
 	f.StringVar(&c.baseURL, "base-url", "", "send REST calls here instead, e.g. a `tim fake` (default $"+envBaseURL+")")
 	f.DurationVar(&c.timeout, "timeout", 30*time.Second, "give up after this long")
+	f.BoolVarP(&c.verbose, "verbose", "v", false, "say on stderr which server and app a command talks to (never a secret)")
 }
 
 func regionNames() string {
@@ -170,6 +172,19 @@ func (c *creds) resolve(e *env, needKey bool) (*resolved, error) {
 		}
 	}
 	return r, nil
+}
+
+// client builds a tim.Client for a command; with --verbose it says on
+// stderr where the command goes.
+func (c *creds) client(e *env, r *resolved, what string) (*tim.Client, error) {
+	if c.verbose {
+		fmt.Fprintf(e.stderr, "tim: %s on %s as %s\n", what, r.describe(), r.admin)
+	}
+	cl, err := r.client()
+	if err != nil {
+		return nil, usageErr("%v", err)
+	}
+	return cl, nil
 }
 
 // client builds a tim.Client from the settings.

@@ -53,9 +53,9 @@ Prints the count and the UserIDs Tencent could not import; exits 1 if any failed
 			if err != nil {
 				return err
 			}
-			cl, err := r.client()
+			cl, err := c.client(e, r, cmd.CommandPath())
 			if err != nil {
-				return usageErr("%v", err)
+				return err
 			}
 			defer cl.Close()
 			ctx, cancel := c.withTimeout(cmd.Context())
@@ -139,9 +139,9 @@ stderr; the saved files are printed as JSON.`,
 			if err != nil {
 				return err
 			}
-			cl, err := r.client()
+			cl, err := c.client(e, r, cmd.CommandPath())
 			if err != nil {
-				return usageErr("%v", err)
+				return err
 			}
 			defer cl.Close()
 			ctx, cancel := c.withTimeout(cmd.Context())

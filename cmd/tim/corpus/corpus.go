@@ -6,6 +6,7 @@
 package corpus
 
 import (
+	"bytes"
 	"embed"
 	"encoding/json"
 	"fmt"
@@ -59,8 +60,8 @@ func Load(fsys fs.FS, root string) ([]Example, error) {
 		if dir := path.Base(path.Dir(p)); ex.Command == "" {
 			ex.Command = dir
 		}
-		if len(ex.Body) == 0 {
-			return fmt.Errorf("corpus: %s: no body", p)
+		if b := bytes.TrimSpace(ex.Body); len(b) == 0 || b[0] != '{' {
+			return fmt.Errorf("corpus: %s: no body (a JSON object)", p)
 		}
 		out = append(out, ex)
 		return nil

@@ -85,4 +85,7 @@ func TestLoadReadsTheFormat(t *testing.T) {
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "State.StateChange", "bad.json"), []byte(`{"title":"no body"}`), 0o644))
 	_, err = corpus.Load(os.DirFS(dir), ".")
 	assert.ErrorContains(t, err, "no body")
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "State.StateChange", "bad.json"), []byte(`{"body":null}`), 0o644))
+	_, err = corpus.Load(os.DirFS(dir), ".")
+	assert.ErrorContains(t, err, "no body")
 }
