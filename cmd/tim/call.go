@@ -146,8 +146,18 @@ func describeErr(err error) error {
 	if len(fams) > 0 {
 		msg += " [" + strings.Join(fams, ", ") + "]"
 	}
-	return &exitError{exitAPI, fmt.Errorf("%s: %w", msg, err)}
+	return &exitError{exitAPI, &described{msg, err}}
 }
+
+// described is an error shown with its own text, keeping the original for
+// errors.Is/As.
+type described struct {
+	msg string
+	err error
+}
+
+func (d *described) Error() string { return d.msg }
+func (d *described) Unwrap() error { return d.err }
 
 func newSendCmd(e *env, c *creds) *cobra.Command {
 	var from, to, group string
