@@ -64,7 +64,11 @@ func newCallbackListCmd(e *env, load func() ([]corpus.Example, error)) *cobra.Co
 					continue
 				}
 				n++
-				fmt.Fprintf(e.stdout, "%-45s %-20s %s\n", ex.Command, ex.Name, ex.Title)
+				kind := "body"
+				if !ex.HasBody() {
+					kind = "reply"
+				}
+				fmt.Fprintf(e.stdout, "%-40s %-28s %-5s %s\n", ex.Command, ex.Name, kind, ex.Title)
 			}
 			if n == 0 {
 				return usageErr("no examples%s in the corpus", forCommand(args))
@@ -140,10 +144,13 @@ is never printed.`,
 			if err != nil {
 				return err
 			}
-			var mine []corpus.Example
+			var mine, sendable []corpus.Example
 			for _, ex := range exs {
 				if ex.Command == command {
 					mine = append(mine, ex)
+					if ex.HasBody() {
+						sendable = append(sendable, ex)
+					}
 				}
 			}
 			var body []byte
@@ -160,15 +167,15 @@ is never printed.`,
 				if !json.Valid(body) {
 					return usageErr("--body is not JSON")
 				}
-			case len(mine) == 0:
-				return usageErr("no documented example for %q in the corpus: give --body, or see 'tim callback list'", command)
+			case len(sendable) == 0:
+				return usageErr("no documented example body for %q in the corpus: give --body, or see 'tim callback list'", command)
 			default:
-				chosen = &mine[0]
+				chosen = &sendable[0]
 				if example != "" {
 					chosen = nil
-					for i := range mine {
-						if mine[i].Name == example {
-							chosen = &mine[i]
+					for i := range sendable {
+						if sendable[i].Name == example {
+							chosen = &sendable[i]
 						}
 					}
 					if chosen == nil {

@@ -43,8 +43,13 @@ func TestCallbackSendEveryExampleToTheLibrarysHandler(t *testing.T) {
 		exs   []corpus.Example
 	}
 	total := 0
+	replyOnly := 0
 	for _, src := range []source{{nil, embedded}, {[]string{"--corpus", fixtures}, fix}} {
 		for _, ex := range src.exs {
+			if !ex.HasBody() {
+				replyOnly++
+				continue
+			}
 			wh := newWebhook(t, cbAppID, token)
 			te := testEnv{vars: map[string]string{envSDKAppID: strconv.Itoa(cbAppID), envCallbackToken: token}}
 			args := append([]string{"callback", "send", ex.Command, "--to", wh.URL + "/im/callback", "--example", ex.Name}, src.flags...)
@@ -60,7 +65,7 @@ func TestCallbackSendEveryExampleToTheLibrarysHandler(t *testing.T) {
 			total++
 		}
 	}
-	assert.Equal(t, len(embedded)+len(fix), total)
+	assert.Equal(t, len(embedded)+len(fix)-replyOnly, total)
 	t.Logf("%d examples sent (%d from the built-in corpus)", total, len(embedded))
 }
 
@@ -200,4 +205,23 @@ func TestCallbackSendSignsLikeTencentsDocumentedSample(t *testing.T) {
 		}
 	}
 	assert.NotContains(t, r.stdout, "17773bc39a", "the computed signature is not printed")
+}
+
+// TestReplyShapeIncludesReplyOnlyExamples: keys documented only by a
+// reply example (a refusal naming members) are part of the command's reply
+// shape.
+func TestReplyShapeIncludesReplyOnlyExamples(t *testing.T) {
+	t.Parallel()
+	exs, err := corpus.Embedded()
+	require.NoError(t, err)
+	var mine []corpus.Example
+	for _, ex := range exs {
+		if ex.Command == "Group.CallbackBeforeInviteJoinGroup" {
+			mine = append(mine, ex)
+		}
+	}
+	require.NotEmpty(t, mine, "the built-in corpus lacks Group.CallbackBeforeInviteJoinGroup")
+	docs := documentedReplies(mine)
+	assert.NoError(t, checkReply(200, []byte(`{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","RefusedMembers_Account":["u1"]}`), docs))
+	assert.Error(t, checkReply(200, []byte(`{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","RefusedMembers_Account":"u1"}`), docs))
 }

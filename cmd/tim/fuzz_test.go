@@ -55,8 +55,8 @@ func FuzzLoadCorpus(f *testing.F) {
 			return
 		}
 		for _, ex := range exs {
-			if len(ex.Body) == 0 || ex.Body[0] != '{' || ex.Command == "" {
-				t.Fatalf("example without body or command from %q", b)
+			if ex.Command == "" || (!ex.HasBody() && (len(ex.Reply) == 0 || ex.Reply[0] != '{')) {
+				t.Fatalf("example without command, body or reply from %q", b)
 			}
 		}
 	})

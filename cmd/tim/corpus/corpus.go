@@ -29,7 +29,8 @@ var Files embed.FS
 
 // Example is one documented callback example (the corpus format).
 type Example struct {
-	// Name is the file name without .json.
+	// Name is the file name without .json. Body is absent from examples
+	// that only document a reply.
 	Name      string          `json:"-"`
 	Source    string          `json:"source"`
 	Retrieved string          `json:"retrieved"`
@@ -60,8 +61,14 @@ func Load(fsys fs.FS, root string) ([]Example, error) {
 		if dir := path.Base(path.Dir(p)); ex.Command == "" {
 			ex.Command = dir
 		}
-		if b := bytes.TrimSpace(ex.Body); len(b) == 0 || b[0] != '{' {
-			return fmt.Errorf("corpus: %s: no body (a JSON object)", p)
+		if !isObject(ex.Body) && !isObject(ex.Reply) {
+			return fmt.Errorf("corpus: %s: no body and no reply (JSON objects)", p)
+		}
+		if len(ex.Body) > 0 && !isObject(ex.Body) {
+			return fmt.Errorf("corpus: %s: the body is not a JSON object", p)
+		}
+		if len(ex.Reply) > 0 && !isObject(ex.Reply) {
+			return fmt.Errorf("corpus: %s: the reply is not a JSON object", p)
 		}
 		out = append(out, ex)
 		return nil
@@ -74,6 +81,16 @@ func Load(fsys fs.FS, root string) ([]Example, error) {
 	})
 	return out, err
 }
+
+// isObject reports whether raw is a JSON object.
+func isObject(raw json.RawMessage) bool {
+	b := bytes.TrimSpace(raw)
+	return len(b) > 0 && b[0] == '{'
+}
+
+// HasBody reports whether the example documents a callback body (some
+// only document a reply).
+func (e *Example) HasBody() bool { return isObject(e.Body) }
 
 // Embedded returns the examples of the embedded copy.
 func Embedded() ([]Example, error) { return Load(Files, Dir) }
