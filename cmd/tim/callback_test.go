@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -60,7 +61,9 @@ func TestCallbackSendEveryExampleToTheLibrarysHandler(t *testing.T) {
 			}
 			assert.Contains(t, r.stdout, "reply OK", name)
 			assert.Contains(t, r.stdout, "signed: true", name)
-			assert.Contains(t, wh.received(), ex.Command, "%s: dispatched as its command", name)
+			// A before callback's handlers run after the answer, on another goroutine.
+			assert.Eventually(t, func() bool { return slices.Contains(wh.received(), ex.Command) }, 5*time.Second, 5*time.Millisecond,
+				"%s: dispatched as its command", name)
 			assertNoSecret(t, r, token)
 			total++
 		}
