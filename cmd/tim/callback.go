@@ -120,7 +120,7 @@ numeric ErrorCode, and only keys of the types Tencent documents for that command
 A reply that does not match exits 4; a webhook that cannot be reached exits 3. The token
 is never printed.`,
 		Example: `  tim callback send C2C.CallbackAfterSendMsg --to http://127.0.0.1:8080/im/callback --token "$TOKEN"
-  tim callback send Group.CallbackBeforeSendMsg --to http://localhost:8080/cb --example text
+  tim callback send Group.CallbackBeforeSendMsg --to http://localhost:8080/cb --example request-legacy
   tim callback send C2C.CallbackBeforeSendMsg --to http://localhost:8080/cb --body my.json`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {

@@ -107,7 +107,7 @@ func (c *creds) flags(cmd *cobra.Command) {
 	f.StringVar(&c.key, "key", "", "the app's secret key (default $"+envSecretKey+"; prefer the variable: flags show in ps)")
 	f.StringVar(&c.region, "region", "", "data centre: "+regionNames()+" (default $"+envRegion+", else china)")
 	f.StringVar(&c.admin, "admin", "", "app administrator (default $"+envAdmin+", else administrator)")
-	f.StringVar(&c.baseURL, "base-url", "", "send REST calls here instead, e.g. a `tim fake` (default $"+envBaseURL+")")
+	f.StringVar(&c.baseURL, "base-url", "", "send REST calls here instead, e.g. a running 'tim fake' (default $"+envBaseURL+")")
 	f.DurationVar(&c.timeout, "timeout", 30*time.Second, "give up after this long")
 	f.BoolVarP(&c.verbose, "verbose", "v", false, "say on stderr which server and app a command talks to (never a secret)")
 }

@@ -111,7 +111,7 @@ func newHistoryCmd(e *env, c *creds) *cobra.Command {
 	exp := &cobra.Command{
 		Use:   "export --type c2c|group --hour YYYYMMDDHH [--dir D]",
 		Short: "Download one hour's message history, checking GzipMD5, with progress",
-		Long: `Ask get_history for one hour's history files (made hourly, kept 3 days) and download them
+		Long: `Ask get_history for one hour's history files (made hourly; their URLs expire) and download them
 into --dir as <C2C|Group>-<YYYYMMDDHH>-<n>.json.gz, each checked against the size and
 GzipMD5 Tencent gives; a file that does not match is not kept. --hour is the bucket name in
 Beijing time (YYYYMMDDHH) or any RFC 3339 time within the hour. Progress (bytes) goes to
