@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -160,19 +161,25 @@ func (d *described) Error() string { return d.msg }
 func (d *described) Unwrap() error { return d.err }
 
 func newSendCmd(e *env, c *creds) *cobra.Command {
-	var from, to, group string
+	var from, group string
+	var to []string
 	cmd := &cobra.Command{
-		Use:   "send [--from user] (--to user | --group id) <text>",
-		Short: "Send a text message to a user (C2C) or a group",
+		Use:   "send [--from user] (--to user[,user…] | --group id) <text>",
+		Short: "Send a text message to users (C2C) or a group",
 		Long: `Send a text message as --from (default: the administrator) to a user with --to, or to a
 group with --group. Prints the message's MsgTime, MsgKey (C2C) or MsgSeq (group), which
-recall and modify need.`,
+recall and modify need.
+
+Several recipients (--to a,b,c or --to repeated) go through batchsendmsg (500 per call):
+it prints how many were sent and the recipients that failed with Tencent's code, and exits 1
+when any failed.`,
 		Example: `  tim send --from doctor_1 --to patient_1 "How are you feeling today?"
-  tim send --group @TGS#2C5SZEAEF "Welcome"`,
+  tim send --group @TGS#2C5SZEAEF "Welcome"
+  tim send --to patient_1,patient_2,patient_3 "The clinic opens at 9 tomorrow"`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if (to == "") == (group == "") {
-				return usageErr("give exactly one of --to (a user) or --group")
+			if (len(to) == 0) == (group == "") {
+				return usageErr("give exactly one of --to (users) or --group")
 			}
 			r, err := c.resolve(e, true)
 			if err != nil {
@@ -187,12 +194,17 @@ recall and modify need.`,
 			if from != "" {
 				opts = append(opts, message.WithSender(from))
 			}
-			m := message.NewText(message.ConvC2C, to, args[0], opts...)
-			if group != "" {
-				m = message.NewText(message.ConvGroup, group, args[0], opts...)
-			}
 			ctx, cancel := c.withTimeout(cmd.Context())
 			defer cancel()
+			if len(to) > 1 {
+				return sendBatch(ctx, e, cl, message.NewText(message.ConvC2C, "", args[0], opts...), to)
+			}
+			m := message.NewText(message.ConvC2C, "", args[0], opts...)
+			if group != "" {
+				m = message.NewText(message.ConvGroup, group, args[0], opts...)
+			} else {
+				m.To = to[0]
+			}
 			res, err := cl.Message.Send(ctx, m)
 			if err != nil {
 				return describeErr(err)
@@ -207,7 +219,34 @@ recall and modify need.`,
 		},
 	}
 	cmd.Flags().StringVar(&from, "from", "", "sender (From_Account; default the administrator)")
-	cmd.Flags().StringVar(&to, "to", "", "the user to send to (C2C)")
+	cmd.Flags().StringSliceVar(&to, "to", nil, "the user(s) to send to (C2C); several: a,b,c")
 	cmd.Flags().StringVar(&group, "group", "", "the group to send to")
 	return cmd
+}
+
+// sendBatch sends m to many users with batchsendmsg and reports the
+// recipients that failed.
+func sendBatch(ctx context.Context, e *env, cl *tim.Client, m *message.Message, to []string) error {
+	res, err := cl.Message.SendBatch(ctx, m, to)
+	if res == nil {
+		return describeErr(err)
+	}
+	type failure struct {
+		To   string `json:"To_Account"`
+		Code int    `json:"ErrorCode"`
+	}
+	failed := make([]failure, 0, len(res.Failed))
+	for _, f := range res.Failed {
+		failed = append(failed, failure{f.Account, f.Code})
+	}
+	if werr := writeJSON(e.stdout, map[string]any{"Sent": res.Sent, "Failed": failed}); werr != nil && err == nil {
+		err = werr
+	}
+	if err != nil {
+		return describeErr(err)
+	}
+	if len(failed) > 0 {
+		return &exitError{exitAPI, fmt.Errorf("%d of %d recipients did not get the message", len(failed), len(to))}
+	}
+	return nil
 }

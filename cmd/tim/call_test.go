@@ -132,3 +132,21 @@ func TestVerboseNamesTheServerWithoutSecrets(t *testing.T) {
 	assert.Contains(t, r.stderr, "Tencent Cloud IM singapore (adminapisgp.im.qcloud.com), app 1400000001")
 	assertNoSecret(t, r, testKey)
 }
+
+func TestSendToSeveralUsersGoesThroughBatch(t *testing.T) {
+	t.Parallel()
+	te, srv := fakeEnv(t)
+	require.NoError(t, srv.ImportAccounts("p1", "p2", "p3"))
+	r := te.run(t, "send", "--to", "p1,p2", "--to", "p3", "Clinic opens at 9")
+	require.Equal(t, exitOK, r.code, r.stderr)
+	assert.JSONEq(t, `{"Sent":3,"Failed":[]}`, r.stdout)
+	assert.Len(t, srv.Requests("openim/batchsendmsg"), 1)
+	for _, p := range []string{"p1", "p2", "p3"} {
+		assert.Len(t, srv.Messages(timtest.DefaultAdmin, p), 1, p)
+	}
+
+	r = te.run(t, "send", "--to", "p1,ghost", "again")
+	assert.Equal(t, exitAPI, r.code, r.stderr)
+	assert.JSONEq(t, `{"Sent":1,"Failed":[{"To_Account":"ghost","ErrorCode":70107}]}`, r.stdout)
+	assert.Contains(t, r.stderr, "1 of 2 recipients did not get the message")
+}
