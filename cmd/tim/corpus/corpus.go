@@ -31,14 +31,21 @@ var Files embed.FS
 type Example struct {
 	// Name is the file name without .json. Body is absent from examples
 	// that only document a reply.
-	Name      string          `json:"-"`
-	Source    string          `json:"source"`
-	Retrieved string          `json:"retrieved"`
-	Command   string          `json:"command"`
-	Title     string          `json:"title"`
-	Body      json.RawMessage `json:"body"`
-	Reply     json.RawMessage `json:"reply,omitempty"`
-	Notes     string          `json:"notes,omitempty"`
+	Name string `json:"-"`
+	// Source is the documentation page (repository@commit:path, or a URL).
+	Source string `json:"source"`
+	// Retrieved is when the page was read (YYYY-MM-DD).
+	Retrieved string `json:"retrieved"`
+	// Command is the CallbackCommand (the folder's name when absent).
+	Command string `json:"command"`
+	// Title is the page's own heading of the example, shortened.
+	Title string `json:"title"`
+	// Body is the documented callback body.
+	Body json.RawMessage `json:"body"`
+	// Reply is the documented reply, if the page shows one.
+	Reply json.RawMessage `json:"reply,omitempty"`
+	// Notes says how a documentation typo or comment was read.
+	Notes string `json:"notes,omitempty"`
 }
 
 // Load reads every example of fsys (a corpus tree:
