@@ -7,35 +7,41 @@ import (
 	"time"
 )
 
-// progress shows how far long work got: a redrawn bar on a terminal,
-// plain lines (every 10%, and the end) otherwise, so logs stay readable.
+// progress shows how far long work got on stderr: a redrawn bar on a
+// terminal; plain lines otherwise (at each 10% step and at the end), so
+// logs stay readable.
 type progress struct {
-	w        io.Writer
-	tty      bool
-	label    string
-	unit     string
-	now      func() time.Time
-	lastStep int64 // plain mode: the last 10% step printed
-	lastDraw time.Time
-	drawn    bool
+	w     io.Writer
+	tty   bool
+	label string
+	unit  string
+	now   func() time.Time
+
+	done, total int64 // the last figures reported
+	shown       int64 // plain mode: the done figure last printed (-1: none)
+	lastStep    int64 // plain mode: the last 10% step printed
+	lastDraw    time.Time
+	open        bool // terminal mode: a bar is drawn on an unfinished line
 }
 
 func newProgress(e *env, label, unit string) *progress {
-	return &progress{w: e.stderr, tty: e.terminal(e.stderr), label: label, unit: unit, now: e.now, lastStep: -1}
+	return &progress{w: e.stderr, tty: e.terminal(e.stderr), label: label, unit: unit, now: e.now, shown: -1, lastStep: -1}
 }
 
 const barWidth = 30
 
 // update reports done of total (total 0: unknown).
 func (p *progress) update(done, total int64) {
+	p.done, p.total = done, total
 	final := total > 0 && done >= total
 	if p.tty {
-		if t := p.now(); final || !p.drawn || t.Sub(p.lastDraw) >= 100*time.Millisecond {
-			p.lastDraw, p.drawn = t, true
+		if t := p.now(); final || !p.open || t.Sub(p.lastDraw) >= 100*time.Millisecond {
+			p.lastDraw = t
 			fmt.Fprintf(p.w, "\r%s %s", p.label, bar(done, total, p.unit))
+			p.open = true
 			if final {
 				fmt.Fprintln(p.w)
-				p.drawn = false // the line is closed
+				p.open = false
 			}
 		}
 		return
@@ -44,24 +50,26 @@ func (p *progress) update(done, total int64) {
 	if total > 0 {
 		step = done * 10 / total
 	}
-	if step == p.lastStep && !final {
-		return
+	if step != p.lastStep || (final && p.shown != done) {
+		p.lastStep = step
+		p.line()
 	}
-	if final && p.lastStep == 10 {
-		return
-	}
-	p.lastStep = step
-	if final {
-		p.lastStep = 10
-	}
-	fmt.Fprintf(p.w, "%s: %s\n", p.label, figures(done, total, p.unit))
 }
 
-// done ends a bar left open (work that stopped early).
-func (p *progress) done() {
-	if p.tty && p.drawn {
+func (p *progress) line() {
+	p.shown = p.done
+	fmt.Fprintf(p.w, "%s: %s\n", p.label, figures(p.done, p.total, p.unit))
+}
+
+// finish ends the display when the work stops (done or not): it closes an
+// open bar and prints the last figures if they were not shown.
+func (p *progress) finish() {
+	switch {
+	case p.tty && p.open:
 		fmt.Fprintln(p.w)
-		p.drawn = false
+		p.open = false
+	case !p.tty && p.shown >= 0 && p.shown != p.done:
+		p.line()
 	}
 }
 

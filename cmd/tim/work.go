@@ -64,7 +64,7 @@ Prints the count and the UserIDs Tencent could not import; exits 1 if any failed
 			res, err := cl.Account.ImportMany(ctx, ids, account.WithProgress(func(done, total int) {
 				p.update(int64(done), int64(total))
 			}))
-			p.done()
+			p.finish()
 			if err != nil {
 				return describeErr(err)
 			}
@@ -149,7 +149,7 @@ stderr; the saved files are printed as JSON.`,
 			p := newProgress(e, "downloading history", "bytes")
 			files, err := cl.Operation.ExportHistory(ctx, operation.HistoryRequest{ChatType: ct, Hour: h}, dir,
 				operation.WithDownloadProgress(p.update))
-			p.done()
+			p.finish()
 			type saved struct {
 				Path    string `json:"path"`
 				Bytes   int64  `json:"bytes"`
