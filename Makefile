@@ -31,9 +31,10 @@ bench:
 fuzz:
 	FUZZTIME=$(FUZZTIME) ./scripts/fuzz-all.sh
 
-## lint: staticcheck, pinned, from the module proxy.
+## lint: staticcheck, pinned, from the module proxy (cmd/tim too, its own module).
 lint:
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) $(PKGS)
+	cd cmd/tim && $(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
 
 ## demo: the quickstart and the consult flow against the built-in fake server.
 demo:
