@@ -122,3 +122,34 @@ func TestFakeMakesATokenWhenNoneIsGiven(t *testing.T) {
 	r := testEnv{}.run(t, "fake", "--addr", "127.0.0.1:0", "--callback", "not a url")
 	assert.Equal(t, exitUsage, r.code)
 }
+
+// TestFakeNeverSignsWithTheEnvironmentsKey: TIM_SECRET_KEY may be a real
+// app's key; the fake uses its own test key and prints no sig made with
+// a key the user gave.
+func TestFakeNeverSignsWithTheEnvironmentsKey(t *testing.T) {
+	t.Parallel()
+	start := func(te testEnv, args ...string) (string, func() int) {
+		e, out, errb := te.env()
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan int, 1)
+		go func() { done <- run(ctx, append([]string{"fake", "--addr", "127.0.0.1:0"}, args...), e) }()
+		require.Eventually(t, func() bool { return strings.Contains(out.String(), "Serving") || errb.String() != "" },
+			10*time.Second, 10*time.Millisecond)
+		return out.String() + errb.String(), func() int { cancel(); return <-done }
+	}
+	realApp := testEnv{vars: map[string]string{envSDKAppID: testAppID, envSecretKey: testKey}}
+	printed, stop := start(realApp)
+	assert.Equal(t, exitOK, stop())
+	assert.Contains(t, printed, "TIM_SDKAPPID=1400000000", "the fake's app, not the environment's")
+	assert.Contains(t, printed, "TIM_SECRET_KEY="+timtest.DefaultSecretKey)
+	assert.NotContains(t, printed, testKey)
+
+	printed, stop = start(testEnv{}, "--sdkappid", "1400000123", "--key", "my-own-key-42")
+	assert.Equal(t, exitOK, stop())
+	assert.Contains(t, printed, "TIM_SDKAPPID=1400000123")
+	assert.NotContains(t, printed, "my-own-key-42")
+	assert.NotContains(t, printed, "usersig (180d)")
+	assert.NotContains(t, printed, "usersig=eAE", "no sig made with the user's key in the curl line")
+	assert.Contains(t, printed, "SIG=$(tim sig gen administrator --sdkappid 1400000123 --key <your key>)")
+	assert.Contains(t, printed, "&usersig=$SIG\"")
+}
