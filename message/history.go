@@ -67,26 +67,7 @@ var epImportC2C = catalog.Declare(api.Endpoint{Path: "openim/importmsg", Safety:
 //
 // REST: v4/openim/importmsg
 func (s *Service) ImportC2C(ctx context.Context, r *ImportC2CRequest) error {
-	if r == nil {
-		return wire.Invalid("request", "is nil")
-	}
-	if err := wire.CheckUserID("From_Account", r.From); err != nil {
-		return err
-	}
-	if err := wire.CheckUserID("To_Account", r.To); err != nil {
-		return err
-	}
-	mode := r.Mode
-	if mode == 0 {
-		mode = ImportHistory
-	}
-	if mode != ImportHistory && mode != ImportRealtime {
-		return wire.Invalid("SyncFromOldSystem", "%d is neither 2 (history) nor 5 (realtime)", mode)
-	}
-	if r.Time.IsZero() {
-		return wire.Invalid("MsgTimeStamp", "is required: the message's original time")
-	}
-	body, err := checkBody(r.Body)
+	mode, body, err := r.check()
 	if err != nil {
 		return err
 	}
@@ -104,6 +85,35 @@ func (s *Service) ImportC2C(ctx context.Context, r *ImportC2CRequest) error {
 	}{mode, r.From, r.To, r.Seq, r.Random, r.Time.Unix(), body, r.CloudCustomData}
 	var resp envelope
 	return s.d.Do(ctx, epImportC2C, &req, &resp)
+}
+
+// check validates the request: its mode (default ImportHistory) and
+// encoded body, or an *api.InvalidInputError.
+func (r *ImportC2CRequest) check() (ImportMode, json.RawMessage, error) {
+	if r == nil {
+		return 0, nil, wire.Invalid("request", "is nil")
+	}
+	if err := wire.CheckUserID("From_Account", r.From); err != nil {
+		return 0, nil, err
+	}
+	if err := wire.CheckUserID("To_Account", r.To); err != nil {
+		return 0, nil, err
+	}
+	mode := r.Mode
+	if mode == 0 {
+		mode = ImportHistory
+	}
+	if mode != ImportHistory && mode != ImportRealtime {
+		return 0, nil, wire.Invalid("SyncFromOldSystem", "%d is neither 2 (history) nor 5 (realtime)", mode)
+	}
+	if r.Time.IsZero() {
+		return 0, nil, wire.Invalid("MsgTimeStamp", "is required: the message's original time")
+	}
+	body, err := checkBody(r.Body)
+	if err != nil {
+		return 0, nil, err
+	}
+	return mode, body, nil
 }
 
 // MaxImportGroupPerCall is import_group_msg's cap per call.

@@ -2,7 +2,12 @@ package message
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strconv"
+
+	"github.com/timkit/tim/api"
+	"github.com/timkit/tim/internal/wire"
 )
 
 // ImportOption tunes ImportGroup and ImportC2CAll.
@@ -38,9 +43,11 @@ func WithImportProgress(fn func(done, total int)) ImportOption {
 }
 
 // ImportC2CAll imports C2C messages one after another with ImportC2C (one
-// call each: importmsg takes a single message), in the order given. It
-// stops at the first failure and returns how many were imported, with an
-// error naming the message. Each request's dedup keys are drawn and written
+// call each: importmsg takes a single message), in the order given. Every
+// request is checked before the first call: bad input is an
+// *api.InvalidInputError whose field names the message ("msgs[3].To_Account")
+// and nothing is sent. Then it stops at the first failed call and returns
+// how many were imported, with an error naming the message. Each request's dedup keys are drawn and written
 // back as ImportC2C does, so calling ImportC2CAll again with the same
 // requests after a failure resends the imported ones as duplicates that
 // Tencent absorbs (within its dedup window) and goes on from there.
@@ -50,9 +57,15 @@ func WithImportProgress(fn func(done, total int)) ImportOption {
 func (s *Service) ImportC2CAll(ctx context.Context, msgs []*ImportC2CRequest, opts ...ImportOption) (int, error) {
 	cfg := importOptions(opts)
 	for i, m := range msgs {
-		if m == nil {
-			return i, fmt.Errorf("tim: importing message %d of %d: nil request", i, len(msgs))
+		if _, _, err := m.check(); err != nil {
+			var ie *api.InvalidInputError
+			if errors.As(err, &ie) {
+				return 0, wire.Invalid("msgs["+strconv.Itoa(i)+"]."+ie.Field, "%s", ie.Reason)
+			}
+			return 0, err
 		}
+	}
+	for i, m := range msgs {
 		if err := s.ImportC2C(ctx, m); err != nil {
 			return i, fmt.Errorf("tim: importing message %d of %d: %w", i, len(msgs), err)
 		}

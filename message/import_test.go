@@ -82,7 +82,23 @@ func TestImportC2CAllStopsAtFirstFailure(t *testing.T) {
 	assert.Contains(t, err.Error(), "importing message 1 of 3")
 	assert.Len(t, srv.Calls("openim/importmsg"), 2)
 
-	n, err = svc.ImportC2CAll(context.Background(), []*message.ImportC2CRequest{nil})
-	require.Error(t, err)
-	assert.Zero(t, n)
+}
+
+func TestImportC2CAllChecksEveryMessageBeforeAnyCall(t *testing.T) {
+	t.Parallel()
+	svc, srv := newService(t)
+	good := &message.ImportC2CRequest{From: "a", To: "b", Time: time.Unix(1, 0), Body: message.Body{&message.Text{Text: "x"}}}
+	for _, tc := range []struct {
+		bad   *message.ImportC2CRequest
+		field string
+	}{
+		{nil, "msgs[1].request"},
+		{&message.ImportC2CRequest{From: "a", Time: time.Unix(2, 0), Body: message.Body{&message.Text{Text: "y"}}}, "msgs[1].To_Account"},
+		{&message.ImportC2CRequest{From: "a", To: "b", Body: message.Body{&message.Text{Text: "y"}}}, "msgs[1].MsgTimeStamp"},
+	} {
+		n, err := svc.ImportC2CAll(context.Background(), []*message.ImportC2CRequest{good, tc.bad})
+		testkit.AssertInvalid(t, err, tc.field)
+		assert.Zero(t, n)
+	}
+	assert.Empty(t, srv.Calls("openim/importmsg"), "nothing is sent when a message is invalid")
 }
