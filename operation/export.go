@@ -21,6 +21,10 @@ import (
 // such a file.
 var ErrHistoryChecksum = errors.New("operation: history file does not match GzipSize/GzipMD5")
 
+// MaxHistoryFileBytes caps a download whose GzipSize is unknown (a file
+// that says its size is read up to that size).
+const MaxHistoryFileBytes = 4 << 30
+
 // DownloadOption tunes DownloadHistory and ExportHistory.
 type DownloadOption func(*downloadConfig)
 
@@ -91,10 +95,11 @@ func (c downloadConfig) download(ctx context.Context, f HistoryFile, w io.Writer
 	if res.StatusCode != http.StatusOK {
 		return 0, fmt.Errorf("operation: downloading history file from %s: HTTP %d", u.Host, res.StatusCode)
 	}
-	var body io.Reader = res.Body
+	limit := int64(MaxHistoryFileBytes)
 	if f.GzipSize > 0 {
-		body = io.LimitReader(res.Body, f.GzipSize+1) // one more byte shows a longer file
+		limit = f.GzipSize
 	}
+	body := io.LimitReader(res.Body, limit+1) // one more byte shows a longer file
 	h := md5.New()
 	var n int64
 	buf := make([]byte, 32<<10)
@@ -116,6 +121,9 @@ func (c downloadConfig) download(ctx context.Context, f HistoryFile, w io.Writer
 		if rerr != nil {
 			return n, fmt.Errorf("operation: downloading history file from %s: %w", u.Host, stripURL(rerr))
 		}
+	}
+	if f.GzipSize <= 0 && n > limit {
+		return n, fmt.Errorf("operation: history file is over %d bytes", limit)
 	}
 	if f.GzipSize > 0 && n != f.GzipSize {
 		return n, fmt.Errorf("%w: got %d bytes, GzipSize is %d", ErrHistoryChecksum, n, f.GzipSize)
