@@ -120,6 +120,15 @@ func TestEveryCommandHasHelpWithExample(t *testing.T) {
 	assert.GreaterOrEqual(t, n, 14, "commands walked")
 }
 
+func TestParentsAloneShowTheirHelp(t *testing.T) {
+	t.Parallel()
+	for _, p := range []string{"sig", "callback", "account", "history"} {
+		r := testEnv{}.run(t, p)
+		assert.Equal(t, exitOK, r.code, p)
+		assert.Contains(t, r.stdout, "Available Commands:", p)
+	}
+}
+
 func TestCompletionScripts(t *testing.T) {
 	t.Parallel()
 	for _, sh := range []string{"bash", "zsh", "fish", "powershell"} {
@@ -137,6 +146,10 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{"sig", "gen", "alice", "--nosuch"},
 		{"call"},
 		{"send", "--to", "a", "--group", "g", "x"},
+		{"sig", "nosuch"},
+		{"callback", "nosuch"},
+		{"account", "nosuch"},
+		{"history", "nosuch"},
 	} {
 		r := testEnv{}.run(t, args...)
 		assert.Equal(t, exitUsage, r.code, "%v: %s", args, r.stderr)

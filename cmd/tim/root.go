@@ -248,9 +248,23 @@ reply of the wrong shape).`,
 	root.SetOut(e.stdout)
 	root.SetErr(e.stderr)
 	c.flags(root)
-	root.AddCommand(newSigCmd(e, c), newCallCmd(e, c), newSendCmd(e, c), newFakeCmd(e, c),
-		newCallbackCmd(e, c), newAccountCmd(e, c), newHistoryCmd(e, c))
+	root.AddCommand(parent(newSigCmd(e, c)), newCallCmd(e, c), newSendCmd(e, c), newFakeCmd(e, c),
+		parent(newCallbackCmd(e, c)), parent(newAccountCmd(e, c)), parent(newHistoryCmd(e, c)))
 	return root
+}
+
+// parent makes a command that only groups subcommands refuse an unknown
+// subcommand (cobra shows the help and succeeds otherwise) and show its
+// help when called alone.
+func parent(cmd *cobra.Command) *cobra.Command {
+	cmd.Args = cobra.ArbitraryArgs
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		if len(args) > 0 {
+			return usageErr("unknown command %q for %q", args[0], cmd.CommandPath())
+		}
+		return cmd.Help()
+	}
+	return cmd
 }
 
 // run executes the command line and returns the exit code.
