@@ -233,6 +233,9 @@ is never printed.`,
 				return err
 			}
 			fmt.Fprintln(e.stdout, "reply OK: matches the documented reply shape")
+			if d := decision(command, reply); d != "" {
+				fmt.Fprintln(e.stdout, "decision:", d)
+			}
 			return nil
 		},
 		ValidArgsFunction: commandCompletion(load),
@@ -340,4 +343,34 @@ func checkReply(status int, reply []byte, documented []json.RawMessage) error {
 		return mismatch("reply does NOT match the documented shape: %s", strings.Join(problems, "; "))
 	}
 	return nil
+}
+
+// decision reads what a "before" callback's reply tells Tencent to do
+// (ErrorCode 0 allow, 1 refuse, 2 drop silently for message sends, or an
+// app code in 120001..130000 shown to the sender); "" for other commands.
+// Source: the before-callback pages, e.g. 发单聊消息之前回调_intl_en.md.
+func decision(command string, reply []byte) string {
+	if !strings.Contains(command, ".CallbackBefore") && !strings.Contains(command, ".CallbackPrev") {
+		return ""
+	}
+	var r struct {
+		ErrorCode json.Number
+	}
+	if json.Unmarshal(reply, &r) != nil {
+		return ""
+	}
+	code, err := r.ErrorCode.Int64()
+	switch {
+	case err != nil:
+		return ""
+	case code == 0:
+		return "allow (ErrorCode 0)"
+	case code == 1:
+		return "refuse (ErrorCode 1)"
+	case code == 2 && strings.HasSuffix(command, "SendMsg"):
+		return "drop silently: the sender is told it was sent (ErrorCode 2)"
+	case code >= 120001 && code <= 130000:
+		return fmt.Sprintf("refuse with the app's own code %d, passed to the sender", code)
+	}
+	return fmt.Sprintf("ErrorCode %d (not a documented decision)", code)
 }

@@ -228,3 +228,20 @@ func TestReplyShapeIncludesReplyOnlyExamples(t *testing.T) {
 	assert.NoError(t, checkReply(200, []byte(`{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","RefusedMembers_Account":["u1"]}`), docs))
 	assert.Error(t, checkReply(200, []byte(`{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","RefusedMembers_Account":"u1"}`), docs))
 }
+
+func TestCallbackSendNamesTheDecisionOfABeforeCallback(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ reply, want string }{
+		{`{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":0}`, "decision: allow"},
+		{`{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":1}`, "decision: refuse (ErrorCode 1)"},
+		{`{"ActionStatus":"OK","ErrorInfo":"","ErrorCode":2}`, "decision: drop silently"},
+		{`{"ActionStatus":"OK","ErrorInfo":"no","ErrorCode":120002}`, "decision: refuse with the app's own code 120002"},
+	} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte(tc.reply)) }))
+		r := testEnv{}.run(t, "callback", "send", "C2C.CallbackBeforeSendMsg", "--to", srv.URL, "--corpus", fixtures)
+		srv.Close()
+		assert.Equal(t, exitOK, r.code, r.stderr)
+		assert.Contains(t, r.stdout, tc.want)
+	}
+	assert.Empty(t, decision("State.StateChange", []byte(`{"ErrorCode":0}`)), "after callbacks decide nothing")
+}
