@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"io"
+	"os"
 	"strings"
 	"time"
 
@@ -167,6 +169,50 @@ stderr; the saved files are printed as JSON.`,
 			return describeErr(err)
 		},
 	}
+	read := &cobra.Command{
+		Use:   "read <file.json.gz | ->",
+		Short: "Print the messages of a downloaded history file, one JSON line each",
+		Long: `Read a history file (gzip-compressed or not) as 'tim history export' saved it and print one
+JSON object per message: From_Account, To_Account or GroupId, MsgTimestamp, MsgSeq, MsgRandom
+and MsgBody as Tencent wrote them. A record that is not a message is reported on stderr and
+reading goes on; a file that is not a history file exits 2.`,
+		Example: "  tim history read Group-2026120415-1.json.gz | jq -r .From_Account | sort | uniq -c",
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var in io.Reader = e.stdin
+			if args[0] != "-" {
+				f, err := os.Open(args[0])
+				if err != nil {
+					return usageErr("%v", err)
+				}
+				defer f.Close()
+				in = f
+			}
+			out := bufio.NewWriter(e.stdout)
+			defer out.Flush()
+			bad := 0
+			for rec, err := range operation.ReadHistory(in) {
+				if err != nil {
+					if rec.Raw == nil {
+						out.Flush()
+						return usageErr("%v", err)
+					}
+					bad++
+					fmt.Fprintln(e.stderr, "tim:", err)
+					continue
+				}
+				if _, err := out.Write(append(bytes.TrimSpace(rec.Raw), '\n')); err != nil {
+					return err
+				}
+			}
+			if bad > 0 {
+				out.Flush()
+				return usageErr("%d records are not messages", bad)
+			}
+			return nil
+		},
+	}
+	cmd.AddCommand(read)
 	exp.Flags().StringVar(&typ, "type", "c2c", "c2c or group")
 	exp.Flags().StringVar(&hour, "hour", "", "the hour: YYYYMMDDHH in Beijing time, or RFC 3339")
 	exp.Flags().StringVar(&dir, "dir", ".", "folder to write the files into")

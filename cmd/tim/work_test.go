@@ -155,3 +155,29 @@ func TestHistoryExportRefusesABadChecksum(t *testing.T) {
 		assert.Equal(t, exitUsage, te.run(t, args...).code, "%v", args)
 	}
 }
+
+func TestHistoryReadPrintsOneLinePerMessage(t *testing.T) {
+	t.Parallel()
+	srv, _ := historyServer(t, false)
+	dir := t.TempDir()
+	te := testEnv{vars: map[string]string{envBaseURL: srv.URL}}
+	r := te.run(t, "history", "export", "--type", "group", "--hour", "2026120415", "--dir", dir)
+	require.Equal(t, exitOK, r.code, r.stderr)
+
+	r = te.run(t, "history", "read", filepath.Join(dir, "Group-2026120415-2.json.gz"))
+	require.Equal(t, exitOK, r.code, r.stderr)
+	assert.JSONEq(t, `{"From_Account":"u1","GroupId":"g","MsgTimestamp":1796367600,"MsgSeq":1,"MsgRandom":2,"MsgBody":[]}`, r.stdout)
+
+	te.stdin = `{"MsgList":[{"From_Account":"a","MsgBody":[]},{"From_Account":{"x":1}},{"From_Account":"b","MsgBody":[]}]}`
+	r = te.run(t, "history", "read", "-")
+	assert.Equal(t, exitUsage, r.code)
+	assert.Equal(t, 2, strings.Count(r.stdout, "\n"), "the good records are printed: %s", r.stdout)
+	assert.Contains(t, r.stderr, "history record 1")
+
+	te.stdin = `not a history file`
+	r = te.run(t, "history", "read", "-")
+	assert.Equal(t, exitUsage, r.code)
+	assert.Empty(t, r.stdout)
+	r = te.run(t, "history", "read", filepath.Join(dir, "missing.gz"))
+	assert.Equal(t, exitUsage, r.code)
+}
