@@ -30,7 +30,8 @@ test-contrib:
 		exit 1; \
 	fi
 	cd contrib/redis && $(GO) vet ./... && $(GO) test -race -count=1 ./...
-	cd contrib/otel && $(GO) vet ./... && $(GO) test -race -count=1 ./...
+	cd contrib/otel && $(GO) vet ./... && $(GO) test -race -count=1 ./... && $(GO) test -race -count=1 -tags otel_e2e ./...
+	cd cmd/tim && $(GO) vet ./... && $(GO) test -race -count=1 ./...
 
 ## bench: every benchmark with allocation figures (see BENCHMARKS.md).
 bench:
@@ -40,18 +41,23 @@ bench:
 fuzz:
 	FUZZTIME=$(FUZZTIME) ./scripts/fuzz-all.sh
 
-## lint: staticcheck, pinned, from the module proxy.
+## lint: staticcheck, pinned, from the module proxy (cmd/tim too, its own module).
 lint:
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) $(PKGS)
+	cd cmd/tim && $(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
 
 ## demo: the quickstart and the consult flow against the built-in fake server.
 demo:
 	$(GO) run ./examples/quickstart
 	$(GO) run ./examples/consult -demo
+	cd cmd/tim && TIM_SDKAPPID=1400000000 TIM_SECRET_KEY=demo-key $(GO) run . sig gen alice --ttl 24h | \
+		TIM_SDKAPPID=1400000000 TIM_SECRET_KEY=demo-key $(GO) run . sig verify - --user alice
 
-## generate: rewrite README.md's coverage table from the endpoint declarations.
+## generate: rewrite README.md's coverage table from the endpoint declarations; refresh cmd/tim's
+## copy of the callback corpus.
 generate:
 	UPDATE_README=1 $(GO) test -count=1 -run '^TestEveryCommandHasAMethod$$' .
+	cd cmd/tim/corpus && $(GO) generate ./...
 
 tidy:
 	$(GO) mod tidy

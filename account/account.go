@@ -71,14 +71,37 @@ type ImportResult struct {
 // Importing an account that exists succeeds without a change.
 var importMany = catalog.Declare(api.Endpoint{Path: "im_open_login_svc/multiaccount_import", Safety: api.Idempotent})
 
+// ImportOption tunes ImportMany.
+type ImportOption func(*importConfig)
+
+type importConfig struct {
+	progress func(done, total int)
+}
+
+// WithProgress has ImportMany call fn after each call it completes, with
+// the number of UserIDs sent so far (accepted or listed in Failed) and the
+// total. fn runs on ImportMany's goroutine, before the next call is made,
+// so a slow fn slows the import; it is not called for a call that failed.
+// A nil fn is ignored.
+func WithProgress(fn func(done, total int)) ImportOption {
+	return func(c *importConfig) { c.progress = fn }
+}
+
 // ImportMany imports any number of accounts by UserID, in calls of 100
 // (Tencent's cap). On a call failure it stops and returns what was done so
 // far with an error naming the batch; per-account failures are in Failed.
+// WithProgress reports how far it got after each call.
 //
 // REST: v4/im_open_login_svc/multiaccount_import
-func (s *Service) ImportMany(ctx context.Context, userIDs []string) (*ImportResult, error) {
+func (s *Service) ImportMany(ctx context.Context, userIDs []string, opts ...ImportOption) (*ImportResult, error) {
 	if err := wire.CheckUserIDs("Accounts", userIDs); err != nil {
 		return nil, err
+	}
+	var cfg importConfig
+	for _, o := range opts {
+		if o != nil {
+			o(&cfg)
+		}
 	}
 	res := &ImportResult{}
 	err := wire.Chunks(len(userIDs), MaxPerCall, func(lo, hi int) error {
@@ -93,6 +116,9 @@ func (s *Service) ImportMany(ctx context.Context, userIDs []string) (*ImportResu
 			return fmt.Errorf("tim: importing accounts %d..%d of %d: %w", lo, hi-1, len(userIDs), err)
 		}
 		res.Failed = append(res.Failed, resp.FailAccounts...)
+		if cfg.progress != nil {
+			cfg.progress(hi, len(userIDs))
+		}
 		return nil
 	})
 	return res, err

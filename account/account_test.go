@@ -172,3 +172,39 @@ func TestAccountValidationBeforeNetwork(t *testing.T) {
 	}
 	assert.Empty(t, srv.Requests())
 }
+
+func TestAccountImportManyReportsProgressPerCall(t *testing.T) {
+	t.Parallel()
+	srv := testkit.NewServer(t)
+	n := 0
+	srv.Handle("im_open_login_svc/multiaccount_import", func(testkit.Request) any {
+		n++
+		if n == 3 {
+			return testkit.Fail(70402, "bad")
+		}
+		return nil
+	})
+	c := e2e.Client(t, srv.URL)
+	var got [][2]int
+	_, err := c.Account.ImportMany(context.Background(), ids("u", 250), account.WithProgress(func(done, total int) {
+		got = append(got, [2]int{done, total})
+	}))
+	require.Error(t, err)
+	// Two calls succeeded; the third failed and is not reported as done.
+	assert.Equal(t, [][2]int{{100, 250}, {200, 250}}, got)
+}
+
+func TestAccountImportManyProgressReachesTotal(t *testing.T) {
+	t.Parallel()
+	srv := testkit.NewServer(t)
+	c := e2e.Client(t, srv.URL)
+	var last [2]int
+	calls := 0
+	_, err := c.Account.ImportMany(context.Background(), ids("u", 101), nil, account.WithProgress(func(done, total int) {
+		calls++
+		last = [2]int{done, total}
+	}))
+	require.NoError(t, err)
+	assert.Equal(t, 2, calls)
+	assert.Equal(t, [2]int{101, 101}, last)
+}

@@ -67,26 +67,7 @@ var epImportC2C = catalog.Declare(api.Endpoint{Path: "openim/importmsg", Safety:
 //
 // REST: v4/openim/importmsg
 func (s *Service) ImportC2C(ctx context.Context, r *ImportC2CRequest) error {
-	if r == nil {
-		return wire.Invalid("request", "is nil")
-	}
-	if err := wire.CheckUserID("From_Account", r.From); err != nil {
-		return err
-	}
-	if err := wire.CheckUserID("To_Account", r.To); err != nil {
-		return err
-	}
-	mode := r.Mode
-	if mode == 0 {
-		mode = ImportHistory
-	}
-	if mode != ImportHistory && mode != ImportRealtime {
-		return wire.Invalid("SyncFromOldSystem", "%d is neither 2 (history) nor 5 (realtime)", mode)
-	}
-	if r.Time.IsZero() {
-		return wire.Invalid("MsgTimeStamp", "is required: the message's original time")
-	}
-	body, err := checkBody(r.Body)
+	mode, body, err := r.check()
 	if err != nil {
 		return err
 	}
@@ -104,6 +85,35 @@ func (s *Service) ImportC2C(ctx context.Context, r *ImportC2CRequest) error {
 	}{mode, r.From, r.To, r.Seq, r.Random, r.Time.Unix(), body, r.CloudCustomData}
 	var resp envelope
 	return s.d.Do(ctx, epImportC2C, &req, &resp)
+}
+
+// check validates the request: its mode (default ImportHistory) and
+// encoded body, or an *api.InvalidInputError.
+func (r *ImportC2CRequest) check() (ImportMode, json.RawMessage, error) {
+	if r == nil {
+		return 0, nil, wire.Invalid("request", "is nil")
+	}
+	if err := wire.CheckUserID("From_Account", r.From); err != nil {
+		return 0, nil, err
+	}
+	if err := wire.CheckUserID("To_Account", r.To); err != nil {
+		return 0, nil, err
+	}
+	mode := r.Mode
+	if mode == 0 {
+		mode = ImportHistory
+	}
+	if mode != ImportHistory && mode != ImportRealtime {
+		return 0, nil, wire.Invalid("SyncFromOldSystem", "%d is neither 2 (history) nor 5 (realtime)", mode)
+	}
+	if r.Time.IsZero() {
+		return 0, nil, wire.Invalid("MsgTimeStamp", "is required: the message's original time")
+	}
+	body, err := checkBody(r.Body)
+	if err != nil {
+		return 0, nil, err
+	}
+	return mode, body, nil
 }
 
 // MaxImportGroupPerCall is import_group_msg's cap per call.
@@ -150,10 +160,12 @@ var epImportGroupMsgs = catalog.Declare(api.Endpoint{Path: "group_open_http_svc/
 // ImportGroup imports group messages, 7 per call (Tencent's cap), in
 // order. A call failure stops the import and returns what was imported so
 // far with the error. The API documents no dedup rule, so a call whose
-// answer is lost is not resent automatically.
+// answer is lost is not resent automatically. WithImportProgress reports
+// how far it got after each call.
 //
 // REST: v4/group_open_http_svc/import_group_msg
-func (s *Service) ImportGroup(ctx context.Context, r ImportGroupRequest) ([]ImportGroupResult, error) {
+func (s *Service) ImportGroup(ctx context.Context, r ImportGroupRequest, opts ...ImportOption) ([]ImportGroupResult, error) {
+	cfg := importOptions(opts)
 	if r.GroupID == "" {
 		return nil, wire.Invalid("GroupId", "is empty")
 	}
@@ -213,6 +225,7 @@ func (s *Service) ImportGroup(ctx context.Context, r ImportGroupRequest) ([]Impo
 		for _, it := range resp.ImportMsgResult {
 			out = append(out, ImportGroupResult{MsgSeq: uint64(it.MsgSeq), MsgTime: wire.UnixTime(int64(it.MsgTime)), Result: int(it.Result)})
 		}
+		cfg.report(hi, len(items))
 	}
 	return out, nil
 }

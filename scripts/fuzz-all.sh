@@ -4,12 +4,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 fuzztime=${FUZZTIME:-10s}
 count=0
-for pkg in $(go list ./...); do
-  targets=$(go test -list '^Fuzz' "$pkg" 2>/dev/null | grep '^Fuzz' || true)
-  for t in $targets; do
-    echo "== $pkg $t ($fuzztime)"
-    go test -run '^$' -fuzz "^${t}\$" -fuzztime "$fuzztime" "$pkg"
-    count=$((count+1))
+# The root module, then cmd/tim (its own module).
+for mod in . cmd/tim; do
+  for pkg in $(cd "$mod" && go list ./...); do
+    targets=$(cd "$mod" && go test -list '^Fuzz' "$pkg" 2>/dev/null | grep '^Fuzz' || true)
+    for t in $targets; do
+      echo "== $pkg $t ($fuzztime)"
+      (cd "$mod" && go test -run '^$' -fuzz "^${t}\$" -fuzztime "$fuzztime" "$pkg")
+      count=$((count+1))
+    done
   done
 done
 echo "ran $count fuzz targets"
