@@ -35,6 +35,17 @@ func TestModulesRequireTheCoreRelease(t *testing.T) {
 		if assert.NotNil(t, m, "%s does not require github.com/timkit/tim", mod) {
 			assert.Equal(t, tim.Version, string(m[1]), "%s requires the core at another version", mod)
 		}
+		if filepath.HasPrefix(mod, "cmd") {
+			// A command must stay installable with go install …@version,
+			// which refuses a module with a replace: its go.work replaces
+			// the core with this checkout instead.
+			assert.NotRegexp(t, `(?m)^replace`, string(b), "%s: go install refuses a module with a replace", mod)
+			w, err := os.ReadFile(filepath.Join(filepath.Dir(mod), "go.work"))
+			if assert.NoError(t, err, "%s needs a go.work for local development", mod) {
+				assert.Regexp(t, `(?m)^replace github\.com/timkit/tim `+regexp.QuoteMeta(tim.Version)+` => \.\./\.\.\s*$`, string(w))
+			}
+			continue
+		}
 		assert.Regexp(t, replaceCore, string(b), "%s: local development builds against this checkout", mod)
 	}
 }

@@ -2,12 +2,11 @@ module github.com/timkit/tim/cmd/tim
 
 go 1.26.0
 
-replace github.com/timkit/tim => ../..
 
 require (
 	github.com/spf13/cobra v1.10.2
 	github.com/stretchr/testify v1.12.1
-	github.com/timkit/tim v0.0.0-00010101000000-000000000000
+	github.com/timkit/tim v0.1.0
 	golang.org/x/term v0.48.0
 )
 
