@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 
 	"github.com/spf13/cobra"
 
@@ -227,7 +228,14 @@ when any failed.`,
 // sendBatch sends m to many users with batchsendmsg and reports the
 // recipients that failed.
 func sendBatch(ctx context.Context, e *env, cl *tim.Client, m *message.Message, to []string) error {
-	res, err := cl.Message.SendBatch(ctx, m, to)
+	p := newProgress(e, "sending", "recipients")
+	var mu sync.Mutex // the SDK reports from its concurrent calls
+	res, err := cl.Message.SendBatch(ctx, m, to, message.BatchProgress(func(done, total int) {
+		mu.Lock()
+		defer mu.Unlock()
+		p.update(int64(done), int64(total))
+	}))
+	p.finish()
 	if res == nil {
 		return describeErr(err)
 	}

@@ -140,6 +140,8 @@ func TestSendToSeveralUsersGoesThroughBatch(t *testing.T) {
 	r := te.run(t, "send", "--to", "p1,p2", "--to", "p3", "Clinic opens at 9")
 	require.Equal(t, exitOK, r.code, r.stderr)
 	assert.JSONEq(t, `{"Sent":3,"Failed":[]}`, r.stdout)
+	assert.Contains(t, r.stderr, "sending", "progress on stderr (plain lines off a terminal)")
+	assert.Contains(t, r.stderr, "3/3")
 	assert.Len(t, srv.Requests("openim/batchsendmsg"), 1)
 	for _, p := range []string{"p1", "p2", "p3"} {
 		assert.Len(t, srv.Messages(timtest.DefaultAdmin, p), 1, p)
