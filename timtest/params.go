@@ -90,14 +90,35 @@ const (
 
 // paramSpecs is the request table of every routed command.
 var paramSpecs = map[string]paramSpec{
-	"im_open_login_svc/account_import":      spec(codeAccountParam, "UserID:s", "Identifier:s", "Nick:s", "FaceUrl:s"),
-	"im_open_login_svc/multiaccount_import": spec(codeAccountParam, "Accounts:as!"),
-	"im_open_login_svc/account_check":       spec(codeAccountParam, "CheckItem:ao!"),
-	"im_open_login_svc/account_delete":      spec(codeAccountParam, "DeleteItem:ao!"),
-	"im_open_login_svc/kick":                spec(codeAccountParam, "UserID:s!"),
-	"openim/query_online_status":            spec(codeMsgJSON, "To_Account:as!=90003", "IsNeedDetail:i", "IsReturnCustomStatus:i"),
-	"profile/portrait_set":                  spec(codeProfileParam, "From_Account:s!", "ProfileItem:ao!"),
-	"profile/portrait_get":                  spec(codeProfileParam, "To_Account:as!=40002", "TagList:as!"), // 拉取资料: 40002 no To_Account
+	// The newer products (issue 18): types from the documented request
+	// examples, identifiers required.
+	"desk_http_svc/end_queuing":                                        spec(60003, "SessionID:s!"),
+	"desk_http_svc/end_session":                                        spec(60003, "SessionId:s!"),
+	"desk_http_svc/send_stream_msg":                                    spec(60003, "SessionId:s!", "Chunk:s", "MsgKey:s", "CloudCustomData:s", "Finish:i"),
+	"im_msg_audit/content_moderation":                                  spec(60003, "AuditName:s", "ContentType:s", "Content:s"),
+	"im_msg_audit_mgr/add_cloud_audit_keywords":                        spec(60003, "SdkAppId:i", "LibID:s!", "UserKeywords:ao"),
+	"im_msg_audit_mgr/delete_cloud_audit_keywords":                     spec(60003, "SdkAppId:i", "LibID:s!", "Keywords:as"),
+	"im_msg_audit_mgr/get_cloud_audit_keywords":                        spec(60003, "SdkAppId:i", "Offset:i", "Limit:i", "LibID:s!", "Content:s"),
+	"im_msg_audit_mgr/get_cloud_audit_keywords_ids":                    spec(60003, "SdkAppId:i", "Offset:i", "Limit:i"),
+	"official_account_open_http_svc/add_subscriber":                    spec(60003, "Official_Account:s!", "SubscriberList:ao"),
+	"official_account_open_http_svc/create_official_account":           spec(60003, "OfficialAccountUserID:s", "Owner_Account:s", "CustomString:s", "FaceUrl:s", "Introduction:s", "MaxSubscriberNum:i", "Name:s", "Organization:s"),
+	"official_account_open_http_svc/delete_subscriber":                 spec(60003, "Official_Account:s!", "SubscriberToDel_Account:as"),
+	"official_account_open_http_svc/destroy_official_account":          spec(60003, "Official_Account:s!"),
+	"official_account_open_http_svc/modify_official_account_base_info": spec(60003, "Official_Account:s!", "CustomString:s", "FaceUrl:s", "Introduction:s", "Name:s", "Organization:s", "MaxSubscriberNum:i"),
+	"official_account_open_http_svc/official_account_msg_recall":       spec(60003, "Official_Account:s!", "MsgKeyList:as", "Reason:s"),
+	"official_account_open_http_svc/send_official_account_msg":         spec(60003, "Official_Account:s!", "Random:i", "MsgBody:ao", "CloudCustomData:s", "OfflinePushInfo:o"),
+	"openim_robot_http_svc/create_robot":                               spec(60003, "UserID:s!", "Nick:s", "FaceUrl:s", "SelfSignature:s"),
+	"openim_robot_http_svc/delete_robot":                               spec(60003, "Robot_Account:s!"),
+	"openim_robot_http_svc/get_all_robots":                             spec(60003),
+	"openim_robot_http_svc/send_stream_msg":                            spec(60003, "From_Account:s!", "To_Account:s!", "Chunk:s", "MsgKey:s", "Finish:i"),
+	"im_open_login_svc/account_import":                                 spec(codeAccountParam, "UserID:s", "Identifier:s", "Nick:s", "FaceUrl:s"),
+	"im_open_login_svc/multiaccount_import":                            spec(codeAccountParam, "Accounts:as!"),
+	"im_open_login_svc/account_check":                                  spec(codeAccountParam, "CheckItem:ao!"),
+	"im_open_login_svc/account_delete":                                 spec(codeAccountParam, "DeleteItem:ao!"),
+	"im_open_login_svc/kick":                                           spec(codeAccountParam, "UserID:s!"),
+	"openim/query_online_status":                                       spec(codeMsgJSON, "To_Account:as!=90003", "IsNeedDetail:i", "IsReturnCustomStatus:i"),
+	"profile/portrait_set":                                             spec(codeProfileParam, "From_Account:s!", "ProfileItem:ao!"),
+	"profile/portrait_get":                                             spec(codeProfileParam, "To_Account:as!=40002", "TagList:as!"), // 拉取资料: 40002 no To_Account
 
 	"openim/sendmsg":      spec(codeMsgJSON, append(sendFields, "To_Account:s!=90003")...),
 	"openim/batchsendmsg": spec(codeMsgJSON, append(sendFields, "To_Account:as!=90003")...),
