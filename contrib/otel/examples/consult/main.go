@@ -18,6 +18,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 	"time"
 
@@ -60,6 +61,7 @@ func main() {
 // run runs the demo with an OpenTelemetry observer on the client and the
 // webhook, then prints the metrics it recorded.
 func run(ctx context.Context, out io.Writer, cfg consultapp.Config, spans bool) error {
+	out = &lockedWriter{w: out} // spans are written from the webhook's goroutines too
 	spanOut := io.Discard
 	if spans {
 		spanOut = out
@@ -133,4 +135,16 @@ func attrMap(kvs []attribute.KeyValue) map[string]string {
 		m[string(kv.Key)] = kv.Value.String()
 	}
 	return m
+}
+
+// lockedWriter serialises the demo's lines and the exporter's spans.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
