@@ -112,7 +112,6 @@ type WorkOption func(*workConfig) error
 
 type workConfig struct {
 	workers int
-	batch   int
 	backoff time.Duration
 	timeout time.Duration
 }
@@ -161,7 +160,6 @@ func (d *Dispatcher) Work(ctx context.Context, src Source, opts ...WorkOption) e
 			return err
 		}
 	}
-	cfg.batch = cfg.workers
 	jobs := make(chan Queued)
 	var wg sync.WaitGroup
 	for range cfg.workers {
@@ -178,7 +176,7 @@ func (d *Dispatcher) Work(ctx context.Context, src Source, opts ...WorkOption) e
 		wg.Wait()
 	}()
 	for {
-		batch, err := src.Read(ctx, cfg.batch)
+		batch, err := src.Read(ctx, cfg.workers) // one entry per worker at a time
 		if ctx.Err() != nil {
 			// Entries read together with the end of ctx are handed out
 			// anyway: they are ours now (pending under our name) and

@@ -77,10 +77,15 @@ func (x *groupExtra) init() {
 }
 
 // groupX finds a live group with its extra state initialised; s.mu is held.
-func (s *Server) groupX(id string) (*group, error) {
+func (s *Server) groupX(id string, types ...string) (*group, error) {
 	g, err := s.groupLocked(id)
 	if err != nil {
 		return nil, err
+	}
+	if len(types) > 0 {
+		if err := requireType(g, types...); err != nil {
+			return nil, err
+		}
 	}
 	g.x.init()
 	return g, nil
@@ -256,11 +261,8 @@ func (c *call) getGroupCounter() (any, error) {
 	s := c.s
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	g, err := s.groupX(req.GroupID)
+	g, err := s.groupX(req.GroupID, TypePrivate, TypePublic, TypeChatRoom, TypeAVChatRoom)
 	if err != nil {
-		return nil, err
-	}
-	if err := requireType(g, TypePrivate, TypePublic, TypeChatRoom, TypeAVChatRoom); err != nil {
 		return nil, err
 	}
 	out := []counterKV{}
@@ -300,11 +302,8 @@ func (c *call) updateGroupCounter() (any, error) {
 	s := c.s
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	g, err := s.groupX(req.GroupID)
+	g, err := s.groupX(req.GroupID, TypePrivate, TypePublic, TypeChatRoom, TypeAVChatRoom)
 	if err != nil {
-		return nil, err
-	}
-	if err := requireType(g, TypePrivate, TypePublic, TypeChatRoom, TypeAVChatRoom); err != nil {
 		return nil, err
 	}
 	next := slices.Clone(g.x.counters)
@@ -385,11 +384,8 @@ func (c *call) banGroupMember() (any, error) {
 	s := c.s
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	g, err := s.groupX(req.GroupID)
+	g, err := s.groupX(req.GroupID, TypeAVChatRoom)
 	if err != nil {
-		return nil, err
-	}
-	if err := requireType(g, TypeAVChatRoom); err != nil {
 		return nil, err
 	}
 	until := c.now.Unix() + int64(req.Duration)
@@ -414,11 +410,8 @@ func (c *call) unbanGroupMember() (any, error) {
 	s := c.s
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	g, err := s.groupX(req.GroupID)
+	g, err := s.groupX(req.GroupID, TypeAVChatRoom)
 	if err != nil {
-		return nil, err
-	}
-	if err := requireType(g, TypeAVChatRoom); err != nil {
 		return nil, err
 	}
 	for _, id := range req.MembersAccount {
@@ -445,11 +438,8 @@ func (c *call) getGroupBanMember() (any, error) {
 	s := c.s
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	g, err := s.groupX(req.GroupID)
+	g, err := s.groupX(req.GroupID, TypeAVChatRoom)
 	if err != nil {
-		return nil, err
-	}
-	if err := requireType(g, TypeAVChatRoom); err != nil {
 		return nil, err
 	}
 	type item struct {
@@ -544,11 +534,8 @@ func (c *call) getOnlineMemberNum() (any, error) {
 	s := c.s
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	g, err := s.groupX(req.GroupID)
+	g, err := s.groupX(req.GroupID, TypeAVChatRoom)
 	if err != nil {
-		return nil, err
-	}
-	if err := requireType(g, TypeAVChatRoom); err != nil {
 		return nil, err
 	}
 	return &struct {
@@ -1204,11 +1191,8 @@ func (c *call) liveGetMembers() (any, error) {
 	s := c.s
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	g, err := s.groupX(req.GroupID)
+	g, err := s.groupX(req.GroupID, TypeAVChatRoom)
 	if err != nil {
-		return nil, err
-	}
-	if err := requireType(g, TypeAVChatRoom); err != nil {
 		return nil, err
 	}
 	type item struct {
@@ -1265,11 +1249,8 @@ func (c *call) liveModifyUserInfo() (any, error) {
 	s := c.s
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	g, err := s.groupX(req.GroupID)
+	g, err := s.groupX(req.GroupID, TypeAVChatRoom)
 	if err != nil {
-		return nil, err
-	}
-	if err := requireType(g, TypeAVChatRoom); err != nil {
 		return nil, err
 	}
 	kinds := map[uint32]bool{}
@@ -1330,11 +1311,8 @@ func (c *call) liveModifyAdmin() (any, error) {
 	s := c.s
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	g, err := s.groupX(req.GroupID)
+	g, err := s.groupX(req.GroupID, TypeAVChatRoom)
 	if err != nil {
-		return nil, err
-	}
-	if err := requireType(g, TypeAVChatRoom); err != nil {
 		return nil, err
 	}
 	next := slices.Clone(g.x.liveAdmins)
@@ -1367,11 +1345,8 @@ func (c *call) liveGetAdminList() (any, error) {
 	s := c.s
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	g, err := s.groupX(req.GroupID)
+	g, err := s.groupX(req.GroupID, TypeAVChatRoom)
 	if err != nil {
-		return nil, err
-	}
-	if err := requireType(g, TypeAVChatRoom); err != nil {
 		return nil, err
 	}
 	type item struct {
@@ -1403,11 +1378,8 @@ func (c *call) liveCheckMembers() (any, error) {
 	s := c.s
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	g, err := s.groupX(req.GroupID)
+	g, err := s.groupX(req.GroupID, TypeAVChatRoom)
 	if err != nil {
-		return nil, err
-	}
-	if err := requireType(g, TypeAVChatRoom); err != nil {
 		return nil, err
 	}
 	in := []string{}
