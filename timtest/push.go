@@ -66,6 +66,21 @@ func (s *Server) UserAttrs(userID string) map[string]string {
 	return maps.Clone(s.ext.userAttrs[userID])
 }
 
+// pushUsers decodes the To_Account list of the per-user push reads and
+// removals, within the per-call limit.
+func (c *call) pushUsers() ([]string, error) {
+	var req struct {
+		ToAccount []string `json:"To_Account"`
+	}
+	if err := c.decode(&req); err != nil {
+		return nil, err
+	}
+	if err := checkPushUsers("To_Account", len(req.ToAccount)); err != nil {
+		return nil, err
+	}
+	return req.ToAccount, nil
+}
+
 func checkPushUsers(field string, n int) error {
 	if n == 0 {
 		return fail(codeMsgJSON, "parameter error: %s is empty", field)
@@ -126,13 +141,8 @@ func (s *Server) attrDefinedLocked(name string) bool {
 }
 
 func (c *call) getAttr() (any, error) {
-	var req struct {
-		ToAccount []string `json:"To_Account"`
-	}
-	if err := c.decode(&req); err != nil {
-		return nil, err
-	}
-	if err := checkPushUsers("To_Account", len(req.ToAccount)); err != nil {
+	users, err := c.pushUsers()
+	if err != nil {
 		return nil, err
 	}
 	type item struct {
@@ -146,7 +156,7 @@ func (c *call) getAttr() (any, error) {
 	s := c.s
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, u := range req.ToAccount {
+	for _, u := range users {
 		a := maps.Clone(s.ext.userAttrs[u])
 		if a == nil {
 			a = map[string]string{}
@@ -221,13 +231,8 @@ func (c *call) removeAttr() (any, error) {
 }
 
 func (c *call) getTag() (any, error) {
-	var req struct {
-		ToAccount []string `json:"To_Account"`
-	}
-	if err := c.decode(&req); err != nil {
-		return nil, err
-	}
-	if err := checkPushUsers("To_Account", len(req.ToAccount)); err != nil {
+	users, err := c.pushUsers()
+	if err != nil {
 		return nil, err
 	}
 	type item struct {
@@ -241,7 +246,7 @@ func (c *call) getTag() (any, error) {
 	s := c.s
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, u := range req.ToAccount {
+	for _, u := range users {
 		tags := slices.Clone(s.ext.userTags[u])
 		if tags == nil {
 			tags = []string{}
@@ -329,19 +334,14 @@ func (c *call) removeTag() (any, error) {
 }
 
 func (c *call) removeAllTags() (any, error) {
-	var req struct {
-		ToAccount []string `json:"To_Account"`
-	}
-	if err := c.decode(&req); err != nil {
-		return nil, err
-	}
-	if err := checkPushUsers("To_Account", len(req.ToAccount)); err != nil {
+	users, err := c.pushUsers()
+	if err != nil {
 		return nil, err
 	}
 	s := c.s
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, u := range req.ToAccount {
+	for _, u := range users {
 		delete(s.ext.userTags, u)
 	}
 	return &envelope{}, nil
