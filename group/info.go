@@ -115,8 +115,10 @@ type memberOut struct {
 	LastSendMsgTime wire.FlexInt    `json:"LastSendMsgTime"`
 	// MuteUntil is the field Tencent sends (get_group_info member lists,
 	// get_group_member_info, get_specified_group_member_info: "MuteUntil":
-	// 1431069882); ShutUpUntil is the older name, read when MuteUntil is
-	// absent. Source: 获取群成员详细资料_intl_en.md, 获取群组详细资料_intl_en.md.
+	// 1431069882); ShutUpUntil is the name on the older product_new page of
+	// get_group_member_info ("ShutUpUntil": 1431069882), read when MuteUntil
+	// is absent. Source: 获取群成员详细资料_intl_en.md (yehe_doc and
+	// product_new), 获取群组详细资料_intl_en.md.
 	MuteUntil            wire.FlexInt `json:"MuteUntil"`
 	ShutUpUntil          wire.FlexInt `json:"ShutUpUntil"`
 	NameCard             string       `json:"NameCard"`

@@ -193,9 +193,9 @@ func (s *Service) ReceiptDetailPage(ctx context.Context, r ReceiptDetailRequest,
 	}{r.GroupID, r.MsgSeq, r.Filter, cursor, count}
 	var resp struct {
 		envelope
-		// IsFinish is what Tencent sends ("IsFinish":1 on the last page);
-		// IsFinished is read too, for answers that spell it so. Source:
-		// 拉取群消息已读回执详情_intl_en.md.
+		// IsFinish is what Tencent's examples send ("IsFinish":1 on the last
+		// page); the same page's field table spells it IsFinished, so both
+		// are read. Source: 拉取群消息已读回执详情_intl_en.md.
 		IsFinish   wire.FlexInt    `json:"IsFinish"`
 		IsFinished wire.FlexInt    `json:"IsFinished"`
 		Cursor     wire.FlexString `json:"Cursor"`
