@@ -80,7 +80,10 @@ type OfflinePushInfo struct {
 // Tencent's "Message Formats" (OfflinePushInfo) page,
 // https://trtc.io/document/33527 (tencentcloud.com/document/product/1047/33527),
 // and "Common Parameters (OfflinePushInfo Description)",
-// https://trtc.io/document/77715.
+// https://trtc.io/document/77715. The vendor classification fields
+// (OPPOCategory, VIVOCategory, HuaWeiCategory, HonorImportance,
+// MeiZuNoticeMsgType) were checked against that page's examples, retrieved
+// 2026-12-04 (TestOfflinePushInfoReadsTencentsExample).
 type AndroidPush struct {
 	// Sound is the ringtone file name, without suffix.
 	Sound string `json:"Sound,omitempty"`
