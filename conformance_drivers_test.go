@@ -763,6 +763,17 @@ var conformanceDrivers = map[string]driver{
 	"group_open_http_svc/get_online_member_num": func(ctx context.Context, c *tim.Client, r exReq) (any, error) {
 		return c.Group.OnlineMemberCount(ctx, r.s("GroupId", "@TGS#1"))
 	},
+	"group_open_http_svc/pin_message": func(ctx context.Context, c *tim.Client, r exReq) (any, error) {
+		return nil, c.Group.Pin(ctx, group.PinRequest{GroupID: r.s("GroupId", "@TGS#1"), TopicID: r.s("TopicId", ""),
+			MsgSeq: uint64(r.n("MsgSeq", 1)), By: r.s("Pinner_Account", "")})
+	},
+	"group_open_http_svc/unpin_message": func(ctx context.Context, c *tim.Client, r exReq) (any, error) {
+		return nil, c.Group.Unpin(ctx, group.PinRequest{GroupID: r.s("GroupId", "@TGS#1"), TopicID: r.s("TopicId", ""),
+			MsgSeq: uint64(r.n("MsgSeq", 1)), By: r.s("UnPinner_Account", "")})
+	},
+	"group_open_http_svc/get_pinned_messages": func(ctx context.Context, c *tim.Client, r exReq) (any, error) {
+		return c.Group.PinnedMessages(ctx, r.s("GroupId", "@TGS#1"), r.s("TopicId", ""))
+	},
 	"group_open_avchatroom_http_svc/get_members": func(ctx context.Context, c *tim.Client, r exReq) (any, error) {
 		return c.Group.OnlineMembersPage(ctx, r.s("GroupId", "@TGS#1"), r.n("Timestamp", 0))
 	},

@@ -143,18 +143,10 @@ var epMutedAccounts = catalog.Declare(api.Endpoint{Path: "group_open_http_svc/ge
 //
 // REST: v4/group_open_http_svc/get_group_muted_account
 func (s *Service) MutedMembers(ctx context.Context, groupID, topicID string) ([]MutedMember, error) {
-	if err := checkGroupRef("GroupId", groupID); err != nil {
+	if err := checkGroupTopic(groupID, topicID); err != nil {
 		return nil, err
 	}
-	if topicID != "" {
-		if err := checkTopicRef("TopicId", groupID, topicID); err != nil {
-			return nil, err
-		}
-	}
-	req := struct {
-		GroupID string `json:"GroupId"`
-		TopicID string `json:"TopicId,omitempty"`
-	}{groupID, topicID}
+	req := groupTopicWire{groupID, topicID}
 	type muted struct {
 		MemberAccount wire.FlexString `json:"Member_Account"`
 		MutedUntil    wire.FlexInt    `json:"MutedUntil"`

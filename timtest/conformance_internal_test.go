@@ -111,6 +111,7 @@ var statefulElsewhere = map[string]string{
 	"official_account_open_http_svc/send_official_account_msg":         "TestOfficialAccountOnTheFake",
 	"im_msg_audit/content_moderation":                                  "moderation.TestCheckOnTheFake",
 	"group_open_http_svc/delete_group_attr":                            "group.TestDeleteAttrsConformance",
+	"group_open_http_svc/unpin_message":                                "group.TestPinsOnTheFake",
 }
 
 func TestFakeAnswersDocumentedRequests(t *testing.T) {
@@ -323,6 +324,7 @@ var accountKeys = map[string]bool{
 	"Peer_Account": true, "Report_Account": true, "Set_Account": true, "Get_Account": true, "Members_Account": true,
 	"MemberToDel_Account": true, "User_Account": true, "Member_List_Account": true, "NewOwner_Account": true,
 	"Admin_Account": true, "Sender_Account": true, "ToMembers_Account": true, "UserID": true, "Accounts": true,
+	"Pinner_Account": true, "UnPinner_Account": true,
 }
 
 // liveCommands work on AVChatRoom groups only.
@@ -431,6 +433,14 @@ func seed(t *testing.T, s *Server, cmd string, req map[string]any) {
 		for _, id := range topics {
 			g.x.topics[id] = &topic{id: id, name: "seeded", createTime: now.Unix(), nextSeq: 1}
 			g.x.topicOrder = append(g.x.topicOrder, id)
+		}
+		// The topic message it names (pin_message on a topic).
+		if t := g.x.topics[str("TopicId")]; t != nil {
+			for t.nextSeq <= maxSeq {
+				t.msgs = append(t.msgs, &groupMsg{seq: t.nextSeq, from: s.cfg.admins[0], time: now.Unix(),
+					body: json.RawMessage(`[{"MsgType":"TIMTextElem","MsgContent":{"Text":"seed"}}]`), priority: "Normal"})
+				t.nextSeq++
+			}
 		}
 		// Extension keys whose current Seq the request gives.
 		if l, ok := req["ExtensionList"].([]any); ok {

@@ -57,6 +57,7 @@ type groupExtra struct {
 	topics     map[string]*topic
 	topicOrder []string
 	imported   bool
+	pins       []pinnedMsg // pin.go, most recent first
 }
 
 type attrKV struct {

@@ -103,6 +103,9 @@ func (s *Server) routeTable() map[string]handler {
 		"group_open_http_svc/send_group_system_notification": (*call).sendGroupSystemNotification,
 		"group_open_http_svc/group_msg_recall":               (*call).groupMsgRecall,
 		"group_open_http_svc/group_msg_get_simple":           (*call).groupMsgGetSimple,
+		"group_open_http_svc/pin_message":                    (*call).pinMessage,
+		"group_open_http_svc/unpin_message":                  (*call).unpinMessage,
+		"group_open_http_svc/get_pinned_messages":            (*call).getPinnedMessages,
 
 		"sns/friend_add":         (*call).friendAdd,
 		"sns/friend_import":      (*call).friendImport,

@@ -32,6 +32,7 @@ type topic struct {
 	nextSeq                              uint64
 	muteAll                              bool
 	msgs                                 []*groupMsg
+	pins                                 []pinnedMsg // pin.go, most recent first
 }
 
 type topicFields struct {
