@@ -464,6 +464,17 @@ var conformanceDrivers = map[string]driver{
 	},
 
 	// Conversations.
+	"recentcontact/top": func(ctx context.Context, c *tim.Client, r exReq) (any, error) {
+		var with []conversation.Target
+		for _, it := range r.list("RecentContactItem") {
+			if it.n("Type", 1) == 2 {
+				with = append(with, conversation.Group(it.s("GroupId", "@TGS#1")))
+			} else {
+				with = append(with, conversation.C2C(it.s("To_Account", "b")))
+			}
+		}
+		return nil, c.Conversation.Pin(ctx, r.s("From_Account", "a"), r.n("OperationType", 1) == 1, with...)
+	},
 	"recentcontact/get_list": func(ctx context.Context, c *tim.Client, r exReq) (any, error) {
 		return c.Conversation.ListPage(ctx, r.s("From_Account", "a"), conversation.Cursor{StartIndex: r.n("StartIndex", 0), TopStartIndex: r.n("TopStartIndex", 0)})
 	},

@@ -8,10 +8,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	tim "github.com/timkit/tim"
 	"github.com/timkit/tim/api"
 	"github.com/timkit/tim/group"
 	"github.com/timkit/tim/internal/testkit"
+	"github.com/timkit/tim/internal/testkit/e2e"
 	"github.com/timkit/tim/message"
 	"github.com/timkit/tim/timtest"
 )
@@ -94,11 +94,8 @@ func TestPinValidation(t *testing.T) {
 // pin a message that does not exist and to unpin one that is not pinned.
 func TestPinsOnTheFake(t *testing.T) {
 	t.Parallel()
-	srv := timtest.NewServer(t)
-	c, err := tim.New(srv.SDKAppID, srv.SecretKey, tim.WithBaseURL(srv.URL), tim.WithoutRetry())
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = c.Close() })
-	ctx := context.Background()
+	e := e2e.New(t)
+	srv, c, ctx := e.Fake, e.Client, e2e.Context(t)
 	require.NoError(t, srv.ImportAccounts("alice"))
 	res, err := c.Group.Create(ctx, group.CreateRequest{Name: "pins", Type: group.Public, Owner: "alice"})
 	require.NoError(t, err)

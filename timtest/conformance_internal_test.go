@@ -112,6 +112,7 @@ var statefulElsewhere = map[string]string{
 	"im_msg_audit/content_moderation":                                  "moderation.TestCheckOnTheFake",
 	"group_open_http_svc/delete_group_attr":                            "group.TestDeleteAttrsConformance",
 	"group_open_http_svc/unpin_message":                                "group.TestPinsOnTheFake",
+	"recentcontact/top":                                                "conversation.TestPinOnTheFake",
 }
 
 func TestFakeAnswersDocumentedRequests(t *testing.T) {

@@ -243,3 +243,57 @@ func (s *Server) PinConversation(userID string, typ ConversationType, peer strin
 	cv.pinned = pinned
 	return nil
 }
+
+// topContact (recentcontact/top; https://cloud.tencent.com/document/product/269/103772)
+// pins (OperationType 1) or unpins (2) conversations of From_Account's
+// list. The page's codes: 50001 for an account not imported, 50002 for a
+// bad parameter; the fake also answers 50002 for a conversation that is
+// not in the list (the page does not say what Tencent does then). Nothing
+// changes unless every item is valid.
+func (c *call) topContact() (any, error) {
+	var req struct {
+		FromAccount       string `json:"From_Account"`
+		OperationType     int    `json:"OperationType"`
+		RecentContactItem []struct {
+			Type      int    `json:"Type"`
+			ToAccount string `json:"To_Account"`
+			GroupID   string `json:"GroupId"`
+		} `json:"RecentContactItem"`
+	}
+	if err := c.decode(&req); err != nil {
+		return nil, err
+	}
+	if req.OperationType != 1 && req.OperationType != 2 {
+		return nil, fail(codeContactParam, "OperationType must be 1 (pin) or 2 (unpin), got %d", req.OperationType)
+	}
+	if len(req.RecentContactItem) == 0 {
+		return nil, fail(codeContactParam, "RecentContactItem is empty")
+	}
+	s := c.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.accounts[req.FromAccount] == nil {
+		return nil, fail(codeContactUser, "From_Account %q not imported", req.FromAccount)
+	}
+	found := make([]*conv, len(req.RecentContactItem))
+	for i, it := range req.RecentContactItem {
+		peer := it.ToAccount
+		switch ConversationType(it.Type) {
+		case convC2C:
+		case convGroup:
+			peer = it.GroupID
+		default:
+			return nil, fail(codeContactParam, "RecentContactItem[%d].Type must be 1 (C2C) or 2 (group)", i)
+		}
+		if peer == "" {
+			return nil, fail(codeContactParam, "RecentContactItem[%d]: To_Account (Type 1) or GroupId (Type 2) is required", i)
+		}
+		if found[i] = s.convs[req.FromAccount][convMapKey(ConversationType(it.Type), peer)]; found[i] == nil {
+			return nil, fail(codeContactParam, "RecentContactItem[%d]: %q has no conversation %d:%q", i, req.FromAccount, it.Type, peer)
+		}
+	}
+	for _, cv := range found {
+		cv.pinned = req.OperationType == 1
+	}
+	return &envelope{}, nil
+}

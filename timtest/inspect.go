@@ -39,6 +39,7 @@ func (s *Server) routeTable() map[string]handler {
 		"recentcontact/mark_contact":         (*call).markContact,
 		"recentcontact/search_contact_group": (*call).searchContactGroup,
 		"recentcontact/get_contact_group":    (*call).getContactGroup,
+		"recentcontact/top":                  (*call).topContact,
 
 		"openim/c2c_msg_read_receipt":  (*call).c2cReadReceipt,
 		"openim/delete_c2c_msg_ramble": (*call).deleteC2CRamble,

@@ -147,6 +147,7 @@ var paramSpecs = map[string]paramSpec{
 	"recentcontact/mark_contact":         spec(codeContactParam, "From_Account:s!", "MarkItem:ao!"),
 	"recentcontact/search_contact_group": spec(codeContactParam, "From_Account:s!", "ContactItem:ao!"),
 	"recentcontact/get_contact_group":    spec(codeContactParam, "From_Account:s!", "StartIndex:i!"),
+	"recentcontact/top":                  spec(codeContactParam, "From_Account:s!", "OperationType:i!", "RecentContactItem:ao!"),
 
 	"group_open_http_svc/create_group": spec(codeGroupParam, "Owner_Account:s", "Type:s!", "GroupId:s", "Name:s!",
 		"Introduction:s", "Notification:s", "FaceUrl:s", "MaxMemberCount:i", "ApplyJoinOption:s", "InviteJoinOption:s",
