@@ -18,6 +18,12 @@ import (
 const (
 	codeAuditParam   = 60003 // content_moderation: invalid parameter
 	codeAuditTooLong = 93000 // content_moderation: content over 8 KB
+	// codeKeywordParam is add_cloud_audit_keywords' "invalid request
+	// parameters" (https://www.tencentcloud.com/document/product/1047/77831,
+	// whose codes are 2001 internal, 2002 command not supported, 2003 bad
+	// parameter, 2004 no permission, 2015 moderation not enabled, 2016 too
+	// many words in one request — the number is not given).
+	codeKeywordParam = 2003
 )
 
 // SetAuditKeywords replaces the keyword list content_moderation checks
@@ -93,18 +99,20 @@ func (c *call) addCloudAuditKeywords() (any, error) {
 		} `json:"UserKeywords"`
 	}
 	if err := json.Unmarshal(c.body, &req); err != nil {
-		return nil, fail(codeAuditParam, "request JSON: %v", err)
+		return nil, fail(codeKeywordParam, "request JSON: %v", err)
 	}
 	if req.SdkAppID == 0 || req.LibID == "" || len(req.UserKeywords) == 0 {
-		return nil, fail(codeAuditParam, "SdkAppId, LibID and UserKeywords are required")
+		return nil, fail(codeKeywordParam, "SdkAppId, LibID and UserKeywords are required")
+	}
+	for i, k := range req.UserKeywords {
+		if k.Content == "" {
+			return nil, fail(codeKeywordParam, "UserKeywords[%d].Content is empty", i)
+		}
 	}
 	c.s.mu.Lock()
 	defer c.s.mu.Unlock()
 	nx := c.s.nxLocked()
 	for _, k := range req.UserKeywords {
-		if k.Content == "" {
-			return nil, fail(codeAuditParam, "empty keyword")
-		}
 		if !slices.Contains(nx.auditWords, k.Content) {
 			nx.auditWords = append(nx.auditWords, k.Content)
 		}
