@@ -3,6 +3,8 @@ package moderation
 import (
 	"context"
 	"slices"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/timkit/tim/api"
 	"github.com/timkit/tim/internal/wire"
@@ -28,8 +30,10 @@ var catalog api.Catalog
 // beside the methods that call them.
 func Endpoints() []api.Endpoint { return catalog.Endpoints() }
 
-// Scenes (AuditName) the content_moderation page lists: the audit policy
-// the content is checked against.
+// Scenes (AuditName) the content_moderation page lists: the general
+// audit configurations the content is checked against. The current page
+// (https://cloud.tencent.com/document/product/269/94300) also accepts the ID
+// of a custom audit configuration created in the console.
 const (
 	SceneC2C             = "C2C"
 	SceneGroup           = "Group"
@@ -56,14 +60,25 @@ var (
 	types  = []string{TypeText, TypeImage, TypeAudio, TypeVideo}
 )
 
+// MaxAuditNameBytes bounds AuditName: the page gives no limit for a custom
+// configuration ID, so this only keeps an accidental blob off the wire.
+const MaxAuditNameBytes = 128
+
 // Request is one piece of content to check.
 type Request struct {
-	// Scene is the audit policy (AuditName): one of the Scene constants.
+	// Scene is the audit configuration (AuditName): one of the Scene
+	// constants, or the ID of a custom configuration made in the console.
 	Scene string
 	// Type is the kind of content (ContentType): one of the Type constants.
 	Type string
 	// Content is the text, or the URL of the file; at most MaxContentBytes.
 	Content string
+	// Sender (ExtSender, optional) tags the sender for the console's
+	// moderation details: a UserID or any id of the caller's.
+	Sender string
+	// Receiver (ExtReceiver, optional) tags the receiver likewise: a UserID,
+	// a GroupId or any id of the caller's.
+	Receiver string
 }
 
 // Verdict is the answer to a check.
@@ -89,12 +104,14 @@ var epContent = catalog.Declare(api.Endpoint{Path: "im_msg_audit/content_moderat
 
 // Check submits one piece of content for moderation and returns the
 // verdict (for audio and video: the RequestID to await in the callback).
+// Sender and Receiver, when set, go out as ExtSender and ExtReceiver.
 // Tencent answers 60020 when cloud moderation is not enabled for the app.
 //
 // REST: v4/im_msg_audit/content_moderation
 func (s *Service) Check(ctx context.Context, r Request) (*Verdict, error) {
-	if !slices.Contains(scenes, r.Scene) {
-		return nil, wire.Invalid("AuditName", "%q is not one of %v", r.Scene, scenes)
+	if strings.TrimSpace(r.Scene) == "" || len(r.Scene) > MaxAuditNameBytes || !utf8.ValidString(r.Scene) {
+		return nil, wire.Invalid("AuditName", "%q is not one of %v nor a custom configuration ID (1 to %d bytes of UTF-8)",
+			r.Scene, scenes, MaxAuditNameBytes)
 	}
 	if !slices.Contains(types, r.Type) {
 		return nil, wire.Invalid("ContentType", "%q is not one of %v", r.Type, types)
@@ -109,7 +126,9 @@ func (s *Service) Check(ctx context.Context, r Request) (*Verdict, error) {
 		AuditName   string `json:"AuditName"`
 		ContentType string `json:"ContentType"`
 		Content     string `json:"Content"`
-	}{r.Scene, r.Type, r.Content}
+		ExtSender   string `json:"ExtSender,omitempty"`
+		ExtReceiver string `json:"ExtReceiver,omitempty"`
+	}{r.Scene, r.Type, r.Content, r.Sender, r.Receiver}
 	var resp struct {
 		api.Envelope
 		RequestID string   `json:"RequestId"`

@@ -35,9 +35,10 @@ func TestConformance(t *testing.T) {
 			require.NoError(t, err)
 			t.Cleanup(func() { _ = c.Close() })
 			srv.Handle(pContent, func(testkit.Request) any { return ex.Response })
-			var r struct{ AuditName, ContentType, Content string }
+			var r struct{ AuditName, ContentType, Content, ExtSender, ExtReceiver string }
 			require.NoError(t, json.Unmarshal(ex.Request, &r))
-			v, err := c.Moderation.Check(context.Background(), moderation.Request{Scene: r.AuditName, Type: r.ContentType, Content: r.Content})
+			v, err := c.Moderation.Check(context.Background(), moderation.Request{Scene: r.AuditName, Type: r.ContentType, Content: r.Content,
+				Sender: r.ExtSender, Receiver: r.ExtReceiver})
 			require.NoError(t, err)
 			var want struct {
 				RequestId, Result, Label string //nolint:revive // the wire names
@@ -60,7 +61,9 @@ func TestValidation(t *testing.T) {
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = c.Close() })
 	ctx := context.Background()
-	_, err = c.Moderation.Check(ctx, moderation.Request{Scene: "Chat", Type: moderation.TypeText, Content: "x"})
+	_, err = c.Moderation.Check(ctx, moderation.Request{Scene: " ", Type: moderation.TypeText, Content: "x"})
+	testkit.AssertInvalid(t, err, "AuditName")
+	_, err = c.Moderation.Check(ctx, moderation.Request{Scene: strings.Repeat("a", moderation.MaxAuditNameBytes+1), Type: moderation.TypeText, Content: "x"})
 	testkit.AssertInvalid(t, err, "AuditName")
 	_, err = c.Moderation.Check(ctx, moderation.Request{Scene: moderation.SceneC2C, Type: "text", Content: "x"})
 	testkit.AssertInvalid(t, err, "ContentType")
@@ -95,6 +98,13 @@ func TestCheckOnTheFake(t *testing.T) {
 	assert.Equal(t, 100, v2.Score)
 	assert.Equal(t, []string{"miracle cure", "cash only"}, v2.Keywords)
 	assert.NotEqual(t, v.RequestID, v2.RequestID)
+
+	// A custom audit configuration ID is checked against the same list; the
+	// sender and receiver tags are accepted.
+	v4, err := c.Moderation.Check(ctx, moderation.Request{Scene: "cfg-clinic-1", Type: moderation.TypeText, Content: "cash only",
+		Sender: "doctor_1", Receiver: "@TGS#1"})
+	require.NoError(t, err)
+	assert.Equal(t, "Block", v4.Result)
 
 	// Files are not looked at: a URL passes whatever its name.
 	v3, err := c.Moderation.Check(ctx, moderation.Request{Scene: moderation.SceneUserInfo, Type: moderation.TypeImage, Content: "https://example.com/miracle cure.png"})

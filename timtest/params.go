@@ -95,7 +95,7 @@ var paramSpecs = map[string]paramSpec{
 	"desk_http_svc/end_queuing":                                        spec(60003, "SessionID:s!"),
 	"desk_http_svc/end_session":                                        spec(60003, "SessionId:s!"),
 	"desk_http_svc/send_stream_msg":                                    spec(60003, "SessionId:s!", "Chunk:s", "MsgKey:s", "CloudCustomData:s", "Finish:i"),
-	"im_msg_audit/content_moderation":                                  spec(60003, "AuditName:s", "ContentType:s", "Content:s"),
+	"im_msg_audit/content_moderation":                                  spec(60003, "AuditName:s", "ContentType:s", "Content:s", "ExtSender:s", "ExtReceiver:s"),
 	"im_msg_audit_mgr/add_cloud_audit_keywords":                        spec(codeKeywordParam, "SdkAppId:i", "LibID:s!", "UserKeywords:ao"),
 	"im_msg_audit_mgr/delete_cloud_audit_keywords":                     spec(60003, "SdkAppId:i", "LibID:s!", "Keywords:as"),
 	"im_msg_audit_mgr/get_cloud_audit_keywords":                        spec(60003, "SdkAppId:i", "Offset:i", "Limit:i", "LibID:s!", "Content:s"),
