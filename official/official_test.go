@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	tim "github.com/timkit/tim"
+	"github.com/timkit/tim/api"
 	"github.com/timkit/tim/internal/testkit"
 	"github.com/timkit/tim/message"
 	"github.com/timkit/tim/official"
@@ -83,6 +84,35 @@ func TestConformance(t *testing.T) {
 			got, err := s.DeleteSubscribers(ctx, str(req, "Official_Account"), ids...)
 			require.NoError(t, err)
 			assertOutcomes(t, resp, got)
+		},
+		svc + "modify_subscriber_info": func(t *testing.T, s *official.Service, req doc, _ json.RawMessage) {
+			require.NoError(t, s.ModifySubscriber(ctx, str(req, "Official_Account"), str(req, "Subscriber_Account"), str(req, "CustomString")))
+		},
+		svc + "get_subscriber_info": func(t *testing.T, s *official.Service, req doc, resp json.RawMessage) {
+			var limit int
+			require.NoError(t, json.Unmarshal(req["Limit"], &limit))
+			p, err := s.SubscribersPage(ctx, str(req, "Official_Account"), str(req, "Next"), limit)
+			require.NoError(t, err)
+			var want struct {
+				Next           string
+				SubscriberNum  int64
+				SubscriberList []struct {
+					Subscriber_Account, CustomString, MsgFlag string //nolint:revive // the wire names
+					SubscribeTime, LastSendMsgTime            int64
+				}
+			}
+			require.NoError(t, json.Unmarshal(resp, &want))
+			assert.Equal(t, want.Next, p.Next)
+			assert.Equal(t, want.SubscriberNum, p.Total)
+			require.Len(t, p.Subscribers, len(want.SubscriberList))
+			for i, w := range want.SubscriberList {
+				got := p.Subscribers[i]
+				assert.Equal(t, w.Subscriber_Account, got.UserID)
+				assert.Equal(t, w.SubscribeTime, got.SubscribedAt.Unix())
+				assert.Equal(t, w.CustomString, got.CustomString)
+				assert.Equal(t, official.MsgFlag(w.MsgFlag), got.MsgFlag)
+				assert.True(t, got.LastSendMsgTime.IsZero(), "LastSendMsgTime 0 is the zero time")
+			}
 		},
 		svc + "send_official_account_msg": func(t *testing.T, s *official.Service, req doc, _ json.RawMessage) {
 			var body message.Body
@@ -167,7 +197,72 @@ func TestValidation(t *testing.T) {
 	testkit.AssertInvalid(t, err, "MsgKeyList")
 	_, err = s.Recall(ctx, "@TOA#_a", []string{"1_1_1"}, strings.Repeat("r", 101))
 	testkit.AssertInvalid(t, err, "Reason")
+	testkit.AssertInvalid(t, s.ModifySubscriber(ctx, "@TOA#_a", "", "x"), "Subscriber_Account")
+	testkit.AssertInvalid(t, s.ModifySubscriber(ctx, "a", "u", "x"), "Official_Account")
+	_, err = s.SubscribersPage(ctx, "@TOA#_a", "", 201)
+	testkit.AssertInvalid(t, err, "Limit")
+	_, err = s.SubscribersPage(ctx, "@TOA#_a", "", -1)
+	testkit.AssertInvalid(t, err, "Limit")
+	_, errs := testkit.Drain(s.Subscribers(ctx, "TOA_a", 0), 0)
+	require.Len(t, errs, 1)
+	testkit.AssertInvalid(t, errs[0], "Official_Account")
 	assert.Empty(t, srv.Requests())
+}
+
+// TestSubscribersWalk: the walker sends Limit and each page's Next, ends
+// on an empty Next, and stops with ErrCursorStuck on a Next that does not
+// move.
+func TestSubscribersWalk(t *testing.T) {
+	t.Parallel()
+	page := func(next string, users ...string) map[string]any {
+		list := []map[string]any{}
+		for _, u := range users {
+			list = append(list, map[string]any{"Subscriber_Account": u, "SubscribeTime": 1698821747, "MsgFlag": "Discard"})
+		}
+		return map[string]any{"ActionStatus": "OK", "ErrorCode": 0, "Next": next, "SubscriberNum": 3, "SubscriberList": list}
+	}
+	tests := []struct {
+		name  string
+		pages map[string]map[string]any
+		want  []string
+		stuck bool
+	}{
+		{"ends on an empty Next", map[string]map[string]any{"": page("c1", "u1", "u2"), "c1": page("", "u3")}, []string{"u1", "u2", "u3"}, false},
+		{"a Next that does not move", map[string]map[string]any{"": page("c1", "u1"), "c1": page("c1", "u2")}, []string{"u1", "u2"}, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			s, srv := recorded(t)
+			srv.Handle(svc+"get_subscriber_info", func(r testkit.Request) any {
+				var req struct {
+					Limit int
+					Next  string
+				}
+				r.Decode(t, &req)
+				assert.Equal(t, official.MaxSubscriberPage, req.Limit)
+				return tc.pages[req.Next]
+			})
+			var got []string
+			var errs []error
+			for sub, err := range s.Subscribers(context.Background(), "@TOA#_ward", 0) {
+				if err != nil {
+					errs = append(errs, err)
+					continue
+				}
+				assert.Equal(t, official.Discard, sub.MsgFlag)
+				got = append(got, sub.UserID)
+			}
+			assert.Equal(t, tc.want, got)
+			if !tc.stuck {
+				assert.Empty(t, errs)
+				return
+			}
+			require.Len(t, errs, 1)
+			assert.ErrorIs(t, errs[0], api.ErrCursorStuck)
+			assert.ErrorIs(t, errs[0], tim.ErrCursorStuck)
+		})
+	}
 }
 
 // TestSendDrawsARandom: a broadcast without a Random gets one.

@@ -103,6 +103,8 @@ var paramSpecs = map[string]paramSpec{
 	"official_account_open_http_svc/add_subscriber":                    spec(60003, "Official_Account:s!", "SubscriberList:ao"),
 	"official_account_open_http_svc/create_official_account":           spec(60003, "OfficialAccountUserID:s", "Owner_Account:s", "CustomString:s", "FaceUrl:s", "Introduction:s", "MaxSubscriberNum:i", "Name:s", "Organization:s"),
 	"official_account_open_http_svc/delete_subscriber":                 spec(60003, "Official_Account:s!", "SubscriberToDel_Account:as"),
+	"official_account_open_http_svc/get_subscriber_info":               spec(60003, "Official_Account:s!", "Limit:i", "Next:s!"),
+	"official_account_open_http_svc/modify_subscriber_info":            spec(60003, "Official_Account:s!", "Subscriber_Account:s!", "CustomString:s!"),
 	"official_account_open_http_svc/destroy_official_account":          spec(60003, "Official_Account:s!"),
 	"official_account_open_http_svc/modify_official_account_base_info": spec(60003, "Official_Account:s!", "CustomString:s", "FaceUrl:s", "Introduction:s", "Name:s", "Organization:s", "MaxSubscriberNum:i"),
 	"official_account_open_http_svc/official_account_msg_recall":       spec(60003, "Official_Account:s!", "MsgKeyList:as", "Reason:s"),
