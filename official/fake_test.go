@@ -109,3 +109,39 @@ func TestSubscribersOnTheFake(t *testing.T) {
 	assert.Equal(t, users[1:], got)
 	assert.Equal(t, map[string]string{"p2": "bed 12"}, srv.OfficialAccounts()[0].SubscriberCustom)
 }
+
+// TestHistoryOnTheFake: broadcasts come back newest page first, each page
+// oldest first; a recalled broadcast only when asked for.
+func TestHistoryOnTheFake(t *testing.T) {
+	t.Parallel()
+	c, _ := onTheFake(t, "hospital")
+	ctx := context.Background()
+	id, err := c.Official.Create(ctx, official.Account{Owner: "hospital", Name: "Ward news"})
+	require.NoError(t, err)
+	var keys []string
+	for _, text := range []string{"one", "two", "three"} {
+		k, err := c.Official.Send(ctx, official.Broadcast{ID: id, Body: message.Body{&message.Text{Text: text}}})
+		require.NoError(t, err)
+		keys = append(keys, k)
+	}
+	p, err := c.Official.HistoryPage(ctx, id, official.HistoryQuery{Number: 2})
+	require.NoError(t, err)
+	require.Len(t, p.Messages, 2)
+	assert.Equal(t, []string{keys[1], keys[2]}, []string{p.Messages[0].MsgKey, p.Messages[1].MsgKey})
+	assert.Equal(t, keys[1], p.LastMsgKey)
+	assert.Equal(t, "three", p.Messages[1].Body[0].(*message.Text).Text)
+	assert.Equal(t, id, p.Messages[0].From)
+
+	_, err = c.Official.Recall(ctx, id, []string{keys[0]}, "")
+	require.NoError(t, err)
+	walk := func(recalled bool) []string {
+		var got []string
+		for m, err := range c.Official.History(ctx, id, 1, recalled) {
+			require.NoError(t, err)
+			got = append(got, m.MsgKey)
+		}
+		return got
+	}
+	assert.Equal(t, []string{keys[2], keys[1]}, walk(false))
+	assert.Equal(t, []string{keys[2], keys[1], keys[0]}, walk(true))
+}

@@ -330,6 +330,7 @@ var accountKeys = map[string]bool{
 var officialSeeded = []string{
 	"official_account_open_http_svc/modify_subscriber_info",
 	"official_account_open_http_svc/get_subscriber_info",
+	"official_account_open_http_svc/official_account_msg_get_simple",
 }
 
 // liveCommands work on AVChatRoom groups only.
@@ -562,8 +563,17 @@ func seed(t *testing.T, s *Server, cmd string, req map[string]any) {
 			sub = "oa-subscriber"
 		}
 		s.addAccount(sub, now)
-		if a := st.accounts[id]; a.subscriberIndex(sub) < 0 {
+		a := st.accounts[id]
+		if a.subscriberIndex(sub) < 0 {
 			a.subscribers = append(a.subscribers, &officialSub{id: sub, at: now})
+		}
+		if cmd == "official_account_open_http_svc/official_account_msg_get_simple" && len(a.msgs) == 0 {
+			// Two broadcasts before any documented LastMsgKey's Seq (71).
+			for seq := uint64(1); seq <= 2; seq++ {
+				a.msgSeq = seq
+				a.msgs = append(a.msgs, &officialMsg{seq: seq, key: fmt.Sprintf("%d_1_%d", seq, now.Unix()), at: now,
+					body: json.RawMessage(`[{"MsgType":"TIMCustomElem","MsgContent":{"Data":"seed","Desc":"MIF","Ext":""}}]`)})
+			}
 		}
 	}
 

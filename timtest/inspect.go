@@ -169,6 +169,7 @@ func (s *Server) routeTable() map[string]handler {
 		"official_account_open_http_svc/get_subscriber_info":               (*call).getSubscriberInfo,
 		"official_account_open_http_svc/send_official_account_msg":         (*call).sendOfficialAccountMsg,
 		"official_account_open_http_svc/official_account_msg_recall":       (*call).officialMsgRecall,
+		"official_account_open_http_svc/official_account_msg_get_simple":   (*call).officialMsgGetSimple,
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -389,6 +390,79 @@ func (c *call) officialMsgRecall() (any, error) {
 				}
 			}
 			out.RecallRetList = append(out.RecallRetList, ret{k, code})
+		}
+		return out, nil
+	})
+}
+
+// officialMsgGetSimple answers the ReqMsgNumber (20 when 0, the fake's
+// choice) latest broadcasts before LastMsgKey's Seq, listed oldest first
+// (the documented example's LastMsgKey is its first message's key);
+// recalled ones only with WithRecalledMsg 1. LastMsgKey is the oldest
+// listed message's key, "" on an empty page; IsFinished is 1 when no
+// earlier message remains (the page does not say what Tencent means by it:
+// this is the fake's reading). From_Account is the official account.
+func (c *call) officialMsgGetSimple() (any, error) {
+	var req struct {
+		ID           string `json:"Official_Account"`
+		LastMsgKey   string `json:"LastMsgKey"`
+		ReqMsgNumber int    `json:"ReqMsgNumber"`
+		WithRecalled int    `json:"WithRecalledMsg"`
+	}
+	return c.onOfficial(&req, &req.ID, func(_ *Server, a *officialAccount) (any, error) {
+		before := uint64(math.MaxUint64)
+		if req.LastMsgKey != "" {
+			seq, _, _ := strings.Cut(req.LastMsgKey, "_")
+			n, err := strconv.ParseUint(seq, 10, 64)
+			if err != nil {
+				return nil, fail(codeOfficialParam, "LastMsgKey %q is not Seq_1_ServerTime", req.LastMsgKey)
+			}
+			before = n
+		}
+		if req.ReqMsgNumber < 0 {
+			return nil, fail(codeOfficialParam, "ReqMsgNumber %d is negative", req.ReqMsgNumber)
+		}
+		want := req.ReqMsgNumber
+		if want == 0 {
+			want = 20
+		}
+		var page []*officialMsg
+		remaining := false
+		for i := len(a.msgs) - 1; i >= 0; i-- {
+			m := a.msgs[i]
+			if m.seq >= before || (m.recalled && req.WithRecalled != 1) {
+				continue
+			}
+			if len(page) == want {
+				remaining = true
+				break
+			}
+			page = append(page, m)
+		}
+		slices.Reverse(page)
+		type msg struct {
+			From         string          `json:"From_Account"`
+			IsPlaceMsg   int             `json:"IsPlaceMsg"`
+			MsgBody      json.RawMessage `json:"MsgBody"`
+			MsgSeq       uint64          `json:"MsgSeq"`
+			MsgKey       string          `json:"MsgKey"`
+			MsgTimeStamp int64           `json:"MsgTimeStamp"`
+		}
+		out := &struct {
+			envelope
+			ID         string `json:"Official_Account"`
+			IsFinished int    `json:"IsFinished"`
+			LastMsgKey string `json:"LastMsgKey"`
+			RspMsgList []msg  `json:"RspMsgList"`
+		}{ID: a.id, RspMsgList: []msg{}}
+		if !remaining {
+			out.IsFinished = 1
+		}
+		for _, m := range page {
+			out.RspMsgList = append(out.RspMsgList, msg{a.id, 0, m.body, m.seq, m.key, m.at.Unix()})
+		}
+		if len(page) > 0 {
+			out.LastMsgKey = page[0].key
 		}
 		return out, nil
 	})

@@ -107,6 +107,7 @@ var paramSpecs = map[string]paramSpec{
 	"official_account_open_http_svc/modify_subscriber_info":            spec(60003, "Official_Account:s!", "Subscriber_Account:s!", "CustomString:s!"),
 	"official_account_open_http_svc/destroy_official_account":          spec(60003, "Official_Account:s!"),
 	"official_account_open_http_svc/modify_official_account_base_info": spec(60003, "Official_Account:s!", "CustomString:s", "FaceUrl:s", "Introduction:s", "Name:s", "Organization:s", "MaxSubscriberNum:i"),
+	"official_account_open_http_svc/official_account_msg_get_simple":   spec(60003, "Official_Account:s!", "LastMsgKey:s", "ReqMsgNumber:i", "WithRecalledMsg:i"),
 	"official_account_open_http_svc/official_account_msg_recall":       spec(60003, "Official_Account:s!", "MsgKeyList:as", "Reason:s"),
 	"official_account_open_http_svc/send_official_account_msg":         spec(60003, "Official_Account:s!", "Random:i", "MsgBody:ao", "CloudCustomData:s", "OfflinePushInfo:o"),
 	"openim_robot_http_svc/create_robot":                               spec(60003, "UserID:s!", "Nick:s", "FaceUrl:s", "SelfSignature:s"),
