@@ -161,9 +161,10 @@
 //     most 5 calls of a stream in any second, a gap over 15 s ends it,
 //     text below 128 KB; all refusals 10004); a finished or timed-out robot
 //     stream is one text message in the C2C history and both conversation
-//     lists (no callbacks); official accounts with subscribers, broadcasts
-//     (the same content within 5 minutes answers the first MsgKey) and
-//     recall. Streams and OfficialAccounts inspect them; Robots lists the
+//     lists (no callbacks); official accounts with subscribers (their
+//     subscription time and custom string, read in pages whose Next is an
+//     index), broadcasts (the same content within 5 minutes answers the
+//     first MsgKey) and recall. Streams and OfficialAccounts inspect them; Robots lists the
 //     active robots.
 //   - Moderation (moderation.go): content_moderation blocks a text that
 //     contains a word of SetAuditKeywords (Block, score 100, the words
