@@ -3,7 +3,9 @@ package desk_test
 import (
 	"context"
 	"encoding/json"
+	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -31,10 +33,7 @@ func TestConformance(t *testing.T) {
 	t.Parallel()
 	for _, ex := range testkit.RESTExamples(t, "..", pStream) {
 		t.Run(ex.Name, func(t *testing.T) {
-			srv := testkit.NewServer(t)
-			c, err := tim.New(testkit.AppID, testkit.Key, tim.WithBaseURL(srv.URL), tim.WithoutRetry(), tim.WithRateLimit(0))
-			require.NoError(t, err)
-			t.Cleanup(func() { _ = c.Close() })
+			srv, c := kitClient(t)
 			srv.Handle(pStream, func(testkit.Request) any { return ex.Response })
 			var r struct {
 				SessionId, Chunk, MsgKey, CloudCustomData string //nolint:revive // the wire names
@@ -54,6 +53,27 @@ func TestConformance(t *testing.T) {
 	}
 }
 
+// kitClient is a client of a scripted server, without retries or rate
+// limit.
+func kitClient(t *testing.T) (*testkit.Server, *tim.Client) {
+	t.Helper()
+	srv := testkit.NewServer(t)
+	c, err := tim.New(testkit.AppID, testkit.Key, tim.WithBaseURL(srv.URL), tim.WithoutRetry(), tim.WithRateLimit(0))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Close() })
+	return srv, c
+}
+
+// fakeClient is a client of a fresh fake.
+func fakeClient(t *testing.T) (*timtest.Server, *tim.Client) {
+	t.Helper()
+	srv := timtest.NewServer(t)
+	c, err := tim.New(srv.SDKAppID, srv.SecretKey, tim.WithBaseURL(srv.URL))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Close() })
+	return srv, c
+}
+
 func cmpOr(a, b string) string {
 	if a != "" {
 		return a
@@ -63,11 +83,9 @@ func cmpOr(a, b string) string {
 
 func TestValidation(t *testing.T) {
 	t.Parallel()
-	srv := testkit.NewServer(t)
-	c, err := tim.New(testkit.AppID, testkit.Key, tim.WithBaseURL(srv.URL), tim.WithoutRetry(), tim.WithRateLimit(0))
-	require.NoError(t, err)
+	srv, c := kitClient(t)
 	ctx := context.Background()
-	_, err = c.Desk.SendStreamChunk(ctx, desk.StreamChunk{Chunk: "x"})
+	_, err := c.Desk.SendStreamChunk(ctx, desk.StreamChunk{Chunk: "x"})
 	testkit.AssertInvalid(t, err, "SessionId")
 	_, err = c.Desk.SendStreamChunk(ctx, desk.StreamChunk{SessionID: "s"})
 	testkit.AssertInvalid(t, err, "Chunk")
@@ -81,10 +99,7 @@ func TestValidation(t *testing.T) {
 // TestStreamOnTheFake drives a whole answer into a session on the fake.
 func TestStreamOnTheFake(t *testing.T) {
 	t.Parallel()
-	srv := timtest.NewServer(t)
-	c, err := tim.New(srv.SDKAppID, srv.SecretKey, tim.WithBaseURL(srv.URL))
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = c.Close() })
+	srv, c := fakeClient(t)
 	words := strings.Fields("please describe when the pain started and how strong it is")
 	res, err := c.Desk.Stream(context.Background(), "fd8a2e30", func(yield func(string) bool) {
 		for _, w := range words {
@@ -113,10 +128,7 @@ func TestDefaultStreamLimits(t *testing.T) {
 // byte once.
 func TestStreamSplitsLongAnswers(t *testing.T) {
 	t.Parallel()
-	srv := timtest.NewServer(t)
-	c, err := tim.New(srv.SDKAppID, srv.SecretKey, tim.WithBaseURL(srv.URL))
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = c.Close() })
+	srv, c := fakeClient(t)
 	text := strings.Repeat("症状描述 ", 2000) // 26,000 bytes
 	res, err := c.Desk.Stream(context.Background(), "s1", func(yield func(string) bool) { yield(text) })
 	require.NoError(t, err)
@@ -136,10 +148,7 @@ func TestConformanceEndSession(t *testing.T) {
 	t.Parallel()
 	for _, ex := range testkit.RESTExamples(t, "..", pEnd) {
 		t.Run(ex.Name, func(t *testing.T) {
-			srv := testkit.NewServer(t)
-			c, err := tim.New(testkit.AppID, testkit.Key, tim.WithBaseURL(srv.URL), tim.WithoutRetry(), tim.WithRateLimit(0))
-			require.NoError(t, err)
-			t.Cleanup(func() { _ = c.Close() })
+			srv, c := kitClient(t)
 			srv.Handle(pEnd, func(testkit.Request) any { return ex.Response })
 			var r struct{ SessionId string } //nolint:revive // the wire name
 			require.NoError(t, json.Unmarshal(ex.Request, &r))
@@ -153,10 +162,7 @@ func TestConformanceEndSession(t *testing.T) {
 
 func TestEndSessionValidation(t *testing.T) {
 	t.Parallel()
-	srv := testkit.NewServer(t)
-	c, err := tim.New(testkit.AppID, testkit.Key, tim.WithBaseURL(srv.URL), tim.WithoutRetry(), tim.WithRateLimit(0))
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = c.Close() })
+	srv, c := kitClient(t)
 	testkit.AssertInvalid(t, c.Desk.EndSession(context.Background(), ""), "SessionId")
 	assert.Empty(t, srv.Requests())
 }
@@ -165,12 +171,9 @@ func TestEndSessionValidation(t *testing.T) {
 // it answer 141005, another session is untouched.
 func TestEndSessionOnTheFake(t *testing.T) {
 	t.Parallel()
-	srv := timtest.NewServer(t)
-	c, err := tim.New(srv.SDKAppID, srv.SecretKey, tim.WithBaseURL(srv.URL))
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = c.Close() })
+	srv, c := fakeClient(t)
 	ctx := context.Background()
-	_, err = c.Desk.SendStreamChunk(ctx, desk.StreamChunk{SessionID: "s1", Chunk: "hello", Finish: true})
+	_, err := c.Desk.SendStreamChunk(ctx, desk.StreamChunk{SessionID: "s1", Chunk: "hello", Finish: true})
 	require.NoError(t, err)
 	require.NoError(t, c.Desk.EndSession(ctx, "s1"))
 	assert.True(t, srv.DeskSessionEnded("s1"))
@@ -193,10 +196,7 @@ func TestConformanceEndQueuing(t *testing.T) {
 	t.Parallel()
 	for _, ex := range testkit.RESTExamples(t, "..", pQueue) {
 		t.Run(ex.Name, func(t *testing.T) {
-			srv := testkit.NewServer(t)
-			c, err := tim.New(testkit.AppID, testkit.Key, tim.WithBaseURL(srv.URL), tim.WithoutRetry(), tim.WithRateLimit(0))
-			require.NoError(t, err)
-			t.Cleanup(func() { _ = c.Close() })
+			srv, c := kitClient(t)
 			srv.Handle(pQueue, func(testkit.Request) any { return ex.Response })
 			var r struct{ SessionID string }
 			require.NoError(t, json.Unmarshal(ex.Request, &r))
@@ -212,10 +212,7 @@ func TestConformanceEndQueuing(t *testing.T) {
 // session ends once, then answers 141005.
 func TestEndQueuingOnTheFake(t *testing.T) {
 	t.Parallel()
-	srv := timtest.NewServer(t)
-	c, err := tim.New(srv.SDKAppID, srv.SecretKey, tim.WithBaseURL(srv.URL))
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = c.Close() })
+	srv, c := fakeClient(t)
 	ctx := context.Background()
 	testkit.AssertInvalid(t, c.Desk.EndQueuing(ctx, ""), "SessionID")
 	assert.Empty(t, srv.Requests())
@@ -226,4 +223,125 @@ func TestEndQueuingOnTheFake(t *testing.T) {
 	assert.Equal(t, 141005, ae.Code)
 	require.ErrorAs(t, c.Desk.EndSession(ctx, "q1"), &ae)
 	assert.Equal(t, 141005, ae.Code)
+}
+
+const pState = "desk_http_svc/get_session_state"
+
+// TestConformanceSessionState sends each documented get_session_state
+// request and reads the documented answer.
+func TestConformanceSessionState(t *testing.T) {
+	t.Parallel()
+	exs := testkit.RESTExamples(t, "..", pState)
+	require.Len(t, exs, 2)
+	for _, ex := range exs {
+		t.Run(ex.Name, func(t *testing.T) {
+			srv, c := kitClient(t)
+			srv.Handle(pState, func(testkit.Request) any { return ex.Response })
+			var r struct{ SessionId, ClientUserId, CustomerServiceId string } //nolint:revive // the wire names
+			require.NoError(t, json.Unmarshal(ex.Request, &r))
+			var (
+				st  *desk.SessionStatus
+				err error
+			)
+			if r.SessionId != "" {
+				st, err = c.Desk.SessionState(context.Background(), r.SessionId)
+			} else {
+				st, err = c.Desk.UserSessionState(context.Background(), r.ClientUserId, r.CustomerServiceId)
+			}
+			require.NoError(t, err)
+			var want struct{ SessionId, CurrentState, AgentId string } //nolint:revive // the wire names
+			require.NoError(t, json.Unmarshal(ex.Response, &want))
+			assert.Equal(t, desk.SessionStatus{SessionID: want.SessionId, State: desk.SessionState(want.CurrentState), AgentID: want.AgentId}, *st)
+			assert.Equal(t, desk.StateAgent, st.State)
+			got := srv.Last(pState).Body
+			assert.JSONEq(t, string(ex.Request), string(got))
+			testkit.AssertSameKeys(t, ex.Request, got, ex.Name)
+		})
+	}
+}
+
+func TestSessionStateValidation(t *testing.T) {
+	t.Parallel()
+	srv, c := kitClient(t)
+	ctx := context.Background()
+	_, err := c.Desk.SessionState(ctx, "")
+	testkit.AssertInvalid(t, err, "SessionId")
+	_, err = c.Desk.UserSessionState(ctx, "", "@cs")
+	testkit.AssertInvalid(t, err, "ClientUserId")
+	_, err = c.Desk.UserSessionState(ctx, "user1", "")
+	testkit.AssertInvalid(t, err, "CustomerServiceId")
+	_, err = c.Desk.UserSessionState(ctx, "user1", strings.Repeat("x", 33))
+	testkit.AssertInvalid(t, err, "CustomerServiceId")
+	assert.Empty(t, srv.Requests())
+}
+
+// A lost answer to get_session_state (the connection closed without a
+// response) is resent, the endpoint being idempotent, and the second
+// answer is used.
+func TestSessionStateResent(t *testing.T) {
+	t.Parallel()
+	srv := testkit.NewServer(t)
+	c, err := tim.New(testkit.AppID, testkit.Key, tim.WithBaseURL(srv.URL), tim.WithRateLimit(0))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Close() })
+	var n atomic.Int32
+	srv.HandleRaw(pState, func(w http.ResponseWriter, _ testkit.Request) {
+		if n.Add(1) == 1 {
+			conn, _, err := w.(http.Hijacker).Hijack()
+			if err == nil {
+				_ = conn.Close()
+			}
+			return
+		}
+		_, _ = w.Write([]byte(`{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","SessionId":"s1","CurrentState":"Queueing","AgentId":""}`))
+	})
+	st, err := c.Desk.SessionState(context.Background(), "s1")
+	require.NoError(t, err)
+	assert.Len(t, srv.Calls(pState), 2)
+	assert.True(t, st.State.Queued())
+	assert.Equal(t, desk.StateQueueing, st.State)
+}
+
+func TestSessionStateQueuedSpellings(t *testing.T) {
+	t.Parallel()
+	assert.True(t, desk.StateQueueing.Queued())
+	assert.True(t, desk.SessionState("Queuing").Queued())
+	for _, st := range []desk.SessionState{desk.StateNotInSession, desk.StateChatbot, desk.StateWaitingForAgentAnswering, desk.StateAgent, ""} {
+		assert.False(t, st.Queued(), st)
+	}
+}
+
+// TestSessionStateOnTheFake: a session the fake has not been told about is
+// with the chatbot, a set state is answered by id and by user, an ended
+// session answers 141005, a user without a session is NotInSession.
+func TestSessionStateOnTheFake(t *testing.T) {
+	t.Parallel()
+	srv, c := fakeClient(t)
+	ctx := context.Background()
+
+	st, err := c.Desk.SessionState(ctx, "s0")
+	require.NoError(t, err)
+	assert.Equal(t, desk.SessionStatus{SessionID: "s0", State: desk.StateChatbot}, *st)
+
+	srv.SetDeskSession(timtest.DeskSession{SessionID: "s1", ClientUserID: "patient1", CustomerServiceID: "@cs_clinic",
+		State: "Agent", AgentID: "doctor@clinic"})
+	st, err = c.Desk.SessionState(ctx, "s1")
+	require.NoError(t, err)
+	assert.Equal(t, desk.SessionStatus{SessionID: "s1", State: desk.StateAgent, AgentID: "doctor@clinic"}, *st)
+	st, err = c.Desk.UserSessionState(ctx, "patient1", "@cs_clinic")
+	require.NoError(t, err)
+	assert.Equal(t, desk.SessionStatus{SessionID: "s1", State: desk.StateAgent, AgentID: "doctor@clinic"}, *st)
+
+	st, err = c.Desk.UserSessionState(ctx, "patient2", "@cs_clinic")
+	require.NoError(t, err)
+	assert.Equal(t, desk.SessionStatus{State: desk.StateNotInSession}, *st)
+
+	require.NoError(t, c.Desk.EndSession(ctx, "s1"))
+	var ae *api.Error
+	_, err = c.Desk.SessionState(ctx, "s1")
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, 141005, ae.Code)
+	st, err = c.Desk.UserSessionState(ctx, "patient1", "@cs_clinic")
+	require.NoError(t, err)
+	assert.Equal(t, desk.StateNotInSession, st.State)
 }
