@@ -2,6 +2,7 @@ package desk
 
 import (
 	"context"
+	"fmt"
 	"iter"
 
 	"github.com/timkit/tim/api"
@@ -244,4 +245,68 @@ func (s *Service) sessionState(ctx context.Context, req any) (*SessionStatus, er
 		return nil, err
 	}
 	return &SessionStatus{SessionID: resp.SessionID, State: resp.CurrentState, AgentID: resp.AgentID}, nil
+}
+
+// Transfer asks for a session to be handed to a human agent.
+type Transfer struct {
+	// SessionID is the session to hand over (SessionId, required).
+	SessionID string
+	// AgentIDs are the agents to assign (AgentIdList); none: Tencent
+	// picks by its default policy.
+	AgentIDs []string
+	// AgentGroupID is the agent group to assign (AgentGroupId); 0: not
+	// given, Tencent assigns by its default policy.
+	AgentGroupID int
+	// TipIfNoAgentOnline sends the user the "transfer failed" tip when no
+	// agent is online (SendTipIfNoAgentOnline 1; Tencent's default is 0).
+	TipIfNoAgentOnline bool
+}
+
+// Transferred is transfer_to_human's answer.
+type Transferred struct {
+	// AgentID is the human agent assigned (AgentId).
+	AgentID string
+	// Queued is true when the user now waits in the queue (IsInQueue 1).
+	Queued bool
+}
+
+// Each call assigns an agent (or queues the user) and Tencent documents no
+// dedup key: a resend after a lost answer could assign a second agent or
+// queue the user again.
+var epTransfer = catalog.Declare(api.Endpoint{Path: "desk_http_svc/transfer_to_human"})
+
+// TransferToHuman hands the session t.SessionID from the chatbot to a
+// human agent (one of t.AgentIDs or of the group t.AgentGroupID when
+// given) and returns the agent assigned and whether the user was queued.
+// It is not resent after an ambiguous failure; read SessionState to learn
+// what happened.
+//
+// REST: v4/desk_http_svc/transfer_to_human
+func (s *Service) TransferToHuman(ctx context.Context, t Transfer) (*Transferred, error) {
+	if t.SessionID == "" {
+		return nil, wire.Invalid("SessionId", "is empty")
+	}
+	for i, id := range t.AgentIDs {
+		if id == "" {
+			return nil, wire.Invalid(fmt.Sprintf("AgentIdList[%d]", i), "is empty")
+		}
+	}
+	if t.AgentGroupID < 0 {
+		return nil, wire.Invalid("AgentGroupId", "%d is negative", t.AgentGroupID)
+	}
+	req := struct {
+		SessionID    string   `json:"SessionId"`
+		AgentIDs     []string `json:"AgentIdList,omitempty"`
+		AgentGroupID int      `json:"AgentGroupId,omitempty"`
+		Tip          int      `json:"SendTipIfNoAgentOnline,omitempty"`
+	}{t.SessionID, t.AgentIDs, t.AgentGroupID, wire.BoolInt(t.TipIfNoAgentOnline)}
+	var resp struct {
+		api.Envelope
+		AgentID   string `json:"AgentId"`
+		IsInQueue int    `json:"IsInQueue"`
+	}
+	if err := s.d.Do(ctx, epTransfer, &req, &resp); err != nil {
+		return nil, err
+	}
+	return &Transferred{AgentID: resp.AgentID, Queued: resp.IsInQueue == 1}, nil
 }

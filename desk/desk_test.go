@@ -46,9 +46,7 @@ func TestConformance(t *testing.T) {
 			var want struct{ MsgKey string }
 			require.NoError(t, json.Unmarshal(ex.Response, &want))
 			assert.Equal(t, cmpOr(want.MsgKey, r.MsgKey), key)
-			got := srv.Last(pStream).Body
-			assert.JSONEq(t, string(ex.Request), string(got))
-			testkit.AssertSameKeys(t, ex.Request, got, ex.Name)
+			assertSent(t, srv, pStream, ex)
 		})
 	}
 }
@@ -72,6 +70,15 @@ func fakeClient(t *testing.T) (*timtest.Server, *tim.Client) {
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = c.Close() })
 	return srv, c
+}
+
+// assertSent checks that the last request to path is the documented
+// request of ex: same JSON, same keys and types.
+func assertSent(t *testing.T, srv *testkit.Server, path string, ex testkit.Example) {
+	t.Helper()
+	got := srv.Last(path).Body
+	assert.JSONEq(t, string(ex.Request), string(got))
+	testkit.AssertSameKeys(t, ex.Request, got, ex.Name)
 }
 
 func cmpOr(a, b string) string {
@@ -153,9 +160,7 @@ func TestConformanceEndSession(t *testing.T) {
 			var r struct{ SessionId string } //nolint:revive // the wire name
 			require.NoError(t, json.Unmarshal(ex.Request, &r))
 			require.NoError(t, c.Desk.EndSession(context.Background(), r.SessionId))
-			got := srv.Last(pEnd).Body
-			assert.JSONEq(t, string(ex.Request), string(got))
-			testkit.AssertSameKeys(t, ex.Request, got, ex.Name)
+			assertSent(t, srv, pEnd, ex)
 		})
 	}
 }
@@ -201,9 +206,7 @@ func TestConformanceEndQueuing(t *testing.T) {
 			var r struct{ SessionID string }
 			require.NoError(t, json.Unmarshal(ex.Request, &r))
 			require.NoError(t, c.Desk.EndQueuing(context.Background(), r.SessionID))
-			got := srv.Last(pQueue).Body
-			assert.JSONEq(t, string(ex.Request), string(got))
-			testkit.AssertSameKeys(t, ex.Request, got, ex.Name)
+			assertSent(t, srv, pQueue, ex)
 		})
 	}
 }
@@ -253,9 +256,7 @@ func TestConformanceSessionState(t *testing.T) {
 			require.NoError(t, json.Unmarshal(ex.Response, &want))
 			assert.Equal(t, desk.SessionStatus{SessionID: want.SessionId, State: desk.SessionState(want.CurrentState), AgentID: want.AgentId}, *st)
 			assert.Equal(t, desk.StateAgent, st.State)
-			got := srv.Last(pState).Body
-			assert.JSONEq(t, string(ex.Request), string(got))
-			testkit.AssertSameKeys(t, ex.Request, got, ex.Name)
+			assertSent(t, srv, pState, ex)
 		})
 	}
 }
@@ -344,4 +345,94 @@ func TestSessionStateOnTheFake(t *testing.T) {
 	st, err = c.Desk.UserSessionState(ctx, "patient1", "@cs_clinic")
 	require.NoError(t, err)
 	assert.Equal(t, desk.StateNotInSession, st.State)
+}
+
+const pTransfer = "desk_http_svc/transfer_to_human"
+
+// TestConformanceTransfer sends the documented transfer_to_human request
+// and reads the documented answer.
+func TestConformanceTransfer(t *testing.T) {
+	t.Parallel()
+	exs := testkit.RESTExamples(t, "..", pTransfer)
+	require.NotEmpty(t, exs)
+	for _, ex := range exs {
+		t.Run(ex.Name, func(t *testing.T) {
+			srv, c := kitClient(t)
+			srv.Handle(pTransfer, func(testkit.Request) any { return ex.Response })
+			var r struct {
+				SessionId              string   //nolint:revive // the wire name
+				AgentIdList            []string //nolint:revive // the wire name
+				AgentGroupId           int      //nolint:revive // the wire name
+				SendTipIfNoAgentOnline int
+			}
+			require.NoError(t, json.Unmarshal(ex.Request, &r))
+			got, err := c.Desk.TransferToHuman(context.Background(), desk.Transfer{SessionID: r.SessionId, AgentIDs: r.AgentIdList,
+				AgentGroupID: r.AgentGroupId, TipIfNoAgentOnline: r.SendTipIfNoAgentOnline == 1})
+			require.NoError(t, err)
+			var want struct {
+				AgentId   string //nolint:revive // the wire name
+				IsInQueue int
+			}
+			require.NoError(t, json.Unmarshal(ex.Response, &want))
+			assert.Equal(t, desk.Transferred{AgentID: want.AgentId, Queued: want.IsInQueue == 1}, *got)
+			assertSent(t, srv, pTransfer, ex)
+		})
+	}
+}
+
+func TestTransferValidation(t *testing.T) {
+	t.Parallel()
+	srv, c := kitClient(t)
+	ctx := context.Background()
+	_, err := c.Desk.TransferToHuman(ctx, desk.Transfer{})
+	testkit.AssertInvalid(t, err, "SessionId")
+	_, err = c.Desk.TransferToHuman(ctx, desk.Transfer{SessionID: "s", AgentIDs: []string{"a@x", ""}})
+	testkit.AssertInvalid(t, err, "AgentIdList[1]")
+	_, err = c.Desk.TransferToHuman(ctx, desk.Transfer{SessionID: "s", AgentGroupID: -1})
+	testkit.AssertInvalid(t, err, "AgentGroupId")
+	assert.Empty(t, srv.Requests())
+}
+
+// TestTransferWire: the tip flag is sent as 1, optional fields left out
+// when not given, and IsInQueue read.
+func TestTransferWire(t *testing.T) {
+	t.Parallel()
+	srv, c := kitClient(t)
+	srv.Handle(pTransfer, func(testkit.Request) any {
+		return testkit.With(map[string]any{"AgentId": "", "IsInQueue": 1})
+	})
+	got, err := c.Desk.TransferToHuman(context.Background(), desk.Transfer{SessionID: "s1", TipIfNoAgentOnline: true})
+	require.NoError(t, err)
+	assert.Equal(t, desk.Transferred{Queued: true}, *got)
+	assert.JSONEq(t, `{"SessionId":"s1","SendTipIfNoAgentOnline":1}`, string(srv.Last(pTransfer).Body))
+}
+
+// TestTransferOnTheFake: a transfer to named agents waits for the first
+// to answer, one without agents queues the user (and end_queuing ends
+// it), an ended session answers 141005.
+func TestTransferOnTheFake(t *testing.T) {
+	t.Parallel()
+	srv, c := fakeClient(t)
+	ctx := context.Background()
+
+	got, err := c.Desk.TransferToHuman(ctx, desk.Transfer{SessionID: "s1", AgentIDs: []string{"dr.li@clinic", "dr.wu@clinic"}})
+	require.NoError(t, err)
+	assert.Equal(t, desk.Transferred{AgentID: "dr.li@clinic"}, *got)
+	st, err := c.Desk.SessionState(ctx, "s1")
+	require.NoError(t, err)
+	assert.Equal(t, desk.SessionStatus{SessionID: "s1", State: desk.StateWaitingForAgentAnswering, AgentID: "dr.li@clinic"}, *st)
+
+	got, err = c.Desk.TransferToHuman(ctx, desk.Transfer{SessionID: "s2", AgentGroupID: 7})
+	require.NoError(t, err)
+	assert.Equal(t, desk.Transferred{Queued: true}, *got)
+	st, err = c.Desk.SessionState(ctx, "s2")
+	require.NoError(t, err)
+	assert.True(t, st.State.Queued())
+	require.NoError(t, c.Desk.EndQueuing(ctx, "s2"))
+	assert.True(t, srv.DeskSessionEnded("s2"))
+
+	var ae *api.Error
+	_, err = c.Desk.TransferToHuman(ctx, desk.Transfer{SessionID: "s2"})
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, 141005, ae.Code)
 }

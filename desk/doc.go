@@ -7,7 +7,9 @@
 // streamed message too. EndSession ends a session (desk_http_svc/
 // end_session); EndQueuing ends a session's wait for a human agent
 // (desk_http_svc/end_queuing); SessionState and UserSessionState read
-// where a session stands (desk_http_svc/get_session_state).
+// where a session stands (desk_http_svc/get_session_state);
+// TransferToHuman hands a session to a human agent
+// (desk_http_svc/transfer_to_human).
 //
 // The other desk commands the issue lists (send_stream_msg_v2,
 // update_channel_specific_conversation_settings) are not here yet: their

@@ -176,3 +176,52 @@ func (c *call) deskSessionState() (any, error) {
 	}
 	return nil, fail(codeDeskParam, "SessionId, or ClientUserId and CustomerServiceId, missing")
 }
+
+type deskTransferAnswer struct {
+	envelope
+	AgentID   string `json:"AgentId"`
+	IsInQueue int    `json:"IsInQueue"`
+}
+
+// deskTransfer answers transfer_to_human
+// (https://cloud.tencent.com/document/product/269/110581). The fake has
+// no agents of its own: with AgentIdList the first agent is assigned and
+// the session waits for that agent to answer (WaitingForAgentAnswering);
+// without, the user is queued (Queueing, IsInQueue 1). An ended session
+// answers 141005 (the fake's choice: the page's error table, cut off in
+// the copies read, shows 90001, 90002, 90005).
+func (c *call) deskTransfer() (any, error) {
+	var req struct {
+		SessionID    string   `json:"SessionId"`
+		AgentIDs     []string `json:"AgentIdList"`
+		AgentGroupID int      `json:"AgentGroupId"`
+	}
+	if err := c.decodeAs(&req, codeDeskParam); err != nil {
+		return nil, err
+	}
+	if req.SessionID == "" {
+		return nil, fail(codeDeskParam, "SessionId missing")
+	}
+	s := c.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	nx := s.nxLocked()
+	if nx.deskEnded[req.SessionID] {
+		return nil, fail(codeDeskEnded, "session %q has completed", req.SessionID)
+	}
+	if nx.desk == nil {
+		nx.desk = map[string]DeskSession{}
+	}
+	ds := nx.desk[req.SessionID]
+	ds.SessionID = req.SessionID
+	a := &deskTransferAnswer{}
+	if len(req.AgentIDs) > 0 {
+		ds.State, ds.AgentID = "WaitingForAgentAnswering", req.AgentIDs[0]
+		a.AgentID = ds.AgentID
+	} else {
+		ds.State, ds.AgentID = "Queueing", ""
+		a.IsInQueue = 1
+	}
+	nx.desk[req.SessionID] = ds
+	return a, nil
+}
