@@ -78,6 +78,8 @@ var extraKeys = map[string]string{
 		"(tencent-im-rest.md §2.6, from the Chinese pages and doocs)",
 	"group_open_http_svc/get_group_info GroupInfo.InviteJoinOption": "the group's invitation option, as create_group and " +
 		"modify_group_base_info set it (reference §4.1)",
+	"desk_http_svc/transfer_to_human IsInQueue": "whether the user was queued, in the answer's field table of " +
+		"https://cloud.tencent.com/document/product/269/110581 (the example leaves it out)",
 	"openim/query_online_status ErrorList": "sent when some accounts are not imported (在线状态/获取用户在线状态 field table)",
 }
 

@@ -165,7 +165,10 @@
 //     subscription time and custom string, read in pages whose Next is an
 //     index), broadcasts (the same content within 5 minutes answers the
 //     first MsgKey) and recall. Streams and OfficialAccounts inspect them; Robots lists the
-//     active robots.
+//     active robots. Desk sessions: get_session_state answers the state
+//     SetDeskSession set ("Chatbot" for a session it was not told about,
+//     "NotInSession" for a user without one); an ended session answers
+//     141005.
 //   - Moderation (moderation.go): content_moderation blocks a text that
 //     contains a word of SetAuditKeywords (Block, score 100, the words
 //     hit), passes everything else (files are not looked at), and answers

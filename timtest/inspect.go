@@ -153,6 +153,8 @@ func (s *Server) routeTable() map[string]handler {
 		"desk_http_svc/send_stream_msg":         (*call).deskSendStream,
 		"desk_http_svc/end_session":             (*call).deskEndSession,
 		"desk_http_svc/end_queuing":             (*call).deskEndQueuing,
+		"desk_http_svc/get_session_state":       (*call).deskSessionState,
+		"desk_http_svc/transfer_to_human":       (*call).deskTransfer,
 
 		"im_msg_audit/content_moderation":               (*call).contentModeration,
 		"im_msg_audit_mgr/add_cloud_audit_keywords":     (*call).addCloudAuditKeywords,
