@@ -109,6 +109,10 @@ var unsafeTyped = map[string]typedCall{
 		_, err := c.Desk.SendStreamChunk(ctx, desk.StreamChunk{SessionID: "s1", Chunk: "hello"})
 		return err
 	},
+	"desk_http_svc/transfer_to_human": func(ctx context.Context, c *tim.Client) error {
+		_, err := c.Desk.TransferToHuman(ctx, desk.Transfer{SessionID: "s1"})
+		return err
+	},
 	"im_msg_audit_mgr/add_cloud_audit_keywords": func(ctx context.Context, c *tim.Client) error {
 		_, err := c.Moderation.AddCloudKeywords(ctx, 1400000000, "lib1", []moderation.Keyword{{Content: "spam"}})
 		return err

@@ -2,6 +2,7 @@ package desk
 
 import (
 	"context"
+	"fmt"
 	"iter"
 
 	"github.com/timkit/tim/api"
@@ -156,4 +157,156 @@ func (s *Service) EndQueuing(ctx context.Context, sessionID string) error {
 	}{sessionID}
 	var resp api.Envelope
 	return s.d.Do(ctx, epEndQueuing, &req, &resp)
+}
+
+// SessionState is where a desk session stands, as get_session_state
+// spells it (CurrentState).
+type SessionState string
+
+// The states of the get_session_state page
+// (https://cloud.tencent.com/document/product/679/116639).
+const (
+	// StateNotInSession: the user is not in a session.
+	StateNotInSession SessionState = "NotInSession"
+	// StateChatbot: the chatbot is serving the user.
+	StateChatbot SessionState = "Chatbot"
+	// StateWaitingForAgentAnswering: an agent has been assigned and has
+	// not yet accepted the session.
+	StateWaitingForAgentAnswering SessionState = "WaitingForAgentAnswering"
+	// StateQueueing: the user waits in the queue for a human agent. The
+	// Chinese page writes "Queueing"; the international page's prose
+	// writes "Queuing" (see Queued).
+	StateQueueing SessionState = "Queueing"
+	// StateAgent: a human agent is serving the user.
+	StateAgent SessionState = "Agent"
+)
+
+// Queued reports whether the user waits for a human agent, under either
+// spelling of the state the pages show ("Queueing", "Queuing").
+func (st SessionState) Queued() bool { return st == StateQueueing || st == "Queuing" }
+
+// SessionStatus is get_session_state's answer.
+type SessionStatus struct {
+	// SessionID is the session (SessionId).
+	SessionID string
+	// State is where the session stands (CurrentState).
+	State SessionState
+	// AgentID is the human agent's account when State is
+	// StateWaitingForAgentAnswering or StateAgent, "" otherwise (AgentId).
+	AgentID string
+}
+
+// Reading a session's state changes nothing: a resend is harmless.
+var epSessionState = catalog.Declare(api.Endpoint{Path: "desk_http_svc/get_session_state", Safety: api.Idempotent})
+
+// SessionState returns the state of the desk session sessionID (usable
+// whatever way the user side is integrated). Tencent answers 141005 for a
+// session that does not exist, 141004 for an invalid parameter.
+//
+// REST: v4/desk_http_svc/get_session_state
+func (s *Service) SessionState(ctx context.Context, sessionID string) (*SessionStatus, error) {
+	if sessionID == "" {
+		return nil, wire.Invalid("SessionId", "is empty")
+	}
+	req := struct {
+		SessionID string `json:"SessionId"`
+	}{sessionID}
+	return s.sessionState(ctx, &req)
+}
+
+// UserSessionState returns the state of the session between the user
+// clientUserID and the customer-service account customerServiceID. The
+// page limits this form to the "SDK 轻量开发" (lightweight SDK) way of
+// integrating the user side; SessionState works for all of them.
+//
+// REST: v4/desk_http_svc/get_session_state
+func (s *Service) UserSessionState(ctx context.Context, clientUserID, customerServiceID string) (*SessionStatus, error) {
+	if err := wire.CheckUserID("ClientUserId", clientUserID); err != nil {
+		return nil, err
+	}
+	if err := wire.CheckUserID("CustomerServiceId", customerServiceID); err != nil {
+		return nil, err
+	}
+	req := struct {
+		ClientUserID      string `json:"ClientUserId"`
+		CustomerServiceID string `json:"CustomerServiceId"`
+	}{clientUserID, customerServiceID}
+	return s.sessionState(ctx, &req)
+}
+
+func (s *Service) sessionState(ctx context.Context, req any) (*SessionStatus, error) {
+	var resp struct {
+		api.Envelope
+		SessionID    string       `json:"SessionId"`
+		CurrentState SessionState `json:"CurrentState"`
+		AgentID      string       `json:"AgentId"`
+	}
+	if err := s.d.Do(ctx, epSessionState, req, &resp); err != nil {
+		return nil, err
+	}
+	return &SessionStatus{SessionID: resp.SessionID, State: resp.CurrentState, AgentID: resp.AgentID}, nil
+}
+
+// Transfer asks for a session to be handed to a human agent.
+type Transfer struct {
+	// SessionID is the session to hand over (SessionId, required).
+	SessionID string
+	// AgentIDs are the agents to assign (AgentIdList); none: Tencent
+	// picks by its default policy.
+	AgentIDs []string
+	// AgentGroupID is the agent group to assign (AgentGroupId); 0: not
+	// given, Tencent assigns by its default policy.
+	AgentGroupID int
+	// TipIfNoAgentOnline sends the user the "transfer failed" tip when no
+	// agent is online (SendTipIfNoAgentOnline 1; Tencent's default is 0).
+	TipIfNoAgentOnline bool
+}
+
+// Transferred is transfer_to_human's answer.
+type Transferred struct {
+	// AgentID is the human agent assigned (AgentId).
+	AgentID string
+	// Queued is true when the user now waits in the queue (IsInQueue 1).
+	Queued bool
+}
+
+// Each call assigns an agent (or queues the user) and Tencent documents no
+// dedup key: a resend after a lost answer could assign a second agent or
+// queue the user again.
+var epTransfer = catalog.Declare(api.Endpoint{Path: "desk_http_svc/transfer_to_human"})
+
+// TransferToHuman hands the session t.SessionID from the chatbot to a
+// human agent (one of t.AgentIDs or of the group t.AgentGroupID when
+// given) and returns the agent assigned and whether the user was queued.
+// It is not resent after an ambiguous failure; read SessionState to learn
+// what happened.
+//
+// REST: v4/desk_http_svc/transfer_to_human
+func (s *Service) TransferToHuman(ctx context.Context, t Transfer) (*Transferred, error) {
+	if t.SessionID == "" {
+		return nil, wire.Invalid("SessionId", "is empty")
+	}
+	for i, id := range t.AgentIDs {
+		if id == "" {
+			return nil, wire.Invalid(fmt.Sprintf("AgentIdList[%d]", i), "is empty")
+		}
+	}
+	if t.AgentGroupID < 0 {
+		return nil, wire.Invalid("AgentGroupId", "%d is negative", t.AgentGroupID)
+	}
+	req := struct {
+		SessionID    string   `json:"SessionId"`
+		AgentIDs     []string `json:"AgentIdList,omitempty"`
+		AgentGroupID int      `json:"AgentGroupId,omitempty"`
+		Tip          int      `json:"SendTipIfNoAgentOnline,omitempty"`
+	}{t.SessionID, t.AgentIDs, t.AgentGroupID, wire.BoolInt(t.TipIfNoAgentOnline)}
+	var resp struct {
+		api.Envelope
+		AgentID   string `json:"AgentId"`
+		IsInQueue int    `json:"IsInQueue"`
+	}
+	if err := s.d.Do(ctx, epTransfer, &req, &resp); err != nil {
+		return nil, err
+	}
+	return &Transferred{AgentID: resp.AgentID, Queued: resp.IsInQueue == 1}, nil
 }

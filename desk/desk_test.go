@@ -3,7 +3,9 @@ package desk_test
 import (
 	"context"
 	"encoding/json"
+	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -31,10 +33,7 @@ func TestConformance(t *testing.T) {
 	t.Parallel()
 	for _, ex := range testkit.RESTExamples(t, "..", pStream) {
 		t.Run(ex.Name, func(t *testing.T) {
-			srv := testkit.NewServer(t)
-			c, err := tim.New(testkit.AppID, testkit.Key, tim.WithBaseURL(srv.URL), tim.WithoutRetry(), tim.WithRateLimit(0))
-			require.NoError(t, err)
-			t.Cleanup(func() { _ = c.Close() })
+			srv, c := kitClient(t)
 			srv.Handle(pStream, func(testkit.Request) any { return ex.Response })
 			var r struct {
 				SessionId, Chunk, MsgKey, CloudCustomData string //nolint:revive // the wire names
@@ -47,11 +46,39 @@ func TestConformance(t *testing.T) {
 			var want struct{ MsgKey string }
 			require.NoError(t, json.Unmarshal(ex.Response, &want))
 			assert.Equal(t, cmpOr(want.MsgKey, r.MsgKey), key)
-			got := srv.Last(pStream).Body
-			assert.JSONEq(t, string(ex.Request), string(got))
-			testkit.AssertSameKeys(t, ex.Request, got, ex.Name)
+			assertSent(t, srv, pStream, ex)
 		})
 	}
+}
+
+// kitClient is a client of a scripted server, without retries or rate
+// limit.
+func kitClient(t *testing.T) (*testkit.Server, *tim.Client) {
+	t.Helper()
+	srv := testkit.NewServer(t)
+	c, err := tim.New(testkit.AppID, testkit.Key, tim.WithBaseURL(srv.URL), tim.WithoutRetry(), tim.WithRateLimit(0))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Close() })
+	return srv, c
+}
+
+// fakeClient is a client of a fresh fake.
+func fakeClient(t *testing.T) (*timtest.Server, *tim.Client) {
+	t.Helper()
+	srv := timtest.NewServer(t)
+	c, err := tim.New(srv.SDKAppID, srv.SecretKey, tim.WithBaseURL(srv.URL))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Close() })
+	return srv, c
+}
+
+// assertSent checks that the last request to path is the documented
+// request of ex: same JSON, same keys and types.
+func assertSent(t *testing.T, srv *testkit.Server, path string, ex testkit.Example) {
+	t.Helper()
+	got := srv.Last(path).Body
+	assert.JSONEq(t, string(ex.Request), string(got))
+	testkit.AssertSameKeys(t, ex.Request, got, ex.Name)
 }
 
 func cmpOr(a, b string) string {
@@ -63,11 +90,9 @@ func cmpOr(a, b string) string {
 
 func TestValidation(t *testing.T) {
 	t.Parallel()
-	srv := testkit.NewServer(t)
-	c, err := tim.New(testkit.AppID, testkit.Key, tim.WithBaseURL(srv.URL), tim.WithoutRetry(), tim.WithRateLimit(0))
-	require.NoError(t, err)
+	srv, c := kitClient(t)
 	ctx := context.Background()
-	_, err = c.Desk.SendStreamChunk(ctx, desk.StreamChunk{Chunk: "x"})
+	_, err := c.Desk.SendStreamChunk(ctx, desk.StreamChunk{Chunk: "x"})
 	testkit.AssertInvalid(t, err, "SessionId")
 	_, err = c.Desk.SendStreamChunk(ctx, desk.StreamChunk{SessionID: "s"})
 	testkit.AssertInvalid(t, err, "Chunk")
@@ -81,10 +106,7 @@ func TestValidation(t *testing.T) {
 // TestStreamOnTheFake drives a whole answer into a session on the fake.
 func TestStreamOnTheFake(t *testing.T) {
 	t.Parallel()
-	srv := timtest.NewServer(t)
-	c, err := tim.New(srv.SDKAppID, srv.SecretKey, tim.WithBaseURL(srv.URL))
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = c.Close() })
+	srv, c := fakeClient(t)
 	words := strings.Fields("please describe when the pain started and how strong it is")
 	res, err := c.Desk.Stream(context.Background(), "fd8a2e30", func(yield func(string) bool) {
 		for _, w := range words {
@@ -113,10 +135,7 @@ func TestDefaultStreamLimits(t *testing.T) {
 // byte once.
 func TestStreamSplitsLongAnswers(t *testing.T) {
 	t.Parallel()
-	srv := timtest.NewServer(t)
-	c, err := tim.New(srv.SDKAppID, srv.SecretKey, tim.WithBaseURL(srv.URL))
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = c.Close() })
+	srv, c := fakeClient(t)
 	text := strings.Repeat("症状描述 ", 2000) // 26,000 bytes
 	res, err := c.Desk.Stream(context.Background(), "s1", func(yield func(string) bool) { yield(text) })
 	require.NoError(t, err)
@@ -136,27 +155,19 @@ func TestConformanceEndSession(t *testing.T) {
 	t.Parallel()
 	for _, ex := range testkit.RESTExamples(t, "..", pEnd) {
 		t.Run(ex.Name, func(t *testing.T) {
-			srv := testkit.NewServer(t)
-			c, err := tim.New(testkit.AppID, testkit.Key, tim.WithBaseURL(srv.URL), tim.WithoutRetry(), tim.WithRateLimit(0))
-			require.NoError(t, err)
-			t.Cleanup(func() { _ = c.Close() })
+			srv, c := kitClient(t)
 			srv.Handle(pEnd, func(testkit.Request) any { return ex.Response })
 			var r struct{ SessionId string } //nolint:revive // the wire name
 			require.NoError(t, json.Unmarshal(ex.Request, &r))
 			require.NoError(t, c.Desk.EndSession(context.Background(), r.SessionId))
-			got := srv.Last(pEnd).Body
-			assert.JSONEq(t, string(ex.Request), string(got))
-			testkit.AssertSameKeys(t, ex.Request, got, ex.Name)
+			assertSent(t, srv, pEnd, ex)
 		})
 	}
 }
 
 func TestEndSessionValidation(t *testing.T) {
 	t.Parallel()
-	srv := testkit.NewServer(t)
-	c, err := tim.New(testkit.AppID, testkit.Key, tim.WithBaseURL(srv.URL), tim.WithoutRetry(), tim.WithRateLimit(0))
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = c.Close() })
+	srv, c := kitClient(t)
 	testkit.AssertInvalid(t, c.Desk.EndSession(context.Background(), ""), "SessionId")
 	assert.Empty(t, srv.Requests())
 }
@@ -165,12 +176,9 @@ func TestEndSessionValidation(t *testing.T) {
 // it answer 141005, another session is untouched.
 func TestEndSessionOnTheFake(t *testing.T) {
 	t.Parallel()
-	srv := timtest.NewServer(t)
-	c, err := tim.New(srv.SDKAppID, srv.SecretKey, tim.WithBaseURL(srv.URL))
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = c.Close() })
+	srv, c := fakeClient(t)
 	ctx := context.Background()
-	_, err = c.Desk.SendStreamChunk(ctx, desk.StreamChunk{SessionID: "s1", Chunk: "hello", Finish: true})
+	_, err := c.Desk.SendStreamChunk(ctx, desk.StreamChunk{SessionID: "s1", Chunk: "hello", Finish: true})
 	require.NoError(t, err)
 	require.NoError(t, c.Desk.EndSession(ctx, "s1"))
 	assert.True(t, srv.DeskSessionEnded("s1"))
@@ -193,17 +201,12 @@ func TestConformanceEndQueuing(t *testing.T) {
 	t.Parallel()
 	for _, ex := range testkit.RESTExamples(t, "..", pQueue) {
 		t.Run(ex.Name, func(t *testing.T) {
-			srv := testkit.NewServer(t)
-			c, err := tim.New(testkit.AppID, testkit.Key, tim.WithBaseURL(srv.URL), tim.WithoutRetry(), tim.WithRateLimit(0))
-			require.NoError(t, err)
-			t.Cleanup(func() { _ = c.Close() })
+			srv, c := kitClient(t)
 			srv.Handle(pQueue, func(testkit.Request) any { return ex.Response })
 			var r struct{ SessionID string }
 			require.NoError(t, json.Unmarshal(ex.Request, &r))
 			require.NoError(t, c.Desk.EndQueuing(context.Background(), r.SessionID))
-			got := srv.Last(pQueue).Body
-			assert.JSONEq(t, string(ex.Request), string(got))
-			testkit.AssertSameKeys(t, ex.Request, got, ex.Name)
+			assertSent(t, srv, pQueue, ex)
 		})
 	}
 }
@@ -212,10 +215,7 @@ func TestConformanceEndQueuing(t *testing.T) {
 // session ends once, then answers 141005.
 func TestEndQueuingOnTheFake(t *testing.T) {
 	t.Parallel()
-	srv := timtest.NewServer(t)
-	c, err := tim.New(srv.SDKAppID, srv.SecretKey, tim.WithBaseURL(srv.URL))
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = c.Close() })
+	srv, c := fakeClient(t)
 	ctx := context.Background()
 	testkit.AssertInvalid(t, c.Desk.EndQueuing(ctx, ""), "SessionID")
 	assert.Empty(t, srv.Requests())
@@ -225,5 +225,214 @@ func TestEndQueuingOnTheFake(t *testing.T) {
 	require.ErrorAs(t, c.Desk.EndQueuing(ctx, "q1"), &ae)
 	assert.Equal(t, 141005, ae.Code)
 	require.ErrorAs(t, c.Desk.EndSession(ctx, "q1"), &ae)
+	assert.Equal(t, 141005, ae.Code)
+}
+
+const pState = "desk_http_svc/get_session_state"
+
+// TestConformanceSessionState sends each documented get_session_state
+// request and reads the documented answer.
+func TestConformanceSessionState(t *testing.T) {
+	t.Parallel()
+	exs := testkit.RESTExamples(t, "..", pState)
+	require.Len(t, exs, 2)
+	for _, ex := range exs {
+		t.Run(ex.Name, func(t *testing.T) {
+			srv, c := kitClient(t)
+			srv.Handle(pState, func(testkit.Request) any { return ex.Response })
+			var r struct{ SessionId, ClientUserId, CustomerServiceId string } //nolint:revive // the wire names
+			require.NoError(t, json.Unmarshal(ex.Request, &r))
+			var (
+				st  *desk.SessionStatus
+				err error
+			)
+			if r.SessionId != "" {
+				st, err = c.Desk.SessionState(context.Background(), r.SessionId)
+			} else {
+				st, err = c.Desk.UserSessionState(context.Background(), r.ClientUserId, r.CustomerServiceId)
+			}
+			require.NoError(t, err)
+			var want struct{ SessionId, CurrentState, AgentId string } //nolint:revive // the wire names
+			require.NoError(t, json.Unmarshal(ex.Response, &want))
+			assert.Equal(t, desk.SessionStatus{SessionID: want.SessionId, State: desk.SessionState(want.CurrentState), AgentID: want.AgentId}, *st)
+			assert.Equal(t, desk.StateAgent, st.State)
+			assertSent(t, srv, pState, ex)
+		})
+	}
+}
+
+func TestSessionStateValidation(t *testing.T) {
+	t.Parallel()
+	srv, c := kitClient(t)
+	ctx := context.Background()
+	_, err := c.Desk.SessionState(ctx, "")
+	testkit.AssertInvalid(t, err, "SessionId")
+	_, err = c.Desk.UserSessionState(ctx, "", "@cs")
+	testkit.AssertInvalid(t, err, "ClientUserId")
+	_, err = c.Desk.UserSessionState(ctx, "user1", "")
+	testkit.AssertInvalid(t, err, "CustomerServiceId")
+	_, err = c.Desk.UserSessionState(ctx, "user1", strings.Repeat("x", 33))
+	testkit.AssertInvalid(t, err, "CustomerServiceId")
+	assert.Empty(t, srv.Requests())
+}
+
+// A lost answer to get_session_state (the connection closed without a
+// response) is resent, the endpoint being idempotent, and the second
+// answer is used.
+func TestSessionStateResent(t *testing.T) {
+	t.Parallel()
+	srv := testkit.NewServer(t)
+	c, err := tim.New(testkit.AppID, testkit.Key, tim.WithBaseURL(srv.URL), tim.WithRateLimit(0))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Close() })
+	var n atomic.Int32
+	srv.HandleRaw(pState, func(w http.ResponseWriter, _ testkit.Request) {
+		if n.Add(1) == 1 {
+			conn, _, err := w.(http.Hijacker).Hijack()
+			if err == nil {
+				_ = conn.Close()
+			}
+			return
+		}
+		_, _ = w.Write([]byte(`{"ActionStatus":"OK","ErrorCode":0,"ErrorInfo":"","SessionId":"s1","CurrentState":"Queueing","AgentId":""}`))
+	})
+	st, err := c.Desk.SessionState(context.Background(), "s1")
+	require.NoError(t, err)
+	assert.Len(t, srv.Calls(pState), 2)
+	assert.True(t, st.State.Queued())
+	assert.Equal(t, desk.StateQueueing, st.State)
+}
+
+func TestSessionStateQueuedSpellings(t *testing.T) {
+	t.Parallel()
+	assert.True(t, desk.StateQueueing.Queued())
+	assert.True(t, desk.SessionState("Queuing").Queued())
+	for _, st := range []desk.SessionState{desk.StateNotInSession, desk.StateChatbot, desk.StateWaitingForAgentAnswering, desk.StateAgent, ""} {
+		assert.False(t, st.Queued(), st)
+	}
+}
+
+// TestSessionStateOnTheFake: a session the fake has not been told about is
+// with the chatbot, a set state is answered by id and by user, an ended
+// session answers 141005, a user without a session is NotInSession.
+func TestSessionStateOnTheFake(t *testing.T) {
+	t.Parallel()
+	srv, c := fakeClient(t)
+	ctx := context.Background()
+
+	st, err := c.Desk.SessionState(ctx, "s0")
+	require.NoError(t, err)
+	assert.Equal(t, desk.SessionStatus{SessionID: "s0", State: desk.StateChatbot}, *st)
+
+	srv.SetDeskSession(timtest.DeskSession{SessionID: "s1", ClientUserID: "patient1", CustomerServiceID: "@cs_clinic",
+		State: "Agent", AgentID: "doctor@clinic"})
+	st, err = c.Desk.SessionState(ctx, "s1")
+	require.NoError(t, err)
+	assert.Equal(t, desk.SessionStatus{SessionID: "s1", State: desk.StateAgent, AgentID: "doctor@clinic"}, *st)
+	st, err = c.Desk.UserSessionState(ctx, "patient1", "@cs_clinic")
+	require.NoError(t, err)
+	assert.Equal(t, desk.SessionStatus{SessionID: "s1", State: desk.StateAgent, AgentID: "doctor@clinic"}, *st)
+
+	st, err = c.Desk.UserSessionState(ctx, "patient2", "@cs_clinic")
+	require.NoError(t, err)
+	assert.Equal(t, desk.SessionStatus{State: desk.StateNotInSession}, *st)
+
+	require.NoError(t, c.Desk.EndSession(ctx, "s1"))
+	var ae *api.Error
+	_, err = c.Desk.SessionState(ctx, "s1")
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, 141005, ae.Code)
+	st, err = c.Desk.UserSessionState(ctx, "patient1", "@cs_clinic")
+	require.NoError(t, err)
+	assert.Equal(t, desk.StateNotInSession, st.State)
+}
+
+const pTransfer = "desk_http_svc/transfer_to_human"
+
+// TestConformanceTransfer sends the documented transfer_to_human request
+// and reads the documented answer.
+func TestConformanceTransfer(t *testing.T) {
+	t.Parallel()
+	exs := testkit.RESTExamples(t, "..", pTransfer)
+	require.NotEmpty(t, exs)
+	for _, ex := range exs {
+		t.Run(ex.Name, func(t *testing.T) {
+			srv, c := kitClient(t)
+			srv.Handle(pTransfer, func(testkit.Request) any { return ex.Response })
+			var r struct {
+				SessionId              string   //nolint:revive // the wire name
+				AgentIdList            []string //nolint:revive // the wire name
+				AgentGroupId           int      //nolint:revive // the wire name
+				SendTipIfNoAgentOnline int
+			}
+			require.NoError(t, json.Unmarshal(ex.Request, &r))
+			got, err := c.Desk.TransferToHuman(context.Background(), desk.Transfer{SessionID: r.SessionId, AgentIDs: r.AgentIdList,
+				AgentGroupID: r.AgentGroupId, TipIfNoAgentOnline: r.SendTipIfNoAgentOnline == 1})
+			require.NoError(t, err)
+			var want struct {
+				AgentId   string //nolint:revive // the wire name
+				IsInQueue int
+			}
+			require.NoError(t, json.Unmarshal(ex.Response, &want))
+			assert.Equal(t, desk.Transferred{AgentID: want.AgentId, Queued: want.IsInQueue == 1}, *got)
+			assertSent(t, srv, pTransfer, ex)
+		})
+	}
+}
+
+func TestTransferValidation(t *testing.T) {
+	t.Parallel()
+	srv, c := kitClient(t)
+	ctx := context.Background()
+	_, err := c.Desk.TransferToHuman(ctx, desk.Transfer{})
+	testkit.AssertInvalid(t, err, "SessionId")
+	_, err = c.Desk.TransferToHuman(ctx, desk.Transfer{SessionID: "s", AgentIDs: []string{"a@x", ""}})
+	testkit.AssertInvalid(t, err, "AgentIdList[1]")
+	_, err = c.Desk.TransferToHuman(ctx, desk.Transfer{SessionID: "s", AgentGroupID: -1})
+	testkit.AssertInvalid(t, err, "AgentGroupId")
+	assert.Empty(t, srv.Requests())
+}
+
+// TestTransferWire: the tip flag is sent as 1, optional fields left out
+// when not given, and IsInQueue read.
+func TestTransferWire(t *testing.T) {
+	t.Parallel()
+	srv, c := kitClient(t)
+	srv.Handle(pTransfer, func(testkit.Request) any {
+		return testkit.With(map[string]any{"AgentId": "", "IsInQueue": 1})
+	})
+	got, err := c.Desk.TransferToHuman(context.Background(), desk.Transfer{SessionID: "s1", TipIfNoAgentOnline: true})
+	require.NoError(t, err)
+	assert.Equal(t, desk.Transferred{Queued: true}, *got)
+	assert.JSONEq(t, `{"SessionId":"s1","SendTipIfNoAgentOnline":1}`, string(srv.Last(pTransfer).Body))
+}
+
+// TestTransferOnTheFake: a transfer to named agents waits for the first
+// to answer, one without agents queues the user (and end_queuing ends
+// it), an ended session answers 141005.
+func TestTransferOnTheFake(t *testing.T) {
+	t.Parallel()
+	srv, c := fakeClient(t)
+	ctx := context.Background()
+
+	got, err := c.Desk.TransferToHuman(ctx, desk.Transfer{SessionID: "s1", AgentIDs: []string{"dr.li@clinic", "dr.wu@clinic"}})
+	require.NoError(t, err)
+	assert.Equal(t, desk.Transferred{AgentID: "dr.li@clinic"}, *got)
+	st, err := c.Desk.SessionState(ctx, "s1")
+	require.NoError(t, err)
+	assert.Equal(t, desk.SessionStatus{SessionID: "s1", State: desk.StateWaitingForAgentAnswering, AgentID: "dr.li@clinic"}, *st)
+
+	got, err = c.Desk.TransferToHuman(ctx, desk.Transfer{SessionID: "s2", AgentGroupID: 7})
+	require.NoError(t, err)
+	assert.Equal(t, desk.Transferred{Queued: true}, *got)
+	st, err = c.Desk.SessionState(ctx, "s2")
+	require.NoError(t, err)
+	assert.True(t, st.State.Queued())
+	require.NoError(t, c.Desk.EndQueuing(ctx, "s2"))
+	assert.True(t, srv.DeskSessionEnded("s2"))
+
+	var ae *api.Error
+	_, err = c.Desk.TransferToHuman(ctx, desk.Transfer{SessionID: "s2"})
+	require.ErrorAs(t, err, &ae)
 	assert.Equal(t, 141005, ae.Code)
 }

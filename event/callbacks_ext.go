@@ -108,26 +108,53 @@ type FollowAfterDelete struct {
 // DeskSessionEvent is Desk.SessionEventNotify: an event of a desk
 // (customer-service) session: a user's or robot's message, a transfer to
 // an agent (in progress, done, failed), a reassignment, the close, a user
-// timeout. Event names it; the fields Tencent's example shows are typed,
-// the rest is in Raw (the page's example could only be read up to
-// ClientUserId). Derived event: *DeskSession.
+// timeout. Event names it; every field of the page's example is typed
+// (page 1229/68989, whose Chinese copy shows the whole example). Derived
+// event: *DeskSession.
 type DeskSessionEvent struct {
 	Meta
 	SessionID string `json:"SessionId"`
 	// Event is the kind of session event, e.g. "ChatBot.UserSendMsg".
 	Event DeskEvent `json:"Event"`
-	// ChannelType is where the user is, e.g. "SDK".
+	// ChannelType is how the user reached the desk: "SDK" (app or client
+	// integration) or "Web" (the H5 web page).
 	ChannelType string `json:"ChannelType,omitempty"`
 	// ClientUserID is the user's UserID.
 	ClientUserID string `json:"ClientUserId,omitempty"`
+	// CustomerServiceID is the UserID of the customer-service account.
+	CustomerServiceID string `json:"CustomerServiceId,omitempty"`
+	// AgentID identifies the human agent (an e-mail address in the
+	// page's example), once one serves the session.
+	AgentID string `json:"AgentId,omitempty"`
+	// MsgKey identifies the message of a message event.
+	MsgKey string `json:"MsgKey,omitempty"`
+	// MsgBody is the message of a message event.
+	MsgBody message.Body `json:"MsgBody,omitempty"`
+	// CloudCustomData is the message's custom data.
+	CloudCustomData string `json:"CloudCustomData,omitempty"`
+	// IsContactUser reports whether the agent contacted the user first.
+	IsContactUser bool `json:"IsContactUser"`
+	// SatisfactionSelected is the user's satisfaction rating, 1 to 5
+	// stars; 0 when the user has not rated.
+	SatisfactionSelected int `json:"SatisfactionSelected,omitempty"`
 }
 
-// DeskEvent names a desk session event.
+// DeskEvent names a desk session event. The page lists more kinds than
+// the three constants below (transfers, reassignment, close, timeout),
+// but its stored copies break off inside that list; an event of another
+// kind arrives with its name as Tencent spells it.
 type DeskEvent string
 
-// DeskUserSendMsg is the one event name the documentation's example shows:
-// the user sent a message while a robot serves the session.
-const DeskUserSendMsg DeskEvent = "ChatBot.UserSendMsg"
+// The desk session events whose names the page's list shows.
+const (
+	// DeskSessionBegin: the session started.
+	DeskSessionBegin DeskEvent = "SessionBegin"
+	// DeskUserSendMsg: the user sent a message while a robot serves the
+	// session.
+	DeskUserSendMsg DeskEvent = "ChatBot.UserSendMsg"
+	// DeskRobotSendMsg: the robot sent a message to the user.
+	DeskRobotSendMsg DeskEvent = "ChatBot.RobotSendMsg"
+)
 
 // MessageExtensions is MESSAGE_EXTENSIONS_UPDATED (keys set) or
 // MESSAGE_EXTENSIONS_DELETED (keys deleted or cleared), from a one-to-one
@@ -183,8 +210,15 @@ type DeskSession struct {
 	Event        DeskEvent
 	ChannelType  string
 	ClientUserID string
-	Time         time.Time
-	Callback     *DeskSessionEvent
+	// AgentID is the human agent serving the session, if any.
+	AgentID string
+	// MsgKey and Body are the message of a message event (empty otherwise).
+	MsgKey string
+	Body   message.Body
+	// Rating is the user's satisfaction rating (1–5), 0 if none.
+	Rating   int
+	Time     time.Time
+	Callback *DeskSessionEvent
 }
 
 // EventName implements Event.
@@ -218,7 +252,8 @@ func deriveExt(cb Callback, at time.Time) (out derived, ok bool) {
 	case *DeskSessionEvent:
 		out.key = bodyKey(cb)
 		out.add(&DeskSession{SessionID: c.SessionID, Event: c.Event, ChannelType: c.ChannelType,
-			ClientUserID: c.ClientUserID, Time: at, Callback: c})
+			ClientUserID: c.ClientUserID, AgentID: c.AgentID, MsgKey: c.MsgKey, Body: c.MsgBody,
+			Rating: c.SatisfactionSelected, Time: at, Callback: c})
 	default:
 		return out, false
 	}

@@ -131,6 +131,16 @@ func TestNewerCallbacksTyped(t *testing.T) {
 		c := parse(t, event.CmdDeskSessionEvent, 0).(*event.DeskSessionEvent)
 		assert.Equal(t, event.DeskUserSendMsg, c.Event)
 		assert.Equal(t, "your_user_id", c.ClientUserID)
+		assert.Equal(t, "@customer_service_account", c.CustomerServiceID)
+		assert.Equal(t, "test@qq.com", c.AgentID)
+		assert.Equal(t, "152_1600012345_abcdefg", c.MsgKey)
+		assert.Equal(t, "your cloud custom data", c.CloudCustomData)
+		assert.Equal(t, 5, c.SatisfactionSelected)
+		assert.False(t, c.IsContactUser)
+		require.Len(t, c.MsgBody, 1)
+		txt, ok := c.MsgBody[0].(*message.Text)
+		require.True(t, ok, "MsgBody[0] is %T", c.MsgBody[0])
+		assert.Equal(t, "请问如何申请退费?", txt.Text)
 	})
 }
 
@@ -179,4 +189,8 @@ func TestNewerDerivedEvents(t *testing.T) {
 	ds := next().(*event.DeskSession)
 	assert.Equal(t, "2baf4d84-beb4-4607-a1ea-6ebcaef3e0e6", ds.SessionID)
 	assert.Equal(t, time.UnixMilli(1725540020017), ds.Time)
+	assert.Equal(t, "test@qq.com", ds.AgentID)
+	assert.Equal(t, "152_1600012345_abcdefg", ds.MsgKey)
+	assert.Len(t, ds.Body, 1)
+	assert.Equal(t, 5, ds.Rating)
 }

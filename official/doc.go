@@ -1,8 +1,9 @@
 // Package official manages Tencent Cloud IM official accounts (公众号,
 // "official channels"), as the app administrator: create, change and
-// destroy an account, add and remove its subscribers, broadcast a message
-// to every subscriber and recall broadcast messages
-// (official_account_open_http_svc/*).
+// destroy an account, add and remove its subscribers, set a subscriber's
+// custom string, read the subscribers page by page, broadcast a message to
+// every subscriber, recall broadcast messages and read the account's
+// message history page by page (official_account_open_http_svc/*).
 //
 // An official account's ID starts with "@TOA#_" (Tencent generates one when
 // none is given). A broadcast is limited by Tencent to one message a second
@@ -10,9 +11,8 @@
 // sent in the last 5 minutes is dropped as a duplicate.
 //
 // The commands whose answers Tencent's pages did not let us verify
-// (get_official_account_info, get_subscriber_info,
-// get_subscribed_official_account_list, modify_subscriber_info,
-// official_account_msg_get_simple) are not here yet; see NOTES.md.
+// (get_official_account_info, get_subscribed_official_account_list) are
+// not here yet; see NOTES.md.
 //
 // The root package wires a Service into tim.Client (tim.Client.Official).
 package official

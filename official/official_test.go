@@ -3,6 +3,7 @@ package official_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	tim "github.com/timkit/tim"
+	"github.com/timkit/tim/api"
 	"github.com/timkit/tim/internal/testkit"
 	"github.com/timkit/tim/message"
 	"github.com/timkit/tim/official"
@@ -83,6 +85,69 @@ func TestConformance(t *testing.T) {
 			got, err := s.DeleteSubscribers(ctx, str(req, "Official_Account"), ids...)
 			require.NoError(t, err)
 			assertOutcomes(t, resp, got)
+		},
+		svc + "modify_subscriber_info": func(t *testing.T, s *official.Service, req doc, _ json.RawMessage) {
+			require.NoError(t, s.ModifySubscriber(ctx, str(req, "Official_Account"), str(req, "Subscriber_Account"), str(req, "CustomString")))
+		},
+		svc + "get_subscriber_info": func(t *testing.T, s *official.Service, req doc, resp json.RawMessage) {
+			var limit int
+			require.NoError(t, json.Unmarshal(req["Limit"], &limit))
+			p, err := s.SubscribersPage(ctx, str(req, "Official_Account"), str(req, "Next"), limit)
+			require.NoError(t, err)
+			var want struct {
+				Next           string
+				SubscriberNum  int64
+				SubscriberList []struct {
+					Subscriber_Account, CustomString, MsgFlag string //nolint:revive // the wire names
+					SubscribeTime, LastSendMsgTime            int64
+				}
+			}
+			require.NoError(t, json.Unmarshal(resp, &want))
+			assert.Equal(t, want.Next, p.Next)
+			assert.Equal(t, want.SubscriberNum, p.Total)
+			require.Len(t, p.Subscribers, len(want.SubscriberList))
+			for i, w := range want.SubscriberList {
+				got := p.Subscribers[i]
+				assert.Equal(t, w.Subscriber_Account, got.UserID)
+				assert.Equal(t, w.SubscribeTime, got.SubscribedAt.Unix())
+				assert.Equal(t, w.CustomString, got.CustomString)
+				assert.Equal(t, official.MsgFlag(w.MsgFlag), got.MsgFlag)
+				assert.True(t, got.LastSendMsgTime.IsZero(), "LastSendMsgTime 0 is the zero time")
+			}
+		},
+		svc + "official_account_msg_get_simple": func(t *testing.T, s *official.Service, req doc, resp json.RawMessage) {
+			var n int
+			require.NoError(t, json.Unmarshal(req["ReqMsgNumber"], &n))
+			p, err := s.HistoryPage(ctx, str(req, "Official_Account"), official.HistoryQuery{LastMsgKey: str(req, "LastMsgKey"), Number: n})
+			require.NoError(t, err)
+			if resp == nil {
+				return
+			}
+			var want struct {
+				IsFinished int
+				LastMsgKey string
+				RspMsgList []struct {
+					From_Account         string //nolint:revive // the wire name
+					IsPlaceMsg           int
+					MsgBody              message.Body
+					MsgSeq, MsgTimeStamp int64
+					MsgKey               string
+				}
+			}
+			require.NoError(t, json.Unmarshal(resp, &want))
+			assert.Equal(t, want.IsFinished, p.IsFinished)
+			assert.Equal(t, want.LastMsgKey, p.LastMsgKey)
+			require.Len(t, p.Messages, len(want.RspMsgList))
+			for i, w := range want.RspMsgList {
+				got := p.Messages[i]
+				assert.Equal(t, w.From_Account, got.From)
+				assert.Equal(t, w.IsPlaceMsg == 1, got.Placeholder)
+				assert.Equal(t, w.MsgBody, got.Body)
+				require.Len(t, got.Body, 2)
+				assert.Equal(t, uint64(w.MsgSeq), got.Seq)
+				assert.Equal(t, w.MsgKey, got.MsgKey)
+				assert.Equal(t, w.MsgTimeStamp, got.Time.Unix())
+			}
 		},
 		svc + "send_official_account_msg": func(t *testing.T, s *official.Service, req doc, _ json.RawMessage) {
 			var body message.Body
@@ -167,7 +232,66 @@ func TestValidation(t *testing.T) {
 	testkit.AssertInvalid(t, err, "MsgKeyList")
 	_, err = s.Recall(ctx, "@TOA#_a", []string{"1_1_1"}, strings.Repeat("r", 101))
 	testkit.AssertInvalid(t, err, "Reason")
+	_, err = s.HistoryPage(ctx, "@TOA#_a", official.HistoryQuery{Number: -1})
+	testkit.AssertInvalid(t, err, "ReqMsgNumber")
+	_, err = s.HistoryPage(ctx, "", official.HistoryQuery{})
+	testkit.AssertInvalid(t, err, "Official_Account")
+	testkit.AssertInvalid(t, s.ModifySubscriber(ctx, "@TOA#_a", "", "x"), "Subscriber_Account")
+	testkit.AssertInvalid(t, s.ModifySubscriber(ctx, "a", "u", "x"), "Official_Account")
+	_, err = s.SubscribersPage(ctx, "@TOA#_a", "", 201)
+	testkit.AssertInvalid(t, err, "Limit")
+	_, err = s.SubscribersPage(ctx, "@TOA#_a", "", -1)
+	testkit.AssertInvalid(t, err, "Limit")
+	_, errs := testkit.Drain(s.Subscribers(ctx, "TOA_a", 0), 0)
+	require.Len(t, errs, 1)
+	testkit.AssertInvalid(t, errs[0], "Official_Account")
 	assert.Empty(t, srv.Requests())
+}
+
+// TestSubscribersWalk: the walker sends Limit and each page's Next, ends
+// on an empty Next, and stops with ErrCursorStuck on a Next that does not
+// move.
+func TestSubscribersWalk(t *testing.T) {
+	t.Parallel()
+	page := func(next string, users ...string) map[string]any {
+		list := []map[string]any{}
+		for _, u := range users {
+			list = append(list, map[string]any{"Subscriber_Account": u, "SubscribeTime": 1698821747, "MsgFlag": "Discard"})
+		}
+		return map[string]any{"ActionStatus": "OK", "ErrorCode": 0, "Next": next, "SubscriberNum": 3, "SubscriberList": list}
+	}
+	tests := []struct {
+		name  string
+		pages map[string]map[string]any
+		want  []string
+		stuck bool
+	}{
+		{"ends on an empty Next", map[string]map[string]any{"": page("c1", "u1", "u2"), "c1": page("", "u3")}, []string{"u1", "u2", "u3"}, false},
+		{"a Next that does not move", map[string]map[string]any{"": page("c1", "u1"), "c1": page("c1", "u2")}, []string{"u1", "u2"}, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			s, srv := recorded(t)
+			srv.Handle(svc+"get_subscriber_info", func(r testkit.Request) any {
+				var req struct {
+					Limit int
+					Next  string
+				}
+				r.Decode(t, &req)
+				assert.Equal(t, official.MaxSubscriberPage, req.Limit)
+				return tc.pages[req.Next]
+			})
+			subs, errs := testkit.Drain(s.Subscribers(context.Background(), "@TOA#_ward", 0), 10)
+			var got []string
+			for _, sub := range subs {
+				assert.Equal(t, official.Discard, sub.MsgFlag)
+				got = append(got, sub.UserID)
+			}
+			assert.Equal(t, tc.want, got)
+			assertWalkEnd(t, errs, tc.stuck)
+		})
+	}
 }
 
 // TestSendDrawsARandom: a broadcast without a Random gets one.
@@ -179,4 +303,71 @@ func TestSendDrawsARandom(t *testing.T) {
 	var req struct{ Random uint32 }
 	srv.Last(svc+"send_official_account_msg").Decode(t, &req)
 	assert.NotZero(t, req.Random)
+}
+
+// TestHistoryWalk: the walker reads the newest page without a key, then
+// each page from the previous LastMsgKey, with WithRecalledMsg when asked;
+// it ends on an empty page or an empty LastMsgKey and stops with
+// ErrCursorStuck on a LastMsgKey that does not move.
+func TestHistoryWalk(t *testing.T) {
+	t.Parallel()
+	page := func(last string, seqs ...int) map[string]any {
+		list := []map[string]any{}
+		for _, q := range seqs {
+			list = append(list, map[string]any{"From_Account": "@TOA#_ward", "IsPlaceMsg": 0, "MsgSeq": q,
+				"MsgKey": fmt.Sprintf("%d_1_1698741698", q), "MsgTimeStamp": 1698741698,
+				"MsgBody": []any{map[string]any{"MsgType": "TIMTextElem", "MsgContent": map[string]any{"Text": "x"}}}})
+		}
+		return map[string]any{"ActionStatus": "OK", "ErrorCode": 0, "IsFinished": 0, "LastMsgKey": last, "RspMsgList": list}
+	}
+	tests := []struct {
+		name     string
+		recalled bool
+		pages    map[string]map[string]any
+		want     []uint64
+		stuck    bool
+	}{
+		{"ends on an empty page", true, map[string]map[string]any{"": page("4_1_1698741698", 4, 5), "4_1_1698741698": page("3_1_1698741698", 3),
+			"3_1_1698741698": page("")}, []uint64{4, 5, 3}, false},
+		{"ends on an empty LastMsgKey", false, map[string]map[string]any{"": page("", 9)}, []uint64{9}, false},
+		{"a LastMsgKey that does not move", false, map[string]map[string]any{"": page("4_1_1698741698", 4),
+			"4_1_1698741698": page("4_1_1698741698", 4)}, []uint64{4, 4}, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			s, srv := recorded(t)
+			srv.Handle(svc+"official_account_msg_get_simple", func(r testkit.Request) any {
+				var req struct {
+					LastMsgKey      string
+					ReqMsgNumber    int
+					WithRecalledMsg int
+				}
+				r.Decode(t, &req)
+				assert.Equal(t, 2, req.ReqMsgNumber)
+				assert.Equal(t, tc.recalled, req.WithRecalledMsg == 1)
+				return tc.pages[req.LastMsgKey]
+			})
+			msgs, errs := testkit.Drain(s.History(context.Background(), "@TOA#_ward", 2, tc.recalled), 10)
+			var got []uint64
+			for _, m := range msgs {
+				got = append(got, m.Seq)
+			}
+			assert.Equal(t, tc.want, got)
+			assertWalkEnd(t, errs, tc.stuck)
+		})
+	}
+}
+
+// assertWalkEnd: a walk that ends cleanly yields no error; a stuck one
+// yields exactly one, matching ErrCursorStuck.
+func assertWalkEnd(t *testing.T, errs []error, stuck bool) {
+	t.Helper()
+	if !stuck {
+		assert.Empty(t, errs)
+		return
+	}
+	require.Len(t, errs, 1)
+	assert.ErrorIs(t, errs[0], api.ErrCursorStuck)
+	assert.ErrorIs(t, errs[0], tim.ErrCursorStuck)
 }

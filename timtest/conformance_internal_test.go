@@ -78,6 +78,8 @@ var extraKeys = map[string]string{
 		"(tencent-im-rest.md §2.6, from the Chinese pages and doocs)",
 	"group_open_http_svc/get_group_info GroupInfo.InviteJoinOption": "the group's invitation option, as create_group and " +
 		"modify_group_base_info set it (reference §4.1)",
+	"desk_http_svc/transfer_to_human IsInQueue": "whether the user was queued, in the answer's field table of " +
+		"https://cloud.tencent.com/document/product/269/110581 (the example leaves it out)",
 	"openim/query_online_status ErrorList": "sent when some accounts are not imported (在线状态/获取用户在线状态 field table)",
 }
 
@@ -328,6 +330,14 @@ var accountKeys = map[string]bool{
 	"Pinner_Account": true, "UnPinner_Account": true,
 }
 
+// officialSeeded are the official-account commands whose documented
+// request the fake answers once seed has made the account and a subscriber.
+var officialSeeded = []string{
+	"official_account_open_http_svc/modify_subscriber_info",
+	"official_account_open_http_svc/get_subscriber_info",
+	"official_account_open_http_svc/official_account_msg_get_simple",
+}
+
 // liveCommands work on AVChatRoom groups only.
 var liveCommands = []string{"group_open_http_svc/ban_group_member", "group_open_http_svc/unban_group_member",
 	"group_open_http_svc/get_group_ban_member", "group_open_http_svc/get_online_member_num"}
@@ -549,6 +559,34 @@ func seed(t *testing.T, s *Server, cmd string, req map[string]any) {
 			hg.msgs = append(hg.msgs, &groupMsg{seq: 1, from: "h1", time: at,
 				body: json.RawMessage(`[{"MsgType":"TIMTextElem","MsgContent":{"Text":"seed"}}]`)})
 			s.groups[hg.id] = hg
+		}
+	}
+
+	// The official account a read or a subscriber change names exists, owned
+	// by a seeded account, with the named subscriber (or one, for a read).
+	if id := str("Official_Account"); id != "" && slices.Contains(officialSeeded, cmd) {
+		st := s.officialLocked()
+		if st.accounts[id] == nil {
+			s.addAccount("oa-owner", now)
+			st.accounts[id] = &officialAccount{id: id, owner: "oa-owner", name: "seeded", maxSubs: 100000}
+			st.order = append(st.order, id)
+		}
+		sub := str("Subscriber_Account")
+		if sub == "" {
+			sub = "oa-subscriber"
+		}
+		s.addAccount(sub, now)
+		a := st.accounts[id]
+		if a.subscriberIndex(sub) < 0 {
+			a.subscribers = append(a.subscribers, &officialSub{id: sub, at: now})
+		}
+		if cmd == "official_account_open_http_svc/official_account_msg_get_simple" && len(a.msgs) == 0 {
+			// Two broadcasts before any documented LastMsgKey's Seq (71).
+			for seq := uint64(1); seq <= 2; seq++ {
+				a.msgSeq = seq
+				a.msgs = append(a.msgs, &officialMsg{seq: seq, key: fmt.Sprintf("%d_1_%d", seq, now.Unix()), at: now,
+					body: json.RawMessage(`[{"MsgType":"TIMCustomElem","MsgContent":{"Data":"seed","Desc":"MIF","Ext":""}}]`)})
+			}
 		}
 	}
 

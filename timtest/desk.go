@@ -91,3 +91,137 @@ func (c *call) deskSendStream() (any, error) {
 	}
 	return &streamAnswer{MsgKey: key}, nil
 }
+
+// DeskSession is a desk session's state as get_session_state reports it;
+// tests set it with Server.SetDeskSession.
+type DeskSession struct {
+	// SessionID identifies the session (required).
+	SessionID string
+	// ClientUserID and CustomerServiceID are the user and the
+	// customer-service account, for the query by user.
+	ClientUserID, CustomerServiceID string
+	// State is the CurrentState answered: "NotInSession", "Chatbot",
+	// "WaitingForAgentAnswering", "Queueing" or "Agent".
+	State string
+	// AgentID is the agent answered with WaitingForAgentAnswering and
+	// Agent.
+	AgentID string
+}
+
+// SetDeskSession sets the state get_session_state answers for a session
+// (and for its user and customer-service account). Without it, a session
+// id the fake has not seen ended is answered "Chatbot" (the fake's
+// sessions are served by the bot until a test says otherwise), and a user
+// with no session set "NotInSession". An empty SessionID panics.
+func (s *Server) SetDeskSession(ds DeskSession) {
+	if ds.SessionID == "" {
+		panic("timtest: SetDeskSession with an empty SessionID")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	nx := s.nxLocked()
+	if nx.desk == nil {
+		nx.desk = map[string]DeskSession{}
+	}
+	nx.desk[ds.SessionID] = ds
+}
+
+type deskStateAnswer struct {
+	envelope
+	SessionID    string `json:"SessionId"`
+	CurrentState string `json:"CurrentState"`
+	AgentID      string `json:"AgentId"`
+}
+
+// deskSessionState answers get_session_state
+// (https://cloud.tencent.com/document/product/679/116639): by SessionId,
+// an ended session answers 141005; by ClientUserId and CustomerServiceId,
+// the open session set for them, else NotInSession with no SessionId.
+func (c *call) deskSessionState() (any, error) {
+	var req struct {
+		SessionID         string `json:"SessionId"`
+		ClientUserID      string `json:"ClientUserId"`
+		CustomerServiceID string `json:"CustomerServiceId"`
+	}
+	if err := json.Unmarshal(c.body, &req); err != nil {
+		return nil, fail(codeDeskParam, "request JSON: %v", err)
+	}
+	s := c.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	nx := s.nxLocked()
+	answer := func(ds DeskSession) *deskStateAnswer {
+		a := &deskStateAnswer{SessionID: ds.SessionID, CurrentState: ds.State}
+		if ds.State == "WaitingForAgentAnswering" || ds.State == "Agent" {
+			a.AgentID = ds.AgentID
+		}
+		return a
+	}
+	switch {
+	case req.SessionID != "":
+		if nx.deskEnded[req.SessionID] {
+			return nil, fail(codeDeskEnded, "session %q has completed", req.SessionID)
+		}
+		if ds, ok := nx.desk[req.SessionID]; ok {
+			return answer(ds), nil
+		}
+		return answer(DeskSession{SessionID: req.SessionID, State: "Chatbot"}), nil
+	case req.ClientUserID != "" && req.CustomerServiceID != "":
+		for _, ds := range nx.desk {
+			if ds.ClientUserID == req.ClientUserID && ds.CustomerServiceID == req.CustomerServiceID && !nx.deskEnded[ds.SessionID] {
+				return answer(ds), nil
+			}
+		}
+		return answer(DeskSession{State: "NotInSession"}), nil
+	}
+	return nil, fail(codeDeskParam, "SessionId, or ClientUserId and CustomerServiceId, missing")
+}
+
+type deskTransferAnswer struct {
+	envelope
+	AgentID   string `json:"AgentId"`
+	IsInQueue int    `json:"IsInQueue"`
+}
+
+// deskTransfer answers transfer_to_human
+// (https://cloud.tencent.com/document/product/269/110581). The fake has
+// no agents of its own: with AgentIdList the first agent is assigned and
+// the session waits for that agent to answer (WaitingForAgentAnswering);
+// without, the user is queued (Queueing, IsInQueue 1). An ended session
+// answers 141005 (the fake's choice: the page's error table, cut off in
+// the copies read, shows 90001, 90002, 90005).
+func (c *call) deskTransfer() (any, error) {
+	var req struct {
+		SessionID    string   `json:"SessionId"`
+		AgentIDs     []string `json:"AgentIdList"`
+		AgentGroupID int      `json:"AgentGroupId"`
+	}
+	if err := c.decodeAs(&req, codeDeskParam); err != nil {
+		return nil, err
+	}
+	if req.SessionID == "" {
+		return nil, fail(codeDeskParam, "SessionId missing")
+	}
+	s := c.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	nx := s.nxLocked()
+	if nx.deskEnded[req.SessionID] {
+		return nil, fail(codeDeskEnded, "session %q has completed", req.SessionID)
+	}
+	if nx.desk == nil {
+		nx.desk = map[string]DeskSession{}
+	}
+	ds := nx.desk[req.SessionID]
+	ds.SessionID = req.SessionID
+	a := &deskTransferAnswer{}
+	if len(req.AgentIDs) > 0 {
+		ds.State, ds.AgentID = "WaitingForAgentAnswering", req.AgentIDs[0]
+		a.AgentID = ds.AgentID
+	} else {
+		ds.State, ds.AgentID = "Queueing", ""
+		a.IsInQueue = 1
+	}
+	nx.desk[req.SessionID] = ds
+	return a, nil
+}

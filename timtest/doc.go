@@ -161,10 +161,14 @@
 //     most 5 calls of a stream in any second, a gap over 15 s ends it,
 //     text below 128 KB; all refusals 10004); a finished or timed-out robot
 //     stream is one text message in the C2C history and both conversation
-//     lists (no callbacks); official accounts with subscribers, broadcasts
-//     (the same content within 5 minutes answers the first MsgKey) and
-//     recall. Streams and OfficialAccounts inspect them; Robots lists the
-//     active robots.
+//     lists (no callbacks); official accounts with subscribers (their
+//     subscription time and custom string, read in pages whose Next is an
+//     index), broadcasts (the same content within 5 minutes answers the
+//     first MsgKey) and recall. Streams and OfficialAccounts inspect them; Robots lists the
+//     active robots. Desk sessions: get_session_state answers the state
+//     SetDeskSession set ("Chatbot" for a session it was not told about,
+//     "NotInSession" for a user without one); an ended session answers
+//     141005.
 //   - Moderation (moderation.go): content_moderation blocks a text that
 //     contains a word of SetAuditKeywords (Block, score 100, the words
 //     hit), passes everything else (files are not looked at), and answers

@@ -157,6 +157,8 @@ func (s *Server) routeTable() map[string]handler {
 		"desk_http_svc/send_stream_msg":         (*call).deskSendStream,
 		"desk_http_svc/end_session":             (*call).deskEndSession,
 		"desk_http_svc/end_queuing":             (*call).deskEndQueuing,
+		"desk_http_svc/get_session_state":       (*call).deskSessionState,
+		"desk_http_svc/transfer_to_human":       (*call).deskTransfer,
 
 		"im_msg_audit/content_moderation":               (*call).contentModeration,
 		"im_msg_audit_mgr/add_cloud_audit_keywords":     (*call).addCloudAuditKeywords,
@@ -169,8 +171,11 @@ func (s *Server) routeTable() map[string]handler {
 		"official_account_open_http_svc/modify_official_account_base_info": (*call).modifyOfficialAccount,
 		"official_account_open_http_svc/add_subscriber":                    (*call).addSubscriber,
 		"official_account_open_http_svc/delete_subscriber":                 (*call).deleteSubscriber,
+		"official_account_open_http_svc/modify_subscriber_info":            (*call).modifySubscriberInfo,
+		"official_account_open_http_svc/get_subscriber_info":               (*call).getSubscriberInfo,
 		"official_account_open_http_svc/send_official_account_msg":         (*call).sendOfficialAccountMsg,
 		"official_account_open_http_svc/official_account_msg_recall":       (*call).officialMsgRecall,
+		"official_account_open_http_svc/official_account_msg_get_simple":   (*call).officialMsgGetSimple,
 	}
 }
 

@@ -93,6 +93,8 @@ var paramSpecs = map[string]paramSpec{
 	// The newer products (issue 18): types from the documented request
 	// examples, identifiers required.
 	"desk_http_svc/end_queuing":                                        spec(60003, "SessionID:s!"),
+	"desk_http_svc/get_session_state":                                  spec(141004, "SessionId:s", "ClientUserId:s", "CustomerServiceId:s"),
+	"desk_http_svc/transfer_to_human":                                  spec(141004, "SessionId:s!", "AgentIdList:as", "AgentGroupId:i", "SendTipIfNoAgentOnline:i"),
 	"desk_http_svc/end_session":                                        spec(60003, "SessionId:s!"),
 	"desk_http_svc/send_stream_msg":                                    spec(60003, "SessionId:s!", "Chunk:s", "MsgKey:s", "CloudCustomData:s", "Finish:i"),
 	"im_msg_audit/content_moderation":                                  spec(60003, "AuditName:s", "ContentType:s", "Content:s", "ExtSender:s", "ExtReceiver:s"),
@@ -103,8 +105,11 @@ var paramSpecs = map[string]paramSpec{
 	"official_account_open_http_svc/add_subscriber":                    spec(60003, "Official_Account:s!", "SubscriberList:ao"),
 	"official_account_open_http_svc/create_official_account":           spec(60003, "OfficialAccountUserID:s", "Owner_Account:s", "CustomString:s", "FaceUrl:s", "Introduction:s", "MaxSubscriberNum:i", "Name:s", "Organization:s"),
 	"official_account_open_http_svc/delete_subscriber":                 spec(60003, "Official_Account:s!", "SubscriberToDel_Account:as"),
+	"official_account_open_http_svc/get_subscriber_info":               spec(60003, "Official_Account:s!", "Limit:i", "Next:s!"),
+	"official_account_open_http_svc/modify_subscriber_info":            spec(60003, "Official_Account:s!", "Subscriber_Account:s!", "CustomString:s!"),
 	"official_account_open_http_svc/destroy_official_account":          spec(60003, "Official_Account:s!"),
 	"official_account_open_http_svc/modify_official_account_base_info": spec(60003, "Official_Account:s!", "CustomString:s", "FaceUrl:s", "Introduction:s", "Name:s", "Organization:s", "MaxSubscriberNum:i"),
+	"official_account_open_http_svc/official_account_msg_get_simple":   spec(60003, "Official_Account:s!", "LastMsgKey:s", "ReqMsgNumber:i", "WithRecalledMsg:i"),
 	"official_account_open_http_svc/official_account_msg_recall":       spec(60003, "Official_Account:s!", "MsgKeyList:as", "Reason:s"),
 	"official_account_open_http_svc/send_official_account_msg":         spec(60003, "Official_Account:s!", "Random:i", "MsgBody:ao", "CloudCustomData:s", "OfflinePushInfo:o"),
 	"openim_robot_http_svc/create_robot":                               spec(60003, "UserID:s!", "Nick:s", "FaceUrl:s", "SelfSignature:s"),

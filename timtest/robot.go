@@ -28,7 +28,8 @@ type newState struct {
 	official   *officialState // official.go
 	auditWords []string       // moderation.go
 	auditSeq   int
-	deskEnded  map[string]bool // desk.go: sessions end_session ended
+	deskEnded  map[string]bool        // desk.go: sessions end_session ended
+	desk       map[string]DeskSession // desk.go: states set by SetDeskSession
 }
 
 // nxLocked returns the state, creating it; s.mu is held.
