@@ -815,6 +815,27 @@ var conformanceDrivers = map[string]driver{
 		return c.Group.DestroyTopics(ctx, r.s("GroupId", "@TGS#_@TGS#1"), r.ss("TopicIdList", "@TGS#_@TGS#1@TOPIC#_x"))
 	},
 
+	// Community permission groups.
+	"group_open_http_svc/modify_permission_group": func(ctx context.Context, c *tim.Client, r exReq) (any, error) {
+		req := group.UpdatePermissionGroupRequest{GroupID: r.s("GroupId", "@TGS#_@TGS#1"), PermissionGroupID: r.s("PermissionGroupId", "@PMG#_p")}
+		if r.has("PermissionGroupName") {
+			req.Name = uptr(r.s("PermissionGroupName", ""))
+		}
+		if r.has("Permission") {
+			req.Permission = uptr(group.CommunityPermission(r.n("Permission", 0)))
+		}
+		if r.has("CustomString") {
+			req.CustomString = uptr(r.s("CustomString", ""))
+		}
+		if req.Name == nil && req.Permission == nil && req.CustomString == nil {
+			req.Name = uptr("p")
+		}
+		return nil, c.Group.UpdatePermissionGroup(ctx, req)
+	},
+	"group_open_http_svc/destroy_permission_group": func(ctx context.Context, c *tim.Client, r exReq) (any, error) {
+		return c.Group.DestroyPermissionGroups(ctx, r.s("GroupId", "@TGS#_@TGS#1"), r.ss("PermissionGroupIdList", "@PMG#_p"))
+	},
+
 	// Operations.
 	"openconfigsvr/setnospeaking": func(ctx context.Context, c *tim.Client, r exReq) (any, error) {
 		req := operation.MuteRequest{UserID: r.s("Set_Account", "a")}

@@ -215,6 +215,10 @@ var paramSpecs = map[string]paramSpec{
 	"group_open_avchatroom_http_svc/get_admin_list":   spec(codeGroupParam, "GroupId:s!"),
 	"group_open_avchatroom_http_svc/check_members":    spec(codeGroupParam, "GroupId:s!", "Member_Account:as!"),
 
+	"group_open_http_svc/modify_permission_group": spec(codeGroupParam, "GroupId:s!", "PermissionGroupId:s!",
+		"PermissionGroupName:s", "Permission:i", "CustomString:s"),
+	"group_open_http_svc/destroy_permission_group": spec(codeGroupParam, "GroupId:s!", "PermissionGroupIdList:as!"),
+
 	"million_group_open_http_svc/create_topic": spec(codeGroupParam, "GroupId:s!", "TopicId:s", "TopicName:s!",
 		"From_Account:s", "CustomString:s", "FaceUrl:s", "Notification:s", "Introduction:s", "TopicDefinedData:ao"),
 	"million_group_open_http_svc/get_topic": spec(codeGroupParam, "GroupId:s!", "From_Account:s", "TopicIdList:as",
