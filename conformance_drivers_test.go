@@ -835,6 +835,20 @@ var conformanceDrivers = map[string]driver{
 	"group_open_http_svc/destroy_permission_group": func(ctx context.Context, c *tim.Client, r exReq) (any, error) {
 		return c.Group.DestroyPermissionGroups(ctx, r.s("GroupId", "@TGS#_@TGS#1"), r.ss("PermissionGroupIdList", "@PMG#_p"))
 	},
+	"group_open_http_svc/add_topic_permission_group": func(ctx context.Context, c *tim.Client, r exReq) (any, error) {
+		gid := r.s("GroupId", "@TGS#_@TGS#1")
+		var grants []group.TopicGrant
+		for _, e := range r.list("TopicPermissionList") {
+			grants = append(grants, group.TopicGrant{TopicID: e.s("TopicId", ""), Permission: group.TopicPermission(e.n("Permission", 0))})
+		}
+		if len(grants) == 0 {
+			grants = []group.TopicGrant{{TopicID: group.TopicID(gid, "x"), Permission: group.TopicCanSend}}
+		}
+		return c.Group.AddTopicPermissions(ctx, gid, r.s("PermissionGroupId", "@PMG#_p"), grants)
+	},
+	"group_open_http_svc/get_topic_permission_group": func(ctx context.Context, c *tim.Client, r exReq) (any, error) {
+		return c.Group.TopicPermissions(ctx, r.s("GroupId", "@TGS#_@TGS#1"), r.s("PermissionGroupId", "@PMG#_p"), r.ss("TopicIdList"))
+	},
 
 	// Operations.
 	"openconfigsvr/setnospeaking": func(ctx context.Context, c *tim.Client, r exReq) (any, error) {

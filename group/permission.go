@@ -154,10 +154,7 @@ var epModifyPermissionGroup = catalog.Declare(api.Endpoint{Path: "group_open_htt
 //
 // REST: v4/group_open_http_svc/modify_permission_group
 func (s *Service) UpdatePermissionGroup(ctx context.Context, r UpdatePermissionGroupRequest) error {
-	if err := checkCommunityRef("GroupId", r.GroupID); err != nil {
-		return err
-	}
-	if err := checkPermissionGroupRef("PermissionGroupId", r.PermissionGroupID); err != nil {
+	if err := checkPermissionGroupOf(r.GroupID, r.PermissionGroupID); err != nil {
 		return err
 	}
 	if r.Name == nil && r.Permission == nil && r.CustomString == nil {
@@ -240,4 +237,157 @@ func (s *Service) DestroyPermissionGroups(ctx context.Context, groupID string, i
 		return nil
 	})
 	return out, err
+}
+
+// MaxTopicPermissionsPerCall is add_topic_permission_group's cap on
+// TopicPermissionList; AddTopicPermissions splits longer lists.
+const MaxTopicPermissionsPerCall = 50
+
+// TopicGrant is a permission group's permission value in one topic.
+type TopicGrant struct {
+	// TopicID is a topic of the community (its id starts with the
+	// community's GroupId).
+	TopicID    string
+	Permission TopicPermission
+}
+
+// TopicPermissionResult is one topic's outcome of AddTopicPermissions or
+// TopicPermissions.
+type TopicPermissionResult struct {
+	TopicID string
+	// Permission is the permission group's value in the topic
+	// (TopicPermissions only).
+	Permission TopicPermission
+	// ErrorCode is Tencent's per-topic result (0 = done); see Err.
+	ErrorCode int
+	ErrorInfo string
+	op        string
+}
+
+// Err returns nil when the topic's permission was added or read, else an
+// *APIError with the per-topic code.
+func (r *TopicPermissionResult) Err() error {
+	if r.ErrorCode == 0 {
+		return nil
+	}
+	return &api.Error{Op: r.op, HTTPStatus: 200, Code: r.ErrorCode, Info: r.ErrorInfo}
+}
+
+// topicPermissionItem is a TopicPermissionResultList entry.
+type topicPermissionItem struct {
+	TopicID    wire.FlexString `json:"TopicId"`
+	Permission wire.FlexUint64 `json:"Permission"`
+	ErrorCode  wire.FlexInt    `json:"ErrorCode"`
+	ErrorInfo  string          `json:"ErrorInfo"`
+}
+
+func (it *topicPermissionItem) result(op string) TopicPermissionResult {
+	return TopicPermissionResult{TopicID: string(it.TopicID), Permission: TopicPermission(it.Permission), ErrorCode: int(it.ErrorCode),
+		ErrorInfo: it.ErrorInfo, op: op}
+}
+
+// checkPermissionGroupOf checks a community and one of its permission
+// groups.
+func checkPermissionGroupOf(groupID, permissionGroupID string) error {
+	if err := checkCommunityRef("GroupId", groupID); err != nil {
+		return err
+	}
+	return checkPermissionGroupRef("PermissionGroupId", permissionGroupID)
+}
+
+// A topic holds one value per permission group: a resend cannot add it
+// twice (what Tencent answers for an entry the first attempt added is not
+// documented).
+var epAddTopicPermission = catalog.Declare(api.Endpoint{Path: "group_open_http_svc/add_topic_permission_group", Safety: api.Idempotent})
+
+// AddTopicPermissions gives a permission group its permissions in topics
+// of the community, in calls of MaxTopicPermissionsPerCall, and returns
+// one result per topic. A topic may appear once. On a failed call it
+// returns the results so far and an error naming the batch.
+//
+// REST: v4/group_open_http_svc/add_topic_permission_group
+func (s *Service) AddTopicPermissions(ctx context.Context, groupID, permissionGroupID string, grants []TopicGrant) ([]TopicPermissionResult, error) {
+	if err := checkPermissionGroupOf(groupID, permissionGroupID); err != nil {
+		return nil, err
+	}
+	if len(grants) == 0 {
+		return nil, wire.Invalid("TopicPermissionList", "no topic given")
+	}
+	seen := make(map[string]bool, len(grants))
+	for i, g := range grants {
+		field := fmt.Sprintf("TopicPermissionList[%d].TopicId", i)
+		if err := checkTopicRef(field, groupID, g.TopicID); err != nil {
+			return nil, err
+		}
+		if seen[g.TopicID] {
+			return nil, wire.Invalid(field, "topic %q is given twice (a permission group holds one value per topic)", g.TopicID)
+		}
+		seen[g.TopicID] = true
+	}
+	type entry struct {
+		Permission TopicPermission `json:"Permission"`
+		TopicID    string          `json:"TopicId"`
+	}
+	out := make([]TopicPermissionResult, 0, len(grants))
+	err := wire.ChunksNamed(len(grants), MaxTopicPermissionsPerCall, "group: topic permissions", func(lo, hi int) error {
+		req := struct {
+			GroupID             string  `json:"GroupId"`
+			PermissionGroupID   string  `json:"PermissionGroupId"`
+			TopicPermissionList []entry `json:"TopicPermissionList"`
+		}{GroupID: groupID, PermissionGroupID: permissionGroupID}
+		for _, g := range grants[lo:hi] {
+			req.TopicPermissionList = append(req.TopicPermissionList, entry{g.Permission, g.TopicID})
+		}
+		var resp struct {
+			envelope
+			TopicPermissionResultList []topicPermissionItem `json:"TopicPermissionResultList"`
+		}
+		if err := s.d.Do(ctx, epAddTopicPermission, &req, &resp); err != nil {
+			return err
+		}
+		for _, it := range resp.TopicPermissionResultList {
+			out = append(out, it.result(epAddTopicPermission.Path))
+		}
+		return nil
+	})
+	return out, err
+}
+
+// A read: a resend changes nothing.
+var epGetTopicPermission = catalog.Declare(api.Endpoint{Path: "group_open_http_svc/get_topic_permission_group", Safety: api.Idempotent})
+
+// TopicPermissions reads a permission group's permissions in the topics
+// given, or in all its topics when topicIDs is empty. A topic that cannot
+// be read is reported through its result's ErrorCode, not as an error.
+//
+// REST: v4/group_open_http_svc/get_topic_permission_group
+func (s *Service) TopicPermissions(ctx context.Context, groupID, permissionGroupID string, topicIDs []string) ([]TopicPermissionResult, error) {
+	if err := checkPermissionGroupOf(groupID, permissionGroupID); err != nil {
+		return nil, err
+	}
+	for i, id := range topicIDs {
+		if err := checkTopicRef(fmt.Sprintf("TopicIdList[%d]", i), groupID, id); err != nil {
+			return nil, err
+		}
+	}
+	req := struct {
+		GroupID           string   `json:"GroupId"`
+		PermissionGroupID string   `json:"PermissionGroupId"`
+		TopicIDList       []string `json:"TopicIdList,omitempty"`
+	}{groupID, permissionGroupID, dedupe(topicIDs)}
+	if len(req.TopicIDList) == 0 {
+		req.TopicIDList = nil
+	}
+	var resp struct {
+		envelope
+		TopicPermissionResultList []topicPermissionItem `json:"TopicPermissionResultList"`
+	}
+	if err := s.d.Do(ctx, epGetTopicPermission, &req, &resp); err != nil {
+		return nil, err
+	}
+	out := make([]TopicPermissionResult, len(resp.TopicPermissionResultList))
+	for i, it := range resp.TopicPermissionResultList {
+		out[i] = it.result(epGetTopicPermission.Path)
+	}
+	return out, nil
 }

@@ -132,10 +132,7 @@ func TestPermissionGroupValidation(t *testing.T) {
 	ctx := context.Background()
 	svc, srv := newService(t)
 	long := strings.Repeat("权", 51) // 153 bytes
-	for _, tc := range []struct {
-		name, field string
-		call        func() error
-	}{
+	assertInvalid(t, []invalidCase{
 		{"update: not a community", "GroupId", func() error {
 			return svc.UpdatePermissionGroup(ctx, group.UpdatePermissionGroupRequest{GroupID: "@TGS#1", PermissionGroupID: "p", Name: new("n")})
 		}},
@@ -170,12 +167,7 @@ func TestPermissionGroupValidation(t *testing.T) {
 			_, err := svc.DestroyPermissionGroups(ctx, community, []string{"\xff"})
 			return err
 		}},
-	} {
-		err := tc.call()
-		var inv *api.InvalidInputError
-		require.True(t, errors.As(err, &inv), "%s: %v", tc.name, err)
-		assert.Equal(t, tc.field, inv.Field, tc.name)
-	}
+	})
 	assert.Empty(t, srv.Calls(pModifyPermGroup))
 	assert.Empty(t, srv.Calls(pDestroyPermGroup))
 
@@ -183,4 +175,128 @@ func TestPermissionGroupValidation(t *testing.T) {
 	name := strings.Repeat("权", 50) // 150 bytes
 	require.NoError(t, svc.UpdatePermissionGroup(ctx, group.UpdatePermissionGroupRequest{GroupID: community, PermissionGroupID: "p", Name: &name,
 		CustomString: new(strings.Repeat("x", group.MaxPermissionGroupCustomStringBytes))}))
+}
+
+const (
+	pAddTopicPerm = "group_open_http_svc/add_topic_permission_group"
+	pGetTopicPerm = "group_open_http_svc/get_topic_permission_group"
+)
+
+func TestAddTopicPermissionsGolden(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	svc, srv := newService(t)
+	t1, t2 := group.TopicID(community, "a"), group.TopicID(community, "b")
+	srv.Handle(pAddTopicPerm, func(testkit.Request) any {
+		return testkit.With(map[string]any{"TopicPermissionResultList": []map[string]any{
+			{"ErrorCode": 0, "ErrorInfo": "", "TopicId": t1},
+			{"ErrorCode": 10010, "ErrorInfo": "topic not found", "TopicId": t2},
+		}})
+	})
+	res, err := svc.AddTopicPermissions(ctx, community, "@PMG#_doctors", []group.TopicGrant{
+		{TopicID: t1, Permission: group.TopicCanSend | group.TopicCanAtAll}, {TopicID: t2, Permission: 0},
+	})
+	require.NoError(t, err)
+	golden(t, srv, pAddTopicPerm, "add_topic_permission_group")
+	require.Len(t, res, 2)
+	assert.Equal(t, t1, res[0].TopicID)
+	require.NoError(t, res[0].Err())
+	require.ErrorIs(t, res[1].Err(), tim.ErrGroupNotFound)
+	var ae *api.Error
+	require.ErrorAs(t, res[1].Err(), &ae)
+	assert.Equal(t, pAddTopicPerm, ae.Op)
+
+	// 120 topics go in calls of 50.
+	srv.Handle(pAddTopicPerm, func(testkit.Request) any { return testkit.With(nil) })
+	var many []group.TopicGrant
+	for i := range 120 {
+		many = append(many, group.TopicGrant{TopicID: group.TopicID(community, fmt.Sprint(i)), Permission: group.TopicCanSend})
+	}
+	_, err = svc.AddTopicPermissions(ctx, community, "@PMG#_doctors", many)
+	require.NoError(t, err)
+	assert.Len(t, srv.Calls(pAddTopicPerm), 4)
+}
+
+func TestTopicPermissionsGolden(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	svc, srv := newService(t)
+	t1, t2 := group.TopicID(community, "a"), group.TopicID(community, "b")
+	srv.Handle(pGetTopicPerm, func(testkit.Request) any {
+		return testkit.With(map[string]any{"TopicPermissionResultList": []map[string]any{
+			{"ErrorCode": 0, "ErrorInfo": "", "TopicId": t1, "Permission": 1 << 40},
+			{"ErrorCode": 0, "ErrorInfo": "", "TopicId": t2, "Permission": "72"},
+		}})
+	})
+	res, err := svc.TopicPermissions(ctx, community, "@PMG#_doctors", nil)
+	require.NoError(t, err)
+	golden(t, srv, pGetTopicPerm, "get_topic_permission_group_all")
+	require.Len(t, res, 2)
+	assert.Equal(t, t1, res[0].TopicID)
+	assert.Equal(t, group.TopicPermission(1<<40), res[0].Permission, "unknown bits are kept")
+	assert.Equal(t, group.TopicCanSend|group.TopicCanAtAll, res[1].Permission)
+	require.NoError(t, res[1].Err())
+
+	_, err = svc.TopicPermissions(ctx, community, "@PMG#_doctors", []string{t2, t2})
+	require.NoError(t, err)
+	golden(t, srv, pGetTopicPerm, "get_topic_permission_group")
+
+	srv.Handle(pGetTopicPerm, func(testkit.Request) any { return testkit.Fail(10007, "no permission") })
+	_, err = svc.TopicPermissions(ctx, community, "@PMG#_doctors", nil)
+	require.ErrorIs(t, err, tim.ErrPermission)
+}
+
+func TestTopicPermissionValidation(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	svc, srv := newService(t)
+	t1 := group.TopicID(community, "a")
+	assertInvalid(t, []invalidCase{
+		{"add: not a community", "GroupId", func() error {
+			_, err := svc.AddTopicPermissions(ctx, "@TGS#1", "p", []group.TopicGrant{{TopicID: t1}})
+			return err
+		}},
+		{"add: no permission group", "PermissionGroupId", func() error {
+			_, err := svc.AddTopicPermissions(ctx, community, "", []group.TopicGrant{{TopicID: t1}})
+			return err
+		}},
+		{"add: nothing", "TopicPermissionList", func() error {
+			_, err := svc.AddTopicPermissions(ctx, community, "p", nil)
+			return err
+		}},
+		{"add: topic of another group", "TopicPermissionList[0].TopicId", func() error {
+			_, err := svc.AddTopicPermissions(ctx, community, "p", []group.TopicGrant{{TopicID: "@TGS#_other@TOPIC#_a"}})
+			return err
+		}},
+		{"add: topic twice", "TopicPermissionList[1].TopicId", func() error {
+			_, err := svc.AddTopicPermissions(ctx, community, "p", []group.TopicGrant{{TopicID: t1}, {TopicID: t1, Permission: 1}})
+			return err
+		}},
+		{"get: empty topic id", "TopicIdList[0]", func() error {
+			_, err := svc.TopicPermissions(ctx, community, "p", []string{""})
+			return err
+		}},
+		{"get: no permission group", "PermissionGroupId", func() error {
+			_, err := svc.TopicPermissions(ctx, community, "", nil)
+			return err
+		}},
+	})
+	assert.Empty(t, srv.Calls(pAddTopicPerm))
+	assert.Empty(t, srv.Calls(pGetTopicPerm))
+}
+
+// invalidCase is a call refused before any request, naming field.
+type invalidCase struct {
+	name, field string
+	call        func() error
+}
+
+func assertInvalid(t *testing.T, cases []invalidCase) {
+	t.Helper()
+	for _, tc := range cases {
+		err := tc.call()
+		var inv *api.InvalidInputError
+		require.True(t, errors.As(err, &inv), "%s: %v", tc.name, err)
+		assert.Equal(t, tc.field, inv.Field, tc.name)
+	}
 }

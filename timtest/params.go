@@ -218,6 +218,9 @@ var paramSpecs = map[string]paramSpec{
 	"group_open_http_svc/modify_permission_group": spec(codeGroupParam, "GroupId:s!", "PermissionGroupId:s!",
 		"PermissionGroupName:s", "Permission:i", "CustomString:s"),
 	"group_open_http_svc/destroy_permission_group": spec(codeGroupParam, "GroupId:s!", "PermissionGroupIdList:as!"),
+	"group_open_http_svc/add_topic_permission_group": spec(codeGroupParam, "GroupId:s!", "PermissionGroupId:s!",
+		"TopicPermissionList:ao!"),
+	"group_open_http_svc/get_topic_permission_group": spec(codeGroupParam, "GroupId:s!", "PermissionGroupId:s!", "TopicIdList:as"),
 
 	"million_group_open_http_svc/create_topic": spec(codeGroupParam, "GroupId:s!", "TopicId:s", "TopicName:s!",
 		"From_Account:s", "CustomString:s", "FaceUrl:s", "Notification:s", "Introduction:s", "TopicDefinedData:ao"),

@@ -81,3 +81,77 @@ func TestPermissionGroupsThroughTheSDK(t *testing.T) {
 	require.NoError(t, res[0].Err())
 	require.Error(t, res[1].Err())
 }
+
+// Topic permissions live in a permission group: added for existing topics
+// only, read all or by id, and gone with their topic.
+func TestTopicPermissionsOfAPermissionGroup(t *testing.T) {
+	t.Parallel()
+	srv := timtest.NewServer(t)
+	c := newClient(t, srv)
+	importUsers(t, c, "o")
+	gid := createGroup(t, c, obj{"Type": "Community", "Name": "c", "SupportTopic": 1, "Owner_Account": "o"})
+	news := gid + "@TOPIC#_news"
+	call(t, c, "million_group_open_http_svc/create_topic", obj{"GroupId": gid, "TopicId": news, "TopicName": "News"})
+	chat := gid + "@TOPIC#_chat"
+	call(t, c, "million_group_open_http_svc/create_topic", obj{"GroupId": gid, "TopicId": chat, "TopicName": "Chat"})
+	require.NoError(t, srv.AddPermissionGroup(gid, "@PMG#_doctors", "doctors", 0))
+
+	const add, get = "group_open_http_svc/add_topic_permission_group", "group_open_http_svc/get_topic_permission_group"
+	assert.Equal(t, 10010, callCode(t, c, add, obj{"GroupId": gid, "PermissionGroupId": "@PMG#_nope",
+		"TopicPermissionList": []obj{{"TopicId": news, "Permission": 8}}}))
+	assert.Equal(t, 10004, callCode(t, c, add, obj{"GroupId": gid, "PermissionGroupId": "@PMG#_doctors", "TopicPermissionList": []obj{}}))
+	assert.Equal(t, 10004, callCode(t, c, add, obj{"GroupId": gid, "PermissionGroupId": "@PMG#_doctors",
+		"TopicPermissionList": []obj{{"TopicId": news}}}), "Permission is required")
+	many := make([]obj, 51)
+	for i := range many {
+		many[i] = obj{"TopicId": news, "Permission": 8}
+	}
+	assert.Equal(t, 10004, callCode(t, c, add, obj{"GroupId": gid, "PermissionGroupId": "@PMG#_doctors", "TopicPermissionList": many}))
+
+	res := list(t, call(t, c, add, obj{"GroupId": gid, "PermissionGroupId": "@PMG#_doctors", "TopicPermissionList": []obj{
+		{"TopicId": news, "Permission": 8}, {"TopicId": gid + "@TOPIC#_nope", "Permission": 8}, {"TopicId": chat, "Permission": 72}}}),
+		"TopicPermissionResultList")
+	require.Len(t, res, 3)
+	assert.Equal(t, obj{"ErrorCode": float64(0), "ErrorInfo": "", "TopicId": news}, res[0])
+	assert.Equal(t, float64(10010), res[1]["ErrorCode"])
+	p, _ := srv.PermissionGroup(gid, "@PMG#_doctors")
+	assert.Equal(t, map[string]uint64{news: 8, chat: 72}, p.Topics)
+
+	all := list(t, call(t, c, get, obj{"GroupId": gid, "PermissionGroupId": "@PMG#_doctors"}), "TopicPermissionResultList")
+	assert.Equal(t, []obj{
+		{"ErrorCode": float64(0), "ErrorInfo": "", "TopicId": news, "Permission": float64(8)},
+		{"ErrorCode": float64(0), "ErrorInfo": "", "TopicId": chat, "Permission": float64(72)},
+	}, all)
+	some := list(t, call(t, c, get, obj{"GroupId": gid, "PermissionGroupId": "@PMG#_doctors", "TopicIdList": []string{chat, gid + "@TOPIC#_nope"}}),
+		"TopicPermissionResultList")
+	require.Len(t, some, 2)
+	assert.Equal(t, float64(72), some[0]["Permission"])
+	assert.Equal(t, float64(10010), some[1]["ErrorCode"])
+
+	call(t, c, "million_group_open_http_svc/destroy_topic", obj{"GroupId": gid, "TopicIdList": []string{news}})
+	p, _ = srv.PermissionGroup(gid, "@PMG#_doctors")
+	assert.Equal(t, map[string]uint64{chat: 72}, p.Topics, "a destroyed topic leaves the permission groups")
+}
+
+func TestTopicPermissionsThroughTheSDK(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	srv := timtest.NewServer(t)
+	c := newClient(t, srv)
+	importUsers(t, c, "o")
+	gid := createGroup(t, c, obj{"Type": "Community", "Name": "c", "SupportTopic": 1, "Owner_Account": "o"})
+	news := group.TopicID(gid, "news")
+	_, err := c.Group.CreateTopic(ctx, group.TopicRequest{GroupID: gid, TopicID: news, Name: "News"})
+	require.NoError(t, err)
+	require.NoError(t, srv.AddPermissionGroup(gid, "@PMG#_doctors", "doctors", 0))
+
+	res, err := c.Group.AddTopicPermissions(ctx, gid, "@PMG#_doctors", []group.TopicGrant{{TopicID: news, Permission: group.TopicCanSend | group.TopicCanMute}})
+	require.NoError(t, err)
+	require.Len(t, res, 1)
+	require.NoError(t, res[0].Err())
+	got, err := c.Group.TopicPermissions(ctx, gid, "@PMG#_doctors", nil)
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	assert.Equal(t, news, got[0].TopicID)
+	assert.Equal(t, group.TopicCanSend|group.TopicCanMute, got[0].Permission)
+}
