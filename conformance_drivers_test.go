@@ -849,6 +849,16 @@ var conformanceDrivers = map[string]driver{
 	"group_open_http_svc/get_topic_permission_group": func(ctx context.Context, c *tim.Client, r exReq) (any, error) {
 		return c.Group.TopicPermissions(ctx, r.s("GroupId", "@TGS#_@TGS#1"), r.s("PermissionGroupId", "@PMG#_p"), r.ss("TopicIdList"))
 	},
+	"group_open_http_svc/add_permission_group_member": func(ctx context.Context, c *tim.Client, r exReq) (any, error) {
+		var users []string
+		for _, e := range r.list("MemberList") {
+			users = append(users, e.s("Member_Account", ""))
+		}
+		if len(users) == 0 {
+			users = []string{"u"}
+		}
+		return c.Group.AddPermissionGroupMembers(ctx, r.s("GroupId", "@TGS#_@TGS#1"), r.s("PermissionGroupId", "@PMG#_p"), users)
+	},
 
 	// Operations.
 	"openconfigsvr/setnospeaking": func(ctx context.Context, c *tim.Client, r exReq) (any, error) {

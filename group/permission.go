@@ -391,3 +391,83 @@ func (s *Service) TopicPermissions(ctx context.Context, groupID, permissionGroup
 	}
 	return out, nil
 }
+
+// MaxPermissionGroupMembersPerCall is add_permission_group_member's cap on
+// MemberList; AddPermissionGroupMembers splits longer lists.
+const MaxPermissionGroupMembersPerCall = 100
+
+// resultAlreadyMember is add_permission_group_member's Result for a user
+// who is already a member ("10013 indicates it is already a group
+// member").
+const resultAlreadyMember = 10013
+
+// PermissionGroupMemberResult is one user's outcome of
+// AddPermissionGroupMembers.
+type PermissionGroupMemberResult struct {
+	UserID string
+	// Result is 0 when the user was added, 10013 when the user was a
+	// member already, else an error code (see Err).
+	Result int
+}
+
+// Added reports whether the user was added by this call.
+func (r *PermissionGroupMemberResult) Added() bool { return r.Result == 0 }
+
+// AlreadyMember reports whether the user was a member already.
+func (r *PermissionGroupMemberResult) AlreadyMember() bool { return r.Result == resultAlreadyMember }
+
+// Adding a member twice is answered per user with 10013 (already a
+// member): a resend adds nobody twice.
+var epAddPermissionGroupMember = catalog.Declare(api.Endpoint{Path: "group_open_http_svc/add_permission_group_member", Safety: api.Idempotent})
+
+// Err returns nil when the user is now a member (added, or a member
+// already), else an *APIError with the per-user code.
+func (r *PermissionGroupMemberResult) Err() error {
+	if r.Added() || r.AlreadyMember() {
+		return nil
+	}
+	return &api.Error{Op: epAddPermissionGroupMember.Path, HTTPStatus: 200, Code: r.Result}
+}
+
+// AddPermissionGroupMembers adds users to a permission group of a
+// community, in calls of MaxPermissionGroupMembersPerCall (duplicates are
+// sent once), and returns one result per user. A user already in the
+// permission group is not an error (AlreadyMember). On a failed call it
+// returns the results so far and an error naming the batch.
+//
+// REST: v4/group_open_http_svc/add_permission_group_member
+func (s *Service) AddPermissionGroupMembers(ctx context.Context, groupID, permissionGroupID string, userIDs []string) ([]PermissionGroupMemberResult, error) {
+	if err := checkPermissionGroupOf(groupID, permissionGroupID); err != nil {
+		return nil, err
+	}
+	if err := wire.CheckUserIDs("MemberList", userIDs); err != nil {
+		return nil, err
+	}
+	ids := dedupe(userIDs)
+	type item struct {
+		MemberAccount string `json:"Member_Account"`
+	}
+	out := make([]PermissionGroupMemberResult, 0, len(ids))
+	err := wire.ChunksNamed(len(ids), MaxPermissionGroupMembersPerCall, "group: permission group members", func(lo, hi int) error {
+		req := struct {
+			GroupID           string `json:"GroupId"`
+			PermissionGroupID string `json:"PermissionGroupId"`
+			MemberList        []item `json:"MemberList"`
+		}{GroupID: groupID, PermissionGroupID: permissionGroupID}
+		for _, id := range ids[lo:hi] {
+			req.MemberList = append(req.MemberList, item{id})
+		}
+		var resp struct {
+			envelope
+			MemberList []memberResultItem `json:"MemberList"`
+		}
+		if err := s.d.Do(ctx, epAddPermissionGroupMember, &req, &resp); err != nil {
+			return err
+		}
+		for _, m := range resp.MemberList {
+			out = append(out, PermissionGroupMemberResult{UserID: string(m.MemberAccount), Result: int(m.Result)})
+		}
+		return nil
+	})
+	return out, err
+}

@@ -300,3 +300,63 @@ func assertInvalid(t *testing.T, cases []invalidCase) {
 		assert.Equal(t, tc.field, inv.Field, tc.name)
 	}
 }
+
+const pAddPermMember = "group_open_http_svc/add_permission_group_member"
+
+func TestAddPermissionGroupMembersGolden(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	svc, srv := newService(t)
+	srv.Handle(pAddPermMember, func(testkit.Request) any {
+		return testkit.With(map[string]any{"MemberList": []map[string]any{
+			{"Member_Account": "tommy", "Result": 0},
+			{"Member_Account": "jared", "Result": 10013},
+			{"Member_Account": "ghost", "Result": "10007"},
+		}})
+	})
+	res, err := svc.AddPermissionGroupMembers(ctx, community, "@PMG#_doctors", []string{"tommy", "jared", "ghost", "tommy"})
+	require.NoError(t, err)
+	golden(t, srv, pAddPermMember, "add_permission_group_member")
+	require.Len(t, res, 3)
+	assert.Equal(t, group.PermissionGroupMemberResult{UserID: "tommy"}, res[0])
+	assert.True(t, res[0].Added())
+	require.NoError(t, res[0].Err())
+	assert.True(t, res[1].AlreadyMember())
+	assert.False(t, res[1].Added())
+	require.NoError(t, res[1].Err(), "already a member is not an error")
+	assert.False(t, res[2].Added() || res[2].AlreadyMember())
+	require.ErrorIs(t, res[2].Err(), tim.ErrPermission)
+
+	// 250 users go in calls of 100; a failed call names its batch.
+	calls := 0
+	srv.Handle(pAddPermMember, func(testkit.Request) any {
+		if calls++; calls == 2 {
+			return testkit.Fail(10002, "internal error")
+		}
+		return testkit.With(nil)
+	})
+	var users []string
+	for i := range 250 {
+		users = append(users, fmt.Sprintf("u%d", i))
+	}
+	_, err = svc.AddPermissionGroupMembers(ctx, community, "@PMG#_doctors", users)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "permission group members 100..199 of 250")
+	assert.Equal(t, 2, calls)
+
+	assertInvalid(t, []invalidCase{
+		{"not a community", "GroupId", func() error {
+			_, err := svc.AddPermissionGroupMembers(ctx, "@TGS#1", "p", []string{"u"})
+			return err
+		}},
+		{"no permission group", "PermissionGroupId", func() error {
+			_, err := svc.AddPermissionGroupMembers(ctx, community, "", []string{"u"})
+			return err
+		}},
+		{"no users", "MemberList", func() error {
+			_, err := svc.AddPermissionGroupMembers(ctx, community, "p", nil)
+			return err
+		}},
+	})
+	assert.Len(t, srv.Calls(pAddPermMember), 3)
+}

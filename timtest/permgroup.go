@@ -14,7 +14,9 @@ import (
 // group service's codes: 10004 for a parameter out of range, 10007 for a
 // group that is not a Community, 10010 for a permission group or topic that
 // does not exist, 10013 for a member already in the permission group (the
-// add_permission_group_member example names it).
+// add_permission_group_member example names it). Only members of the
+// community join its permission groups; a member who leaves the community
+// stays listed (what Tencent does then was not read).
 //
 // create_permission_group is not modelled (its answer was not read): tests
 // add permission groups with AddPermissionGroup, as a client would.
@@ -80,6 +82,14 @@ func (s *Server) permGroupLocked(groupID, id string) (*group, *permGroup, error)
 		return nil, nil, fail(codeGroupNotFound, "permission group %q does not exist", id)
 	}
 	return g, p, nil
+}
+
+// checkListLen answers 10004 unless a request list holds 1..limit entries.
+func checkListLen(field string, n, limit int) error {
+	if n == 0 || n > limit {
+		return fail(codeGroupParam, "parameter error: %s holds %d entries, allowed 1..%d", field, n, limit)
+	}
+	return nil
 }
 
 func checkPermGroupTexts(name, custom *string) error {
@@ -178,8 +188,8 @@ func (c *call) destroyPermissionGroup() (any, error) {
 	if err := c.decode(&req); err != nil {
 		return nil, err
 	}
-	if n := len(req.PermissionGroupIDList); n == 0 || n > maxPermGroupsDestroy {
-		return nil, fail(codeGroupParam, "parameter error: PermissionGroupIdList holds %d ids, allowed 1..%d", n, maxPermGroupsDestroy)
+	if err := checkListLen("PermissionGroupIdList", len(req.PermissionGroupIDList), maxPermGroupsDestroy); err != nil {
+		return nil, err
 	}
 	s := c.s
 	s.mu.Lock()
@@ -228,8 +238,8 @@ func (c *call) addTopicPermissionGroup() (any, error) {
 	if err := c.decode(&req); err != nil {
 		return nil, err
 	}
-	if n := len(req.TopicPermissionList); n == 0 || n > maxTopicPermsPerCall {
-		return nil, fail(codeGroupParam, "parameter error: TopicPermissionList holds %d topics, allowed 1..%d", n, maxTopicPermsPerCall)
+	if err := checkListLen("TopicPermissionList", len(req.TopicPermissionList), maxTopicPermsPerCall); err != nil {
+		return nil, err
 	}
 	for i, tp := range req.TopicPermissionList {
 		if tp.TopicID == nil || tp.Permission == nil {
@@ -307,4 +317,56 @@ func (x *groupExtra) dropTopicPermissions(topicID string) {
 			p.topicOrder = slices.DeleteFunc(p.topicOrder, func(id string) bool { return id == topicID })
 		}
 	}
+}
+
+// addPermissionGroupMember adds members of the community to a permission
+// group. Per user: 0 added, 10013 already in the permission group (the
+// page's example), 10007 not a member of the community (the fake's choice).
+func (c *call) addPermissionGroupMember() (any, error) {
+	var req struct {
+		GroupID           string `json:"GroupId"`
+		PermissionGroupID string `json:"PermissionGroupId"`
+		MemberList        []struct {
+			MemberAccount string `json:"Member_Account"`
+		} `json:"MemberList"`
+	}
+	if err := c.decode(&req); err != nil {
+		return nil, err
+	}
+	if err := checkListLen("MemberList", len(req.MemberList), maxPermMembersPerCall); err != nil {
+		return nil, err
+	}
+	for i, m := range req.MemberList {
+		if m.MemberAccount == "" {
+			return nil, fail(codeGroupParam, "parameter error: MemberList[%d].Member_Account is empty", i)
+		}
+	}
+	s := c.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g, p, err := s.permGroupLocked(req.GroupID, req.PermissionGroupID)
+	if err != nil {
+		return nil, err
+	}
+	type result struct {
+		MemberAccount string `json:"Member_Account"`
+		Result        int    `json:"Result"`
+	}
+	out := []result{}
+	for _, m := range req.MemberList {
+		id := m.MemberAccount
+		switch {
+		case g.byAcc[id] == nil:
+			out = append(out, result{id, codeGroupPermission})
+		case slices.Contains(p.members, id):
+			out = append(out, result{id, codeGroupMember})
+		default:
+			p.members = append(p.members, id)
+			out = append(out, result{id, 0})
+		}
+	}
+	return &struct {
+		envelope
+		MemberList []result `json:"MemberList"`
+	}{MemberList: out}, nil
 }

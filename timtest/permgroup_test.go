@@ -155,3 +155,37 @@ func TestTopicPermissionsThroughTheSDK(t *testing.T) {
 	assert.Equal(t, news, got[0].TopicID)
 	assert.Equal(t, group.TopicCanSend|group.TopicCanMute, got[0].Permission)
 }
+
+// Members of the community join a permission group once; others are
+// refused per user.
+func TestPermissionGroupMembers(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	srv := timtest.NewServer(t)
+	c := newClient(t, srv)
+	importUsers(t, c, "o", "tommy", "jared", "outsider")
+	gid := createGroup(t, c, obj{"Type": "Community", "Name": "c", "Owner_Account": "o",
+		"MemberList": []obj{{"Member_Account": "tommy"}, {"Member_Account": "jared"}}})
+	require.NoError(t, srv.AddPermissionGroup(gid, "@PMG#_doctors", "doctors", 0))
+
+	const add = "group_open_http_svc/add_permission_group_member"
+	assert.Equal(t, 10010, callCode(t, c, add, obj{"GroupId": gid, "PermissionGroupId": "@PMG#_nope", "MemberList": []obj{{"Member_Account": "tommy"}}}))
+	assert.Equal(t, 10004, callCode(t, c, add, obj{"GroupId": gid, "PermissionGroupId": "@PMG#_doctors", "MemberList": []obj{}}))
+	many := make([]obj, 101)
+	for i := range many {
+		many[i] = obj{"Member_Account": "tommy"}
+	}
+	assert.Equal(t, 10004, callCode(t, c, add, obj{"GroupId": gid, "PermissionGroupId": "@PMG#_doctors", "MemberList": many}))
+
+	res := list(t, call(t, c, add, obj{"GroupId": gid, "PermissionGroupId": "@PMG#_doctors",
+		"MemberList": []obj{{"Member_Account": "tommy"}, {"Member_Account": "outsider"}}}), "MemberList")
+	assert.Equal(t, []obj{{"Member_Account": "tommy", "Result": float64(0)}, {"Member_Account": "outsider", "Result": float64(10007)}}, res)
+
+	got, err := c.Group.AddPermissionGroupMembers(ctx, gid, "@PMG#_doctors", []string{"tommy", "jared"})
+	require.NoError(t, err)
+	require.Len(t, got, 2)
+	assert.True(t, got[0].AlreadyMember())
+	assert.True(t, got[1].Added())
+	p, _ := srv.PermissionGroup(gid, "@PMG#_doctors")
+	assert.Equal(t, []string{"tommy", "jared"}, p.Members)
+}
