@@ -837,6 +837,51 @@ var conformanceDrivers = map[string]driver{
 		return c.Group.DestroyTopics(ctx, r.s("GroupId", "@TGS#_@TGS#1"), r.ss("TopicIdList", "@TGS#_@TGS#1@TOPIC#_x"))
 	},
 
+	// Community permission groups.
+	"group_open_http_svc/modify_permission_group": func(ctx context.Context, c *tim.Client, r exReq) (any, error) {
+		req := group.UpdatePermissionGroupRequest{GroupID: r.s("GroupId", "@TGS#_@TGS#1"), PermissionGroupID: r.s("PermissionGroupId", "@PMG#_p")}
+		if r.has("PermissionGroupName") {
+			req.Name = uptr(r.s("PermissionGroupName", ""))
+		}
+		if r.has("Permission") {
+			req.Permission = uptr(group.CommunityPermission(r.n("Permission", 0)))
+		}
+		if r.has("CustomString") {
+			req.CustomString = uptr(r.s("CustomString", ""))
+		}
+		if req.Name == nil && req.Permission == nil && req.CustomString == nil {
+			req.Name = uptr("p")
+		}
+		return nil, c.Group.UpdatePermissionGroup(ctx, req)
+	},
+	"group_open_http_svc/destroy_permission_group": func(ctx context.Context, c *tim.Client, r exReq) (any, error) {
+		return c.Group.DestroyPermissionGroups(ctx, r.s("GroupId", "@TGS#_@TGS#1"), r.ss("PermissionGroupIdList", "@PMG#_p"))
+	},
+	"group_open_http_svc/add_topic_permission_group": func(ctx context.Context, c *tim.Client, r exReq) (any, error) {
+		gid := r.s("GroupId", "@TGS#_@TGS#1")
+		var grants []group.TopicGrant
+		for _, e := range r.list("TopicPermissionList") {
+			grants = append(grants, group.TopicGrant{TopicID: e.s("TopicId", ""), Permission: group.TopicPermission(e.n("Permission", 0))})
+		}
+		if len(grants) == 0 {
+			grants = []group.TopicGrant{{TopicID: group.TopicID(gid, "x"), Permission: group.TopicCanSend}}
+		}
+		return c.Group.AddTopicPermissions(ctx, gid, r.s("PermissionGroupId", "@PMG#_p"), grants)
+	},
+	"group_open_http_svc/get_topic_permission_group": func(ctx context.Context, c *tim.Client, r exReq) (any, error) {
+		return c.Group.TopicPermissions(ctx, r.s("GroupId", "@TGS#_@TGS#1"), r.s("PermissionGroupId", "@PMG#_p"), r.ss("TopicIdList"))
+	},
+	"group_open_http_svc/add_permission_group_member": func(ctx context.Context, c *tim.Client, r exReq) (any, error) {
+		var users []string
+		for _, e := range r.list("MemberList") {
+			users = append(users, e.s("Member_Account", ""))
+		}
+		if len(users) == 0 {
+			users = []string{"u"}
+		}
+		return c.Group.AddPermissionGroupMembers(ctx, r.s("GroupId", "@TGS#_@TGS#1"), r.s("PermissionGroupId", "@PMG#_p"), users)
+	},
+
 	// Operations.
 	"openconfigsvr/setnospeaking": func(ctx context.Context, c *tim.Client, r exReq) (any, error) {
 		req := operation.MuteRequest{UserID: r.s("Set_Account", "a")}

@@ -144,4 +144,13 @@
 // (TopicID builds it); with one, creation is retried like an idempotent
 // call, without one it is never resent after the request may have
 // arrived. Topic texts are checked against the same Limits as groups.
+//
+// Community permission groups: UpdatePermissionGroup,
+// DestroyPermissionGroups, AddTopicPermissions, TopicPermissions and
+// AddPermissionGroupMembers. Permissions are bit sets, CommunityPermission
+// for the whole community and TopicPermission for one topic (CanSendMessages,
+// TopicCanSend, …; Has tests them); bits without a constant pass through.
+// Creating and listing permission groups, changing or removing topic
+// permissions and removing or listing permission-group members are not
+// covered yet (their pages could not be read far enough: NOTES.md).
 package group

@@ -262,10 +262,7 @@ func (s *Service) ImportMembers(ctx context.Context, groupID string, members []I
 		}{groupID, items[lo:hi]}
 		var resp struct {
 			envelope
-			MemberList []struct {
-				MemberAccount wire.FlexString `json:"Member_Account"`
-				Result        wire.FlexInt    `json:"Result"`
-			} `json:"MemberList"`
+			MemberList []memberResultItem `json:"MemberList"`
 		}
 		if err := s.d.Do(ctx, epImportMember, &req, &resp); err != nil {
 			return batchErr(err, "members", lo, hi, len(items), MaxImportMembersPerCall)

@@ -35,6 +35,13 @@ type MemberResult struct {
 	Result AddResult
 }
 
+// memberResultItem is an entry of the MemberList answered by
+// add_group_member, import_group_member and add_permission_group_member.
+type memberResultItem struct {
+	MemberAccount wire.FlexString `json:"Member_Account"`
+	Result        wire.FlexInt    `json:"Result"`
+}
+
 // AddOptions tune AddMembers.
 type AddOptions struct {
 	// Silence adds without notifying the group (Silence = 1).
@@ -74,10 +81,7 @@ func (s *Service) AddMembers(ctx context.Context, groupID string, userIDs []stri
 		}
 		var resp struct {
 			envelope
-			MemberList []struct {
-				MemberAccount wire.FlexString `json:"Member_Account"`
-				Result        wire.FlexInt    `json:"Result"`
-			} `json:"MemberList"`
+			MemberList []memberResultItem `json:"MemberList"`
 		}
 		if err := s.d.Do(ctx, epAddMember, &req, &resp); err != nil {
 			if len(ids) > MaxAddMembersPerCall {

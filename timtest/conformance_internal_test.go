@@ -441,6 +441,15 @@ func seed(t *testing.T, s *Server, cmd string, req map[string]any) {
 				}
 			}
 		}
+		if l, ok := req["TopicPermissionList"].([]any); ok {
+			for _, it := range l {
+				if m, ok := it.(map[string]any); ok {
+					if id, ok := m["TopicId"].(string); ok {
+						topics = append(topics, id)
+					}
+				}
+			}
+		}
 		for _, id := range topics {
 			g.x.topics[id] = &topic{id: id, name: "seeded", createTime: now.Unix(), nextSeq: 1}
 			g.x.topicOrder = append(g.x.topicOrder, id)
@@ -451,6 +460,33 @@ func seed(t *testing.T, s *Server, cmd string, req map[string]any) {
 				t.msgs = append(t.msgs, &groupMsg{seq: t.nextSeq, from: s.cfg.admins[0], time: now.Unix(),
 					body: json.RawMessage(`[{"MsgType":"TIMTextElem","MsgContent":{"Text":"seed"}}]`), priority: "Normal"})
 				t.nextSeq++
+			}
+		}
+		// The permission groups it names (Community groups), holding a
+		// permission in the topics a get_topic_permission_group names.
+		if typ == TypeCommunity {
+			perms := []string{}
+			if id := str("PermissionGroupId"); id != "" {
+				perms = append(perms, id)
+			}
+			if l, ok := req["PermissionGroupIdList"].([]any); ok {
+				for _, it := range l {
+					if id, ok := it.(string); ok {
+						perms = append(perms, id)
+					}
+				}
+			}
+			g.x.perms = map[string]*permGroup{}
+			for _, id := range perms {
+				p := &permGroup{id: id, name: "seeded", topics: map[string]uint64{}}
+				if cmd == "group_open_http_svc/get_topic_permission_group" {
+					for _, tid := range topics {
+						p.topics[tid] = 1
+						p.topicOrder = append(p.topicOrder, tid)
+					}
+				}
+				g.x.perms[id] = p
+				g.x.permOrder = append(g.x.permOrder, id)
 			}
 		}
 		// Extension keys whose current Seq the request gives.

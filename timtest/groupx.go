@@ -56,6 +56,8 @@ type groupExtra struct {
 	unread     map[string]int
 	topics     map[string]*topic
 	topicOrder []string
+	perms      map[string]*permGroup // permission groups of a Community (permgroup.go)
+	permOrder  []string
 	imported   bool
 	pins       []pinnedMsg // pin.go, most recent first
 }

@@ -77,6 +77,12 @@ func (s *Server) routeTable() map[string]handler {
 		"group_open_http_svc/get_group_msg_receipt_detail":    (*call).getGroupMsgReceiptDetail,
 		"group_open_http_svc/import_topic":                    (*call).importTopic,
 
+		"group_open_http_svc/modify_permission_group":     (*call).modifyPermissionGroup,
+		"group_open_http_svc/destroy_permission_group":    (*call).destroyPermissionGroup,
+		"group_open_http_svc/add_topic_permission_group":  (*call).addTopicPermissionGroup,
+		"group_open_http_svc/get_topic_permission_group":  (*call).getTopicPermissionGroup,
+		"group_open_http_svc/add_permission_group_member": (*call).addPermissionGroupMember,
+
 		"group_open_avchatroom_http_svc/get_members":      (*call).liveGetMembers,
 		"group_open_avchatroom_http_svc/modify_user_info": (*call).liveModifyUserInfo,
 		"group_open_avchatroom_http_svc/modify_admin":     (*call).liveModifyAdmin,

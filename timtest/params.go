@@ -224,6 +224,14 @@ var paramSpecs = map[string]paramSpec{
 	"group_open_avchatroom_http_svc/get_admin_list":   spec(codeGroupParam, "GroupId:s!"),
 	"group_open_avchatroom_http_svc/check_members":    spec(codeGroupParam, "GroupId:s!", "Member_Account:as!"),
 
+	"group_open_http_svc/modify_permission_group": spec(codeGroupParam, "GroupId:s!", "PermissionGroupId:s!",
+		"PermissionGroupName:s", "Permission:i", "CustomString:s"),
+	"group_open_http_svc/destroy_permission_group": spec(codeGroupParam, "GroupId:s!", "PermissionGroupIdList:as!"),
+	"group_open_http_svc/add_topic_permission_group": spec(codeGroupParam, "GroupId:s!", "PermissionGroupId:s!",
+		"TopicPermissionList:ao!"),
+	"group_open_http_svc/get_topic_permission_group":  spec(codeGroupParam, "GroupId:s!", "PermissionGroupId:s!", "TopicIdList:as"),
+	"group_open_http_svc/add_permission_group_member": spec(codeGroupParam, "GroupId:s!", "PermissionGroupId:s!", "MemberList:ao!"),
+
 	"million_group_open_http_svc/create_topic": spec(codeGroupParam, "GroupId:s!", "TopicId:s", "TopicName:s!",
 		"From_Account:s", "CustomString:s", "FaceUrl:s", "Notification:s", "Introduction:s", "TopicDefinedData:ao"),
 	"million_group_open_http_svc/get_topic": spec(codeGroupParam, "GroupId:s!", "From_Account:s", "TopicIdList:as",

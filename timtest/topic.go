@@ -353,6 +353,7 @@ func (c *call) destroyTopic() (any, error) {
 		}
 		delete(g.x.topics, id)
 		g.x.topicOrder = slices.DeleteFunc(g.x.topicOrder, func(x string) bool { return x == id })
+		g.x.dropTopicPermissions(id)
 		out = append(out, item{0, "ok", id})
 		gone = append(gone, id)
 	}
