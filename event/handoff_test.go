@@ -104,7 +104,10 @@ func TestHandoffPanickingHandlerGoesToDeadLetters(t *testing.T) {
 func TestHandoffGracefulStopFinishesInFlight(t *testing.T) {
 	t.Parallel()
 	d := newDispatcher(t)
-	started := make(chan struct{})
+	// Buffered: the worker may reach the handler before the test waits on
+	// started (a loaded machine), and the non-blocking send must not drop
+	// that signal, or the test waits for ever.
+	started := make(chan struct{}, 1)
 	release := make(chan struct{})
 	var done atomic.Int32
 	event.On(d, func(ctx context.Context, _ *event.ReceivedMessage) {
