@@ -5,7 +5,7 @@ FUZZTIME  ?= 10s
 BENCHTIME ?= 1s
 STATICCHECK_VERSION ?= v0.8.2
 
-.PHONY: all test vet race test-contrib bench fuzz lint demo tidy generate
+.PHONY: all test vet race test-contrib bench hookcost fuzz lint demo tidy generate
 
 all: test
 
@@ -36,6 +36,11 @@ test-contrib:
 ## bench: every benchmark with allocation figures (see BENCHMARKS.md).
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime $(BENCHTIME) $(PKGS)
+
+## hookcost: what the observer hooks cost with no observer set, in instructions per call, against
+## a build tagged tim_nohooks (issue 16). Needs valgrind; takes minutes; not part of test.
+hookcost:
+	./scripts/hookcost.sh
 
 ## fuzz: a short run of every fuzz target (FUZZTIME each).
 fuzz:

@@ -5,10 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"runtime"
 	"slices"
 	"strconv"
@@ -154,71 +152,13 @@ func sdkSend(b *testing.B, base string, opts ...tim.Option) func() {
 	}
 }
 
-// bareSend returns the identical request made by hand: a cached admin sig,
-// a fresh random in the URL, json.Marshal of the request, POST, read,
-// json.Unmarshal, check the envelope.
+// bareSend returns the identical request made by hand (testkit.BareSendC2C).
 func bareSend(b *testing.B, base string) func() {
 	gen, err := usersig.New(testkit.AppID, testkit.Key)
 	require.NoError(b, err)
 	sig, err := gen.Gen("administrator", 24*time.Hour)
 	require.NoError(b, err)
-	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
-	b.Cleanup(hc.CloseIdleConnections)
-	prefix := base + "/v4/openim/sendmsg?sdkappid=" + strconv.Itoa(testkit.AppID) +
-		"&identifier=administrator&usersig=" + url.QueryEscape(sig) + "&random="
-	type text struct {
-		Text string `json:"Text"`
-	}
-	type elem struct {
-		MsgType    string `json:"MsgType"`
-		MsgContent text   `json:"MsgContent"`
-	}
-	type request struct {
-		From      string `json:"From_Account"`
-		To        string `json:"To_Account"`
-		MsgSeq    uint32 `json:"MsgSeq"`
-		MsgRandom uint32 `json:"MsgRandom"`
-		MsgBody   []elem `json:"MsgBody"`
-	}
-	type response struct {
-		ActionStatus string `json:"ActionStatus"`
-		ErrorCode    int    `json:"ErrorCode"`
-		ErrorInfo    string `json:"ErrorInfo"`
-		MsgTime      int64  `json:"MsgTime"`
-		MsgKey       string `json:"MsgKey"`
-		MsgID        string `json:"MsgId"`
-	}
-	ctx := context.Background()
-	return func() {
-		req := request{From: "doctor1", To: "patient1", MsgSeq: rand.Uint32(), MsgRandom: rand.Uint32(),
-			MsgBody: []elem{{"TIMTextElem", text{"Your prescription is ready."}}}}
-		body, err := json.Marshal(&req)
-		if err != nil {
-			b.Fatal(err)
-		}
-		hr, err := http.NewRequestWithContext(ctx, http.MethodPost,
-			prefix+strconv.FormatUint(uint64(rand.Uint32()), 10)+"&contenttype=json", bytes.NewReader(body))
-		if err != nil {
-			b.Fatal(err)
-		}
-		hr.Header.Set("Content-Type", "application/json")
-		res, err := hc.Do(hr)
-		if err != nil {
-			b.Fatal(err)
-		}
-		raw, err := io.ReadAll(res.Body)
-		_ = res.Body.Close()
-		if err != nil {
-			b.Fatal(err)
-		}
-		var out response
-		if err := json.Unmarshal(raw, &out); err != nil {
-			b.Fatal(err)
-		}
-		if res.StatusCode != http.StatusOK || out.ErrorCode != 0 || out.MsgKey == "" {
-			b.Fatalf("bad answer %d %s", res.StatusCode, raw)
-		}
-	}
+	return testkit.BareSendC2C(b, base, sig)
 }
 
 // BenchmarkSendC2C measures each client alone against the out-of-process

@@ -1,3 +1,9 @@
+//go:build !tim_nohooks
+
+// The observer's tests need the hooks: a build tagged tim_nohooks (for
+// scripts/hookcost.sh only) compiles them out, and internal/transport's and
+// event's own tests check that the observer is then never called.
+
 package tim_test
 
 import (

@@ -15,7 +15,8 @@ import (
 // The Start methods return the context the SDK goes on with, so an
 // implementation can put a span in it; the matching End method receives
 // that context. Every method is called on the request path: it must be
-// quick and must not block. A nil Observer costs nothing.
+// quick and must not block. A nil Observer costs no allocation and a nil
+// check per hook: 0.1 % of a call's instructions (BENCHMARKS.md, issue 16).
 //
 // Nothing passed to an Observer holds the secret key, a usersig, a callback
 // token or the request URL's query; error values are the SDK's own, which

@@ -183,46 +183,85 @@ func BenchmarkHandlerRatio(b *testing.B) {
 }
 
 func benchRatio(b *testing.B, cmd event.Command, bare func([]byte) error) {
-	body := benchBodyOf(b, cmd)
-	d := newDispatcher(b)
-	var sink uint64
-	event.On(d, func(_ context.Context, e *event.ReceivedMessage) { sink += e.MsgSeq })
-	// Dedup on, a first delivery every time (1 ns window): the store
-	// inserts and evicts on each call.
-	h, err := event.NewHandler(d, 1400000000, event.WithToken(testToken),
-		event.WithHandlerClock(testClock), event.WithDedupTTL(time.Nanosecond))
-	if err != nil {
-		b.Fatal(err)
-	}
-	reader := bytes.NewReader(body)
-	req := httptest.NewRequest(http.MethodPost, callbackURL(cmd), nil)
-	req.ContentLength = int64(len(body))
-	w := &benchWriter{h: http.Header{}}
+	hb := newHandlerBench(b, cmd)
 	var handlerTime, bareTime time.Duration
 	b.ReportAllocs()
 	for b.Loop() {
 		t0 := time.Now()
-		if err := bare(body); err != nil {
+		if err := bare(hb.body); err != nil {
 			b.Fatal(err)
 		}
 		t1 := time.Now()
-		reader.Reset(body)
-		req.Body = io.NopCloser(reader)
-		w.reset()
-		h.ServeHTTP(w, req)
+		hb.serve(b)
 		t2 := time.Now()
-		if w.status != http.StatusOK {
-			b.Fatalf("status %d", w.status)
-		}
 		bareTime += t1.Sub(t0)
 		handlerTime += t2.Sub(t1)
 	}
-	if sink == 0 {
-		b.Fatal("handlers did not run")
-	}
+	hb.check(b)
 	b.ReportMetric(float64(bareTime.Nanoseconds())/float64(b.N), "bare-ns/op")
 	b.ReportMetric(float64(handlerTime.Nanoseconds())/float64(b.N), "handler-ns/op")
 	b.ReportMetric(float64(handlerTime)/float64(bareTime), "x-bare")
+}
+
+// BenchmarkHookCostHandler is the handler path of BenchmarkHandlerRatio
+// (C2C.CallbackAfterSendMsg, no observer) with nothing else in the loop:
+// scripts/hookcost.sh counts its instructions per call in this build and in
+// one tagged tim_nohooks, where the hooks are compiled out (issue 16).
+func BenchmarkHookCostHandler(b *testing.B) {
+	hb := newHandlerBench(b, event.CmdC2CAfterSendMsg)
+	b.ReportAllocs()
+	for b.Loop() {
+		hb.serve(b)
+	}
+	hb.check(b)
+}
+
+// handlerBench is the whole handler path for one command's golden body:
+// query, signature, body read, Parse, typed and derived dispatch through
+// the in-memory dedup store (a 1 ns window makes every request a first
+// delivery: the store inserts and evicts on each call), the answer into a
+// reusable writer. No observer.
+type handlerBench struct {
+	h      *event.Webhook
+	body   []byte
+	reader *bytes.Reader
+	req    *http.Request
+	w      *benchWriter
+	sink   uint64
+}
+
+func newHandlerBench(b *testing.B, cmd event.Command) *handlerBench {
+	hb := &handlerBench{body: benchBodyOf(b, cmd), w: &benchWriter{h: http.Header{}}}
+	d := newDispatcher(b)
+	event.On(d, func(_ context.Context, e *event.ReceivedMessage) { hb.sink += e.MsgSeq })
+	var err error
+	hb.h, err = event.NewHandler(d, 1400000000, event.WithToken(testToken),
+		event.WithHandlerClock(testClock), event.WithDedupTTL(time.Nanosecond))
+	if err != nil {
+		b.Fatal(err)
+	}
+	hb.reader = bytes.NewReader(hb.body)
+	hb.req = httptest.NewRequest(http.MethodPost, callbackURL(cmd), nil)
+	hb.req.ContentLength = int64(len(hb.body))
+	return hb
+}
+
+// serve sends the body through the handler once.
+func (hb *handlerBench) serve(b *testing.B) {
+	hb.reader.Reset(hb.body)
+	hb.req.Body = io.NopCloser(hb.reader)
+	hb.w.reset()
+	hb.h.ServeHTTP(hb.w, hb.req)
+	if hb.w.status != http.StatusOK {
+		b.Fatalf("status %d", hb.w.status)
+	}
+}
+
+// check fails the benchmark if the handlers never ran.
+func (hb *handlerBench) check(b *testing.B) {
+	if hb.sink == 0 {
+		b.Fatal("handlers did not run")
+	}
 }
 
 // BenchmarkParseGroupAfterSendMsg isolates Parse.

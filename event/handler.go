@@ -446,7 +446,7 @@ func (x *exchange) answer(status int, body []byte, res api.CallbackResult, flush
 	if flush {
 		flushWriter(x.w)
 	}
-	if o := x.h.obs; o != nil {
+	if o := x.h.observer(); o != nil {
 		res.Status = status
 		res.Duration = time.Since(x.start)
 		o.CallbackEnd(x.ctx, x.info, res)
@@ -483,9 +483,9 @@ func (h *Webhook) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	qok := q.parse(r.URL.RawQuery)
 	cmd := Command(q.command)
 	before := beforeCommands()[cmd]
-	if h.obs != nil {
+	if o := h.observer(); o != nil {
 		x.info = api.Callback{Command: q.command, Before: before, Start: x.start}
-		x.ctx = h.obs.CallbackStart(x.ctx, x.info)
+		x.ctx = o.CallbackStart(x.ctx, x.info)
 	}
 	defer func() {
 		if p := recover(); p != nil {

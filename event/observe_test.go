@@ -1,3 +1,5 @@
+//go:build !tim_nohooks
+
 package event_test
 
 import (

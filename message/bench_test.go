@@ -1,15 +1,12 @@
 package message_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"strconv"
 	"sync/atomic"
 	"testing"
@@ -99,11 +96,8 @@ func sdkSend(b *testing.B, base string) func() {
 	}
 }
 
-// bareSend returns the identical request made by hand: a cached admin sig,
-// a fresh random in the URL, json.Marshal of the request, POST, read,
-// json.Unmarshal, check the envelope.
+// bareSend returns the identical request made by hand (testkit.BareSendC2C).
 func bareSend(b *testing.B, base string) func() {
-	ctx := context.Background()
 	gen, err := usersig.New(testkit.AppID, testkit.Key)
 	if err != nil {
 		b.Fatal(err)
@@ -112,61 +106,7 @@ func bareSend(b *testing.B, base string) func() {
 	if err != nil {
 		b.Fatal(err)
 	}
-	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
-	prefix := base + "/v4/openim/sendmsg?sdkappid=" + strconv.Itoa(testkit.AppID) +
-		"&identifier=administrator&usersig=" + url.QueryEscape(sig) + "&random="
-	type text struct {
-		Text string `json:"Text"`
-	}
-	type elem struct {
-		MsgType    string `json:"MsgType"`
-		MsgContent text   `json:"MsgContent"`
-	}
-	type request struct {
-		From      string `json:"From_Account"`
-		To        string `json:"To_Account"`
-		MsgSeq    uint32 `json:"MsgSeq"`
-		MsgRandom uint32 `json:"MsgRandom"`
-		MsgBody   []elem `json:"MsgBody"`
-	}
-	type response struct {
-		ActionStatus string `json:"ActionStatus"`
-		ErrorCode    int    `json:"ErrorCode"`
-		ErrorInfo    string `json:"ErrorInfo"`
-		MsgTime      int64  `json:"MsgTime"`
-		MsgKey       string `json:"MsgKey"`
-		MsgID        string `json:"MsgId"`
-	}
-	return func() {
-		req := request{From: "doctor1", To: "patient1", MsgSeq: rand.Uint32(), MsgRandom: rand.Uint32(),
-			MsgBody: []elem{{"TIMTextElem", text{"Your prescription is ready."}}}}
-		body, err := json.Marshal(&req)
-		if err != nil {
-			b.Fatal(err)
-		}
-		hr, err := http.NewRequestWithContext(ctx, http.MethodPost,
-			prefix+strconv.FormatUint(uint64(rand.Uint32()), 10)+"&contenttype=json", bytes.NewReader(body))
-		if err != nil {
-			b.Fatal(err)
-		}
-		hr.Header.Set("Content-Type", "application/json")
-		res, err := hc.Do(hr)
-		if err != nil {
-			b.Fatal(err)
-		}
-		raw, err := io.ReadAll(res.Body)
-		_ = res.Body.Close()
-		if err != nil {
-			b.Fatal(err)
-		}
-		var out response
-		if err := json.Unmarshal(raw, &out); err != nil {
-			b.Fatal(err)
-		}
-		if res.StatusCode != http.StatusOK || out.ErrorCode != 0 || out.MsgKey == "" {
-			b.Fatalf("bad answer %d %s", res.StatusCode, raw)
-		}
-	}
+	return testkit.BareSendC2C(b, base, sig)
 }
 
 // BenchmarkSendBatch10k fans one message out to 10,000 recipients (20

@@ -227,7 +227,7 @@ type callStats struct {
 func (t *Transport) Do(ctx context.Context, e api.Endpoint, req, resp any) error {
 	var st callStats
 	var err error
-	if o := t.obs; o != nil {
+	if o := t.observer(); o != nil {
 		start := time.Now()
 		c := api.Call{Endpoint: e, Start: start}
 		ctx = o.CallStart(ctx, c)
@@ -313,7 +313,7 @@ func (t *Transport) call(ctx context.Context, e api.Endpoint, req, resp any, st 
 			// make a new one and try once more.
 			renewed = true
 			t.cfg.Signer.Invalidate(t.cfg.Admin)
-			if o := t.obs; o != nil {
+			if o := t.observer(); o != nil {
 				o.Renewal(ctx, api.Renewal{Endpoint: e, Identifier: t.cfg.Admin})
 				o.Retry(ctx, api.Retry{Endpoint: e, Attempt: st.attempts + 1, Reason: api.RetryRenewal, Err: apiErr})
 			}
@@ -369,7 +369,7 @@ func (t *Transport) wait(ctx context.Context, e api.Endpoint, attempt, trips int
 		return false
 	}
 	t.log.WarnContext(ctx, "tim: retrying", "op", e.Path, "attempt", attempt+1, "after", d, "reason", string(reason), "cause", cause)
-	if o := t.obs; o != nil {
+	if o := t.observer(); o != nil {
 		o.Retry(ctx, api.Retry{Endpoint: e, Attempt: trips + 1, Reason: reason, Delay: d, Err: cause})
 	}
 	return pause(ctx, d) == nil
@@ -377,7 +377,7 @@ func (t *Transport) wait(ctx context.Context, e api.Endpoint, attempt, trips int
 
 // limit is one Limiter.Wait, reported to the observer.
 func (t *Transport) limit(ctx context.Context, key string, n int) error {
-	o := t.obs
+	o := t.observer()
 	if o == nil {
 		return t.cfg.Limiter.Wait(ctx, key, n)
 	}
@@ -494,7 +494,7 @@ func (t *Transport) roundTrip(ctx context.Context, e api.Endpoint, n int, payloa
 		t.preferStby.Store(0)
 		from, to = t.standbyHost, t.primaryHost
 	}
-	if o := t.obs; o != nil {
+	if o := t.observer(); o != nil {
 		o.HostSwitch(ctx, api.HostSwitch{From: from, To: to, ToStandby: second == t.standby, Err: out.err})
 	}
 	out, raw = t.attempt(ctx, e, n, second, sig, payload, resp)
@@ -509,7 +509,7 @@ func (t *Transport) roundTrip(ctx context.Context, e api.Endpoint, n int, payloa
 // attempt sends to one host and decodes the answer. raw is the transport
 // error before redaction, for classification only (nil on an answer).
 func (t *Transport) attempt(ctx context.Context, e api.Endpoint, n int, base, sig string, payload []byte, resp any) (out outcome, raw error) {
-	o := t.obs
+	o := t.observer()
 	var a api.Attempt
 	var start time.Time
 	if o != nil || t.debug(ctx) {
