@@ -243,6 +243,31 @@ func (r *Reader) Uint(bits int) (uint64, bool) {
 	return n, true
 }
 
+// Int reads a number made of an optional minus sign and digits (no
+// fraction or exponent) that fits in a signed integer of bits bits, as
+// encoding/json would store it in a signed field. Anything else is
+// ok=false.
+func (r *Reader) Int(bits int) (int64, bool) {
+	neg := r.Peek() == '-'
+	if neg {
+		r.pos++
+		if r.pos == len(r.data) || r.data[r.pos] < '0' || r.data[r.pos] > '9' {
+			return 0, false // no space between the sign and the digits
+		}
+	}
+	n, ok := r.Uint(64)
+	limit := uint64(1) << (bits - 1)
+	switch {
+	case !ok:
+		return 0, false
+	case neg && n <= limit:
+		return -int64(n), true //nolint:gosec // n ≤ 2^63 negates into range
+	case !neg && n < limit:
+		return int64(n), true
+	}
+	return 0, false
+}
+
 // Skip reads any value and returns its bytes.
 func (r *Reader) Skip() ([]byte, bool) {
 	r.space()

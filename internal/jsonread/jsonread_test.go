@@ -78,6 +78,28 @@ func TestUint(t *testing.T) {
 	}
 }
 
+func TestInt(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		in   string
+		bits int
+		want int64
+		ok   bool
+	}{
+		{"0", 64, 0, true}, {"-1", 64, -1, true}, {"-0", 64, 0, true}, {"7", 64, 7, true},
+		{"9223372036854775807", 64, 9223372036854775807, true}, {"-9223372036854775808", 64, -9223372036854775808, true},
+		{"9223372036854775808", 64, 0, false}, {"2147483648", 32, 0, false}, {"-2147483648", 32, -2147483648, true},
+		{"- 1", 64, 0, false}, {"-", 64, 0, false}, {"1.0", 64, 0, false}, {"-1e2", 64, 0, false}, {"--1", 64, 0, false},
+	} {
+		r := jsonread.New([]byte(tc.in))
+		got, ok := r.Int(tc.bits)
+		assert.Equal(t, tc.ok, ok, tc.in)
+		if tc.ok {
+			assert.Equal(t, tc.want, got, tc.in)
+		}
+	}
+}
+
 func TestKey(t *testing.T) {
 	t.Parallel()
 	r := jsonread.New([]byte(`{ "MsgType" : "x", "M\u0073g":1, "Ünï":2}`))
@@ -121,6 +143,13 @@ func FuzzReader(f *testing.F) {
 			}
 			if got != want {
 				t.Fatalf("String(%q) = %q, encoding/json %q", data, got, want)
+			}
+		}
+		r = jsonread.New(data)
+		if n, ok := r.Int(64); ok && r.AtEnd() {
+			var want int64
+			if err := json.Unmarshal(data, &want); err != nil || want != n {
+				t.Fatalf("Int(%q) = %d, encoding/json %d, %v", data, n, want, err)
 			}
 		}
 		r = jsonread.New(data)
