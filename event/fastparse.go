@@ -17,8 +17,8 @@ import (
 // The fast path never decides a result on its own: it reads a subset of
 // JSON (strings, integers within the field's range, MsgBody and EventTime
 // through their own UnmarshalJSON, GroupAtInfo objects; keys in plain
-// ASCII) and gives up on anything else — null, a number where a string
-// belongs, a key encoding/json would match by case folding, a repeated
+// ASCII) and gives up on anything else — null, a string where a number
+// belongs or the reverse, a key encoding/json would match by case folding, a repeated
 // GroupAtInfo, invalid JSON. The callback is then zeroed and decoded by
 // decodeInto exactly as before. Whatever it accepts, it decodes to the
 // value decodeInto gives (TestFastParseMatchesGeneral and
