@@ -231,9 +231,13 @@ func Parse(command string, body []byte) (Callback, error) {
 	} else {
 		cb = new(UnknownCallback)
 	}
-	// Straight into the callback's memory, without its UnmarshalJSON (which
-	// would have encoding/json scan the body twice more).
-	err := decodeInto(trimmed, cb.jsonForm())
+	// The message callbacks' one-pass path first (fastparse.go); else
+	// straight into the callback's memory, without its UnmarshalJSON
+	// (which would have encoding/json scan the body twice more).
+	var err error
+	if f, ok := cb.(fastReader); !ok || !f.readFast(trimmed) {
+		err = decodeInto(trimmed, cb.jsonForm())
+	}
 	fromWire(cb)
 	if err != nil {
 		return nil, err

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/timkit/tim/internal/jsonenc"
+	"github.com/timkit/tim/internal/jsonread"
 	"github.com/timkit/tim/internal/wire"
 )
 
@@ -398,10 +399,23 @@ func (b *Body) UnmarshalJSON(data []byte) error {
 		*b = nil
 		return nil
 	}
+	if data[0] == '[' {
+		// The common form, read in one pass.
+		if out, ok := readBody(data); ok {
+			*b = out
+			return nil
+		}
+	}
+	return b.unmarshalGeneral(data)
+}
+
+// unmarshalGeneral is UnmarshalJSON for every form readBody leaves (data
+// trimmed, not null).
+func (b *Body) unmarshalGeneral(data []byte) error {
 	var raws []json.RawMessage
 	switch data[0] {
 	case '[':
-		// Fast path: every item is an {MsgType, MsgContent} object.
+		// Every item is an {MsgType, MsgContent} object.
 		var items []elemWire
 		if json.Unmarshal(data, &items) == nil {
 			out := make(Body, len(items))
@@ -432,6 +446,124 @@ func (b *Body) UnmarshalJSON(data []byte) error {
 	}
 	*b = out
 	return nil
+}
+
+// readBody decodes the common form of a body, an array of objects whose
+// MsgType is a string, in one pass (no validity pre-scan, no reflection):
+// the result is the one json.Unmarshal into []elemWire and elementOf
+// give. ok is false for anything else (invalid JSON, other item shapes,
+// keys encoding/json would match by case folding, escaped keys), which
+// then takes the general path.
+func readBody(data []byte) (Body, bool) {
+	r := jsonread.New(data)
+	if !r.Consume('[') {
+		return nil, false
+	}
+	out := make(Body, 0, 1)
+	if r.Consume(']') {
+		return out, r.AtEnd()
+	}
+	for {
+		e, ok := readElement(&r)
+		if !ok {
+			return nil, false
+		}
+		out = append(out, e)
+		if r.Consume(']') {
+			return out, r.AtEnd()
+		}
+		if !r.Consume(',') {
+			return nil, false
+		}
+	}
+}
+
+// readElement reads one {"MsgType":…,"MsgContent":…} item for readBody.
+// As with encoding/json, a repeated key's last value wins and other keys
+// are skipped.
+func readElement(r *jsonread.Reader) (Element, bool) {
+	if !r.Consume('{') {
+		return nil, false
+	}
+	var w elemWire
+	if !r.Consume('}') {
+		for {
+			key, ok := r.Key()
+			if !ok {
+				return nil, false
+			}
+			switch k := string(key); {
+			case k == "MsgType":
+				s, ok := r.String()
+				if !ok {
+					return nil, false
+				}
+				w.MsgType = wire.FlexString(s)
+			case k == "MsgContent":
+				if w.MsgContent, ok = r.Skip(); !ok {
+					return nil, false
+				}
+			case strings.EqualFold(k, "MsgType") || strings.EqualFold(k, "MsgContent"):
+				return nil, false // encoding/json would fold the case: its path
+			default:
+				if _, ok := r.Skip(); !ok {
+					return nil, false
+				}
+			}
+			if r.Consume('}') {
+				break
+			}
+			if !r.Consume(',') {
+				return nil, false
+			}
+		}
+	}
+	if Type(w.MsgType) == TypeText && len(w.MsgContent) > 0 && w.MsgContent[0] == '{' {
+		if s, ok := readText(w.MsgContent); ok {
+			return &Text{Text: s}, true
+		}
+	}
+	// The content aliases data: elementOf clones what an *Unknown keeps.
+	return elementOf(w, true), true
+}
+
+// readText reads a text element's content object, as decodeKnown would:
+// the last "Text" string wins, other keys are skipped. ok is false for
+// what decodeKnown handles otherwise (a Text that is not a string, a key
+// matching "Text" only by case folding).
+func readText(content []byte) (string, bool) {
+	r := jsonread.New(content)
+	var text string
+	if !r.Consume('{') {
+		return "", false
+	}
+	if r.Consume('}') {
+		return "", r.AtEnd()
+	}
+	for {
+		key, ok := r.Key()
+		if !ok {
+			return "", false
+		}
+		switch k := string(key); {
+		case k == "Text":
+			if text, ok = r.String(); !ok {
+				return "", false
+			}
+		case strings.EqualFold(k, "Text"):
+			return "", false
+		default:
+			if _, ok := r.Skip(); !ok {
+				return "", false
+			}
+		}
+		if r.Consume('}') {
+			return text, r.AtEnd()
+		}
+		if !r.Consume(',') {
+			return "", false
+		}
+	}
 }
 
 // decodeElement never fails: what it cannot read becomes *Unknown.
