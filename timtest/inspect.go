@@ -160,6 +160,8 @@ func (s *Server) routeTable() map[string]handler {
 		"desk_http_svc/get_session_state":       (*call).deskSessionState,
 		"desk_http_svc/transfer_to_human":       (*call).deskTransfer,
 
+		"openim_console_http_svc/desk_update_robot": (*call).deskUpdateRobot,
+
 		"im_msg_audit/content_moderation":               (*call).contentModeration,
 		"im_msg_audit_mgr/add_cloud_audit_keywords":     (*call).addCloudAuditKeywords,
 		"im_msg_audit_mgr/delete_cloud_audit_keywords":  (*call).deleteCloudAuditKeywords,

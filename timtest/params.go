@@ -95,6 +95,7 @@ var paramSpecs = map[string]paramSpec{
 	"desk_http_svc/end_queuing":                                        spec(60003, "SessionID:s!"),
 	"desk_http_svc/get_session_state":                                  spec(141004, "SessionId:s", "ClientUserId:s", "CustomerServiceId:s"),
 	"desk_http_svc/transfer_to_human":                                  spec(141004, "SessionId:s!", "AgentIdList:as", "AgentGroupId:i", "SendTipIfNoAgentOnline:i"),
+	"openim_console_http_svc/desk_update_robot":                        spec(codeDeskRobotParam, "RobotId:s!", "Nick:s!"),
 	"desk_http_svc/end_session":                                        spec(60003, "SessionId:s!"),
 	"desk_http_svc/send_stream_msg":                                    spec(60003, "SessionId:s!", "Chunk:s", "MsgKey:s", "CloudCustomData:s", "Finish:i"),
 	"im_msg_audit/content_moderation":                                  spec(60003, "AuditName:s", "ContentType:s", "Content:s", "ExtSender:s", "ExtReceiver:s"),
