@@ -149,6 +149,7 @@ func (s *Server) routeTable() map[string]handler {
 		"all_member_push/im_add_tag":         (*call).addTag,
 		"all_member_push/im_remove_tag":      (*call).removeTag,
 		"all_member_push/im_remove_all_tags": (*call).removeAllTags,
+		"timpush/batch":                      (*call).timpushBatch,
 
 		"openim_robot_http_svc/create_robot":    (*call).createRobot,
 		"openim_robot_http_svc/delete_robot":    (*call).deleteRobot,

@@ -43,9 +43,13 @@ type Push struct {
 	Recipients []string
 	// At is when the task was created.
 	At time.Time
+	// DataID is timpush/batch's DataId ("" for im_push).
+	DataID string
+	// Title is the OfflinePushInfo title of a timpush/batch push.
+	Title string
 }
 
-// Pushes returns the im_push tasks so far.
+// Pushes returns the im_push and timpush/batch tasks so far.
 func (s *Server) Pushes() []Push {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -460,6 +464,57 @@ func (c *call) imPush() (any, error) {
 	}
 	s.ext.pushes = appendCapped(s.ext.pushes, p)
 	s.ext.pushDedup[uint32(r)] = p.TaskID
+	return &struct {
+		envelope
+		TaskID string `json:"TaskId"`
+	}{TaskID: p.TaskID}, nil
+}
+
+// Limits of timpush/batch (https://cloud.tencent.com/document/product/269/108906)
+// and the Push service's codes (https://cloud.tencent.com/document/product/269/117847).
+const (
+	maxTargetedUsers = 500
+	maxPushDataID    = 64
+	codePushAccounts = 90018 // 请求的账号数量超过限制
+)
+
+// timpushBatch records a push to a list of users (timpush/batch). The
+// recipients may be UserIDs or RegistrationIDs, so they are not checked
+// against the imported accounts; the sender is not either (the page
+// allows a RegistrationID). Unlike im_push, MsgRandom dedups within one
+// second only: the fake does not dedup.
+func (c *call) timpushBatch() (any, error) {
+	var req struct {
+		From      string          `json:"From_Account"`
+		To        []string        `json:"To_Account"`
+		MsgRandom json.RawMessage `json:"MsgRandom"`
+		Offline   struct {
+			Title string `json:"Title"`
+		} `json:"OfflinePushInfo"`
+		DataID string `json:"DataId"`
+	}
+	if err := c.decode(&req); err != nil {
+		return nil, err
+	}
+	r, _, ok := uintField(req.MsgRandom, math.MaxUint32)
+	if !ok {
+		return nil, fail(codeMsgRandom, "parameter error: MsgRandom must be a 32-bit unsigned integer")
+	}
+	switch {
+	case req.From == "":
+		return nil, fail(codeMsgJSON, "From_Account is empty")
+	case len(req.To) == 0 || len(req.To) > maxTargetedUsers:
+		return nil, fail(codePushAccounts, "To_Account has %d accounts, must be 1..%d", len(req.To), maxTargetedUsers)
+	case len(req.DataID) > maxPushDataID:
+		return nil, fail(codeMsgJSON, "DataId is over %d bytes", maxPushDataID)
+	}
+	s := c.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := Push{TaskID: fmt.Sprintf("batch_%d_%d_%d", s.SDKAppID, uint32(r), len(s.ext.pushes)+1),
+		From: req.From, Random: uint32(r), Recipients: slices.Clone(req.To), At: c.now,
+		DataID: req.DataID, Title: req.Offline.Title}
+	s.ext.pushes = appendCapped(s.ext.pushes, p)
 	return &struct {
 		envelope
 		TaskID string `json:"TaskId"`
