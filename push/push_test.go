@@ -58,16 +58,20 @@ func TestEndpointDeclarations(t *testing.T) {
 			assert.Equal(t, api.PushDedupWindow, e.DedupWindow)
 			continue
 		}
+		if e.Path == pDeleteSched {
+			assert.Equal(t, api.Idempotent, e.Safety)
+			continue
+		}
 		if e.Path == pBatch {
 			assert.Equal(t, api.Unsafe, e.Safety, "timpush/batch dedups MsgRandom within one second only")
 			continue
 		}
 		assert.Equal(t, api.Idempotent, e.Safety, e.Path)
 	}
-	for _, p := range []string{pPush, pSetName, pGetName, pGetAttr, pSetAttr, pRemoveAttr, pGetTag, pAddTag, pRemoveTag, pRemoveAll, pBatch} {
+	for _, p := range []string{pPush, pSetName, pGetName, pGetAttr, pSetAttr, pRemoveAttr, pGetTag, pAddTag, pRemoveTag, pRemoveAll, pBatch, pDeleteSched} {
 		assert.True(t, seen[p], "%s is not declared", p)
 	}
-	assert.Len(t, eps, 11)
+	assert.Len(t, eps, 12)
 	assert.Equal(t, api.PushDedupWindow, push.DedupWindow)
 }
 
@@ -409,10 +413,7 @@ func TestConformanceTargeted(t *testing.T) {
 // package's TestUnsafeEndpointsAreNeverResent).
 func TestSendToUsersOnTheFake(t *testing.T) {
 	t.Parallel()
-	srv := timtest.NewServer(t)
-	c, err := tim.New(srv.SDKAppID, srv.SecretKey, tim.WithBaseURL(srv.URL))
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = c.Close() })
+	srv, c := fakeClient(t)
 	ctx := context.Background()
 	note := &message.OfflinePushInfo{Title: "Ward round", Desc: "Dr. Li is on her way"}
 	many := make([]string, push.MaxTargetedUsers+1)
@@ -446,4 +447,68 @@ func TestSendToUsersOnTheFake(t *testing.T) {
 	assert.Equal(t, "doctor", ps[0].From)
 	assert.Equal(t, "round-7", ps[0].DataID)
 	assert.Equal(t, "Ward round", ps[0].Title)
+}
+
+const pDeleteSched = "timpush/delete_sched_task"
+
+// TestConformanceDeleteScheduled sends each documented delete_sched_task
+// request; the documented failure surfaces as an *api.Error with 90107.
+func TestConformanceDeleteScheduled(t *testing.T) {
+	t.Parallel()
+	exs := testkit.RESTExamples(t, "..", pDeleteSched)
+	require.Len(t, exs, 2)
+	for _, ex := range exs {
+		t.Run(ex.Name, func(t *testing.T) {
+			s, srv := newService(t, false)
+			srv.Handle(pDeleteSched, func(testkit.Request) any { return ex.Response })
+			var r struct {
+				Sdkappid, TaskID uint64
+				Type             push.SchedKind
+			}
+			require.NoError(t, json.Unmarshal(ex.Request, &r))
+			var want struct{ ErrorCode int }
+			require.NoError(t, json.Unmarshal(ex.Response, &want))
+			err := s.DeleteScheduled(context.Background(), r.Sdkappid, r.TaskID, r.Type)
+			if want.ErrorCode == 0 {
+				require.NoError(t, err)
+			} else {
+				var ae *api.Error
+				require.ErrorAs(t, err, &ae)
+				assert.Equal(t, want.ErrorCode, ae.Code)
+			}
+			testkit.AssertSentExample(t, srv, pDeleteSched, ex)
+		})
+	}
+}
+
+// TestDeleteScheduledOnTheFake: bad input is refused before the call; a
+// pending task is deleted once; a task being dispatched answers 90107.
+func TestDeleteScheduledOnTheFake(t *testing.T) {
+	t.Parallel()
+	srv, c := fakeClient(t)
+	ctx := context.Background()
+	app := uint64(srv.SDKAppID)
+	testkit.AssertInvalid(t, c.Push.DeleteScheduled(ctx, 0, 1, push.SchedAll), "Sdkappid")
+	testkit.AssertInvalid(t, c.Push.DeleteScheduled(ctx, app, 0, push.SchedAll), "TaskID")
+	testkit.AssertInvalid(t, c.Push.DeleteScheduled(ctx, app, 1, "all"), "Type")
+	srv.SetSchedTask(7, "Tag", false)
+	srv.SetSchedTask(8, "All", true)
+	require.NoError(t, c.Push.DeleteScheduled(ctx, app, 7, push.SchedTag))
+	assert.False(t, srv.SchedTaskExists(7))
+	var ae *api.Error
+	require.ErrorAs(t, c.Push.DeleteScheduled(ctx, app, 7, push.SchedTag), &ae)
+	assert.Equal(t, 90104, ae.Code, "deleted already")
+	require.ErrorAs(t, c.Push.DeleteScheduled(ctx, app, 8, push.SchedAll), &ae)
+	assert.Equal(t, 90107, ae.Code, "being dispatched")
+	assert.True(t, srv.SchedTaskExists(8))
+}
+
+// fakeClient is a client of a fresh timtest fake.
+func fakeClient(t *testing.T) (*timtest.Server, *tim.Client) {
+	t.Helper()
+	srv := timtest.NewServer(t)
+	c, err := tim.New(srv.SDKAppID, srv.SecretKey, tim.WithBaseURL(srv.URL))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Close() })
+	return srv, c
 }

@@ -150,6 +150,7 @@ func (s *Server) routeTable() map[string]handler {
 		"all_member_push/im_remove_tag":      (*call).removeTag,
 		"all_member_push/im_remove_all_tags": (*call).removeAllTags,
 		"timpush/batch":                      (*call).timpushBatch,
+		"timpush/delete_sched_task":          (*call).deleteSchedTask,
 
 		"openim_robot_http_svc/create_robot":    (*call).createRobot,
 		"openim_robot_http_svc/delete_robot":    (*call).deleteRobot,

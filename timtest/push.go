@@ -520,3 +520,71 @@ func (c *call) timpushBatch() (any, error) {
 		TaskID string `json:"TaskId"`
 	}{TaskID: p.TaskID}, nil
 }
+
+// Scheduled push tasks (timpush/delete_sched_task,
+// https://cloud.tencent.com/document/product/269/130279). The fake does not
+// create them (add_sched_task is not modelled): tests set them with
+// SetSchedTask.
+const (
+	codeSchedParam       = 90104 // 请求参数无效
+	codeSchedDispatching = 90107 // "delete failed: task dispatching" (the page's failure example)
+)
+
+type schedTask struct {
+	kind        string
+	dispatching bool
+}
+
+// SetSchedTask makes the scheduled push task id of kind ("All", "Tag",
+// "User") exist, pending or (dispatching) already being dispatched, which
+// delete_sched_task then refuses with 90107.
+func (s *Server) SetSchedTask(id uint64, kind string, dispatching bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ext.sched == nil {
+		s.ext.sched = map[uint64]schedTask{}
+	}
+	s.ext.sched[id] = schedTask{kind: kind, dispatching: dispatching}
+}
+
+// SchedTaskExists reports whether the scheduled push task id exists.
+func (s *Server) SchedTaskExists(id uint64) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, ok := s.ext.sched[id]
+	return ok
+}
+
+// deleteSchedTask deletes a pending scheduled task. An unknown task, a
+// Type other than the task's and a Sdkappid other than the app's answer
+// 90104 (the page's "invalid parameter"; what Tencent answers for an
+// unknown task is not on the page).
+func (c *call) deleteSchedTask() (any, error) {
+	var req struct {
+		SDKAppID uint64 `json:"Sdkappid"`
+		TaskID   uint64 `json:"TaskID"`
+		Type     string `json:"Type"`
+	}
+	if err := c.decode(&req); err != nil {
+		return nil, err
+	}
+	s := c.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t, ok := s.ext.sched[req.TaskID]
+	switch {
+	case req.SDKAppID != uint64(s.SDKAppID):
+		return nil, fail(codeSchedParam, "Sdkappid %d is not this app", req.SDKAppID)
+	case !ok:
+		return nil, fail(codeSchedParam, "no scheduled task %d", req.TaskID)
+	case t.kind != req.Type:
+		return nil, fail(codeSchedParam, "task %d is of type %s, not %s", req.TaskID, t.kind, req.Type)
+	case t.dispatching:
+		return nil, fail(codeSchedDispatching, "delete failed: task dispatching")
+	}
+	delete(s.ext.sched, req.TaskID)
+	return &struct {
+		envelope
+		TaskID uint64 `json:"TaskID"`
+	}{TaskID: req.TaskID}, nil
+}
