@@ -134,6 +134,8 @@ var conformanceInPackage = map[string]string{
 	"openim_robot_http_svc":          "robot.TestConformance",
 	"official_account_open_http_svc": "official.TestConformance",
 	"desk_http_svc":                  "desk.TestConformance*",
+	"openim_console_http_svc":        "desk.TestConformanceUpdateRobot",
+	"timpush":                        "push.TestConformanceTargeted",
 	"im_msg_audit":                   "moderation.TestConformance",
 	"im_msg_audit_mgr":               "moderation.TestConformance*",
 }

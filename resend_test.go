@@ -21,6 +21,7 @@ import (
 	"github.com/timkit/tim/message"
 	"github.com/timkit/tim/moderation"
 	"github.com/timkit/tim/official"
+	"github.com/timkit/tim/push"
 	"github.com/timkit/tim/robot"
 )
 
@@ -111,6 +112,10 @@ var unsafeTyped = map[string]typedCall{
 	},
 	"desk_http_svc/transfer_to_human": func(ctx context.Context, c *tim.Client) error {
 		_, err := c.Desk.TransferToHuman(ctx, desk.Transfer{SessionID: "s1"})
+		return err
+	},
+	"timpush/batch": func(ctx context.Context, c *tim.Client) error {
+		_, err := c.Push.SendToUsers(ctx, &push.UserPush{From: "doctor", To: []string{"p1"}, OfflinePush: &message.OfflinePushInfo{Title: "t"}})
 		return err
 	},
 	"im_msg_audit_mgr/add_cloud_audit_keywords": func(ctx context.Context, c *tim.Client) error {

@@ -76,9 +76,7 @@ func fakeClient(t *testing.T) (*timtest.Server, *tim.Client) {
 // request of ex: same JSON, same keys and types.
 func assertSent(t *testing.T, srv *testkit.Server, path string, ex testkit.Example) {
 	t.Helper()
-	got := srv.Last(path).Body
-	assert.JSONEq(t, string(ex.Request), string(got))
-	testkit.AssertSameKeys(t, ex.Request, got, ex.Name)
+	testkit.AssertSentExample(t, srv, path, ex)
 }
 
 func cmpOr(a, b string) string {
@@ -435,4 +433,59 @@ func TestTransferOnTheFake(t *testing.T) {
 	_, err = c.Desk.TransferToHuman(ctx, desk.Transfer{SessionID: "s2"})
 	require.ErrorAs(t, err, &ae)
 	assert.Equal(t, 141005, ae.Code)
+}
+
+const pRobot = "openim_console_http_svc/desk_update_robot"
+
+// TestConformanceUpdateRobot sends each documented desk_update_robot
+// request.
+func TestConformanceUpdateRobot(t *testing.T) {
+	t.Parallel()
+	exs := testkit.RESTExamples(t, "..", pRobot)
+	require.NotEmpty(t, exs)
+	for _, ex := range exs {
+		t.Run(ex.Name, func(t *testing.T) {
+			srv, c := kitClient(t)
+			srv.Handle(pRobot, func(testkit.Request) any { return ex.Response })
+			var r struct{ RobotId, Nick string } //nolint:revive // the wire names
+			require.NoError(t, json.Unmarshal(ex.Request, &r))
+			require.NoError(t, c.Desk.UpdateRobot(context.Background(), r.RobotId, r.Nick))
+			assertSent(t, srv, pRobot, ex)
+		})
+	}
+}
+
+// TestUpdateRobotOnTheFake: bad input is refused before the call (the
+// nickname limit counts characters, not bytes); a good one is recorded and
+// a resend sets the same name.
+func TestUpdateRobotOnTheFake(t *testing.T) {
+	t.Parallel()
+	srv, c := fakeClient(t)
+	ctx := context.Background()
+	const id = "@RBT#DeskDefaultRobot"
+	testkit.AssertInvalid(t, c.Desk.UpdateRobot(ctx, "", "x"), "RobotId")
+	testkit.AssertInvalid(t, c.Desk.UpdateRobot(ctx, id, ""), "Nick")
+	testkit.AssertInvalid(t, c.Desk.UpdateRobot(ctx, id, strings.Repeat("客", desk.MaxRobotNickChars+1)), "Nick")
+	assert.Empty(t, srv.Requests())
+	long := strings.Repeat("客", desk.MaxRobotNickChars) // 150 bytes, 50 characters
+	require.NoError(t, c.Desk.UpdateRobot(ctx, id, long))
+	assert.Equal(t, long, srv.DeskRobotNick(id))
+	require.NoError(t, c.Desk.UpdateRobot(ctx, id, "test-robot"))
+	require.NoError(t, c.Desk.UpdateRobot(ctx, id, "test-robot"))
+	assert.Equal(t, "test-robot", srv.DeskRobotNick(id))
+	assert.Empty(t, srv.DeskRobotNick("@RBT#other"))
+}
+
+// TestUpdateRobotFakeRefusesLongNick: the fake itself answers -7 to a
+// nickname over the page's 50 characters sent past the SDK.
+func TestUpdateRobotFakeRefusesLongNick(t *testing.T) {
+	t.Parallel()
+	srv, c := fakeClient(t)
+	body := map[string]any{"RobotId": "@RBT#r", "Nick": strings.Repeat("a", 51)}
+	var resp api.Envelope
+	err := c.Do(context.Background(), api.Endpoint{Path: pRobot}, body, &resp)
+	var ae *api.Error
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, -7, ae.Code)
+	assert.Empty(t, srv.DeskRobotNick("@RBT#r"))
 }

@@ -9,7 +9,8 @@
 // (desk_http_svc/end_queuing); SessionState and UserSessionState read
 // where a session stands (desk_http_svc/get_session_state);
 // TransferToHuman hands a session to a human agent
-// (desk_http_svc/transfer_to_human).
+// (desk_http_svc/transfer_to_human); UpdateRobot renames a desk robot
+// (openim_console_http_svc/desk_update_robot).
 //
 // The other desk commands the issue lists (send_stream_msg_v2,
 // update_channel_specific_conversation_settings) are not here yet: their

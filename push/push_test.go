@@ -2,6 +2,7 @@ package push_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -17,6 +18,7 @@ import (
 	"github.com/timkit/tim/internal/testkit"
 	"github.com/timkit/tim/message"
 	"github.com/timkit/tim/push"
+	"github.com/timkit/tim/timtest"
 )
 
 func newService(t *testing.T, retry bool, extra ...tim.Option) (*push.Service, *testkit.Server) {
@@ -56,12 +58,20 @@ func TestEndpointDeclarations(t *testing.T) {
 			assert.Equal(t, api.PushDedupWindow, e.DedupWindow)
 			continue
 		}
+		if e.Path == pDeleteSched {
+			assert.Equal(t, api.Idempotent, e.Safety)
+			continue
+		}
+		if e.Path == pBatch {
+			assert.Equal(t, api.Unsafe, e.Safety, "timpush/batch dedups MsgRandom within one second only")
+			continue
+		}
 		assert.Equal(t, api.Idempotent, e.Safety, e.Path)
 	}
-	for _, p := range []string{pPush, pSetName, pGetName, pGetAttr, pSetAttr, pRemoveAttr, pGetTag, pAddTag, pRemoveTag, pRemoveAll} {
+	for _, p := range []string{pPush, pSetName, pGetName, pGetAttr, pSetAttr, pRemoveAttr, pGetTag, pAddTag, pRemoveTag, pRemoveAll, pBatch, pDeleteSched} {
 		assert.True(t, seen[p], "%s is not declared", p)
 	}
-	assert.Len(t, eps, 10)
+	assert.Len(t, eps, 12)
 	assert.Equal(t, api.PushDedupWindow, push.DedupWindow)
 }
 
@@ -362,4 +372,143 @@ func TestSendValidation(t *testing.T) {
 		})
 	}
 	assert.Empty(t, srv.Requests())
+}
+
+const pBatch = "timpush/batch"
+
+// TestConformanceTargeted sends the documented timpush/batch request and
+// reads the documented TaskId.
+func TestConformanceTargeted(t *testing.T) {
+	t.Parallel()
+	exs := testkit.RESTExamples(t, "..", pBatch)
+	require.NotEmpty(t, exs)
+	for _, ex := range exs {
+		t.Run(ex.Name, func(t *testing.T) {
+			srv := testkit.NewServer(t)
+			c, err := tim.New(testkit.AppID, testkit.Key, tim.WithBaseURL(srv.URL), tim.WithoutRetry(), tim.WithRateLimit(0))
+			require.NoError(t, err)
+			srv.Handle(pBatch, func(testkit.Request) any { return ex.Response })
+			var r struct {
+				From_Account    string   //nolint:revive // the wire names
+				To_Account      []string //nolint:revive // the wire names
+				MsgRandom       uint32
+				OfflinePushInfo message.OfflinePushInfo
+			}
+			require.NoError(t, json.Unmarshal(ex.Request, &r))
+			res, err := c.Push.SendToUsers(context.Background(), &push.UserPush{From: r.From_Account, To: r.To_Account,
+				OfflinePush: &r.OfflinePushInfo, Random: r.MsgRandom})
+			require.NoError(t, err)
+			var want struct{ TaskId string } //nolint:revive // the wire name
+			require.NoError(t, json.Unmarshal(ex.Response, &want))
+			assert.Equal(t, want.TaskId, res.TaskID)
+			assert.Equal(t, r.MsgRandom, res.Random)
+			testkit.AssertSentExample(t, srv, pBatch, ex)
+		})
+	}
+}
+
+// TestSendToUsersOnTheFake: bad input is refused before any call; a push
+// reaches the fake with a drawn MsgRandom, is recorded with its
+// recipients (that a lost answer is not resent is held by the root
+// package's TestUnsafeEndpointsAreNeverResent).
+func TestSendToUsersOnTheFake(t *testing.T) {
+	t.Parallel()
+	srv, c := fakeClient(t)
+	ctx := context.Background()
+	note := &message.OfflinePushInfo{Title: "Ward round", Desc: "Dr. Li is on her way"}
+	many := make([]string, push.MaxTargetedUsers+1)
+	for i := range many {
+		many[i] = fmt.Sprintf("p%d", i)
+	}
+	for _, tc := range []struct {
+		p     *push.UserPush
+		field string
+	}{
+		{nil, "To_Account"},
+		{&push.UserPush{To: []string{"p1"}, OfflinePush: note}, "From_Account"},
+		{&push.UserPush{From: "doctor", OfflinePush: note}, "To_Account"},
+		{&push.UserPush{From: "doctor", To: many, OfflinePush: note}, "To_Account"},
+		{&push.UserPush{From: "doctor", To: []string{""}, OfflinePush: note}, "To_Account"},
+		{&push.UserPush{From: "doctor", To: []string{"p1"}}, "OfflinePushInfo"},
+		{&push.UserPush{From: "doctor", To: []string{"p1"}, OfflinePush: note, DataID: strings.Repeat("d", push.MaxDataIDBytes+1)}, "DataId"},
+	} {
+		_, err := c.Push.SendToUsers(ctx, tc.p)
+		testkit.AssertInvalid(t, err, tc.field)
+	}
+	assert.Empty(t, srv.Pushes())
+	res, err := c.Push.SendToUsers(ctx, &push.UserPush{From: "doctor", To: []string{"p1", "p2"}, OfflinePush: note, DataID: "round-7"})
+	require.NoError(t, err)
+	assert.NotZero(t, res.Random)
+	require.NotEmpty(t, res.TaskID)
+	ps := srv.Pushes()
+	require.Len(t, ps, 1)
+	assert.Equal(t, res.TaskID, ps[0].TaskID)
+	assert.Equal(t, []string{"p1", "p2"}, ps[0].Recipients)
+	assert.Equal(t, "doctor", ps[0].From)
+	assert.Equal(t, "round-7", ps[0].DataID)
+	assert.Equal(t, "Ward round", ps[0].Title)
+}
+
+const pDeleteSched = "timpush/delete_sched_task"
+
+// TestConformanceDeleteScheduled sends each documented delete_sched_task
+// request; the documented failure surfaces as an *api.Error with 90107.
+func TestConformanceDeleteScheduled(t *testing.T) {
+	t.Parallel()
+	exs := testkit.RESTExamples(t, "..", pDeleteSched)
+	require.Len(t, exs, 2)
+	for _, ex := range exs {
+		t.Run(ex.Name, func(t *testing.T) {
+			s, srv := newService(t, false)
+			srv.Handle(pDeleteSched, func(testkit.Request) any { return ex.Response })
+			var r struct {
+				Sdkappid, TaskID uint64
+				Type             push.SchedKind
+			}
+			require.NoError(t, json.Unmarshal(ex.Request, &r))
+			var want struct{ ErrorCode int }
+			require.NoError(t, json.Unmarshal(ex.Response, &want))
+			err := s.DeleteScheduled(context.Background(), r.Sdkappid, r.TaskID, r.Type)
+			if want.ErrorCode == 0 {
+				require.NoError(t, err)
+			} else {
+				var ae *api.Error
+				require.ErrorAs(t, err, &ae)
+				assert.Equal(t, want.ErrorCode, ae.Code)
+			}
+			testkit.AssertSentExample(t, srv, pDeleteSched, ex)
+		})
+	}
+}
+
+// TestDeleteScheduledOnTheFake: bad input is refused before the call; a
+// pending task is deleted once; a task being dispatched answers 90107.
+func TestDeleteScheduledOnTheFake(t *testing.T) {
+	t.Parallel()
+	srv, c := fakeClient(t)
+	ctx := context.Background()
+	app := uint64(srv.SDKAppID)
+	testkit.AssertInvalid(t, c.Push.DeleteScheduled(ctx, 0, 1, push.SchedAll), "Sdkappid")
+	testkit.AssertInvalid(t, c.Push.DeleteScheduled(ctx, app, 0, push.SchedAll), "TaskID")
+	testkit.AssertInvalid(t, c.Push.DeleteScheduled(ctx, app, 1, "all"), "Type")
+	srv.SetSchedTask(7, "Tag", false)
+	srv.SetSchedTask(8, "All", true)
+	require.NoError(t, c.Push.DeleteScheduled(ctx, app, 7, push.SchedTag))
+	assert.False(t, srv.SchedTaskExists(7))
+	var ae *api.Error
+	require.ErrorAs(t, c.Push.DeleteScheduled(ctx, app, 7, push.SchedTag), &ae)
+	assert.Equal(t, 90104, ae.Code, "deleted already")
+	require.ErrorAs(t, c.Push.DeleteScheduled(ctx, app, 8, push.SchedAll), &ae)
+	assert.Equal(t, 90107, ae.Code, "being dispatched")
+	assert.True(t, srv.SchedTaskExists(8))
+}
+
+// fakeClient is a client of a fresh timtest fake.
+func fakeClient(t *testing.T) (*timtest.Server, *tim.Client) {
+	t.Helper()
+	srv := timtest.NewServer(t)
+	c, err := tim.New(srv.SDKAppID, srv.SecretKey, tim.WithBaseURL(srv.URL))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Close() })
+	return srv, c
 }

@@ -1,6 +1,9 @@
 package timtest
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"unicode/utf8"
+)
 
 // Desk (desk_http_svc/send_stream_msg, end_session, end_queuing): a streamed answer
 // into a desk session, with the stream rules of stream.go, and the end of
@@ -224,4 +227,51 @@ func (c *call) deskTransfer() (any, error) {
 	}
 	nx.desk[req.SessionID] = ds
 	return a, nil
+}
+
+// The desk robot page (openim_console_http_svc/desk_update_robot,
+// https://cloud.tencent.com/document/product/269/133251) answers -7 to a
+// request it cannot parse or whose parameters are not as documented, and
+// caps the nickname at 50 characters.
+const (
+	codeDeskRobotParam  = -7
+	maxDeskRobotNickLen = 50
+)
+
+// DeskRobotNick returns the nickname desk_update_robot last set for the
+// desk robot id, or "" when none was set.
+func (s *Server) DeskRobotNick(id string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.nxLocked().deskRobots[id]
+}
+
+// deskUpdateRobot renames a desk robot. The fake has no list of desk
+// robots (the page names no error for an unknown RobotId): it records the
+// name for any RobotId.
+func (c *call) deskUpdateRobot() (any, error) {
+	var req struct {
+		RobotID string `json:"RobotId"`
+		Nick    string `json:"Nick"`
+	}
+	if err := json.Unmarshal(c.body, &req); err != nil {
+		return nil, fail(codeDeskRobotParam, "request JSON: %v", err)
+	}
+	switch {
+	case req.RobotID == "":
+		return nil, fail(codeDeskRobotParam, "RobotId missing")
+	case req.Nick == "":
+		return nil, fail(codeDeskRobotParam, "Nick missing")
+	case utf8.RuneCountInString(req.Nick) > maxDeskRobotNickLen:
+		return nil, fail(codeDeskRobotParam, "Nick is over %d characters", maxDeskRobotNickLen)
+	}
+	s := c.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	nx := s.nxLocked()
+	if nx.deskRobots == nil {
+		nx.deskRobots = map[string]string{}
+	}
+	nx.deskRobots[req.RobotID] = req.Nick
+	return &envelope{}, nil
 }

@@ -155,6 +155,8 @@ func (s *Server) routeTable() map[string]handler {
 		"all_member_push/im_add_tag":         (*call).addTag,
 		"all_member_push/im_remove_tag":      (*call).removeTag,
 		"all_member_push/im_remove_all_tags": (*call).removeAllTags,
+		"timpush/batch":                      (*call).timpushBatch,
+		"timpush/delete_sched_task":          (*call).deleteSchedTask,
 
 		"openim_robot_http_svc/create_robot":    (*call).createRobot,
 		"openim_robot_http_svc/delete_robot":    (*call).deleteRobot,
@@ -165,6 +167,8 @@ func (s *Server) routeTable() map[string]handler {
 		"desk_http_svc/end_queuing":             (*call).deskEndQueuing,
 		"desk_http_svc/get_session_state":       (*call).deskSessionState,
 		"desk_http_svc/transfer_to_human":       (*call).deskTransfer,
+
+		"openim_console_http_svc/desk_update_robot": (*call).deskUpdateRobot,
 
 		"im_msg_audit/content_moderation":               (*call).contentModeration,
 		"im_msg_audit_mgr/add_cloud_audit_keywords":     (*call).addCloudAuditKeywords,

@@ -95,6 +95,7 @@ var paramSpecs = map[string]paramSpec{
 	"desk_http_svc/end_queuing":                                        spec(60003, "SessionID:s!"),
 	"desk_http_svc/get_session_state":                                  spec(141004, "SessionId:s", "ClientUserId:s", "CustomerServiceId:s"),
 	"desk_http_svc/transfer_to_human":                                  spec(141004, "SessionId:s!", "AgentIdList:as", "AgentGroupId:i", "SendTipIfNoAgentOnline:i"),
+	"openim_console_http_svc/desk_update_robot":                        spec(codeDeskRobotParam, "RobotId:s!", "Nick:s!"),
 	"desk_http_svc/end_session":                                        spec(60003, "SessionId:s!"),
 	"desk_http_svc/send_stream_msg":                                    spec(60003, "SessionId:s!", "Chunk:s", "MsgKey:s", "CloudCustomData:s", "Finish:i"),
 	"im_msg_audit/content_moderation":                                  spec(60003, "AuditName:s", "ContentType:s", "Content:s", "ExtSender:s", "ExtReceiver:s"),
@@ -277,6 +278,8 @@ var paramSpecs = map[string]paramSpec{
 	"im_cos_msg/allow_banned_object":   spec(codeJSONParse, "RawURL:s!"),
 	"im_cos_msg/get_cos_sig":           spec(codeJSONParse, "RawURLs:ao!"),
 
+	"timpush/batch":             spec(codeMsgJSON, "From_Account:s!", "To_Account:as!=90018", "MsgRandom:i!=90005", "OfflinePushInfo:o!", "DataId:s"),
+	"timpush/delete_sched_task": spec(codeSchedParam, "Sdkappid:i!", "TaskID:i!", "Type:s!"),
 	"all_member_push/im_push": spec(codeMsgJSON, "From_Account:s", "MsgRandom:i!=90005", "MsgLifeTime:i", "Condition:o",
 		"MsgBody:ao!=90002", "OfflinePushInfo:o"),
 	"all_member_push/im_set_attr_name":   spec(codeMsgJSON, "AttrNames:o!"),

@@ -43,9 +43,13 @@ type Push struct {
 	Recipients []string
 	// At is when the task was created.
 	At time.Time
+	// DataID is timpush/batch's DataId ("" for im_push).
+	DataID string
+	// Title is the OfflinePushInfo title of a timpush/batch push.
+	Title string
 }
 
-// Pushes returns the im_push tasks so far.
+// Pushes returns the im_push and timpush/batch tasks so far.
 func (s *Server) Pushes() []Push {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -464,4 +468,123 @@ func (c *call) imPush() (any, error) {
 		envelope
 		TaskID string `json:"TaskId"`
 	}{TaskID: p.TaskID}, nil
+}
+
+// Limits of timpush/batch (https://cloud.tencent.com/document/product/269/108906)
+// and the Push service's codes (https://cloud.tencent.com/document/product/269/117847).
+const (
+	maxTargetedUsers = 500
+	maxPushDataID    = 64
+	codePushAccounts = 90018 // 请求的账号数量超过限制
+)
+
+// timpushBatch records a push to a list of users (timpush/batch). The
+// recipients may be UserIDs or RegistrationIDs, so they are not checked
+// against the imported accounts; the sender is not either (the page
+// allows a RegistrationID). Unlike im_push, MsgRandom dedups within one
+// second only: the fake does not dedup.
+func (c *call) timpushBatch() (any, error) {
+	var req struct {
+		From      string          `json:"From_Account"`
+		To        []string        `json:"To_Account"`
+		MsgRandom json.RawMessage `json:"MsgRandom"`
+		Offline   struct {
+			Title string `json:"Title"`
+		} `json:"OfflinePushInfo"`
+		DataID string `json:"DataId"`
+	}
+	if err := c.decode(&req); err != nil {
+		return nil, err
+	}
+	r, _, ok := uintField(req.MsgRandom, math.MaxUint32)
+	if !ok {
+		return nil, fail(codeMsgRandom, "parameter error: MsgRandom must be a 32-bit unsigned integer")
+	}
+	switch {
+	case req.From == "":
+		return nil, fail(codeMsgJSON, "From_Account is empty")
+	case len(req.To) == 0 || len(req.To) > maxTargetedUsers:
+		return nil, fail(codePushAccounts, "To_Account has %d accounts, must be 1..%d", len(req.To), maxTargetedUsers)
+	case len(req.DataID) > maxPushDataID:
+		return nil, fail(codeMsgJSON, "DataId is over %d bytes", maxPushDataID)
+	}
+	s := c.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p := Push{TaskID: fmt.Sprintf("batch_%d_%d_%d", s.SDKAppID, uint32(r), len(s.ext.pushes)+1),
+		From: req.From, Random: uint32(r), Recipients: slices.Clone(req.To), At: c.now,
+		DataID: req.DataID, Title: req.Offline.Title}
+	s.ext.pushes = appendCapped(s.ext.pushes, p)
+	return &struct {
+		envelope
+		TaskID string `json:"TaskId"`
+	}{TaskID: p.TaskID}, nil
+}
+
+// Scheduled push tasks (timpush/delete_sched_task,
+// https://cloud.tencent.com/document/product/269/130279). The fake does not
+// create them (add_sched_task is not modelled): tests set them with
+// SetSchedTask.
+const (
+	codeSchedParam       = 90104 // 请求参数无效
+	codeSchedDispatching = 90107 // "delete failed: task dispatching" (the page's failure example)
+)
+
+type schedTask struct {
+	kind        string
+	dispatching bool
+}
+
+// SetSchedTask makes the scheduled push task id of kind ("All", "Tag",
+// "User") exist, pending or (dispatching) already being dispatched, which
+// delete_sched_task then refuses with 90107.
+func (s *Server) SetSchedTask(id uint64, kind string, dispatching bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ext.sched == nil {
+		s.ext.sched = map[uint64]schedTask{}
+	}
+	s.ext.sched[id] = schedTask{kind: kind, dispatching: dispatching}
+}
+
+// SchedTaskExists reports whether the scheduled push task id exists.
+func (s *Server) SchedTaskExists(id uint64) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, ok := s.ext.sched[id]
+	return ok
+}
+
+// deleteSchedTask deletes a pending scheduled task. An unknown task, a
+// Type other than the task's and a Sdkappid other than the app's answer
+// 90104 (the page's "invalid parameter"; what Tencent answers for an
+// unknown task is not on the page).
+func (c *call) deleteSchedTask() (any, error) {
+	var req struct {
+		SDKAppID uint64 `json:"Sdkappid"`
+		TaskID   uint64 `json:"TaskID"`
+		Type     string `json:"Type"`
+	}
+	if err := c.decode(&req); err != nil {
+		return nil, err
+	}
+	s := c.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t, ok := s.ext.sched[req.TaskID]
+	switch {
+	case req.SDKAppID != uint64(s.SDKAppID):
+		return nil, fail(codeSchedParam, "Sdkappid %d is not this app", req.SDKAppID)
+	case !ok:
+		return nil, fail(codeSchedParam, "no scheduled task %d", req.TaskID)
+	case t.kind != req.Type:
+		return nil, fail(codeSchedParam, "task %d is of type %s, not %s", req.TaskID, t.kind, req.Type)
+	case t.dispatching:
+		return nil, fail(codeSchedDispatching, "delete failed: task dispatching")
+	}
+	delete(s.ext.sched, req.TaskID)
+	return &struct {
+		envelope
+		TaskID uint64 `json:"TaskID"`
+	}{TaskID: req.TaskID}, nil
 }

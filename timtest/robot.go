@@ -30,6 +30,7 @@ type newState struct {
 	auditSeq   int
 	deskEnded  map[string]bool        // desk.go: sessions end_session ended
 	desk       map[string]DeskSession // desk.go: states set by SetDeskSession
+	deskRobots map[string]string      // desk.go: RobotId → nickname (desk_update_robot)
 }
 
 // nxLocked returns the state, creating it; s.mu is held.

@@ -11,7 +11,8 @@ type extState struct {
 	userAttrs map[string]map[string]string // user → attribute name → value
 	userTags  map[string][]string          // user → tags, in the order added
 	pushes    []Push
-	pushDedup map[uint32]string // MsgRandom → TaskId
+	pushDedup map[uint32]string    // MsgRandom → TaskId
+	sched     map[uint64]schedTask // timpush scheduled tasks (push.go)
 
 	broadcastSeq uint64 // send_broadcast_msg
 

@@ -45,6 +45,15 @@ func RESTExamples(t testing.TB, root, command string) []Example {
 	return out
 }
 
+// AssertSentExample checks that the last request srv received on path is
+// ex's documented request: the same JSON, and the same keys and types.
+func AssertSentExample(t testing.TB, srv *Server, path string, ex Example) {
+	t.Helper()
+	got := srv.Last(path).Body
+	assert.JSONEq(t, string(ex.Request), string(got), ex.Name)
+	AssertSameKeys(t, ex.Request, got, ex.Name)
+}
+
 // AssertSameKeys checks that got (a request the SDK sent) has every key of
 // the documented want with the same JSON type, recursively through objects
 // and the first element of arrays, and no key the documentation lacks.
