@@ -13,7 +13,8 @@
 // Service.SendToUsers pushes a notification to a list of 1 to 500 users
 // through the Push service (TIMPush, timpush/batch); its MsgRandom dedups
 // within one second only, so it is never resent. Service.DeleteScheduled
-// deletes a scheduled push task still pending (timpush/delete_sched_task).
+// deletes a scheduled push task still pending (timpush/delete_sched_task);
+// Service.Scheduled reads one (timpush/get_sched_task).
 //
 // Tencent deduplicates pushes by MsgRandom alone for 7 days, whatever
 // their content. Service.Send settles the Push's Random (Push.FixRandom)

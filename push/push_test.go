@@ -58,7 +58,7 @@ func TestEndpointDeclarations(t *testing.T) {
 			assert.Equal(t, api.PushDedupWindow, e.DedupWindow)
 			continue
 		}
-		if e.Path == pDeleteSched {
+		if e.Path == pDeleteSched || e.Path == pGetSched {
 			assert.Equal(t, api.Idempotent, e.Safety)
 			continue
 		}
@@ -68,10 +68,10 @@ func TestEndpointDeclarations(t *testing.T) {
 		}
 		assert.Equal(t, api.Idempotent, e.Safety, e.Path)
 	}
-	for _, p := range []string{pPush, pSetName, pGetName, pGetAttr, pSetAttr, pRemoveAttr, pGetTag, pAddTag, pRemoveTag, pRemoveAll, pBatch, pDeleteSched} {
+	for _, p := range []string{pPush, pSetName, pGetName, pGetAttr, pSetAttr, pRemoveAttr, pGetTag, pAddTag, pRemoveTag, pRemoveAll, pBatch, pDeleteSched, pGetSched} {
 		assert.True(t, seen[p], "%s is not declared", p)
 	}
-	assert.Len(t, eps, 12)
+	assert.Len(t, eps, 13)
 	assert.Equal(t, api.PushDedupWindow, push.DedupWindow)
 }
 
@@ -491,8 +491,8 @@ func TestDeleteScheduledOnTheFake(t *testing.T) {
 	testkit.AssertInvalid(t, c.Push.DeleteScheduled(ctx, 0, 1, push.SchedAll), "Sdkappid")
 	testkit.AssertInvalid(t, c.Push.DeleteScheduled(ctx, app, 0, push.SchedAll), "TaskID")
 	testkit.AssertInvalid(t, c.Push.DeleteScheduled(ctx, app, 1, "all"), "Type")
-	srv.SetSchedTask(7, "Tag", false)
-	srv.SetSchedTask(8, "All", true)
+	srv.SetSchedTask(timtest.SchedTask{ID: 7, Type: "Tag"})
+	srv.SetSchedTask(timtest.SchedTask{ID: 8, Type: "All", Status: "dispatching"})
 	require.NoError(t, c.Push.DeleteScheduled(ctx, app, 7, push.SchedTag))
 	assert.False(t, srv.SchedTaskExists(7))
 	var ae *api.Error
@@ -511,4 +511,67 @@ func fakeClient(t *testing.T) (*timtest.Server, *tim.Client) {
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = c.Close() })
 	return srv, c
+}
+
+const pGetSched = "timpush/get_sched_task"
+
+// TestConformanceScheduled sends the documented get_sched_task request and
+// reads every field of the documented TaskInfo.
+func TestConformanceScheduled(t *testing.T) {
+	t.Parallel()
+	for _, ex := range testkit.RESTExamples(t, "..", pGetSched) {
+		t.Run(ex.Name, func(t *testing.T) {
+			s, srv := newService(t, false)
+			srv.Handle(pGetSched, func(testkit.Request) any { return ex.Response })
+			var r struct{ Sdkappid, TaskID uint64 }
+			require.NoError(t, json.Unmarshal(ex.Request, &r))
+			got, err := s.Scheduled(context.Background(), r.Sdkappid, r.TaskID)
+			require.NoError(t, err)
+			testkit.AssertSentExample(t, srv, pGetSched, ex)
+			var want struct{ TaskInfo map[string]json.RawMessage }
+			require.NoError(t, json.Unmarshal(ex.Response, &want))
+			assert.Len(t, want.TaskInfo, 12, "every documented TaskInfo field is read below")
+			assert.Equal(t, uint64(1234567890), got.TaskID)
+			assert.Equal(t, uint64(88888888), got.SDKAppID)
+			assert.Equal(t, push.SchedAll, got.Kind)
+			assert.Equal(t, time.Date(2025, 5, 20, 8, 30, 0, 0, time.UTC), got.CreatedAt)
+			assert.Equal(t, time.Date(2025, 6, 1, 10, 0, 0, 0, time.UTC), got.ScheduledAt)
+			assert.Equal(t, "2025-06-01 10:00:00", got.SchedAtText)
+			assert.Equal(t, "2025-05-20 08:30:00", got.CreateAtText)
+			assert.JSONEq(t, string(want.TaskInfo["Content"]), string(got.Content))
+			assert.Equal(t, "推送标题", got.Title)
+			assert.Equal(t, "推送内容描述", got.Desc)
+			assert.Equal(t, push.SchedPending, got.Status)
+			assert.Zero(t, got.DispatchSuccess)
+			assert.Empty(t, got.DispatchErr)
+			assert.Empty(t, got.PushTaskID)
+		})
+	}
+}
+
+// TestScheduledOnTheFake: bad input is refused before the call; the fake
+// answers a task it holds and 90104 for one it does not.
+func TestScheduledOnTheFake(t *testing.T) {
+	t.Parallel()
+	srv, c := fakeClient(t)
+	ctx := context.Background()
+	app := uint64(srv.SDKAppID)
+	_, err := c.Push.Scheduled(ctx, 0, 1)
+	testkit.AssertInvalid(t, err, "Sdkappid")
+	_, err = c.Push.Scheduled(ctx, app, 0)
+	testkit.AssertInvalid(t, err, "TaskID")
+	at := time.Date(2027, 1, 2, 3, 4, 5, 0, time.UTC)
+	srv.SetSchedTask(timtest.SchedTask{ID: 9, Type: "User", SchedAt: at, Title: "Check-up", Desc: "Tomorrow 9:00"})
+	got, err := c.Push.Scheduled(ctx, app, 9)
+	require.NoError(t, err)
+	assert.Equal(t, push.SchedUser, got.Kind)
+	assert.Equal(t, at, got.ScheduledAt)
+	assert.Equal(t, push.SchedPending, got.Status)
+	assert.Equal(t, "Check-up", got.Title)
+	assert.False(t, got.CreatedAt.IsZero())
+	require.NoError(t, c.Push.DeleteScheduled(ctx, app, 9, push.SchedUser))
+	_, err = c.Push.Scheduled(ctx, app, 9)
+	var ae *api.Error
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, 90104, ae.Code)
 }

@@ -151,6 +151,7 @@ func (s *Server) routeTable() map[string]handler {
 		"all_member_push/im_remove_all_tags": (*call).removeAllTags,
 		"timpush/batch":                      (*call).timpushBatch,
 		"timpush/delete_sched_task":          (*call).deleteSchedTask,
+		"timpush/get_sched_task":             (*call).getSchedTask,
 
 		"openim_robot_http_svc/create_robot":    (*call).createRobot,
 		"openim_robot_http_svc/delete_robot":    (*call).deleteRobot,
