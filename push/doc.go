@@ -14,7 +14,8 @@
 // through the Push service (TIMPush, timpush/batch); its MsgRandom dedups
 // within one second only, so it is never resent. Service.DeleteScheduled
 // deletes a scheduled push task still pending (timpush/delete_sched_task);
-// Service.Scheduled reads one (timpush/get_sched_task).
+// Service.Scheduled reads one (timpush/get_sched_task). Service.Revoke stops
+// an all-member or tag push within 24 hours (timpush/revoke).
 //
 // Tencent deduplicates pushes by MsgRandom alone for 7 days, whatever
 // their content. Service.Send settles the Push's Random (Push.FixRandom)

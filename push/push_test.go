@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	tim "github.com/timkit/tim"
+	"github.com/timkit/tim/account"
 	"github.com/timkit/tim/api"
 	"github.com/timkit/tim/internal/testkit"
 	"github.com/timkit/tim/message"
@@ -58,7 +59,7 @@ func TestEndpointDeclarations(t *testing.T) {
 			assert.Equal(t, api.PushDedupWindow, e.DedupWindow)
 			continue
 		}
-		if e.Path == pDeleteSched || e.Path == pGetSched {
+		if e.Path == pDeleteSched || e.Path == pGetSched || e.Path == pRevoke {
 			assert.Equal(t, api.Idempotent, e.Safety)
 			continue
 		}
@@ -68,10 +69,10 @@ func TestEndpointDeclarations(t *testing.T) {
 		}
 		assert.Equal(t, api.Idempotent, e.Safety, e.Path)
 	}
-	for _, p := range []string{pPush, pSetName, pGetName, pGetAttr, pSetAttr, pRemoveAttr, pGetTag, pAddTag, pRemoveTag, pRemoveAll, pBatch, pDeleteSched, pGetSched} {
+	for _, p := range []string{pPush, pSetName, pGetName, pGetAttr, pSetAttr, pRemoveAttr, pGetTag, pAddTag, pRemoveTag, pRemoveAll, pBatch, pDeleteSched, pGetSched, pRevoke} {
 		assert.True(t, seen[p], "%s is not declared", p)
 	}
-	assert.Len(t, eps, 13)
+	assert.Len(t, eps, 14)
 	assert.Equal(t, api.PushDedupWindow, push.DedupWindow)
 }
 
@@ -574,4 +575,62 @@ func TestScheduledOnTheFake(t *testing.T) {
 	var ae *api.Error
 	require.ErrorAs(t, err, &ae)
 	assert.Equal(t, 90104, ae.Code)
+}
+
+const pRevoke = "timpush/revoke"
+
+// TestConformanceRevoke sends the documented timpush/revoke request.
+func TestConformanceRevoke(t *testing.T) {
+	t.Parallel()
+	for _, ex := range testkit.RESTExamples(t, "..", pRevoke) {
+		t.Run(ex.Name, func(t *testing.T) {
+			s, srv := newService(t, false)
+			srv.Handle(pRevoke, func(testkit.Request) any { return ex.Response })
+			var r struct {
+				TaskId          string //nolint:revive // the wire name
+				OfflinePushInfo message.OfflinePushInfo
+			}
+			require.NoError(t, json.Unmarshal(ex.Request, &r))
+			require.NoError(t, s.Revoke(context.Background(), r.TaskId, &r.OfflinePushInfo))
+			testkit.AssertSentExample(t, srv, pRevoke, ex)
+		})
+	}
+}
+
+// TestRevokeOnTheFake: bad input is refused before the call; an im_push
+// task is revoked once (90050 then), a targeted push cannot be revoked,
+// and a task older than 24 hours answers 90052.
+func TestRevokeOnTheFake(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 12, 5, 8, 0, 0, 0, time.UTC)
+	var clock atomic.Pointer[time.Time]
+	clock.Store(&now)
+	srv := timtest.NewServer(t, timtest.WithClock(func() time.Time { return *clock.Load() }))
+	c, err := tim.New(srv.SDKAppID, srv.SecretKey, tim.WithBaseURL(srv.URL))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Close() })
+	ctx := context.Background()
+	note := &message.OfflinePushInfo{Desc: "This notice was withdrawn"}
+	testkit.AssertInvalid(t, c.Push.Revoke(ctx, "", note), "TaskId")
+	testkit.AssertInvalid(t, c.Push.Revoke(ctx, "t1", nil), "OfflinePushInfo")
+	require.NoError(t, c.Account.Import(ctx, account.Account{UserID: "p1"}))
+	res, err := c.Push.Send(ctx, &push.Push{Body: message.Body{&message.Text{Text: "Clinic closed today"}}})
+	require.NoError(t, err)
+	require.NoError(t, c.Push.Revoke(ctx, res.TaskID, note))
+	assert.True(t, srv.Pushes()[0].Revoked)
+	var ae *api.Error
+	require.ErrorAs(t, c.Push.Revoke(ctx, res.TaskID, note), &ae)
+	assert.Equal(t, 90050, ae.Code)
+
+	batch, err := c.Push.SendToUsers(ctx, &push.UserPush{From: "doctor", To: []string{"p1"}, OfflinePush: note})
+	require.NoError(t, err)
+	require.ErrorAs(t, c.Push.Revoke(ctx, batch.TaskID, note), &ae)
+	assert.Equal(t, 90001, ae.Code, "only all-member and tag pushes can be revoked")
+
+	old, err := c.Push.Send(ctx, &push.Push{Body: message.Body{&message.Text{Text: "Flu shots"}}})
+	require.NoError(t, err)
+	later := now.Add(push.RevokeWindow + time.Minute)
+	clock.Store(&later)
+	require.ErrorAs(t, c.Push.Revoke(ctx, old.TaskID, note), &ae)
+	assert.Equal(t, 90052, ae.Code)
 }

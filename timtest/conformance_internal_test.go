@@ -116,6 +116,7 @@ var statefulElsewhere = map[string]string{
 	"group_open_http_svc/unpin_message":                                "group.TestPinsOnTheFake",
 	"recentcontact/top":                                                "conversation.TestPinOnTheFake",
 	"timpush/delete_sched_task":                                        "push.TestDeleteScheduledOnTheFake (the task and the app's Sdkappid come first)",
+	"timpush/revoke":                                                   "push.TestRevokeOnTheFake (the push task comes first)",
 	"timpush/get_sched_task":                                           "push.TestScheduledOnTheFake (the task and the app's Sdkappid come first)",
 }
 

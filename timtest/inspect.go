@@ -152,6 +152,7 @@ func (s *Server) routeTable() map[string]handler {
 		"timpush/batch":                      (*call).timpushBatch,
 		"timpush/delete_sched_task":          (*call).deleteSchedTask,
 		"timpush/get_sched_task":             (*call).getSchedTask,
+		"timpush/revoke":                     (*call).revokePush,
 
 		"openim_robot_http_svc/create_robot":    (*call).createRobot,
 		"openim_robot_http_svc/delete_robot":    (*call).deleteRobot,

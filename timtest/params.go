@@ -271,6 +271,7 @@ var paramSpecs = map[string]paramSpec{
 	"im_cos_msg/get_cos_sig":           spec(codeJSONParse, "RawURLs:ao!"),
 
 	"timpush/batch":             spec(codeMsgJSON, "From_Account:s!", "To_Account:as!=90018", "MsgRandom:i!=90005", "OfflinePushInfo:o!", "DataId:s"),
+	"timpush/revoke":            spec(codeMsgJSON, "TaskId:s!", "OfflinePushInfo:o!"),
 	"timpush/get_sched_task":    spec(codeSchedParam, "Sdkappid:i!", "TaskID:i!"),
 	"timpush/delete_sched_task": spec(codeSchedParam, "Sdkappid:i!", "TaskID:i!", "Type:s!"),
 	"all_member_push/im_push": spec(codeMsgJSON, "From_Account:s", "MsgRandom:i!=90005", "MsgLifeTime:i", "Condition:o",

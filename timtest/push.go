@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -47,6 +48,8 @@ type Push struct {
 	DataID string
 	// Title is the OfflinePushInfo title of a timpush/batch push.
 	Title string
+	// Revoked reports a task timpush/revoke revoked.
+	Revoked bool
 }
 
 // Pushes returns the im_push and timpush/batch tasks so far.
@@ -665,4 +668,43 @@ func (c *call) getSchedTask() (any, error) {
 			OfflinePushInfo offline `json:"OfflinePushInfo"`
 		}{offline{t.Title, t.Desc}},
 	}}, nil
+}
+
+// Revoking a push (timpush/revoke, https://cloud.tencent.com/document/product/269/105123);
+// codes from https://cloud.tencent.com/document/product/269/117847.
+const (
+	codeRevokeRepeat  = 90050 // 重复撤回
+	codeRevokeExpired = 90052 // 超过撤回有效期 (24 小时)
+	pushRevokeWindow  = 24 * time.Hour
+)
+
+// revokePush revokes an all-member or tag push task (im_push) within 24
+// hours. A timpush/batch task is refused (the page covers all/tag pushes
+// only), as is an unknown TaskId, with 90001: what Tencent answers to those
+// is not on the page.
+func (c *call) revokePush() (any, error) {
+	var req struct {
+		TaskID string `json:"TaskId"`
+	}
+	if err := c.decode(&req); err != nil {
+		return nil, err
+	}
+	s := c.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := range s.ext.pushes {
+		p := &s.ext.pushes[i]
+		if p.TaskID != req.TaskID || strings.HasPrefix(p.TaskID, "batch_") {
+			continue
+		}
+		switch {
+		case p.Revoked:
+			return nil, fail(codeRevokeRepeat, "push task %s already revoked", p.TaskID)
+		case c.now.Sub(p.At) > pushRevokeWindow:
+			return nil, fail(codeRevokeExpired, "push task %s is older than 24 hours", p.TaskID)
+		}
+		p.Revoked = true
+		return &envelope{}, nil
+	}
+	return nil, fail(codeMsgJSON, "no all-member or tag push task %q", req.TaskID)
 }
