@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -72,7 +73,7 @@ func TestEndpointDeclarations(t *testing.T) {
 	for _, p := range []string{pPush, pSetName, pGetName, pGetAttr, pSetAttr, pRemoveAttr, pGetTag, pAddTag, pRemoveTag, pRemoveAll, pBatch, pDeleteSched, pGetSched, pRevoke} {
 		assert.True(t, seen[p], "%s is not declared", p)
 	}
-	assert.Len(t, eps, 14)
+	assert.Len(t, eps, 22)
 	assert.Equal(t, api.PushDedupWindow, push.DedupWindow)
 }
 
@@ -633,4 +634,143 @@ func TestRevokeOnTheFake(t *testing.T) {
 	clock.Store(&later)
 	require.ErrorAs(t, c.Push.Revoke(ctx, old.TaskID, note), &ae)
 	assert.Equal(t, 90052, ae.Code)
+}
+
+// TestConformancePushService drives each documented attribute and tag
+// request of the Push service (timpush) through PushService: the request
+// sent is the documented one, and a documented ErrorList comes back as
+// UserErrors beside what was read.
+func TestConformancePushService(t *testing.T) {
+	t.Parallel()
+	type req struct {
+		AttrNames  map[string]string
+		To_Account []string //nolint:revive // the wire name
+		UserAttrs  []json.RawMessage
+		UserTags   []push.UserTags
+	}
+	calls := map[string]func(ctx context.Context, s *push.Service, r req) (read int, err error){
+		"timpush/set_attr_name": func(ctx context.Context, s *push.Service, r req) (int, error) {
+			names := map[int]string{}
+			for k, v := range r.AttrNames {
+				n, err := strconv.Atoi(k)
+				require.NoError(t, err)
+				names[n] = v
+			}
+			return 0, s.SetAttrNames(ctx, names)
+		},
+		"timpush/get_attr_name": func(ctx context.Context, s *push.Service, _ req) (int, error) {
+			names, err := s.AttrNames(ctx)
+			return len(names), err
+		},
+		"timpush/get_attr": func(ctx context.Context, s *push.Service, r req) (int, error) {
+			got, err := s.UserAttrs(ctx, r.To_Account)
+			return len(got), err
+		},
+		"timpush/set_attr": func(ctx context.Context, s *push.Service, r req) (int, error) {
+			return 0, s.SetUserAttrs(ctx, decodeEach[push.UserAttrs](t, r.UserAttrs))
+		},
+		"timpush/remove_attr": func(ctx context.Context, s *push.Service, r req) (int, error) {
+			return 0, s.RemoveUserAttrs(ctx, decodeEach[push.UserAttrNames](t, r.UserAttrs))
+		},
+		"timpush/get_tag": func(ctx context.Context, s *push.Service, r req) (int, error) {
+			got, err := s.UserTags(ctx, r.To_Account)
+			return len(got), err
+		},
+		"timpush/add_tag": func(ctx context.Context, s *push.Service, r req) (int, error) {
+			return 0, s.AddUserTags(ctx, r.UserTags)
+		},
+		"timpush/clear_all_tags": func(ctx context.Context, s *push.Service, r req) (int, error) {
+			return 0, s.RemoveAllUserTags(ctx, r.To_Account)
+		},
+	}
+	for path, call := range calls {
+		for _, ex := range testkit.RESTExamples(t, "..", path) {
+			t.Run(path+"/"+ex.Name, func(t *testing.T) {
+				s, srv := newService(t, false)
+				srv.Handle(path, func(testkit.Request) any { return ex.Response })
+				var r req
+				require.NoError(t, json.Unmarshal(ex.Request, &r))
+				read, err := call(context.Background(), s.PushService(), r)
+				var want struct {
+					ErrorList []struct {
+						ErrorCode  int
+						To_Account string //nolint:revive // the wire name
+					}
+					UserAttrs, UserTags []json.RawMessage
+					AttrNames           map[string]string
+				}
+				require.NoError(t, json.Unmarshal(ex.Response, &want))
+				if len(want.ErrorList) == 0 {
+					require.NoError(t, err)
+				} else {
+					var ue push.UserErrors
+					require.ErrorAs(t, err, &ue)
+					require.Len(t, ue, len(want.ErrorList))
+					assert.Equal(t, want.ErrorList[0].To_Account, ue[0].UserID)
+					assert.Equal(t, want.ErrorList[0].ErrorCode, ue[0].Code)
+				}
+				assert.Equal(t, len(want.UserAttrs)+len(want.UserTags)+len(want.AttrNames), read)
+				if len(ex.Request) > 2 {
+					testkit.AssertSentExample(t, srv, path, ex)
+				}
+				assert.Empty(t, srv.Calls(strings.Replace(path, "timpush/", "all_member_push/im_", 1)))
+			})
+		}
+	}
+}
+
+// TestPushServiceRemoveTagIsRefused: the Push service's remove-tag page
+// was not read, so the view refuses RemoveUserTags before any call.
+func TestPushServiceRemoveTagIsRefused(t *testing.T) {
+	t.Parallel()
+	s, srv := newService(t, false)
+	err := s.PushService().RemoveUserTags(context.Background(), []push.UserTags{{UserID: "p1", Tags: []string{"a"}}})
+	testkit.AssertInvalid(t, err, "UserTags")
+	assert.Empty(t, srv.Requests())
+}
+
+// TestPushServiceOnTheFake: the Push service view names attributes, sets
+// and reads them and tags for a UserID and a RegistrationID, and clears
+// tags, through the timpush commands only.
+func TestPushServiceOnTheFake(t *testing.T) {
+	t.Parallel()
+	srv, c := fakeClient(t)
+	ctx := context.Background()
+	ps := c.Push.PushService()
+	const reg = "379C2F0D-290D-47AE-94D1-919058C39C77"
+	_, err := ps.UserTags(ctx, []string{strings.Repeat("x", 40)})
+	testkit.AssertInvalid(t, err, "To_Account[0]")
+	_, err = c.Push.UserTags(ctx, []string{reg})
+	testkit.AssertInvalid(t, err, "To_Account[0]", "a RegistrationID is not a UserID for all_member_push")
+	require.NoError(t, ps.SetAttrNames(ctx, map[int]string{0: "ward"}))
+	names, err := ps.AttrNames(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, map[int]string{0: "ward"}, names)
+	require.NoError(t, ps.SetUserAttrs(ctx, []push.UserAttrs{{UserID: reg, Attrs: map[string]string{"ward": "3B"}}, {UserID: "p1", Attrs: map[string]string{"ward": "2A"}}}))
+	attrs, err := ps.UserAttrs(ctx, []string{reg})
+	require.NoError(t, err)
+	require.Len(t, attrs, 1)
+	assert.Equal(t, "3B", attrs[0].Attrs["ward"])
+	require.NoError(t, ps.AddUserTags(ctx, []push.UserTags{{UserID: reg, Tags: []string{"cardio"}}}))
+	tags, err := ps.UserTags(ctx, []string{reg})
+	require.NoError(t, err)
+	require.Len(t, tags, 1)
+	assert.Equal(t, []string{"cardio"}, tags[0].Tags)
+	require.NoError(t, ps.RemoveAllUserTags(ctx, []string{reg}))
+	assert.Empty(t, srv.UserTags(reg))
+	for _, r := range srv.Requests() {
+		assert.NotContains(t, r.Path, "all_member_push/", "the view calls the Push service only")
+	}
+}
+
+// decodeEach decodes each raw JSON value into a T.
+func decodeEach[T any](t *testing.T, raws []json.RawMessage) []T {
+	t.Helper()
+	out := make([]T, 0, len(raws))
+	for _, raw := range raws {
+		var v T
+		require.NoError(t, json.Unmarshal(raw, &v))
+		out = append(out, v)
+	}
+	return out
 }

@@ -285,6 +285,14 @@ var paramSpecs = map[string]paramSpec{
 	"all_member_push/im_add_tag":         spec(codeMsgJSON, "UserTags:ao!"),
 	"all_member_push/im_remove_tag":      spec(codeMsgJSON, "UserTags:ao!"),
 	"all_member_push/im_remove_all_tags": spec(codeMsgJSON, "To_Account:as!"),
+	"timpush/set_attr_name":              spec(codeMsgJSON, "AttrNames:o!", "AttrTypes:o"),
+	"timpush/get_attr_name":              spec(codeMsgJSON),
+	"timpush/get_attr":                   spec(codeMsgJSON, "To_Account:as!"),
+	"timpush/set_attr":                   spec(codeMsgJSON, "UserAttrs:ao!"),
+	"timpush/remove_attr":                spec(codeMsgJSON, "UserAttrs:ao!"),
+	"timpush/get_tag":                    spec(codeMsgJSON, "To_Account:as!"),
+	"timpush/add_tag":                    spec(codeMsgJSON, "UserTags:ao!", "Replace:i"),
+	"timpush/clear_all_tags":             spec(codeMsgJSON, "To_Account:as!"),
 }
 
 // sendFields are the fields sendmsg and batchsendmsg share.

@@ -137,6 +137,25 @@ func (c *call) getAttrName() (any, error) {
 	}{AttrNames: maps.Clone(s.ext.attrNames)}, nil
 }
 
+// getAttrNameTyped is timpush/get_attr_name: the names and, per named
+// attribute, its account type (AttrTypes). The fake keeps no account
+// types: every attribute is type 0 (UserID), the pages' default
+// (https://cloud.tencent.com/document/product/269/100635).
+func (c *call) getAttrNameTyped() (any, error) {
+	s := c.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	types := make(map[string]int, len(s.ext.attrNames))
+	for k := range s.ext.attrNames {
+		types[k] = 0
+	}
+	return &struct {
+		envelope
+		AttrNames map[string]string `json:"AttrNames"`
+		AttrTypes map[string]int    `json:"AttrTypes"`
+	}{AttrNames: maps.Clone(s.ext.attrNames), AttrTypes: types}, nil
+}
+
 // attrDefinedLocked reports whether name is one of the app's attribute names.
 func (s *Server) attrDefinedLocked(name string) bool {
 	for _, v := range s.ext.attrNames {
