@@ -135,7 +135,7 @@ var conformanceInPackage = map[string]string{
 	"official_account_open_http_svc": "official.TestConformance",
 	"desk_http_svc":                  "desk.TestConformance*",
 	"openim_console_http_svc":        "desk.TestConformanceUpdateRobot",
-	"timpush":                        "push.TestConformanceTargeted",
+	"timpush":                        "push.TestConformance*",
 	"im_msg_audit":                   "moderation.TestConformance",
 	"im_msg_audit_mgr":               "moderation.TestConformance*",
 }

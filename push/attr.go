@@ -16,7 +16,7 @@ var epSetAttrName = catalog.Declare(api.Endpoint{Path: "all_member_push/im_set_a
 // SetAttrNames names the app's push attributes: slot (0..9) → name
 // (≤ MaxAttrBytes). Slots left out keep their names.
 //
-// REST: v4/all_member_push/im_set_attr_name
+// REST: v4/all_member_push/im_set_attr_name; v4/timpush/set_attr_name (PushService)
 func (s *Service) SetAttrNames(ctx context.Context, names map[int]string) error {
 	if len(names) == 0 {
 		return wire.Invalid("AttrNames", "no attribute name given")
@@ -36,7 +36,7 @@ func (s *Service) SetAttrNames(ctx context.Context, names map[int]string) error 
 		AttrNames map[string]string `json:"AttrNames"`
 	}{wireNames}
 	var resp envelope
-	return s.d.Do(ctx, epSetAttrName, &req, &resp)
+	return s.d.Do(ctx, s.ep.setAttrName, &req, &resp)
 }
 
 // A read: a resend changes nothing.
@@ -44,13 +44,13 @@ var epGetAttrName = catalog.Declare(api.Endpoint{Path: "all_member_push/im_get_a
 
 // AttrNames reads the app's push attribute names, slot → name.
 //
-// REST: v4/all_member_push/im_get_attr_name
+// REST: v4/all_member_push/im_get_attr_name; v4/timpush/get_attr_name (PushService)
 func (s *Service) AttrNames(ctx context.Context) (map[int]string, error) {
 	var resp struct {
 		envelope
 		AttrNames map[string]wire.FlexString `json:"AttrNames"`
 	}
-	if err := s.d.Do(ctx, epGetAttrName, struct{}{}, &resp); err != nil {
+	if err := s.d.Do(ctx, s.ep.getAttrName, struct{}{}, &resp); err != nil {
 		return nil, err
 	}
 	out := make(map[int]string, len(resp.AttrNames))
@@ -82,17 +82,20 @@ var epGetAttr = catalog.Declare(api.Endpoint{Path: "all_member_push/im_get_attr"
 // UserAttrs reads the push attributes of users, in calls of
 // MaxUsersPerCall. A user without attributes comes back with an empty map.
 //
-// REST: v4/all_member_push/im_get_attr
+// REST: v4/all_member_push/im_get_attr; v4/timpush/get_attr (PushService)
 func (s *Service) UserAttrs(ctx context.Context, userIDs []string) ([]UserAttrs, error) {
 	type answer struct {
 		envelope
+		ErrorList []userError `json:"ErrorList"`
 		UserAttrs []struct {
 			ToAccount wire.FlexString            `json:"To_Account"`
 			Attrs     map[string]wire.FlexString `json:"Attrs"`
 		} `json:"UserAttrs"`
 	}
 	var out []UserAttrs
-	err := readUsers(ctx, s.d, epGetAttr, userIDs, func(resp *answer) {
+	var failed UserErrors
+	err := readUsers(ctx, s, s.ep.getAttr, userIDs, func(resp *answer) {
+		failed = appendUserErrors(failed, resp.ErrorList)
 		for _, u := range resp.UserAttrs {
 			a := UserAttrs{UserID: string(u.ToAccount), Attrs: make(map[string]string, len(u.Attrs))}
 			for k, v := range u.Attrs {
@@ -101,7 +104,7 @@ func (s *Service) UserAttrs(ctx context.Context, userIDs []string) ([]UserAttrs,
 			out = append(out, a)
 		}
 	})
-	return out, err
+	return out, failed.or(err)
 }
 
 // Writes the state given (or an operation Tencent applies once): a resend
@@ -111,14 +114,14 @@ var epSetAttr = catalog.Declare(api.Endpoint{Path: "all_member_push/im_set_attr"
 // SetUserAttrs sets push attributes of users (name the attributes first
 // with SetAttrNames), in calls of MaxUsersPerCall.
 //
-// REST: v4/all_member_push/im_set_attr
+// REST: v4/all_member_push/im_set_attr; v4/timpush/set_attr (PushService)
 func (s *Service) SetUserAttrs(ctx context.Context, users []UserAttrs) error {
 	if len(users) == 0 {
 		return wire.Invalid("UserAttrs", "no user given")
 	}
 	for i, u := range users {
 		field := fmt.Sprintf("UserAttrs[%d]", i)
-		if err := wire.CheckUserID(field+".To_Account", u.UserID); err != nil {
+		if err := s.ep.checkAccount(field+".To_Account", u.UserID); err != nil {
 			return err
 		}
 		if len(u.Attrs) == 0 {
@@ -133,10 +136,10 @@ func (s *Service) SetUserAttrs(ctx context.Context, users []UserAttrs) error {
 			}
 		}
 	}
-	return inUserRuns(users, func(run []UserAttrs) error {
-		return s.write(ctx, epSetAttr, &struct {
+	return writeUsers(ctx, s, users, func(run []UserAttrs) (api.Endpoint, any) {
+		return s.ep.setAttr, &struct {
 			UserAttrs []UserAttrs `json:"UserAttrs"`
-		}{run})
+		}{run}
 	})
 }
 
@@ -146,14 +149,14 @@ var epRemoveAttr = catalog.Declare(api.Endpoint{Path: "all_member_push/im_remove
 // RemoveUserAttrs removes push attributes of users, in calls of
 // MaxUsersPerCall.
 //
-// REST: v4/all_member_push/im_remove_attr
+// REST: v4/all_member_push/im_remove_attr; v4/timpush/remove_attr (PushService)
 func (s *Service) RemoveUserAttrs(ctx context.Context, users []UserAttrNames) error {
 	if len(users) == 0 {
 		return wire.Invalid("UserAttrs", "no user given")
 	}
 	for i, u := range users {
 		field := fmt.Sprintf("UserAttrs[%d]", i)
-		if err := wire.CheckUserID(field+".To_Account", u.UserID); err != nil {
+		if err := s.ep.checkAccount(field+".To_Account", u.UserID); err != nil {
 			return err
 		}
 		if len(u.Attrs) == 0 {
@@ -165,9 +168,9 @@ func (s *Service) RemoveUserAttrs(ctx context.Context, users []UserAttrNames) er
 			}
 		}
 	}
-	return inUserRuns(users, func(run []UserAttrNames) error {
-		return s.write(ctx, epRemoveAttr, &struct {
+	return writeUsers(ctx, s, users, func(run []UserAttrNames) (api.Endpoint, any) {
+		return s.ep.removeAttr, &struct {
 			UserAttrs []UserAttrNames `json:"UserAttrs"`
-		}{run})
+		}{run}
 	})
 }

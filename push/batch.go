@@ -55,7 +55,7 @@ func (s *Service) SendToUsers(ctx context.Context, p *UserPush) (*Result, error)
 	if p.From == "" {
 		return nil, wire.Invalid("From_Account", "is empty")
 	}
-	if err := wire.CheckUserID("From_Account", p.From); err != nil {
+	if err := checkPushAccount("From_Account", p.From); err != nil {
 		return nil, err
 	}
 	switch n := len(p.To); {
@@ -65,7 +65,7 @@ func (s *Service) SendToUsers(ctx context.Context, p *UserPush) (*Result, error)
 		return nil, wire.Invalid("To_Account", "has %d recipients, limit is %d", n, MaxTargetedUsers)
 	}
 	for _, id := range p.To {
-		if err := wire.CheckUserID("To_Account", id); err != nil {
+		if err := checkPushAccount("To_Account", id); err != nil {
 			return nil, err
 		}
 	}

@@ -13,7 +13,13 @@
 // Service.SendToUsers pushes a notification to a list of 1 to 500 users
 // through the Push service (TIMPush, timpush/batch); its MsgRandom dedups
 // within one second only, so it is never resent. Service.DeleteScheduled
-// deletes a scheduled push task still pending (timpush/delete_sched_task).
+// deletes a scheduled push task still pending (timpush/delete_sched_task);
+// Service.Scheduled reads one (timpush/get_sched_task). Service.Revoke stops
+// an all-member or tag push within 24 hours (timpush/revoke).
+// Service.PushService returns a view whose attribute and tag methods call
+// the Push service's twins of the all_member_push commands (timpush/…),
+// where accounts may be RegistrationIDs; users an answer reports in its
+// ErrorList come back as UserErrors.
 //
 // Tencent deduplicates pushes by MsgRandom alone for 7 days, whatever
 // their content. Service.Send settles the Push's Random (Push.FixRandom)

@@ -18,7 +18,8 @@ import (
 // Service sends all-member pushes and manages the user attributes and tags
 // they target. It is safe for concurrent use.
 type Service struct {
-	d api.Doer
+	d  api.Doer
+	ep *userEndpoints
 }
 
 // NewService returns a Service that makes its calls through d, or an
@@ -27,7 +28,7 @@ func NewService(d api.Doer) (*Service, error) {
 	if d == nil {
 		return nil, wire.Invalid("push.NewService", "nil Doer")
 	}
-	return &Service{d: d}, nil
+	return &Service{d: d, ep: &allMemberEndpoints}, nil
 }
 
 var catalog api.Catalog

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -14,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	tim "github.com/timkit/tim"
+	"github.com/timkit/tim/account"
 	"github.com/timkit/tim/api"
 	"github.com/timkit/tim/internal/testkit"
 	"github.com/timkit/tim/message"
@@ -58,7 +60,7 @@ func TestEndpointDeclarations(t *testing.T) {
 			assert.Equal(t, api.PushDedupWindow, e.DedupWindow)
 			continue
 		}
-		if e.Path == pDeleteSched {
+		if e.Path == pDeleteSched || e.Path == pGetSched || e.Path == pRevoke {
 			assert.Equal(t, api.Idempotent, e.Safety)
 			continue
 		}
@@ -68,10 +70,10 @@ func TestEndpointDeclarations(t *testing.T) {
 		}
 		assert.Equal(t, api.Idempotent, e.Safety, e.Path)
 	}
-	for _, p := range []string{pPush, pSetName, pGetName, pGetAttr, pSetAttr, pRemoveAttr, pGetTag, pAddTag, pRemoveTag, pRemoveAll, pBatch, pDeleteSched} {
+	for _, p := range []string{pPush, pSetName, pGetName, pGetAttr, pSetAttr, pRemoveAttr, pGetTag, pAddTag, pRemoveTag, pRemoveAll, pBatch, pDeleteSched, pGetSched, pRevoke} {
 		assert.True(t, seen[p], "%s is not declared", p)
 	}
-	assert.Len(t, eps, 12)
+	assert.Len(t, eps, 22)
 	assert.Equal(t, api.PushDedupWindow, push.DedupWindow)
 }
 
@@ -491,8 +493,8 @@ func TestDeleteScheduledOnTheFake(t *testing.T) {
 	testkit.AssertInvalid(t, c.Push.DeleteScheduled(ctx, 0, 1, push.SchedAll), "Sdkappid")
 	testkit.AssertInvalid(t, c.Push.DeleteScheduled(ctx, app, 0, push.SchedAll), "TaskID")
 	testkit.AssertInvalid(t, c.Push.DeleteScheduled(ctx, app, 1, "all"), "Type")
-	srv.SetSchedTask(7, "Tag", false)
-	srv.SetSchedTask(8, "All", true)
+	srv.SetSchedTask(timtest.SchedTask{ID: 7, Type: "Tag"})
+	srv.SetSchedTask(timtest.SchedTask{ID: 8, Type: "All", Status: "dispatching"})
 	require.NoError(t, c.Push.DeleteScheduled(ctx, app, 7, push.SchedTag))
 	assert.False(t, srv.SchedTaskExists(7))
 	var ae *api.Error
@@ -511,4 +513,264 @@ func fakeClient(t *testing.T) (*timtest.Server, *tim.Client) {
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = c.Close() })
 	return srv, c
+}
+
+const pGetSched = "timpush/get_sched_task"
+
+// TestConformanceScheduled sends the documented get_sched_task request and
+// reads every field of the documented TaskInfo.
+func TestConformanceScheduled(t *testing.T) {
+	t.Parallel()
+	for _, ex := range testkit.RESTExamples(t, "..", pGetSched) {
+		t.Run(ex.Name, func(t *testing.T) {
+			s, srv := newService(t, false)
+			srv.Handle(pGetSched, func(testkit.Request) any { return ex.Response })
+			var r struct{ Sdkappid, TaskID uint64 }
+			require.NoError(t, json.Unmarshal(ex.Request, &r))
+			got, err := s.Scheduled(context.Background(), r.Sdkappid, r.TaskID)
+			require.NoError(t, err)
+			testkit.AssertSentExample(t, srv, pGetSched, ex)
+			var want struct{ TaskInfo map[string]json.RawMessage }
+			require.NoError(t, json.Unmarshal(ex.Response, &want))
+			assert.Len(t, want.TaskInfo, 12, "every documented TaskInfo field is read below")
+			assert.Equal(t, uint64(1234567890), got.TaskID)
+			assert.Equal(t, uint64(88888888), got.SDKAppID)
+			assert.Equal(t, push.SchedAll, got.Kind)
+			assert.Equal(t, time.Date(2025, 5, 20, 8, 30, 0, 0, time.UTC), got.CreatedAt)
+			assert.Equal(t, time.Date(2025, 6, 1, 10, 0, 0, 0, time.UTC), got.ScheduledAt)
+			assert.Equal(t, "2025-06-01 10:00:00", got.SchedAtText)
+			assert.Equal(t, "2025-05-20 08:30:00", got.CreateAtText)
+			assert.JSONEq(t, string(want.TaskInfo["Content"]), string(got.Content))
+			assert.Equal(t, "推送标题", got.Title)
+			assert.Equal(t, "推送内容描述", got.Desc)
+			assert.Equal(t, push.SchedPending, got.Status)
+			assert.Zero(t, got.DispatchSuccess)
+			assert.Empty(t, got.DispatchErr)
+			assert.Empty(t, got.PushTaskID)
+		})
+	}
+}
+
+// TestScheduledOnTheFake: bad input is refused before the call; the fake
+// answers a task it holds and 90104 for one it does not.
+func TestScheduledOnTheFake(t *testing.T) {
+	t.Parallel()
+	srv, c := fakeClient(t)
+	ctx := context.Background()
+	app := uint64(srv.SDKAppID)
+	_, err := c.Push.Scheduled(ctx, 0, 1)
+	testkit.AssertInvalid(t, err, "Sdkappid")
+	_, err = c.Push.Scheduled(ctx, app, 0)
+	testkit.AssertInvalid(t, err, "TaskID")
+	at := time.Date(2027, 1, 2, 3, 4, 5, 0, time.UTC)
+	srv.SetSchedTask(timtest.SchedTask{ID: 9, Type: "User", SchedAt: at, Title: "Check-up", Desc: "Tomorrow 9:00"})
+	got, err := c.Push.Scheduled(ctx, app, 9)
+	require.NoError(t, err)
+	assert.Equal(t, push.SchedUser, got.Kind)
+	assert.Equal(t, at, got.ScheduledAt)
+	assert.Equal(t, push.SchedPending, got.Status)
+	assert.Equal(t, "Check-up", got.Title)
+	assert.False(t, got.CreatedAt.IsZero())
+	require.NoError(t, c.Push.DeleteScheduled(ctx, app, 9, push.SchedUser))
+	_, err = c.Push.Scheduled(ctx, app, 9)
+	var ae *api.Error
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, 90104, ae.Code)
+}
+
+const pRevoke = "timpush/revoke"
+
+// TestConformanceRevoke sends the documented timpush/revoke request.
+func TestConformanceRevoke(t *testing.T) {
+	t.Parallel()
+	for _, ex := range testkit.RESTExamples(t, "..", pRevoke) {
+		t.Run(ex.Name, func(t *testing.T) {
+			s, srv := newService(t, false)
+			srv.Handle(pRevoke, func(testkit.Request) any { return ex.Response })
+			var r struct {
+				TaskId          string //nolint:revive // the wire name
+				OfflinePushInfo message.OfflinePushInfo
+			}
+			require.NoError(t, json.Unmarshal(ex.Request, &r))
+			require.NoError(t, s.Revoke(context.Background(), r.TaskId, &r.OfflinePushInfo))
+			testkit.AssertSentExample(t, srv, pRevoke, ex)
+		})
+	}
+}
+
+// TestRevokeOnTheFake: bad input is refused before the call; an im_push
+// task is revoked once (90050 then), a targeted push cannot be revoked,
+// and a task older than 24 hours answers 90052.
+func TestRevokeOnTheFake(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 12, 5, 8, 0, 0, 0, time.UTC)
+	var clock atomic.Pointer[time.Time]
+	clock.Store(&now)
+	srv := timtest.NewServer(t, timtest.WithClock(func() time.Time { return *clock.Load() }))
+	c, err := tim.New(srv.SDKAppID, srv.SecretKey, tim.WithBaseURL(srv.URL))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Close() })
+	ctx := context.Background()
+	note := &message.OfflinePushInfo{Desc: "This notice was withdrawn"}
+	testkit.AssertInvalid(t, c.Push.Revoke(ctx, "", note), "TaskId")
+	testkit.AssertInvalid(t, c.Push.Revoke(ctx, "t1", nil), "OfflinePushInfo")
+	require.NoError(t, c.Account.Import(ctx, account.Account{UserID: "p1"}))
+	res, err := c.Push.Send(ctx, &push.Push{Body: message.Body{&message.Text{Text: "Clinic closed today"}}})
+	require.NoError(t, err)
+	require.NoError(t, c.Push.Revoke(ctx, res.TaskID, note))
+	assert.True(t, srv.Pushes()[0].Revoked)
+	var ae *api.Error
+	require.ErrorAs(t, c.Push.Revoke(ctx, res.TaskID, note), &ae)
+	assert.Equal(t, 90050, ae.Code)
+
+	batch, err := c.Push.SendToUsers(ctx, &push.UserPush{From: "doctor", To: []string{"p1"}, OfflinePush: note})
+	require.NoError(t, err)
+	require.ErrorAs(t, c.Push.Revoke(ctx, batch.TaskID, note), &ae)
+	assert.Equal(t, 90001, ae.Code, "only all-member and tag pushes can be revoked")
+
+	old, err := c.Push.Send(ctx, &push.Push{Body: message.Body{&message.Text{Text: "Flu shots"}}})
+	require.NoError(t, err)
+	later := now.Add(push.RevokeWindow + time.Minute)
+	clock.Store(&later)
+	require.ErrorAs(t, c.Push.Revoke(ctx, old.TaskID, note), &ae)
+	assert.Equal(t, 90052, ae.Code)
+}
+
+// TestConformancePushService drives each documented attribute and tag
+// request of the Push service (timpush) through PushService: the request
+// sent is the documented one, and a documented ErrorList comes back as
+// UserErrors beside what was read.
+func TestConformancePushService(t *testing.T) {
+	t.Parallel()
+	type req struct {
+		AttrNames  map[string]string
+		To_Account []string //nolint:revive // the wire name
+		UserAttrs  []json.RawMessage
+		UserTags   []push.UserTags
+	}
+	calls := map[string]func(ctx context.Context, s *push.Service, r req) (read int, err error){
+		"timpush/set_attr_name": func(ctx context.Context, s *push.Service, r req) (int, error) {
+			names := map[int]string{}
+			for k, v := range r.AttrNames {
+				n, err := strconv.Atoi(k)
+				require.NoError(t, err)
+				names[n] = v
+			}
+			return 0, s.SetAttrNames(ctx, names)
+		},
+		"timpush/get_attr_name": func(ctx context.Context, s *push.Service, _ req) (int, error) {
+			names, err := s.AttrNames(ctx)
+			return len(names), err
+		},
+		"timpush/get_attr": func(ctx context.Context, s *push.Service, r req) (int, error) {
+			got, err := s.UserAttrs(ctx, r.To_Account)
+			return len(got), err
+		},
+		"timpush/set_attr": func(ctx context.Context, s *push.Service, r req) (int, error) {
+			return 0, s.SetUserAttrs(ctx, decodeEach[push.UserAttrs](t, r.UserAttrs))
+		},
+		"timpush/remove_attr": func(ctx context.Context, s *push.Service, r req) (int, error) {
+			return 0, s.RemoveUserAttrs(ctx, decodeEach[push.UserAttrNames](t, r.UserAttrs))
+		},
+		"timpush/get_tag": func(ctx context.Context, s *push.Service, r req) (int, error) {
+			got, err := s.UserTags(ctx, r.To_Account)
+			return len(got), err
+		},
+		"timpush/add_tag": func(ctx context.Context, s *push.Service, r req) (int, error) {
+			return 0, s.AddUserTags(ctx, r.UserTags)
+		},
+		"timpush/clear_all_tags": func(ctx context.Context, s *push.Service, r req) (int, error) {
+			return 0, s.RemoveAllUserTags(ctx, r.To_Account)
+		},
+	}
+	for path, call := range calls {
+		for _, ex := range testkit.RESTExamples(t, "..", path) {
+			t.Run(path+"/"+ex.Name, func(t *testing.T) {
+				s, srv := newService(t, false)
+				srv.Handle(path, func(testkit.Request) any { return ex.Response })
+				var r req
+				require.NoError(t, json.Unmarshal(ex.Request, &r))
+				read, err := call(context.Background(), s.PushService(), r)
+				var want struct {
+					ErrorList []struct {
+						ErrorCode  int
+						To_Account string //nolint:revive // the wire name
+					}
+					UserAttrs, UserTags []json.RawMessage
+					AttrNames           map[string]string
+				}
+				require.NoError(t, json.Unmarshal(ex.Response, &want))
+				if len(want.ErrorList) == 0 {
+					require.NoError(t, err)
+				} else {
+					var ue push.UserErrors
+					require.ErrorAs(t, err, &ue)
+					require.Len(t, ue, len(want.ErrorList))
+					assert.Equal(t, want.ErrorList[0].To_Account, ue[0].UserID)
+					assert.Equal(t, want.ErrorList[0].ErrorCode, ue[0].Code)
+				}
+				assert.Equal(t, len(want.UserAttrs)+len(want.UserTags)+len(want.AttrNames), read)
+				if len(ex.Request) > 2 {
+					testkit.AssertSentExample(t, srv, path, ex)
+				}
+				assert.Empty(t, srv.Calls(strings.Replace(path, "timpush/", "all_member_push/im_", 1)))
+			})
+		}
+	}
+}
+
+// TestPushServiceRemoveTagIsRefused: the Push service's remove-tag page
+// was not read, so the view refuses RemoveUserTags before any call.
+func TestPushServiceRemoveTagIsRefused(t *testing.T) {
+	t.Parallel()
+	s, srv := newService(t, false)
+	err := s.PushService().RemoveUserTags(context.Background(), []push.UserTags{{UserID: "p1", Tags: []string{"a"}}})
+	testkit.AssertInvalid(t, err, "UserTags")
+	assert.Empty(t, srv.Requests())
+}
+
+// TestPushServiceOnTheFake: the Push service view names attributes, sets
+// and reads them and tags for a UserID and a RegistrationID, and clears
+// tags, through the timpush commands only.
+func TestPushServiceOnTheFake(t *testing.T) {
+	t.Parallel()
+	srv, c := fakeClient(t)
+	ctx := context.Background()
+	ps := c.Push.PushService()
+	const reg = "379C2F0D-290D-47AE-94D1-919058C39C77"
+	_, err := ps.UserTags(ctx, []string{strings.Repeat("x", 40)})
+	testkit.AssertInvalid(t, err, "To_Account[0]")
+	_, err = c.Push.UserTags(ctx, []string{reg})
+	testkit.AssertInvalid(t, err, "To_Account[0]", "a RegistrationID is not a UserID for all_member_push")
+	require.NoError(t, ps.SetAttrNames(ctx, map[int]string{0: "ward"}))
+	names, err := ps.AttrNames(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, map[int]string{0: "ward"}, names)
+	require.NoError(t, ps.SetUserAttrs(ctx, []push.UserAttrs{{UserID: reg, Attrs: map[string]string{"ward": "3B"}}, {UserID: "p1", Attrs: map[string]string{"ward": "2A"}}}))
+	attrs, err := ps.UserAttrs(ctx, []string{reg})
+	require.NoError(t, err)
+	require.Len(t, attrs, 1)
+	assert.Equal(t, "3B", attrs[0].Attrs["ward"])
+	require.NoError(t, ps.AddUserTags(ctx, []push.UserTags{{UserID: reg, Tags: []string{"cardio"}}}))
+	tags, err := ps.UserTags(ctx, []string{reg})
+	require.NoError(t, err)
+	require.Len(t, tags, 1)
+	assert.Equal(t, []string{"cardio"}, tags[0].Tags)
+	require.NoError(t, ps.RemoveAllUserTags(ctx, []string{reg}))
+	assert.Empty(t, srv.UserTags(reg))
+	for _, r := range srv.Requests() {
+		assert.NotContains(t, r.Path, "all_member_push/", "the view calls the Push service only")
+	}
+}
+
+// decodeEach decodes each raw JSON value into a T.
+func decodeEach[T any](t *testing.T, raws []json.RawMessage) []T {
+	t.Helper()
+	out := make([]T, 0, len(raws))
+	for _, raw := range raws {
+		var v T
+		require.NoError(t, json.Unmarshal(raw, &v))
+		out = append(out, v)
+	}
+	return out
 }

@@ -19,17 +19,20 @@ var epGetTag = catalog.Declare(api.Endpoint{Path: "all_member_push/im_get_tag", 
 
 // UserTags reads the push tags of users, in calls of MaxUsersPerCall.
 //
-// REST: v4/all_member_push/im_get_tag
+// REST: v4/all_member_push/im_get_tag; v4/timpush/get_tag (PushService)
 func (s *Service) UserTags(ctx context.Context, userIDs []string) ([]UserTags, error) {
 	type answer struct {
 		envelope
-		UserTags []struct {
+		ErrorList []userError `json:"ErrorList"`
+		UserTags  []struct {
 			ToAccount wire.FlexString   `json:"To_Account"`
 			Tags      []wire.FlexString `json:"Tags"`
 		} `json:"UserTags"`
 	}
 	var out []UserTags
-	err := readUsers(ctx, s.d, epGetTag, userIDs, func(resp *answer) {
+	var failed UserErrors
+	err := readUsers(ctx, s, s.ep.getTag, userIDs, func(resp *answer) {
+		failed = appendUserErrors(failed, resp.ErrorList)
 		for _, u := range resp.UserTags {
 			t := UserTags{UserID: string(u.ToAccount), Tags: make([]string, 0, len(u.Tags))}
 			for _, tag := range u.Tags {
@@ -38,16 +41,16 @@ func (s *Service) UserTags(ctx context.Context, userIDs []string) ([]UserTags, e
 			out = append(out, t)
 		}
 	})
-	return out, err
+	return out, failed.or(err)
 }
 
-func checkUserTags(users []UserTags) error {
+func (e *userEndpoints) checkUserTags(users []UserTags) error {
 	if len(users) == 0 {
 		return wire.Invalid("UserTags", "no user given")
 	}
 	for i, u := range users {
 		field := fmt.Sprintf("UserTags[%d]", i)
-		if err := wire.CheckUserID(field+".To_Account", u.UserID); err != nil {
+		if err := e.checkAccount(field+".To_Account", u.UserID); err != nil {
 			return err
 		}
 		if len(u.Tags) == 0 {
@@ -94,9 +97,9 @@ var epAddTag = catalog.Declare(api.Endpoint{Path: "all_member_push/im_add_tag", 
 // call; larger inputs are spread over several calls. A user holds at most
 // MaxTagsPerUser tags: remove old ones first (Tencent answers 90046).
 //
-// REST: v4/all_member_push/im_add_tag
+// REST: v4/all_member_push/im_add_tag; v4/timpush/add_tag (PushService)
 func (s *Service) AddUserTags(ctx context.Context, users []UserTags) error {
-	if err := checkUserTags(users); err != nil {
+	if err := s.ep.checkUserTags(users); err != nil {
 		return err
 	}
 	for i, u := range users {
@@ -105,19 +108,21 @@ func (s *Service) AddUserTags(ctx context.Context, users []UserTags) error {
 		}
 	}
 	rounds := tagRounds(users)
+	var failed UserErrors
 	for i, batch := range rounds {
 		req := struct {
 			UserTags []UserTags `json:"UserTags"`
 		}{batch}
-		var resp envelope
-		if err := s.d.Do(ctx, epAddTag, &req, &resp); err != nil {
+		var resp userEnvelope
+		if err := s.d.Do(ctx, s.ep.addTag, &req, &resp); err != nil {
 			if len(rounds) > 1 {
 				return fmt.Errorf("push: add tags call %d of %d: %w", i+1, len(rounds), err)
 			}
 			return err
 		}
+		failed = appendUserErrors(failed, resp.ErrorList)
 	}
-	return nil
+	return failed.or(nil)
 }
 
 // Removing what is already gone changes nothing: a resend is harmless.
@@ -128,13 +133,16 @@ var epRemoveTag = catalog.Declare(api.Endpoint{Path: "all_member_push/im_remove_
 //
 // REST: v4/all_member_push/im_remove_tag
 func (s *Service) RemoveUserTags(ctx context.Context, users []UserTags) error {
-	if err := checkUserTags(users); err != nil {
+	if err := s.ep.checkUserTags(users); err != nil {
 		return err
 	}
-	return inUserRuns(users, func(run []UserTags) error {
-		return s.write(ctx, epRemoveTag, &struct {
+	if s.ep.removeTag.Path == "" {
+		return wire.Invalid("UserTags", "the Push service's remove_tag page was not read: use the all-member service (NOTES.md)")
+	}
+	return writeUsers(ctx, s, users, func(run []UserTags) (api.Endpoint, any) {
+		return s.ep.removeTag, &struct {
 			UserTags []UserTags `json:"UserTags"`
-		}{run})
+		}{run}
 	})
 }
 
@@ -144,12 +152,12 @@ var epRemoveAllTags = catalog.Declare(api.Endpoint{Path: "all_member_push/im_rem
 // RemoveAllUserTags removes every push tag of users, in calls of
 // MaxUsersPerCall.
 //
-// REST: v4/all_member_push/im_remove_all_tags
+// REST: v4/all_member_push/im_remove_all_tags; v4/timpush/clear_all_tags (PushService)
 func (s *Service) RemoveAllUserTags(ctx context.Context, userIDs []string) error {
-	if err := wire.CheckUserIDs("To_Account", userIDs); err != nil {
+	if err := s.ep.checkAccounts("To_Account", userIDs); err != nil {
 		return err
 	}
-	return inUserRuns(userIDs, func(run []string) error {
-		return s.write(ctx, epRemoveAllTags, &toAccounts{run})
+	return writeUsers(ctx, s, userIDs, func(run []string) (api.Endpoint, any) {
+		return s.ep.removeAllTags, &toAccounts{run}
 	})
 }

@@ -66,6 +66,8 @@ var conditionalKeys = map[string]string{
 	"group_open_http_svc/get_group_member_info Next":              "Community groups paged by Next only",
 	"openim/get_c2c_unread_msg_num AllC2CUnreadMsgNum":            "the total, documented in one example only",
 	"sns/group_add ResultItem":                                    "per-friend results, sent when To_Account is given",
+	"* ErrorList": "the users a Push service call (timpush/…) could not serve while it served the others " +
+		"(部分成功, e.g. https://cloud.tencent.com/document/product/269/100638); the fake serves every user",
 }
 
 // extraKeys are answer keys (at any depth, "List.Key") the fake sends
@@ -116,6 +118,8 @@ var statefulElsewhere = map[string]string{
 	"group_open_http_svc/unpin_message":                                "group.TestPinsOnTheFake",
 	"recentcontact/top":                                                "conversation.TestPinOnTheFake",
 	"timpush/delete_sched_task":                                        "push.TestDeleteScheduledOnTheFake (the task and the app's Sdkappid come first)",
+	"timpush/revoke":                                                   "push.TestRevokeOnTheFake (the push task comes first)",
+	"timpush/get_sched_task":                                           "push.TestScheduledOnTheFake (the task and the app's Sdkappid come first)",
 }
 
 func TestFakeAnswersDocumentedRequests(t *testing.T) {

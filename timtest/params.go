@@ -279,6 +279,8 @@ var paramSpecs = map[string]paramSpec{
 	"im_cos_msg/get_cos_sig":           spec(codeJSONParse, "RawURLs:ao!"),
 
 	"timpush/batch":             spec(codeMsgJSON, "From_Account:s!", "To_Account:as!=90018", "MsgRandom:i!=90005", "OfflinePushInfo:o!", "DataId:s"),
+	"timpush/revoke":            spec(codeMsgJSON, "TaskId:s!", "OfflinePushInfo:o!"),
+	"timpush/get_sched_task":    spec(codeSchedParam, "Sdkappid:i!", "TaskID:i!"),
 	"timpush/delete_sched_task": spec(codeSchedParam, "Sdkappid:i!", "TaskID:i!", "Type:s!"),
 	"all_member_push/im_push": spec(codeMsgJSON, "From_Account:s", "MsgRandom:i!=90005", "MsgLifeTime:i", "Condition:o",
 		"MsgBody:ao!=90002", "OfflinePushInfo:o"),
@@ -291,6 +293,14 @@ var paramSpecs = map[string]paramSpec{
 	"all_member_push/im_add_tag":         spec(codeMsgJSON, "UserTags:ao!"),
 	"all_member_push/im_remove_tag":      spec(codeMsgJSON, "UserTags:ao!"),
 	"all_member_push/im_remove_all_tags": spec(codeMsgJSON, "To_Account:as!"),
+	"timpush/set_attr_name":              spec(codeMsgJSON, "AttrNames:o!", "AttrTypes:o"),
+	"timpush/get_attr_name":              spec(codeMsgJSON),
+	"timpush/get_attr":                   spec(codeMsgJSON, "To_Account:as!"),
+	"timpush/set_attr":                   spec(codeMsgJSON, "UserAttrs:ao!"),
+	"timpush/remove_attr":                spec(codeMsgJSON, "UserAttrs:ao!"),
+	"timpush/get_tag":                    spec(codeMsgJSON, "To_Account:as!"),
+	"timpush/add_tag":                    spec(codeMsgJSON, "UserTags:ao!", "Replace:i"),
+	"timpush/clear_all_tags":             spec(codeMsgJSON, "To_Account:as!"),
 }
 
 // sendFields are the fields sendmsg and batchsendmsg share.

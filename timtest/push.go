@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -47,6 +48,8 @@ type Push struct {
 	DataID string
 	// Title is the OfflinePushInfo title of a timpush/batch push.
 	Title string
+	// Revoked reports a task timpush/revoke revoked.
+	Revoked bool
 }
 
 // Pushes returns the im_push and timpush/batch tasks so far.
@@ -132,6 +135,25 @@ func (c *call) getAttrName() (any, error) {
 		envelope
 		AttrNames map[string]string `json:"AttrNames"`
 	}{AttrNames: maps.Clone(s.ext.attrNames)}, nil
+}
+
+// getAttrNameTyped is timpush/get_attr_name: the names and, per named
+// attribute, its account type (AttrTypes). The fake keeps no account
+// types: every attribute is type 0 (UserID), the pages' default
+// (https://cloud.tencent.com/document/product/269/100635).
+func (c *call) getAttrNameTyped() (any, error) {
+	s := c.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	types := make(map[string]int, len(s.ext.attrNames))
+	for k := range s.ext.attrNames {
+		types[k] = 0
+	}
+	return &struct {
+		envelope
+		AttrNames map[string]string `json:"AttrNames"`
+		AttrTypes map[string]int    `json:"AttrTypes"`
+	}{AttrNames: maps.Clone(s.ext.attrNames), AttrTypes: types}, nil
 }
 
 // attrDefinedLocked reports whether name is one of the app's attribute names.
@@ -530,21 +552,33 @@ const (
 	codeSchedDispatching = 90107 // "delete failed: task dispatching" (the page's failure example)
 )
 
-type schedTask struct {
-	kind        string
-	dispatching bool
+// SchedTask is a scheduled push task of the fake (timpush/*_sched_task).
+type SchedTask struct {
+	// ID is the TaskID.
+	ID uint64
+	// Type is "All", "Tag" or "User".
+	Type string
+	// Status is the task's state; "pending" (the one value the pages show,
+	// and the default) is the only one delete_sched_task accepts.
+	Status string
+	// SchedAt is when the task runs (UTC).
+	SchedAt time.Time
+	// Title and Desc are the push's title and description.
+	Title, Desc string
 }
 
-// SetSchedTask makes the scheduled push task id of kind ("All", "Tag",
-// "User") exist, pending or (dispatching) already being dispatched, which
-// delete_sched_task then refuses with 90107.
-func (s *Server) SetSchedTask(id uint64, kind string, dispatching bool) {
+// SetSchedTask makes the scheduled push task t exist (created now); an
+// empty Status is "pending".
+func (s *Server) SetSchedTask(t SchedTask) {
+	if t.Status == "" {
+		t.Status = schedPending
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.ext.sched == nil {
 		s.ext.sched = map[uint64]schedTask{}
 	}
-	s.ext.sched[id] = schedTask{kind: kind, dispatching: dispatching}
+	s.ext.sched[t.ID] = schedTask{SchedTask: t, created: s.Now()}
 }
 
 // SchedTaskExists reports whether the scheduled push task id exists.
@@ -553,6 +587,26 @@ func (s *Server) SchedTaskExists(id uint64) bool {
 	defer s.mu.Unlock()
 	_, ok := s.ext.sched[id]
 	return ok
+}
+
+const schedPending = "pending"
+
+// schedLocked finds the scheduled task id of the app appID; s.mu is held.
+// Another app or an unknown task answers 90104.
+func (s *Server) schedLocked(appID, id uint64) (schedTask, error) {
+	t, ok := s.ext.sched[id]
+	switch {
+	case appID != uint64(s.SDKAppID):
+		return t, fail(codeSchedParam, "Sdkappid %d is not this app", appID)
+	case !ok:
+		return t, fail(codeSchedParam, "no scheduled task %d", id)
+	}
+	return t, nil
+}
+
+type schedTask struct {
+	SchedTask
+	created time.Time
 }
 
 // deleteSchedTask deletes a pending scheduled task. An unknown task, a
@@ -571,15 +625,13 @@ func (c *call) deleteSchedTask() (any, error) {
 	s := c.s
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	t, ok := s.ext.sched[req.TaskID]
+	t, err := s.schedLocked(req.SDKAppID, req.TaskID)
 	switch {
-	case req.SDKAppID != uint64(s.SDKAppID):
-		return nil, fail(codeSchedParam, "Sdkappid %d is not this app", req.SDKAppID)
-	case !ok:
-		return nil, fail(codeSchedParam, "no scheduled task %d", req.TaskID)
-	case t.kind != req.Type:
-		return nil, fail(codeSchedParam, "task %d is of type %s, not %s", req.TaskID, t.kind, req.Type)
-	case t.dispatching:
+	case err != nil:
+		return nil, err
+	case t.Type != req.Type:
+		return nil, fail(codeSchedParam, "task %d is of type %s, not %s", req.TaskID, t.Type, req.Type)
+	case t.Status != schedPending:
 		return nil, fail(codeSchedDispatching, "delete failed: task dispatching")
 	}
 	delete(s.ext.sched, req.TaskID)
@@ -587,4 +639,91 @@ func (c *call) deleteSchedTask() (any, error) {
 		envelope
 		TaskID uint64 `json:"TaskID"`
 	}{TaskID: req.TaskID}, nil
+}
+
+// getSchedTask answers a scheduled task's TaskInfo
+// (https://cloud.tencent.com/document/product/269/130280). The fake keeps no
+// push content: Content carries the title and description only.
+func (c *call) getSchedTask() (any, error) {
+	var req struct {
+		SDKAppID uint64 `json:"Sdkappid"`
+		TaskID   uint64 `json:"TaskID"`
+	}
+	if err := c.decode(&req); err != nil {
+		return nil, err
+	}
+	s := c.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	t, err := s.schedLocked(req.SDKAppID, req.TaskID)
+	if err != nil {
+		return nil, err
+	}
+	type offline struct {
+		Title string `json:"Title"`
+		Desc  string `json:"Desc"`
+	}
+	type info struct {
+		TaskID          uint64 `json:"TaskID"`
+		SDKAppID        uint64 `json:"Sdkappid"`
+		CreateAt        string `json:"CreateAt"`
+		Type            string `json:"Type"`
+		SchedAt         string `json:"SchedAt"`
+		Content         any    `json:"Content"`
+		Title           string `json:"Title"`
+		Desc            string `json:"Desc"`
+		Status          string `json:"Status"`
+		DispatchSuccess int    `json:"DispatchSuccess"`
+		DispatchErr     string `json:"DispatchErr"`
+		PushTaskID      string `json:"PushTaskID"`
+	}
+	return &struct {
+		envelope
+		TaskInfo info `json:"TaskInfo"`
+	}{TaskInfo: info{
+		TaskID: t.ID, SDKAppID: uint64(s.SDKAppID), Type: t.Type, Title: t.Title, Desc: t.Desc, Status: t.Status,
+		CreateAt: t.created.UTC().Format(time.DateTime), SchedAt: t.SchedAt.UTC().Format(time.DateTime),
+		Content: struct {
+			OfflinePushInfo offline `json:"OfflinePushInfo"`
+		}{offline{t.Title, t.Desc}},
+	}}, nil
+}
+
+// Revoking a push (timpush/revoke, https://cloud.tencent.com/document/product/269/105123);
+// codes from https://cloud.tencent.com/document/product/269/117847.
+const (
+	codeRevokeRepeat  = 90050 // 重复撤回
+	codeRevokeExpired = 90052 // 超过撤回有效期 (24 小时)
+	pushRevokeWindow  = 24 * time.Hour
+)
+
+// revokePush revokes an all-member or tag push task (im_push) within 24
+// hours. A timpush/batch task is refused (the page covers all/tag pushes
+// only), as is an unknown TaskId, with 90001: what Tencent answers to those
+// is not on the page.
+func (c *call) revokePush() (any, error) {
+	var req struct {
+		TaskID string `json:"TaskId"`
+	}
+	if err := c.decode(&req); err != nil {
+		return nil, err
+	}
+	s := c.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := range s.ext.pushes {
+		p := &s.ext.pushes[i]
+		if p.TaskID != req.TaskID || strings.HasPrefix(p.TaskID, "batch_") {
+			continue
+		}
+		switch {
+		case p.Revoked:
+			return nil, fail(codeRevokeRepeat, "push task %s already revoked", p.TaskID)
+		case c.now.Sub(p.At) > pushRevokeWindow:
+			return nil, fail(codeRevokeExpired, "push task %s is older than 24 hours", p.TaskID)
+		}
+		p.Revoked = true
+		return &envelope{}, nil
+	}
+	return nil, fail(codeMsgJSON, "no all-member or tag push task %q", req.TaskID)
 }
