@@ -150,7 +150,7 @@ func runLoad(b *testing.B, lc loadCase) {
 		overrides["a/b"] = Rate{} // only the recipient budget binds
 	}
 	local := NewLocalLimiter(DefaultAPIRate, overrides, nil)
-	lim := &releaseLog{Limiter: local, key: lc.key}
+	lim := &releaseLog{LocalLimiter: local, key: lc.key}
 	tr, err := New(Config{SDKAppID: 1400000000, Admin: "administrator", Signer: loadSigner{},
 		BaseURL: base, Limiter: lim, Timeout: 30 * time.Second})
 	if err != nil {
@@ -236,9 +236,11 @@ func runLoad(b *testing.B, lc loadCase) {
 	b.ReportMetric(0, "ns/op")
 }
 
-// releaseLog notes when the limiter released each unit of key.
+// releaseLog notes when the limiter released each unit of key. It passes
+// Acquire and Sent through, so the transport tracks writes as with the
+// LocalLimiter alone.
 type releaseLog struct {
-	Limiter
+	*LocalLimiter
 	key  string
 	mu   sync.Mutex
 	rs   []unitsAt
@@ -246,7 +248,18 @@ type releaseLog struct {
 }
 
 func (r *releaseLog) Wait(ctx context.Context, key string, n int) error {
-	err := r.Limiter.Wait(ctx, key, n)
+	err := r.LocalLimiter.Wait(ctx, key, n)
+	r.note(ctx, key, n, err)
+	return err
+}
+
+func (r *releaseLog) Acquire(ctx context.Context, key string, n int) (bool, error) {
+	tracked, err := r.LocalLimiter.Acquire(ctx, key, n)
+	r.note(ctx, key, n, err)
+	return tracked, err
+}
+
+func (r *releaseLog) note(ctx context.Context, key string, n int, err error) {
 	if key == r.key && err == nil {
 		now := time.Now()
 		if rt, ok := ctx.Value(reqTimesKey{}).(*reqTimes); ok {
@@ -256,8 +269,9 @@ func (r *releaseLog) Wait(ctx context.Context, key string, n int) error {
 		r.rs = append(r.rs, unitsAt{now, n})
 		r.mu.Unlock()
 	}
-	return err
 }
+
+var _ SentLimiter = (*releaseLog)(nil)
 
 // reqTimes is one request's release and write times (the write as
 // net/http's trace reports it, from the goroutine that wrote).
