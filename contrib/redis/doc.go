@@ -16,22 +16,28 @@
 // Tencent's frequency limits are per app (200 requests a second per API,
 // 12,000 batch-message recipients a minute), so N replicas each limiting
 // themselves send N times too much and earn rate-limit errors. A [Limiter]
-// keeps one GCRA (generic cell rate algorithm) schedule per app and
-// budget key in Redis and implements [tim.Limiter]:
+// keeps one sliding window of release times per app and budget key in
+// Redis and implements [tim.Limiter]:
 //
 //	rdb := redis.NewClient(&redis.Options{Addr: "redis:6379"})
 //	lim, err := timredis.NewLimiter(rdb, sdkAppID, timredis.WithLogger(logger))
 //	…
 //	client, err := tim.New(sdkAppID, secretKey, tim.WithLimiter(lim))
 //
-// Every acquire is one round trip: a Lua script reads the schedule, books
-// the units against Redis's own clock (TIME, so the replicas' clocks do
-// not matter) and answers how long the caller must wait; the caller then
-// sleeps, aware of its context, and proceeds. The semantics are those of
-// the client's built-in limiter: any window of Rate.Per admits at most
-// Rate.N units, the burst allowance (N/20) is taken out of the steady rate,
-// and units booked by a caller whose context ends while it waits are not
-// handed back.
+// An acquire is one round trip while the window has room: a Lua script
+// reads the window against Redis's own clock (TIME, so the replicas'
+// clocks do not matter), and books the units at that time when they fit.
+// When they do not, it books nothing and answers how long until they will;
+// the caller sleeps, aware of its context, and asks again at its real
+// wake-up time. So any window of Rate.Per (plus a margin of Per/100)
+// holds at most Rate.N units released by all replicas together, a late
+// wake-up never releases a burst, and a unit is only booked when it is
+// used (nothing to hand back when a context ends). A replica that wakes
+// up late reports by how much; every replica's window then widens by
+// twice the worst recent lateness (halved every 5 s, at most Per/4), so a
+// starved replica's delayed sends do not reach Tencent inside one window
+// with the others'. In each replica one caller per key talks to Redis at
+// a time; the others queue in the process.
 //
 // When Redis cannot be reached, or refuses the script (out of memory, …),
 // the limiter degrades to an in-process limiter with the same rates

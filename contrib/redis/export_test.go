@@ -5,13 +5,14 @@ import (
 	"time"
 )
 
-// ReserveInRedis books n units of key through the script and returns the
-// wait Redis answered, without sleeping or falling back.
-func (l *Limiter) ReserveInRedis(ctx context.Context, key string, n int) (time.Duration, error) {
+// ReserveInRedis runs the window script once for n units of key, as a
+// caller whose last wake-up was late by late, and returns the wait Redis
+// answered (0: booked), without sleeping or falling back.
+func (l *Limiter) ReserveInRedis(ctx context.Context, key string, n int, late time.Duration) (time.Duration, error) {
 	b := l.budget(key)
-	wait, err := gcraScript.Run(ctx, l.rdb, b.keys, b.interval, b.tolerance, n).Int64()
+	wait, err := windowScript.Run(ctx, l.rdb, b.keys, b.w0, b.wmax, b.limit, n, int64(late/time.Microsecond)).Int64()
 	return time.Duration(wait) * time.Microsecond, err
 }
 
-// RedisKey is the Redis key of key's schedule.
+// RedisKey is the Redis key of key's release set.
 func (l *Limiter) RedisKey(key string) string { return l.budget(key).keys[0] }

@@ -84,62 +84,96 @@ func TestNewLimiterOptions(t *testing.T) {
 	}
 }
 
-// TestScheduleInRedis checks the script's answers: the burst goes at once,
-// then each unit waits one interval more; n units cost n intervals.
-func TestScheduleInRedis(t *testing.T) {
+// TestWindowInRedis checks the script's answers: units go while the
+// window has room; a caller finding it full books nothing and is told when
+// the oldest releases will have left; late wake-ups widen the window of
+// every replica.
+func TestWindowInRedis(t *testing.T) {
 	t.Parallel()
 	srv := sharedRedis(t)
+	rdb := srv.client(t)
 	ctx := context.Background()
-	const interval = 5236 * time.Microsecond // 200/s: burst 10, 191/s steady
-	// Each wait is the booked schedule minus the time Redis saw pass since
-	// the first call: between want-elapsed and want, exactly.
+	const per = 200 * time.Millisecond
+	w0 := per + per/100 // the base window: 202 ms
+	rate := timredis.WithKeyRate("x/y", tim.Rate{N: 10, Per: per})
+	// Each wait is the time until a release leaves the window, less the
+	// time Redis saw pass since the release: between want-elapsed and want.
 	between := func(want, d time.Duration, since time.Time, msg string) {
 		t.Helper()
 		assert.LessOrEqual(t, d, want, msg)
 		assert.GreaterOrEqual(t, d, want-time.Since(since), msg)
 	}
-
-	l := newLimiter(t, srv.client(t))
-	start := time.Now()
-	for i := range 10 {
-		d, err := l.ReserveInRedis(ctx, "openim/sendmsg", 1)
+	reserve := func(l *timredis.Limiter, n int, late time.Duration) time.Duration {
+		t.Helper()
+		d, err := l.ReserveInRedis(ctx, "x/y", n, late)
 		require.NoError(t, err)
-		assert.Zero(t, d, "burst unit %d", i)
+		return d
 	}
-	d, err := l.ReserveInRedis(ctx, "openim/sendmsg", 1)
-	require.NoError(t, err)
-	between(interval, d, start, "11th unit")
-	d, err = l.ReserveInRedis(ctx, "openim/sendmsg", 20)
-	require.NoError(t, err)
-	between(21*interval, d, start, "20 units after 11")
 
-	// Other keys and other apps have schedules of their own.
-	d, err = l.ReserveInRedis(ctx, "openim/querystate", 1)
+	l := newLimiter(t, rdb, rate)
+	start := time.Now()
+	assert.Zero(t, reserve(l, 4, 0))
+	second := time.Now()
+	assert.Zero(t, reserve(l, 6, 0), "10 units fit a budget of 10")
+	between(w0, reserve(l, 1, 0), start, "1 unit waits for the first release to leave")
+	between(w0, reserve(l, 5, 0), second, "5 units wait for the second release")
+	time.Sleep(w0 + 5*time.Millisecond)
+	assert.Zero(t, reserve(l, 10, 0), "the refusals booked nothing; the window has passed")
+
+	// The slack: a replica whose wake-up was 40 ms late widens the window
+	// of every replica (by twice that, at most Per/4) for a while.
+	for attempt := 1; ; attempt++ {
+		other, err := timredis.NewLimiter(rdb, appID, timredis.WithKeyPrefix(fmt.Sprintf("%sslack%d:", prefix(t), attempt)), rate)
+		require.NoError(t, err)
+		replica, err := timredis.NewLimiter(rdb, appID, timredis.WithKeyPrefix(fmt.Sprintf("%sslack%d:", prefix(t), attempt)), rate)
+		require.NoError(t, err)
+		booked := time.Now()
+		require.Zero(t, reserve(other, 10, 0))
+		time.Sleep(w0 + 10*time.Millisecond) // past the base window, within the widened one
+		late := reserve(other, 1, 40*time.Millisecond)
+		shared := reserve(replica, 1, 0)
+		if age := time.Since(booked); age >= per+per/4-5*time.Millisecond && attempt < 3 {
+			t.Logf("attempt %d: the process was held up (%v since the release): again", attempt, age)
+			continue
+		}
+		assert.Positive(t, late, "the late replica's window is wider than %v", w0)
+		assert.Positive(t, shared, "and so is the other replica's")
+		assert.LessOrEqual(t, shared, per/4, "at most Per/4 wider")
+		break
+	}
+
+	// Other keys and other apps have windows of their own.
+	d, err := l.ReserveInRedis(ctx, "openim/querystate", 1, 0)
 	require.NoError(t, err)
 	assert.Zero(t, d)
-	other, err := timredis.NewLimiter(srv.client(t), appID+1, timredis.WithKeyPrefix(prefix(t)))
+	otherApp, err := timredis.NewLimiter(rdb, appID+1, timredis.WithKeyPrefix(prefix(t)), rate)
 	require.NoError(t, err)
-	d, err = other.ReserveInRedis(ctx, "openim/sendmsg", 1)
-	require.NoError(t, err)
-	assert.Zero(t, d)
+	assert.Zero(t, reserve(otherApp, 10, 0))
 
-	// The schedule is stored under <prefix>rl:<app>:<key> and expires
-	// about when it lies in the past (plus a second).
-	key := l.RedisKey("openim/sendmsg")
-	assert.Equal(t, prefix(t)+"rl:1400000000:openim/sendmsg", key)
-	ttl, err := srv.client(t).PTTL(ctx, key).Result()
-	require.NoError(t, err)
-	assert.Greater(t, ttl, time.Second)
-	assert.LessOrEqual(t, ttl, time.Second+31*interval+time.Millisecond)
+	// The releases are stored under {<prefix>rl:<app>:<key>} (one hash
+	// slot with their state) and expire a second after the widest window.
+	key := l.RedisKey("x/y")
+	assert.Equal(t, "{"+prefix(t)+"rl:1400000000:x/y}", key)
+	for _, k := range []string{key, key + ":state"} {
+		ttl, err := rdb.PTTL(ctx, k).Result()
+		require.NoError(t, err)
+		assert.Greater(t, ttl, time.Second, k)
+		assert.LessOrEqual(t, ttl, time.Second+per+per/4+time.Millisecond, k)
+	}
 
-	// Batch recipients default to 12,000 a minute: burst 600.
+	// Batch recipients default to 12,000 a minute.
 	start = time.Now()
-	d, err = l.ReserveInRedis(ctx, tim.BatchRecipientsKey, 600)
+	d, err = l.ReserveInRedis(ctx, tim.BatchRecipientsKey, 12000, 0)
 	require.NoError(t, err)
 	assert.Zero(t, d)
-	d, err = l.ReserveInRedis(ctx, tim.BatchRecipientsKey, 1)
+	d, err = l.ReserveInRedis(ctx, tim.BatchRecipientsKey, 1, 0)
 	require.NoError(t, err)
-	between(5263*time.Microsecond, d, start, "601st recipient")
+	between(time.Minute+time.Minute/100, d, start, "the 12,001st recipient")
+
+	// More units than the budget can never go.
+	err = l.Wait(ctx, "x/y", 11)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "11 units can never fit a budget of 10 per 200ms")
 }
 
 // TestWindowAdmission hammers one limiter from many goroutines: in any
