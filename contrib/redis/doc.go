@@ -36,8 +36,11 @@
 // up late reports by how much; every replica's window then widens by
 // twice the worst recent lateness (halved every 5 s, at most Per/4), so a
 // starved replica's delayed sends do not reach Tencent inside one window
-// with the others'. In each replica one caller per key talks to Redis at
-// a time; the others queue in the process.
+// with the others'. A pacing schedule in Redis, shared by the replicas
+// (N per window, a burst of N/20, as the client's own limiter paces),
+// gives each new caller a slot first, so callers are spread out and a
+// freed unit does not wake them all; a caller is usually through in one
+// round trip, or two when it had to wait.
 //
 // When Redis cannot be reached, or refuses the script (out of memory, …),
 // the limiter degrades to an in-process limiter with the same rates

@@ -6,11 +6,23 @@ import (
 )
 
 // ReserveInRedis runs the window script once for n units of key, as a
-// caller whose last wake-up was late by late, and returns the wait Redis
-// answered (0: booked), without sleeping or falling back.
+// caller asking again (no pacing) whose last wake-up was late by late, and
+// returns the wait Redis answered (0: booked), without sleeping or
+// falling back.
 func (l *Limiter) ReserveInRedis(ctx context.Context, key string, n int, late time.Duration) (time.Duration, error) {
+	return l.reserve(ctx, key, n, late, 0)
+}
+
+// PlanInRedis is ReserveInRedis as a new caller: it gets a slot on the
+// pacing schedule first.
+func (l *Limiter) PlanInRedis(ctx context.Context, key string, n int) (time.Duration, error) {
+	return l.reserve(ctx, key, n, 0, 1)
+}
+
+func (l *Limiter) reserve(ctx context.Context, key string, n int, late time.Duration, isNew int) (time.Duration, error) {
 	b := l.budget(key)
-	wait, err := windowScript.Run(ctx, l.rdb, b.keys, b.w0, b.wmax, b.limit, n, int64(late/time.Microsecond)).Int64()
+	wait, err := windowScript.Run(ctx, l.rdb, b.keys, b.w0, b.wmax, b.limit, n, int64(late/time.Microsecond),
+		b.interval, b.tolerance, isNew).Int64()
 	return time.Duration(wait) * time.Microsecond, err
 }
 

@@ -28,19 +28,27 @@ const (
 // in microseconds of Redis's clock) and its running state (KEYS[2], a
 // hash: sum, the units of the releases younger than the base window; cut,
 // where that sum was last trimmed; last, the newest release; late and
-// lateAt, the replicas' recent worst timer lateness; seq).
+// lateAt, the replicas' recent worst timer lateness; seq; tat, the pacing
+// schedule).
 //
 // ARGV: the base window (Per plus the margin) and the longest window (Per
 // plus Per/4), both in microseconds; the budget N; the units n asked for;
 // the caller's lateness (how late its last wake-up was, microseconds, 0
-// if none). The window a caller is checked against is the base window
-// plus the slack: twice the replicas' worst recent lateness (halved every
-// 5 s), at most the longest window. When the window at Redis's now has
-// room for n more units, they are logged at now and the answer is 0;
-// otherwise nothing is logged and the answer is how many microseconds
-// until the window has room for them (the caller asks again then). n = 0
-// books nothing: the probe. Lua numbers are doubles, exact for integers
-// below 2^53 (microseconds until the year 2255).
+// if none); the pacing interval per unit and its burst tolerance
+// (microseconds); and 1 for a new caller, 0 for one asking again.
+//
+// A new caller first gets a slot on the pacing schedule (GCRA at N per
+// base window, a burst of N/20), shared by all replicas: callers are
+// spread out instead of all waking when the window frees up. At its slot
+// (at once if the slot has come) the window decides, at Redis's real now:
+// the window a caller is checked against is the base window plus the
+// slack, twice the replicas' worst recent lateness (halved every 5 s), at
+// most the longest window. When it has room for n more units they are
+// logged at now and the answer is 0; otherwise nothing is logged and the
+// answer is how many microseconds until the slot or until the window has
+// room (the caller asks again then, as not new). n = 0 books nothing: the
+// probe. Lua numbers are doubles, exact for integers below 2^53
+// (microseconds until the year 2255).
 var windowScript = redis.NewScript(`
 if redis.replicate_commands then redis.replicate_commands() end
 local w0 = tonumber(ARGV[1])
@@ -48,16 +56,20 @@ local wmax = tonumber(ARGV[2])
 local limit = tonumber(ARGV[3])
 local n = tonumber(ARGV[4])
 local late = tonumber(ARGV[5])
+local interval = tonumber(ARGV[6])
+local tol = tonumber(ARGV[7])
+local new = ARGV[8] == '1'
 local z, s = KEYS[1], KEYS[2]
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-local st = redis.call('HMGET', s, 'sum', 'cut', 'last', 'late', 'lateAt', 'seq')
+local st = redis.call('HMGET', s, 'sum', 'cut', 'last', 'late', 'lateAt', 'seq', 'tat')
 local sum = tonumber(st[1]) or 0
 local cut = tonumber(st[2]) or 0
 local last = tonumber(st[3]) or 0
 local lt = tonumber(st[4]) or 0
 local ltAt = tonumber(st[5]) or 0
 local seq = tonumber(st[6]) or 0
+local tat = tonumber(st[7]) or 0
 if now < last then now = last end
 if lt > 0 and now > ltAt then lt = lt * 2 ^ (-(now - ltAt) / 5000000) end
 if late > lt then lt = late end
@@ -79,12 +91,19 @@ if slack > 0 then
   end
 end
 local wait = 0
-local book = n > 0 and used + n <= limit
+if new and n > 0 then
+  -- A slot on the pacing schedule: the last unit fits the tolerance.
+  local t0 = math.max(tat, now)
+  tat = t0 + n * interval
+  wait = t0 + (n - 1) * interval - tol - now
+end
+local book = n > 0 and wait <= 0 and used + n <= limit
 if book then
+  wait = 0
   seq = seq + 1
   sum = sum + n
   last = now
-elseif n > 0 then
+elseif n > 0 and wait <= 0 then
   -- The oldest releases in the window leave first: wait until enough of
   -- them have.
   local over = used + n - limit
@@ -110,7 +129,8 @@ end
 -- Writes last, HSET first: a Redis out of memory refuses the script at
 -- its first write when that write may grow memory (a probe included).
 redis.call('HSET', s, 'sum', sum, 'cut', string.format('%.0f', cut), 'last', string.format('%.0f', last),
-  'late', string.format('%.0f', lt), 'lateAt', string.format('%.0f', ltAt), 'seq', seq)
+  'late', string.format('%.0f', lt), 'lateAt', string.format('%.0f', ltAt), 'seq', seq,
+  'tat', string.format('%.0f', tat))
 if book then
   redis.call('ZADD', z, string.format('%.0f', now), string.format('%.0f:%d', seq, n))
 end
@@ -130,11 +150,10 @@ return math.ceil(wait)
 // at the times they were actually released (by Redis's clock). A caller
 // that finds the window full sleeps until Redis says it has room and asks
 // again at its real wake-up time, so a late wake-up never releases a
-// burst; late wake-ups also widen every replica's window (the slack). In
-// each replica one caller per key at a time talks to Redis (the others
-// queue in the process), so a freed unit wakes one caller per replica, not
-// all of them. It degrades to an in-process limiter while Redis is
-// unreachable. Safe for concurrent use; build it with NewLimiter.
+// burst; late wake-ups also widen every replica's window (the slack). A
+// pacing schedule shared by the replicas spreads the callers out, so a
+// freed unit does not wake them all. It degrades to an in-process limiter
+// while Redis is unreachable. Safe for concurrent use; build it with NewLimiter.
 type Limiter struct {
 	rdb       redis.Cmdable
 	prefix    string // "<prefix>rl:<appID>:"
@@ -153,15 +172,15 @@ type Limiter struct {
 	nextProbe atomic.Int64 // unix nanoseconds
 }
 
-// budget is one key's window parameters, ready to send, and the gate its
-// callers in this process take turns at.
+// budget is one key's window and pacing parameters, ready to send.
 type budget struct {
-	keys  []string // the release set and its state (read-only; shared by callers)
-	w0    any      // microseconds: Per plus the margin
-	wmax  any      // microseconds: Per plus Per/4, the widest window with slack
-	limit any      // N
-	rate  tim.Rate
-	gate  chan struct{}
+	keys      []string // the release set and its state (read-only; shared by callers)
+	w0        any      // microseconds: Per plus the margin
+	wmax      any      // microseconds: Per plus Per/4, the widest window with slack
+	limit     any      // N
+	interval  any      // microseconds per unit on the pacing schedule
+	tolerance any      // microseconds of burst on the pacing schedule
+	rate      tim.Rate
 }
 
 // LimiterOption configures NewLimiter.
@@ -332,24 +351,16 @@ func (l *Limiter) Wait(ctx context.Context, key string, n int) error {
 	return l.fallback.Wait(ctx, key, n)
 }
 
-// waitRedis is Wait through Redis, one caller of this process per key at a
-// time (b.gate). fallback: Redis failed, the caller must wait on the
-// fallback limiter (outside the gate, so that the others do not queue
-// behind it).
+// waitRedis is Wait through Redis. fallback: Redis failed, the caller
+// must wait on the fallback limiter.
 func (l *Limiter) waitRedis(ctx context.Context, b *budget, key string, n int) (fallback bool, err error) {
-	select {
-	case b.gate <- struct{}{}:
-	case <-ctx.Done():
-		return false, ctx.Err()
-	}
-	defer func() { <-b.gate }()
 	var late int64 // how late the last wake-up was, in microseconds
-	for {
+	for isNew := 1; ; isNew = 0 {
 		if l.degraded.Load() {
 			return true, nil
 		}
 		gen := l.gen.Load()
-		wait, err := windowScript.Run(ctx, l.rdb, b.keys, b.w0, b.wmax, b.limit, n, late).Int64()
+		wait, err := windowScript.Run(ctx, l.rdb, b.keys, b.w0, b.wmax, b.limit, n, late, b.interval, b.tolerance, isNew).Int64()
 		if err != nil {
 			if ctxErr := ctx.Err(); ctxErr != nil {
 				return false, ctxErr
@@ -407,7 +418,8 @@ func windowKeys(base string) []string {
 }
 
 // newBudget is key's window in microseconds, rounded up so rounding never
-// shortens it.
+// shortens it, and its pacing as the client's LocalLimiter paces: N per
+// base window, a burst of N/20 (at least one).
 func newBudget(redisKey string, r tim.Rate) *budget {
 	if r.N <= 0 || r.Per <= 0 {
 		return nil
@@ -415,13 +427,16 @@ func newBudget(redisKey string, r tim.Rate) *budget {
 	micros := func(d time.Duration) int64 {
 		return (int64(d) + int64(time.Microsecond) - 1) / int64(time.Microsecond)
 	}
+	w0 := micros(r.Per + r.Per/windowMargin)
+	interval := max((w0+int64(r.N)-1)/int64(r.N), 1)
 	return &budget{
-		keys:  windowKeys(redisKey),
-		w0:    micros(r.Per + r.Per/windowMargin),
-		wmax:  micros(r.Per + r.Per/maxSlackFraction),
-		limit: r.N,
-		rate:  r,
-		gate:  make(chan struct{}, 1),
+		keys:      windowKeys(redisKey),
+		w0:        w0,
+		wmax:      micros(r.Per + r.Per/maxSlackFraction),
+		limit:     r.N,
+		interval:  interval,
+		tolerance: int64(max(r.N/20, 1)-1) * interval,
+		rate:      r,
 	}
 }
 
@@ -451,7 +466,7 @@ func (l *Limiter) maybeProbe() {
 		defer l.probing.Store(false)
 		ctx, cancel := context.WithTimeout(context.Background(), l.probe)
 		defer cancel()
-		if err := windowScript.Run(ctx, l.rdb, l.probeKeys, 1, 1, 1, 0, 0).Err(); err != nil {
+		if err := windowScript.Run(ctx, l.rdb, l.probeKeys, 1, 1, 1, 0, 0, 1, 0, 1).Err(); err != nil {
 			return
 		}
 		l.gen.Add(1)

@@ -170,6 +170,22 @@ func TestWindowInRedis(t *testing.T) {
 	require.NoError(t, err)
 	between(time.Minute+time.Minute/100, d, start, "the 12,001st recipient")
 
+	// New callers get slots on the pacing schedule (200/s: a burst of 10,
+	// then one every 5,050 µs), shared by the replicas.
+	start = time.Now()
+	for i := range 10 {
+		d, err := l.PlanInRedis(ctx, "p/q", 1)
+		require.NoError(t, err)
+		assert.Zero(t, d, "burst unit %d", i)
+	}
+	replica := newLimiter(t, rdb)
+	d, err = replica.PlanInRedis(ctx, "p/q", 1)
+	require.NoError(t, err)
+	between(5050*time.Microsecond, d, start, "the 11th caller, on another replica")
+	d, err = l.PlanInRedis(ctx, "p/q", 3)
+	require.NoError(t, err)
+	between(4*5050*time.Microsecond, d, start, "3 units after 11")
+
 	// More units than the budget can never go.
 	err = l.Wait(ctx, "x/y", 11)
 	require.Error(t, err)
