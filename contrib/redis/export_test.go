@@ -21,9 +21,12 @@ func (l *Limiter) PlanInRedis(ctx context.Context, key string, n int) (time.Dura
 
 func (l *Limiter) reserve(ctx context.Context, key string, n int, late time.Duration, isNew int) (time.Duration, error) {
 	b := l.budget(key)
-	wait, err := windowScript.Run(ctx, l.rdb, b.keys, b.w0, b.wmax, b.limit, n, int64(late/time.Microsecond),
-		b.interval, b.tolerance, isNew).Int64()
-	return time.Duration(wait) * time.Microsecond, err
+	res, err := windowScript.Run(ctx, l.rdb, b.keys, b.w0, b.wmax, b.limit, n, int64(late/time.Microsecond),
+		b.interval, b.tolerance, isNew, 0, b.per, maxFlightMicros).Int64Slice()
+	if err != nil {
+		return 0, err
+	}
+	return time.Duration(res[0]) * time.Microsecond, nil
 }
 
 // RedisKey is the Redis key of key's release set.

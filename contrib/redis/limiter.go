@@ -59,6 +59,9 @@ local late = tonumber(ARGV[5])
 local interval = tonumber(ARGV[6])
 local tol = tonumber(ARGV[7])
 local new = ARGV[8] == '1'
+local tracked = ARGV[9] == '1'
+local per = tonumber(ARGV[10])
+local flight = tonumber(ARGV[11])
 local z, s = KEYS[1], KEYS[2]
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
@@ -76,6 +79,7 @@ if late > lt then lt = late end
 ltAt = now
 local slack = math.min(2 * lt, wmax - w0)
 local w = w0 + slack
+if tracked then w = per end
 local function units(m) return tonumber(string.match(m, ':(%d+)$')) end
 -- The releases that left the base window leave the sum.
 if now - w0 > cut then
@@ -85,9 +89,13 @@ if now - w0 > cut then
   cut = now - w0
 end
 local used = sum
-if slack > 0 then
+if w > w0 then
   for _, m in ipairs(redis.call('ZRANGEBYSCORE', z, '(' .. string.format('%.0f', now - w), string.format('%.0f', now - w0))) do
     used = used + units(m)
+  end
+elseif w < w0 then
+  for _, m in ipairs(redis.call('ZRANGEBYSCORE', z, '(' .. string.format('%.0f', now - w0), string.format('%.0f', now - w))) do
+    used = used - units(m)
   end
 end
 local wait = 0
@@ -116,7 +124,14 @@ elseif n > 0 and wait <= 0 then
     for i = 1, #page, 2 do
       over = over - units(page[i])
       if over <= 0 then
-        wait = tonumber(page[i + 1]) + w - now
+        local at = tonumber(page[i + 1])
+        if at > now then
+          -- Units in flight: they leave a window after they are Sent;
+          -- ask again after one pacing interval.
+          wait = math.max(interval, 1000)
+        else
+          wait = at + w - now
+        end
         done = true
         break
       end
@@ -132,14 +147,36 @@ redis.call('HSET', s, 'sum', sum, 'cut', string.format('%.0f', cut), 'last', str
   'late', string.format('%.0f', lt), 'lateAt', string.format('%.0f', ltAt), 'seq', seq,
   'tat', string.format('%.0f', tat))
 if book then
-  redis.call('ZADD', z, string.format('%.0f', now), string.format('%.0f:%d', seq, n))
+  -- Units in flight are scored far ahead (they count in every window)
+  -- until Sent re-scores them; a replica that never does releases them
+  -- after flight.
+  local at = now
+  if tracked then at = now + flight end
+  redis.call('ZADD', z, string.format('%.0f', at), string.format('%.0f:%d', seq, n))
 end
 -- The releases that left the longest window leave the set.
 redis.call('ZREMRANGEBYSCORE', z, '-inf', string.format('%.0f', now - wmax))
-local ttl = math.ceil(wmax / 1000) + 1000
+local ttl = math.ceil((wmax + flight) / 1000) + 1000
 redis.call('PEXPIRE', z, ttl)
 redis.call('PEXPIRE', s, ttl)
-return math.ceil(wait)
+local booked = 0
+if book then booked = seq end
+return {math.ceil(wait), booked}
+`)
+
+// sentScript re-scores a release booked in flight (KEYS as windowScript's,
+// ARGV[1] its member) to Redis's now: from then on it leaves the window
+// like any release. A member no longer there (expired) is left alone.
+var sentScript = redis.NewScript(`
+if redis.replicate_commands then redis.replicate_commands() end
+if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 0 end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local last = tonumber(redis.call('HGET', KEYS[2], 'last')) or 0
+if now < last then now = last end
+redis.call('HSET', KEYS[2], 'last', string.format('%.0f', now))
+redis.call('ZADD', KEYS[1], 'XX', string.format('%.0f', now), ARGV[1])
+return 1
 `)
 
 // Limiter is a tim.Limiter shared by every replica through Redis: one
@@ -180,7 +217,11 @@ type budget struct {
 	limit     any      // N
 	interval  any      // microseconds per unit on the pacing schedule
 	tolerance any      // microseconds of burst on the pacing schedule
+	per       any      // microseconds: Per, the window of tracked callers
 	rate      tim.Rate
+
+	mu      sync.Mutex
+	flights []flight // tracked bookings awaiting Sent, oldest first
 }
 
 // LimiterOption configures NewLimiter.
@@ -331,58 +372,161 @@ func NewLimiter(rdb redis.Cmdable, sdkAppID uint64, opts ...LimiterOption) (*Lim
 // on the fallback limiter instead. A caller whose context would end before
 // the window has room returns at once.
 func (l *Limiter) Wait(ctx context.Context, key string, n int) error {
+	_, err := l.acquire(ctx, key, n, false)
+	return err
+}
+
+// Acquire is Wait for a caller that reports, with Sent, when the server
+// has the request: the tim.Client does (it looks for these two methods on
+// its limiter). Until then the units count in every window whatever their
+// age (they are booked in Redis as in flight), and then they are logged
+// at that time; their window is Rate.Per, without the margin or the
+// slack, because no arrival at the server can follow the first byte of
+// its answer. A replica that never reports (it died) releases them after
+// MaxFlight. tracked reports whether Sent(key, n) is owed.
+func (l *Limiter) Acquire(ctx context.Context, key string, n int) (tracked bool, err error) {
+	return l.acquire(ctx, key, n, true)
+}
+
+// MaxFlight is how long units booked by Acquire count as in flight at
+// most when Sent never comes.
+const MaxFlight = time.Minute
+
+// Sent reports that the n units of key a tracked Acquire let through have
+// reached the server (or never will).
+func (l *Limiter) Sent(key string, n int) {
+	b := l.budget(key)
+	if b == nil {
+		return
+	}
+	f, ok := b.popFlight(n)
+	if !ok {
+		return
+	}
+	if f.member == "" {
+		if s, ok := l.fallback.(sentLimiter); ok {
+			s.Sent(key, n)
+		}
+		return
+	}
+	if l.degraded.Load() {
+		return // the booking lapses after MaxFlight
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), l.probe)
+	defer cancel()
+	_ = sentScript.Run(ctx, l.rdb, b.keys, f.member).Err()
+}
+
+// sentLimiter is a limiter with Acquire and Sent (the client's
+// LocalLimiter is one).
+type sentLimiter interface {
+	Acquire(ctx context.Context, key string, n int) (bool, error)
+	Sent(key string, n int)
+}
+
+// flight is a tracked booking awaiting Sent: its Redis member, or "" when
+// it went to the fallback limiter.
+type flight struct {
+	n      int
+	member string
+}
+
+func (b *budget) pushFlight(f flight) {
+	b.mu.Lock()
+	b.flights = append(b.flights, f)
+	b.mu.Unlock()
+}
+
+// popFlight takes the oldest booking of n units.
+func (b *budget) popFlight(n int) (flight, bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for i, f := range b.flights {
+		if f.n == n {
+			b.flights = append(b.flights[:i], b.flights[i+1:]...)
+			return f, true
+		}
+	}
+	return flight{}, false
+}
+
+func (l *Limiter) acquire(ctx context.Context, key string, n int, tracked bool) (bool, error) {
 	if n <= 0 {
-		return nil
+		return false, nil
 	}
 	b := l.budget(key)
 	if b == nil {
-		return ctx.Err()
+		return false, ctx.Err()
 	}
 	if n > b.rate.N {
-		return fmt.Errorf("timredis: rate limit: %s: %d units can never fit a budget of %d per %v", key, n, b.rate.N, b.rate.Per)
+		return false, fmt.Errorf("timredis: rate limit: %s: %d units can never fit a budget of %d per %v", key, n, b.rate.N, b.rate.Per)
 	}
 	if !l.degraded.Load() {
-		fallback, err := l.waitRedis(ctx, b, key, n)
+		member, fallback, err := l.waitRedis(ctx, b, key, n, tracked)
 		if !fallback {
-			return err
+			if err == nil && tracked {
+				b.pushFlight(flight{n: n, member: member})
+			}
+			return err == nil && tracked, err
 		}
 	}
 	l.maybeProbe()
-	return l.fallback.Wait(ctx, key, n)
+	if s, ok := l.fallback.(sentLimiter); ok && tracked {
+		ok, err := s.Acquire(ctx, key, n)
+		if ok {
+			b.pushFlight(flight{n: n})
+		}
+		return ok, err
+	}
+	return false, l.fallback.Wait(ctx, key, n)
 }
 
-// waitRedis is Wait through Redis. fallback: Redis failed, the caller
-// must wait on the fallback limiter.
-func (l *Limiter) waitRedis(ctx context.Context, b *budget, key string, n int) (fallback bool, err error) {
+// waitRedis is Wait through Redis; member is the booking's (tracked).
+// fallback: Redis failed, the caller must wait on the fallback limiter.
+func (l *Limiter) waitRedis(ctx context.Context, b *budget, key string, n int, tracked bool) (member string, fallback bool, err error) {
 	var late int64 // how late the last wake-up was, in microseconds
+	track := 0
+	if tracked {
+		track = 1
+	}
 	for isNew := 1; ; isNew = 0 {
 		if l.degraded.Load() {
-			return true, nil
+			return "", true, nil
 		}
 		gen := l.gen.Load()
-		wait, err := windowScript.Run(ctx, l.rdb, b.keys, b.w0, b.wmax, b.limit, n, late, b.interval, b.tolerance, isNew).Int64()
+		res, err := windowScript.Run(ctx, l.rdb, b.keys, b.w0, b.wmax, b.limit, n, late, b.interval, b.tolerance, isNew,
+			track, b.per, maxFlightMicros).Int64Slice()
+		if err == nil && len(res) != 2 {
+			err = fmt.Errorf("timredis: the window script answered %v", res)
+		}
 		if err != nil {
 			if ctxErr := ctx.Err(); ctxErr != nil {
-				return false, ctxErr
+				return "", false, ctxErr
 			}
 			l.degrade(gen, err)
-			return true, nil
+			return "", true, nil
 		}
-		if wait <= 0 {
-			return false, ctx.Err()
+		if wait := res[0]; wait > 0 {
+			d := time.Duration(wait) * time.Microsecond
+			if dl, ok := ctx.Deadline(); ok && time.Until(dl) < d {
+				return "", false, fmt.Errorf("timredis: rate limit: %s would wait %v, beyond the context deadline: %w",
+					key, d.Round(time.Millisecond), context.DeadlineExceeded)
+			}
+			planned := time.Now().Add(d)
+			if err := sleep(ctx, d); err != nil {
+				return "", false, err
+			}
+			late = max(int64(time.Since(planned)/time.Microsecond), 0)
+			continue
 		}
-		d := time.Duration(wait) * time.Microsecond
-		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < d {
-			return false, fmt.Errorf("timredis: rate limit: %s would wait %v, beyond the context deadline: %w",
-				key, d.Round(time.Millisecond), context.DeadlineExceeded)
+		if tracked {
+			member = strconv.FormatInt(res[1], 10) + ":" + strconv.Itoa(n)
 		}
-		planned := time.Now().Add(d)
-		if err := sleep(ctx, d); err != nil {
-			return false, err
-		}
-		late = max(int64(time.Since(planned)/time.Microsecond), 0)
+		return member, false, ctx.Err()
 	}
 }
+
+var maxFlightMicros = int64(MaxFlight / time.Microsecond)
 
 // Degraded reports whether the limiter is limiting locally because Redis
 // was unreachable or refused the script.
@@ -436,6 +580,7 @@ func newBudget(redisKey string, r tim.Rate) *budget {
 		limit:     r.N,
 		interval:  interval,
 		tolerance: int64(max(r.N/20, 1)-1) * interval,
+		per:       micros(r.Per),
 		rate:      r,
 	}
 }
@@ -466,7 +611,7 @@ func (l *Limiter) maybeProbe() {
 		defer l.probing.Store(false)
 		ctx, cancel := context.WithTimeout(context.Background(), l.probe)
 		defer cancel()
-		if err := windowScript.Run(ctx, l.rdb, l.probeKeys, 1, 1, 1, 0, 0, 1, 0, 1).Err(); err != nil {
+		if err := windowScript.Run(ctx, l.rdb, l.probeKeys, 1, 1, 1, 0, 0, 1, 0, 1, 0, 1, 0).Err(); err != nil {
 			return
 		}
 		l.gen.Add(1)

@@ -151,14 +151,15 @@ func TestWindowInRedis(t *testing.T) {
 	assert.Zero(t, reserve(otherApp, 10, 0))
 
 	// The releases are stored under {<prefix>rl:<app>:<key>} (one hash
-	// slot with their state) and expire a second after the widest window.
+	// slot with their state) and expire a second after the widest window
+	// and MaxFlight (a booking in flight may last that long).
 	key := l.RedisKey("x/y")
 	assert.Equal(t, "{"+prefix(t)+"rl:1400000000:x/y}", key)
 	for _, k := range []string{key, key + ":state"} {
 		ttl, err := rdb.PTTL(ctx, k).Result()
 		require.NoError(t, err)
 		assert.Greater(t, ttl, time.Second, k)
-		assert.LessOrEqual(t, ttl, time.Second+per+per/4+time.Millisecond, k)
+		assert.LessOrEqual(t, ttl, time.Second+per+per/4+timredis.MaxFlight+time.Millisecond, k)
 	}
 
 	// Batch recipients default to 12,000 a minute.
@@ -342,4 +343,42 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// TestInFlightUntilSent: units of a tracked Acquire count in every window
+// whatever their age until Sent; then they leave a window after it.
+func TestInFlightUntilSent(t *testing.T) {
+	t.Parallel()
+	srv := sharedRedis(t)
+	ctx := context.Background()
+	const per = 100 * time.Millisecond
+	l := newLimiter(t, srv.client(t), timredis.WithKeyRate("x/y", tim.Rate{N: 2, Per: per}))
+	tracked, err := l.Acquire(ctx, "x/y", 2)
+	require.NoError(t, err)
+	require.True(t, tracked)
+	time.Sleep(per + 30*time.Millisecond) // past any window: the units are still in flight
+	d, err := l.ReserveInRedis(ctx, "x/y", 1, 0)
+	require.NoError(t, err)
+	assert.Positive(t, d, "2 units in flight fill a budget of 2")
+
+	sent := time.Now()
+	l.Sent("x/y", 2)
+	d, err = l.ReserveInRedis(ctx, "x/y", 1, 0)
+	require.NoError(t, err)
+	w0 := per + per/100
+	assert.LessOrEqual(t, d, w0, "logged at the Sent time")
+	assert.GreaterOrEqual(t, d, w0-time.Since(sent))
+	time.Sleep(d + 5*time.Millisecond)
+	d, err = l.ReserveInRedis(ctx, "x/y", 1, 0)
+	require.NoError(t, err)
+	assert.Zero(t, d, "a window after the Sent time")
+
+	l.Sent("x/y", 2) // nothing in flight: nothing happens
+	tracked, err = l.Acquire(ctx, "unlimited/key", 1)
+	require.NoError(t, err)
+	assert.True(t, tracked, "the default rate applies")
+	l.Sent("unlimited/key", 1)
+	tracked, err = newLimiter(t, srv.client(t), timredis.WithRate(tim.Rate{})).Acquire(ctx, "a/b", 1)
+	require.NoError(t, err)
+	assert.False(t, tracked, "an unlimited key books nothing")
 }
