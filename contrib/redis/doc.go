@@ -42,6 +42,15 @@
 // freed unit does not wake them all; a caller is usually through in one
 // round trip, or two when it had to wait.
 //
+// Through a [tim.Client] the limiter is held to more: the client calls
+// [Limiter.Acquire] instead of Wait and [Limiter.Sent] when the first byte
+// of Tencent's answer arrives. Until then the units are booked in Redis as
+// in flight and count in every window whatever their age; then they are
+// logged at that time, and their window is Rate.Per without margin or
+// slack. So a request whose write a starved replica delays keeps its
+// place in every replica's window until it has arrived. That costs one
+// more Redis round trip per request.
+//
 // When Redis cannot be reached, or refuses the script (out of memory, …),
 // the limiter degrades to an in-process limiter with the same rates
 // ([tim.NewLocalLimiter], or the one given to [WithFallback]) and logs one

@@ -189,8 +189,10 @@ return 1
 // again at its real wake-up time, so a late wake-up never releases a
 // burst; late wake-ups also widen every replica's window (the slack). A
 // pacing schedule shared by the replicas spreads the callers out, so a
-// freed unit does not wake them all. It degrades to an in-process limiter
-// while Redis is unreachable. Safe for concurrent use; build it with NewLimiter.
+// freed unit does not wake them all. Through a tim.Client (Acquire and
+// Sent) the units count as in flight until the server has the request,
+// and the window is Rate.Per. It degrades to an in-process limiter while
+// Redis is unreachable. Safe for concurrent use; build it with NewLimiter.
 type Limiter struct {
 	rdb       redis.Cmdable
 	prefix    string // "<prefix>rl:<appID>:"
