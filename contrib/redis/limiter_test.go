@@ -365,8 +365,10 @@ func TestInFlightUntilSent(t *testing.T) {
 	l.Sent("x/y", 2)
 	d, err = l.ReserveInRedis(ctx, "x/y", 1, 0)
 	require.NoError(t, err)
+	// A plain caller's window: Per plus the margin plus the slack (the
+	// Acquire slept for its pacing slot and reported how late it woke).
 	w0 := per + per/100
-	assert.LessOrEqual(t, d, w0, "logged at the Sent time")
+	assert.LessOrEqual(t, d, per+per/4, "logged at the Sent time")
 	assert.GreaterOrEqual(t, d, w0-time.Since(sent))
 	time.Sleep(d + 5*time.Millisecond)
 	d, err = l.ReserveInRedis(ctx, "x/y", 1, 0)
