@@ -89,7 +89,7 @@ type Transport struct {
 	retry       RetryPolicy
 	log         *slog.Logger
 	obs         api.Observer
-	sent        SentLimiter // cfg.Limiter when it tracks writes, else nil
+	sent        SentLimiter // cfg.Limiter when it counts units in flight, else nil
 	query       string      // "?sdkappid=…&identifier=…&usersig="
 	primary     string      // BaseURL + "/v4/"
 	standby     string
@@ -448,7 +448,7 @@ func (f *inFlight) done() {
 	}
 }
 
-// traced is ctx carrying f's write hook (ctx itself when f is nil).
+// traced is ctx carrying f's first-byte hook (ctx itself when f is nil).
 func (f *inFlight) traced(ctx context.Context) context.Context {
 	if f == nil {
 		return ctx
