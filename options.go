@@ -417,7 +417,9 @@ func WithConversationOptions(opts ...conversation.Option) Option {
 // default: per key (API path, or "openim/batchsendmsg#recipients"), any
 // window of Rate.Per admits at most Rate.N units, counted at the times
 // requests are actually released (late timer wake-ups cannot release a
-// burst; a CPU-starved process sends more slowly instead), bursts queue. def applies
+// burst; a CPU-starved process sends more slowly instead), bursts queue.
+// Through the client a request's units count from their release until the
+// first byte of the answer, then from that time. def applies
 // to every key not in overrides; a zero Rate disables limiting for a key.
 // The batch-recipient budget defaults to 12,000 a minute. Shared limiters
 // (contrib/redis) use it as their fallback.

@@ -16,22 +16,40 @@
 // Tencent's frequency limits are per app (200 requests a second per API,
 // 12,000 batch-message recipients a minute), so N replicas each limiting
 // themselves send N times too much and earn rate-limit errors. A [Limiter]
-// keeps one GCRA (generic cell rate algorithm) schedule per app and
-// budget key in Redis and implements [tim.Limiter]:
+// keeps one sliding window of release times per app and budget key in
+// Redis and implements [tim.Limiter]:
 //
 //	rdb := redis.NewClient(&redis.Options{Addr: "redis:6379"})
 //	lim, err := timredis.NewLimiter(rdb, sdkAppID, timredis.WithLogger(logger))
 //	…
 //	client, err := tim.New(sdkAppID, secretKey, tim.WithLimiter(lim))
 //
-// Every acquire is one round trip: a Lua script reads the schedule, books
-// the units against Redis's own clock (TIME, so the replicas' clocks do
-// not matter) and answers how long the caller must wait; the caller then
-// sleeps, aware of its context, and proceeds. The semantics are those of
-// the client's built-in limiter: any window of Rate.Per admits at most
-// Rate.N units, the burst allowance (N/20) is taken out of the steady rate,
-// and units booked by a caller whose context ends while it waits are not
-// handed back.
+// An acquire is one round trip while the window has room: a Lua script
+// reads the window against Redis's own clock (TIME, so the replicas'
+// clocks do not matter), and books the units at that time when they fit.
+// When they do not, it books nothing and answers how long until they will;
+// the caller sleeps, aware of its context, and asks again at its real
+// wake-up time. So any window of Rate.Per (plus a margin of Per/100)
+// holds at most Rate.N units released by all replicas together, a late
+// wake-up never releases a burst, and a unit is only booked when it is
+// used (nothing to hand back when a context ends). A replica that wakes
+// up late reports by how much; every replica's window then widens by
+// twice the worst recent lateness (halved every 5 s, at most Per/4), so a
+// starved replica's delayed sends do not reach Tencent inside one window
+// with the others'. A pacing schedule in Redis, shared by the replicas
+// (N per window, a burst of N/20, as the client's own limiter paces),
+// gives each new caller a slot first, so callers are spread out and a
+// freed unit does not wake them all; a caller is usually through in one
+// round trip, or two when it had to wait.
+//
+// Through a [tim.Client] the limiter is held to more: the client calls
+// [Limiter.Acquire] instead of Wait and [Limiter.Sent] when the first byte
+// of Tencent's answer arrives. Until then the units are booked in Redis as
+// in flight and count in every window whatever their age; then they are
+// logged at that time, and their window is Rate.Per without margin or
+// slack. So a request whose write a starved replica delays keeps its
+// place in every replica's window until it has arrived. That costs one
+// more Redis round trip per request.
 //
 // When Redis cannot be reached, or refuses the script (out of memory, …),
 // the limiter degrades to an in-process limiter with the same rates

@@ -66,7 +66,7 @@ func TestFallbackAndRecovery(t *testing.T) {
 
 	flowing("through Redis")
 	assert.False(t, lim.Degraded())
-	assert.EqualValues(t, 1, rdb.Exists(context.Background(), "tim:rl:1400000000:openim/querystate").Val())
+	assert.EqualValues(t, 1, rdb.Exists(context.Background(), "{tim:rl:1400000000:openim/querystate}").Val())
 
 	srv.stop()
 	require.Eventually(t, lim.Degraded, 5*time.Second, 5*time.Millisecond)
@@ -78,7 +78,7 @@ func TestFallbackAndRecovery(t *testing.T) {
 	require.Eventually(t, func() bool { return !lim.Degraded() }, 10*time.Second, 5*time.Millisecond)
 	flowing("through Redis again")
 	assert.False(t, lim.Degraded())
-	assert.EqualValues(t, 1, rdb.Exists(context.Background(), "tim:rl:1400000000:openim/querystate").Val(),
+	assert.EqualValues(t, 1, rdb.Exists(context.Background(), "{tim:rl:1400000000:openim/querystate}").Val(),
 		"the schedule is back in the restarted Redis")
 	assert.Equal(t, 1, strings.Count(logs.String(), "Redis unavailable"), logs.String())
 	assert.Equal(t, 1, strings.Count(logs.String(), "Redis available again"), logs.String())

@@ -23,33 +23,176 @@ const (
 	DefaultProbeInterval = time.Second
 )
 
-// gcraScript books n units of the schedule at KEYS[1] and answers how many
-// microseconds the caller must wait before using them. ARGV: the interval
-// per unit and the burst tolerance, both in microseconds, and n. The
-// schedule is the theoretical arrival time (TAT) of the next unit, in
-// microseconds of Redis's clock; it expires once it lies in the past, when
-// it means the same as no schedule at all. Lua numbers are doubles, exact
-// for integers below 2^53 (microseconds until the year 2255).
-var gcraScript = redis.NewScript(`
+// windowScript is the shared sliding window of one budget key: a sorted
+// set of releases (KEYS[1]; member "<seq>:<units>", score the release time
+// in microseconds of Redis's clock) and its running state (KEYS[2], a
+// hash: sum, the units of the releases younger than the base window; cut,
+// where that sum was last trimmed; last, the newest release; late and
+// lateAt, the replicas' recent worst timer lateness; seq; tat, the pacing
+// schedule).
+//
+// ARGV: the base window (Per plus the margin) and the longest window (Per
+// plus Per/4), both in microseconds; the budget N; the units n asked for;
+// the caller's lateness (how late its last wake-up was, microseconds, 0
+// if none); the pacing interval per unit and its burst tolerance
+// (microseconds); and 1 for a new caller, 0 for one asking again.
+//
+// A new caller first gets a slot on the pacing schedule (GCRA at N per
+// base window, a burst of N/20), shared by all replicas: callers are
+// spread out instead of all waking when the window frees up. At its slot
+// (at once if the slot has come) the window decides, at Redis's real now:
+// the window a caller is checked against is the base window plus the
+// slack, twice the replicas' worst recent lateness (halved every 5 s), at
+// most the longest window. When it has room for n more units they are
+// logged at now and the answer is 0; otherwise nothing is logged and the
+// answer is how many microseconds until the slot or until the window has
+// room (the caller asks again then, as not new). n = 0 books nothing: the
+// probe. Lua numbers are doubles, exact for integers below 2^53
+// (microseconds until the year 2255).
+var windowScript = redis.NewScript(`
 if redis.replicate_commands then redis.replicate_commands() end
-local interval = tonumber(ARGV[1])
-local tolerance = tonumber(ARGV[2])
-local n = tonumber(ARGV[3])
+local w0 = tonumber(ARGV[1])
+local wmax = tonumber(ARGV[2])
+local limit = tonumber(ARGV[3])
+local n = tonumber(ARGV[4])
+local late = tonumber(ARGV[5])
+local interval = tonumber(ARGV[6])
+local tol = tonumber(ARGV[7])
+local new = ARGV[8] == '1'
+local tracked = ARGV[9] == '1'
+local per = tonumber(ARGV[10])
+local flight = tonumber(ARGV[11])
+local z, s = KEYS[1], KEYS[2]
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-local tat = tonumber(redis.call('GET', KEYS[1])) or now
-if tat < now then tat = now end
-local nxt = tat + n * interval
-redis.call('SET', KEYS[1], string.format('%.0f', nxt), 'PX', string.format('%.0f', math.ceil((nxt - now) / 1000) + 1000))
-local wait = tat + (n - 1) * interval - tolerance - now
-if wait < 0 then return 0 end
-return wait
+local st = redis.call('HMGET', s, 'sum', 'cut', 'last', 'late', 'lateAt', 'seq', 'tat')
+local sum = tonumber(st[1]) or 0
+local cut = tonumber(st[2]) or 0
+local last = tonumber(st[3]) or 0
+local lt = tonumber(st[4]) or 0
+local ltAt = tonumber(st[5]) or 0
+local seq = tonumber(st[6]) or 0
+local tat = tonumber(st[7]) or 0
+if now < last then now = last end
+if lt > 0 and now > ltAt then lt = lt * 2 ^ (-(now - ltAt) / 5000000) end
+if late > lt then lt = late end
+ltAt = now
+local slack = math.min(2 * lt, wmax - w0)
+local w = w0 + slack
+if tracked then w = per end
+local function units(m) return tonumber(string.match(m, ':(%d+)$')) end
+-- The releases that left the base window leave the sum.
+if now - w0 > cut then
+  for _, m in ipairs(redis.call('ZRANGEBYSCORE', z, '(' .. string.format('%.0f', cut), string.format('%.0f', now - w0))) do
+    sum = sum - units(m)
+  end
+  cut = now - w0
+end
+local used = sum
+if w > w0 then
+  for _, m in ipairs(redis.call('ZRANGEBYSCORE', z, '(' .. string.format('%.0f', now - w), string.format('%.0f', now - w0))) do
+    used = used + units(m)
+  end
+elseif w < w0 then
+  for _, m in ipairs(redis.call('ZRANGEBYSCORE', z, '(' .. string.format('%.0f', now - w0), string.format('%.0f', now - w))) do
+    used = used - units(m)
+  end
+end
+local wait = 0
+if new and n > 0 then
+  -- A slot on the pacing schedule: the last unit fits the tolerance.
+  local t0 = math.max(tat, now)
+  tat = t0 + n * interval
+  wait = t0 + (n - 1) * interval - tol - now
+end
+local book = n > 0 and wait <= 0 and used + n <= limit
+if book then
+  wait = 0
+  seq = seq + 1
+  sum = sum + n
+  last = now
+elseif n > 0 and wait <= 0 then
+  -- The oldest releases in the window leave first: wait until enough of
+  -- them have.
+  local over = used + n - limit
+  local from = '(' .. string.format('%.0f', now - w)
+  wait = w
+  while true do
+    local page = redis.call('ZRANGEBYSCORE', z, from, '+inf', 'WITHSCORES', 'LIMIT', 0, 64)
+    if #page == 0 then break end
+    local done = false
+    for i = 1, #page, 2 do
+      over = over - units(page[i])
+      if over <= 0 then
+        local at = tonumber(page[i + 1])
+        if at > now then
+          -- Units in flight: they leave a window after they are Sent;
+          -- ask again after one pacing interval.
+          wait = math.max(interval, 1000)
+        else
+          wait = at + w - now
+        end
+        done = true
+        break
+      end
+    end
+    if done then break end
+    from = '(' .. page[#page]
+  end
+  if wait < 1 then wait = 1 end
+end
+-- Writes last, HSET first: a Redis out of memory refuses the script at
+-- its first write when that write may grow memory (a probe included).
+redis.call('HSET', s, 'sum', sum, 'cut', string.format('%.0f', cut), 'last', string.format('%.0f', last),
+  'late', string.format('%.0f', lt), 'lateAt', string.format('%.0f', ltAt), 'seq', seq,
+  'tat', string.format('%.0f', tat))
+if book then
+  -- Units in flight are scored far ahead (they count in every window)
+  -- until Sent re-scores them; a replica that never does releases them
+  -- after flight.
+  local at = now
+  if tracked then at = now + flight end
+  redis.call('ZADD', z, string.format('%.0f', at), string.format('%.0f:%d', seq, n))
+end
+-- The releases that left the longest window leave the set.
+redis.call('ZREMRANGEBYSCORE', z, '-inf', string.format('%.0f', now - wmax))
+local ttl = math.ceil((wmax + flight) / 1000) + 1000
+redis.call('PEXPIRE', z, ttl)
+redis.call('PEXPIRE', s, ttl)
+local booked = 0
+if book then booked = seq end
+return {math.ceil(wait), booked}
 `)
 
-// Limiter is a tim.Limiter shared by every replica through Redis: one GCRA
-// schedule per app and budget key, booked atomically by a Lua script in
-// one round trip. It degrades to an in-process limiter while Redis is
-// unreachable. Safe for concurrent use; build it with NewLimiter.
+// sentScript re-scores a release booked in flight (KEYS as windowScript's,
+// ARGV[1] its member) to Redis's now: from then on it leaves the window
+// like any release. A member no longer there (expired) is left alone.
+var sentScript = redis.NewScript(`
+if redis.replicate_commands then redis.replicate_commands() end
+if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 0 end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local last = tonumber(redis.call('HGET', KEYS[2], 'last')) or 0
+if now < last then now = last end
+redis.call('HSET', KEYS[2], 'last', string.format('%.0f', now))
+redis.call('ZADD', KEYS[1], 'XX', string.format('%.0f', now), ARGV[1])
+return 1
+`)
+
+// Limiter is a tim.Limiter shared by every replica through Redis: one
+// sliding window of release times per app and budget key, checked and
+// booked atomically by a Lua script (windowScript) in one round trip. Its
+// guarantee is the client's LocalLimiter's, across replicas: any window of
+// Rate.Per (plus a margin of Per/100) holds at most Rate.N units, counted
+// at the times they were actually released (by Redis's clock). A caller
+// that finds the window full sleeps until Redis says it has room and asks
+// again at its real wake-up time, so a late wake-up never releases a
+// burst; late wake-ups also widen every replica's window (the slack). A
+// pacing schedule shared by the replicas spreads the callers out, so a
+// freed unit does not wake them all. Through a tim.Client (Acquire and
+// Sent) the units count as in flight until the server has the request,
+// and the window is Rate.Per. It degrades to an in-process limiter while
+// Redis is unreachable. Safe for concurrent use; build it with NewLimiter.
 type Limiter struct {
 	rdb       redis.Cmdable
 	prefix    string // "<prefix>rl:<appID>:"
@@ -60,7 +203,7 @@ type Limiter struct {
 	probe     time.Duration
 
 	budgets   sync.Map // key → *budget (nil pointer: unlimited)
-	probeKeys []string // the schedule a probe books nothing on
+	probeKeys []string // the window a probe books nothing on
 
 	degraded  atomic.Bool
 	gen       atomic.Uint64 // bumped at every recovery
@@ -68,11 +211,19 @@ type Limiter struct {
 	nextProbe atomic.Int64 // unix nanoseconds
 }
 
-// budget is one key's schedule parameters, ready to send.
+// budget is one key's window and pacing parameters, ready to send.
 type budget struct {
-	keys      []string // the Redis key, alone (read-only; shared by callers)
-	interval  any      // microseconds per unit
-	tolerance any      // microseconds of burst
+	keys      []string // the release set and its state (read-only; shared by callers)
+	w0        any      // microseconds: Per plus the margin
+	wmax      any      // microseconds: Per plus Per/4, the widest window with slack
+	limit     any      // N
+	interval  any      // microseconds per unit on the pacing schedule
+	tolerance any      // microseconds of burst on the pacing schedule
+	per       any      // microseconds: Per, the window of tracked callers
+	rate      tim.Rate
+
+	mu      sync.Mutex
+	flights []flight // tracked bookings awaiting Sent, oldest first
 }
 
 // LimiterOption configures NewLimiter.
@@ -208,7 +359,7 @@ func NewLimiter(rdb redis.Cmdable, sdkAppID uint64, opts ...LimiterOption) (*Lim
 	return &Limiter{
 		rdb:       rdb,
 		prefix:    prefix,
-		probeKeys: []string{prefix + "#probe"},
+		probeKeys: windowKeys(prefix + "#probe"),
 		def:       cfg.def,
 		overrides: cfg.overrides,
 		fallback:  cfg.fallback,
@@ -217,35 +368,167 @@ func NewLimiter(rdb redis.Cmdable, sdkAppID uint64, opts ...LimiterOption) (*Lim
 	}, nil
 }
 
-// Wait implements tim.Limiter: it books n units of key in Redis and sleeps
-// until they may be used or ctx is done. While Redis is unreachable it
-// waits on the fallback limiter instead.
+// Wait implements tim.Limiter: it books n units of key in Redis when the
+// window has room, else sleeps until Redis says it will and asks again, until
+// the units are booked or ctx is done. While Redis is unreachable it waits
+// on the fallback limiter instead. A caller whose context would end before
+// the window has room returns at once.
 func (l *Limiter) Wait(ctx context.Context, key string, n int) error {
+	_, err := l.acquire(ctx, key, n, false)
+	return err
+}
+
+// Acquire is Wait for a caller that reports, with Sent, when the server
+// has the request: the tim.Client does (it looks for these two methods on
+// its limiter). Until then the units count in every window whatever their
+// age (they are booked in Redis as in flight), and then they are logged
+// at that time; their window is Rate.Per, without the margin or the
+// slack, because no arrival at the server can follow the first byte of
+// its answer. A replica that never reports (it died) releases them after
+// MaxFlight. tracked reports whether Sent(key, n) is owed.
+func (l *Limiter) Acquire(ctx context.Context, key string, n int) (tracked bool, err error) {
+	return l.acquire(ctx, key, n, true)
+}
+
+// MaxFlight is how long units booked by Acquire count as in flight at
+// most when Sent never comes.
+const MaxFlight = time.Minute
+
+// Sent reports that the n units of key a tracked Acquire let through have
+// reached the server (or never will).
+func (l *Limiter) Sent(key string, n int) {
+	b := l.budget(key)
+	if b == nil {
+		return
+	}
+	f, ok := b.popFlight(n)
+	if !ok {
+		return
+	}
+	if f.member == "" {
+		if s, ok := l.fallback.(sentLimiter); ok {
+			s.Sent(key, n)
+		}
+		return
+	}
+	if l.degraded.Load() {
+		return // the booking lapses after MaxFlight
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), l.probe)
+	defer cancel()
+	_ = sentScript.Run(ctx, l.rdb, b.keys, f.member).Err()
+}
+
+// sentLimiter is a limiter with Acquire and Sent (the client's
+// LocalLimiter is one).
+type sentLimiter interface {
+	Acquire(ctx context.Context, key string, n int) (bool, error)
+	Sent(key string, n int)
+}
+
+// flight is a tracked booking awaiting Sent: its Redis member, or "" when
+// it went to the fallback limiter.
+type flight struct {
+	n      int
+	member string
+}
+
+func (b *budget) pushFlight(f flight) {
+	b.mu.Lock()
+	b.flights = append(b.flights, f)
+	b.mu.Unlock()
+}
+
+// popFlight takes the oldest booking of n units.
+func (b *budget) popFlight(n int) (flight, bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for i, f := range b.flights {
+		if f.n == n {
+			b.flights = append(b.flights[:i], b.flights[i+1:]...)
+			return f, true
+		}
+	}
+	return flight{}, false
+}
+
+func (l *Limiter) acquire(ctx context.Context, key string, n int, tracked bool) (bool, error) {
 	if n <= 0 {
-		return nil
+		return false, nil
 	}
 	b := l.budget(key)
 	if b == nil {
-		return ctx.Err()
+		return false, ctx.Err()
 	}
-	if l.degraded.Load() {
-		l.maybeProbe()
-		return l.fallback.Wait(ctx, key, n)
+	if n > b.rate.N {
+		return false, fmt.Errorf("timredis: rate limit: %s: %d units can never fit a budget of %d per %v", key, n, b.rate.N, b.rate.Per)
 	}
-	gen := l.gen.Load()
-	wait, err := gcraScript.Run(ctx, l.rdb, b.keys, b.interval, b.tolerance, n).Int64()
-	if err != nil {
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			return ctxErr
+	if !l.degraded.Load() {
+		member, fallback, err := l.waitRedis(ctx, b, key, n, tracked)
+		if !fallback {
+			if err == nil && tracked {
+				b.pushFlight(flight{n: n, member: member})
+			}
+			return err == nil && tracked, err
 		}
-		l.degrade(gen, err)
-		return l.fallback.Wait(ctx, key, n)
 	}
-	if wait <= 0 {
-		return ctx.Err()
+	l.maybeProbe()
+	if s, ok := l.fallback.(sentLimiter); ok && tracked {
+		ok, err := s.Acquire(ctx, key, n)
+		if ok {
+			b.pushFlight(flight{n: n})
+		}
+		return ok, err
 	}
-	return sleep(ctx, time.Duration(wait)*time.Microsecond)
+	return false, l.fallback.Wait(ctx, key, n)
 }
+
+// waitRedis is Wait through Redis; member is the booking's (tracked).
+// fallback: Redis failed, the caller must wait on the fallback limiter.
+func (l *Limiter) waitRedis(ctx context.Context, b *budget, key string, n int, tracked bool) (member string, fallback bool, err error) {
+	var late int64 // how late the last wake-up was, in microseconds
+	track := 0
+	if tracked {
+		track = 1
+	}
+	for isNew := 1; ; isNew = 0 {
+		if l.degraded.Load() {
+			return "", true, nil
+		}
+		gen := l.gen.Load()
+		res, err := windowScript.Run(ctx, l.rdb, b.keys, b.w0, b.wmax, b.limit, n, late, b.interval, b.tolerance, isNew,
+			track, b.per, maxFlightMicros).Int64Slice()
+		if err == nil && len(res) != 2 {
+			err = fmt.Errorf("timredis: the window script answered %v", res)
+		}
+		if err != nil {
+			if ctxErr := ctx.Err(); ctxErr != nil {
+				return "", false, ctxErr
+			}
+			l.degrade(gen, err)
+			return "", true, nil
+		}
+		if wait := res[0]; wait > 0 {
+			d := time.Duration(wait) * time.Microsecond
+			if dl, ok := ctx.Deadline(); ok && time.Until(dl) < d {
+				return "", false, fmt.Errorf("timredis: rate limit: %s would wait %v, beyond the context deadline: %w",
+					key, d.Round(time.Millisecond), context.DeadlineExceeded)
+			}
+			planned := time.Now().Add(d)
+			if err := sleep(ctx, d); err != nil {
+				return "", false, err
+			}
+			late = max(int64(time.Since(planned)/time.Microsecond), 0)
+			continue
+		}
+		if tracked {
+			member = strconv.FormatInt(res[1], 10) + ":" + strconv.Itoa(n)
+		}
+		return member, false, ctx.Err()
+	}
+}
+
+var maxFlightMicros = int64(MaxFlight / time.Microsecond)
 
 // Degraded reports whether the limiter is limiting locally because Redis
 // was unreachable or refused the script.
@@ -265,21 +548,42 @@ func (l *Limiter) budget(key string) *budget {
 	return actual.(*budget)
 }
 
-// newBudget mirrors the local limiter's cell: a burst of N/20 (at least
-// one) taken out of the steady rate, the interval rounded up (here to a
-// microsecond) so rounding never lets one unit more into a window.
+// windowMargin is the fraction of Rate.Per added to the window, as in
+// the client's LocalLimiter: it absorbs the variation of the delay between
+// a release and the request's arrival at Tencent.
+const windowMargin = 100
+
+// maxSlackFraction bounds the slack: the window grows by at most
+// Per/maxSlackFraction.
+const maxSlackFraction = 4
+
+// windowKeys are the Redis keys of one budget: its release set and its
+// state, in one hash slot (Redis Cluster) by the braces.
+func windowKeys(base string) []string {
+	return []string{"{" + base + "}", "{" + base + "}:state"}
+}
+
+// newBudget is key's window in microseconds, rounded up so rounding never
+// shortens it, and its pacing as the client's LocalLimiter paces: N per
+// base window, a burst of N/20 (at least one).
 func newBudget(redisKey string, r tim.Rate) *budget {
 	if r.N <= 0 || r.Per <= 0 {
 		return nil
 	}
-	burst := max(r.N/20, 1)
-	steady := int64(r.N - burst + 1)
-	perMicros := (int64(r.Per) + int64(time.Microsecond) - 1) / int64(time.Microsecond)
-	interval := max((perMicros+steady-1)/steady, 1)
+	micros := func(d time.Duration) int64 {
+		return (int64(d) + int64(time.Microsecond) - 1) / int64(time.Microsecond)
+	}
+	w0 := micros(r.Per + r.Per/windowMargin)
+	interval := max((w0+int64(r.N)-1)/int64(r.N), 1)
 	return &budget{
-		keys:      []string{redisKey},
+		keys:      windowKeys(redisKey),
+		w0:        w0,
+		wmax:      micros(r.Per + r.Per/maxSlackFraction),
+		limit:     r.N,
 		interval:  interval,
-		tolerance: int64(burst-1) * interval,
+		tolerance: int64(max(r.N/20, 1)-1) * interval,
+		per:       micros(r.Per),
+		rate:      r,
 	}
 }
 
@@ -309,7 +613,7 @@ func (l *Limiter) maybeProbe() {
 		defer l.probing.Store(false)
 		ctx, cancel := context.WithTimeout(context.Background(), l.probe)
 		defer cancel()
-		if err := gcraScript.Run(ctx, l.rdb, l.probeKeys, 1, 0, 0).Err(); err != nil {
+		if err := windowScript.Run(ctx, l.rdb, l.probeKeys, 1, 1, 1, 0, 0, 1, 0, 1, 0, 1, 0).Err(); err != nil {
 			return
 		}
 		l.gen.Add(1)

@@ -84,62 +84,113 @@ func TestNewLimiterOptions(t *testing.T) {
 	}
 }
 
-// TestScheduleInRedis checks the script's answers: the burst goes at once,
-// then each unit waits one interval more; n units cost n intervals.
-func TestScheduleInRedis(t *testing.T) {
+// TestWindowInRedis checks the script's answers: units go while the
+// window has room; a caller finding it full books nothing and is told when
+// the oldest releases will have left; late wake-ups widen the window of
+// every replica.
+func TestWindowInRedis(t *testing.T) {
 	t.Parallel()
 	srv := sharedRedis(t)
+	rdb := srv.client(t)
 	ctx := context.Background()
-	const interval = 5236 * time.Microsecond // 200/s: burst 10, 191/s steady
-	// Each wait is the booked schedule minus the time Redis saw pass since
-	// the first call: between want-elapsed and want, exactly.
+	const per = 200 * time.Millisecond
+	w0 := per + per/100 // the base window: 202 ms
+	rate := timredis.WithKeyRate("x/y", tim.Rate{N: 10, Per: per})
+	// Each wait is the time until a release leaves the window, less the
+	// time Redis saw pass since the release: between want-elapsed and want.
 	between := func(want, d time.Duration, since time.Time, msg string) {
 		t.Helper()
 		assert.LessOrEqual(t, d, want, msg)
 		assert.GreaterOrEqual(t, d, want-time.Since(since), msg)
 	}
+	reserve := func(l *timredis.Limiter, n int, late time.Duration) time.Duration {
+		t.Helper()
+		d, err := l.ReserveInRedis(ctx, "x/y", n, late)
+		require.NoError(t, err)
+		return d
+	}
 
-	l := newLimiter(t, srv.client(t))
+	l := newLimiter(t, rdb, rate)
 	start := time.Now()
+	assert.Zero(t, reserve(l, 4, 0))
+	second := time.Now()
+	assert.Zero(t, reserve(l, 6, 0), "10 units fit a budget of 10")
+	between(w0, reserve(l, 1, 0), start, "1 unit waits for the first release to leave")
+	between(w0, reserve(l, 5, 0), second, "5 units wait for the second release")
+	time.Sleep(w0 + 5*time.Millisecond)
+	assert.Zero(t, reserve(l, 10, 0), "the refusals booked nothing; the window has passed")
+
+	// The slack: a replica whose wake-up was 40 ms late widens the window
+	// of every replica (by twice that, at most Per/4) for a while.
+	for attempt := 1; ; attempt++ {
+		other, err := timredis.NewLimiter(rdb, appID, timredis.WithKeyPrefix(fmt.Sprintf("%sslack%d:", prefix(t), attempt)), rate)
+		require.NoError(t, err)
+		replica, err := timredis.NewLimiter(rdb, appID, timredis.WithKeyPrefix(fmt.Sprintf("%sslack%d:", prefix(t), attempt)), rate)
+		require.NoError(t, err)
+		booked := time.Now()
+		require.Zero(t, reserve(other, 10, 0))
+		time.Sleep(w0 + 10*time.Millisecond) // past the base window, within the widened one
+		late := reserve(other, 1, 40*time.Millisecond)
+		shared := reserve(replica, 1, 0)
+		if age := time.Since(booked); age >= per+per/4-5*time.Millisecond && attempt < 3 {
+			t.Logf("attempt %d: the process was held up (%v since the release): again", attempt, age)
+			continue
+		}
+		assert.Positive(t, late, "the late replica's window is wider than %v", w0)
+		assert.Positive(t, shared, "and so is the other replica's")
+		assert.LessOrEqual(t, shared, per/4, "at most Per/4 wider")
+		break
+	}
+
+	// Other keys and other apps have windows of their own.
+	d, err := l.ReserveInRedis(ctx, "openim/querystate", 1, 0)
+	require.NoError(t, err)
+	assert.Zero(t, d)
+	otherApp, err := timredis.NewLimiter(rdb, appID+1, timredis.WithKeyPrefix(prefix(t)), rate)
+	require.NoError(t, err)
+	assert.Zero(t, reserve(otherApp, 10, 0))
+
+	// The releases are stored under {<prefix>rl:<app>:<key>} (one hash
+	// slot with their state) and expire a second after the widest window
+	// and MaxFlight (a booking in flight may last that long).
+	key := l.RedisKey("x/y")
+	assert.Equal(t, "{"+prefix(t)+"rl:1400000000:x/y}", key)
+	for _, k := range []string{key, key + ":state"} {
+		ttl, err := rdb.PTTL(ctx, k).Result()
+		require.NoError(t, err)
+		assert.Greater(t, ttl, time.Second, k)
+		assert.LessOrEqual(t, ttl, time.Second+per+per/4+timredis.MaxFlight+time.Millisecond, k)
+	}
+
+	// Batch recipients default to 12,000 a minute.
+	start = time.Now()
+	d, err = l.ReserveInRedis(ctx, tim.BatchRecipientsKey, 12000, 0)
+	require.NoError(t, err)
+	assert.Zero(t, d)
+	d, err = l.ReserveInRedis(ctx, tim.BatchRecipientsKey, 1, 0)
+	require.NoError(t, err)
+	between(time.Minute+time.Minute/100, d, start, "the 12,001st recipient")
+
+	// New callers get slots on the pacing schedule (200/s: a burst of 10,
+	// then one every 5,050 µs), shared by the replicas.
+	start = time.Now()
 	for i := range 10 {
-		d, err := l.ReserveInRedis(ctx, "openim/sendmsg", 1)
+		d, err := l.PlanInRedis(ctx, "p/q", 1)
 		require.NoError(t, err)
 		assert.Zero(t, d, "burst unit %d", i)
 	}
-	d, err := l.ReserveInRedis(ctx, "openim/sendmsg", 1)
+	replica := newLimiter(t, rdb)
+	d, err = replica.PlanInRedis(ctx, "p/q", 1)
 	require.NoError(t, err)
-	between(interval, d, start, "11th unit")
-	d, err = l.ReserveInRedis(ctx, "openim/sendmsg", 20)
+	between(5050*time.Microsecond, d, start, "the 11th caller, on another replica")
+	d, err = l.PlanInRedis(ctx, "p/q", 3)
 	require.NoError(t, err)
-	between(21*interval, d, start, "20 units after 11")
+	between(4*5050*time.Microsecond, d, start, "3 units after 11")
 
-	// Other keys and other apps have schedules of their own.
-	d, err = l.ReserveInRedis(ctx, "openim/querystate", 1)
-	require.NoError(t, err)
-	assert.Zero(t, d)
-	other, err := timredis.NewLimiter(srv.client(t), appID+1, timredis.WithKeyPrefix(prefix(t)))
-	require.NoError(t, err)
-	d, err = other.ReserveInRedis(ctx, "openim/sendmsg", 1)
-	require.NoError(t, err)
-	assert.Zero(t, d)
-
-	// The schedule is stored under <prefix>rl:<app>:<key> and expires
-	// about when it lies in the past (plus a second).
-	key := l.RedisKey("openim/sendmsg")
-	assert.Equal(t, prefix(t)+"rl:1400000000:openim/sendmsg", key)
-	ttl, err := srv.client(t).PTTL(ctx, key).Result()
-	require.NoError(t, err)
-	assert.Greater(t, ttl, time.Second)
-	assert.LessOrEqual(t, ttl, time.Second+31*interval+time.Millisecond)
-
-	// Batch recipients default to 12,000 a minute: burst 600.
-	start = time.Now()
-	d, err = l.ReserveInRedis(ctx, tim.BatchRecipientsKey, 600)
-	require.NoError(t, err)
-	assert.Zero(t, d)
-	d, err = l.ReserveInRedis(ctx, tim.BatchRecipientsKey, 1)
-	require.NoError(t, err)
-	between(5263*time.Microsecond, d, start, "601st recipient")
+	// More units than the budget can never go.
+	err = l.Wait(ctx, "x/y", 11)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "11 units can never fit a budget of 10 per 200ms")
 }
 
 // TestWindowAdmission hammers one limiter from many goroutines: in any
@@ -292,4 +343,44 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// TestInFlightUntilSent: units of a tracked Acquire count in every window
+// whatever their age until Sent; then they leave a window after it.
+func TestInFlightUntilSent(t *testing.T) {
+	t.Parallel()
+	srv := sharedRedis(t)
+	ctx := context.Background()
+	const per = 100 * time.Millisecond
+	l := newLimiter(t, srv.client(t), timredis.WithKeyRate("x/y", tim.Rate{N: 2, Per: per}))
+	tracked, err := l.Acquire(ctx, "x/y", 2)
+	require.NoError(t, err)
+	require.True(t, tracked)
+	time.Sleep(per + 30*time.Millisecond) // past any window: the units are still in flight
+	d, err := l.ReserveInRedis(ctx, "x/y", 1, 0)
+	require.NoError(t, err)
+	assert.Positive(t, d, "2 units in flight fill a budget of 2")
+
+	sent := time.Now()
+	l.Sent("x/y", 2)
+	d, err = l.ReserveInRedis(ctx, "x/y", 1, 0)
+	require.NoError(t, err)
+	// A plain caller's window: Per plus the margin plus the slack (the
+	// Acquire slept for its pacing slot and reported how late it woke).
+	w0 := per + per/100
+	assert.LessOrEqual(t, d, per+per/4, "logged at the Sent time")
+	assert.GreaterOrEqual(t, d, w0-time.Since(sent))
+	time.Sleep(d + 5*time.Millisecond)
+	d, err = l.ReserveInRedis(ctx, "x/y", 1, 0)
+	require.NoError(t, err)
+	assert.Zero(t, d, "a window after the Sent time")
+
+	l.Sent("x/y", 2) // nothing in flight: nothing happens
+	tracked, err = l.Acquire(ctx, "unlimited/key", 1)
+	require.NoError(t, err)
+	assert.True(t, tracked, "the default rate applies")
+	l.Sent("unlimited/key", 1)
+	tracked, err = newLimiter(t, srv.client(t), timredis.WithRate(tim.Rate{})).Acquire(ctx, "a/b", 1)
+	require.NoError(t, err)
+	assert.False(t, tracked, "an unlimited key books nothing")
 }

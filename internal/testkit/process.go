@@ -2,6 +2,7 @@ package testkit
 
 import (
 	"bufio"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
@@ -16,13 +17,27 @@ import (
 // build or start it fails tb.
 func ProcessServer(tb testing.TB) string {
 	tb.Helper()
-	bin := filepath.Join(tb.TempDir(), "benchserver")
+	return startBuilt(tb, buildCommand(tb, "benchserver"))
+}
+
+// buildCommand builds internal/testkit/<name> and returns the command
+// running it.
+func buildCommand(tb testing.TB, name string) *exec.Cmd {
+	tb.Helper()
+	bin := filepath.Join(tb.TempDir(), name)
 	goBin := filepath.Join(runtime.GOROOT(), "bin", "go")
-	out, err := exec.Command(goBin, "build", "-o", bin, "github.com/timkit/tim/internal/testkit/benchserver").CombinedOutput()
+	out, err := exec.Command(goBin, "build", "-o", bin, "github.com/timkit/tim/internal/testkit/"+name).CombinedOutput()
 	if err != nil {
-		tb.Fatalf("building benchserver: %v\n%s", err, out)
+		tb.Fatalf("building %s: %v\n%s", name, err, out)
 	}
-	cmd := exec.Command(bin)
+	return exec.Command(bin)
+}
+
+// startBuilt starts cmd, a server that prints its base URL and exits when
+// its standard input closes, and returns the URL; it stops at the end of
+// tb.
+func startBuilt(tb testing.TB, cmd *exec.Cmd) string {
+	tb.Helper()
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		tb.Fatal(err)
@@ -31,8 +46,9 @@ func ProcessServer(tb testing.TB) string {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
-		tb.Fatalf("starting benchserver: %v", err)
+		tb.Fatalf("starting %s: %v", cmd.Path, err)
 	}
 	tb.Cleanup(func() {
 		_ = stdin.Close()
@@ -40,7 +56,7 @@ func ProcessServer(tb testing.TB) string {
 	})
 	line, err := bufio.NewReader(stdout).ReadString('\n')
 	if err != nil {
-		tb.Fatalf("benchserver printed no address: %v", err)
+		tb.Fatalf("%s printed no address: %v", cmd.Path, err)
 	}
 	return strings.TrimSpace(line)
 }

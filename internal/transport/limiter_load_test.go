@@ -1,28 +1,22 @@
 package transport
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"math/rand/v2"
-	"net/http"
 	"net/http/httptrace"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"runtime"
 	"slices"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/timkit/tim/api"
+	"github.com/timkit/tim/internal/testkit"
 )
 
 // The limiter's load test: requests go through the whole transport to a
-// server in another process (testdata/loadserver), which notes when each
+// server in another process (internal/testkit/loadserver), which notes when each
 // arrives. It reports, at the
 // server, the worst sliding 1 s window (units) and the sustained rate,
 // optionally with goroutines burning every CPU so that timers and the
@@ -37,32 +31,6 @@ type loadSigner struct{}
 
 func (loadSigner) Sig(string) (string, error) { return "sig", nil }
 func (loadSigner) Invalidate(string)          {}
-
-// burnCPU starts n goroutines spinning until stop is closed.
-func burnCPU(n int, stop <-chan struct{}) *sync.WaitGroup {
-	var wg sync.WaitGroup
-	for i := 0; i < n; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			x := uint64(i)
-			for {
-				for j := 0; j < 1<<16; j++ {
-					x = x*6364136223846793005 + 1442695040888963407
-				}
-				select {
-				case <-stop:
-					sink.Add(x)
-					return
-				default:
-				}
-			}
-		}()
-	}
-	return &wg
-}
-
-var sink atomic.Uint64
 
 type loadCase struct {
 	name    string
@@ -87,70 +55,15 @@ func BenchmarkLimiterLoad(b *testing.B) {
 	}
 }
 
-// startLoadServer builds and starts testdata/loadserver and returns its
-// base URL and a function returning (and clearing) its arrivals.
-func startLoadServer(b *testing.B) (string, func() []unitsAt) {
-	b.Helper()
-	bin := filepath.Join(b.TempDir(), "loadserver")
-	build := exec.Command("go", "build", "-o", bin, "./testdata/loadserver")
-	if out, err := build.CombinedOutput(); err != nil {
-		b.Fatalf("building the load server: %v\n%s", err, out)
-	}
-	// The server runs at real-time priority where the machine allows it
-	// (root, Linux), so that its arrival times are not delayed by the
-	// burners' or anyone else's load; the benchmark says which.
-	cmd := exec.Command(bin)
-	if chrt, err := exec.LookPath("chrt"); err == nil && exec.Command(chrt, "-f", "10", "true").Run() == nil {
-		cmd = exec.Command(chrt, "-f", "10", bin)
-		b.Log("load server at real-time priority (chrt -f 10)")
-	} else {
-		b.Log("load server at normal priority: its arrival times include its own scheduling delays")
-	}
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		b.Fatal(err)
-	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		b.Fatal(err)
-	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { _ = stdin.Close(); _ = cmd.Wait() })
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	if err != nil {
-		b.Fatalf("load server: %v", err)
-	}
-	base := strings.TrimSpace(line)
-	return base, func() []unitsAt {
-		resp, err := http.Get(base + "/arrivals")
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer resp.Body.Close()
-		var raw [][2]int64
-		if err := json.NewDecoder(resp.Body).Decode(&raw); err != nil {
-			b.Fatal(err)
-		}
-		out := make([]unitsAt, len(raw))
-		for i, a := range raw {
-			out[i] = unitsAt{time.Unix(0, a[0]), int(a[1])}
-		}
-		return out
-	}
-}
-
 func runLoad(b *testing.B, lc loadCase) {
-	base, arrived := startLoadServer(b)
+	base, arrived := testkit.LoadServer(b)
 
 	overrides := map[string]Rate{lc.key: lc.rate}
 	if lc.key == BatchRecipientsKey {
 		overrides["a/b"] = Rate{} // only the recipient budget binds
 	}
 	local := NewLocalLimiter(DefaultAPIRate, overrides, nil)
-	lim := &releaseLog{Limiter: local, key: lc.key}
+	lim := &releaseLog{LocalLimiter: local, key: lc.key}
 	tr, err := New(Config{SDKAppID: 1400000000, Admin: "administrator", Signer: loadSigner{},
 		BaseURL: base, Limiter: lim, Timeout: 30 * time.Second})
 	if err != nil {
@@ -159,7 +72,7 @@ func runLoad(b *testing.B, lc loadCase) {
 	defer tr.Close()
 
 	stop := make(chan struct{})
-	burners := burnCPU(lc.burners*runtime.GOMAXPROCS(0), stop)
+	burners := testkit.BurnCPU(lc.burners*runtime.GOMAXPROCS(0), stop)
 	defer func() { close(stop); burners.Wait() }()
 
 	var left atomic.Int64
@@ -209,7 +122,7 @@ func runLoad(b *testing.B, lc loadCase) {
 	var delays []time.Duration
 	for _, rt := range lim.done {
 		if !rt.wrote.IsZero() && !rt.released.IsZero() {
-			written = append(written, unitsAt{rt.wrote, rt.n})
+			written = append(written, unitsAt{At: rt.wrote, N: rt.n})
 			delays = append(delays, rt.wrote.Sub(rt.released))
 		}
 	}
@@ -236,9 +149,11 @@ func runLoad(b *testing.B, lc loadCase) {
 	b.ReportMetric(0, "ns/op")
 }
 
-// releaseLog notes when the limiter released each unit of key.
+// releaseLog notes when the limiter released each unit of key. It passes
+// Acquire and Sent through, so the transport tracks writes as with the
+// LocalLimiter alone.
 type releaseLog struct {
-	Limiter
+	*LocalLimiter
 	key  string
 	mu   sync.Mutex
 	rs   []unitsAt
@@ -246,18 +161,30 @@ type releaseLog struct {
 }
 
 func (r *releaseLog) Wait(ctx context.Context, key string, n int) error {
-	err := r.Limiter.Wait(ctx, key, n)
+	err := r.LocalLimiter.Wait(ctx, key, n)
+	r.note(ctx, key, n, err)
+	return err
+}
+
+func (r *releaseLog) Acquire(ctx context.Context, key string, n int) (bool, error) {
+	tracked, err := r.LocalLimiter.Acquire(ctx, key, n)
+	r.note(ctx, key, n, err)
+	return tracked, err
+}
+
+func (r *releaseLog) note(ctx context.Context, key string, n int, err error) {
 	if key == r.key && err == nil {
 		now := time.Now()
 		if rt, ok := ctx.Value(reqTimesKey{}).(*reqTimes); ok {
 			rt.released, rt.n = now, n
 		}
 		r.mu.Lock()
-		r.rs = append(r.rs, unitsAt{now, n})
+		r.rs = append(r.rs, unitsAt{At: now, N: n})
 		r.mu.Unlock()
 	}
-	return err
 }
+
+var _ SentLimiter = (*releaseLog)(nil)
 
 // reqTimes is one request's release and write times (the write as
 // net/http's trace reports it, from the goroutine that wrote).

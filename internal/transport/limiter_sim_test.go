@@ -4,13 +4,14 @@ import (
 	"container/heap"
 	"context"
 	"math/rand/v2"
-	"sort"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/timkit/tim/internal/testkit"
 )
 
 // simClock is a fake clock for LocalLimiter.Wait with many goroutines:
@@ -111,25 +112,9 @@ func (c *simClock) run(stop <-chan struct{}) {
 }
 
 // unitsAt is a release of n units.
-type unitsAt struct {
-	at time.Time
-	n  int
-}
+type unitsAt = testkit.Arrival
 
-// maxUnitsInWindow is the most units released inside any window [t, t+w).
-func maxUnitsInWindow(rs []unitsAt, w time.Duration) int {
-	sort.Slice(rs, func(i, j int) bool { return rs[i].at.Before(rs[j].at) })
-	best, lo, sum := 0, 0, 0
-	for hi := range rs {
-		sum += rs[hi].n
-		for rs[hi].at.Sub(rs[lo].at) >= w {
-			sum -= rs[lo].n
-			lo++
-		}
-		best = max(best, sum)
-	}
-	return best
-}
+func maxUnitsInWindow(rs []unitsAt, w time.Duration) int { return testkit.MaxUnitsInWindow(rs, w) }
 
 // simulate runs callers goroutines, each calling Wait for units() units
 // again and again until total releases, and returns the releases.
@@ -157,7 +142,7 @@ func simulate(t *testing.T, r Rate, key string, callers, total int, units func()
 				mu.Lock()
 				done := len(rs) >= total
 				if !done {
-					rs = append(rs, unitsAt{now, n})
+					rs = append(rs, unitsAt{At: now, N: n})
 				}
 				mu.Unlock()
 				if done {
@@ -176,25 +161,7 @@ func simulate(t *testing.T, r Rate, key string, callers, total int, units func()
 	return rs
 }
 
-// sustained is the rate over the releases after the first window (the
-// start-up burst excluded), in units per period.
-func sustained(rs []unitsAt, per time.Duration) float64 {
-	sort.Slice(rs, func(i, j int) bool { return rs[i].at.Before(rs[j].at) })
-	start := rs[0].at.Add(per)
-	units := 0
-	var first, last time.Time
-	for _, r := range rs {
-		if r.at.Before(start) {
-			continue
-		}
-		if first.IsZero() {
-			first = r.at
-		}
-		last = r.at
-		units += r.n
-	}
-	return float64(units) / float64(last.Sub(first)) * float64(per)
-}
+func sustained(rs []unitsAt, per time.Duration) float64 { return testkit.Sustained(rs, per) }
 
 func TestLimiterLateWakeUpsNeverBurstPastTheWindow(t *testing.T) {
 	t.Parallel()
@@ -304,11 +271,11 @@ func TestLimiterSlackFollowsLateWakeUpsAndDecays(t *testing.T) {
 	// The window grows with the slack, never beyond Per/4.
 	c := newCell(Rate{N: 10, Per: time.Second})
 	for i := 0; i < 10; i++ {
-		require.Zero(t, c.admit(0, 1))
+		require.Zero(t, c.admit(0, 1, false))
 	}
-	assert.Equal(t, int64(time.Second+10*time.Millisecond), c.roomAt(1, 1))
+	assert.Equal(t, int64(windowOf(Rate{N: 10, Per: time.Second})), c.roomAt(1, 1))
 	c.extra = int64(100 * time.Millisecond)
-	assert.Equal(t, int64(time.Second+110*time.Millisecond), c.roomAt(1, 1))
+	assert.Equal(t, int64(windowOf(Rate{N: 10, Per: time.Second})+100*time.Millisecond), c.roomAt(1, 1))
 	c.extra = int64(time.Hour)
 	assert.Equal(t, int64(time.Second+250*time.Millisecond), c.roomAt(1, 1))
 }
