@@ -51,8 +51,14 @@ const (
 //     the dead-letter stream (<key>:dead) with the last failure, and logged.
 //
 // Delivery is at least once: an entry whose handlers ran but whose Ack was
-// lost is delivered again. Keep handlers idempotent (derived events are
-// de-duplicated at the webhook, before the append).
+// lost is delivered again, and so is an entry that stays with a live
+// consumer for longer than the claim idle time (a slow handler, a wait for
+// a free worker, a paused or CPU-starved process): another consumer takes
+// it over and handles it while the first still does. Keep handlers
+// idempotent: derived events (MESSAGE_RECEIVED, …) are de-duplicated at the
+// webhook, before the append, so a callback Tencent repeats yields one
+// entry, but that entry's handlers can run more than once. A consumer
+// never takes over the entries it is handling itself.
 //
 // Each replica makes its own Stream with its own consumer name (default:
 // host name, process id and a random suffix). Safe for concurrent use.
@@ -68,9 +74,10 @@ type Stream struct {
 	block     time.Duration
 	log       *slog.Logger
 
-	mu     sync.Mutex
-	ready  bool   // the consumer group exists
-	cursor string // XAUTOCLAIM cursor
+	mu       sync.Mutex
+	ready    bool                // the consumer group exists
+	cursor   string              // XAUTOCLAIM cursor
+	inFlight map[string]struct{} // entries Read returned and not yet Acked or Failed
 }
 
 // StreamOption configures NewStream, which reports a bad one as an
@@ -128,7 +135,11 @@ func WithMaxLen(n int64) StreamOption {
 
 // WithClaimIdle sets how long an entry stays with a consumer that does not
 // acknowledge it before another consumer takes it over (default
-// DefaultClaimIdle). Make it longer than your slowest handler.
+// DefaultClaimIdle). The clock starts when the entry is read, and Work
+// reads one entry per worker ahead, so an entry may wait for a free worker
+// before its handlers start: make it well over twice your slowest handler,
+// plus the longest pause a replica can suffer (GC, CPU throttling). An
+// entry held past it is handled again by another consumer.
 func WithClaimIdle(d time.Duration) StreamOption {
 	return func(s *Stream) error {
 		if d <= 0 {
@@ -195,6 +206,7 @@ func NewStream(rdb redis.Cmdable, sdkAppID uint64, opts ...StreamOption) (*Strea
 		block:     DefaultBlock,
 		log:       slog.New(slog.DiscardHandler),
 		cursor:    "0-0",
+		inFlight:  map[string]struct{}{},
 	}
 	for i, o := range opts {
 		if o == nil {
@@ -300,7 +312,9 @@ func (s *Stream) Append(ctx context.Context, q event.Queued) error {
 
 // Read implements event.Source: first the entries other consumers left
 // idle for longer than the claim idle time (XAUTOCLAIM), then new ones
-// (XREADGROUP, blocking up to the block time). Entries delivered more than
+// (XREADGROUP, blocking up to the block time). An entry this Stream
+// returned and that is not yet acknowledged or failed is not returned again
+// (the claim only resets its idle time). Entries delivered more than
 // MaxDeliveries times are moved to the dead-letter stream instead of being
 // returned. It returns ctx's error once ctx has ended.
 func (s *Stream) Read(ctx context.Context, max int) ([]event.Queued, error) {
@@ -316,6 +330,7 @@ func (s *Stream) Read(ctx context.Context, max int) ([]event.Queued, error) {
 		}
 		out, err := s.reclaim(ctx, max)
 		if err != nil || len(out) > 0 {
+			s.hold(out)
 			return out, err
 		}
 		res, err := s.rdb.XReadGroup(ctx, &redis.XReadGroupArgs{
@@ -348,6 +363,7 @@ func (s *Stream) Read(ctx context.Context, max int) ([]event.Queued, error) {
 			}
 		}
 		if len(out) > 0 {
+			s.hold(out)
 			return out, nil
 		}
 	}
@@ -381,6 +397,13 @@ func (s *Stream) reclaim(ctx context.Context, max int) ([]event.Queued, error) {
 	}
 	var out []event.Queued
 	for _, m := range msgs {
+		if s.held(m.ID) {
+			// Our own entry, idle past the claim time because its handler
+			// is slow or it waits for a free worker: it is being handled
+			// here, so it is not returned again. The claim reset its idle
+			// time, which keeps other consumers off it for a while.
+			continue
+		}
 		if m.Values == nil {
 			// Trimmed by MAXLEN while pending: the entry is gone.
 			s.log.ErrorContext(ctx, "timredis: a pending callback was trimmed from the stream before it was handled; raise WithMaxLen",
@@ -404,6 +427,30 @@ func (s *Stream) reclaim(ctx context.Context, max int) ([]event.Queued, error) {
 	return out, nil
 }
 
+// hold records entries Read returns as in flight; release forgets one
+// once it is acknowledged or failed; held reports whether one is in
+// flight here.
+func (s *Stream) hold(qs []event.Queued) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, q := range qs {
+		s.inFlight[q.ID] = struct{}{}
+	}
+}
+
+func (s *Stream) release(id string) {
+	s.mu.Lock()
+	delete(s.inFlight, id)
+	s.mu.Unlock()
+}
+
+func (s *Stream) held(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, ok := s.inFlight[id]
+	return ok
+}
+
 // deliveries reads the delivery counts of msgs (now pending with us).
 func (s *Stream) deliveries(ctx context.Context, msgs []redis.XMessage) (map[string]int, error) {
 	pend, err := s.rdb.XPendingExt(ctx, &redis.XPendingExtArgs{
@@ -422,6 +469,7 @@ func (s *Stream) deliveries(ctx context.Context, msgs []redis.XMessage) (map[str
 
 // Ack implements event.Source: XACK and XDEL in one transaction.
 func (s *Stream) Ack(ctx context.Context, id string) error {
+	s.release(id)
 	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		p.XAck(ctx, s.key, s.group, id)
 		p.XDel(ctx, s.key, id)
@@ -444,6 +492,7 @@ func (s *Stream) ackDel(ctx context.Context, id string) {
 // this one included) after the claim idle time; at MaxDeliveries it moves
 // to the dead-letter stream.
 func (s *Stream) Fail(ctx context.Context, q event.Queued, cause error) error {
+	s.release(q.ID)
 	if q.Deliveries < s.maxDeliv {
 		return nil
 	}

@@ -223,6 +223,34 @@ func TestStreamSlowHandlerIsHandledAgain(t *testing.T) {
 	assert.Zero(t, n)
 }
 
+// A replica does not take over its own entries: an entry whose handler
+// runs for several claim idle times, alone on the stream, is handled once
+// (XAUTOCLAIM finds it idle and hands it to its own consumer again; the
+// stream knows it is in flight and does not return it), then acknowledged.
+func TestStreamSlowHandlerAloneIsHandledOnce(t *testing.T) {
+	t.Parallel()
+	rdb := sharedRedis(t).client(t)
+	a := newReplica(t, rdb, "a", event.NewMemoryDedup(0), timredis.WithClaimIdle(50*time.Millisecond))
+	var handled atomic.Int32
+	event.On(a.d, func(context.Context, *event.ReceivedMessage) {
+		handled.Add(1)
+		time.Sleep(400 * time.Millisecond) // 8 claim idle times; the reader polls every 50 ms
+	})
+	post(t, a.h, "1_1_1")
+	a.start(2)
+	ctx := context.Background()
+	require.Eventually(t, func() bool {
+		n, err := rdb.XLen(ctx, a.stream.Key()).Result()
+		return err == nil && n == 0
+	}, 10*time.Second, 10*time.Millisecond, "the entry is acknowledged")
+	time.Sleep(200 * time.Millisecond) // a second handling, if any, has begun by now
+	a.stop(t)
+	assert.EqualValues(t, 1, handled.Load(), "handled once by its only replica")
+	pending, err := rdb.XPending(ctx, a.stream.Key(), "tim").Result()
+	require.NoError(t, err)
+	assert.Zero(t, pending.Count)
+}
+
 // A graceful stop finishes what is in hand and leaves unread entries for
 // the other replicas.
 func TestStreamGracefulStopLeavesTheRest(t *testing.T) {
