@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -74,10 +75,17 @@ type Stream struct {
 	block     time.Duration
 	log       *slog.Logger
 
-	mu       sync.Mutex
-	ready    bool                // the consumer group exists
-	cursor   string              // XAUTOCLAIM cursor
-	inFlight map[string]struct{} // entries Read returned and not yet Acked or Failed
+	mu     sync.Mutex
+	ready  bool   // the consumer group exists
+	cursor string // XAUTOCLAIM cursor
+
+	// flight guards inFlight, the entries Read returned and not yet
+	// acknowledged or failed. reclaim holds it from XAUTOCLAIM until it has
+	// set those entries aside, and Ack and Fail forget an entry only after
+	// Redis has acknowledged it, so a reclaim never mistakes an entry just
+	// acknowledged here for one to hand out again.
+	flight   sync.Mutex
+	inFlight map[string]struct{}
 }
 
 // StreamOption configures NewStream, which reports a bad one as an
@@ -375,10 +383,22 @@ func (s *Stream) reclaim(ctx context.Context, max int) ([]event.Queued, error) {
 	s.mu.Lock()
 	start := s.cursor
 	s.mu.Unlock()
+	s.flight.Lock()
 	msgs, next, err := s.rdb.XAutoClaim(ctx, &redis.XAutoClaimArgs{
 		Stream: s.key, Group: s.group, Consumer: s.consumer,
 		MinIdle: s.claimIdle, Start: start, Count: int64(max),
 	}).Result()
+	if err == nil {
+		// Our own entries, idle past the claim time because their handler
+		// is slow or they wait for a free worker, are being handled here:
+		// they are not handed out again. The claim reset their idle time,
+		// which keeps other consumers off them for a while.
+		msgs = slices.DeleteFunc(msgs, func(m redis.XMessage) bool {
+			_, ok := s.inFlight[m.ID]
+			return ok
+		})
+	}
+	s.flight.Unlock()
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -397,13 +417,6 @@ func (s *Stream) reclaim(ctx context.Context, max int) ([]event.Queued, error) {
 	}
 	var out []event.Queued
 	for _, m := range msgs {
-		if s.held(m.ID) {
-			// Our own entry, idle past the claim time because its handler
-			// is slow or it waits for a free worker: it is being handled
-			// here, so it is not returned again. The claim reset its idle
-			// time, which keeps other consumers off it for a while.
-			continue
-		}
 		if m.Values == nil {
 			// Trimmed by MAXLEN while pending: the entry is gone.
 			s.log.ErrorContext(ctx, "timredis: a pending callback was trimmed from the stream before it was handled; raise WithMaxLen",
@@ -428,27 +441,19 @@ func (s *Stream) reclaim(ctx context.Context, max int) ([]event.Queued, error) {
 }
 
 // hold records entries Read returns as in flight; release forgets one
-// once it is acknowledged or failed; held reports whether one is in
-// flight here.
+// once Redis has acknowledged it or it failed.
 func (s *Stream) hold(qs []event.Queued) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.flight.Lock()
+	defer s.flight.Unlock()
 	for _, q := range qs {
 		s.inFlight[q.ID] = struct{}{}
 	}
 }
 
 func (s *Stream) release(id string) {
-	s.mu.Lock()
+	s.flight.Lock()
 	delete(s.inFlight, id)
-	s.mu.Unlock()
-}
-
-func (s *Stream) held(id string) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	_, ok := s.inFlight[id]
-	return ok
+	s.flight.Unlock()
 }
 
 // deliveries reads the delivery counts of msgs (now pending with us).
@@ -469,7 +474,7 @@ func (s *Stream) deliveries(ctx context.Context, msgs []redis.XMessage) (map[str
 
 // Ack implements event.Source: XACK and XDEL in one transaction.
 func (s *Stream) Ack(ctx context.Context, id string) error {
-	s.release(id)
+	defer s.release(id) // after XACK: see flight
 	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		p.XAck(ctx, s.key, s.group, id)
 		p.XDel(ctx, s.key, id)
@@ -492,7 +497,7 @@ func (s *Stream) ackDel(ctx context.Context, id string) {
 // this one included) after the claim idle time; at MaxDeliveries it moves
 // to the dead-letter stream.
 func (s *Stream) Fail(ctx context.Context, q event.Queued, cause error) error {
-	s.release(q.ID)
+	defer s.release(q.ID) // after the move: see flight
 	if q.Deliveries < s.maxDeliv {
 		return nil
 	}
