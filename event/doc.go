@@ -54,6 +54,9 @@
 // once per natural key (MsgKey, GroupId+TopicId+MsgSeq, …) within a window
 // kept by a [DedupStore], so a callback Tencent delivers twice, or that
 // reaches several replicas sharing a store, yields one MESSAGE_RECEIVED.
+// With [WithHandoff] that one event travels in one queue entry, which a
+// durable queue delivers at least once: its handlers can run again (see
+// Hand-off below).
 //
 // # Signatures
 //
@@ -116,6 +119,8 @@
 // [Queue] and answers Tencent at once; [Dispatcher.Work] reads the queue's
 // [Source] and dispatches each entry, acknowledging it after its handlers
 // returned. A durable, shared queue (contrib/redis's Stream) makes the
-// handling survive a replica that dies mid-handler; [MemoryQueue] is the
-// in-process version for tests.
+// handling survive a replica that dies mid-handler, at the price of
+// at-least-once delivery: an entry whose acknowledgement is lost, or that a
+// replica holds past the queue's claim time, is handled again, so handlers
+// must be idempotent; [MemoryQueue] is the in-process version for tests.
 package event

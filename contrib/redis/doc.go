@@ -99,4 +99,11 @@
 // acknowledges an entry after its handlers returned; entries left by a
 // replica that died are taken over after the claim idle time; entries that
 // keep failing move to a dead-letter stream.
+//
+// Delivery is at least once. The webhook's de-duplication puts a callback
+// Tencent repeats into one entry, but that entry's handlers run again when
+// it is taken over: after a lost acknowledgement, and also when a live
+// replica holds it past the claim idle time (a slow handler, a wait for a
+// free worker, a CPU-starved or paused process). Keep handlers idempotent
+// and give [WithClaimIdle] well over twice your slowest handler.
 package timredis

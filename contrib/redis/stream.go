@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -51,8 +52,14 @@ const (
 //     the dead-letter stream (<key>:dead) with the last failure, and logged.
 //
 // Delivery is at least once: an entry whose handlers ran but whose Ack was
-// lost is delivered again. Keep handlers idempotent (derived events are
-// de-duplicated at the webhook, before the append).
+// lost is delivered again, and so is an entry that stays with a live
+// consumer for longer than the claim idle time (a slow handler, a wait for
+// a free worker, a paused or CPU-starved process): another consumer takes
+// it over and handles it while the first still does. Keep handlers
+// idempotent: derived events (MESSAGE_RECEIVED, …) are de-duplicated at the
+// webhook, before the append, so a callback Tencent repeats yields one
+// entry, but that entry's handlers can run more than once. A consumer
+// never takes over the entries it is handling itself.
 //
 // Each replica makes its own Stream with its own consumer name (default:
 // host name, process id and a random suffix). Safe for concurrent use.
@@ -71,6 +78,14 @@ type Stream struct {
 	mu     sync.Mutex
 	ready  bool   // the consumer group exists
 	cursor string // XAUTOCLAIM cursor
+
+	// flight guards inFlight, the entries Read returned and not yet
+	// acknowledged or failed. reclaim holds it from XAUTOCLAIM until it has
+	// set those entries aside, and Ack and Fail forget an entry only after
+	// Redis has acknowledged it, so a reclaim never mistakes an entry just
+	// acknowledged here for one to hand out again.
+	flight   sync.Mutex
+	inFlight map[string]struct{}
 }
 
 // StreamOption configures NewStream, which reports a bad one as an
@@ -128,7 +143,11 @@ func WithMaxLen(n int64) StreamOption {
 
 // WithClaimIdle sets how long an entry stays with a consumer that does not
 // acknowledge it before another consumer takes it over (default
-// DefaultClaimIdle). Make it longer than your slowest handler.
+// DefaultClaimIdle). The clock starts when the entry is read, and Work
+// reads one entry per worker ahead, so an entry may wait for a free worker
+// before its handlers start: make it well over twice your slowest handler,
+// plus the longest pause a replica can suffer (GC, CPU throttling). An
+// entry held past it is handled again by another consumer.
 func WithClaimIdle(d time.Duration) StreamOption {
 	return func(s *Stream) error {
 		if d <= 0 {
@@ -195,6 +214,7 @@ func NewStream(rdb redis.Cmdable, sdkAppID uint64, opts ...StreamOption) (*Strea
 		block:     DefaultBlock,
 		log:       slog.New(slog.DiscardHandler),
 		cursor:    "0-0",
+		inFlight:  map[string]struct{}{},
 	}
 	for i, o := range opts {
 		if o == nil {
@@ -300,7 +320,9 @@ func (s *Stream) Append(ctx context.Context, q event.Queued) error {
 
 // Read implements event.Source: first the entries other consumers left
 // idle for longer than the claim idle time (XAUTOCLAIM), then new ones
-// (XREADGROUP, blocking up to the block time). Entries delivered more than
+// (XREADGROUP, blocking up to the block time). An entry this Stream
+// returned and that is not yet acknowledged or failed is not returned again
+// (the claim only resets its idle time). Entries delivered more than
 // MaxDeliveries times are moved to the dead-letter stream instead of being
 // returned. It returns ctx's error once ctx has ended.
 func (s *Stream) Read(ctx context.Context, max int) ([]event.Queued, error) {
@@ -316,6 +338,7 @@ func (s *Stream) Read(ctx context.Context, max int) ([]event.Queued, error) {
 		}
 		out, err := s.reclaim(ctx, max)
 		if err != nil || len(out) > 0 {
+			s.hold(out)
 			return out, err
 		}
 		res, err := s.rdb.XReadGroup(ctx, &redis.XReadGroupArgs{
@@ -348,6 +371,7 @@ func (s *Stream) Read(ctx context.Context, max int) ([]event.Queued, error) {
 			}
 		}
 		if len(out) > 0 {
+			s.hold(out)
 			return out, nil
 		}
 	}
@@ -359,10 +383,22 @@ func (s *Stream) reclaim(ctx context.Context, max int) ([]event.Queued, error) {
 	s.mu.Lock()
 	start := s.cursor
 	s.mu.Unlock()
+	s.flight.Lock()
 	msgs, next, err := s.rdb.XAutoClaim(ctx, &redis.XAutoClaimArgs{
 		Stream: s.key, Group: s.group, Consumer: s.consumer,
 		MinIdle: s.claimIdle, Start: start, Count: int64(max),
 	}).Result()
+	if err == nil {
+		// Our own entries, idle past the claim time because their handler
+		// is slow or they wait for a free worker, are being handled here:
+		// they are not handed out again. The claim reset their idle time,
+		// which keeps other consumers off them for a while.
+		msgs = slices.DeleteFunc(msgs, func(m redis.XMessage) bool {
+			_, ok := s.inFlight[m.ID]
+			return ok
+		})
+	}
+	s.flight.Unlock()
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -404,6 +440,22 @@ func (s *Stream) reclaim(ctx context.Context, max int) ([]event.Queued, error) {
 	return out, nil
 }
 
+// hold records entries Read returns as in flight; release forgets one
+// once Redis has acknowledged it or it failed.
+func (s *Stream) hold(qs []event.Queued) {
+	s.flight.Lock()
+	defer s.flight.Unlock()
+	for _, q := range qs {
+		s.inFlight[q.ID] = struct{}{}
+	}
+}
+
+func (s *Stream) release(id string) {
+	s.flight.Lock()
+	delete(s.inFlight, id)
+	s.flight.Unlock()
+}
+
 // deliveries reads the delivery counts of msgs (now pending with us).
 func (s *Stream) deliveries(ctx context.Context, msgs []redis.XMessage) (map[string]int, error) {
 	pend, err := s.rdb.XPendingExt(ctx, &redis.XPendingExtArgs{
@@ -422,6 +474,7 @@ func (s *Stream) deliveries(ctx context.Context, msgs []redis.XMessage) (map[str
 
 // Ack implements event.Source: XACK and XDEL in one transaction.
 func (s *Stream) Ack(ctx context.Context, id string) error {
+	defer s.release(id) // after XACK: see flight
 	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		p.XAck(ctx, s.key, s.group, id)
 		p.XDel(ctx, s.key, id)
@@ -444,6 +497,7 @@ func (s *Stream) ackDel(ctx context.Context, id string) {
 // this one included) after the claim idle time; at MaxDeliveries it moves
 // to the dead-letter stream.
 func (s *Stream) Fail(ctx context.Context, q event.Queued, cause error) error {
+	defer s.release(q.ID) // after the move: see flight
 	if q.Deliveries < s.maxDeliv {
 		return nil
 	}
