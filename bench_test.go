@@ -259,9 +259,8 @@ func reportRatios(b *testing.B, p *pairTimes, sdk, bare func()) {
 // call in one loop, against the out-of-process server, so load on a shared
 // machine hits both alike; x-bare is the SDK's time as a multiple of the
 // bare client's.
-func BenchmarkSendC2CRatio(b *testing.B) {
-	base := testkit.ProcessServer(b)
-	sdk, bare := sdkSend(b, base), bareSend(b, base)
+// serialRatio alternates sdk and bare call by call and reports the ratios.
+func serialRatio(b *testing.B, sdk, bare func()) {
 	sdk()
 	bare()
 	var st, bt []time.Duration
@@ -274,8 +273,25 @@ func BenchmarkSendC2CRatio(b *testing.B) {
 	reportRatios(b, &p, sdk, bare)
 }
 
+func BenchmarkSendC2CRatio(b *testing.B) {
+	base := testkit.ProcessServer(b)
+	sdk, bare := sdkSend(b, base), bareSend(b, base)
+	serialRatio(b, sdk, bare)
+}
+
 // BenchmarkSendC2CRatioParallel is SendC2CRatio with 16 goroutines, each
 // alternating the two clients call by call.
+// BenchmarkSendC2CRatioLimited is BenchmarkSendC2CRatio with the SDK's
+// default limiter switched on at a rate the loop never reaches (a million a
+// second): what the limiter and its in-flight tracking (an httptrace hook
+// per attempt) add to a call that does not have to wait. The bare client has
+// no limiter, so this ratio includes the limiter's whole cost.
+func BenchmarkSendC2CRatioLimited(b *testing.B) {
+	base := testkit.ProcessServer(b)
+	sdk, bare := sdkSend(b, base, tim.WithRateLimit(1_000_000)), bareSend(b, base)
+	serialRatio(b, sdk, bare)
+}
+
 func BenchmarkSendC2CRatioParallel(b *testing.B) {
 	base := testkit.ProcessServer(b)
 	sdk, bare := sdkSend(b, base), bareSend(b, base)

@@ -418,8 +418,8 @@ func WithConversationOptions(opts ...conversation.Option) Option {
 // window of Rate.Per admits at most Rate.N units, counted at the times
 // requests are actually released (late timer wake-ups cannot release a
 // burst; a CPU-starved process sends more slowly instead), bursts queue.
-// Through the client a request's units count from their release until the
-// first byte of the answer, then from that time. def applies
+// Through the client a request's units count from their release until its
+// answer has arrived (or the attempt failed), then from that time. def applies
 // to every key not in overrides; a zero Rate disables limiting for a key.
 // The batch-recipient budget defaults to 12,000 a minute. Shared limiters
 // (contrib/redis) use it as their fallback.

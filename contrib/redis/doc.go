@@ -43,8 +43,8 @@
 // round trip, or two when it had to wait.
 //
 // Through a [tim.Client] the limiter is held to more: the client calls
-// [Limiter.Acquire] instead of Wait and [Limiter.Sent] when the first byte
-// of Tencent's answer arrives. Until then the units are booked in Redis as
+// [Limiter.Acquire] instead of Wait and [Limiter.Sent] when the attempt
+// is over (Tencent's answer has arrived, or the attempt failed). Until then the units are booked in Redis as
 // in flight and count in every window whatever their age; then they are
 // logged at that time, and their window is Rate.Per without margin or
 // slack. So a request whose write a starved replica delays keeps its

@@ -383,8 +383,7 @@ func (l *Limiter) Wait(ctx context.Context, key string, n int) error {
 // its limiter). Until then the units count in every window whatever their
 // age (they are booked in Redis as in flight), and then they are logged
 // at that time; their window is Rate.Per, without the margin or the
-// slack, because no arrival at the server can follow the first byte of
-// its answer. A replica that never reports (it died) releases them after
+// slack, because no arrival at the server can follow its answer. A replica that never reports (it died) releases them after
 // MaxFlight. tracked reports whether Sent(key, n) is owed.
 func (l *Limiter) Acquire(ctx context.Context, key string, n int) (tracked bool, err error) {
 	return l.acquire(ctx, key, n, true)

@@ -516,8 +516,8 @@ func (l *LocalLimiter) tooLate(key string, d int64) error {
 // flight until told that the server has the request carrying them, and
 // starts their window only then. The transport uses it when the configured
 // limiter has it (LocalLimiter does): Acquire instead of Wait, then Sent
-// once per tracked Acquire, when the first byte of the answer arrived or,
-// at the latest, when the attempt ended, sent or not.
+// once per tracked Acquire, when the attempt ended: its answer arrived or
+// it failed, sent or not.
 type SentLimiter interface {
 	Limiter
 	// Acquire waits as Wait does; tracked reports whether the units are
