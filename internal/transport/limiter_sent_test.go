@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/timkit/tim/api"
+	"github.com/timkit/tim/internal/testkit"
 )
 
 // Units of a tracked Acquire count in every window, whatever their age,
@@ -140,4 +141,27 @@ func TestTransportReportsSentWhenNothingWasWritten(t *testing.T) {
 	acquired, sent := rec.counts()
 	assert.Equal(t, map[string]int{"a/b": 2}, acquired, "one unit per attempt")
 	assert.Equal(t, acquired, sent)
+}
+
+// A renewed usersig resends the request without spending the batch budget
+// again: the recipients are counted once a call (the per-API budget once an
+// attempt), and everything acquired is reported Sent.
+func TestRenewalDoesNotSpendTheBatchBudgetTwice(t *testing.T) {
+	t.Parallel()
+	srv := testkit.NewServer(t)
+	srv.Handle("openim/batchsendmsg", func(r testkit.Request) any {
+		if r.Query.Get("usersig") == testSig+"0" {
+			return testkit.Fail(70001, "usersig expired")
+		}
+		return nil
+	})
+	rec := &sentRecorder{acquired: map[string]int{}, sent: map[string]int{}}
+	tr, s := newTransport(t, srv.URL, func(c *Config) { c.Limiter = rec; c.Retry = &NoRetry })
+	ep := api.Endpoint{Path: "openim/batchsendmsg", Safety: api.Idempotent, Budget: BatchRecipientsKey, Units: 7}
+	require.NoError(t, tr.Do(context.Background(), ep, nil, nil))
+	require.Equal(t, 1, s.invalidated, "the sig was renewed")
+	require.Len(t, srv.Calls("openim/batchsendmsg"), 2)
+	acquired, reported := rec.counts()
+	assert.Equal(t, map[string]int{"openim/batchsendmsg": 2, BatchRecipientsKey: 7}, acquired)
+	assert.Equal(t, acquired, reported)
 }

@@ -267,19 +267,23 @@ func (t *Transport) call(ctx context.Context, e api.Endpoint, req, resp any, st 
 	decoded := false // resp holds an earlier answer: clear it before the next
 	var lastErr error
 	var first time.Time // when the first attempt went out
+	budgetPaid := false // the batch budget is spent once a call, renewals included
+	// Units of a SentLimiter stay in flight until the attempt is over; the
+	// deferred done also reports them if the attempt panics (a caller's
+	// Signer or Limiter), so a cell is never held for ever.
+	fl := inFlight{lim: t.sent}
+	defer fl.done()
 	for attempt := 1; ; attempt++ {
 		// The second budget (a minute's recipients) first, the per-API
 		// one last: each limiter counts its window at the time it
 		// releases, so the one with the short window must release right
 		// before the send.
-		// Units of a SentLimiter stay in flight until the server has the
-		// request (fl reports them).
-		fl := inFlight{lim: t.sent}
-		if e.Units > 0 && e.Budget != "" && attempt == 1 {
+		if e.Units > 0 && e.Budget != "" && !budgetPaid {
 			tracked, err := t.limit(ctx, e.Budget, e.Units)
 			if err != nil {
 				return joinCtx(lastErr, err)
 			}
+			budgetPaid = true
 			if tracked {
 				fl.add(e.Budget, e.Units)
 			}
