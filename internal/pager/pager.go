@@ -25,10 +25,20 @@ type Page[T any, C comparable] struct {
 // page says Done. A fetch error ends the iteration: it is yielded once with
 // a zero item, naming the page when it is not the first ("<what> page 3:
 // …"). A page that is not Done but whose Next equals the cursor it was
-// fetched with would be fetched forever: the iteration ends with
-// api.ErrCursorStuck instead. Breaking out of the loop stops fetching.
+// fetched with, or any cursor already fetched (a server cycling A, B, A),
+// would be fetched forever: the iteration ends with api.ErrCursorStuck
+// instead. Breaking out of the loop stops fetching.
 func Walk[T any, C comparable](what string, first C, fetch func(cursor C) (Page[T, C], error)) iter.Seq2[T, error] {
-	return walk(what, first, fetch, func(prev, next C) bool { return next != prev })
+	return func(yield func(T, error) bool) {
+		seen := map[C]struct{}{first: {}}
+		walk(what, first, fetch, func(_, next C) bool {
+			if _, ok := seen[next]; ok {
+				return false
+			}
+			seen[next] = struct{}{}
+			return true
+		})(yield)
+	}
 }
 
 // WalkIncreasing is Walk for cursors that must grow from page to page (a

@@ -90,6 +90,32 @@ func TestWalkStuck(t *testing.T) {
 	assert.Contains(t, errs[0].Error(), "test: list page 2")
 }
 
+// A server whose cursors cycle (A, B, A, …) would be walked forever: the
+// first cursor seen again ends the walk.
+func TestWalkCycleEnds(t *testing.T) {
+	t.Parallel()
+	next := map[string]string{"a": "b", "b": "c", "c": "a"}
+	calls := 0
+	items, errs := testkit.Drain(Walk("test: list", "a", func(c string) (Page[string, string], error) {
+		calls++
+		return Page[string, string]{Items: []string{c}, Next: next[c]}, nil
+	}), 0)
+	assert.Equal(t, []string{"a", "b", "c"}, items)
+	assert.Equal(t, 3, calls, "no cursor is fetched twice")
+	require.Len(t, errs, 1)
+	assert.ErrorIs(t, errs[0], api.ErrCursorStuck)
+
+	// The same seq ranged again walks again: its memory of cursors is per walk.
+	seq := Walk("test: list", "a", func(c string) (Page[string, string], error) {
+		return Page[string, string]{Items: []string{c}, Next: "z", Done: c == "z"}, nil
+	})
+	for range 2 {
+		items, errs = testkit.Drain(seq, 0)
+		assert.Equal(t, []string{"a", "z"}, items)
+		assert.Empty(t, errs)
+	}
+}
+
 func TestWalkIncreasing(t *testing.T) {
 	t.Parallel()
 	// A StartIndex that goes back is as stuck as one that stays.
