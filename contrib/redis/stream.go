@@ -43,9 +43,11 @@ const (
 //
 //   - Append is XADD with an approximate MAXLEN bound; Tencent is answered
 //     after it returns.
-//   - Read is XREADGROUP for this consumer, after XAUTOCLAIM has taken over
-//     the entries other consumers left unacknowledged for longer than the
-//     claim idle time (a replica that died or was redeployed mid-handler).
+//   - Read is XREADGROUP for this consumer, after XAUTOCLAIM … JUSTID and
+//     XCLAIM have taken over the entries other consumers left
+//     unacknowledged for longer than the claim idle time (a replica that
+//     died or was redeployed mid-handler). Only the entries handed out
+//     count as deliveries.
 //   - Ack is XACK and XDEL in one transaction, after the handlers returned.
 //   - Fail leaves the entry pending, so it is delivered again after the
 //     claim idle time; an entry delivered MaxDeliveries times is moved to
@@ -378,13 +380,18 @@ func (s *Stream) Read(ctx context.Context, max int) ([]event.Queued, error) {
 }
 
 // reclaim takes over entries idle with other (or this, restarted)
-// consumers.
+// consumers, in two steps: XAUTOCLAIM … JUSTID takes the idle entries
+// without counting a delivery, then XCLAIM takes again (and counts) those
+// to hand out. Our own in-flight entries get only the first step: it
+// resets their idle time and leaves their delivery count alone, so a slow
+// handler's entry is not moved to the dead-letter stream after one
+// failure because the reader claimed it while polling.
 func (s *Stream) reclaim(ctx context.Context, max int) ([]event.Queued, error) {
 	s.mu.Lock()
 	start := s.cursor
 	s.mu.Unlock()
 	s.flight.Lock()
-	msgs, next, err := s.rdb.XAutoClaim(ctx, &redis.XAutoClaimArgs{
+	ids, next, err := s.rdb.XAutoClaimJustID(ctx, &redis.XAutoClaimArgs{
 		Stream: s.key, Group: s.group, Consumer: s.consumer,
 		MinIdle: s.claimIdle, Start: start, Count: int64(max),
 	}).Result()
@@ -393,8 +400,8 @@ func (s *Stream) reclaim(ctx context.Context, max int) ([]event.Queued, error) {
 		// is slow or they wait for a free worker, are being handled here:
 		// they are not handed out again. The claim reset their idle time,
 		// which keeps other consumers off them for a while.
-		msgs = slices.DeleteFunc(msgs, func(m redis.XMessage) bool {
-			_, ok := s.inFlight[m.ID]
+		ids = slices.DeleteFunc(ids, func(id string) bool {
+			_, ok := s.inFlight[id]
 			return ok
 		})
 	}
@@ -408,6 +415,23 @@ func (s *Stream) reclaim(ctx context.Context, max int) ([]event.Queued, error) {
 	s.mu.Lock()
 	s.cursor = next
 	s.mu.Unlock()
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	// The entries are ours now, idle for 0 ms: no idle minimum. (Another
+	// consumer could only have taken one in between if this process
+	// paused for a whole claim idle time; it is then handled twice, as
+	// "at least once" allows.) An entry acknowledged in between, or
+	// trimmed (Redis 7 drops it from the pending list), is not returned.
+	msgs, err := s.rdb.XClaim(ctx, &redis.XClaimArgs{
+		Stream: s.key, Group: s.group, Consumer: s.consumer, Messages: ids,
+	}).Result()
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, fmt.Errorf("timredis: reclaiming idle callbacks: %w", err)
+	}
 	if len(msgs) == 0 {
 		return nil, nil
 	}

@@ -262,6 +262,53 @@ func TestStreamSlowHandlerAloneIsHandledOnce(t *testing.T) {
 	assert.Zero(t, pending.Count)
 }
 
+// A slow handler's entry that fails once is delivered again, not
+// dead-lettered: the reader's claims that keep its own in-flight entry
+// from going idle (one per claim idle time while it polls) are not
+// deliveries and must not count towards MaxDeliveries.
+func TestStreamSlowHandlerFailingOnceIsRetried(t *testing.T) {
+	t.Parallel()
+	rdb := sharedRedis(t).client(t)
+	s := newStream(t, rdb, "c1", timredis.WithClaimIdle(50*time.Millisecond), timredis.WithMaxDeliveries(2))
+	ctx := context.Background()
+	require.NoError(t, s.Append(ctx, event.Queued{Command: event.CmdC2CAfterSendMsg, Body: []byte(`{}`), Received: time.Now()}))
+	got, err := s.Read(ctx, 1)
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	q := got[0]
+	require.Equal(t, 1, q.Deliveries)
+
+	// The handler takes 6 claim idle times; the reader keeps polling, and
+	// each poll finds the entry idle past the claim idle time.
+	for range 6 {
+		time.Sleep(60 * time.Millisecond)
+		rctx, cancel := context.WithTimeout(ctx, 20*time.Millisecond)
+		more, err := s.Read(rctx, 1)
+		cancel()
+		require.ErrorIs(t, err, context.DeadlineExceeded)
+		require.Empty(t, more, "its own in-flight entry is not handed out again")
+	}
+	pend, err := rdb.XPendingExt(ctx, &redis.XPendingExtArgs{
+		Stream: s.Key(), Group: "tim", Start: "-", End: "+", Count: 10,
+	}).Result()
+	require.NoError(t, err)
+	require.Len(t, pend, 1)
+	assert.Equal(t, "c1", pend[0].Consumer, "still with its reader")
+	assert.EqualValues(t, 1, pend[0].RetryCount, "the reader's own claims are not deliveries")
+
+	require.NoError(t, s.Fail(ctx, q, fmt.Errorf("handler failed once")))
+	time.Sleep(60 * time.Millisecond) // past the claim idle time
+	rctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	again, err := s.Read(rctx, 1)
+	cancel()
+	require.NoError(t, err)
+	require.Len(t, again, 1, "a single failure is retried")
+	assert.Equal(t, q.ID, again[0].ID)
+	assert.Equal(t, 2, again[0].Deliveries)
+	assert.Zero(t, rdb.XLen(ctx, s.DeadLetterKey()).Val(), "nothing dead-lettered")
+	require.NoError(t, s.Ack(ctx, again[0].ID))
+}
+
 // A graceful stop finishes what is in hand and leaves unread entries for
 // the other replicas.
 func TestStreamGracefulStopLeavesTheRest(t *testing.T) {
