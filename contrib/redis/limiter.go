@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -35,7 +36,10 @@ const (
 // plus Per/4), both in microseconds; the budget N; the units n asked for;
 // the caller's lateness (how late its last wake-up was, microseconds, 0
 // if none); the pacing interval per unit and its burst tolerance
-// (microseconds); and 1 for a new caller, 0 for one asking again.
+// (microseconds); 1 for a new caller, 0 for one asking again; 1 for a
+// tracked caller (booked in flight); Per and MaxFlight (microseconds); and
+// the member of a tracked booking, chosen by the caller so that it can
+// release a booking whose answer it lost ("" or absent: "<seq>:<n>").
 //
 // A new caller first gets a slot on the pacing schedule (GCRA at N per
 // base window, a burst of N/20), shared by all replicas: callers are
@@ -62,6 +66,7 @@ local new = ARGV[8] == '1'
 local tracked = ARGV[9] == '1'
 local per = tonumber(ARGV[10])
 local flight = tonumber(ARGV[11])
+local member = ARGV[12]
 local z, s = KEYS[1], KEYS[2]
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
@@ -152,7 +157,8 @@ if book then
   -- after flight.
   local at = now
   if tracked then at = now + flight end
-  redis.call('ZADD', z, string.format('%.0f', at), string.format('%.0f:%d', seq, n))
+  if member == nil or member == '' then member = string.format('%.0f:%d', seq, n) end
+  redis.call('ZADD', z, string.format('%.0f', at), member)
 end
 -- The releases that left the longest window leave the set.
 redis.call('ZREMRANGEBYSCORE', z, '-inf', string.format('%.0f', now - wmax))
@@ -164,19 +170,26 @@ if book then booked = seq end
 return {math.ceil(wait), booked}
 `)
 
-// sentScript re-scores a release booked in flight (KEYS as windowScript's,
-// ARGV[1] its member) to Redis's now: from then on it leaves the window
-// like any release. A member no longer there (expired) is left alone.
+// sentScript re-scores releases booked in flight (KEYS as windowScript's,
+// ARGV their members) to Redis's now: from then on they leave the window
+// like any release. A member not there (expired, or never booked) is left
+// alone. It answers how many it re-scored.
 var sentScript = redis.NewScript(`
 if redis.replicate_commands then redis.replicate_commands() end
-if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 0 end
+local found = {}
+for i = 1, #ARGV do
+  if redis.call('ZSCORE', KEYS[1], ARGV[i]) then found[#found + 1] = ARGV[i] end
+end
+if #found == 0 then return 0 end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local last = tonumber(redis.call('HGET', KEYS[2], 'last')) or 0
 if now < last then now = last end
 redis.call('HSET', KEYS[2], 'last', string.format('%.0f', now))
-redis.call('ZADD', KEYS[1], 'XX', string.format('%.0f', now), ARGV[1])
-return 1
+for _, m in ipairs(found) do
+  redis.call('ZADD', KEYS[1], 'XX', string.format('%.0f', now), m)
+end
+return #found
 `)
 
 // Limiter is a tim.Limiter shared by every replica through Redis: one
@@ -209,6 +222,20 @@ type Limiter struct {
 	gen       atomic.Uint64 // bumped at every recovery
 	probing   atomic.Bool
 	nextProbe atomic.Int64 // unix nanoseconds
+
+	owedMu    sync.Mutex
+	owed      []owed // Sents Redis has not taken yet, oldest first
+	resending bool   // a resend goroutine runs
+}
+
+// owed is a Sent the limiter still owes Redis: it came while the limiter
+// was degraded, its script failed, or the booking's answer was lost (the
+// booking may or may not be there). since: when it was first owed; after
+// MaxFlight the booking has lapsed in Redis and the Sent is dropped.
+type owed struct {
+	b      *budget
+	member string
+	since  time.Time
 }
 
 // budget is one key's window and pacing parameters, ready to send.
@@ -394,7 +421,10 @@ func (l *Limiter) Acquire(ctx context.Context, key string, n int) (tracked bool,
 const MaxFlight = time.Minute
 
 // Sent reports that the n units of key a tracked Acquire let through have
-// reached the server (or never will).
+// reached the server (or never will). When Redis cannot take it (the
+// limiter is degraded or the script fails) it is sent again in the
+// background every probe interval until Redis takes it or MaxFlight has
+// passed.
 func (l *Limiter) Sent(key string, n int) {
 	b := l.budget(key)
 	if b == nil {
@@ -410,12 +440,87 @@ func (l *Limiter) Sent(key string, n int) {
 		}
 		return
 	}
-	if l.degraded.Load() {
-		return // the booking lapses after MaxFlight
+	if l.degraded.Load() || !l.send(b, []string{f.member}) {
+		l.owe(b, f.member)
 	}
+}
+
+// send runs sentScript for members of b; it reports whether Redis took it.
+func (l *Limiter) send(b *budget, members []string) bool {
 	ctx, cancel := context.WithTimeout(context.Background(), l.probe)
 	defer cancel()
-	_ = sentScript.Run(ctx, l.rdb, b.keys, f.member).Err()
+	args := make([]any, len(members))
+	for i, m := range members {
+		args[i] = m
+	}
+	return sentScript.Run(ctx, l.rdb, b.keys, args...).Err() == nil
+}
+
+// owe records a Sent Redis has not taken and starts the resend goroutine
+// unless it runs.
+func (l *Limiter) owe(b *budget, member string) {
+	l.owedMu.Lock()
+	l.owed = append(l.owed, owed{b: b, member: member, since: time.Now()})
+	start := !l.resending
+	l.resending = true
+	l.owedMu.Unlock()
+	if start {
+		go l.resend()
+	}
+}
+
+// resend sends the owed Sents, one script per budget, every probe
+// interval until none is left: those Redis took, and those older than
+// MaxFlight (their bookings have lapsed). While the limiter is degraded it
+// also starts probes, so an idle replica recovers too.
+func (l *Limiter) resend() {
+	for {
+		l.owedMu.Lock()
+		lapsed := time.Now().Add(-MaxFlight)
+		batch := make([]owed, 0, len(l.owed))
+		for _, o := range l.owed {
+			if o.since.After(lapsed) {
+				batch = append(batch, o)
+			}
+		}
+		l.owed = nil
+		if len(batch) == 0 {
+			l.resending = false
+			l.owedMu.Unlock()
+			return
+		}
+		l.owedMu.Unlock()
+
+		var failed []owed
+		for len(batch) > 0 {
+			b := batch[0].b
+			var members []string
+			rest := batch[:0]
+			var mine []owed
+			for _, o := range batch {
+				if o.b == b {
+					members = append(members, o.member)
+					mine = append(mine, o)
+				} else {
+					rest = append(rest, o)
+				}
+			}
+			batch = rest
+			if !l.send(b, members) {
+				failed = append(failed, mine...)
+			}
+		}
+		if len(failed) == 0 {
+			continue
+		}
+		l.owedMu.Lock()
+		l.owed = append(failed, l.owed...)
+		l.owedMu.Unlock()
+		if l.degraded.Load() {
+			l.maybeProbe()
+		}
+		time.Sleep(l.probe)
+	}
 }
 
 // sentLimiter is a limiter with Acquire and Sent (the client's
@@ -489,6 +594,9 @@ func (l *Limiter) waitRedis(ctx context.Context, b *budget, key string, n int, t
 	track := 0
 	if tracked {
 		track = 1
+		// The booking's member, chosen here: a booking whose answer is lost
+		// can still be released.
+		member = "f" + strconv.FormatUint(rand.Uint64(), 36) + ":" + strconv.Itoa(n)
 	}
 	for isNew := 1; ; isNew = 0 {
 		if l.degraded.Load() {
@@ -496,11 +604,16 @@ func (l *Limiter) waitRedis(ctx context.Context, b *budget, key string, n int, t
 		}
 		gen := l.gen.Load()
 		res, err := windowScript.Run(ctx, l.rdb, b.keys, b.w0, b.wmax, b.limit, n, late, b.interval, b.tolerance, isNew,
-			track, b.per, maxFlightMicros).Int64Slice()
+			track, b.per, maxFlightMicros, member).Int64Slice()
 		if err == nil && len(res) != 2 {
 			err = fmt.Errorf("timredis: the window script answered %v", res)
 		}
 		if err != nil {
+			if tracked {
+				// Redis may have booked the units before the answer was
+				// lost: they must not stay in flight for MaxFlight.
+				l.owe(b, member)
+			}
 			if ctxErr := ctx.Err(); ctxErr != nil {
 				return "", false, ctxErr
 			}
@@ -520,10 +633,9 @@ func (l *Limiter) waitRedis(ctx context.Context, b *budget, key string, n int, t
 			late = max(int64(time.Since(planned)/time.Microsecond), 0)
 			continue
 		}
-		if tracked {
-			member = strconv.FormatInt(res[1], 10) + ":" + strconv.Itoa(n)
-		}
-		return member, false, ctx.Err()
+		// Booked: a context that ended meanwhile is the request's
+		// business; the booking is the caller's (Sent is owed) either way.
+		return member, false, nil
 	}
 }
 
