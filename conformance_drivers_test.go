@@ -140,14 +140,6 @@ func (r exReq) offlinePush() *message.OfflinePushInfo {
 
 func uptr[T any](v T) *T { return &v }
 
-func first[T any](seq func(func(T, error) bool)) (T, error) {
-	var zero T
-	for v, err := range seq {
-		return v, err
-	}
-	return zero, nil
-}
-
 // driver calls the typed method of one command with the example's values
 // and returns its typed result.
 type driver func(ctx context.Context, c *tim.Client, r exReq) (any, error)

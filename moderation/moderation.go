@@ -186,7 +186,7 @@ func (s *Service) AddCloudKeywords(ctx context.Context, sdkAppID uint64, libID s
 		if w.Label != "" && !slices.Contains(labels, w.Label) {
 			return "", wire.Invalid("UserKeywords.Label", "%q is not one of %v", w.Label, labels)
 		}
-		list[i] = kw{w.Content, w.Label}
+		list[i] = kw(w)
 	}
 	req := struct {
 		SdkAppID     uint64 `json:"SdkAppId"`

@@ -40,11 +40,3 @@ func codeIn(ans map[string]any) int {
 	n, _ := ans["ErrorCode"].(json.Number).Int64()
 	return int(n)
 }
-
-// mustOK posts and requires a successful answer.
-func mustOK(t testing.TB, s *Server, path, body string) map[string]any {
-	t.Helper()
-	ans := post(t, s, path, body)
-	require.Equal(t, 0, codeIn(ans), "%s %s: %v", path, body, ans)
-	return ans
-}

@@ -5,7 +5,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 )
@@ -25,7 +24,12 @@ func ProcessServer(tb testing.TB) string {
 func buildCommand(tb testing.TB, name string) *exec.Cmd {
 	tb.Helper()
 	bin := filepath.Join(tb.TempDir(), name)
-	goBin := filepath.Join(runtime.GOROOT(), "bin", "go")
+	// The go command that runs this test (GOROOT is what the go command
+	// sets for its tests), else the first on PATH.
+	goBin := "go"
+	if root := os.Getenv("GOROOT"); root != "" {
+		goBin = filepath.Join(root, "bin", "go")
+	}
 	out, err := exec.Command(goBin, "build", "-o", bin, "github.com/timkit/tim/internal/testkit/"+name).CombinedOutput()
 	if err != nil {
 		tb.Fatalf("building %s: %v\n%s", name, err, out)
