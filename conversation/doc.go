@@ -1,6 +1,7 @@
 // Package conversation reads and manages users' conversation lists
 // ("recent contacts") through the Tencent Cloud IM REST API: the paged list
-// with both cursor pairs (normal and pinned conversations), deleting a
+// with both cursor pairs (normal and pinned conversations), pinning and
+// unpinning a conversation (Pin, recentcontact/top), deleting a
 // conversation, and conversation groups and marks. C2C unread counts are
 // in package message (message.Service.C2CUnread).
 //

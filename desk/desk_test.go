@@ -1,6 +1,7 @@
 package desk_test
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -45,8 +46,8 @@ func TestConformance(t *testing.T) {
 			require.NoError(t, err)
 			var want struct{ MsgKey string }
 			require.NoError(t, json.Unmarshal(ex.Response, &want))
-			assert.Equal(t, cmpOr(want.MsgKey, r.MsgKey), key)
-			assertSent(t, srv, pStream, ex)
+			assert.Equal(t, cmp.Or(want.MsgKey, r.MsgKey), key)
+			testkit.AssertSentExample(t, srv, pStream, ex)
 		})
 	}
 }
@@ -70,20 +71,6 @@ func fakeClient(t *testing.T) (*timtest.Server, *tim.Client) {
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = c.Close() })
 	return srv, c
-}
-
-// assertSent checks that the last request to path is the documented
-// request of ex: same JSON, same keys and types.
-func assertSent(t *testing.T, srv *testkit.Server, path string, ex testkit.Example) {
-	t.Helper()
-	testkit.AssertSentExample(t, srv, path, ex)
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 func TestValidation(t *testing.T) {
@@ -158,7 +145,7 @@ func TestConformanceEndSession(t *testing.T) {
 			var r struct{ SessionId string } //nolint:revive // the wire name
 			require.NoError(t, json.Unmarshal(ex.Request, &r))
 			require.NoError(t, c.Desk.EndSession(context.Background(), r.SessionId))
-			assertSent(t, srv, pEnd, ex)
+			testkit.AssertSentExample(t, srv, pEnd, ex)
 		})
 	}
 }
@@ -204,7 +191,7 @@ func TestConformanceEndQueuing(t *testing.T) {
 			var r struct{ SessionID string }
 			require.NoError(t, json.Unmarshal(ex.Request, &r))
 			require.NoError(t, c.Desk.EndQueuing(context.Background(), r.SessionID))
-			assertSent(t, srv, pQueue, ex)
+			testkit.AssertSentExample(t, srv, pQueue, ex)
 		})
 	}
 }
@@ -254,7 +241,7 @@ func TestConformanceSessionState(t *testing.T) {
 			require.NoError(t, json.Unmarshal(ex.Response, &want))
 			assert.Equal(t, desk.SessionStatus{SessionID: want.SessionId, State: desk.SessionState(want.CurrentState), AgentID: want.AgentId}, *st)
 			assert.Equal(t, desk.StateAgent, st.State)
-			assertSent(t, srv, pState, ex)
+			testkit.AssertSentExample(t, srv, pState, ex)
 		})
 	}
 }
@@ -373,7 +360,7 @@ func TestConformanceTransfer(t *testing.T) {
 			}
 			require.NoError(t, json.Unmarshal(ex.Response, &want))
 			assert.Equal(t, desk.Transferred{AgentID: want.AgentId, Queued: want.IsInQueue == 1}, *got)
-			assertSent(t, srv, pTransfer, ex)
+			testkit.AssertSentExample(t, srv, pTransfer, ex)
 		})
 	}
 }
@@ -450,7 +437,7 @@ func TestConformanceUpdateRobot(t *testing.T) {
 			var r struct{ RobotId, Nick string } //nolint:revive // the wire names
 			require.NoError(t, json.Unmarshal(ex.Request, &r))
 			require.NoError(t, c.Desk.UpdateRobot(context.Background(), r.RobotId, r.Nick))
-			assertSent(t, srv, pRobot, ex)
+			testkit.AssertSentExample(t, srv, pRobot, ex)
 		})
 	}
 }
